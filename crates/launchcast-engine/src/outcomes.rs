@@ -1,0 +1,120 @@
+//! What a run produces: per-iteration columns for the headline results (so their quantiles
+//! are exact), and integer accumulators per task (so merging worker results is associative
+//! and the outcome is identical at any thread count).
+
+/// Bins of each task's finish-time histogram over `[0, horizon]`.
+pub const TASK_HISTOGRAM_BINS: usize = 1024;
+
+/// Fixed-point scale of the per-task sums of finish days (integer sums merge exactly).
+pub const DAY_FIXED_POINT: f64 = 65_536.0;
+
+/// Everything one run measured, for every scenario, on the same random draws.
+#[derive(Clone, Debug)]
+pub struct Outcomes {
+    pub iterations: u64,
+    pub seed: u64,
+    /// Days from program start to horizon.
+    pub horizon_days: f64,
+    /// Calendar years covered by `*_by_year` columns, from the start's year to the horizon's.
+    pub years: Vec<i32>,
+    /// In the order of [`crate::Plan::scenarios`].
+    pub scenarios: Vec<ScenarioOutcomes>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScenarioOutcomes {
+    /// Days from start to the headline event (first delivery; in a model without plants the
+    /// finish of the last task), one per iteration; `f32::INFINITY` where it does not happen
+    /// by the horizon.
+    pub headline_days: Vec<f32>,
+    /// `[year][iteration]`: cars delivered within each calendar year (clipped to start and horizon).
+    pub deliveries_by_year: Vec<Vec<f32>>,
+    /// `[year][iteration]`: money spent within each calendar year.
+    pub spend_by_year: Vec<Vec<f32>>,
+    /// Per promise (model order): iterations in which it was kept.
+    pub promises_kept: Vec<u64>,
+    pub tasks: TaskStats,
+}
+
+/// Per-task accumulators, indexed by the model's task order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskStats {
+    /// Histogram bin width, days.
+    pub bin_days: f64,
+    /// Iterations in which the task finished successfully by the horizon.
+    pub finished: Vec<u64>,
+    /// Sum over those iterations of the finish, in days × [`DAY_FIXED_POINT`].
+    pub finish_sum_fixed: Vec<u128>,
+    /// Earliest and latest finish seen, in the same fixed point (quantiles are clamped to
+    /// them, so a task of fixed duration reports its exact day).
+    pub finish_min_fixed: Vec<u64>,
+    pub finish_max_fixed: Vec<u64>,
+    /// Iterations in which the task lies on the chain of links that set the headline event.
+    pub critical: Vec<u64>,
+    /// `[task * TASK_HISTOGRAM_BINS + bin]`: finish-day histogram of the finished iterations.
+    pub histogram: Vec<u32>,
+}
+
+impl TaskStats {
+    pub fn new(tasks: usize, horizon_days: f64) -> TaskStats {
+        TaskStats {
+            bin_days: horizon_days.max(1.0) / TASK_HISTOGRAM_BINS as f64,
+            finished: vec![0; tasks],
+            finish_sum_fixed: vec![0; tasks],
+            finish_min_fixed: vec![u64::MAX; tasks],
+            finish_max_fixed: vec![0; tasks],
+            critical: vec![0; tasks],
+            histogram: vec![0; tasks * TASK_HISTOGRAM_BINS],
+        }
+    }
+
+    pub fn merge(&mut self, other: &TaskStats) {
+        for (a, b) in self.finished.iter_mut().zip(&other.finished) {
+            *a += b;
+        }
+        for (a, b) in self.finish_sum_fixed.iter_mut().zip(&other.finish_sum_fixed) {
+            *a += b;
+        }
+        for (a, b) in self.finish_min_fixed.iter_mut().zip(&other.finish_min_fixed) {
+            *a = (*a).min(*b);
+        }
+        for (a, b) in self.finish_max_fixed.iter_mut().zip(&other.finish_max_fixed) {
+            *a = (*a).max(*b);
+        }
+        for (a, b) in self.critical.iter_mut().zip(&other.critical) {
+            *a += b;
+        }
+        for (a, b) in self.histogram.iter_mut().zip(&other.histogram) {
+            *a += b;
+        }
+    }
+
+    /// Mean finish day over the iterations in which the task finished, if any did.
+    pub fn mean_days(&self, task: usize) -> Option<f64> {
+        let n = self.finished[task];
+        (n > 0).then(|| self.finish_sum_fixed[task] as f64 / DAY_FIXED_POINT / n as f64)
+    }
+
+    /// Quantile `q` in [0, 1] of the finish day over the iterations in which the task
+    /// finished, by linear interpolation inside the histogram bin (error below one bin).
+    pub fn quantile_days(&self, task: usize, q: f64) -> Option<f64> {
+        let n = self.finished[task];
+        if n == 0 {
+            return None;
+        }
+        let lo = self.finish_min_fixed[task] as f64 / DAY_FIXED_POINT;
+        let hi = self.finish_max_fixed[task] as f64 / DAY_FIXED_POINT;
+        let bins = &self.histogram[task * TASK_HISTOGRAM_BINS..(task + 1) * TASK_HISTOGRAM_BINS];
+        let target = q.clamp(0.0, 1.0) * n as f64;
+        let mut below = 0.0;
+        for (i, &c) in bins.iter().enumerate() {
+            let c = f64::from(c);
+            if c > 0.0 && below + c >= target {
+                let frac = ((target - below) / c).clamp(0.0, 1.0);
+                return Some(((i as f64 + frac) * self.bin_days).clamp(lo, hi));
+            }
+            below += c;
+        }
+        Some(hi)
+    }
+}

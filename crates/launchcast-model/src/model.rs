@@ -1,0 +1,188 @@
+//! The validated model: what a model file (or an imported schedule) means, with every
+//! reference checked, every distribution in base units and every default filled in.
+
+use crate::{Date, Dist};
+
+/// A whole program model. Built by [`crate::parse`] (or an importer), never half-valid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub program: Program,
+    pub tasks: Vec<Task>,
+    pub risks: Vec<Risk>,
+    pub plants: Vec<Plant>,
+    pub promises: Vec<Promise>,
+    /// Alternatives run beside the model as written (which is scenario `base`).
+    pub scenarios: Vec<Scenario>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Program {
+    pub name: String,
+    /// As-of date: no task starts earlier; all `*_days` count from here.
+    pub start: Date,
+    /// Simulated time ends here.
+    pub horizon: Date,
+    pub currency: String,
+    pub iterations: u64,
+    pub seed: u64,
+    /// Plant output to customer delivery, days.
+    pub delivery_lag: Dist,
+    /// Spend per year from start to horizon, currency units.
+    pub overhead_per_year: Dist,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub id: String,
+    pub name: String,
+    /// Days.
+    pub duration: Dist,
+    /// Probability that it succeeds, known when it finishes.
+    pub chance: f64,
+    /// Every link must hold (AND).
+    pub after: Vec<Link>,
+    /// If not empty: also needs the first of these to hold (OR).
+    pub after_any: Vec<Link>,
+    /// Runs only if all of these failed; starts when the last of them failed.
+    pub after_failure: Vec<String>,
+    /// One-off spend, spread evenly over the task's duration.
+    pub cost: Dist,
+    pub not_before: Option<Date>,
+    /// Set only by a scenario's `disable`: the task never happens.
+    pub disabled: bool,
+}
+
+/// A precedence link to another task.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub task: String,
+    pub kind: LinkKind,
+    /// Days, may be negative.
+    pub lag: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    /// Start after the predecessor finishes.
+    FinishToStart,
+    /// Start after the predecessor starts.
+    StartToStart,
+    /// Finish after the predecessor finishes.
+    FinishToFinish,
+    /// Finish after the predecessor starts.
+    StartToFinish,
+}
+
+impl LinkKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkKind::FinishToStart => "FS",
+            LinkKind::StartToStart => "SS",
+            LinkKind::FinishToFinish => "FF",
+            LinkKind::StartToFinish => "SF",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Risk {
+    pub id: String,
+    pub name: String,
+    pub chance: f64,
+    /// Every affected task gets the same sampled impact.
+    pub tasks: Vec<String>,
+    pub impact: Impact,
+    /// Set only by a scenario's `disable`: the risk never occurs.
+    pub disabled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Impact {
+    /// Days added to each affected task's duration.
+    Delay(Dist),
+    /// Factor multiplying each affected task's duration.
+    Scale(Dist),
+    /// Each affected task fails.
+    Fail,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plant {
+    pub id: String,
+    pub name: String,
+    /// Cars a year at nameplate.
+    pub capacity: Dist,
+    /// Task whose finish is the start of production.
+    pub starts: String,
+    /// Days from start of production to nameplate.
+    pub ramp: Dist,
+    /// Fraction of nameplate at start of production.
+    pub ramp_start: f64,
+    pub curve: Curve,
+    /// Sustained output over nameplate.
+    pub peak: Dist,
+    /// Set only by a scenario's `disable`: the plant never produces.
+    pub disabled: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Curve {
+    Linear,
+    /// Smoothstep 3x² − 2x³.
+    S,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Promise {
+    pub id: String,
+    pub name: String,
+    pub kind: PromiseKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PromiseKind {
+    FirstDeliveryBy(Date),
+    /// Cumulative deliveries by the end of `date` at least `at_least`.
+    DeliveriesBy { date: Date, at_least: f64 },
+    DeliveriesInYear { year: i32, at_least: f64 },
+    /// Cumulative spend by the end of `date` at most `at_most`.
+    SpendBy { date: Date, at_most: f64 },
+}
+
+/// A named alternative: the base model with some items disabled and some values replaced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub id: String,
+    pub name: String,
+    /// Ids of tasks, risks or plants that never happen in this scenario.
+    pub disable: Vec<String>,
+    pub set: Vec<Setting>,
+}
+
+/// One `"item.field" = value` of a scenario, already parsed and checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setting {
+    /// `program`, or the id of a task, risk or plant.
+    pub item: String,
+    pub field: String,
+    pub value: SettingValue,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SettingValue {
+    Dist(Dist),
+    Number(f64),
+    Date(Date),
+    Curve(Curve),
+}
+
+impl Model {
+    /// Days from `program.start` to `program.horizon`.
+    pub fn horizon_days(&self) -> f64 {
+        f64::from(self.program.horizon.days_since(self.program.start))
+    }
+
+    pub fn task_index(&self, id: &str) -> Option<usize> {
+        self.tasks.iter().position(|t| t.id == id)
+    }
+}
