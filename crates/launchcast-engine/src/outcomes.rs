@@ -37,7 +37,7 @@ pub struct ScenarioOutcomes {
 }
 
 /// Per-task accumulators, indexed by the model's task order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaskStats {
     /// Histogram bin width, days.
     pub bin_days: f64,
