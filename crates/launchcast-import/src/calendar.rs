@@ -1,0 +1,356 @@
+//! Working time: calendars resolved through their base calendars into per-day tables of
+//! cumulative working minutes, and a deterministic forward pass over a [`Schedule`] in
+//! working time, so that working-time durations map to real dates.
+//!
+//! A position in working time `W` on a calendar is the number of working minutes since the
+//! table's first day. Adding work is a binary search over the day table and a walk over at
+//! most a handful of periods of one day: no per-minute loops.
+
+use std::collections::HashMap;
+
+use launchcast_model::{Date, LinkKind};
+
+use crate::schedule::{Calendar, DateTime, DayHours, Duration, MINUTES_PER_DAY, Schedule};
+
+/// One calendar flattened over a range of days.
+#[derive(Clone, Debug)]
+struct Table {
+    /// Working periods of each day of the range.
+    days: Vec<DayHours>,
+    /// `cum[k]`: working minutes before day `k`; one longer than `days`.
+    cum: Vec<i64>,
+}
+
+impl Table {
+    fn build(first: Date, n: usize, day_hours: &dyn Fn(Date) -> DayHours) -> Table {
+        let mut days = Vec::with_capacity(n);
+        let mut cum = Vec::with_capacity(n + 1);
+        let mut acc = 0i64;
+        cum.push(0);
+        for k in 0..n {
+            let d = Date::from_days_since_epoch(first.days_since_epoch() + k as i32);
+            let h = day_hours(d);
+            acc += h
+                .iter()
+                .map(|&(a, b)| i64::from(b) - i64::from(a))
+                .sum::<i64>();
+            days.push(h);
+            cum.push(acc);
+        }
+        Table { days, cum }
+    }
+}
+
+/// The standard day: 08:00–12:00, 13:00–17:00.
+fn standard_day(weekday: usize) -> DayHours {
+    if weekday < 5 {
+        vec![(480, 720), (780, 1020)]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Monday = 0.
+pub fn weekday(d: Date) -> usize {
+    (d.days_since_epoch() + 3).rem_euclid(7) as usize
+}
+
+/// The calendars of a schedule, resolved and tabulated, and the deterministic dates of its
+/// tasks.
+#[derive(Clone, Debug)]
+pub struct CalendarSet {
+    first: Date,
+    tables: Vec<Table>,
+    index: HashMap<String, usize>,
+    default: usize,
+    /// Deterministic (start, finish) of each task of the schedule, by task index.
+    dates: Vec<Option<(DateTime, DateTime)>>,
+    /// Latest finish over all tasks.
+    pub finish: Option<DateTime>,
+    /// What could not be followed exactly (cycles, calendars without working time).
+    pub notes: Vec<String>,
+}
+
+fn resolve(cals: &[Calendar], id: &str, d: Date) -> DayHours {
+    let by_id = |x: &str| cals.iter().find(|c| c.id == x);
+    let mut cur = by_id(id);
+    let mut guard = 0;
+    while let Some(c) = cur {
+        if let Some(e) = c.exceptions.iter().find(|e| e.from <= d && d <= e.to) {
+            return e.hours.clone();
+        }
+        if let Some(Some(h)) = c.week.get(weekday(d)) {
+            return h.clone();
+        }
+        guard += 1;
+        if guard > cals.len() {
+            break;
+        }
+        cur = c.base.as_deref().and_then(by_id);
+    }
+    standard_day(weekday(d))
+}
+
+impl CalendarSet {
+    /// Tabulates the calendars and schedules every task as early as its links, constraints
+    /// and progress allow, in working time.
+    pub fn schedule(s: &Schedule) -> CalendarSet {
+        let mut notes = Vec::new();
+        let anchor = s
+            .start
+            .or(s.status_date)
+            .or_else(|| {
+                s.tasks
+                    .iter()
+                    .filter_map(|t| t.start.or(t.actual_start))
+                    .min()
+            })
+            .unwrap_or(DateTime::new(crate::to_model::default_start(), 0));
+        let first = anchor.date().add_days(-800.0).unwrap_or(anchor.date());
+        let work_days: f64 = s
+            .tasks
+            .iter()
+            .map(|t| t.duration.minutes.max(0.0) / 240.0)
+            .chain(s.relations.iter().map(|r| r.lag.minutes.abs() / 240.0))
+            .sum();
+        let n = (1600.0 + 2.0 * work_days).min(36_600.0 * 3.0) as usize;
+        let mut tables = Vec::new();
+        let mut index = HashMap::new();
+        for c in &s.calendars {
+            let t = Table::build(first, n, &|d| resolve(&s.calendars, &c.id, d));
+            let t = if t.cum.last().copied().unwrap_or(0) == 0 {
+                notes.push(format!(
+                    "calendar `{}` has no working time; 24-hour days used",
+                    c.id
+                ));
+                Table::build(first, n, &|_| vec![(0, 1440)])
+            } else {
+                t
+            };
+            index.insert(c.id.clone(), tables.len());
+            tables.push(t);
+        }
+        let standard = tables.len();
+        tables.push(Table::build(first, n, &|d| standard_day(weekday(d))));
+        let elapsed = tables.len();
+        tables.push(Table::build(first, n, &|_| vec![(0, 1440)]));
+        index.insert("\u{0}elapsed".into(), elapsed);
+        let default = s
+            .default_calendar
+            .as_ref()
+            .and_then(|id| index.get(id).copied())
+            .unwrap_or(standard);
+        let mut set = CalendarSet {
+            first,
+            tables,
+            index,
+            default,
+            dates: vec![None; s.tasks.len()],
+            finish: None,
+            notes,
+        };
+        set.forward(s, anchor);
+        set
+    }
+
+    fn cal_of(&self, s: &Schedule, task: usize) -> usize {
+        s.tasks
+            .get(task)
+            .and_then(|t| t.calendar.as_ref())
+            .and_then(|c| self.index.get(c).copied())
+            .unwrap_or(self.default)
+    }
+
+    fn elapsed(&self) -> usize {
+        self.tables.len() - 1
+    }
+
+    /// Working position of a time on calendar `c`.
+    fn w(&self, c: usize, t: DateTime) -> i64 {
+        let Some(tab) = self.tables.get(c) else {
+            return 0;
+        };
+        let k = i64::from(t.date().days_since(self.first));
+        if k < 0 {
+            return 0;
+        }
+        let Some(day) = tab.days.get(k as usize) else {
+            return tab.cum.last().copied().unwrap_or(0);
+        };
+        let m = t.minute_of_day();
+        let within: i64 = day
+            .iter()
+            .map(|&(a, b)| (m.min(i64::from(b)) - i64::from(a)).max(0))
+            .sum();
+        tab.cum.get(k as usize).copied().unwrap_or(0) + within
+    }
+
+    /// The time at working position `w` on calendar `c`: the end of the work before it
+    /// (`finish` true: 17:00 rather than 08:00 the next day) or the start of the work after it.
+    fn at(&self, c: usize, w: i64, finish: bool) -> DateTime {
+        let Some(tab) = self.tables.get(c) else {
+            return DateTime::new(self.first, 0);
+        };
+        let w = w.max(0);
+        // Day k with cum[k] < w <= cum[k+1] (finish) or cum[k] <= w < cum[k+1] (start).
+        let k = if finish {
+            tab.cum.partition_point(|&x| x < w).saturating_sub(1)
+        } else {
+            tab.cum.partition_point(|&x| x <= w).saturating_sub(1)
+        };
+        let Some(day) = tab.days.get(k) else {
+            let last = tab.days.len();
+            return DateTime::new(
+                Date::from_days_since_epoch(self.first.days_since_epoch() + last as i32),
+                0,
+            );
+        };
+        let date = Date::from_days_since_epoch(self.first.days_since_epoch() + k as i32);
+        let mut rest = w - tab.cum.get(k).copied().unwrap_or(0);
+        for &(a, b) in day {
+            let len = i64::from(b) - i64::from(a);
+            if rest < len || (finish && rest == len) {
+                return DateTime::new(date, i64::from(a) + rest);
+            }
+            rest -= len;
+        }
+        DateTime::new(date, day.last().map_or(0, |&(_, b)| i64::from(b)))
+    }
+
+    /// `t` plus `d` of work on calendar `c` (elapsed durations on the 24-hour table).
+    fn add(&self, c: usize, t: DateTime, d: Duration, finish: bool) -> DateTime {
+        let c = if d.elapsed { self.elapsed() } else { c };
+        self.at(c, self.w(c, t) + d.minutes.round() as i64, finish)
+    }
+
+    fn forward(&mut self, s: &Schedule, anchor: DateTime) {
+        let n = s.tasks.len();
+        let by_uid: HashMap<&str, usize> = s
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.uid.as_str(), i))
+            .collect();
+        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut indegree = vec![0usize; n];
+        let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (ri, r) in s.relations.iter().enumerate() {
+            if let (Some(&p), Some(&q)) = (by_uid.get(r.pred.as_str()), by_uid.get(r.succ.as_str()))
+                && p != q
+            {
+                preds[q].push(ri);
+                succs[p].push(q);
+                indegree[q] += 1;
+            }
+        }
+        let mut stack: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).rev().collect();
+        let mut order = Vec::with_capacity(n);
+        while let Some(i) = stack.pop() {
+            order.push(i);
+            for &q in &succs[i] {
+                indegree[q] -= 1;
+                if indegree[q] == 0 {
+                    stack.push(q);
+                }
+            }
+        }
+        if order.len() < n {
+            self.notes.push(format!(
+                "{} tasks lie on or behind a cycle of links and were not scheduled",
+                n - order.len()
+            ));
+        }
+        let lower = s.status_date.map_or(anchor, |sd| sd.max(anchor));
+        let mut finish: Option<DateTime> = None;
+        for i in order {
+            let Some(t) = s.tasks.get(i) else { continue };
+            if t.summary {
+                continue;
+            }
+            let c = self.cal_of(s, i);
+            let dc = if t.duration.elapsed {
+                self.elapsed()
+            } else {
+                c
+            };
+            let (st, fi) = if let (Some(a), Some(b)) = (t.actual_start, t.actual_finish) {
+                (a, b)
+            } else {
+                let dur = match (t.actual_start, t.remaining) {
+                    (Some(_), Some(r)) => r,
+                    _ => t.duration,
+                };
+                let d = dur.minutes.round() as i64;
+                // Lower bounds on the start, in working position of the duration calendar.
+                let mut w0 = self.w(
+                    dc,
+                    if t.actual_start.is_some() {
+                        lower
+                    } else {
+                        anchor
+                    },
+                );
+                if t.actual_start.is_none() {
+                    w0 = w0.max(self.w(dc, lower));
+                }
+                if let Some(con) = t.constraint
+                    && let Some(cd) = con.date
+                {
+                    use crate::schedule::ConstraintKind as K;
+                    match con.kind {
+                        K::StartNoEarlierThan | K::MustStartOn => w0 = w0.max(self.w(dc, cd)),
+                        K::FinishNoEarlierThan | K::MustFinishOn => w0 = w0.max(self.w(dc, cd) - d),
+                        _ => {}
+                    }
+                }
+                for &ri in preds.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+                    let Some(r) = s.relations.get(ri) else {
+                        continue;
+                    };
+                    let Some(&p) = by_uid.get(r.pred.as_str()) else {
+                        continue;
+                    };
+                    let Some((ps, pf)) = self.dates.get(p).copied().flatten() else {
+                        continue;
+                    };
+                    let from = match r.kind {
+                        LinkKind::FinishToStart | LinkKind::FinishToFinish => pf,
+                        LinkKind::StartToStart | LinkKind::StartToFinish => ps,
+                    };
+                    let x = self.add(c, from, r.lag, true);
+                    let wx = self.w(dc, x);
+                    let b = match r.kind {
+                        LinkKind::FinishToStart | LinkKind::StartToStart => wx,
+                        LinkKind::FinishToFinish | LinkKind::StartToFinish => wx - d,
+                    };
+                    w0 = w0.max(b);
+                }
+                if let Some(a) = t.actual_start {
+                    let f = self.at(dc, w0 + d, true);
+                    (a, f)
+                } else if d == 0 {
+                    let x = self.at(dc, w0, true);
+                    (x, x)
+                } else {
+                    (self.at(dc, w0, false), self.at(dc, w0 + d, true))
+                }
+            };
+            finish = Some(finish.map_or(fi, |f: DateTime| f.max(fi)));
+            if let Some(slot) = self.dates.get_mut(i) {
+                *slot = Some((st, fi));
+            }
+        }
+        self.finish = finish;
+    }
+
+    /// Deterministic start and finish of task `i` of the schedule.
+    pub fn task_dates(&self, i: usize) -> Option<(DateTime, DateTime)> {
+        self.dates.get(i).copied().flatten()
+    }
+
+    /// Calendar days task `i` spans in the deterministic schedule.
+    pub fn task_span_days(&self, i: usize) -> Option<f64> {
+        self.task_dates(i)
+            .map(|(a, b)| (b.minutes - a.minutes) as f64 / MINUTES_PER_DAY as f64)
+    }
+}

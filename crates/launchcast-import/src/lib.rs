@@ -1,0 +1,42 @@
+//! # launchcast-import
+//!
+//! Reads schedules written by other tools into launchcast's [`launchcast_model::Model`]:
+//!
+//! | format | module | what it is |
+//! |---|---|---|
+//! | MSPDI | [`mspdi`] | Microsoft Project XML |
+//! | XER | [`xer`] | Primavera P6 export: tab-separated tables (`%T`, `%F`, `%R`) |
+//! | PMXML | [`pmxml`] | Primavera P6 XML |
+//! | MPX | [`mpx`] | the old Microsoft Project exchange format, comma-separated records |
+//! | PSPLIB `.sm` | [`psplib`] | single-mode project scheduling benchmark instances |
+//!
+//! Every reader produces a [`Schedule`]: tasks, summary tasks and milestones, links of the
+//! four types with lags, working-time calendars, date constraints and progress, in the
+//! file's own terms. [`CalendarSet::schedule`] computes its deterministic dates in working
+//! time; [`to_model`] maps it to a `Model` (leaf tasks only, durations in calendar days);
+//! [`inspect`] summarises it. [`import_path`] does all of that for a file, choosing the
+//! reader by extension and content.
+//!
+//! No input makes a reader panic: errors ([`ImportError`]) name the file, the place
+//! (line and column, table/row/field or XML element) and the offending value.
+
+pub mod calendar;
+pub mod cpm;
+mod errors;
+mod import;
+pub mod mpx;
+pub mod mspdi;
+pub mod pmxml;
+pub mod psplib;
+mod schedule;
+mod to_model;
+pub mod xer;
+
+pub use calendar::CalendarSet;
+pub use errors::{Details, ErrorKind, ImportError, Place};
+pub use import::{Inspect, Relations, detect, import_bytes, import_path, inspect, read_bytes};
+pub use schedule::{
+    Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
+    MINUTES_PER_DAY, Relation, Schedule, Task,
+};
+pub use to_model::{default_start, to_model};

@@ -1,0 +1,298 @@
+//! The intermediate schedule every reader produces: what the file says, in the file's own
+//! terms (working-time durations, calendars, summary tasks, progress), before it is mapped to
+//! a [`launchcast_model::Model`].
+
+use std::fmt;
+
+use launchcast_model::{Date, LinkKind};
+
+/// Minutes in a day.
+pub const MINUTES_PER_DAY: i64 = 1440;
+
+/// A date and time to the minute, without time zone (schedule files carry local times).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    /// Minutes since 1970-01-01T00:00.
+    pub minutes: i64,
+}
+
+impl DateTime {
+    pub fn new(date: Date, minute_of_day: i64) -> DateTime {
+        DateTime {
+            minutes: i64::from(date.days_since_epoch()) * MINUTES_PER_DAY + minute_of_day,
+        }
+    }
+
+    pub fn date(self) -> Date {
+        let days = self.minutes.div_euclid(MINUTES_PER_DAY);
+        Date::from_days_since_epoch(days.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+    }
+
+    /// Minutes after midnight.
+    pub fn minute_of_day(self) -> i64 {
+        self.minutes.rem_euclid(MINUTES_PER_DAY)
+    }
+
+    /// Parses `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS[.fff]]`.
+    /// Seconds are dropped.
+    pub fn parse_iso(s: &str) -> Option<DateTime> {
+        let s = s.trim();
+        let date_part = s.get(..10)?;
+        let date = Date::parse(date_part)?;
+        let rest = s.get(10..)?;
+        if rest.is_empty() {
+            return Some(DateTime::new(date, 0));
+        }
+        let rest = rest.strip_prefix(['T', ' '])?;
+        let mut it = rest.split(':');
+        let h: i64 = it.next()?.trim().parse().ok()?;
+        let m: i64 = match it.next() {
+            Some(m) => m.trim().parse().ok()?,
+            None => 0,
+        };
+        if !(0..=24).contains(&h) || !(0..60).contains(&m) {
+            return None;
+        }
+        Some(DateTime::new(date, h * 60 + m))
+    }
+
+    /// Days (fractional) from `earlier` to `self`.
+    pub fn days_since(self, earlier: DateTime) -> f64 {
+        (self.minutes - earlier.minutes) as f64 / MINUTES_PER_DAY as f64
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = self.minute_of_day();
+        write!(f, "{}T{:02}:{:02}", self.date(), m / 60, m % 60)
+    }
+}
+
+/// A duration as the file states it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Duration {
+    /// Minutes: working minutes on the task's calendar, or elapsed (calendar) minutes.
+    pub minutes: f64,
+    /// Elapsed time (`ed`, `emo` in MS Project): counts every minute of every day.
+    pub elapsed: bool,
+}
+
+impl Duration {
+    pub const ZERO: Duration = Duration {
+        minutes: 0.0,
+        elapsed: false,
+    };
+
+    pub fn working(minutes: f64) -> Duration {
+        Duration {
+            minutes,
+            elapsed: false,
+        }
+    }
+
+    pub fn elapsed(minutes: f64) -> Duration {
+        Duration {
+            minutes,
+            elapsed: true,
+        }
+    }
+}
+
+/// A date constraint on a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstraintKind {
+    AsSoonAsPossible,
+    AsLateAsPossible,
+    MustStartOn,
+    MustFinishOn,
+    StartNoEarlierThan,
+    StartNoLaterThan,
+    FinishNoEarlierThan,
+    FinishNoLaterThan,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Constraint {
+    pub kind: ConstraintKind,
+    pub date: Option<DateTime>,
+}
+
+/// One task, summary task or milestone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    /// The file's unique id (MSPDI `UID`, XER `task_id`, PSPLIB job number).
+    pub uid: String,
+    pub name: String,
+    /// WBS code or outline number as the file gives it.
+    pub wbs: String,
+    /// 0 for a project summary task, 1 for top-level tasks.
+    pub outline_level: u32,
+    /// The uid of the summary task this one belongs to.
+    pub parent: Option<String>,
+    /// Summary tasks give structure and are not scheduled themselves.
+    pub summary: bool,
+    pub milestone: bool,
+    pub duration: Duration,
+    /// Calendar id; `None` means the project's default calendar.
+    pub calendar: Option<String>,
+    pub constraint: Option<Constraint>,
+    /// Scheduled dates the file carries (not recomputed).
+    pub start: Option<DateTime>,
+    pub finish: Option<DateTime>,
+    pub actual_start: Option<DateTime>,
+    pub actual_finish: Option<DateTime>,
+    pub remaining: Option<Duration>,
+    /// 0–100.
+    pub percent_complete: f64,
+}
+
+impl Task {
+    pub fn new(uid: impl Into<String>) -> Task {
+        Task {
+            uid: uid.into(),
+            name: String::new(),
+            wbs: String::new(),
+            outline_level: 1,
+            parent: None,
+            summary: false,
+            milestone: false,
+            duration: Duration::ZERO,
+            calendar: None,
+            constraint: None,
+            start: None,
+            finish: None,
+            actual_start: None,
+            actual_finish: None,
+            remaining: None,
+            percent_complete: 0.0,
+        }
+    }
+}
+
+/// A precedence link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation {
+    pub pred: String,
+    pub succ: String,
+    pub kind: LinkKind,
+    pub lag: Duration,
+}
+
+/// Working periods of one day, minutes after midnight, `[from, to)`, sorted.
+pub type DayHours = Vec<(u16, u16)>;
+
+/// A date range with its own working hours (empty hours: non-working).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalendarException {
+    pub from: Date,
+    /// Inclusive.
+    pub to: Date,
+    pub hours: DayHours,
+}
+
+/// A working-time calendar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calendar {
+    pub id: String,
+    pub name: String,
+    /// Calendar this one derives from; days it leaves `None` come from there.
+    pub base: Option<String>,
+    /// Monday first. `None`: as the base calendar (or the standard 08–12, 13–17 week).
+    pub week: [Option<DayHours>; 7],
+    pub exceptions: Vec<CalendarException>,
+}
+
+impl Calendar {
+    pub fn new(id: impl Into<String>) -> Calendar {
+        Calendar {
+            id: id.into(),
+            name: String::new(),
+            base: None,
+            week: Default::default(),
+            exceptions: Vec::new(),
+        }
+    }
+
+    /// The standard week: Monday to Friday, 08:00–12:00 and 13:00–17:00.
+    pub fn standard(id: impl Into<String>) -> Calendar {
+        let mut c = Calendar::new(id);
+        c.name = "Standard".into();
+        for (i, d) in c.week.iter_mut().enumerate() {
+            *d = Some(if i < 5 {
+                vec![(480, 720), (780, 1020)]
+            } else {
+                Vec::new()
+            });
+        }
+        c
+    }
+}
+
+/// Which format a schedule came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Format {
+    Mspdi,
+    Xer,
+    Pmxml,
+    Mpx,
+    Psplib,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Mspdi => "MSPDI",
+            Format::Xer => "XER",
+            Format::Pmxml => "PMXML",
+            Format::Mpx => "MPX",
+            Format::Psplib => "PSPLIB",
+        }
+    }
+}
+
+/// A schedule as read from a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schedule {
+    pub format: Format,
+    pub name: String,
+    pub tasks: Vec<Task>,
+    pub relations: Vec<Relation>,
+    pub calendars: Vec<Calendar>,
+    /// Id of the project's default calendar.
+    pub default_calendar: Option<String>,
+    /// Minutes of work in a "day" of duration text (MS Project default 480).
+    pub minutes_per_day: f64,
+    pub start: Option<DateTime>,
+    pub finish: Option<DateTime>,
+    pub status_date: Option<DateTime>,
+    /// Things the reader could not take over exactly (an encoding guessed, a field ignored).
+    pub notes: Vec<String>,
+}
+
+impl Schedule {
+    pub fn new(format: Format) -> Schedule {
+        Schedule {
+            format,
+            name: String::new(),
+            tasks: Vec::new(),
+            relations: Vec::new(),
+            calendars: Vec::new(),
+            default_calendar: None,
+            minutes_per_day: 480.0,
+            start: None,
+            finish: None,
+            status_date: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Tasks that are not summary tasks (milestones included).
+    pub fn leaf_tasks(&self) -> impl Iterator<Item = &Task> {
+        self.tasks.iter().filter(|t| !t.summary)
+    }
+
+    pub fn calendar(&self, id: &str) -> Option<&Calendar> {
+        self.calendars.iter().find(|c| c.id == id)
+    }
+}

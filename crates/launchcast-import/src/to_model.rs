@@ -1,0 +1,188 @@
+//! Mapping a [`Schedule`] to a [`Model`]: leaf tasks become model tasks, summary tasks only
+//! lend their links to the tasks under them, durations and lags become days.
+
+use std::collections::{HashMap, HashSet};
+
+use launchcast_model::{Date, Dist, Link, Model, Program, Task as ModelTask};
+
+use crate::calendar::CalendarSet;
+use crate::schedule::{ConstraintKind, Duration, Format, Schedule};
+
+/// Start used when a schedule carries no date at all (PSPLIB): a Monday.
+pub fn default_start() -> Date {
+    Date::from_ymd(2000, 1, 3).unwrap_or(Date::from_days_since_epoch(10_959))
+}
+
+/// Turns a file id into a model id: `[a-z0-9_]+`, prefixed so it never starts empty.
+fn model_id(prefix: &str, uid: &str) -> String {
+    let mut s = String::with_capacity(prefix.len() + uid.len());
+    s.push_str(prefix);
+    for c in uid.chars() {
+        let c = c.to_ascii_lowercase();
+        s.push(
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+                c
+            } else {
+                '_'
+            },
+        );
+    }
+    s
+}
+
+/// Days a duration takes, for the model (which counts calendar days). Working time is
+/// converted with the schedule's calendars by [`CalendarSet::span_days`] when the task has a
+/// start; otherwise at `minutes_per_day` per day.
+fn days(schedule: &Schedule, d: Duration) -> f64 {
+    if d.elapsed {
+        d.minutes / 1440.0
+    } else if schedule.minutes_per_day > 0.0 {
+        d.minutes / schedule.minutes_per_day
+    } else {
+        d.minutes / 480.0
+    }
+}
+
+/// Builds the model. `dates`, when given, are the deterministic start and finish of every
+/// schedule task (indexed like `schedule.tasks`) in calendar time: durations are then the
+/// calendar-day spans of the working-time durations, so the model reproduces the dates.
+pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
+    let prefix = if schedule.format == Format::Psplib {
+        "j"
+    } else {
+        "t"
+    };
+    let start_dt = schedule.status_date.or(schedule.start);
+    let start = start_dt.map_or_else(default_start, |d| d.date());
+    let start_min = start_dt.map_or(i64::from(start.days_since_epoch()) * 1440, |d| d.minutes);
+
+    // Model ids, unique.
+    let mut used = HashSet::new();
+    let mut ids: HashMap<&str, String> = HashMap::new();
+    for t in &schedule.tasks {
+        let mut id = model_id(prefix, &t.uid);
+        let base = id.clone();
+        let mut k = 2;
+        while !used.insert(id.clone()) {
+            id = format!("{base}_{k}");
+            k += 1;
+        }
+        ids.insert(t.uid.as_str(), id);
+    }
+    // Leaf descendants of every summary task.
+    let by_uid: HashMap<&str, usize> = schedule
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.uid.as_str(), i))
+        .collect();
+    let mut leaves_under: HashMap<&str, Vec<&str>> = HashMap::new();
+    for t in schedule.tasks.iter().filter(|t| !t.summary) {
+        let mut p = t.parent.as_deref();
+        let mut guard = 0;
+        while let Some(pu) = p {
+            leaves_under.entry(pu).or_default().push(t.uid.as_str());
+            p = by_uid
+                .get(pu)
+                .and_then(|&i| schedule.tasks.get(i))
+                .and_then(|x| x.parent.as_deref());
+            guard += 1;
+            if guard > schedule.tasks.len() {
+                break;
+            }
+        }
+    }
+    let expand = |uid: &str| -> Vec<String> {
+        match by_uid.get(uid).and_then(|&i| schedule.tasks.get(i)) {
+            Some(t) if t.summary => leaves_under
+                .get(uid)
+                .map(|v| v.iter().filter_map(|u| ids.get(u).cloned()).collect())
+                .unwrap_or_default(),
+            Some(_) => ids.get(uid).cloned().into_iter().collect(),
+            None => Vec::new(),
+        }
+    };
+    let mut after: HashMap<String, Vec<Link>> = HashMap::new();
+    for r in &schedule.relations {
+        let lag = days(schedule, r.lag);
+        for p in expand(&r.pred) {
+            for s in expand(&r.succ) {
+                if p != s {
+                    after.entry(s).or_default().push(Link {
+                        task: p.clone(),
+                        kind: r.kind,
+                        lag,
+                    });
+                }
+            }
+        }
+    }
+    let mut tasks = Vec::new();
+    let mut max_days: f64 = 0.0;
+    for (i, t) in schedule.tasks.iter().enumerate() {
+        if t.summary {
+            continue;
+        }
+        let Some(id) = ids.get(t.uid.as_str()) else {
+            continue;
+        };
+        let mut duration = match calendars.and_then(|c| c.task_span_days(i)) {
+            Some(d) => d,
+            None => days(schedule, t.duration),
+        };
+        // Progress: finished tasks take no more time; started ones take what remains.
+        if t.actual_finish.is_some() {
+            duration = 0.0;
+        } else if let (Some(_), Some(rem)) = (t.actual_start, t.remaining) {
+            duration = days(schedule, rem);
+        }
+        let duration = duration.max(0.0);
+        max_days += duration;
+        let not_before = t.constraint.and_then(|c| match c.kind {
+            ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => {
+                c.date.filter(|d| d.minutes > start_min).map(|d| d.date())
+            }
+            _ => None,
+        });
+        tasks.push(ModelTask {
+            id: id.clone(),
+            name: t.name.clone(),
+            duration: Dist::Fixed(duration),
+            chance: 1.0,
+            after: after.remove(id).unwrap_or_default(),
+            after_any: Vec::new(),
+            after_failure: Vec::new(),
+            cost: Dist::ZERO,
+            not_before,
+            disabled: false,
+        });
+    }
+    let span = max_days.max(
+        schedule
+            .finish
+            .map_or(0.0, |f| f.days_since(start_dt.unwrap_or(f))),
+    );
+    let horizon_days = (span * 2.0 + 3650.0).min(36_500.0);
+    let horizon = start.add_days(horizon_days).unwrap_or(start);
+    Model {
+        program: Program {
+            name: if schedule.name.is_empty() {
+                "Imported schedule".into()
+            } else {
+                schedule.name.clone()
+            },
+            start,
+            horizon,
+            currency: String::new(),
+            iterations: 10_000,
+            seed: 1,
+            delivery_lag: Dist::ZERO,
+            overhead_per_year: Dist::ZERO,
+        },
+        tasks,
+        risks: Vec::new(),
+        plants: Vec::new(),
+        promises: Vec::new(),
+        scenarios: Vec::new(),
+    }
+}
