@@ -8,7 +8,12 @@
 //! slot, iteration). So results do not depend on thread count or block order, and every
 //! scenario sees the same draws for the same items (common random numbers).
 
+mod kernel;
 mod outcomes;
+mod plan;
+mod rng;
+mod run;
+mod sampler;
 
 pub use outcomes::{DAY_FIXED_POINT, Outcomes, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats};
 
@@ -24,7 +29,9 @@ pub struct ScenarioInfo {
 /// A compiled model, ready to simulate.
 #[derive(Clone, Debug)]
 pub struct Plan {
-    scenarios: Vec<ScenarioInfo>,
+    compiled: plan::Compiled,
+    /// The scenario models, for the deterministic schedule.
+    models: Vec<Model>,
 }
 
 /// How to run.
@@ -50,6 +57,12 @@ pub struct TaskDates {
 pub enum EngineError {
     #[error("unknown scenario `{0}`")]
     UnknownScenario(String),
+    #[error("unknown task `{0}`")]
+    UnknownTask(String),
+    #[error("the tasks form a cycle through `{0}`")]
+    Cycle(String),
+    #[error("{0} iterations do not fit in memory on this machine")]
+    TooManyIterations(u64),
     #[error("failed to start {threads} worker threads: {message}")]
     ThreadPool { threads: usize, message: String },
 }
@@ -62,22 +75,80 @@ impl Plan {
 
     /// Compiles only the scenarios named in `ids` (`"base"` names the model as written);
     /// all of them when `ids` is empty.
-    pub fn compile_selected(_model: &Model, _ids: &[String]) -> Result<Plan, EngineError> {
-        todo!()
+    pub fn compile_selected(model: &Model, ids: &[String]) -> Result<Plan, EngineError> {
+        let mut selected: Vec<Option<usize>> = Vec::new();
+        if ids.is_empty() {
+            selected.push(None);
+            selected.extend((0..model.scenarios.len()).map(Some));
+        } else {
+            for id in ids {
+                let sel = if id == "base" {
+                    None
+                } else {
+                    let i = model.scenarios.iter().position(|s| s.id == *id);
+                    Some(i.ok_or_else(|| EngineError::UnknownScenario(id.clone()))?)
+                };
+                if !selected.contains(&sel) {
+                    selected.push(sel);
+                }
+            }
+        }
+        let compiled = plan::Compiled::new(model, &selected)?;
+        let models = selected.iter().map(|&s| model.scenario_model(s)).collect();
+        Ok(Plan { compiled, models })
     }
 
     pub fn scenarios(&self) -> &[ScenarioInfo] {
-        &self.scenarios
+        &self.compiled.scenarios
+    }
+
+    /// Number of tasks.
+    pub fn tasks(&self) -> usize {
+        self.compiled.order.len()
     }
 
     /// Most-likely schedule of one scenario: every duration at its most likely value, every
     /// chance taken as success, no risk. Indexed like the model's tasks.
-    pub fn deterministic(&self, _scenario: usize) -> Vec<Option<TaskDates>> {
-        todo!()
+    pub fn deterministic(&self, scenario: usize) -> Result<Vec<Option<TaskDates>>, EngineError> {
+        let Some(model) = self.models.get(scenario) else {
+            return Err(EngineError::UnknownScenario(scenario.to_string()));
+        };
+        let fixed = most_likely(model);
+        let plan = plan::Compiled::new(&fixed, &[None])?;
+        let mut scratch = kernel::Scratch::new(&plan, 0);
+        kernel::simulate_lanes(&plan, &plan.params[0], 0, &mut scratch);
+        let mut dates = vec![None; plan.order.len()];
+        for (pos, &task) in plan.order.iter().enumerate() {
+            let (start, finish) = (
+                scratch.start_ok[pos * kernel::LANES],
+                scratch.finish_ok[pos * kernel::LANES],
+            );
+            if finish.is_finite() {
+                dates[task as usize] = Some(TaskDates {
+                    start: f64::from(start),
+                    finish: f64::from(finish),
+                });
+            }
+        }
+        Ok(dates)
     }
 }
 
+/// The model with every distribution at its most likely value, every chance 1 and no risk.
+fn most_likely(model: &Model) -> Model {
+    let mut m = model.clone();
+    m.scenarios.clear();
+    for t in &mut m.tasks {
+        t.duration = launchcast_model::Dist::Fixed(t.duration.most_likely().max(0.0));
+        t.chance = 1.0;
+    }
+    for r in &mut m.risks {
+        r.chance = 0.0;
+    }
+    m
+}
+
 /// Runs `opts.iterations` iterations of every scenario of `plan`.
-pub fn run(_plan: &Plan, _opts: &RunOptions) -> Result<Outcomes, EngineError> {
-    todo!()
+pub fn run(plan: &Plan, opts: &RunOptions) -> Result<Outcomes, EngineError> {
+    run::run(&plan.compiled, opts)
 }

@@ -72,13 +72,25 @@ impl TaskStats {
         for (a, b) in self.finished.iter_mut().zip(&other.finished) {
             *a += b;
         }
-        for (a, b) in self.finish_sum_fixed.iter_mut().zip(&other.finish_sum_fixed) {
+        for (a, b) in self
+            .finish_sum_fixed
+            .iter_mut()
+            .zip(&other.finish_sum_fixed)
+        {
             *a += b;
         }
-        for (a, b) in self.finish_min_fixed.iter_mut().zip(&other.finish_min_fixed) {
+        for (a, b) in self
+            .finish_min_fixed
+            .iter_mut()
+            .zip(&other.finish_min_fixed)
+        {
             *a = (*a).min(*b);
         }
-        for (a, b) in self.finish_max_fixed.iter_mut().zip(&other.finish_max_fixed) {
+        for (a, b) in self
+            .finish_max_fixed
+            .iter_mut()
+            .zip(&other.finish_max_fixed)
+        {
             *a = (*a).max(*b);
         }
         for (a, b) in self.critical.iter_mut().zip(&other.critical) {

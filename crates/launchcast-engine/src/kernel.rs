@@ -1,0 +1,408 @@
+//! The simulation kernel: one forward pass over the plan for a lane of `LANES` consecutive
+//! iterations of one scenario. Each task's values for all lanes sit side by side (struct of
+//! arrays), so the inner loops over lanes have no data-dependent branches and vectorize.
+//! "Never" is +∞: it propagates through max/min and sums without special cases.
+
+use launchcast_model::{DAYS_PER_YEAR, LinkKind};
+
+use crate::plan::{Compiled, Links, NONE, PlantParams, PromiseCheck, RiskKind, ScenarioParams};
+use crate::rng::fill_uniform;
+
+pub(crate) const LANES: usize = 16;
+pub(crate) type Lanes = [f32; LANES];
+
+const INF: f32 = f32::INFINITY;
+
+/// Per-lane-group working state, allocated once per worker and reused.
+pub(crate) struct Scratch {
+    /// Start of each task at `pos * LANES + lane`; +∞ if it never starts.
+    pub start: Vec<f32>,
+    /// Start / finish if the task succeeded, else +∞ (what successors see).
+    pub start_ok: Vec<f32>,
+    pub finish_ok: Vec<f32>,
+    /// Finish of a task that failed, else +∞ (what fallbacks see).
+    pub fail_at: Vec<f32>,
+    /// Predecessor position that set the start, or [`NONE`].
+    pub driver: Vec<u32>,
+    risk_occurs: Vec<f32>,
+    risk_value: Vec<f32>,
+    /// Cumulative cars delivered and money spent at each checkpoint.
+    pub delivered: Vec<f32>,
+    pub spent: Vec<f32>,
+    /// Days to the headline event, and the task position whose chain set it.
+    pub headline: Lanes,
+    pub headline_driver: [u32; LANES],
+    /// Combined into every stream key: the run's seed.
+    pub seed: u64,
+}
+
+impl Scratch {
+    pub(crate) fn new(plan: &Compiled, seed: u64) -> Scratch {
+        let n = plan.order.len() * LANES;
+        let c = plan.checkpoints.len() * LANES;
+        let r = plan.risk_kind.len() * LANES;
+        Scratch {
+            start: vec![0.0; n],
+            start_ok: vec![0.0; n],
+            finish_ok: vec![0.0; n],
+            fail_at: vec![0.0; n],
+            driver: vec![NONE; n],
+            risk_occurs: vec![0.0; r],
+            risk_value: vec![0.0; r],
+            delivered: vec![0.0; c],
+            spent: vec![0.0; c],
+            headline: [INF; LANES],
+            headline_driver: [NONE; LANES],
+            seed: crate::rng::seeded(seed),
+        }
+    }
+}
+
+/// The constraint a link puts on the successor's start, per lane.
+#[inline(always)]
+fn link_bound(kind: LinkKind, lag: f32, p: usize, s: &Scratch, dur: &Lanes, out: &mut Lanes) {
+    let o = p * LANES;
+    match kind {
+        LinkKind::FinishToStart => {
+            for l in 0..LANES {
+                out[l] = s.finish_ok[o + l] + lag;
+            }
+        }
+        LinkKind::StartToStart => {
+            for l in 0..LANES {
+                out[l] = s.start_ok[o + l] + lag;
+            }
+        }
+        LinkKind::FinishToFinish => {
+            for l in 0..LANES {
+                out[l] = s.finish_ok[o + l] + lag - dur[l];
+            }
+        }
+        LinkKind::StartToFinish => {
+            for l in 0..LANES {
+                out[l] = s.start_ok[o + l] + lag - dur[l];
+            }
+        }
+    }
+}
+
+/// Runs one scenario for iterations `first .. first + LANES`.
+pub(crate) fn simulate_lanes(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
+    let tables = &plan.tables;
+    let mut u = [0f32; LANES];
+    let mut v = [0f32; LANES];
+
+    // Risks: one occurrence and one impact per risk and iteration, shared by its tasks.
+    for (r, kind) in plan.risk_kind.iter().enumerate() {
+        let o = r * LANES;
+        fill_uniform(&mut u, plan.risk_keys[r][0] ^ s.seed, first);
+        let chance = sc.risk_chance[r];
+        for l in 0..LANES {
+            s.risk_occurs[o + l] = if u[l] < chance { 1.0 } else { 0.0 };
+        }
+        if *kind != RiskKind::Fail {
+            fill_uniform(&mut u, plan.risk_keys[r][1] ^ s.seed, first);
+            sc.risk_impact[r].sample(&u, tables, &mut v);
+            s.risk_value[o..o + LANES].copy_from_slice(&v);
+        }
+    }
+
+    let mut lag = [0f32; LANES];
+    fill_uniform(&mut u, plan.program_keys[0] ^ s.seed, first);
+    sc.delivery_lag.sample(&u, tables, &mut lag);
+    let mut overhead = [0f32; LANES];
+    fill_uniform(&mut u, plan.program_keys[1] ^ s.seed, first);
+    sc.overhead_per_year.sample(&u, tables, &mut overhead);
+    for (k, &t) in plan.checkpoints.iter().enumerate() {
+        for l in 0..LANES {
+            s.spent[k * LANES + l] = overhead[l] * (t / DAYS_PER_YEAR as f32);
+            s.delivered[k * LANES + l] = 0.0;
+        }
+    }
+
+    let mut dur = [0f32; LANES];
+    let mut bound = [0f32; LANES];
+    for pos in 0..plan.order.len() {
+        let o = pos * LANES;
+        let keys = &plan.task_keys[pos];
+        fill_uniform(&mut u, keys[0] ^ s.seed, first);
+        sc.duration[pos].sample(&u, tables, &mut dur);
+
+        let mut fails = [false; LANES];
+        let risks = plan.task_risk_offsets[pos] as usize..plan.task_risk_offsets[pos + 1] as usize;
+        for &r in &plan.task_risks[risks] {
+            let ro = r as usize * LANES;
+            let (occ, val) = (
+                &s.risk_occurs[ro..ro + LANES],
+                &s.risk_value[ro..ro + LANES],
+            );
+            match plan.risk_kind[r as usize] {
+                RiskKind::Delay => {
+                    for l in 0..LANES {
+                        dur[l] += occ[l] * val[l];
+                    }
+                }
+                RiskKind::Scale => {
+                    for l in 0..LANES {
+                        dur[l] *= if occ[l] > 0.0 { val[l] } else { 1.0 };
+                    }
+                }
+                RiskKind::Fail => {
+                    for l in 0..LANES {
+                        fails[l] |= occ[l] > 0.0;
+                    }
+                }
+            }
+        }
+
+        let mut start = [sc.earliest[pos]; LANES];
+        let mut driver = [NONE; LANES];
+        for k in plan.after.range(pos) {
+            let p = plan.after.pred[k];
+            link_bound(
+                plan.after.kind[k],
+                plan.after.lag[k],
+                p as usize,
+                s,
+                &dur,
+                &mut bound,
+            );
+            for l in 0..LANES {
+                let later = bound[l] > start[l];
+                start[l] = if later { bound[l] } else { start[l] };
+                driver[l] = if later { p } else { driver[l] };
+            }
+        }
+        let any = plan.after_any.range(pos);
+        if !any.is_empty() {
+            let mut first_alt = [INF; LANES];
+            let mut first_driver = [NONE; LANES];
+            for k in any {
+                let p = plan.after_any.pred[k];
+                link_bound(
+                    plan.after_any.kind[k],
+                    plan.after_any.lag[k],
+                    p as usize,
+                    s,
+                    &dur,
+                    &mut bound,
+                );
+                for l in 0..LANES {
+                    let earlier = bound[l] < first_alt[l];
+                    first_alt[l] = if earlier { bound[l] } else { first_alt[l] };
+                    first_driver[l] = if earlier { p } else { first_driver[l] };
+                }
+            }
+            constrain(&mut start, &mut driver, &first_alt, &first_driver);
+        }
+        fallback_bound(&plan.after_failure, pos, s, &mut start, &mut driver);
+
+        if sc.chance[pos] < 1.0 {
+            fill_uniform(&mut u, keys[1] ^ s.seed, first);
+            let chance = sc.chance[pos];
+            for l in 0..LANES {
+                fails[l] |= u[l] >= chance;
+            }
+        }
+        for l in 0..LANES {
+            let st = start[l].max(0.0);
+            let fin = st + dur[l];
+            let started = st < INF;
+            let ok = started && !fails[l];
+            s.start[o + l] = st;
+            s.start_ok[o + l] = if ok { st } else { INF };
+            s.finish_ok[o + l] = if ok { fin } else { INF };
+            s.fail_at[o + l] = if started && !ok { fin } else { INF };
+            s.driver[o + l] = driver[l];
+        }
+
+        if !sc.cost[pos].is_zero() {
+            fill_uniform(&mut u, keys[2] ^ s.seed, first);
+            sc.cost[pos].sample(&u, tables, &mut v);
+            spread_cost(
+                &plan.checkpoints,
+                &s.start[o..o + LANES],
+                &dur,
+                &v,
+                &mut s.spent,
+            );
+        }
+    }
+
+    s.headline = [INF; LANES];
+    s.headline_driver = [NONE; LANES];
+    if plan.has_plants {
+        for plant in &sc.plants {
+            produce(plan, plant, &lag, first, s);
+        }
+    } else {
+        program_finish(sc, s);
+    }
+    for l in 0..LANES {
+        if s.headline[l] > plan.horizon {
+            s.headline[l] = INF;
+        }
+    }
+}
+
+#[inline(always)]
+fn constrain(start: &mut Lanes, driver: &mut [u32; LANES], bound: &Lanes, by: &[u32; LANES]) {
+    for l in 0..LANES {
+        let later = bound[l] > start[l];
+        start[l] = if later { bound[l] } else { start[l] };
+        driver[l] = if later { by[l] } else { driver[l] };
+    }
+}
+
+/// A fallback starts when the last of the tasks it stands in for has failed; if any of them
+/// did not fail, never.
+#[inline(always)]
+fn fallback_bound(
+    links: &Links,
+    pos: usize,
+    s: &Scratch,
+    start: &mut Lanes,
+    driver: &mut [u32; LANES],
+) {
+    for k in links.range(pos) {
+        let p = links.pred[k];
+        let o = p as usize * LANES;
+        let mut at = [0f32; LANES];
+        at.copy_from_slice(&s.fail_at[o..o + LANES]);
+        constrain(start, driver, &at, &[p; LANES]);
+    }
+}
+
+/// Adds a task's cost, spread evenly over `[start, start + dur]`, to the cumulative spend at
+/// every checkpoint. A task that never starts has start +∞ and adds nothing.
+#[inline(always)]
+fn spread_cost(checkpoints: &[f32], start: &[f32], dur: &Lanes, cost: &Lanes, spent: &mut [f32]) {
+    for (k, &t) in checkpoints.iter().enumerate() {
+        let cum = &mut spent[k * LANES..(k + 1) * LANES];
+        for l in 0..LANES {
+            let share = ((t - start[l]) / dur[l].max(1e-3)).clamp(0.0, 1.0);
+            cum[l] += cost[l] * share;
+        }
+    }
+}
+
+/// Cars made in the first `x` days after start of production: the integral of
+/// `rate · r(t)`, where `r` climbs from `r0` to 1 over `ramp` days.
+#[inline(always)]
+fn made(x: f32, rate: f32, ramp: f32, r0: f32, s_curve: bool) -> f32 {
+    let x = x.max(0.0);
+    let xr = x.min(ramp);
+    let tau = xr / ramp.max(1e-6);
+    let climbing = if s_curve {
+        ramp * (tau * tau * tau - 0.5 * tau * tau * tau * tau)
+    } else {
+        0.5 * xr * tau
+    };
+    rate * (r0 * xr + (1.0 - r0) * climbing + (x - xr))
+}
+
+/// Days after start of production until the first car: `made(x) = 1`.
+fn first_car(rate: f32, ramp: f32, r0: f32, s_curve: bool) -> f32 {
+    if rate <= 0.0 {
+        return INF;
+    }
+    if made(ramp, rate, ramp, r0, s_curve) < 1.0 {
+        return ramp + (1.0 - made(ramp, rate, ramp, r0, s_curve)) / rate;
+    }
+    if !s_curve {
+        // rate·(r0·x + (1 − r0)·x²/(2·ramp)) = 1, in the stable form of the root.
+        let a = rate * (1.0 - r0) / (2.0 * ramp.max(1e-6));
+        let b = rate * r0;
+        return 2.0 / (b + (b * b + 4.0 * a).sqrt());
+    }
+    let (mut lo, mut hi) = (0.0f32, ramp);
+    for _ in 0..32 {
+        let mid = 0.5 * (lo + hi);
+        if made(mid, rate, ramp, r0, s_curve) < 1.0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
+}
+
+fn produce(plan: &Compiled, plant: &PlantParams, lag: &Lanes, first: u64, s: &mut Scratch) {
+    let tables = &plan.tables;
+    let mut u = [0f32; LANES];
+    let (mut capacity, mut ramp, mut peak) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
+    fill_uniform(&mut u, plant.keys[0] ^ s.seed, first);
+    plant.capacity.sample(&u, tables, &mut capacity);
+    fill_uniform(&mut u, plant.keys[1] ^ s.seed, first);
+    plant.ramp.sample(&u, tables, &mut ramp);
+    if plant.peak.is_const() {
+        plant.peak.sample(&u, tables, &mut peak);
+    } else {
+        fill_uniform(&mut u, plant.keys[2] ^ s.seed, first);
+        plant.peak.sample(&u, tables, &mut peak);
+    }
+    let o = plant.start_pos as usize * LANES;
+    for l in 0..LANES {
+        let sop = s.finish_ok[o + l];
+        if sop > plan.horizon {
+            continue;
+        }
+        let begins = sop + lag[l];
+        let rate = capacity[l] * peak[l] / DAYS_PER_YEAR as f32;
+        let first_delivery = begins + first_car(rate, ramp[l], plant.ramp_start, plant.s_curve);
+        if first_delivery < s.headline[l] {
+            s.headline[l] = first_delivery;
+            s.headline_driver[l] = plant.start_pos;
+        }
+        for (k, &t) in plan.checkpoints.iter().enumerate() {
+            s.delivered[k * LANES + l] +=
+                made(t - begins, rate, ramp[l], plant.ramp_start, plant.s_curve);
+        }
+    }
+}
+
+/// Without plants, the headline is the finish of the last task: every sink still in the
+/// scenario must finish, except fallbacks that were never triggered.
+fn program_finish(sc: &ScenarioParams, s: &mut Scratch) {
+    for l in 0..LANES {
+        s.headline[l] = if sc.sinks.is_empty() {
+            INF
+        } else {
+            f32::NEG_INFINITY
+        };
+    }
+    for &(p, fallback) in &sc.sinks {
+        let o = p as usize * LANES;
+        for l in 0..LANES {
+            let skipped = fallback && s.start[o + l] == INF;
+            let fin = if skipped {
+                f32::NEG_INFINITY
+            } else {
+                s.finish_ok[o + l]
+            };
+            if fin > s.headline[l] {
+                s.headline[l] = fin;
+                s.headline_driver[l] = p;
+            }
+        }
+    }
+    for l in 0..LANES {
+        if s.headline[l] == f32::NEG_INFINITY {
+            s.headline[l] = INF;
+        }
+    }
+}
+
+/// Whether each promise is kept in lane `l`.
+#[inline(always)]
+pub(crate) fn promise_kept(check: &PromiseCheck, s: &Scratch, l: usize) -> bool {
+    match *check {
+        PromiseCheck::FirstBy(t) => s.headline[l] <= t,
+        PromiseCheck::DeliveriesAtLeast { at, from, at_least } => {
+            let upto = s.delivered[at as usize * LANES + l];
+            let before = from.map_or(0.0, |f| s.delivered[f as usize * LANES + l]);
+            upto - before >= at_least
+        }
+        PromiseCheck::SpendAtMost { at, at_most } => s.spent[at as usize * LANES + l] <= at_most,
+    }
+}

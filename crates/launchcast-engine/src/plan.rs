@@ -1,0 +1,411 @@
+//! Model → plan: tasks renumbered in topological order (position `pos`), links in flat
+//! compressed-row arrays, one parameter set per scenario, random-stream keys per item, and
+//! the checkpoints (year boundaries, promise dates) at which money and cars are counted.
+
+use launchcast_model::{Curve, Date, Impact, LinkKind, Model, PromiseKind};
+
+use crate::rng::stream_key;
+use crate::sampler::{Sampler, Tables};
+use crate::{EngineError, ScenarioInfo};
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Links into one task, compressed-row: `offsets[pos]..offsets[pos + 1]` index the rest.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Links {
+    pub offsets: Vec<u32>,
+    pub pred: Vec<u32>,
+    pub kind: Vec<LinkKind>,
+    pub lag: Vec<f32>,
+}
+
+impl Links {
+    #[inline(always)]
+    pub fn range(&self, pos: usize) -> std::ops::Range<usize> {
+        self.offsets[pos] as usize..self.offsets[pos + 1] as usize
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum RiskKind {
+    Delay,
+    Scale,
+    Fail,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PlantParams {
+    pub start_pos: u32,
+    pub capacity: Sampler,
+    pub ramp: Sampler,
+    pub peak: Sampler,
+    pub ramp_start: f32,
+    pub s_curve: bool,
+    pub keys: [u64; 3],
+}
+
+/// Everything that may differ between scenarios, indexed by task position.
+#[derive(Clone, Debug)]
+pub(crate) struct ScenarioParams {
+    pub duration: Vec<Sampler>,
+    pub chance: Vec<f32>,
+    pub cost: Vec<Sampler>,
+    /// Earliest start: `not_before`, 0, or +∞ for a task removed by the scenario.
+    pub earliest: Vec<f32>,
+    pub risk_chance: Vec<f32>,
+    pub risk_impact: Vec<Sampler>,
+    pub plants: Vec<PlantParams>,
+    pub delivery_lag: Sampler,
+    pub overhead_per_year: Sampler,
+    /// Without plants: the tasks whose finish ends the program (sinks still present), and
+    /// whether each is a fallback (which only counts if it was triggered).
+    pub sinks: Vec<(u32, bool)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PromiseCheck {
+    FirstBy(f32),
+    DeliveriesAtLeast {
+        at: u32,
+        from: Option<u32>,
+        at_least: f32,
+    },
+    SpendAtMost {
+        at: u32,
+        at_most: f32,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Compiled {
+    pub scenarios: Vec<ScenarioInfo>,
+    pub params: Vec<ScenarioParams>,
+    /// Model task index of each position.
+    pub order: Vec<u32>,
+    pub after: Links,
+    pub after_any: Links,
+    pub after_failure: Links,
+    /// Risks of each task, compressed-row.
+    pub task_risk_offsets: Vec<u32>,
+    pub task_risks: Vec<u32>,
+    pub risk_kind: Vec<RiskKind>,
+    pub task_keys: Vec<[u64; 3]>,
+    pub risk_keys: Vec<[u64; 2]>,
+    pub program_keys: [u64; 2],
+    pub tables: Tables,
+    pub horizon: f32,
+    pub has_plants: bool,
+    /// Days from start, ascending.
+    pub checkpoints: Vec<f32>,
+    /// Per year: checkpoint indices of its first and last instant.
+    pub year_spans: Vec<(u32, u32)>,
+    pub years: Vec<i32>,
+    pub promises: Vec<PromiseCheck>,
+}
+
+fn days(model: &Model, d: Date) -> f64 {
+    f64::from(d.days_since(model.program.start))
+}
+
+/// Positions in topological order over after / after_any / after_failure (Kahn, stable by
+/// model order so the plan does not depend on hash order).
+fn topological_order(model: &Model) -> Result<Vec<u32>, EngineError> {
+    let n = model.tasks.len();
+    let index = |id: &str| {
+        model
+            .task_index(id)
+            .ok_or_else(|| EngineError::UnknownTask(id.to_string()))
+    };
+    let mut succ: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut indeg = vec![0u32; n];
+    for (i, t) in model.tasks.iter().enumerate() {
+        let preds = t.after.iter().chain(&t.after_any).map(|l| l.task.as_str());
+        for p in preds.chain(t.after_failure.iter().map(String::as_str)) {
+            let p = index(p)?;
+            succ[p].push(i as u32);
+            indeg[i] += 1;
+        }
+    }
+    let mut ready: std::collections::BTreeSet<u32> =
+        (0..n as u32).filter(|&i| indeg[i as usize] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(i) = ready.pop_first() {
+        order.push(i);
+        for &s in &succ[i as usize] {
+            indeg[s as usize] -= 1;
+            if indeg[s as usize] == 0 {
+                ready.insert(s);
+            }
+        }
+    }
+    if order.len() != n {
+        let stuck = (0..n)
+            .find(|&i| indeg[i] > 0)
+            .map_or(String::new(), |i| model.tasks[i].id.clone());
+        return Err(EngineError::Cycle(stuck));
+    }
+    Ok(order)
+}
+
+impl Compiled {
+    pub(crate) fn new(model: &Model, selected: &[Option<usize>]) -> Result<Compiled, EngineError> {
+        let order = topological_order(model)?;
+        let n = order.len();
+        let mut pos_of = vec![0u32; n];
+        for (pos, &i) in order.iter().enumerate() {
+            pos_of[i as usize] = pos as u32;
+        }
+        let pos = |id: &str| -> Result<u32, EngineError> {
+            model
+                .task_index(id)
+                .map(|i| pos_of[i])
+                .ok_or_else(|| EngineError::UnknownTask(id.to_string()))
+        };
+        let (mut after, mut after_any, mut after_failure) =
+            (Links::default(), Links::default(), Links::default());
+        for links in [&mut after, &mut after_any, &mut after_failure] {
+            links.offsets.push(0);
+        }
+        let mut task_risk_offsets = vec![0u32];
+        let mut task_risks = Vec::new();
+        for &i in &order {
+            let t = &model.tasks[i as usize];
+            for l in &t.after {
+                after.pred.push(pos(&l.task)?);
+                after.kind.push(l.kind);
+                after.lag.push(l.lag as f32);
+            }
+            for l in &t.after_any {
+                after_any.pred.push(pos(&l.task)?);
+                after_any.kind.push(l.kind);
+                after_any.lag.push(l.lag as f32);
+            }
+            for id in &t.after_failure {
+                after_failure.pred.push(pos(id)?);
+                after_failure.kind.push(LinkKind::FinishToStart);
+                after_failure.lag.push(0.0);
+            }
+            after.offsets.push(after.pred.len() as u32);
+            after_any.offsets.push(after_any.pred.len() as u32);
+            after_failure.offsets.push(after_failure.pred.len() as u32);
+            for (r, risk) in model.risks.iter().enumerate() {
+                if risk.tasks.iter().any(|id| *id == t.id) {
+                    task_risks.push(r as u32);
+                }
+            }
+            task_risk_offsets.push(task_risks.len() as u32);
+        }
+        let risk_kind = model
+            .risks
+            .iter()
+            .map(|r| match r.impact {
+                Impact::Delay(_) => RiskKind::Delay,
+                Impact::Scale(_) => RiskKind::Scale,
+                Impact::Fail => RiskKind::Fail,
+            })
+            .collect();
+        let task_keys = order
+            .iter()
+            .map(|&i| {
+                let id = &model.tasks[i as usize].id;
+                [0, 1, 2].map(|slot| stream_key("task", id, slot))
+            })
+            .collect();
+        let risk_keys = model
+            .risks
+            .iter()
+            .map(|r| [0, 1].map(|s| stream_key("risk", &r.id, s)))
+            .collect();
+        let program_keys = [0, 1].map(|s| stream_key("program", "", s));
+
+        // Checkpoints: each year's first and last instant (clipped to start and horizon), and
+        // the end of every promise's day.
+        let horizon = model.horizon_days();
+        let (y0, y1) = (model.program.start.year(), model.program.horizon.year());
+        let years: Vec<i32> = (y0..=y1).collect();
+        let mut raw: Vec<f64> = Vec::new();
+        for &y in &years {
+            raw.push(days(model, Date::jan1(y)).clamp(0.0, horizon));
+            raw.push(days(model, Date::jan1(y + 1)).clamp(0.0, horizon));
+        }
+        let end_of = |d: Date| (days(model, d) + 1.0).clamp(0.0, horizon);
+        for p in &model.promises {
+            match &p.kind {
+                PromiseKind::FirstDeliveryBy(_) | PromiseKind::DeliveriesInYear { .. } => {}
+                PromiseKind::DeliveriesBy { date, .. } | PromiseKind::SpendBy { date, .. } => {
+                    raw.push(end_of(*date))
+                }
+            }
+        }
+        raw.sort_by(f64::total_cmp);
+        raw.dedup();
+        let at = |t: f64| raw.iter().position(|&c| c == t).unwrap_or(0) as u32;
+        let year_spans = years
+            .iter()
+            .map(|&y| {
+                (
+                    at(days(model, Date::jan1(y)).clamp(0.0, horizon)),
+                    at(days(model, Date::jan1(y + 1)).clamp(0.0, horizon)),
+                )
+            })
+            .collect::<Vec<_>>();
+        let promises = model
+            .promises
+            .iter()
+            .map(|p| match &p.kind {
+                PromiseKind::FirstDeliveryBy(d) => PromiseCheck::FirstBy(end_of(*d) as f32),
+                PromiseKind::DeliveriesBy { date, at_least } => PromiseCheck::DeliveriesAtLeast {
+                    at: at(end_of(*date)),
+                    from: None,
+                    at_least: *at_least as f32,
+                },
+                PromiseKind::DeliveriesInYear { year, at_least } => {
+                    let (from, to) = years
+                        .iter()
+                        .position(|y| y == year)
+                        .map_or((0, 0), |k| year_spans[k]);
+                    PromiseCheck::DeliveriesAtLeast {
+                        at: to,
+                        from: Some(from),
+                        at_least: *at_least as f32,
+                    }
+                }
+                PromiseKind::SpendBy { date, at_most } => PromiseCheck::SpendAtMost {
+                    at: at(end_of(*date)),
+                    at_most: *at_most as f32,
+                },
+            })
+            .collect();
+
+        let mut tables = Tables::default();
+        let mut scenarios = Vec::new();
+        let mut params = Vec::new();
+        for &sel in selected {
+            let m = model.scenario_model(sel);
+            scenarios.push(match sel {
+                None => ScenarioInfo {
+                    id: "base".into(),
+                    name: model.program.name.clone(),
+                },
+                Some(i) => ScenarioInfo {
+                    id: model.scenarios[i].id.clone(),
+                    name: model.scenarios[i].name.clone(),
+                },
+            });
+            params.push(scenario_params(
+                &m,
+                &order,
+                &pos_of,
+                &after,
+                &after_any,
+                &after_failure,
+                &mut tables,
+            )?);
+        }
+        Ok(Compiled {
+            scenarios,
+            params,
+            order,
+            after,
+            after_any,
+            after_failure,
+            task_risk_offsets,
+            task_risks,
+            risk_kind,
+            task_keys,
+            risk_keys,
+            program_keys,
+            tables,
+            horizon: horizon as f32,
+            has_plants: !model.plants.is_empty(),
+            checkpoints: raw.iter().map(|&c| c as f32).collect(),
+            year_spans,
+            years,
+            promises,
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scenario_params(
+    m: &Model,
+    order: &[u32],
+    pos_of: &[u32],
+    after: &Links,
+    after_any: &Links,
+    after_failure: &Links,
+    tables: &mut Tables,
+) -> Result<ScenarioParams, EngineError> {
+    let n = order.len();
+    // A task is removed when disabled, or when it can never start: an `after` or
+    // `after_failure` predecessor is removed, or every `after_any` alternative is.
+    let mut removed = vec![false; n];
+    for p in 0..n {
+        let t = &m.tasks[order[p] as usize];
+        let blocked = |links: &Links| links.range(p).any(|k| removed[links.pred[k] as usize]);
+        let by_after = blocked(after) || blocked(after_failure);
+        let any = after_any.range(p);
+        let by_any = !any.is_empty() && any.clone().all(|k| removed[after_any.pred[k] as usize]);
+        removed[p] = t.disabled || by_after || by_any;
+    }
+    let mut has_successor = vec![false; n];
+    for links in [after, after_any, after_failure] {
+        for p in 0..n {
+            if !removed[p] {
+                for k in links.range(p) {
+                    has_successor[links.pred[k] as usize] = true;
+                }
+            }
+        }
+    }
+    let sinks = (0..n)
+        .filter(|&p| !removed[p] && !has_successor[p])
+        .map(|p| (p as u32, !after_failure.range(p).is_empty()))
+        .collect();
+
+    let mut ps = ScenarioParams {
+        duration: Vec::with_capacity(n),
+        chance: Vec::with_capacity(n),
+        cost: Vec::with_capacity(n),
+        earliest: Vec::with_capacity(n),
+        risk_chance: Vec::new(),
+        risk_impact: Vec::new(),
+        plants: Vec::new(),
+        delivery_lag: Sampler::new(&m.program.delivery_lag, true, tables),
+        overhead_per_year: Sampler::new(&m.program.overhead_per_year, true, tables),
+        sinks,
+    };
+    for (p, &i) in order.iter().enumerate() {
+        let t = &m.tasks[i as usize];
+        ps.duration.push(Sampler::new(&t.duration, true, tables));
+        ps.chance.push(t.chance as f32);
+        ps.cost.push(Sampler::new(&t.cost, true, tables));
+        let nb = t.not_before.map_or(0.0, |d| days(m, d).max(0.0)) as f32;
+        ps.earliest
+            .push(if removed[p] { f32::INFINITY } else { nb });
+    }
+    for r in &m.risks {
+        ps.risk_chance
+            .push(if r.disabled { 0.0 } else { r.chance as f32 });
+        ps.risk_impact.push(match &r.impact {
+            Impact::Delay(d) => Sampler::new(d, true, tables),
+            Impact::Scale(d) => Sampler::new(d, true, tables),
+            Impact::Fail => Sampler::Const(0.0),
+        });
+    }
+    for plant in m.plants.iter().filter(|p| !p.disabled) {
+        let start = m
+            .task_index(&plant.starts)
+            .ok_or_else(|| EngineError::UnknownTask(plant.starts.clone()))?;
+        ps.plants.push(PlantParams {
+            start_pos: pos_of[start],
+            capacity: Sampler::new(&plant.capacity, true, tables),
+            ramp: Sampler::new(&plant.ramp, true, tables),
+            peak: Sampler::new(&plant.peak, true, tables),
+            ramp_start: plant.ramp_start as f32,
+            s_curve: plant.curve == Curve::S,
+            keys: [0, 1, 2].map(|s| stream_key("plant", &plant.id, s)),
+        });
+    }
+    Ok(ps)
+}

@@ -1,0 +1,195 @@
+//! The parallel driver: iterations are cut into fixed blocks; each block writes its slice of
+//! the per-iteration columns and adds into its worker's integer accumulators. Columns are
+//! indexed by iteration and accumulators are integers, so the result is the same for any
+//! number of threads and any scheduling.
+
+use rayon::prelude::*;
+
+use crate::kernel::{LANES, Scratch, promise_kept, simulate_lanes};
+use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS};
+use crate::plan::{Compiled, NONE};
+use crate::{EngineError, Outcomes, RunOptions, ScenarioOutcomes, TaskStats};
+
+/// Iterations per block: a multiple of [`LANES`], small enough to balance two cores and
+/// report progress often, large enough to amortise the bookkeeping.
+const BLOCK: usize = 4096;
+
+/// One block's slices of every per-iteration column.
+struct BlockColumns<'a> {
+    first: u64,
+    len: usize,
+    /// `[scenario]`
+    headline: Vec<&'a mut [f32]>,
+    /// `[scenario * years + year]`
+    deliveries: Vec<&'a mut [f32]>,
+    spend: Vec<&'a mut [f32]>,
+}
+
+struct Accumulators {
+    tasks: Vec<TaskStats>,
+    promises: Vec<Vec<u64>>,
+}
+
+impl Accumulators {
+    fn new(plan: &Compiled) -> Accumulators {
+        let n = plan.order.len();
+        Accumulators {
+            tasks: plan
+                .params
+                .iter()
+                .map(|_| TaskStats::new(n, f64::from(plan.horizon)))
+                .collect(),
+            promises: plan
+                .params
+                .iter()
+                .map(|_| vec![0; plan.promises.len()])
+                .collect(),
+        }
+    }
+
+    fn merge(mut self, other: Accumulators) -> Accumulators {
+        for (a, b) in self.tasks.iter_mut().zip(&other.tasks) {
+            a.merge(b);
+        }
+        for (a, b) in self.promises.iter_mut().zip(&other.promises) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        self
+    }
+}
+
+fn split_columns<'a>(columns: &'a mut [Vec<f32>], blocks: usize) -> Vec<Vec<&'a mut [f32]>> {
+    let mut per_block: Vec<Vec<&'a mut [f32]>> = (0..blocks).map(|_| Vec::new()).collect();
+    for column in columns.iter_mut() {
+        for (b, chunk) in column.chunks_mut(BLOCK).enumerate() {
+            per_block[b].push(chunk);
+        }
+    }
+    per_block
+}
+
+pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, EngineError> {
+    let n = usize::try_from(opts.iterations)
+        .map_err(|_| EngineError::TooManyIterations(opts.iterations))?;
+    let scenarios = plan.params.len();
+    let years = plan.years.len();
+    let blocks = n.div_ceil(BLOCK);
+    let mut headline = vec![vec![0f32; n]; scenarios];
+    let mut deliveries = vec![vec![0f32; n]; scenarios * years];
+    let mut spend = vec![vec![0f32; n]; scenarios * years];
+    let work: Vec<BlockColumns> = split_columns(&mut headline, blocks)
+        .into_iter()
+        .zip(split_columns(&mut deliveries, blocks))
+        .zip(split_columns(&mut spend, blocks))
+        .enumerate()
+        .map(|(b, ((h, d), s))| BlockColumns {
+            first: (b * BLOCK) as u64,
+            len: BLOCK.min(n - b * BLOCK),
+            headline: h,
+            deliveries: d,
+            spend: s,
+        })
+        .collect();
+
+    let threads = if opts.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        opts.threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| EngineError::ThreadPool {
+            threads,
+            message: e.to_string(),
+        })?;
+    // A few large splits per thread keep the number of accumulators (and their memory) small.
+    let min_len = blocks.div_ceil(threads * 4).max(1);
+    let acc = pool.install(|| {
+        work.into_par_iter()
+            .with_min_len(min_len)
+            .fold(
+                || (Accumulators::new(plan), Scratch::new(plan, opts.seed)),
+                |(mut acc, mut scratch), mut block| {
+                    run_block(plan, &mut block, &mut acc, &mut scratch);
+                    if let Some(progress) = opts.progress {
+                        progress(block.len as u64);
+                    }
+                    (acc, scratch)
+                },
+            )
+            .map(|(acc, _)| acc)
+            .reduce(|| Accumulators::new(plan), Accumulators::merge)
+    });
+
+    let mut deliveries = deliveries.into_iter();
+    let mut spend = spend.into_iter();
+    let outcomes = headline
+        .into_iter()
+        .zip(acc.tasks)
+        .zip(acc.promises)
+        .map(|((headline_days, tasks), promises_kept)| ScenarioOutcomes {
+            headline_days,
+            deliveries_by_year: deliveries.by_ref().take(years).collect(),
+            spend_by_year: spend.by_ref().take(years).collect(),
+            promises_kept,
+            tasks,
+        })
+        .collect();
+    Ok(Outcomes {
+        iterations: opts.iterations,
+        seed: opts.seed,
+        horizon_days: f64::from(plan.horizon),
+        years: plan.years.clone(),
+        scenarios: outcomes,
+    })
+}
+
+fn run_block(plan: &Compiled, block: &mut BlockColumns, acc: &mut Accumulators, s: &mut Scratch) {
+    let years = plan.years.len();
+    let inv_bin = TASK_HISTOGRAM_BINS as f32 / plan.horizon.max(1.0);
+    for (sc, params) in plan.params.iter().enumerate() {
+        let stats = &mut acc.tasks[sc];
+        let kept = &mut acc.promises[sc];
+        for offset in (0..block.len).step_by(LANES) {
+            simulate_lanes(plan, params, block.first + offset as u64, s);
+            let live = LANES.min(block.len - offset);
+            for l in 0..live {
+                let i = offset + l;
+                block.headline[sc][i] = s.headline[l];
+                for (y, &(from, to)) in plan.year_spans.iter().enumerate() {
+                    let (from, to) = (from as usize * LANES + l, to as usize * LANES + l);
+                    block.deliveries[sc * years + y][i] = s.delivered[to] - s.delivered[from];
+                    block.spend[sc * years + y][i] = s.spent[to] - s.spent[from];
+                }
+                for (p, check) in plan.promises.iter().enumerate() {
+                    kept[p] += u64::from(promise_kept(check, s, l));
+                }
+                if s.headline[l] < f32::INFINITY {
+                    let mut pos = s.headline_driver[l];
+                    while pos != NONE {
+                        stats.critical[plan.order[pos as usize] as usize] += 1;
+                        pos = s.driver[pos as usize * LANES + l];
+                    }
+                }
+            }
+            for (pos, &task) in plan.order.iter().enumerate() {
+                let task = task as usize;
+                let finishes = &s.finish_ok[pos * LANES..pos * LANES + live];
+                for &f in finishes {
+                    if f <= plan.horizon {
+                        let fixed = (f64::from(f) * DAY_FIXED_POINT) as u64;
+                        stats.finished[task] += 1;
+                        stats.finish_sum_fixed[task] += u128::from(fixed);
+                        stats.finish_min_fixed[task] = stats.finish_min_fixed[task].min(fixed);
+                        stats.finish_max_fixed[task] = stats.finish_max_fixed[task].max(fixed);
+                        let bin = ((f * inv_bin) as usize).min(TASK_HISTOGRAM_BINS - 1);
+                        stats.histogram[task * TASK_HISTOGRAM_BINS + bin] += 1;
+                    }
+                }
+            }
+        }
+    }
+}

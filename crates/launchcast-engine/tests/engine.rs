@@ -1,0 +1,522 @@
+//! Closed-form checks of the engine: every expected value below is derived analytically, and
+//! every Monte Carlo tolerance is 4 standard errors of the estimate at a fixed seed.
+
+use launchcast_engine::{Outcomes, Plan, RunOptions, run};
+use launchcast_model::{
+    Curve, Date, Dist, Impact, Link, LinkKind, Model, Plant, Program, Promise, PromiseKind, Risk,
+    Scenario, Setting, SettingValue, Task,
+};
+
+const N: u64 = 200_000;
+
+fn date(y: i32, m: u32, d: u32) -> Date {
+    Date::from_ymd(y, m, d).expect("valid date")
+}
+
+fn model(tasks: Vec<Task>) -> Model {
+    Model {
+        program: Program {
+            name: "test".into(),
+            start: date(2023, 1, 1),
+            horizon: date(2032, 12, 31),
+            currency: "CNY".into(),
+            iterations: N,
+            seed: 1,
+            delivery_lag: Dist::ZERO,
+            overhead_per_year: Dist::ZERO,
+        },
+        tasks,
+        risks: vec![],
+        plants: vec![],
+        promises: vec![],
+        scenarios: vec![],
+    }
+}
+
+fn task(id: &str, duration: Dist) -> Task {
+    Task {
+        id: id.into(),
+        name: id.into(),
+        duration,
+        chance: 1.0,
+        after: vec![],
+        after_any: vec![],
+        after_failure: vec![],
+        cost: Dist::ZERO,
+        not_before: None,
+        disabled: false,
+    }
+}
+
+fn fs(id: &str) -> Link {
+    Link {
+        task: id.into(),
+        kind: LinkKind::FinishToStart,
+        lag: 0.0,
+    }
+}
+
+fn simulate(m: &Model, seed: u64, threads: usize) -> Outcomes {
+    let plan = Plan::compile(m).expect("plan compiles");
+    run(
+        &plan,
+        &RunOptions {
+            iterations: m.program.iterations,
+            seed,
+            threads,
+            progress: None,
+        },
+    )
+    .expect("run succeeds")
+}
+
+fn finite(v: &[f32]) -> Vec<f64> {
+    let mut x: Vec<f64> = v
+        .iter()
+        .filter(|x| x.is_finite())
+        .map(|&x| f64::from(x))
+        .collect();
+    x.sort_by(f64::total_cmp);
+    x
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    sorted[sorted.len() / 2]
+}
+
+fn assert_close(got: f64, want: f64, tol: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: got {got}, want {want} ± {tol}"
+    );
+}
+
+#[test]
+fn chain_mean_is_the_sum_of_means() {
+    let a = Dist::Triangular {
+        min: 10.0,
+        mode: 20.0,
+        max: 60.0,
+    };
+    let b = Dist::Pert {
+        min: 30.0,
+        mode: 40.0,
+        max: 90.0,
+    };
+    let c = Dist::Uniform {
+        min: 5.0,
+        max: 25.0,
+    };
+    let mut t2 = task("b", b.clone());
+    t2.after = vec![fs("a")];
+    let mut t3 = task("c", c.clone());
+    t3.after = vec![fs("b")];
+    let m = model(vec![task("a", a.clone()), t2, t3]);
+    let out = simulate(&m, 1, 0);
+    let x = finite(&out.scenarios[0].headline_days);
+    assert_eq!(x.len() as u64, N);
+    // Variances: triangular (a²+b²+c²−ab−ac−bc)/18; PERT (μ−a)(b−μ)/7; uniform w²/12.
+    let var = (100.0 + 400.0 + 3600.0 - 200.0 - 600.0 - 1200.0) / 18.0
+        + (b.mean() - 30.0) * (90.0 - b.mean()) / 7.0
+        + 400.0 / 12.0;
+    let se = (var / N as f64).sqrt();
+    assert_close(
+        mean(&x),
+        a.mean() + b.mean() + c.mean(),
+        4.0 * se,
+        "mean finish of a chain",
+    );
+    // The engine's own per-task mean agrees (exact fixed-point sums, f32 rounding aside).
+    let tasks = &out.scenarios[0].tasks;
+    assert_close(
+        tasks.mean_days(2).unwrap_or(0.0),
+        mean(&x),
+        1e-3,
+        "task stats mean",
+    );
+    assert_eq!(tasks.critical, vec![N, N, N]);
+}
+
+#[test]
+fn later_of_two_parallel_uniforms() {
+    let u = Dist::Uniform {
+        min: 0.0,
+        max: 100.0,
+    };
+    let m = model(vec![task("a", u.clone()), task("b", u)]);
+    let x = finite(&simulate(&m, 3, 0).scenarios[0].headline_days);
+    // F(x) = (x/100)²: median 100·√0.5; SE of the median = √(¼/n) / f(q), f(q) = 2q/100².
+    let q = 100.0 * 0.5f64.sqrt();
+    let se = (0.25 / N as f64).sqrt() / (2.0 * q / 1e4);
+    assert_close(median(&x), q, 4.0 * se, "P50 of the later of two");
+}
+
+#[test]
+fn earlier_of_two_alternatives_with_after_any() {
+    let u = Dist::Uniform {
+        min: 0.0,
+        max: 100.0,
+    };
+    let mut c = task("c", Dist::ZERO);
+    c.after_any = vec![fs("a"), fs("b")];
+    let m = model(vec![task("a", u.clone()), task("b", u), c]);
+    let out = simulate(&m, 4, 0);
+    // The program ends when every sink ends: here only c, at the earlier of a and b.
+    let x = finite(&out.scenarios[0].headline_days);
+    let q = 100.0 * (1.0 - 0.5f64.sqrt());
+    // F(x) = 1 − (1 − x/100)²: f(q) = 2(1 − q/100)/100.
+    let se = (0.25 / N as f64).sqrt() / (2.0 * (1.0 - q / 100.0) / 100.0);
+    let cq = out.scenarios[0]
+        .tasks
+        .quantile_days(2, 0.5)
+        .unwrap_or(f64::NAN);
+    let bin = out.scenarios[0].tasks.bin_days;
+    let c_only = finite(&out.scenarios[0].headline_days);
+    assert_close(median(&c_only), q, 4.0 * se, "P50 of the earlier of two");
+    assert_close(cq, median(&x), bin, "histogram quantile within one bin");
+}
+
+#[test]
+fn a_task_with_chance_succeeds_that_often() {
+    let mut t = task("a", Dist::Fixed(10.0));
+    t.chance = 0.3;
+    let out = simulate(&model(vec![t]), 5, 0);
+    let p = out.scenarios[0].tasks.finished[0] as f64 / N as f64;
+    assert_close(p, 0.3, 4.0 * (0.21 / N as f64).sqrt(), "share of successes");
+    let happened = finite(&out.scenarios[0].headline_days).len() as f64 / N as f64;
+    assert_eq!(happened, p);
+}
+
+#[test]
+fn a_risk_shifts_the_mean_by_chance_times_delay() {
+    let mut m = model(vec![task("a", Dist::Fixed(100.0))]);
+    m.risks = vec![Risk {
+        id: "r".into(),
+        name: "r".into(),
+        chance: 0.25,
+        tasks: vec!["a".into()],
+        impact: Impact::Delay(Dist::Fixed(40.0)),
+        disabled: false,
+    }];
+    let x = finite(&simulate(&m, 6, 0).scenarios[0].headline_days);
+    let se = 40.0 * (0.25 * 0.75 / N as f64).sqrt();
+    assert_close(
+        mean(&x),
+        100.0 + 0.25 * 40.0,
+        4.0 * se,
+        "mean with a delay risk",
+    );
+
+    // A scale risk multiplies, a fail risk removes the iterations in which it occurs.
+    m.risks[0].impact = Impact::Scale(Dist::Fixed(1.5));
+    let x = finite(&simulate(&m, 6, 0).scenarios[0].headline_days);
+    assert_close(
+        mean(&x),
+        100.0 + 0.25 * 50.0,
+        4.0 * se * 50.0 / 40.0,
+        "mean with a scale risk",
+    );
+    m.risks[0].impact = Impact::Fail;
+    let n = finite(&simulate(&m, 6, 0).scenarios[0].headline_days).len() as f64;
+    assert_close(
+        n / N as f64,
+        0.75,
+        4.0 * (0.1875 / N as f64).sqrt(),
+        "share without a fail risk",
+    );
+}
+
+#[test]
+fn fallback_runs_only_after_a_failure() {
+    let mut a = task("a", Dist::Fixed(10.0));
+    a.chance = 0.6;
+    let mut b = task("b", Dist::Fixed(20.0));
+    b.after_failure = vec!["a".into()];
+    let mut c = task("c", Dist::ZERO);
+    c.after_any = vec![fs("a"), fs("b")];
+    let out = simulate(&model(vec![a, b, c]), 7, 0);
+    let x = finite(&out.scenarios[0].headline_days);
+    // c ends at 10 (p = 0.6) or 10 + 20 = 30 (p = 0.4): mean 18, sd 20·√0.24.
+    assert_eq!(x.len() as u64, N);
+    let se = 20.0 * (0.24 / N as f64).sqrt();
+    assert_close(mean(&x), 18.0, 4.0 * se, "mixture mean");
+    let stats = &out.scenarios[0].tasks;
+    assert_eq!(
+        stats.finished[0] + stats.finished[1],
+        N,
+        "b runs exactly when a fails"
+    );
+}
+
+#[test]
+fn link_types_lags_and_not_before_give_exact_days() {
+    let mut b = task("b", Dist::Fixed(20.0));
+    b.after = vec![Link {
+        task: "a".into(),
+        kind: LinkKind::StartToStart,
+        lag: 5.0,
+    }];
+    let mut c = task("c", Dist::Fixed(10.0));
+    c.after = vec![Link {
+        task: "a".into(),
+        kind: LinkKind::FinishToFinish,
+        lag: 7.0,
+    }];
+    let mut d = task("d", Dist::Fixed(4.0));
+    d.after = vec![Link {
+        task: "b".into(),
+        kind: LinkKind::StartToFinish,
+        lag: -2.0,
+    }];
+    let mut e = task("e", Dist::Fixed(3.0));
+    e.after = vec![Link {
+        task: "c".into(),
+        kind: LinkKind::FinishToStart,
+        lag: 30.0,
+    }];
+    e.not_before = Some(date(2023, 3, 1)); // day 59
+    let mut f = task("f", Dist::Fixed(1.0));
+    f.after = vec![fs("a")];
+    f.not_before = Some(date(2023, 4, 10)); // day 99
+    let mut m = model(vec![task("a", Dist::Fixed(30.0)), b, c, d, e, f]);
+    m.program.iterations = 64;
+    // a 0–30; b SS+5: 5–25; c FF+7: finishes 37, 27–37; d SF−2 from b's start 5: finishes 3,
+    // starts −1 → clamped to 0, 0–4; e FS+30 after c: 67 (later than not_before 59), 67–70;
+    // f after a (30) but not before day 99: 99–100.
+    let want = [
+        (0.0, 30.0),
+        (5.0, 25.0),
+        (27.0, 37.0),
+        (0.0, 4.0),
+        (67.0, 70.0),
+        (99.0, 100.0),
+    ];
+    let plan = Plan::compile(&m).expect("compiles");
+    let dates = plan.deterministic(0).expect("schedule");
+    for (i, (s, f)) in want.iter().enumerate() {
+        let got = dates[i].expect("task happens");
+        assert_eq!((got.start, got.finish), (*s, *f), "task {}", m.tasks[i].id);
+    }
+    let out = simulate(&m, 1, 1);
+    for (i, (_, f)) in want.iter().enumerate() {
+        assert_eq!(out.scenarios[0].tasks.mean_days(i), Some(*f));
+        assert_eq!(out.scenarios[0].tasks.quantile_days(i, 0.8), Some(*f));
+    }
+    // The program ends with the last sink, f at day 100; its chain is a → f? No: f waited
+    // for not_before, so only f is critical.
+    assert!(out.scenarios[0].headline_days.iter().all(|&x| x == 100.0));
+    assert_eq!(out.scenarios[0].tasks.critical[5], 64);
+    assert_eq!(out.scenarios[0].tasks.critical[0], 0);
+}
+
+fn plant_model(curve: Curve) -> Model {
+    let mut m = model(vec![{
+        let mut t = task("sop", Dist::ZERO);
+        t.not_before = Some(date(2023, 7, 1)); // day 181
+        t
+    }]);
+    m.program.horizon = date(2026, 12, 31);
+    m.program.iterations = 64;
+    m.plants = vec![Plant {
+        id: "p".into(),
+        name: "p".into(),
+        // 100 cars a day at nameplate.
+        capacity: Dist::Fixed(36_524.25),
+        starts: "sop".into(),
+        ramp: Dist::Fixed(100.0),
+        ramp_start: 0.2,
+        curve,
+        peak: Dist::Fixed(1.0),
+        disabled: false,
+    }];
+    m
+}
+
+#[test]
+fn a_plant_delivers_exact_volumes_per_calendar_year() {
+    let out = simulate(&plant_model(Curve::Linear), 1, 0);
+    let s = &out.scenarios[0];
+    assert_eq!(out.years, vec![2023, 2024, 2025, 2026]);
+    // 2023: production from day 181 to 365 (184 days); the linear ramp from 20 % to 100 %
+    // over 100 days makes 100·(0.2·100 + 0.8·100/2) = 6,000, then 84 days at 100 a day.
+    // 2024 is a leap year; 2026 ends at the horizon, 2026-12-31 (364 days).
+    let want = [6_000.0 + 8_400.0, 36_600.0, 36_500.0, 36_400.0];
+    for (y, w) in want.iter().enumerate() {
+        for &got in &s.deliveries_by_year[y] {
+            assert_close(
+                f64::from(got),
+                *w,
+                0.05,
+                &format!("deliveries in {}", out.years[y]),
+            );
+        }
+    }
+    // First car: 100·(0.2x + 0.4x²/100) = 1 → x = 0.04988 days after start of production.
+    let x = (-20.0 + (400.0f64 + 1.6).sqrt()) / 0.8;
+    assert_close(
+        f64::from(s.headline_days[0]),
+        181.0 + x,
+        1e-4,
+        "first delivery",
+    );
+
+    // The s-curve ramp (smoothstep) makes ∫ = 0.2·100 + 0.8·100·(1 − ½) = 60 % too.
+    let out = simulate(&plant_model(Curve::S), 1, 0);
+    assert_close(
+        f64::from(out.scenarios[0].deliveries_by_year[0][0]),
+        14_400.0,
+        0.05,
+        "s-curve 2023",
+    );
+}
+
+#[test]
+fn a_cost_is_spread_over_its_duration_across_a_year_end() {
+    let mut t = task("build", Dist::Fixed(60.0));
+    t.cost = Dist::Fixed(6.0e9);
+    t.not_before = Some(date(2023, 12, 2)); // 30 days of 2023 remain
+    let mut m = model(vec![t]);
+    m.program.iterations = 32;
+    m.program.overhead_per_year = Dist::Fixed(365.2425e6); // a million a day
+    let out = simulate(&m, 1, 0);
+    let s = &out.scenarios[0];
+    // 2023: half the cost + 365 days of overhead; 2024: half + 366 days; later years overhead.
+    let want = [3.0e9 + 365.0e6, 3.0e9 + 366.0e6, 365.0e6];
+    for (y, w) in want.iter().enumerate() {
+        assert_close(
+            f64::from(s.spend_by_year[y][0]),
+            *w,
+            w * 1e-6,
+            &format!("spend {}", out.years[y]),
+        );
+    }
+}
+
+#[test]
+fn promises_are_counted_per_kind() {
+    let mut m = plant_model(Curve::Linear);
+    m.promises = vec![
+        Promise {
+            id: "first".into(),
+            name: "".into(),
+            kind: PromiseKind::FirstDeliveryBy(date(2023, 6, 30)),
+        },
+        Promise {
+            id: "first2".into(),
+            name: "".into(),
+            kind: PromiseKind::FirstDeliveryBy(date(2023, 7, 1)),
+        },
+        Promise {
+            id: "vol".into(),
+            name: "".into(),
+            kind: PromiseKind::DeliveriesBy {
+                date: date(2024, 12, 31),
+                at_least: 51_000.0,
+            },
+        },
+        Promise {
+            id: "vol_hi".into(),
+            name: "".into(),
+            kind: PromiseKind::DeliveriesBy {
+                date: date(2024, 12, 31),
+                at_least: 51_001.0,
+            },
+        },
+        Promise {
+            id: "year".into(),
+            name: "".into(),
+            kind: PromiseKind::DeliveriesInYear {
+                year: 2025,
+                at_least: 36_499.0,
+            },
+        },
+        Promise {
+            id: "spend".into(),
+            name: "".into(),
+            kind: PromiseKind::SpendBy {
+                date: date(2026, 1, 1),
+                at_most: 0.0,
+            },
+        },
+    ];
+    let out = simulate(&m, 1, 0);
+    // By the end of 2024: 14,400 + 36,600 = 51,000 cars.
+    assert_eq!(out.scenarios[0].promises_kept, vec![0, 64, 64, 0, 64, 64]);
+}
+
+#[test]
+fn identical_at_any_thread_count_and_different_per_seed() {
+    let u = Dist::Triangular {
+        min: 0.0,
+        mode: 10.0,
+        max: 100.0,
+    };
+    let mut tasks: Vec<Task> = (0..40).map(|i| task(&format!("t{i}"), u.clone())).collect();
+    for i in 1..40 {
+        tasks[i].after = vec![fs(&format!("t{}", i / 2))];
+        tasks[i].chance = 0.99;
+    }
+    let mut m = model(tasks);
+    m.program.iterations = 50_001; // not a multiple of a block or a lane
+    let a = simulate(&m, 9, 1);
+    let b = simulate(&m, 9, 2);
+    let c = simulate(&m, 10, 2);
+    assert_eq!(a.scenarios[0].headline_days, b.scenarios[0].headline_days);
+    assert_eq!(a.scenarios[0].tasks, b.scenarios[0].tasks);
+    assert_ne!(a.scenarios[0].headline_days, c.scenarios[0].headline_days);
+}
+
+#[test]
+fn scenarios_share_random_draws() {
+    let u = Dist::Uniform {
+        min: 0.0,
+        max: 100.0,
+    };
+    let mut b = task("b", u.clone());
+    b.after = vec![fs("a")];
+    let mut m = model(vec![task("a", u), b]);
+    m.program.iterations = 10_000;
+    m.scenarios = vec![
+        Scenario {
+            id: "same".into(),
+            name: "".into(),
+            disable: vec![],
+            set: vec![],
+        },
+        Scenario {
+            id: "faster".into(),
+            name: "".into(),
+            disable: vec![],
+            set: vec![Setting {
+                item: "a".into(),
+                field: "duration".into(),
+                value: SettingValue::Dist(Dist::Uniform {
+                    min: 0.0,
+                    max: 50.0,
+                }),
+            }],
+        },
+        Scenario {
+            id: "no_b".into(),
+            name: "".into(),
+            disable: vec!["b".into()],
+            set: vec![],
+        },
+    ];
+    let out = simulate(&m, 2, 0);
+    let [base, same, faster, no_b] = &out.scenarios[..] else {
+        panic!("four scenarios")
+    };
+    assert_eq!(base.headline_days, same.headline_days);
+    // Halving a's uniform draws shortens every iteration by exactly half of a's draw.
+    for i in 0..100 {
+        assert!(faster.headline_days[i] <= base.headline_days[i]);
+    }
+    // Without b the program ends with a.
+    assert!(no_b.headline_days.iter().all(|&x| x <= 100.0));
+    assert_eq!(no_b.tasks.finished[1], 0);
+}

@@ -1,0 +1,387 @@
+//! The commands: validated arguments in, library calls, outputs written atomically.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use launchcast_engine::{Plan, RunOptions};
+use launchcast_model::{Dist, Impact, LinkKind, Model, PromiseKind, Quantity};
+
+use crate::cli::{Cli, Command, RunArgs};
+use crate::errors::CliError;
+
+/// The bundled example: the Xiaomi EV launch as seen in mid-2022.
+const EXAMPLE_NAME: &str = "examples/xiaomi-2022.toml";
+const EXAMPLE: &str = include_str!("../../../examples/xiaomi-2022.toml");
+
+pub fn dispatch(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check { model } => check(&model),
+        Command::Inspect { input, json } => inspect(&input, json),
+        Command::Import { input, .. } => Err(CliError::input(
+            format!(
+                "cannot import {}: schedule import is not available in this version",
+                input.display()
+            ),
+            "write the program as a launchcast model file (see `launchcast check`)",
+        )),
+    }
+}
+
+fn load(path: Option<&Path>) -> Result<Model, CliError> {
+    match path {
+        None => Ok(launchcast_model::parse(EXAMPLE, EXAMPLE_NAME)?),
+        Some(p) => Ok(launchcast_model::parse_file(p)?),
+    }
+}
+
+fn run(args: RunArgs) -> Result<(), CliError> {
+    let model = load(args.model.as_deref())?;
+    let plan = Plan::compile_selected(&model, &args.scenarios)?;
+    let iterations = args.iterations.unwrap_or(model.program.iterations);
+    let seed = args.seed.unwrap_or(model.program.seed);
+    let threads = args.threads.map_or(0, usize::from);
+    let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));
+
+    let bar = Progress::new(iterations * plan.scenarios().len() as u64, !args.quiet);
+    let tick = |n: u64| bar.advance(n);
+    let started = Instant::now();
+    let outcomes = launchcast_engine::run(
+        &plan,
+        &RunOptions {
+            iterations,
+            seed,
+            threads,
+            progress: Some(&tick),
+        },
+    )?;
+    bar.finish();
+    let summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
+    let elapsed = started.elapsed();
+
+    if let Some(path) = &args.json {
+        let text = launchcast_report::to_json(&summary);
+        if json_to_stdout {
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| CliError::Write {
+                    path: path.clone(),
+                    source: e,
+                })?;
+        } else {
+            write(path, text.as_bytes())?;
+        }
+    }
+    if let Some(dir) = &args.csv {
+        launchcast_report::write_csv(&summary, dir).map_err(|e| CliError::Write {
+            path: dir.clone(),
+            source: e,
+        })?;
+    }
+    if let Some(path) = &args.html {
+        return Err(CliError::input(
+            format!(
+                "cannot write {}: the HTML report is not available in this version",
+                path.display()
+            ),
+            "use --json or --csv",
+        ));
+    }
+    if !args.quiet && !json_to_stdout {
+        let width = terminal_width();
+        print!(
+            "{}",
+            launchcast_report::render_terminal(&summary, &model, width)
+        );
+        println!(
+            "\n{} iterations × {} scenario(s) in {:.2} s",
+            iterations,
+            plan.scenarios().len(),
+            elapsed.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn write(path: &PathBuf, bytes: &[u8]) -> Result<(), CliError> {
+    launchcast_report::write_atomic(path, bytes).map_err(|e| CliError::Write {
+        path: path.clone(),
+        source: e,
+    })
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+/// A progress bar on standard error, shown only on a terminal and only once a run has taken
+/// more than a second.
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    shown: AtomicBool,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(total: u64, wanted: bool) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{bar:40} {percent:>3}% {pos}/{len} iterations, {eta} left",
+        ) {
+            bar.set_style(style);
+        }
+        Progress {
+            bar,
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+            enabled: wanted && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+        if self.enabled
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn check(path: &Path) -> Result<(), CliError> {
+    let model = launchcast_model::parse_file(path)?;
+    print!("{}", describe(&model, &path.display().to_string()));
+    Ok(())
+}
+
+/// What `check` prints: the model as read, in base units, one line per item.
+fn describe(m: &Model, file: &str) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let p = &m.program;
+    let _ = writeln!(o, "{file}: valid");
+    let _ = writeln!(o, "program   {}", p.name);
+    let _ = writeln!(
+        o,
+        "          {} to {}, {} iterations, seed {}, currency {}",
+        p.start, p.horizon, p.iterations, p.seed, p.currency
+    );
+    let _ = writeln!(
+        o,
+        "          delivery lag {}, overhead per year {}",
+        p.delivery_lag.display(Quantity::Duration),
+        p.overhead_per_year.display(Quantity::Money)
+    );
+    let _ = writeln!(o, "\n{} tasks", m.tasks.len());
+    for t in &m.tasks {
+        let mut line = format!("  {:<22} {}", t.id, t.duration.display(Quantity::Duration));
+        if t.chance < 1.0 {
+            let _ = write!(line, ", chance {}", t.chance);
+        }
+        if t.cost != Dist::ZERO {
+            let _ = write!(line, ", cost {}", t.cost.display(Quantity::Money));
+        }
+        let links = |links: &[launchcast_model::Link]| {
+            links
+                .iter()
+                .map(|l| {
+                    let kind = if l.kind == LinkKind::FinishToStart {
+                        String::new()
+                    } else {
+                        format!(":{}", l.kind.code())
+                    };
+                    let lag = if l.lag == 0.0 {
+                        String::new()
+                    } else {
+                        format!("{:+}d", l.lag)
+                    };
+                    format!("{}{kind}{lag}", l.task)
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !t.after.is_empty() {
+            let _ = write!(line, ", after {}", links(&t.after));
+        }
+        if !t.after_any.is_empty() {
+            let _ = write!(line, ", after first of {}", links(&t.after_any));
+        }
+        if !t.after_failure.is_empty() {
+            let _ = write!(line, ", if failed: {}", t.after_failure.join(", "));
+        }
+        if let Some(d) = t.not_before {
+            let _ = write!(line, ", not before {d}");
+        }
+        let _ = writeln!(o, "{line}");
+    }
+    let _ = writeln!(o, "\n{} risks", m.risks.len());
+    for r in &m.risks {
+        let impact = match &r.impact {
+            Impact::Delay(d) => format!("delay {}", d.display(Quantity::Duration)),
+            Impact::Scale(d) => format!("scale {}", d.display(Quantity::Number)),
+            Impact::Fail => "fail".to_string(),
+        };
+        let _ = writeln!(
+            o,
+            "  {:<22} chance {}, {impact} on {}",
+            r.id,
+            r.chance,
+            r.tasks.join(", ")
+        );
+    }
+    let _ = writeln!(o, "\n{} plants", m.plants.len());
+    for pl in &m.plants {
+        let _ = writeln!(
+            o,
+            "  {:<22} {} cars/yr from {}, ramp {}",
+            pl.id,
+            pl.capacity.display(Quantity::Number),
+            pl.starts,
+            pl.ramp.display(Quantity::Duration)
+        );
+    }
+    let _ = writeln!(o, "\n{} promises", m.promises.len());
+    for pr in &m.promises {
+        let what = match &pr.kind {
+            PromiseKind::FirstDeliveryBy(d) => format!("first delivery by {d}"),
+            PromiseKind::DeliveriesBy { date, at_least } => {
+                format!("at least {at_least} delivered by {date}")
+            }
+            PromiseKind::DeliveriesInYear { year, at_least } => {
+                format!("at least {at_least} delivered in {year}")
+            }
+            PromiseKind::SpendBy { date, at_most } => format!("at most {at_most} spent by {date}"),
+        };
+        let _ = writeln!(o, "  {:<22} {what}", pr.id);
+    }
+    let _ = writeln!(o, "\n{} scenarios besides base", m.scenarios.len());
+    for s in &m.scenarios {
+        let _ = writeln!(
+            o,
+            "  {:<22} disables {}; sets {}",
+            s.id,
+            s.disable.len(),
+            s.set.len()
+        );
+    }
+    o
+}
+
+fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
+    let model = launchcast_model::parse_file(path)?;
+    let plan = Plan::compile_selected(&model, &["base".to_string()])?;
+    let dates = plan.deterministic(0)?;
+    let start = model.program.start;
+    let date_of = |days: f64| {
+        start
+            .add_days(days)
+            .map_or_else(|| "-".to_string(), |d| d.to_string())
+    };
+    let finish_days = dates
+        .iter()
+        .flatten()
+        .map(|d| d.finish)
+        .fold(0.0f64, f64::max);
+    let count = |k: LinkKind| {
+        model
+            .tasks
+            .iter()
+            .flat_map(|t| t.after.iter().chain(&t.after_any))
+            .filter(|l| l.kind == k)
+            .count()
+    };
+    let milestones = model
+        .tasks
+        .iter()
+        .filter(|t| t.duration == Dist::ZERO)
+        .count();
+    if json {
+        let tasks: Vec<serde_json::Value> = model
+            .tasks
+            .iter()
+            .zip(&dates)
+            .map(|(t, d)| {
+                serde_json::json!({
+                    "id": t.id,
+                    "start": d.map(|d| date_of(d.start)),
+                    "finish": d.map(|d| date_of(d.finish)),
+                    "finish_days": d.map(|d| d.finish),
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "tasks": model.tasks.len(),
+            "milestones": milestones,
+            "summary_tasks": 0,
+            "relations": {
+                "FS": count(LinkKind::FinishToStart),
+                "SS": count(LinkKind::StartToStart),
+                "FF": count(LinkKind::FinishToFinish),
+                "SF": count(LinkKind::StartToFinish),
+            },
+            "calendars": 0,
+            "risks": model.risks.len(),
+            "plants": model.plants.len(),
+            "promises": model.promises.len(),
+            "scenarios": model.scenarios.len(),
+            "start": start.to_string(),
+            "finish": date_of(finish_days),
+            "finish_days": finish_days,
+            "schedule": tasks,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).map_err(|e| CliError::Internal(e.to_string()))?
+        );
+        return Ok(());
+    }
+    println!(
+        "{}: {} tasks ({milestones} milestones), {} risks, {} plants, {} promises, {} scenarios",
+        path.display(),
+        model.tasks.len(),
+        model.risks.len(),
+        model.plants.len(),
+        model.promises.len(),
+        model.scenarios.len()
+    );
+    println!(
+        "links: {} FS, {} SS, {} FF, {} SF",
+        count(LinkKind::FinishToStart),
+        count(LinkKind::StartToStart),
+        count(LinkKind::FinishToFinish),
+        count(LinkKind::StartToFinish)
+    );
+    println!(
+        "\nmost-likely schedule (every duration at its mode, every chance a success, no risk):"
+    );
+    println!("  {:<24} {:>10}  {:>10}", "task", "start", "finish");
+    for (t, d) in model.tasks.iter().zip(&dates) {
+        match d {
+            Some(d) => println!(
+                "  {:<24} {:>10}  {:>10}",
+                t.id,
+                date_of(d.start),
+                date_of(d.finish)
+            ),
+            None => println!("  {:<24} {:>10}  {:>10}", t.id, "never", "-"),
+        }
+    }
+    println!(
+        "\nlast finish: {} ({finish_days:.1} days from {start})",
+        date_of(finish_days)
+    );
+    Ok(())
+}
