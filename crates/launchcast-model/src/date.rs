@@ -107,8 +107,14 @@ mod tests {
     #[test]
     fn round_trips_known_dates() {
         assert_eq!(Date::from_ymd(1970, 1, 1).unwrap().days_since_epoch(), 0);
-        assert_eq!(Date::from_ymd(2000, 3, 1).unwrap().days_since_epoch(), 11_017);
-        assert_eq!(Date::from_ymd(2024, 12, 31).unwrap().to_string(), "2024-12-31");
+        assert_eq!(
+            Date::from_ymd(2000, 3, 1).unwrap().days_since_epoch(),
+            11_017
+        );
+        assert_eq!(
+            Date::from_ymd(2024, 12, 31).unwrap().to_string(),
+            "2024-12-31"
+        );
         let a = Date::from_ymd(2022, 7, 1).unwrap();
         let b = Date::from_ymd(2024, 12, 31).unwrap();
         assert_eq!(b.days_since(a), 914);
@@ -118,7 +124,10 @@ mod tests {
             assert_eq!(Date::from_ymd(y, m, dd), Some(d));
         }
         assert_eq!(Date::from_ymd(2023, 2, 29), None);
-        assert_eq!(Date::from_ymd(2024, 2, 29).unwrap().to_string(), "2024-02-29");
+        assert_eq!(
+            Date::from_ymd(2024, 2, 29).unwrap().to_string(),
+            "2024-02-29"
+        );
         assert_eq!(Date::parse("2022-07-01"), Some(a));
     }
 }

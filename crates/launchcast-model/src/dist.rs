@@ -19,14 +19,31 @@ pub enum Quantity {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
     Fixed(f64),
-    Triangular { min: f64, mode: f64, max: f64 },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// Beta-PERT with λ = 4.
-    Pert { min: f64, mode: f64, max: f64 },
-    Uniform { min: f64, max: f64 },
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
     /// For durations, truncated at 0 (the negative tail is cut off and renormalised).
-    Normal { mean: f64, sd: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
     /// Log-normal given by its median and 90th percentile.
-    LogNormal { median: f64, p90: f64 },
+    LogNormal {
+        median: f64,
+        p90: f64,
+    },
     /// `(value, weight)` pairs; weights sum to 1.
     Discrete(Vec<(f64, f64)>),
 }
@@ -62,12 +79,13 @@ impl Dist {
                 let sigma = (p90 / median).ln() / Z90;
                 median * (-sigma * sigma).exp()
             }
-            Dist::Discrete(v) => v
-                .iter()
-                .fold((f64::NAN, f64::NEG_INFINITY), |best, &(x, w)| {
-                    if w > best.1 { (x, w) } else { best }
-                })
-                .0,
+            Dist::Discrete(v) => {
+                v.iter()
+                    .fold((f64::NAN, f64::NEG_INFINITY), |best, &(x, w)| {
+                        if w > best.1 { (x, w) } else { best }
+                    })
+                    .0
+            }
         }
     }
 
@@ -99,9 +117,11 @@ impl Dist {
             Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
             Dist::LogNormal { median, p90 } if median == p90 => (*median, *median),
             Dist::LogNormal { .. } => (0.0, f64::INFINITY),
-            Dist::Discrete(v) => v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, _)| {
-                (a.min(*x), b.max(*x))
-            }),
+            Dist::Discrete(v) => v
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, _)| {
+                    (a.min(*x), b.max(*x))
+                }),
         }
     }
 
@@ -168,13 +188,28 @@ impl Dist {
     pub fn scaled(&self, k: f64) -> Dist {
         match self {
             Dist::Fixed(v) => Dist::Fixed(v * k),
-            Dist::Triangular { min, mode, max } => {
-                Dist::Triangular { min: min * k, mode: mode * k, max: max * k }
-            }
-            Dist::Pert { min, mode, max } => Dist::Pert { min: min * k, mode: mode * k, max: max * k },
-            Dist::Uniform { min, max } => Dist::Uniform { min: min * k, max: max * k },
-            Dist::Normal { mean, sd } => Dist::Normal { mean: mean * k, sd: sd * k.abs() },
-            Dist::LogNormal { median, p90 } => Dist::LogNormal { median: median * k, p90: p90 * k },
+            Dist::Triangular { min, mode, max } => Dist::Triangular {
+                min: min * k,
+                mode: mode * k,
+                max: max * k,
+            },
+            Dist::Pert { min, mode, max } => Dist::Pert {
+                min: min * k,
+                mode: mode * k,
+                max: max * k,
+            },
+            Dist::Uniform { min, max } => Dist::Uniform {
+                min: min * k,
+                max: max * k,
+            },
+            Dist::Normal { mean, sd } => Dist::Normal {
+                mean: mean * k,
+                sd: sd * k.abs(),
+            },
+            Dist::LogNormal { median, p90 } => Dist::LogNormal {
+                median: median * k,
+                p90: p90 * k,
+            },
             Dist::Discrete(v) => Dist::Discrete(v.iter().map(|(x, w)| (x * k, *w)).collect()),
         }
     }
@@ -183,7 +218,10 @@ impl Dist {
 /// Beta shape parameters (α, β) of a beta-PERT with λ = 4.
 pub fn pert_shape(min: f64, mode: f64, max: f64) -> (f64, f64) {
     let range = max - min;
-    (1.0 + 4.0 * (mode - min) / range, 1.0 + 4.0 * (max - mode) / range)
+    (
+        1.0 + 4.0 * (mode - min) / range,
+        1.0 + 4.0 * (max - mode) / range,
+    )
 }
 
 /// Standard normal CDF, accurate to about 1e-15 (via `erfc`).
@@ -197,9 +235,9 @@ pub fn erfc(x: f64) -> f64 {
     // Numerical Recipes 3rd ed. §6.2.2 Chebyshev coefficients.
     const COF: [f64; 28] = [
         -1.3026537197817094,
-        6.4196979235649026e-1,
+        6.419_697_923_564_902e-1,
         1.9476473204185836e-2,
-        -9.561514786808631e-3,
+        -9.561_514_786_808_63e-3,
         -9.46595344482036e-4,
         3.66839497852761e-4,
         4.2523324806907e-5,
@@ -412,10 +450,17 @@ mod tests {
 
     #[test]
     fn quantiles_of_each_distribution() {
-        let tri = Dist::Triangular { min: 0.0, mode: 0.0, max: 10.0 };
+        let tri = Dist::Triangular {
+            min: 0.0,
+            mode: 0.0,
+            max: 10.0,
+        };
         // CDF 1 - (1 - x/10)²: median at 10(1 - √0.5).
         assert!((tri.quantile(0.5, true) - 10.0 * (1.0 - 0.5f64.sqrt())).abs() < 1e-12);
-        let ln = Dist::LogNormal { median: 100.0, p90: 200.0 };
+        let ln = Dist::LogNormal {
+            median: 100.0,
+            p90: 200.0,
+        };
         assert!((ln.quantile(0.5, true) - 100.0).abs() < 1e-9);
         assert!((ln.quantile(0.9, true) - 200.0).abs() < 1e-9);
         let n = Dist::Normal { mean: 1.0, sd: 1.0 };

@@ -10,13 +10,23 @@
 
 mod date;
 mod dist;
+mod errors;
+mod grammar;
 mod model;
+mod raw;
+mod scenario;
+mod validate;
+mod write;
 
 pub use date::{DAYS_PER_YEAR, Date};
 pub use dist::{
     Dist, Quantity, Z90, beta_cdf, beta_quantile, normal_cdf, normal_quantile, pert_shape,
 };
+pub use errors::{DistError, ModelError, Problem};
+pub use grammar::DistText;
 pub use model::{
     Curve, Impact, Link, LinkKind, Model, Plant, Program, Promise, PromiseKind, Risk, Scenario,
     Setting, SettingValue, Task,
 };
+pub use validate::{parse, parse_file};
+pub use write::to_toml;

@@ -143,10 +143,19 @@ pub struct Promise {
 pub enum PromiseKind {
     FirstDeliveryBy(Date),
     /// Cumulative deliveries by the end of `date` at least `at_least`.
-    DeliveriesBy { date: Date, at_least: f64 },
-    DeliveriesInYear { year: i32, at_least: f64 },
+    DeliveriesBy {
+        date: Date,
+        at_least: f64,
+    },
+    DeliveriesInYear {
+        year: i32,
+        at_least: f64,
+    },
     /// Cumulative spend by the end of `date` at most `at_most`.
-    SpendBy { date: Date, at_most: f64 },
+    SpendBy {
+        date: Date,
+        at_most: f64,
+    },
 }
 
 /// A named alternative: the base model with some items disabled and some values replaced.

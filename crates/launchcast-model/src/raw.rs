@@ -1,0 +1,423 @@
+//! Typed, span-keeping access to the parsed TOML document (`toml::de::DeTable`). Every
+//! accessor reports what is wrong into a [`Cx`] and carries on, so one pass finds all
+//! problems; it returns `None` where no value could be read.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::errors::{DistError, Problem, did_you_mean};
+use crate::grammar::check_plain;
+use crate::{Date, Dist, ModelError, Quantity};
+
+pub(crate) type Span = Range<usize>;
+pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
+
+/// Collects problems while reading one source.
+pub(crate) struct Cx<'s> {
+    pub src: &'s str,
+    problems: Vec<(Span, String, String, String, Option<String>)>,
+}
+
+impl<'s> Cx<'s> {
+    pub fn new(src: &'s str) -> Cx<'s> {
+        Cx {
+            src,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// Records a problem at `span` (key `path`), with a short `label` and a `help`.
+    pub fn report(
+        &mut self,
+        span: Span,
+        path: &str,
+        label: &str,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        let help = help.into();
+        let help = if help.is_empty() { None } else { Some(help) };
+        self.problems
+            .push((span, path.to_string(), label.to_string(), message, help));
+    }
+
+    pub fn into_error(self, file: &str) -> ModelError {
+        let problems = self
+            .problems
+            .into_iter()
+            .map(|(span, path, label, message, help)| {
+                Problem::new(file, self.src, Some(span), path, label, message, help)
+            })
+            .collect();
+        ModelError::new(file, self.src, problems)
+    }
+
+    /// The source text at `span`, on one line and shortened for messages.
+    pub fn text(&self, span: &Span) -> String {
+        let s = self.src.get(span.clone()).unwrap_or("");
+        let s = s.split('\n').next().unwrap_or("").trim_end();
+        if s.chars().count() > 60 {
+            format!("{}…", s.chars().take(60).collect::<String>())
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// The first line of `span` (a table's header rather than its whole body).
+    pub fn head(&self, span: &Span) -> Span {
+        let s = self.src.get(span.clone()).unwrap_or("");
+        let len = s.find('\n').unwrap_or(s.len());
+        span.start..span.start + len
+    }
+}
+
+/// What kind of TOML value `v` is, for messages.
+pub(crate) fn kind(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// A table being read, with its key path (`task[2]`) and span.
+pub(crate) struct Tab<'a, 'i> {
+    pub table: &'a DeTable<'i>,
+    pub span: Span,
+    pub path: String,
+}
+
+impl<'a, 'i> Tab<'a, 'i> {
+    /// Reports keys not in `known`, with the nearest known key as a suggestion.
+    pub fn check_keys(&self, cx: &mut Cx<'_>, known: &[&str]) {
+        for (k, _) in self.table.iter() {
+            let name = k.get_ref().as_ref();
+            if !known.contains(&name) {
+                let mean = did_you_mean(name, known.iter().copied());
+                cx.report(
+                    k.span(),
+                    &self.sub(name),
+                    "unknown key",
+                    format!("unknown key `{name}` in {}", self.describe()),
+                    format!("{mean}known keys: {}", known.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        if self.path.is_empty() {
+            "the top level".to_string()
+        } else {
+            format!("`{}`", self.path)
+        }
+    }
+
+    pub fn sub(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Val<'i>> {
+        self.table.get(key)
+    }
+
+    /// Reports `key` as missing, pointing at the table's first line.
+    pub fn missing(&self, cx: &mut Cx<'_>, key: &str, example: &str) {
+        let head = cx.head(&self.span);
+        cx.report(
+            head,
+            &self.sub(key),
+            &format!("missing `{key}`"),
+            format!("{} is missing the required key `{key}`", self.describe()),
+            format!("add `{key} = {example}`"),
+        );
+    }
+
+    pub fn required(&self, cx: &mut Cx<'_>, key: &str, example: &str) -> Option<&'a Val<'i>> {
+        let v = self.get(key);
+        if v.is_none() {
+            self.missing(cx, key, example);
+        }
+        v
+    }
+}
+
+fn wrong_type(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, expected: &str, help: &str) {
+    let text = cx.text(&v.span());
+    cx.report(
+        v.span(),
+        path,
+        &format!("expected {expected}"),
+        format!(
+            "`{path}` must be {expected}, found {} `{text}`",
+            kind(v.get_ref())
+        ),
+        help,
+    );
+}
+
+pub(crate) fn string(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<String> {
+    match v.get_ref() {
+        DeValue::String(s) => Some(s.to_string()),
+        _ => {
+            wrong_type(cx, v, path, "a string", help);
+            None
+        }
+    }
+}
+
+/// A TOML integer or float as `f64` (not yet checked for finiteness).
+pub(crate) fn number(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<f64> {
+    let n = match v.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|i| i as f64),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        _ => {
+            wrong_type(cx, v, path, "a number", help);
+            return None;
+        }
+    };
+    if n.is_none() {
+        let text = cx.text(&v.span());
+        cx.report(
+            v.span(),
+            path,
+            "out of range",
+            format!("`{path}` = `{text}` is out of range"),
+            help,
+        );
+    }
+    n
+}
+
+pub(crate) fn integer(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<i64> {
+    match v.get_ref() {
+        DeValue::Integer(i) => {
+            let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
+            if n.is_none() {
+                let text = cx.text(&v.span());
+                cx.report(
+                    v.span(),
+                    path,
+                    "out of range",
+                    format!("`{path}` = `{text}` is out of range"),
+                    help,
+                );
+            }
+            n
+        }
+        _ => {
+            wrong_type(cx, v, path, "a whole number", help);
+            None
+        }
+    }
+}
+
+/// A probability or fraction in [0, 1].
+pub(crate) fn unit_interval(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<f64> {
+    let x = number(cx, v, path, help)?;
+    if !(0.0..=1.0).contains(&x) {
+        let text = cx.text(&v.span());
+        cx.report(
+            v.span(),
+            path,
+            "outside [0, 1]",
+            format!("`{path}` = `{text}` is outside [0, 1]"),
+            help,
+        );
+        return None;
+    }
+    Some(x + 0.0)
+}
+
+pub(crate) fn date(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Date> {
+    let help = "write a date like 2024-12-31 (a TOML date, no quotes needed)";
+    let d = match v.get_ref() {
+        DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt
+            .date
+            .and_then(|d| Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))),
+        DeValue::String(s) => Date::parse(s),
+        _ => None,
+    };
+    if d.is_none() {
+        let text = cx.text(&v.span());
+        cx.report(
+            v.span(),
+            path,
+            "expected a date",
+            format!("`{path}` must be a date, found `{text}`"),
+            help,
+        );
+    }
+    d
+}
+
+/// Maps a [`DistError`] about the string `text` in value `v` to a problem, pointing inside
+/// the string when it is written without escapes.
+pub(crate) fn report_text_error(
+    cx: &mut Cx<'_>,
+    v: &Val<'_>,
+    path: &str,
+    text: &str,
+    e: &DistError,
+) {
+    let span = v.span();
+    let raw = cx.src.get(span.clone()).unwrap_or("");
+    let plain = raw.len() == text.len() + 2 && raw.get(1..raw.len() - 1) == Some(text);
+    let at = if plain && e.span.end <= text.len() && e.span.start < e.span.end {
+        span.start + 1 + e.span.start..span.start + 1 + e.span.end
+    } else {
+        span
+    };
+    let message = if e.message.contains(text.trim()) {
+        format!("`{path}`: {}", e.message)
+    } else {
+        format!("`{path}` = \"{text}\": {}", e.message)
+    };
+    cx.report(at, path, "here", message, e.help.clone());
+}
+
+/// A distribution of quantity `q`: a string in the grammar, or (for money and plain
+/// numbers) a TOML number.
+pub(crate) fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Option<Dist> {
+    match v.get_ref() {
+        DeValue::String(s) => match Dist::parse(s, q) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                report_text_error(cx, v, path, s, &e);
+                None
+            }
+        },
+        DeValue::Integer(_) | DeValue::Float(_)
+            if matches!(q, Quantity::Duration | Quantity::Lag) =>
+        {
+            let text = cx.text(&v.span());
+            cx.report(
+                v.span(),
+                path,
+                "no unit",
+                format!("`{path}` = {text} has no unit; a duration needs one"),
+                format!("write a string with a unit: write 12mo or 365d, e.g. \"{text}mo\" or \"{text}d\""),
+            );
+            None
+        }
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            let x = number(cx, v, path, "write a plain number")?;
+            match check_plain(x, q) {
+                Ok(d) => Some(d),
+                Err((m, h)) => {
+                    cx.report(v.span(), path, "here", format!("`{path}`: {m}"), h);
+                    None
+                }
+            }
+        }
+        _ => {
+            let eg = match q {
+                Quantity::Duration | Quantity::Lag => "\"tri(3mo, 6mo, 12mo)\"",
+                Quantity::Money => "\"tri(1bn, 2bn, 4bn)\" or 2e9",
+                Quantity::Number => "150000 or \"tri(1.0, 1.2, 1.5)\"",
+            };
+            wrong_type(cx, v, path, "a distribution", &format!("write e.g. {eg}"));
+            None
+        }
+    }
+}
+
+/// An array of strings, each with its span and key path (`path[i]`).
+pub(crate) fn strings(
+    cx: &mut Cx<'_>,
+    v: &Val<'_>,
+    path: &str,
+    help: &str,
+) -> Vec<(String, Span, String)> {
+    let DeValue::Array(items) = v.get_ref() else {
+        wrong_type(cx, v, path, "an array of strings", help);
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        if let Some(s) = string(cx, item, &p, help) {
+            out.push((s, item.span(), p));
+        }
+    }
+    out
+}
+
+/// The tables of an array of tables (`[[task]]`), each as a [`Tab`] named `key[i]`.
+pub(crate) fn tables<'a, 'i>(cx: &mut Cx<'_>, top: &Tab<'a, 'i>, key: &str) -> Vec<Tab<'a, 'i>> {
+    let Some(v) = top.get(key) else {
+        return Vec::new();
+    };
+    let DeValue::Array(items) = v.get_ref() else {
+        let text = cx.text(&v.span());
+        cx.report(
+            v.span(),
+            key,
+            "expected [[...]]",
+            format!(
+                "`{key}` must be an array of tables, found {} `{text}`",
+                kind(v.get_ref())
+            ),
+            format!("write each one as a `[[{key}]]` table"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("{key}[{i}]");
+        match item.get_ref() {
+            DeValue::Table(t) => out.push(Tab {
+                table: t,
+                span: item.span(),
+                path,
+            }),
+            other => {
+                let text = cx.text(&item.span());
+                cx.report(
+                    item.span(),
+                    &path,
+                    "expected a table",
+                    format!("`{path}` must be a table, found {} `{text}`", kind(other)),
+                    format!("write each one as a `[[{key}]]` table"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A sub-table such as `[program]` or an inline table.
+pub(crate) fn table<'a, 'i>(
+    cx: &mut Cx<'_>,
+    v: &'a Val<'i>,
+    path: &str,
+    help: &str,
+) -> Option<Tab<'a, 'i>> {
+    match v.get_ref() {
+        DeValue::Table(t) => Some(Tab {
+            table: t,
+            span: v.span(),
+            path: path.to_string(),
+        }),
+        _ => {
+            wrong_type(cx, v, path, "a table", help);
+            None
+        }
+    }
+}
