@@ -29,6 +29,7 @@ pub mod mspdi;
 pub mod pmxml;
 pub mod psplib;
 mod schedule;
+mod text;
 mod to_model;
 pub mod xer;
 
