@@ -144,7 +144,8 @@ pub fn inspect(schedule: &Schedule) -> Inspect {
             .filter_map(|t| t.start.or(t.actual_start))
             .min()
     });
-    let finish = cals.finish;
+    // A schedule with nothing to schedule finishes where it starts.
+    let finish = cals.finish.or(start);
     let mut notes = schedule.notes.clone();
     notes.extend(cals.notes.iter().cloned());
     Inspect {

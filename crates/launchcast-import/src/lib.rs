@@ -32,6 +32,7 @@ mod schedule;
 mod text;
 mod to_model;
 pub mod xer;
+mod xml;
 
 pub use calendar::CalendarSet;
 pub use errors::{Details, ErrorKind, ImportError, Place};

@@ -1,12 +1,357 @@
-//! Reader (in progress).
+//! Microsoft Project XML (MSPDI, `xmlns="http://schemas.microsoft.com/project"`).
+//!
+//! Read: project start, finish, status date, default calendar and minutes per day; tasks
+//! (UID, name, WBS, outline level → parent, summary, milestone, duration with its format,
+//! calendar, constraint, scheduled and actual dates, remaining duration, percent complete);
+//! `PredecessorLink`s (four types, lag in tenths of minutes, elapsed lag formats); calendars
+//! (week days, working times, base calendar, exceptions as `WeekDay` with `DayType` 0 or as
+//! 2007+ `Exceptions`, non-recurring ranges). Null tasks (`IsNull`, blank rows) are read as
+//! empty leaf tasks, as MPXJ does.
 
-use crate::errors::{ErrorKind, ImportError, Place};
-use crate::schedule::Schedule;
+use launchcast_model::LinkKind;
 
-pub fn read(_bytes: &[u8]) -> Result<Schedule, ImportError> {
-    Err(ImportError::new(
-        ErrorKind::Unsupported,
-        Place::File,
-        "reader not written yet",
-    ))
+use crate::errors::{ImportError, Place};
+use crate::schedule::{
+    Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
+    Relation, Schedule, Task,
+};
+use crate::xml::{Node, parse};
+
+/// Duration formats that count elapsed time (`em`, `eh`, `ed`, `ew`, `emo`, `e%`, and their
+/// estimated variants).
+fn elapsed_format(code: &str) -> bool {
+    matches!(
+        code.trim(),
+        "4" | "6" | "8" | "10" | "12" | "20" | "36" | "38" | "40" | "42" | "44" | "52"
+    )
+}
+
+/// Parses an ISO 8601 duration such as `PT8H0M0S` or `P2DT4H`, in minutes (a `D` is 24 h).
+pub(crate) fn iso_minutes(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let mut rest = s.strip_prefix('P')?;
+    let mut minutes = 0.0;
+    let mut in_time = false;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('T') {
+            in_time = true;
+            rest = r;
+            continue;
+        }
+        let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let value: f64 = rest.get(..end)?.parse().ok()?;
+        let unit = rest.get(end..)?.chars().next()?;
+        minutes += value
+            * match (unit, in_time) {
+                ('Y', false) => 525_960.0,
+                ('M', false) => 43_830.0,
+                ('W', false) => 10_080.0,
+                ('D', false) => 1440.0,
+                ('H', true) => 60.0,
+                ('M', true) => 1.0,
+                ('S', true) => 1.0 / 60.0,
+                _ => return None,
+            };
+        rest = rest.get(end + unit.len_utf8()..)?;
+    }
+    minutes
+        .is_finite()
+        .then_some(if neg { -minutes } else { minutes })
+}
+
+fn date(n: &Node, path: &str, name: &str) -> Result<Option<DateTime>, ImportError> {
+    let v = n.text_of(name);
+    if v.is_empty() {
+        return Ok(None);
+    }
+    DateTime::parse_iso(v).map(Some).ok_or_else(|| {
+        ImportError::invalid(n.place(path, name), "expected a date `YYYY-MM-DDTHH:MM:SS`").value(v)
+    })
+}
+
+fn duration(
+    n: &Node,
+    path: &str,
+    name: &str,
+    elapsed: bool,
+) -> Result<Option<Duration>, ImportError> {
+    let v = n.text_of(name);
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let m = iso_minutes(v).ok_or_else(|| {
+        ImportError::invalid(
+            n.place(path, name),
+            "expected a duration such as `PT8H0M0S`",
+        )
+        .value(v)
+    })?;
+    Ok(Some(Duration {
+        minutes: m,
+        elapsed,
+    }))
+}
+
+fn flag(n: &Node, name: &str) -> bool {
+    matches!(n.text_of(name), "1" | "true")
+}
+
+fn hhmm(s: &str) -> Option<u16> {
+    let mut it = s.trim().split(':');
+    let h: u16 = it.next()?.parse().ok()?;
+    let m: u16 = it.next().unwrap_or("0").parse().ok()?;
+    (h <= 24 && m < 60).then_some(h * 60 + m)
+}
+
+fn working_times(n: &Node) -> DayHours {
+    let mut h: DayHours = n
+        .child("WorkingTimes")
+        .into_iter()
+        .flat_map(|w| w.children("WorkingTime"))
+        .filter_map(|t| {
+            let a = hhmm(t.text_of("FromTime"))?;
+            let b = hhmm(t.text_of("ToTime"))?;
+            let b = if b <= a { 1440 } else { b };
+            Some((a, b))
+        })
+        .collect();
+    h.sort_unstable();
+    h
+}
+
+fn exception_range(n: &Node, hours: DayHours) -> Option<CalendarException> {
+    let tp = n.child("TimePeriod")?;
+    let from = DateTime::parse_iso(tp.text_of("FromDate"))?.date();
+    let to_dt = DateTime::parse_iso(tp.text_of("ToDate"))?;
+    // `ToDate` is often 23:59 of the last day, sometimes 00:00 of the next.
+    let to = if to_dt.minute_of_day() == 0 && to_dt.date() > from {
+        to_dt.date().add_days(-1.0)?
+    } else {
+        to_dt.date()
+    };
+    (to >= from && to.days_since(from) < 366 * 200).then_some(CalendarException { from, to, hours })
+}
+
+fn calendar(n: &Node, notes: &mut Vec<String>) -> Calendar {
+    let mut c = Calendar::new(n.text_of("UID"));
+    c.name = n.text_of("Name").to_string();
+    let base = n.text_of("BaseCalendarUID");
+    c.base = (!base.is_empty() && base != "-1").then(|| base.to_string());
+    for wd in n
+        .child("WeekDays")
+        .into_iter()
+        .flat_map(|w| w.children("WeekDay"))
+    {
+        let working = flag(wd, "DayWorking");
+        let hours = if working {
+            working_times(wd)
+        } else {
+            Vec::new()
+        };
+        match wd.text_of("DayType").parse::<usize>() {
+            // 1 = Sunday … 7 = Saturday; Monday first here.
+            Ok(d @ 1..=7) => {
+                if let Some(slot) = c.week.get_mut((d + 5) % 7) {
+                    *slot = Some(hours);
+                }
+            }
+            Ok(0) => c.exceptions.extend(exception_range(wd, hours)),
+            _ => {}
+        }
+    }
+    for e in n
+        .child("Exceptions")
+        .into_iter()
+        .flat_map(|w| w.children("Exception"))
+    {
+        let hours = if flag(e, "DayWorking") {
+            working_times(e)
+        } else {
+            Vec::new()
+        };
+        // Type 1 = daily over the range; recurring patterns (weekly, monthly, yearly) are
+        // not expanded.
+        let ty = e.text_of("Type");
+        if ty.is_empty() || ty == "1" {
+            c.exceptions.extend(exception_range(e, hours));
+        } else {
+            notes.push(format!(
+                "calendar `{}`: recurring exception `{}` ignored",
+                c.id,
+                e.text_of("Name")
+            ));
+        }
+    }
+    c
+}
+
+/// Reads an MSPDI file.
+pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
+    let (text, note) = crate::text::decode(bytes, None);
+    let root = parse(&text)?;
+    if root.name != "Project" {
+        return Err(ImportError::syntax(
+            Place::Element {
+                path: root.name.clone(),
+                line: root.line,
+            },
+            "not an MSPDI file: the root element must be <Project>",
+        )
+        .value(&root.name));
+    }
+    let mut s = Schedule::new(Format::Mspdi);
+    s.notes.extend(note);
+    let p = "Project";
+    s.name = match root.text_of("Title") {
+        "" => root.text_of("Name").to_string(),
+        t => t.to_string(),
+    };
+    s.start = date(&root, p, "StartDate")?;
+    s.finish = date(&root, p, "FinishDate")?;
+    s.status_date = date(&root, p, "StatusDate")?;
+    if let Ok(m) = root.text_of("MinutesPerDay").parse::<f64>()
+        && m > 0.0
+        && m <= 1440.0
+    {
+        s.minutes_per_day = m;
+    }
+    let cal = root.text_of("CalendarUID");
+    s.default_calendar = (!cal.is_empty() && cal != "-1").then(|| cal.to_string());
+    let mut notes = Vec::new();
+    for c in root
+        .child("Calendars")
+        .into_iter()
+        .flat_map(|c| c.children("Calendar"))
+    {
+        s.calendars.push(calendar(c, &mut notes));
+    }
+    s.notes.append(&mut notes);
+
+    // Outline levels give parents: a stack of (level, uid).
+    let mut outline: Vec<(u32, String)> = Vec::new();
+    let tasks = root.child("Tasks");
+    for (k, n) in tasks
+        .into_iter()
+        .flat_map(|t| t.children("Task"))
+        .enumerate()
+    {
+        let path = format!("Project/Tasks/Task[{}]", k + 1);
+        let uid = n.text_of("UID");
+        if uid.is_empty() {
+            return Err(ImportError::invalid(
+                n.place(&path, "UID"),
+                "task without a UID",
+            ));
+        }
+        let mut t = Task::new(uid);
+        t.name = n.text_of("Name").to_string();
+        t.wbs = match n.text_of("WBS") {
+            "" => n.text_of("OutlineNumber").to_string(),
+            w => w.to_string(),
+        };
+        t.outline_level = n.text_of("OutlineLevel").parse().unwrap_or(1);
+        while outline.last().is_some_and(|(l, _)| *l >= t.outline_level) {
+            outline.pop();
+        }
+        t.parent = outline.last().map(|(_, u)| u.clone());
+        outline.push((t.outline_level, t.uid.clone()));
+        // The project summary task (outline level 0, UID 0) is a summary even when the file
+        // does not say so. Null tasks (`IsNull`, blank rows) stay as empty leaf tasks.
+        t.summary = flag(n, "Summary") || t.outline_level == 0 || uid == "0";
+        t.milestone = flag(n, "Milestone");
+        let elapsed = elapsed_format(n.text_of("DurationFormat"));
+        t.duration = duration(n, &path, "Duration", elapsed)?.unwrap_or(Duration::ZERO);
+        t.remaining = duration(n, &path, "RemainingDuration", elapsed)?;
+        let cal = n.text_of("CalendarUID");
+        t.calendar = (!cal.is_empty() && cal != "-1").then(|| cal.to_string());
+        t.start = date(n, &path, "Start")?;
+        t.finish = date(n, &path, "Finish")?;
+        t.actual_start = date(n, &path, "ActualStart")?;
+        t.actual_finish = date(n, &path, "ActualFinish")?;
+        t.percent_complete = n.text_of("PercentComplete").parse().unwrap_or(0.0);
+        let kind = match n.text_of("ConstraintType") {
+            "1" => Some(ConstraintKind::AsLateAsPossible),
+            "2" => Some(ConstraintKind::MustStartOn),
+            "3" => Some(ConstraintKind::MustFinishOn),
+            "4" => Some(ConstraintKind::StartNoEarlierThan),
+            "5" => Some(ConstraintKind::StartNoLaterThan),
+            "6" => Some(ConstraintKind::FinishNoEarlierThan),
+            "7" => Some(ConstraintKind::FinishNoLaterThan),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            t.constraint = Some(Constraint {
+                kind,
+                date: date(n, &path, "ConstraintDate")?,
+            });
+        }
+        for (j, l) in n.children("PredecessorLink").enumerate() {
+            let lpath = format!("{path}/PredecessorLink[{}]", j + 1);
+            let kind = match l.text_of("Type") {
+                "0" => LinkKind::FinishToFinish,
+                "1" | "" => LinkKind::FinishToStart,
+                "2" => LinkKind::StartToFinish,
+                "3" => LinkKind::StartToStart,
+                other => {
+                    return Err(ImportError::invalid(
+                        l.place(&lpath, "Type"),
+                        "unknown link type; expected 0 (FF), 1 (FS), 2 (SF) or 3 (SS)",
+                    )
+                    .value(other));
+                }
+            };
+            let lag_text = l.text_of("LinkLag");
+            let lag = if lag_text.is_empty() {
+                0.0
+            } else {
+                lag_text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .ok_or_else(|| {
+                        ImportError::invalid(
+                            l.place(&lpath, "LinkLag"),
+                            "expected tenths of minutes",
+                        )
+                        .value(lag_text)
+                    })?
+                    / 10.0
+            };
+            let pred = l.text_of("PredecessorUID");
+            if pred.is_empty() {
+                continue;
+            }
+            s.relations.push(Relation {
+                pred: pred.to_string(),
+                succ: t.uid.clone(),
+                kind,
+                lag: Duration {
+                    minutes: lag,
+                    elapsed: elapsed_format(l.text_of("LagFormat")),
+                },
+            });
+        }
+        s.tasks.push(t);
+    }
+    // Links to tasks that are not in the file (external, null) are dropped.
+    let known: std::collections::HashSet<&str> = s.tasks.iter().map(|t| t.uid.as_str()).collect();
+    let before = s.relations.len();
+    let kept: Vec<Relation> = s
+        .relations
+        .iter()
+        .filter(|r| known.contains(r.pred.as_str()))
+        .cloned()
+        .collect();
+    if kept.len() < before {
+        s.notes.push(format!(
+            "{} links to tasks not in the file dropped",
+            before - kept.len()
+        ));
+    }
+    s.relations = kept;
+    Ok(s)
 }
