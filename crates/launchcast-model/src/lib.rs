@@ -4,9 +4,17 @@
 //! grammar of distributions and units, validation, and diagnostics that name the file, the
 //! line and column and the offending value.
 //!
-//! The path through this crate is: text → [`parse`] → [`Model`] (validated, named) →
-//! [`Model::scenario_model`] (one per scenario, overrides applied). The engine compiles a
-//! [`Model`] into dense arrays; nothing downstream needs to re-check it.
+//! The path through this crate is: text → [`parse`] / [`parse_file`] → [`Model`] (validated,
+//! named, defaults filled in, values in base units) → [`Model::scenario_model`] (one per
+//! scenario, overrides applied). [`to_toml`] writes a model back as a file that reads back
+//! equal. The engine compiles a [`Model`] into dense arrays; nothing downstream needs to
+//! re-check it.
+//!
+//! Modules: `grammar` (amounts, units, distributions, links: [`Dist::parse`],
+//! [`Dist::display`]), `raw` (span-keeping access to the TOML tree), `validate` (reading
+//! and cross-checks: ids, references, cycles, dates, scenario settings), `scenario`,
+//! `write`, and `errors` ([`ModelError`] holds every [`Problem`] found, each a
+//! `miette::Diagnostic` with a labelled span and a help).
 
 mod date;
 mod dist;

@@ -77,6 +77,17 @@ impl<'s> Cx<'s> {
     }
 }
 
+/// The last part of a key path, for messages that follow the full path:
+/// `task[0].chance` → `chance`, `scenario[0].set."a.cost"` → `"a.cost"`.
+pub(crate) fn leaf(path: &str) -> &str {
+    let cut = if path.ends_with('"') {
+        path.rfind(".\"")
+    } else {
+        path.rfind('.')
+    };
+    cut.and_then(|i| path.get(i + 1..)).unwrap_or(path)
+}
+
 /// What kind of TOML value `v` is, for messages.
 pub(crate) fn kind(v: &DeValue<'_>) -> &'static str {
     match v {
@@ -163,7 +174,8 @@ fn wrong_type(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, expected: &str, help: &s
         path,
         &format!("expected {expected}"),
         format!(
-            "`{path}` must be {expected}, found {} `{text}`",
+            "`{}` must be {expected}, found {} `{text}`",
+            leaf(path),
             kind(v.get_ref())
         ),
         help,
@@ -198,7 +210,7 @@ pub(crate) fn number(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Op
             v.span(),
             path,
             "out of range",
-            format!("`{path}` = `{text}` is out of range"),
+            format!("`{}` = `{text}` is out of range", leaf(path)),
             help,
         );
     }
@@ -215,7 +227,7 @@ pub(crate) fn integer(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> O
                     v.span(),
                     path,
                     "out of range",
-                    format!("`{path}` = `{text}` is out of range"),
+                    format!("`{}` = `{text}` is out of range", leaf(path)),
                     help,
                 );
             }
@@ -237,7 +249,7 @@ pub(crate) fn unit_interval(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str
             v.span(),
             path,
             "outside [0, 1]",
-            format!("`{path}` = `{text}` is outside [0, 1]"),
+            format!("`{}` = `{text}` is outside [0, 1]", leaf(path)),
             help,
         );
         return None;
@@ -260,7 +272,7 @@ pub(crate) fn date(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Date> {
             v.span(),
             path,
             "expected a date",
-            format!("`{path}` must be a date, found `{text}`"),
+            format!("`{}` must be a date, found `{text}`", leaf(path)),
             help,
         );
     }
@@ -285,9 +297,9 @@ pub(crate) fn report_text_error(
         span
     };
     let message = if e.message.contains(text.trim()) {
-        format!("`{path}`: {}", e.message)
+        e.message.clone()
     } else {
-        format!("`{path}` = \"{text}\": {}", e.message)
+        format!("\"{text}\": {}", e.message)
     };
     cx.report(at, path, "here", message, e.help.clone());
 }
@@ -311,7 +323,7 @@ pub(crate) fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Opt
                 v.span(),
                 path,
                 "no unit",
-                format!("`{path}` = {text} has no unit; a duration needs one"),
+                format!("`{}` = {text} has no unit; a duration needs one", leaf(path)),
                 format!("write a string with a unit: write 12mo or 365d, e.g. \"{text}mo\" or \"{text}d\""),
             );
             None
@@ -321,7 +333,7 @@ pub(crate) fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Opt
             match check_plain(x, q) {
                 Ok(d) => Some(d),
                 Err((m, h)) => {
-                    cx.report(v.span(), path, "here", format!("`{path}`: {m}"), h);
+                    cx.report(v.span(), path, "here", m, h);
                     None
                 }
             }
@@ -393,7 +405,11 @@ pub(crate) fn tables<'a, 'i>(cx: &mut Cx<'_>, top: &Tab<'a, 'i>, key: &str) -> V
                     item.span(),
                     &path,
                     "expected a table",
-                    format!("`{path}` must be a table, found {} `{text}`", kind(other)),
+                    format!(
+                        "`{}` must be a table, found {} `{text}`",
+                        leaf(&path),
+                        kind(other)
+                    ),
                     format!("write each one as a `[[{key}]]` table"),
                 );
             }

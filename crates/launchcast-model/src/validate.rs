@@ -2,13 +2,13 @@
 //! types and bad values), then check across items: ids, references, cycles, dates and
 //! scenario settings. All problems are collected; the model is returned only without any.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use toml::de::{DeTable, DeValue};
 
 use crate::errors::{Problem, nearest};
 use crate::grammar::{parse_link, valid_id};
-use crate::raw::{self, Cx, Span, Tab, Val};
+use crate::raw::{self, Cx, Span, Tab, Val, leaf};
 use crate::scenario::{PLANT_FIELDS, PROGRAM_FIELDS, Slot, TASK_FIELDS, risk_fields};
 use crate::{
     Curve, Date, Dist, Impact, Link, Model, ModelError, Plant, Program, Promise, PromiseKind,
@@ -324,7 +324,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                         v.span(),
                         "program.iterations",
                         "must be ≥ 1",
-                        format!("`program.iterations` = {n} must be at least 1"),
+                        format!("`iterations` = {n} must be at least 1"),
                         help,
                     );
                 } else {
@@ -340,7 +340,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                         v.span(),
                         "program.seed",
                         "negative",
-                        format!("`program.seed` = {n} must not be negative"),
+                        format!("`seed` = {n} must not be negative"),
                         help,
                     );
                 } else {
@@ -359,7 +359,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                     hv.span(),
                     "program.horizon",
                     "not after start",
-                    format!("`program.horizon` = {h} is not after `program.start` = {s}"),
+                    format!("`horizon` = {h} is not after `start` = {s}"),
                     "the horizon must be a later date than the start",
                 );
             } else {
@@ -513,7 +513,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                     v.span(),
                     &t.sub("tasks"),
                     "empty",
-                    format!("`{}` is empty: the risk affects no task", t.sub("tasks")),
+                    "`tasks` is empty: the risk affects no task".to_string(),
                     "list the ids of the tasks it affects",
                 );
             }
@@ -536,7 +536,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                         v.span(),
                         &t.sub("fail"),
                         "expected true",
-                        format!("`{}` must be true or false, found `{text}`", t.sub("fail")),
+                        format!("`fail` must be true or false, found `{text}`"),
                         "write fail = true",
                     );
                     false
@@ -758,10 +758,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                     b.span(),
                     &inner.sub(second),
                     "not a fixed value",
-                    format!(
-                        "`{}` = {text} must be a single value, not a distribution",
-                        inner.sub(second)
-                    ),
+                    format!("`{second}` = {text} must be a single value, not a distribution"),
                     "write a number, e.g. 200000 or \"72bn\"",
                 );
                 return None;
@@ -916,11 +913,14 @@ impl<'a, 'i> Reader<'a, 'i> {
     }
 
     fn check_refs(&self, cx: &mut Cx<'_>, tasks: &[Task]) {
+        // Sets: imported schedules can have tens of thousands of tasks and links.
+        let task_ids: HashSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+        let item_ids: HashSet<&str> = self.items.iter().map(|(id, _, _)| id.as_str()).collect();
         for r in &self.refs {
             let found = if r.tasks_only {
-                tasks.iter().any(|t| t.id == r.target)
+                task_ids.contains(r.target.as_str())
             } else {
-                self.items.iter().any(|(id, _, _)| *id == r.target)
+                item_ids.contains(r.target.as_str())
             };
             if found {
                 continue;
@@ -969,7 +969,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                         e.span.clone(),
                         &e.path,
                         "lists itself",
-                        format!("task `{}` lists itself in `{}`", task.id, e.path),
+                        format!("task `{}` lists itself in `{}`", task.id, leaf(&e.path)),
                         "remove it: a task cannot wait on itself",
                     );
                 } else if let (Some(&j), Some(list)) = (index.get(e.to.as_str()), adj.get_mut(i)) {
@@ -1013,7 +1013,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                                 edge.span.clone(),
                                 &edge.path,
                                 "closes a cycle",
-                                format!("tasks wait on each other in a cycle: {} (each waits on the next; closed by `{}`)", names.join(" → "), edge.path),
+                                format!("tasks wait on each other in a cycle: {} (each waits on the next)", names.join(" → ")),
                                 "remove or reverse one of these links",
                             );
                         }
@@ -1037,7 +1037,10 @@ impl<'a, 'i> Reader<'a, 'i> {
                     span.clone(),
                     path,
                     "outside start..horizon",
-                    format!("`{path}` = {d} is outside the program, {start} to {horizon}"),
+                    format!(
+                        "`{}` = {d} is outside the program, {start} to {horizon}",
+                        leaf(path)
+                    ),
                     "use a date between program.start and program.horizon, or move them",
                 );
             }
@@ -1049,7 +1052,8 @@ impl<'a, 'i> Reader<'a, 'i> {
                     path,
                     "outside the program",
                     format!(
-                        "`{path}` = {y} is outside the years of the program, {} to {}",
+                        "`{}` = {y} is outside the years of the program, {} to {}",
+                        leaf(path),
                         start.year(),
                         horizon.year()
                     ),
@@ -1140,7 +1144,10 @@ impl<'a, 'i> Reader<'a, 'i> {
                             e.value.span(),
                             &e.path,
                             "outside start..horizon",
-                            format!("`{}` = {d} is outside the program, {s} to {h}", e.path),
+                            format!(
+                                "`{}` = {d} is outside the program, {s} to {h}",
+                                leaf(&e.path)
+                            ),
                             "use a date between program.start and program.horizon",
                         );
                         return None;
@@ -1170,7 +1177,7 @@ fn curve(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Curve> {
                 v.span(),
                 path,
                 "unknown curve",
-                format!("`{path}` = \"{s}\" is not a curve"),
+                format!("`{}` = \"{s}\" is not a curve", leaf(path)),
                 help,
             );
             None
