@@ -259,9 +259,9 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         }
         t.parent = outline.last().map(|(_, u)| u.clone());
         outline.push((t.outline_level, t.uid.clone()));
-        // The project summary task (outline level 0, UID 0) is a summary even when the file
+        // The project summary task (UID 0) is a summary even when the file
         // does not say so. Null tasks (`IsNull`, blank rows) stay as empty leaf tasks.
-        t.summary = flag(n, "Summary") || t.outline_level == 0 || uid == "0";
+        t.summary = flag(n, "Summary") || (uid == "0" && !flag(n, "IsNull"));
         t.milestone = flag(n, "Milestone");
         let elapsed = elapsed_format(n.text_of("DurationFormat"));
         t.duration = duration(n, &path, "Duration", elapsed)?.unwrap_or(Duration::ZERO);

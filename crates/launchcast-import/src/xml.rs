@@ -12,6 +12,7 @@ const MAX_DEPTH: usize = 64;
 #[derive(Clone, Debug, Default)]
 pub struct Node {
     pub name: String,
+    #[allow(dead_code)]
     pub attrs: Vec<(String, String)>,
     pub text: String,
     pub children: Vec<Node>,
