@@ -86,8 +86,52 @@ fn link_bound(kind: LinkKind, lag: f32, p: usize, s: &Scratch, dur: &Lanes, out:
     }
 }
 
-/// Runs one scenario for iterations `first .. first + LANES`.
+/// The kernel compiled for one instruction set.
+pub(crate) type Kernel = fn(&Compiled, &ScenarioParams, u64, &mut Scratch);
+
+/// The widest kernel this processor runs, chosen once per run. Every version performs the same
+/// IEEE operations in the same order (no fused multiply-add is introduced), so results are
+/// identical whichever is chosen.
+pub(crate) fn select_kernel() -> Kernel {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+        {
+            return |p, sc, first, s| {
+                // SAFETY: the processor supports AVX-512F and AVX-512DQ (checked just above).
+                unsafe { simulate_avx512(p, sc, first, s) }
+            };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return |p, sc, first, s| {
+                // SAFETY: the processor supports AVX2 (checked just above).
+                unsafe { simulate_avx2(p, sc, first, s) }
+            };
+        }
+    }
+    simulate_lanes
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx2")]
+unsafe fn simulate_avx512(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
+    simulate_body(plan, sc, first, s);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn simulate_avx2(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
+    simulate_body(plan, sc, first, s);
+}
+
+/// Runs one scenario for iterations `first .. first + LANES` (portable version).
 pub(crate) fn simulate_lanes(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
+    simulate_body(plan, sc, first, s);
+}
+
+#[inline(always)]
+fn simulate_body(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
     let tables = &plan.tables;
     let mut u = [0f32; LANES];
     let mut v = [0f32; LANES];
@@ -277,10 +321,14 @@ fn fallback_bound(
 /// every checkpoint. A task that never starts has start +∞ and adds nothing.
 #[inline(always)]
 fn spread_cost(checkpoints: &[f32], start: &[f32], dur: &Lanes, cost: &Lanes, spent: &mut [f32]) {
+    let mut inv = [0f32; LANES];
+    for l in 0..LANES {
+        inv[l] = 1.0 / dur[l].max(1e-3);
+    }
     for (k, &t) in checkpoints.iter().enumerate() {
         let cum = &mut spent[k * LANES..(k + 1) * LANES];
         for l in 0..LANES {
-            let share = ((t - start[l]) / dur[l].max(1e-3)).clamp(0.0, 1.0);
+            let share = ((t - start[l]) * inv[l]).clamp(0.0, 1.0);
             cum[l] += cost[l] * share;
         }
     }
@@ -301,32 +349,43 @@ fn made(x: f32, rate: f32, ramp: f32, r0: f32, s_curve: bool) -> f32 {
     rate * (r0 * xr + (1.0 - r0) * climbing + (x - xr))
 }
 
-/// Days after start of production until the first car: `made(x) = 1`.
-fn first_car(rate: f32, ramp: f32, r0: f32, s_curve: bool) -> f32 {
-    if rate <= 0.0 {
-        return INF;
-    }
-    if made(ramp, rate, ramp, r0, s_curve) < 1.0 {
-        return ramp + (1.0 - made(ramp, rate, ramp, r0, s_curve)) / rate;
-    }
-    if !s_curve {
-        // rate·(r0·x + (1 − r0)·x²/(2·ramp)) = 1, in the stable form of the root.
-        let a = rate * (1.0 - r0) / (2.0 * ramp.max(1e-6));
-        let b = rate * r0;
-        return 2.0 / (b + (b * b + 4.0 * a).sqrt());
-    }
-    let (mut lo, mut hi) = (0.0f32, ramp);
-    for _ in 0..32 {
-        let mid = 0.5 * (lo + hi);
-        if made(mid, rate, ramp, r0, s_curve) < 1.0 {
-            lo = mid;
+/// Days after start of production until the first car, `made(x) = 1`, for a lane of plants.
+#[inline(always)]
+fn first_cars(rate: &Lanes, ramp: &Lanes, r0: f32, s_curve: bool, out: &mut Lanes) {
+    let mut on_ramp = [false; LANES];
+    for l in 0..LANES {
+        let at_nameplate = made(ramp[l], rate[l], ramp[l], r0, s_curve);
+        let after_ramp = ramp[l] + (1.0 - at_nameplate) / rate[l];
+        // On the linear ramp, rate·(r0·x + (1 − r0)·x²/(2·ramp)) = 1, in the stable root form.
+        let a = rate[l] * (1.0 - r0) / (2.0 * ramp[l].max(1e-6));
+        let b = rate[l] * r0;
+        let linear = 2.0 / (b + (b * b + 4.0 * a).sqrt());
+        on_ramp[l] = at_nameplate >= 1.0;
+        out[l] = if rate[l] <= 0.0 {
+            INF
+        } else if on_ramp[l] {
+            linear
         } else {
-            hi = mid;
+            after_ramp
+        };
+    }
+    if s_curve {
+        // The s-curve's cumulative output never exceeds the linear ramp's, so its root lies to
+        // the right of the linear root; Newton's method from there converges in a few steps.
+        for _ in 0..6 {
+            for l in 0..LANES {
+                let x = out[l];
+                let tau = (x / ramp[l].max(1e-6)).min(1.0);
+                let slope = rate[l] * (r0 + (1.0 - r0) * tau * tau * (3.0 - 2.0 * tau));
+                let next = (x - (made(x, rate[l], ramp[l], r0, true) - 1.0) / slope.max(1e-12))
+                    .clamp(0.0, ramp[l]);
+                out[l] = if on_ramp[l] && rate[l] > 0.0 { next } else { x };
+            }
         }
     }
-    hi
 }
 
+#[inline(always)]
 fn produce(plan: &Compiled, plant: &PlantParams, lag: &Lanes, first: u64, s: &mut Scratch) {
     let tables = &plan.tables;
     let mut u = [0f32; LANES];
@@ -335,34 +394,57 @@ fn produce(plan: &Compiled, plant: &PlantParams, lag: &Lanes, first: u64, s: &mu
     plant.capacity.sample(&u, tables, &mut capacity);
     fill_uniform(&mut u, plant.keys[1] ^ s.seed, first);
     plant.ramp.sample(&u, tables, &mut ramp);
-    if plant.peak.is_const() {
-        plant.peak.sample(&u, tables, &mut peak);
-    } else {
+    if !plant.peak.is_const() {
         fill_uniform(&mut u, plant.keys[2] ^ s.seed, first);
-        plant.peak.sample(&u, tables, &mut peak);
     }
+    plant.peak.sample(&u, tables, &mut peak);
     let o = plant.start_pos as usize * LANES;
+    // A plant whose production never starts (or starts after the horizon) has rate 0 and
+    // start +∞, so it adds nothing below without a branch.
+    let (mut begins, mut rate) = ([INF; LANES], [0f32; LANES]);
     for l in 0..LANES {
         let sop = s.finish_ok[o + l];
-        if sop > plan.horizon {
-            continue;
-        }
-        let begins = sop + lag[l];
-        let rate = capacity[l] * peak[l] / DAYS_PER_YEAR as f32;
-        let first_delivery = begins + first_car(rate, ramp[l], plant.ramp_start, plant.s_curve);
+        let live = sop <= plan.horizon;
+        begins[l] = if live { sop + lag[l] } else { INF };
+        rate[l] = if live {
+            capacity[l] * peak[l] / DAYS_PER_YEAR as f32
+        } else {
+            0.0
+        };
+    }
+    let mut to_first_car = [0f32; LANES];
+    first_cars(
+        &rate,
+        &ramp,
+        plant.ramp_start,
+        plant.s_curve,
+        &mut to_first_car,
+    );
+    for l in 0..LANES {
+        let first_delivery = begins[l] + to_first_car[l];
         if first_delivery < s.headline[l] {
             s.headline[l] = first_delivery;
             s.headline_driver[l] = plant.start_pos;
         }
-        for (k, &t) in plan.checkpoints.iter().enumerate() {
-            s.delivered[k * LANES + l] +=
-                made(t - begins, rate, ramp[l], plant.ramp_start, plant.s_curve);
+    }
+    let r0 = plant.ramp_start;
+    for (k, &t) in plan.checkpoints.iter().enumerate() {
+        let cum = &mut s.delivered[k * LANES..(k + 1) * LANES];
+        if plant.s_curve {
+            for l in 0..LANES {
+                cum[l] += made(t - begins[l], rate[l], ramp[l], r0, true);
+            }
+        } else {
+            for l in 0..LANES {
+                cum[l] += made(t - begins[l], rate[l], ramp[l], r0, false);
+            }
         }
     }
 }
 
 /// Without plants, the headline is the finish of the last task: every sink still in the
 /// scenario must finish, except fallbacks that were never triggered.
+#[inline(always)]
 fn program_finish(sc: &ScenarioParams, s: &mut Scratch) {
     for l in 0..LANES {
         s.headline[l] = if sc.sinks.is_empty() {

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::kernel::{LANES, Scratch, promise_kept, simulate_lanes};
+use crate::kernel::{Kernel, LANES, Scratch, promise_kept, select_kernel};
 use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS};
 use crate::plan::{Compiled, NONE};
 use crate::{EngineError, Outcomes, RunOptions, ScenarioOutcomes, TaskStats};
@@ -107,13 +107,14 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         })?;
     // A few large splits per thread keep the number of accumulators (and their memory) small.
     let min_len = blocks.div_ceil(threads * 4).max(1);
+    let kernel = select_kernel();
     let acc = pool.install(|| {
         work.into_par_iter()
             .with_min_len(min_len)
             .fold(
                 || (Accumulators::new(plan), Scratch::new(plan, opts.seed)),
                 |(mut acc, mut scratch), mut block| {
-                    run_block(plan, &mut block, &mut acc, &mut scratch);
+                    run_block(plan, kernel, &mut block, &mut acc, &mut scratch);
                     if let Some(progress) = opts.progress {
                         progress(block.len as u64);
                     }
@@ -147,14 +148,20 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     })
 }
 
-fn run_block(plan: &Compiled, block: &mut BlockColumns, acc: &mut Accumulators, s: &mut Scratch) {
+fn run_block(
+    plan: &Compiled,
+    kernel: Kernel,
+    block: &mut BlockColumns,
+    acc: &mut Accumulators,
+    s: &mut Scratch,
+) {
     let years = plan.years.len();
     let inv_bin = TASK_HISTOGRAM_BINS as f32 / plan.horizon.max(1.0);
     for (sc, params) in plan.params.iter().enumerate() {
         let stats = &mut acc.tasks[sc];
         let kept = &mut acc.promises[sc];
         for offset in (0..block.len).step_by(LANES) {
-            simulate_lanes(plan, params, block.first + offset as u64, s);
+            kernel(plan, params, block.first + offset as u64, s);
             let live = LANES.min(block.len - offset);
             for l in 0..live {
                 let i = offset + l;
