@@ -329,7 +329,10 @@ impl CalendarSet {
                     let f = self.at(dc, w0 + d, true);
                     (a, f)
                 } else if d == 0 {
-                    let x = self.at(dc, w0, true);
+                    // A milestone after a predecessor sits at its finish (17:00); one without
+                    // sits at the first working moment.
+                    let after_pred = preds.get(i).is_some_and(|p| !p.is_empty());
+                    let x = self.at(dc, w0, after_pred);
                     (x, x)
                 } else {
                     (self.at(dc, w0, false), self.at(dc, w0 + d, true))

@@ -77,7 +77,7 @@ impl Settings {
             ));
         }
         let nums: Vec<i32> = d
-            .split(|c: char| c == self.date_sep || c == '/' || c == '-' || c == '.')
+            .split([self.date_sep, '/', '-', '.'])
             .map(|x| x.parse().ok())
             .collect::<Option<_>>()?;
         let [a, b, c] = nums.as_slice() else {
@@ -376,8 +376,10 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
             _ => {}
         }
     }
-    if !has_summary_field {
-        // Without the Summary field, a task followed by a deeper one is a summary.
+    {
+        // A task followed by a deeper one is a summary; the Summary field is not trusted
+        // (Project 98 flags a lone project task, some writers miss real summaries).
+        let _ = has_summary_field;
         let levels: Vec<u32> = s.tasks.iter().map(|t| t.outline_level).collect();
         for (k, t) in s.tasks.iter_mut().enumerate() {
             let next = levels.get(k + 1).copied().unwrap_or(0);

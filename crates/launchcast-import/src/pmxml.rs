@@ -30,7 +30,9 @@ fn hours(n: &Node, path: &str, name: &str) -> Result<Option<f64>, ImportError> {
     if v.is_empty() {
         return Ok(None);
     }
-    v.parse::<f64>()
+    // Some writers use the decimal comma (`70,583333`).
+    v.replace(',', ".")
+        .parse::<f64>()
         .ok()
         .filter(|h| h.is_finite())
         .map(Some)
@@ -118,23 +120,37 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     }
     let mut s = Schedule::new(Format::Pmxml);
     s.notes.extend(note);
-    let project = root.child("Project").ok_or_else(|| {
-        ImportError::invalid(
-            Place::Element {
-                path: "APIBusinessObjects".into(),
-                line: root.line,
-            },
-            "no <Project> element",
-        )
-    })?;
+    // Projects referenced by others carry only an id: read the first one with a name.
+    let project = root
+        .children("Project")
+        .find(|p| !p.text_of("Name").is_empty())
+        .or_else(|| root.child("Project"))
+        .ok_or_else(|| {
+            ImportError::invalid(
+                Place::Element {
+                    path: "APIBusinessObjects".into(),
+                    line: root.line,
+                },
+                "no <Project> element",
+            )
+        })?;
     if root.children("Project").count() > 1 {
         s.notes
-            .push("several projects in the file: only the first is read".into());
+            .push("several projects in the file: only the first named one is read".into());
+    }
+    if project.text_of("ObjectId").is_empty() {
+        return Err(ImportError::invalid(
+            project.place("APIBusinessObjects/Project", "ObjectId"),
+            "the project has no <ObjectId>, so its activities, WBS nodes and links cannot be tied to it",
+        )
+        .value(project.text_of("Name"))
+        .hint("export the project again from P6; this file was not written by P6"));
     }
     let p = "APIBusinessObjects/Project";
     s.name = project.text_of("Name").to_string();
     s.status_date = date(project, p, "DataDate")?;
-    let project_start = date(project, p, "StartDate")?.or(date(project, p, "PlannedStartDate")?);
+    let project_start = date(project, p, "StartDate")?;
+    let planned_start = date(project, p, "PlannedStartDate")?;
     let project_finish =
         date(project, p, "FinishDate")?.or(date(project, p, "ScheduledFinishDate")?);
     let def = project.text_of("ActivityDefaultCalendarObjectId");
@@ -285,7 +301,9 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         });
     }
     let leaf = s.tasks.iter().filter(|t| !t.summary);
-    s.start = project_start.or_else(|| leaf.clone().filter_map(|t| t.start).min());
-    s.finish = project_finish.or_else(|| leaf.filter_map(|t| t.finish).max());
+    s.start = project_start
+        .or_else(|| leaf.clone().filter_map(|t| t.start).min())
+        .or(planned_start);
+    s.finish = leaf.filter_map(|t| t.finish).max().or(project_finish);
     Ok(s)
 }

@@ -167,10 +167,58 @@ fn known_cause(file: &str) -> &'static str {
             return cause;
         }
     }
-    "not yet investigated"
+    "UNKNOWN: no cause recorded"
 }
 
-const CAUSES: &[(&str, &str)] = &[];
+const CAUSES: &[(&str, &str)] = &[
+    (
+        "aspose-tasks-net/test.xer",
+        "the second activity is delayed one day by a resource assignment lag \
+         (`TASKRSRC.target_lag_drtn_hr_cnt`); assignments are not modelled, so our pass starts it \
+         with the first",
+    ),
+    (
+        "assignment-flags-project2003-mspdi.xml",
+        "generated file: its project `FinishDate` (2016-01-15) lies before its `StartDate` \
+         (2018-10-18); MPXJ repeats the file, our finish follows the tasks",
+    ),
+    (
+        "assignment-flags-project2019-mspdi.xml",
+        "generated file: project `FinishDate` before `StartDate` (see above)",
+    ),
+    (
+        "assignment-text-project2002-mspdi.xml",
+        "generated file: project `FinishDate` before `StartDate` (see above)",
+    ),
+    (
+        "assignment-text-project2019-mspdi.xml",
+        "generated file: project `FinishDate` before `StartDate` (see above)",
+    ),
+    (
+        "legacy/sample.mpx",
+        "hand-edited test file: `Second Task` has a duration of 100 d but its own start and \
+         finish span 50 working days; the file's dates were not recalculated",
+    ),
+    (
+        "legacy/sample.xml",
+        "same file as `sample.mpx`: `Second Task` `Duration` PT800H against 400 h between its \
+         `Start` and `Finish`",
+    ),
+    (
+        "legacy/sample1.xml",
+        "same tasks as `sample.xml`: duration inconsistent with the file's own dates",
+    ),
+    (
+        "mspdisplittask.xml",
+        "a split task: its work is interrupted (timephased segments), which moves its finish a \
+         week later; splits are not modelled",
+    ),
+    (
+        "aspose-tasks-net/PrimaveraProject.xml",
+        "computed finish one working day later than P6's; not yet investigated (calendar \
+         exceptions or relationship-lag calendar are the likely causes)",
+    ),
+];
 
 #[test]
 fn counts_match_mpxj_reference() {
@@ -211,16 +259,9 @@ fn counts_match_mpxj_reference() {
             (Err(e), true) => diffs.push(format!("error: {e}")),
             (Err(e), false) => {
                 // MPXJ fails too: we must fail cleanly, naming the file.
-                assert!(
-                    e.to_string().contains(
-                        &file
-                            .replace('/', std::path::MAIN_SEPARATOR_STR)
-                            .rsplit(std::path::MAIN_SEPARATOR)
-                            .next()
-                            .unwrap_or("")
-                    ),
-                    "{e}"
-                );
+                let base = file.rsplit('/').next().unwrap_or("");
+                assert!(e.to_string().contains(base), "{e}");
+                assert!(e.to_string().contains("line "), "{e}");
                 println!("expected failure: {e}");
             }
             (Ok(_), false) => diffs.push("MPXJ fails on this file; we read it".into()),
@@ -295,4 +336,35 @@ fn counts_match_mpxj_reference() {
     let _ = std::fs::write(&out, &md);
     println!("{md}");
     println!("{total} files compared; report in {}", out.display());
+    // Counts, starts and file finishes all agree; only computed finishes may differ, each
+    // with a known cause.
+    for r in &rows_md {
+        let diff = r.split(" | ").nth(2).unwrap_or("");
+        assert!(
+            diff.split("; ").all(|d| d.starts_with("computed finish")),
+            "{r}"
+        );
+        assert!(!r.contains("UNKNOWN: no cause recorded"), "{r}");
+    }
+    let matched: usize = by_format.values().map(|v| v.0).sum();
+    assert!(matched >= 100, "only {matched} of {total} files match MPXJ");
+}
+
+#[test]
+fn bad_files_give_clear_errors() {
+    use launchcast_import::import_bytes;
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("t.xml", b"<?xml version=\"1.0\"?><Project xmlns=\"http://schemas.microsoft.com/project\"><Tasks><Task><UID>1", "truncated"),
+        ("t.xer", b"ERMHDR\t8.0\n%R\t1\n", "before any `%T`"),
+        ("t.mpx", b"MPX,Microsoft Project,4.0\n61,1,40\n70,A,5zz\n", "Duration"),
+        ("t.sm", b"jobs (incl. supersource/sink ): 3\nPRECEDENCE RELATIONS:\n 1 1 2 2\n", "successors"),
+        ("t.bin", &[0, 159, 146, 150, 255, 0, 1], "not a schedule file"),
+        ("t.xml", b"<APIBusinessObjects><Project><Name>x</Name></Project></APIBusinessObjects>", "ObjectId"),
+    ];
+    for (name, bytes, want) in cases {
+        let e = import_bytes(Path::new(name), bytes).expect_err(name);
+        let msg = e.to_string();
+        assert!(msg.starts_with(name), "{msg}");
+        assert!(msg.contains(want), "{name}: {msg}");
+    }
 }
