@@ -15,7 +15,9 @@ mod rng;
 mod run;
 mod sampler;
 
-pub use outcomes::{DAY_FIXED_POINT, Outcomes, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats};
+pub use outcomes::{
+    DAY_FIXED_POINT, Outcomes, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TASK_SAMPLE_TARGET, TaskStats,
+};
 
 use launchcast_model::Model;
 

@@ -138,7 +138,10 @@ fn chain_mean_is_the_sum_of_means() {
         1e-3,
         "task stats mean",
     );
-    assert_eq!(tasks.critical, vec![N, N, N]);
+    // Every sampled iteration has the whole chain critical.
+    assert!(tasks.sampled >= launchcast_engine::TASK_SAMPLE_TARGET);
+    assert_eq!(tasks.critical, vec![tasks.sampled; 3]);
+    assert_eq!(tasks.criticality(1), 1.0);
 }
 
 #[test]
