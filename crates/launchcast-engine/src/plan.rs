@@ -107,15 +107,35 @@ fn days(model: &Model, d: Date) -> f64 {
     f64::from(d.days_since(model.program.start))
 }
 
+/// Task ids to model indices, built once per compilation (compilation only; the kernel never
+/// sees an id).
+struct TaskIndex<'m>(std::collections::HashMap<&'m str, usize>);
+
+impl<'m> TaskIndex<'m> {
+    fn new(model: &'m Model) -> TaskIndex<'m> {
+        TaskIndex(
+            model
+                .tasks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.id.as_str(), i))
+                .collect(),
+        )
+    }
+
+    fn get(&self, id: &str) -> Result<usize, EngineError> {
+        self.0
+            .get(id)
+            .copied()
+            .ok_or_else(|| EngineError::UnknownTask(id.to_string()))
+    }
+}
+
 /// Positions in topological order over after / after_any / after_failure (Kahn, stable by
 /// model order so the plan does not depend on hash order).
-fn topological_order(model: &Model) -> Result<Vec<u32>, EngineError> {
+fn topological_order(model: &Model, ids: &TaskIndex) -> Result<Vec<u32>, EngineError> {
     let n = model.tasks.len();
-    let index = |id: &str| {
-        model
-            .task_index(id)
-            .ok_or_else(|| EngineError::UnknownTask(id.to_string()))
-    };
+    let index = |id: &str| ids.get(id);
     let mut succ: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut indeg = vec![0u32; n];
     for (i, t) in model.tasks.iter().enumerate() {
@@ -149,18 +169,20 @@ fn topological_order(model: &Model) -> Result<Vec<u32>, EngineError> {
 
 impl Compiled {
     pub(crate) fn new(model: &Model, selected: &[Option<usize>]) -> Result<Compiled, EngineError> {
-        let order = topological_order(model)?;
+        let ids = TaskIndex::new(model);
+        let order = topological_order(model, &ids)?;
         let n = order.len();
         let mut pos_of = vec![0u32; n];
         for (pos, &i) in order.iter().enumerate() {
             pos_of[i as usize] = pos as u32;
         }
-        let pos = |id: &str| -> Result<u32, EngineError> {
-            model
-                .task_index(id)
-                .map(|i| pos_of[i])
-                .ok_or_else(|| EngineError::UnknownTask(id.to_string()))
-        };
+        let pos = |id: &str| -> Result<u32, EngineError> { ids.get(id).map(|i| pos_of[i]) };
+        let mut risks_of: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (r, risk) in model.risks.iter().enumerate() {
+            for id in &risk.tasks {
+                risks_of[ids.get(id)?].push(r as u32);
+            }
+        }
         let (mut after, mut after_any, mut after_failure) =
             (Links::default(), Links::default(), Links::default());
         for links in [&mut after, &mut after_any, &mut after_failure] {
@@ -188,11 +210,7 @@ impl Compiled {
             after.offsets.push(after.pred.len() as u32);
             after_any.offsets.push(after_any.pred.len() as u32);
             after_failure.offsets.push(after_failure.pred.len() as u32);
-            for (r, risk) in model.risks.iter().enumerate() {
-                if risk.tasks.iter().any(|id| *id == t.id) {
-                    task_risks.push(r as u32);
-                }
-            }
+            task_risks.extend(&risks_of[i as usize]);
             task_risk_offsets.push(task_risks.len() as u32);
         }
         let risk_kind = model
@@ -293,6 +311,7 @@ impl Compiled {
                 },
             });
             params.push(scenario_params(
+                &ids,
                 &m,
                 &order,
                 &pos_of,
@@ -328,6 +347,7 @@ impl Compiled {
 
 #[allow(clippy::too_many_arguments)]
 fn scenario_params(
+    ids: &TaskIndex,
     m: &Model,
     order: &[u32],
     pos_of: &[u32],
@@ -394,9 +414,7 @@ fn scenario_params(
         });
     }
     for plant in m.plants.iter().filter(|p| !p.disabled) {
-        let start = m
-            .task_index(&plant.starts)
-            .ok_or_else(|| EngineError::UnknownTask(plant.starts.clone()))?;
+        let start = ids.get(&plant.starts)?;
         ps.plants.push(PlantParams {
             start_pos: pos_of[start],
             capacity: Sampler::new(&plant.capacity, true, tables),
