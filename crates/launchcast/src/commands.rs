@@ -1,6 +1,7 @@
 //! The commands: validated arguments in, library calls, outputs written atomically.
 
-use std::io::{IsTerminal, Write};
+use std::fs;
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -39,6 +40,23 @@ fn load(path: Option<&Path>) -> Result<Model, CliError> {
 }
 
 fn run(args: RunArgs) -> Result<(), CliError> {
+    // Outputs are checked before the model is even read, so that a mistyped path costs
+    // nothing and nothing is written when one of several outputs cannot be.
+    if let Some(path) = &args.html {
+        return Err(CliError::input(
+            format!(
+                "cannot write {}: the HTML report is not available in this version",
+                path.display()
+            ),
+            "use --json or --csv",
+        ));
+    }
+    if let Some(path) = args.json.as_deref().filter(|p| *p != Path::new("-")) {
+        check_output_file(path)?;
+    }
+    if let Some(dir) = &args.csv {
+        check_output_dir(dir)?;
+    }
     let model = load(args.model.as_deref())?;
     let plan = Plan::compile_selected(&model, &args.scenarios)?;
     let iterations = args.iterations.unwrap_or(model.program.iterations);
@@ -65,12 +83,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     if let Some(path) = &args.json {
         let text = launchcast_report::to_json(&summary);
         if json_to_stdout {
-            std::io::stdout()
-                .write_all(text.as_bytes())
-                .map_err(|e| CliError::Write {
-                    path: path.clone(),
-                    source: e,
-                })?;
+            out(&text)?;
         } else {
             write(path, text.as_bytes())?;
         }
@@ -81,36 +94,109 @@ fn run(args: RunArgs) -> Result<(), CliError> {
             source: e,
         })?;
     }
-    if let Some(path) = &args.html {
-        return Err(CliError::input(
-            format!(
-                "cannot write {}: the HTML report is not available in this version",
-                path.display()
-            ),
-            "use --json or --csv",
-        ));
-    }
     if !args.quiet && !json_to_stdout {
-        let width = terminal_width();
-        print!(
-            "{}",
-            launchcast_report::render_terminal(&summary, &model, width)
-        );
-        println!(
-            "\n{} iterations × {} scenario(s) in {:.2} s",
+        let mut text = launchcast_report::render_terminal(&summary, &model, terminal_width());
+        text.push_str(&format!(
+            "\n{} iterations × {} scenario(s) in {:.2} s\n",
             iterations,
             plan.scenarios().len(),
             elapsed.as_secs_f64()
-        );
+        ));
+        out(&text)?;
     }
     Ok(())
 }
 
-fn write(path: &PathBuf, bytes: &[u8]) -> Result<(), CliError> {
-    launchcast_report::write_atomic(path, bytes).map_err(|e| CliError::Write {
-        path: path.clone(),
-        source: e,
-    })
+/// Writes `text` to standard output. A reader that went away (`| head`) ends the command
+/// quietly; any other failure is reported.
+fn out(text: &str) -> Result<(), CliError> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                CliError::StdoutClosed
+            } else {
+                CliError::Write {
+                    path: PathBuf::from("standard output"),
+                    source: e,
+                }
+            }
+        })
+}
+
+/// An output file must be creatable: its directory exists and it is not itself a directory.
+fn check_output_file(path: &Path) -> Result<(), CliError> {
+    if path.is_dir() {
+        return Err(CliError::input(
+            format!("cannot write {}: it is a directory", path.display()),
+            "give a file name, e.g. result.json",
+        ));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(CliError::input(
+            format!(
+                "cannot write {}: the directory {} does not exist",
+                path.display(),
+                parent.display()
+            ),
+            "create the directory first, or write somewhere else",
+        ));
+    }
+    Ok(())
+}
+
+/// An output directory is created if missing, but must not be an existing file.
+fn check_output_dir(dir: &Path) -> Result<(), CliError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::input(
+            format!(
+                "cannot write CSV files into {}: it is not a directory",
+                dir.display()
+            ),
+            "give a directory (it is created if missing)",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a whole output file. A regular file (or a link to one) is replaced atomically; a
+/// device, pipe or socket (`/dev/stdout`, a FIFO) is written in place, never replaced.
+fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let fail = |source: io::Error| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(fail(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a directory",
+        ))),
+        Ok(meta) if !meta.is_file() => {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(fail)?;
+            file.write_all(bytes)
+                .and_then(|()| file.flush())
+                .map_err(fail)
+        }
+        Ok(_) => {
+            let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            let target = if is_link {
+                fs::canonicalize(path).map_err(fail)?
+            } else {
+                path.to_path_buf()
+            };
+            launchcast_report::write_atomic(&target, bytes).map_err(fail)
+        }
+        Err(_) => launchcast_report::write_atomic(path, bytes).map_err(fail),
+    }
 }
 
 fn terminal_width() -> usize {
@@ -163,8 +249,7 @@ impl Progress {
 
 fn check(path: &Path) -> Result<(), CliError> {
     let model = launchcast_model::parse_file(path)?;
-    print!("{}", describe(&model, &path.display().to_string()));
-    Ok(())
+    out(&describe(&model, &path.display().to_string()))
 }
 
 /// What `check` prints: the model as read, in base units, one line per item.
@@ -172,13 +257,27 @@ fn describe(m: &Model, file: &str) -> String {
     use std::fmt::Write as _;
     let mut o = String::new();
     let p = &m.program;
+    // One id column for every section, wide enough for the longest id.
+    let w = m
+        .tasks
+        .iter()
+        .map(|t| t.id.len())
+        .chain(m.risks.iter().map(|r| r.id.len()))
+        .chain(m.plants.iter().map(|p| p.id.len()))
+        .chain(m.promises.iter().map(|p| p.id.len()))
+        .chain(m.scenarios.iter().map(|s| s.id.len()))
+        .fold(22, usize::max);
     let _ = writeln!(o, "{file}: valid");
     let _ = writeln!(o, "program   {}", p.name);
-    let _ = writeln!(
+    let _ = write!(
         o,
-        "          {} to {}, {} iterations, seed {}, currency {}",
-        p.start, p.horizon, p.iterations, p.seed, p.currency
+        "          {} to {}, {} iterations, seed {}",
+        p.start, p.horizon, p.iterations, p.seed
     );
+    if !p.currency.is_empty() {
+        let _ = write!(o, ", currency {}", p.currency);
+    }
+    o.push('\n');
     let _ = writeln!(
         o,
         "          delivery lag {}, overhead per year {}",
@@ -187,7 +286,7 @@ fn describe(m: &Model, file: &str) -> String {
     );
     let _ = writeln!(o, "\n{} tasks", m.tasks.len());
     for t in &m.tasks {
-        let mut line = format!("  {:<22} {}", t.id, t.duration.display(Quantity::Duration));
+        let mut line = format!("  {:<w$} {}", t.id, t.duration.display(Quantity::Duration));
         if t.chance < 1.0 {
             let _ = write!(line, ", chance {}", t.chance);
         }
@@ -236,7 +335,7 @@ fn describe(m: &Model, file: &str) -> String {
         };
         let _ = writeln!(
             o,
-            "  {:<22} chance {}, {impact} on {}",
+            "  {:<w$} chance {}, {impact} on {}",
             r.id,
             r.chance,
             r.tasks.join(", ")
@@ -246,7 +345,7 @@ fn describe(m: &Model, file: &str) -> String {
     for pl in &m.plants {
         let _ = writeln!(
             o,
-            "  {:<22} {} cars/yr from {}, ramp {}",
+            "  {:<w$} {} cars/yr from {}, ramp {}",
             pl.id,
             pl.capacity.display(Quantity::Number),
             pl.starts,
@@ -263,15 +362,18 @@ fn describe(m: &Model, file: &str) -> String {
             PromiseKind::DeliveriesInYear { year, at_least } => {
                 format!("at least {at_least} delivered in {year}")
             }
-            PromiseKind::SpendBy { date, at_most } => format!("at most {at_most} spent by {date}"),
+            PromiseKind::SpendBy { date, at_most } => format!(
+                "at most {} spent by {date}",
+                Dist::Fixed(*at_most).display(Quantity::Money)
+            ),
         };
-        let _ = writeln!(o, "  {:<22} {what}", pr.id);
+        let _ = writeln!(o, "  {:<w$} {what}", pr.id);
     }
     let _ = writeln!(o, "\n{} scenarios besides base", m.scenarios.len());
     for s in &m.scenarios {
         let _ = writeln!(
             o,
-            "  {:<22} disables {}; sets {}",
+            "  {:<w$} disables {}; sets {}",
             s.id,
             s.disable.len(),
             s.set.len()
@@ -280,7 +382,44 @@ fn describe(m: &Model, file: &str) -> String {
     o
 }
 
+/// `inspect --json`: counts first, then the most-likely schedule. Fields in this order.
+#[derive(serde::Serialize)]
+struct InspectJson<'a> {
+    tasks: usize,
+    milestones: usize,
+    summary_tasks: usize,
+    relations: Relations,
+    calendars: usize,
+    risks: usize,
+    plants: usize,
+    promises: usize,
+    scenarios: usize,
+    start: String,
+    finish: String,
+    finish_days: f64,
+    schedule: Vec<ScheduledTask<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[allow(non_snake_case)]
+struct Relations {
+    FS: usize,
+    SS: usize,
+    FF: usize,
+    SF: usize,
+}
+
+/// One task of the most-likely schedule; `null` dates for a task that never happens in it.
+#[derive(serde::Serialize)]
+struct ScheduledTask<'a> {
+    id: &'a str,
+    start: Option<String>,
+    finish: Option<String>,
+    finish_days: Option<f64>,
+}
+
 fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
+    use std::fmt::Write as _;
     let model = launchcast_model::parse_file(path)?;
     let plan = Plan::compile_selected(&model, &["base".to_string()])?;
     let dates = plan.deterministic(0)?;
@@ -303,52 +442,51 @@ fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
             .filter(|l| l.kind == k)
             .count()
     };
+    let relations = Relations {
+        FS: count(LinkKind::FinishToStart),
+        SS: count(LinkKind::StartToStart),
+        FF: count(LinkKind::FinishToFinish),
+        SF: count(LinkKind::StartToFinish),
+    };
     let milestones = model
         .tasks
         .iter()
         .filter(|t| t.duration == Dist::ZERO)
         .count();
     if json {
-        let tasks: Vec<serde_json::Value> = model
-            .tasks
-            .iter()
-            .zip(&dates)
-            .map(|(t, d)| {
-                serde_json::json!({
-                    "id": t.id,
-                    "start": d.map(|d| date_of(d.start)),
-                    "finish": d.map(|d| date_of(d.finish)),
-                    "finish_days": d.map(|d| d.finish),
+        let value = InspectJson {
+            tasks: model.tasks.len(),
+            milestones,
+            summary_tasks: 0,
+            relations,
+            calendars: 0,
+            risks: model.risks.len(),
+            plants: model.plants.len(),
+            promises: model.promises.len(),
+            scenarios: model.scenarios.len(),
+            start: start.to_string(),
+            finish: date_of(finish_days),
+            finish_days,
+            schedule: model
+                .tasks
+                .iter()
+                .zip(&dates)
+                .map(|(t, d)| ScheduledTask {
+                    id: &t.id,
+                    start: d.map(|d| date_of(d.start)),
+                    finish: d.map(|d| date_of(d.finish)),
+                    finish_days: d.map(|d| d.finish),
                 })
-            })
-            .collect();
-        let value = serde_json::json!({
-            "tasks": model.tasks.len(),
-            "milestones": milestones,
-            "summary_tasks": 0,
-            "relations": {
-                "FS": count(LinkKind::FinishToStart),
-                "SS": count(LinkKind::StartToStart),
-                "FF": count(LinkKind::FinishToFinish),
-                "SF": count(LinkKind::StartToFinish),
-            },
-            "calendars": 0,
-            "risks": model.risks.len(),
-            "plants": model.plants.len(),
-            "promises": model.promises.len(),
-            "scenarios": model.scenarios.len(),
-            "start": start.to_string(),
-            "finish": date_of(finish_days),
-            "finish_days": finish_days,
-            "schedule": tasks,
-        });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).map_err(|e| CliError::Internal(e.to_string()))?
-        );
-        return Ok(());
+                .collect(),
+        };
+        let mut text =
+            serde_json::to_string_pretty(&value).map_err(|e| CliError::Internal(e.to_string()))?;
+        text.push('\n');
+        return out(&text);
     }
-    println!(
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
         "{}: {} tasks ({milestones} milestones), {} risks, {} plants, {} promises, {} scenarios",
         path.display(),
         model.tasks.len(),
@@ -357,31 +495,27 @@ fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
         model.promises.len(),
         model.scenarios.len()
     );
-    println!(
+    let _ = writeln!(
+        o,
         "links: {} FS, {} SS, {} FF, {} SF",
-        count(LinkKind::FinishToStart),
-        count(LinkKind::StartToStart),
-        count(LinkKind::FinishToFinish),
-        count(LinkKind::StartToFinish)
+        relations.FS, relations.SS, relations.FF, relations.SF
     );
-    println!(
+    let _ = writeln!(
+        o,
         "\nmost-likely schedule (every duration at its mode, every chance a success, no risk):"
     );
-    println!("  {:<24} {:>10}  {:>10}", "task", "start", "finish");
+    let _ = writeln!(o, "  {:<24} {:>10}  {:>10}", "task", "start", "finish");
     for (t, d) in model.tasks.iter().zip(&dates) {
-        match d {
-            Some(d) => println!(
-                "  {:<24} {:>10}  {:>10}",
-                t.id,
-                date_of(d.start),
-                date_of(d.finish)
-            ),
-            None => println!("  {:<24} {:>10}  {:>10}", t.id, "never", "-"),
-        }
+        let (s, f) = match d {
+            Some(d) => (date_of(d.start), date_of(d.finish)),
+            None => ("never".to_string(), "-".to_string()),
+        };
+        let _ = writeln!(o, "  {:<24} {s:>10}  {f:>10}", t.id);
     }
-    println!(
+    let _ = writeln!(
+        o,
         "\nlast finish: {} ({finish_days:.1} days from {start})",
         date_of(finish_days)
     );
-    Ok(())
+    out(&o)
 }

@@ -1,5 +1,6 @@
 //! What can go wrong at the command line, and the exit code of each.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// A failure of a command, reported on standard error.
@@ -16,6 +17,8 @@ pub enum CliError {
     },
     /// A fault of launchcast itself. Exit 1.
     Internal(String),
+    /// Standard output was closed by its reader (`| head`): nothing more to say. Exit 0.
+    StdoutClosed,
 }
 
 impl CliError {
@@ -30,6 +33,7 @@ impl CliError {
     pub fn report(self) -> i32 {
         match self {
             CliError::Model(e) => {
+                set_miette_hook();
                 eprintln!("{:?}", miette::Report::new(e));
                 2
             }
@@ -42,7 +46,13 @@ impl CliError {
             }
             CliError::Write { path, source } => {
                 eprintln!("error: cannot write {}: {source}", path.display());
-                eprintln!("  help: check that the directory exists and is writable");
+                let help = match source.kind() {
+                    std::io::ErrorKind::NotFound => "check that the directory exists",
+                    std::io::ErrorKind::PermissionDenied => "check the permissions",
+                    std::io::ErrorKind::StorageFull => "free some space",
+                    _ => "check that the destination is writable",
+                };
+                eprintln!("  help: {help}");
                 2
             }
             CliError::Internal(message) => {
@@ -50,8 +60,44 @@ impl CliError {
                 eprintln!("  this is a bug in launchcast; please report it with the model file");
                 1
             }
+            CliError::StdoutClosed => 0,
         }
     }
+}
+
+/// Diagnostics wrap at the terminal's width (`COLUMNS` first) on a terminal, and not at all
+/// otherwise, so that a logged or piped message keeps each location and value on one line.
+fn set_miette_hook() {
+    let _ = miette::set_hook(Box::new(|_| {
+        let opts = miette::MietteHandlerOpts::new();
+        let opts = if std::io::stderr().is_terminal() {
+            match std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+                Some(width) if width >= 40 => opts.width(width),
+                _ => opts,
+            }
+        } else {
+            opts.wrap_lines(false)
+        };
+        Box::new(opts.build())
+    }));
+}
+
+/// Turns a panic, which is always a fault of launchcast, into an internal-error message; the
+/// caller then exits with code 1 (see `main`).
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown fault".to_string());
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        CliError::Internal(format!("{what}{place}")).report();
+    }));
 }
 
 impl From<launchcast_model::ModelError> for CliError {

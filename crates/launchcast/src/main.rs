@@ -2,7 +2,8 @@
 //! here, and all the work is done by the `launchcast-*` libraries.
 //!
 //! Exit codes: 0 success; 2 bad input or usage (the message names the file, the line and
-//! column or the key path, and the offending value); 1 internal error.
+//! column or the key path, and the offending value); 1 internal error, a panic included. A
+//! reader that closes standard output early (`| head`) ends the command quietly with 0.
 
 mod cli;
 mod commands;
@@ -12,9 +13,12 @@ use clap::Parser;
 
 fn main() {
     let cli = cli::Cli::parse();
-    let code = match commands::dispatch(cli) {
-        Ok(()) => 0,
-        Err(e) => e.report(),
+    errors::install_panic_hook();
+    let code = match std::panic::catch_unwind(|| commands::dispatch(cli)) {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => e.report(),
+        // The hook has reported it.
+        Err(_) => 1,
     };
     std::process::exit(code);
 }
