@@ -1,1 +1,28 @@
-//! placeholder
+//! # launchcast-report
+//!
+//! Turns what the engine measured ([`launchcast_engine::Outcomes`]) into what people read.
+//!
+//! - [`summarize`] computes a [`Summary`]: per scenario, the probability and exact quantiles
+//!   (dates included) of the first delivery, the probability of every promise, deliveries and
+//!   spend per calendar year, and per-task finish statistics with criticality. Its JSON form
+//!   ([`to_json`]) is the stable contract of `DESIGN.md`.
+//! - [`column_stats`] is the exact-quantile routine behind it: a two-pass radix select on the
+//!   bit patterns of `f32` columns, no sort, deterministic at any thread count. Its module docs
+//!   state the quantile rule (nearest rank).
+//! - Renderers: [`render_terminal`] (aligned plain-ASCII tables), [`write_csv`] (one file
+//!   per table) and [`write_atomic`], which every file output goes through so that an
+//!   existing file is replaced whole or not at all.
+
+mod csv;
+mod output;
+mod quantile;
+mod summary;
+mod terminal;
+
+pub use csv::write_csv;
+pub use output::{to_json, write_atomic};
+pub use quantile::{ColumnStats, column_stats};
+pub use summary::{
+    FirstDelivery, PromiseSummary, ScenarioSummary, Summary, TaskSummary, YearSummary, summarize,
+};
+pub use terminal::render_terminal;

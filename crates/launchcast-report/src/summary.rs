@@ -1,0 +1,280 @@
+//! [`Summary`]: what a run means, as plain data whose JSON form is the stable contract of
+//! `DESIGN.md` ("JSON result"). Fields serialize in declaration order; fields beyond the
+//! contract (`horizon`, `currency`, the `name` of promises and tasks) are additions only.
+
+use launchcast_engine::{Outcomes, ScenarioInfo, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats};
+use launchcast_model::{Date, Model};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::quantile::{ColumnStats, column_stats};
+
+/// Quantiles reported for the headline event: P10, P50, P80, P90.
+const HEADLINE_QS: [f64; 4] = [0.1, 0.5, 0.8, 0.9];
+/// Quantiles reported per calendar year: P10, P50, P90.
+const YEAR_QS: [f64; 3] = [0.1, 0.5, 0.9];
+
+/// The results of one run, every scenario side by side.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Version of launchcast that produced it.
+    pub launchcast: String,
+    /// Program name.
+    pub model: String,
+    pub iterations: u64,
+    pub seed: u64,
+    /// `program.start`, `YYYY-MM-DD`; every `*_days` counts from it.
+    pub start: String,
+    /// `program.horizon`, `YYYY-MM-DD`.
+    pub horizon: String,
+    /// Label of every money amount.
+    pub currency: String,
+    pub scenarios: Vec<ScenarioSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioSummary {
+    pub id: String,
+    pub name: String,
+    pub first_delivery: FirstDelivery,
+    /// In model order.
+    pub promises: Vec<PromiseSummary>,
+    pub deliveries_by_year: Vec<YearSummary>,
+    pub spend_by_year: Vec<YearSummary>,
+    /// In model order.
+    pub tasks: Vec<TaskSummary>,
+}
+
+/// The headline event: the first delivered car (in a model without plants, the finish of the
+/// last task). Days and dates are over the iterations in which it happens by the horizon;
+/// `None` (JSON `null`) when it never does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FirstDelivery {
+    /// Share of iterations in which it happens by the horizon, to 4 decimals.
+    pub probability: f64,
+    /// Days from start, to 0.1 day.
+    pub mean_days: Option<f64>,
+    /// Exact nearest-rank quantiles (see [`crate::column_stats`]), to 0.1 day.
+    pub p10_days: Option<f64>,
+    pub p50_days: Option<f64>,
+    pub p80_days: Option<f64>,
+    pub p90_days: Option<f64>,
+    /// `start + floor(pNN_days)` (of the reported, rounded days), `YYYY-MM-DD`.
+    pub p10: Option<String>,
+    pub p50: Option<String>,
+    pub p80: Option<String>,
+    pub p90: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PromiseSummary {
+    pub id: String,
+    /// Share of iterations keeping the promise, to 4 decimals.
+    pub probability: f64,
+    pub name: String,
+}
+
+/// One calendar year of deliveries (cars) or spend (currency units) over all iterations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearSummary {
+    pub year: i32,
+    /// Mean, to 0.1.
+    pub mean: Option<f64>,
+    /// Exact nearest-rank quantiles, unrounded (they are values of the column).
+    pub p10: Option<f32>,
+    pub p50: Option<f32>,
+    pub p90: Option<f32>,
+}
+
+/// Finish of one task, from the engine's per-task accumulators over its subsample of
+/// iterations. Days are over the sampled iterations in which the task finishes by the horizon
+/// (quantiles from the engine's finish-day histogram), to 0.1 day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskSummary {
+    pub id: String,
+    /// Share of iterations in which it finishes successfully by the horizon (over the
+    /// engine's task subsample, `TaskStats::sampled`), to 4 decimals.
+    pub probability: f64,
+    pub mean_days: Option<f64>,
+    pub p10_days: Option<f64>,
+    pub p50_days: Option<f64>,
+    pub p80_days: Option<f64>,
+    pub p90_days: Option<f64>,
+    /// Share of iterations in which it lies on the chain that sets the headline event (over
+    /// the engine's task subsample, `TaskStats::sampled`), to 4 decimals.
+    pub criticality: f64,
+    pub name: String,
+}
+
+/// Rounds to 0.1 (and turns `-0.0` into `0.0`).
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0 + 0.0
+}
+
+/// Rounds to 4 decimals.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0 + 0.0
+}
+
+/// `count / total` to 4 decimals; 0 when `total` is 0.
+fn share(count: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        round4((count as f64 / total as f64).min(1.0))
+    }
+}
+
+fn date_after(start: Date, days: Option<f64>) -> Option<String> {
+    start.add_days(days?).map(|d| d.to_string())
+}
+
+/// Summarizes `outcomes` of `model`; `scenarios` are the plan's scenarios, in the order of
+/// `outcomes.scenarios` (extra entries on either side are ignored). Exact quantiles of all
+/// columns are computed in parallel; the result does not depend on the thread count.
+pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes) -> Summary {
+    let pairs: Vec<(&ScenarioInfo, &ScenarioOutcomes)> =
+        scenarios.iter().zip(&outcomes.scenarios).collect();
+    let years = &outcomes.years;
+
+    // Every column of every scenario, in a fixed order, summarized in parallel.
+    let mut columns: Vec<(&[f32], &[f64])> = Vec::new();
+    for (_, so) in &pairs {
+        columns.push((&so.headline_days, &HEADLINE_QS));
+        for col in so.deliveries_by_year.iter().take(years.len()) {
+            columns.push((col, &YEAR_QS));
+        }
+        for col in so.spend_by_year.iter().take(years.len()) {
+            columns.push((col, &YEAR_QS));
+        }
+    }
+    let stats: Vec<ColumnStats> = columns
+        .par_iter()
+        .map(|&(values, qs)| column_stats(values, qs))
+        .collect();
+    let mut stats = stats.into_iter();
+
+    let start = model.program.start;
+    let n = outcomes.iterations;
+    let mut out = Vec::with_capacity(pairs.len());
+    for (info, so) in pairs {
+        let headline = stats.next();
+        let mut by_year = |count: usize| -> Vec<YearSummary> {
+            years
+                .iter()
+                .zip(stats.by_ref().take(count))
+                .map(|(&year, s)| YearSummary {
+                    year,
+                    mean: s.mean.map(round1),
+                    p10: s.quantiles.first().copied().flatten(),
+                    p50: s.quantiles.get(1).copied().flatten(),
+                    p90: s.quantiles.get(2).copied().flatten(),
+                })
+                .collect()
+        };
+        let deliveries_by_year = by_year(so.deliveries_by_year.len().min(years.len()));
+        let spend_by_year = by_year(so.spend_by_year.len().min(years.len()));
+        out.push(ScenarioSummary {
+            id: info.id.clone(),
+            name: info.name.clone(),
+            first_delivery: first_delivery(start, n, headline.as_ref()),
+            promises: model
+                .promises
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PromiseSummary {
+                    id: p.id.clone(),
+                    probability: share(so.promises_kept.get(i).copied().unwrap_or(0), n),
+                    name: p.name.clone(),
+                })
+                .collect(),
+            deliveries_by_year,
+            spend_by_year,
+            tasks: model
+                .tasks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| task_summary(&so.tasks, i, &t.id, &t.name))
+                .collect(),
+        });
+    }
+
+    Summary {
+        launchcast: env!("CARGO_PKG_VERSION").to_string(),
+        model: model.program.name.clone(),
+        iterations: outcomes.iterations,
+        seed: outcomes.seed,
+        start: start.to_string(),
+        horizon: model.program.horizon.to_string(),
+        currency: model.program.currency.clone(),
+        scenarios: out,
+    }
+}
+
+fn first_delivery(start: Date, iterations: u64, stats: Option<&ColumnStats>) -> FirstDelivery {
+    let count = stats.map_or(0, |s| s.count);
+    let q = |i: usize| -> Option<f64> {
+        stats?
+            .quantiles
+            .get(i)
+            .copied()
+            .flatten()
+            .map(|v| round1(f64::from(v)))
+    };
+    let (p10_days, p50_days, p80_days, p90_days) = (q(0), q(1), q(2), q(3));
+    FirstDelivery {
+        probability: share(count, iterations),
+        mean_days: stats.and_then(|s| s.mean).map(round1),
+        p10_days,
+        p50_days,
+        p80_days,
+        p90_days,
+        p10: date_after(start, p10_days),
+        p50: date_after(start, p50_days),
+        p80: date_after(start, p80_days),
+        p90: date_after(start, p90_days),
+    }
+}
+
+/// Statistics of task `i`, or an empty record if the accumulators do not cover it.
+fn task_summary(ts: &TaskStats, i: usize, id: &str, name: &str) -> TaskSummary {
+    let covered = i < ts.finished.len()
+        && i < ts.finish_sum_fixed.len()
+        && i < ts.finish_min_fixed.len()
+        && i < ts.finish_max_fixed.len()
+        && (i + 1) * TASK_HISTOGRAM_BINS <= ts.histogram.len();
+    let q = |p: f64| {
+        covered
+            .then(|| ts.quantile_days(i, p))
+            .flatten()
+            .map(round1)
+    };
+    TaskSummary {
+        id: id.to_string(),
+        probability: share(if covered { ts.finished[i] } else { 0 }, ts.sampled),
+        mean_days: covered.then(|| ts.mean_days(i)).flatten().map(round1),
+        p10_days: q(0.1),
+        p50_days: q(0.5),
+        p80_days: q(0.8),
+        p90_days: q(0.9),
+        criticality: share(ts.critical.get(i).copied().unwrap_or(0), ts.sampled),
+        name: name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding() {
+        assert_eq!(round1(690.04), 690.0);
+        assert_eq!(round1(690.05000001), 690.1);
+        assert_eq!(round1(-0.01).to_string(), "0");
+        assert_eq!(round4(0.123_45), 0.1235);
+        assert_eq!(share(8, 10), 0.8);
+        assert_eq!(share(1, 3), 0.3333);
+        assert_eq!(share(5, 0), 0.0);
+        assert_eq!(share(12, 10), 1.0);
+    }
+}

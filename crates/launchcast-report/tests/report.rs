@@ -1,0 +1,781 @@
+//! Statistics, JSON, CSV, terminal and file output of launchcast-report, on hand-built
+//! outcomes (no simulation involved).
+
+use std::fs;
+use std::path::Path;
+
+use launchcast_engine::{DAY_FIXED_POINT, Outcomes, ScenarioInfo, ScenarioOutcomes, TaskStats};
+use launchcast_model::{
+    Curve, Date, Dist, Model, Plant, Program, Promise, PromiseKind, Scenario, Task,
+};
+use launchcast_report::{
+    FirstDelivery, PromiseSummary, ScenarioSummary, Summary, TaskSummary, YearSummary,
+    column_stats, render_terminal, summarize, to_json, write_atomic, write_csv,
+};
+
+const INF: f32 = f32::INFINITY;
+
+// ---------------------------------------------------------------------------------------
+// Fixtures
+
+fn date(s: &str) -> Date {
+    Date::parse(s).expect("test date")
+}
+
+fn task(id: &str, name: &str) -> Task {
+    Task {
+        id: id.to_string(),
+        name: name.to_string(),
+        duration: Dist::Fixed(30.0),
+        chance: 1.0,
+        after: vec![],
+        after_any: vec![],
+        after_failure: vec![],
+        cost: Dist::ZERO,
+        not_before: None,
+        disabled: false,
+    }
+}
+
+fn model() -> Model {
+    Model {
+        program: Program {
+            name: "Test \"EV\" program, 2022".to_string(),
+            start: date("2022-07-01"),
+            horizon: date("2023-12-31"),
+            currency: "CNY".to_string(),
+            iterations: 5,
+            seed: 7,
+            delivery_lag: Dist::ZERO,
+            overhead_per_year: Dist::ZERO,
+        },
+        tasks: vec![
+            task("licence", "Obtain licence, with \"luck\""),
+            task("plant_build", "Build the plant"),
+            task("baic_talks", "Talks with BAIC"),
+        ],
+        risks: vec![],
+        plants: vec![Plant {
+            id: "yizhuang_1".to_string(),
+            name: "Yizhuang phase 1".to_string(),
+            capacity: Dist::Fixed(150_000.0),
+            starts: "plant_build".to_string(),
+            ramp: Dist::Fixed(180.0),
+            ramp_start: 0.1,
+            curve: Curve::Linear,
+            peak: Dist::Fixed(1.0),
+            disabled: false,
+        }],
+        promises: vec![
+            Promise {
+                id: "first_by_2022".to_string(),
+                name: "First deliveries by end of 2022".to_string(),
+                kind: PromiseKind::FirstDeliveryBy(date("2022-12-31")),
+            },
+            Promise {
+                id: "volume_2023".to_string(),
+                name: "10,000 cars in 2023".to_string(),
+                kind: PromiseKind::DeliveriesInYear {
+                    year: 2023,
+                    at_least: 10_000.0,
+                },
+            },
+        ],
+        scenarios: vec![Scenario {
+            id: "go_alone".to_string(),
+            name: "Go alone".to_string(),
+            disable: vec!["baic_talks".to_string()],
+            set: vec![],
+        }],
+    }
+}
+
+fn infos() -> Vec<ScenarioInfo> {
+    vec![
+        ScenarioInfo {
+            id: "base".to_string(),
+            name: "Model as written".to_string(),
+        },
+        ScenarioInfo {
+            id: "go_alone".to_string(),
+            name: "Go alone".to_string(),
+        },
+    ]
+}
+
+/// Records that task `t` finished at `days` in one iteration (and was critical if `critical`).
+fn finish(stats: &mut TaskStats, t: usize, days: f64, critical: bool) {
+    let fixed = (days * DAY_FIXED_POINT) as u64;
+    stats.finished[t] += 1;
+    stats.finish_sum_fixed[t] += u128::from(fixed);
+    stats.finish_min_fixed[t] = stats.finish_min_fixed[t].min(fixed);
+    stats.finish_max_fixed[t] = stats.finish_max_fixed[t].max(fixed);
+    let bin = ((days / stats.bin_days) as usize).min(launchcast_engine::TASK_HISTOGRAM_BINS - 1);
+    stats.histogram[t * launchcast_engine::TASK_HISTOGRAM_BINS + bin] += 1;
+    if critical {
+        stats.critical[t] += 1;
+    }
+}
+
+/// Five iterations, two scenarios, years 2022 and 2023.
+fn outcomes() -> Outcomes {
+    let horizon = 548.0;
+    let mut base_tasks = TaskStats::new(3, horizon);
+    for _ in 0..5 {
+        finish(&mut base_tasks, 0, 100.0, true);
+    }
+    for (i, d) in [5.0, 15.0, 25.0, 35.0].into_iter().enumerate() {
+        finish(&mut base_tasks, 1, d, i < 2);
+    }
+    base_tasks.sampled = 5;
+    let mut alone_tasks = TaskStats::new(3, horizon);
+    finish(&mut alone_tasks, 0, 200.0, true);
+    alone_tasks.sampled = 5;
+    Outcomes {
+        iterations: 5,
+        seed: 7,
+        horizon_days: horizon,
+        years: vec![2022, 2023],
+        scenarios: vec![
+            ScenarioOutcomes {
+                headline_days: vec![30.0, INF, 10.0, 40.0, 20.0],
+                deliveries_by_year: vec![
+                    vec![0.0, 0.0, 1500.0, 250.5, 0.0],
+                    vec![12_000.0, 0.0, 20_000.0, 9_000.0, 15_000.0],
+                ],
+                spend_by_year: vec![
+                    vec![1.0e9, 2.0e9, 3.0e9, 4.0e9, 5.0e9],
+                    vec![2.5e9, 2.5e9, 2.5e9, 2.5e9, 2.5e9],
+                ],
+                promises_kept: vec![4, 1],
+                tasks: base_tasks,
+            },
+            ScenarioOutcomes {
+                headline_days: vec![INF; 5],
+                deliveries_by_year: vec![vec![0.0; 5], vec![0.0; 5]],
+                spend_by_year: vec![vec![0.0; 5], vec![1.0e8, 2.0e8, 3.0e8, 4.0e8, 5.0e8]],
+                promises_kept: vec![0, 0],
+                tasks: alone_tasks,
+            },
+        ],
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Exact quantiles
+
+/// splitmix64: a fixed, dependency-free stream of test data.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Mixed data: negatives, tiny and huge magnitudes, heavy duplicates, infinities and NaN.
+fn random_column(rng: &mut Rng, n: usize) -> Vec<f32> {
+    (0..n)
+        .map(|_| match rng.next() % 10 {
+            0 => INF,
+            1 => f32::NEG_INFINITY,
+            2 => 0.0,
+            3 => 42.5,
+            4 => -((rng.unit() * 1e6) as f32),
+            5 => (rng.unit() * 1e-30) as f32,
+            6 => f32::NAN,
+            7 => (rng.unit() * 3e38) as f32,
+            _ => (rng.unit() * 1000.0) as f32,
+        })
+        .collect()
+}
+
+/// Per-mille quantiles, so the reference can compute ranks in integers.
+const PER_MILLE: [u64; 9] = [0, 1, 100, 250, 500, 800, 900, 999, 1000];
+
+/// Nearest rank by sorting: the `ceil(q n)`-th smallest finite value (at least the first).
+fn reference(values: &[f32]) -> Vec<Option<f32>> {
+    let mut finite: Vec<f32> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    finite.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
+    let n = finite.len() as u64;
+    PER_MILLE
+        .iter()
+        .map(|&pm| (n > 0).then(|| finite[((pm * n).div_ceil(1000).max(1) - 1) as usize] + 0.0))
+        .collect()
+}
+
+fn qs() -> Vec<f64> {
+    PER_MILLE.iter().map(|&pm| pm as f64 / 1000.0).collect()
+}
+
+#[test]
+fn quantiles_match_sorting_on_random_data() {
+    let mut rng = Rng(20220701);
+    // Around the sort/radix switch (2048), tiny slices and more than one parallel chunk.
+    for n in [0, 1, 2, 3, 10, 2047, 2048, 2049, 5000, 100_000, 600_000] {
+        let values = random_column(&mut rng, n);
+        let got = column_stats(&values, &qs());
+        let want = reference(&values);
+        assert_eq!(got.quantiles, want, "n = {n}");
+        let finite: Vec<f64> = values
+            .iter()
+            .filter(|v| v.is_finite())
+            .map(|&v| f64::from(v))
+            .collect();
+        assert_eq!(got.count, finite.len() as u64, "n = {n}");
+        if finite.is_empty() {
+            assert_eq!(got.mean, None);
+        } else {
+            let mean = finite.iter().sum::<f64>() / finite.len() as f64;
+            let m = got.mean.expect("mean");
+            assert!(
+                (m - mean).abs() <= 1e-9 * mean.abs().max(1.0),
+                "n = {n}: {m} vs {mean}"
+            );
+        }
+    }
+}
+
+#[test]
+fn quantiles_of_few_values_and_duplicates() {
+    let q = [0.1, 0.5, 0.8, 0.9];
+    assert_eq!(column_stats(&[], &q).quantiles, vec![None; 4]);
+    assert_eq!(column_stats(&[INF, f32::NAN], &q).quantiles, vec![None; 4]);
+    assert_eq!(column_stats(&[-3.0], &q).quantiles, vec![Some(-3.0); 4]);
+    let two = column_stats(&[7.0, -2.0], &q);
+    assert_eq!(
+        two.quantiles,
+        vec![Some(-2.0), Some(-2.0), Some(7.0), Some(7.0)]
+    );
+    assert_eq!(two.mean, Some(2.5));
+    // Radix path: 10^5 copies of 0 and 10^5 of 1, one value each side.
+    let mut v = vec![0.0f32; 100_000];
+    v.extend(vec![1.0f32; 100_000]);
+    v.push(-5.0);
+    v.push(9.0);
+    let s = column_stats(&v, &[0.0, 0.5, 0.50001, 1.0]);
+    assert_eq!(
+        s.quantiles,
+        vec![Some(-5.0), Some(0.0), Some(1.0), Some(9.0)]
+    );
+    // -0.0 is reported as 0.0.
+    let z = column_stats(&vec![-0.0f32; 5000], &[0.5]);
+    assert_eq!(z.quantiles[0].map(|x| x.to_bits()), Some(0));
+}
+
+#[test]
+fn quantiles_do_not_depend_on_thread_count() {
+    let mut rng = Rng(3);
+    let values = random_column(&mut rng, 1_100_000);
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool")
+            .install(|| column_stats(&values, &qs()))
+    };
+    let one = run(1);
+    let four = run(4);
+    assert_eq!(one, four);
+    assert_eq!(one.mean.map(f64::to_bits), four.mean.map(f64::to_bits));
+}
+
+/// `cargo test -p launchcast-report --release -- --ignored --nocapture quantile_speed`
+#[test]
+#[ignore]
+fn quantile_speed() {
+    let mut rng = Rng(11);
+    let values: Vec<f32> = (0..1_000_000)
+        .map(|_| {
+            if rng.unit() < 0.05 {
+                INF
+            } else {
+                (rng.unit() * 3000.0) as f32
+            }
+        })
+        .collect();
+    let q = [0.1, 0.5, 0.8, 0.9];
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let mut best = [f64::INFINITY; 2];
+    for _ in 0..20 {
+        let t = std::time::Instant::now();
+        let a = column_stats(&values, &q);
+        best[0] = best[0].min(t.elapsed().as_secs_f64());
+        let t = std::time::Instant::now();
+        let b = one_thread.install(|| column_stats(&values, &q));
+        best[1] = best[1].min(t.elapsed().as_secs_f64());
+        assert_eq!(a, b);
+    }
+    let t = std::time::Instant::now();
+    let mut sorted = values.clone();
+    sorted.sort_unstable_by(f32::total_cmp);
+    let sort = t.elapsed().as_secs_f64();
+    println!(
+        "1M values, 4 quantiles: {:.2} ms (all threads), {:.2} ms (1 thread); full sort {:.2} ms",
+        best[0] * 1e3,
+        best[1] * 1e3,
+        sort * 1e3
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Summary
+
+#[test]
+fn summary_has_exact_headline_statistics() {
+    let s = summarize(&model(), &infos(), &outcomes());
+    assert_eq!(s.launchcast, env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        (s.iterations, s.seed, s.start.as_str()),
+        (5, 7, "2022-07-01")
+    );
+    let base = &s.scenarios[0];
+    assert_eq!(
+        base.first_delivery,
+        FirstDelivery {
+            probability: 0.8,
+            mean_days: Some(25.0),
+            // Nearest rank over [10, 20, 30, 40]: ranks 1, 2, 4, 4.
+            p10_days: Some(10.0),
+            p50_days: Some(20.0),
+            p80_days: Some(40.0),
+            p90_days: Some(40.0),
+            p10: Some("2022-07-11".to_string()),
+            p50: Some("2022-07-21".to_string()),
+            p80: Some("2022-08-10".to_string()),
+            p90: Some("2022-08-10".to_string()),
+        }
+    );
+    assert_eq!(
+        base.promises
+            .iter()
+            .map(|p| (p.id.as_str(), p.probability))
+            .collect::<Vec<_>>(),
+        [("first_by_2022", 0.8), ("volume_2023", 0.2)]
+    );
+    assert_eq!(
+        base.deliveries_by_year[0],
+        YearSummary {
+            year: 2022,
+            mean: Some(350.1),
+            p10: Some(0.0),
+            p50: Some(0.0),
+            p90: Some(1500.0)
+        }
+    );
+    assert_eq!(
+        base.deliveries_by_year[1],
+        YearSummary {
+            year: 2023,
+            mean: Some(11_200.0),
+            p10: Some(0.0),
+            p50: Some(12_000.0),
+            p90: Some(20_000.0)
+        }
+    );
+    assert_eq!(base.spend_by_year[0].mean, Some(3.0e9));
+    assert_eq!(base.spend_by_year[0].p90, Some(5.0e9));
+
+    let licence = &base.tasks[0];
+    assert_eq!((licence.probability, licence.criticality), (1.0, 1.0));
+    assert_eq!(
+        (licence.mean_days, licence.p50_days, licence.p90_days),
+        (Some(100.0), Some(100.0), Some(100.0))
+    );
+    let build = &base.tasks[1];
+    assert_eq!(
+        (build.probability, build.criticality, build.mean_days),
+        (0.8, 0.4, Some(20.0))
+    );
+    let talks = &base.tasks[2];
+    assert_eq!(
+        (
+            talks.probability,
+            talks.mean_days,
+            talks.p50_days,
+            talks.criticality
+        ),
+        (0.0, None, None, 0.0)
+    );
+}
+
+#[test]
+fn an_event_that_never_happens_is_null() {
+    let s = summarize(&model(), &infos(), &outcomes());
+    let alone = &s.scenarios[1];
+    assert_eq!(alone.id, "go_alone");
+    let f = &alone.first_delivery;
+    assert_eq!(f.probability, 0.0);
+    assert_eq!((f.mean_days, f.p10_days, f.p90_days), (None, None, None));
+    assert_eq!((f.p10.as_deref(), f.p90.as_deref()), (None, None));
+    let json: serde_json::Value = serde_json::from_str(&to_json(&s)).expect("json");
+    let fd = &json["scenarios"][1]["first_delivery"];
+    assert_eq!(fd["probability"], serde_json::json!(0.0));
+    assert!(fd["p50_days"].is_null() && fd["p50"].is_null() && fd["mean_days"].is_null());
+}
+
+#[test]
+fn mismatched_outcomes_do_not_panic() {
+    let mut o = outcomes();
+    o.scenarios[0].promises_kept.clear();
+    o.scenarios[0].deliveries_by_year.pop();
+    o.scenarios[0].tasks = TaskStats::new(1, 10.0);
+    o.scenarios[0].tasks.sampled = 3;
+    o.iterations = 0;
+    let s = summarize(&model(), &infos()[..1], &o);
+    assert_eq!(s.scenarios.len(), 1);
+    let base = &s.scenarios[0];
+    assert_eq!(base.promises[0].probability, 0.0);
+    assert_eq!(base.deliveries_by_year.len(), 1);
+    assert_eq!(base.spend_by_year.len(), 2);
+    assert_eq!(base.tasks[2].p50_days, None);
+    assert_eq!(base.first_delivery.probability, 0.0);
+}
+
+#[test]
+fn json_is_the_contract() {
+    let s = summarize(&model(), &infos(), &outcomes());
+    let json = to_json(&s);
+    assert!(json.ends_with("}\n"));
+    // Field order of the contract (DESIGN.md "JSON result"), checked in the text itself.
+    let in_order = |from: &str, keys: &[&str]| {
+        let mut at = json.find(from).expect("anchor");
+        for k in keys {
+            let quoted = format!("\"{k}\":");
+            at += json[at..]
+                .find(&quoted)
+                .unwrap_or_else(|| panic!("{k} after {at}"));
+        }
+    };
+    in_order(
+        "{",
+        &[
+            "launchcast",
+            "model",
+            "iterations",
+            "seed",
+            "start",
+            "scenarios",
+        ],
+    );
+    in_order(
+        "\"scenarios\"",
+        &[
+            "id",
+            "name",
+            "first_delivery",
+            "promises",
+            "deliveries_by_year",
+            "spend_by_year",
+            "tasks",
+        ],
+    );
+    in_order(
+        "\"first_delivery\"",
+        &[
+            "probability",
+            "mean_days",
+            "p10_days",
+            "p50_days",
+            "p80_days",
+            "p90_days",
+            "p10",
+            "p50",
+            "p80",
+            "p90",
+            "promises",
+        ],
+    );
+    in_order("\"promises\"", &["id", "probability", "deliveries_by_year"]);
+    in_order(
+        "\"deliveries_by_year\"",
+        &["year", "mean", "p10", "p50", "p90", "spend_by_year"],
+    );
+    in_order(
+        "\"spend_by_year\"",
+        &["year", "mean", "p10", "p50", "p90", "tasks"],
+    );
+    in_order(
+        "\"tasks\"",
+        &[
+            "id",
+            "probability",
+            "mean_days",
+            "p10_days",
+            "p50_days",
+            "p80_days",
+            "p90_days",
+            "criticality",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["scenarios"][0]["first_delivery"]["p50"], "2022-07-21");
+    assert_eq!(v["scenarios"][0]["first_delivery"]["p50_days"], 20.0);
+    let back: Summary = serde_json::from_str(&json).expect("round trip");
+    assert_eq!(back, s);
+    insta::assert_snapshot!("summary_json", json);
+}
+
+// ---------------------------------------------------------------------------------------
+// Renderers
+
+fn year(year: i32, mean: f64) -> YearSummary {
+    YearSummary {
+        year,
+        mean: Some(mean),
+        p10: Some(0.0),
+        p50: Some(mean as f32),
+        p90: Some(mean as f32),
+    }
+}
+
+fn task_summary(id: &str, probability: f64, p50: Option<f64>, criticality: f64) -> TaskSummary {
+    TaskSummary {
+        id: id.to_string(),
+        probability,
+        mean_days: p50,
+        p10_days: p50.map(|d| d - 10.0),
+        p50_days: p50,
+        p80_days: p50.map(|d| d + 10.0),
+        p90_days: p50.map(|d| d + 20.0),
+        criticality,
+        name: format!("{id} (name)"),
+    }
+}
+
+/// A hand-made summary of two scenarios, one of which never delivers.
+fn hand_summary() -> Summary {
+    let fd = |p: f64, days: [f64; 4], dates: [&str; 4]| FirstDelivery {
+        probability: p,
+        mean_days: Some(days[1] + 3.0),
+        p10_days: Some(days[0]),
+        p50_days: Some(days[1]),
+        p80_days: Some(days[2]),
+        p90_days: Some(days[3]),
+        p10: Some(dates[0].to_string()),
+        p50: Some(dates[1].to_string()),
+        p80: Some(dates[2].to_string()),
+        p90: Some(dates[3].to_string()),
+    };
+    let promise = |id: &str, p: f64| PromiseSummary {
+        id: id.to_string(),
+        probability: p,
+        name: String::new(),
+    };
+    Summary {
+        launchcast: "0.1.0".to_string(),
+        model: "Test \"EV\" program, 2022".to_string(),
+        iterations: 10_000,
+        seed: 7,
+        start: "2022-07-01".to_string(),
+        horizon: "2023-12-31".to_string(),
+        currency: "CNY".to_string(),
+        scenarios: vec![
+            ScenarioSummary {
+                id: "base".to_string(),
+                name: "Model as written".to_string(),
+                first_delivery: fd(
+                    0.9712,
+                    [160.0, 200.5, 250.0, 300.0],
+                    ["2022-12-08", "2023-01-17", "2023-03-08", "2023-04-27"],
+                ),
+                promises: vec![promise("first_by_2022", 0.1234), promise("volume_2023", 0.99996)],
+                deliveries_by_year: vec![year(2022, 350.1), year(2023, 112_345.6)],
+                spend_by_year: vec![year(2022, 3.0e9), year(2023, 12_345_678.9)],
+                tasks: vec![
+                    task_summary("licence", 1.0, Some(100.0), 0.35),
+                    task_summary("plant_build", 0.8, Some(20.0), 0.9),
+                    task_summary("baic_talks", 0.0, None, 0.0),
+                ],
+            },
+            ScenarioSummary {
+                id: "go_alone".to_string(),
+                name: "Go alone: own plant, own licence, and a name long enough to be cut at the edge of a 100-column terminal".to_string(),
+                first_delivery: FirstDelivery {
+                    probability: 0.0,
+                    mean_days: None,
+                    p10_days: None,
+                    p50_days: None,
+                    p80_days: None,
+                    p90_days: None,
+                    p10: None,
+                    p50: None,
+                    p80: None,
+                    p90: None,
+                },
+                promises: vec![promise("first_by_2022", 0.0), promise("volume_2023", 0.00004)],
+                deliveries_by_year: vec![year(2022, 0.0), year(2023, 0.0)],
+                spend_by_year: vec![year(2022, 950.0), year(2023, 4.5e8)],
+                tasks: vec![
+                    task_summary("licence", 1.0, Some(200.0), 1.0),
+                    task_summary("plant_build", 0.0, None, 0.0),
+                    task_summary("baic_talks", 0.0, None, 0.0),
+                ],
+            },
+        ],
+    }
+}
+
+#[test]
+fn terminal_summary() {
+    let text = render_terminal(&hand_summary(), &model(), 100);
+    assert!(text.is_ascii());
+    assert!(text.lines().all(|l| l.len() <= 100), "{text}");
+    // Promises come first, then the headline.
+    let promises = text.find("PROMISES").expect("promises");
+    assert!(promises < text.find("FIRST DELIVERY").expect("first delivery"));
+    insta::assert_snapshot!("terminal", text);
+}
+
+#[test]
+fn terminal_summary_fits_100_columns_with_many_scenarios_and_long_names() {
+    let mut m = model();
+    m.tasks[1].name = "Build the plant, which is a very long description of a task ".repeat(3);
+    m.promises[0].name = "A promise with a name that goes on and on ".repeat(4);
+    let mut s = hand_summary();
+    let base = s.scenarios[0].clone();
+    for i in 0..4 {
+        let mut extra = base.clone();
+        extra.id = format!("alternative_route_number_{i}");
+        s.scenarios.push(extra);
+    }
+    let text = render_terminal(&s, &m, 100);
+    for line in text.lines() {
+        assert!(line.len() <= 100, "{} columns: {line}", line.len());
+    }
+    // Cut ids and labels end in "...", and every scenario still has its column.
+    assert!(text.contains("go_alone") && text.contains("...er_3"));
+    assert!(text.contains("Build the plant, which is"));
+    let promise_row = text
+        .lines()
+        .find(|l| l.starts_with("  A promise"))
+        .expect("row");
+    assert!(
+        promise_row.contains("...") && promise_row.matches('%').count() == 6,
+        "{promise_row}"
+    );
+}
+
+#[test]
+fn csv_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("new/sub");
+    let s = summarize(&model(), &infos(), &outcomes());
+    let paths = write_csv(&s, &out).expect("csv");
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "promises.csv",
+            "first_delivery.csv",
+            "deliveries_by_year.csv",
+            "spend_by_year.csv",
+            "tasks.csv"
+        ]
+    );
+    let read = |name: &str| fs::read_to_string(out.join(name)).expect("read");
+    assert_eq!(
+        read("promises.csv"),
+        "scenario,promise,name,probability\n\
+         base,first_by_2022,First deliveries by end of 2022,0.8\n\
+         base,volume_2023,\"10,000 cars in 2023\",0.2\n\
+         go_alone,first_by_2022,First deliveries by end of 2022,0\n\
+         go_alone,volume_2023,\"10,000 cars in 2023\",0\n"
+    );
+    assert_eq!(
+        read("first_delivery.csv"),
+        "scenario,probability,mean_days,p10_days,p50_days,p80_days,p90_days,p10,p50,p80,p90\n\
+         base,0.8,25,10,20,40,40,2022-07-11,2022-07-21,2022-08-10,2022-08-10\n\
+         go_alone,0,,,,,,,,,\n"
+    );
+    assert_eq!(
+        read("deliveries_by_year.csv"),
+        "scenario,year,mean,p10,p50,p90\n\
+         base,2022,350.1,0,0,1500\n\
+         base,2023,11200,0,12000,20000\n\
+         go_alone,2022,0,0,0,0\n\
+         go_alone,2023,0,0,0,0\n"
+    );
+    assert_eq!(
+        read("spend_by_year.csv"),
+        "scenario,year,mean,p10,p50,p90\n\
+         base,2022,3000000000,1000000000,3000000000,5000000000\n\
+         base,2023,2500000000,2500000000,2500000000,2500000000\n\
+         go_alone,2022,0,0,0,0\n\
+         go_alone,2023,300000000,100000000,300000000,500000000\n"
+    );
+    let tasks = read("tasks.csv");
+    let lines: Vec<&str> = tasks.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "scenario,task,name,probability,mean_days,p10_days,p50_days,p80_days,p90_days,criticality",
+            "base,licence,\"Obtain licence, with \"\"luck\"\"\",1,100,100,100,100,100,1",
+        ]
+    );
+    assert_eq!(lines[3], "base,baic_talks,Talks with BAIC,0,,,,,,0");
+    assert_eq!(lines.len(), 7);
+    // Nothing but the five tables was left in the directory.
+    assert_eq!(fs::read_dir(&out).expect("dir").count(), 5);
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn atomic_write_replaces_whole_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("result.json");
+    write_atomic(&path, b"first, longer content\n").expect("write");
+    assert_eq!(fs::read(&path).expect("read"), b"first, longer content\n");
+    write_atomic(&path, b"second\n").expect("overwrite");
+    assert_eq!(fs::read(&path).expect("read"), b"second\n");
+    assert_eq!(entries(dir.path()), ["result.json"]);
+
+    // A missing directory is an error and creates nothing.
+    let missing = dir.path().join("missing/result.json");
+    assert_eq!(
+        write_atomic(&missing, b"x").expect_err("no dir").kind(),
+        std::io::ErrorKind::NotFound
+    );
+    assert_eq!(entries(dir.path()), ["result.json"]);
+
+    // Renaming over a directory fails and leaves no temporary file behind.
+    fs::create_dir(dir.path().join("taken")).expect("mkdir");
+    assert!(write_atomic(&dir.path().join("taken"), b"x").is_err());
+    assert_eq!(entries(dir.path()), ["result.json", "taken"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn atomic_write_keeps_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("shared.csv");
+    fs::write(&path, "old").expect("write");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).expect("chmod");
+    write_atomic(&path, b"new").expect("write");
+    assert_eq!(
+        fs::metadata(&path).expect("meta").permissions().mode() & 0o777,
+        0o640
+    );
+    assert_eq!(fs::read_to_string(&path).expect("read"), "new");
+}
