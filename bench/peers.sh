@@ -45,7 +45,9 @@ find_python() {  # $1 min minor, $2 max minor, then candidates
     local lo="$1" hi="$2"; shift 2
     local c
     for c in "$@"; do
-        if [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 && py_version_ok "$c" "$lo" "$hi"; then
+        # (a Debian system python without python3-venv has no ensurepip: try the next one)
+        if [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 && py_version_ok "$c" "$lo" "$hi" \
+            && "$c" -c "import venv, ensurepip" 2>/dev/null; then
             command -v "$c"; return 0
         fi
     done
@@ -133,6 +135,7 @@ done
 # launchcast must actually run a model and write the JSON result before it is measured.
 if [ -n "$LC" ]; then
     N0="${SIZES%% *}"
+    rm -f "$OUT/lc-smoke.json"
     if ! "$LC" run "$OUT/lc-$N0-tri.toml" --iterations 100 --seed "$SEED" \
             --json "$OUT/lc-smoke.json" >/dev/null 2>"$OUT/lc-smoke.err" \
         || ! python3 -c "import json,sys; json.load(open(sys.argv[1]))['scenarios'][0]['first_delivery']['p50_days']" \
@@ -174,9 +177,12 @@ run_job() {  # $1 tool, $2 dist, $3 N, $4 rep
                 "${LC_THREADS[@]}" --json "$OUT/lc-$N-$lcdist.out.json" ;;
         pmcontrols|trueppm|reference)
             n="$(iters "${tool^^}" "$N")"
+            # The reference draws from its own stream: pmcontrols samples with the same
+            # numpy generator in the same order, so one seed would make them identical.
+            local seed="$SEED"; [ "$tool" = reference ] && seed=$(( SEED + 1000 ))
             python3 "$BENCH/run_one.py" "$RESULTS" --rep "$rep" peer --dist "$dist" -- \
                 "$VENV/bin/python" "$BENCH/peer_$tool.py" "$net" --dist "$dist" \
-                --iterations "$n" --seed "$SEED" ;;
+                --iterations "$n" --seed "$seed" ;;
         mcprojsim)
             n="$(iters MCPROJSIM "$N")"
             python3 "$BENCH/run_one.py" "$RESULTS" --rep "$rep" peer --dist "$dist" -- \

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -39,6 +40,8 @@ def main() -> int:
     a = ap.parse_args(argv[:cut])
     cmd = argv[cut + 1:]
 
+    if a.kind == "launchcast" and a.json and os.path.exists(a.json):
+        os.remove(a.json)  # never read a stale result
     t0 = time.perf_counter()
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0
