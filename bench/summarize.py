@@ -121,7 +121,8 @@ def main() -> None:
         for r in sorted(rows.values(), key=key):
             lc = (rows.get(("launchcast", r["dist"]))
                   or rows.get(("launchcast", "pert4" if r["dist"] == "pert-mom" else "tri")))
-            ratio = f"{lc['rate'] / r['rate']:.3g}x" if lc else "n/a"
+            x = lc["rate"] / r["rate"] if lc else None
+            ratio = "n/a" if x is None else (f"{x:,.0f}x" if x >= 100 else f"{x:.3g}x")
             if r["tool"] == "launchcast":
                 ref_name, ref = "numpy-reference", rows.get(("numpy-reference", r["dist"]))
             elif r["tool"] == "numpy-reference":
