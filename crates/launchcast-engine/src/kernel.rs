@@ -5,7 +5,10 @@
 
 use launchcast_model::{DAYS_PER_YEAR, LinkKind};
 
-use crate::plan::{Compiled, Links, NONE, PlantParams, PromiseCheck, RiskKind, ScenarioParams};
+use crate::plan::{
+    Compiled, Links, NEEDS_FAIL_AT, NEEDS_START, NEEDS_START_OK, NONE, PlantParams, PromiseCheck,
+    RiskKind, ScenarioParams,
+};
 use crate::rng::fill_uniform;
 
 pub(crate) const LANES: usize = 16;
@@ -13,22 +16,24 @@ pub(crate) type Lanes = [f32; LANES];
 
 const INF: f32 = f32::INFINITY;
 
-/// Per-lane-group working state, allocated once per worker and reused.
+/// Per-lane-group working state, allocated once per worker and reused. Each entry holds one
+/// task's (risk's, checkpoint's) values for all lanes, so a task costs one bounds check and
+/// its lane loops compile to whole-vector operations.
 pub(crate) struct Scratch {
-    /// Start of each task at `pos * LANES + lane`; +∞ if it never starts.
-    pub start: Vec<f32>,
+    /// Start of each task; +∞ if it never starts.
+    pub start: Vec<Lanes>,
     /// Start / finish if the task succeeded, else +∞ (what successors see).
-    pub start_ok: Vec<f32>,
-    pub finish_ok: Vec<f32>,
+    pub start_ok: Vec<Lanes>,
+    pub finish_ok: Vec<Lanes>,
     /// Finish of a task that failed, else +∞ (what fallbacks see).
-    pub fail_at: Vec<f32>,
+    pub fail_at: Vec<Lanes>,
     /// Predecessor position that set the start, or [`NONE`].
-    pub driver: Vec<u32>,
-    risk_occurs: Vec<f32>,
-    risk_value: Vec<f32>,
+    pub driver: Vec<[u32; LANES]>,
+    risk_occurs: Vec<Lanes>,
+    risk_value: Vec<Lanes>,
     /// Cumulative cars delivered and money spent at each checkpoint.
-    pub delivered: Vec<f32>,
-    pub spent: Vec<f32>,
+    pub delivered: Vec<Lanes>,
+    pub spent: Vec<Lanes>,
     /// Days to the headline event, and the task position whose chain set it.
     pub headline: Lanes,
     pub headline_driver: [u32; LANES],
@@ -38,19 +43,19 @@ pub(crate) struct Scratch {
 
 impl Scratch {
     pub(crate) fn new(plan: &Compiled, seed: u64) -> Scratch {
-        let n = plan.order.len() * LANES;
-        let c = plan.checkpoints.len() * LANES;
-        let r = plan.risk_kind.len() * LANES;
+        let n = plan.order.len();
+        let c = plan.checkpoints.len();
+        let r = plan.risk_kind.len();
         Scratch {
-            start: vec![0.0; n],
-            start_ok: vec![0.0; n],
-            finish_ok: vec![0.0; n],
-            fail_at: vec![0.0; n],
-            driver: vec![NONE; n],
-            risk_occurs: vec![0.0; r],
-            risk_value: vec![0.0; r],
-            delivered: vec![0.0; c],
-            spent: vec![0.0; c],
+            start: vec![[0.0; LANES]; n],
+            start_ok: vec![[0.0; LANES]; n],
+            finish_ok: vec![[0.0; LANES]; n],
+            fail_at: vec![[0.0; LANES]; n],
+            driver: vec![[NONE; LANES]; n],
+            risk_occurs: vec![[0.0; LANES]; r],
+            risk_value: vec![[0.0; LANES]; r],
+            delivered: vec![[0.0; LANES]; c],
+            spent: vec![[0.0; LANES]; c],
             headline: [INF; LANES],
             headline_driver: [NONE; LANES],
             seed: crate::rng::seeded(seed),
@@ -61,26 +66,29 @@ impl Scratch {
 /// The constraint a link puts on the successor's start, per lane.
 #[inline(always)]
 fn link_bound(kind: LinkKind, lag: f32, p: usize, s: &Scratch, dur: &Lanes, out: &mut Lanes) {
-    let o = p * LANES;
     match kind {
         LinkKind::FinishToStart => {
+            let f = &s.finish_ok[p];
             for l in 0..LANES {
-                out[l] = s.finish_ok[o + l] + lag;
+                out[l] = f[l] + lag;
             }
         }
         LinkKind::StartToStart => {
+            let st = &s.start_ok[p];
             for l in 0..LANES {
-                out[l] = s.start_ok[o + l] + lag;
+                out[l] = st[l] + lag;
             }
         }
         LinkKind::FinishToFinish => {
+            let f = &s.finish_ok[p];
             for l in 0..LANES {
-                out[l] = s.finish_ok[o + l] + lag - dur[l];
+                out[l] = f[l] + lag - dur[l];
             }
         }
         LinkKind::StartToFinish => {
+            let st = &s.start_ok[p];
             for l in 0..LANES {
-                out[l] = s.start_ok[o + l] + lag - dur[l];
+                out[l] = st[l] + lag - dur[l];
             }
         }
     }
@@ -89,65 +97,90 @@ fn link_bound(kind: LinkKind, lag: f32, p: usize, s: &Scratch, dur: &Lanes, out:
 /// The kernel compiled for one instruction set.
 pub(crate) type Kernel = fn(&Compiled, &ScenarioParams, u64, &mut Scratch);
 
-/// The widest kernel this processor runs, chosen once per run. Every version performs the same
-/// IEEE operations in the same order (no fused multiply-add is introduced), so results are
-/// identical whichever is chosen.
-pub(crate) fn select_kernel() -> Kernel {
+/// The two kernels of a run: `fast` keeps only what successors read; `full` also records
+/// every start, failure and driving link (for criticality, statistics and schedules).
+#[derive(Clone, Copy)]
+pub(crate) struct Kernels {
+    pub fast: Kernel,
+    pub full: Kernel,
+}
+
+macro_rules! kernels_for {
+    ($name:ident, $features:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        unsafe fn $name<const FULL: bool>(
+            plan: &Compiled,
+            sc: &ScenarioParams,
+            first: u64,
+            s: &mut Scratch,
+        ) {
+            simulate_body::<FULL>(plan, sc, first, s);
+        }
+    };
+}
+kernels_for!(simulate_avx512, "avx512f,avx512dq,avx2");
+kernels_for!(simulate_avx2, "avx2");
+
+/// The widest kernels this processor runs, chosen once per run. Every version performs the
+/// same IEEE operations in the same order (no fused multiply-add is introduced), so results
+/// are identical whichever is chosen.
+pub(crate) fn select_kernels() -> Kernels {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f")
             && std::arch::is_x86_feature_detected!("avx512dq")
         {
-            return |p, sc, first, s| {
+            return Kernels {
                 // SAFETY: the processor supports AVX-512F and AVX-512DQ (checked just above).
-                unsafe { simulate_avx512(p, sc, first, s) }
+                fast: |p, sc, first, s| unsafe { simulate_avx512::<false>(p, sc, first, s) },
+                // SAFETY: as above.
+                full: |p, sc, first, s| unsafe { simulate_avx512::<true>(p, sc, first, s) },
             };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
-            return |p, sc, first, s| {
+            return Kernels {
                 // SAFETY: the processor supports AVX2 (checked just above).
-                unsafe { simulate_avx2(p, sc, first, s) }
+                fast: |p, sc, first, s| unsafe { simulate_avx2::<false>(p, sc, first, s) },
+                // SAFETY: as above.
+                full: |p, sc, first, s| unsafe { simulate_avx2::<true>(p, sc, first, s) },
             };
         }
     }
-    simulate_lanes
+    Kernels {
+        fast: simulate_body::<false>,
+        full: simulate_body::<true>,
+    }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx2")]
-unsafe fn simulate_avx512(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
-    simulate_body(plan, sc, first, s);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn simulate_avx2(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
-    simulate_body(plan, sc, first, s);
-}
-
-/// Runs one scenario for iterations `first .. first + LANES` (portable version).
+/// Runs one scenario for iterations `first .. first + LANES`, recording everything
+/// (portable version).
 pub(crate) fn simulate_lanes(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
-    simulate_body(plan, sc, first, s);
+    simulate_body::<true>(plan, sc, first, s);
 }
 
 #[inline(always)]
-fn simulate_body(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
+fn simulate_body<const FULL: bool>(
+    plan: &Compiled,
+    sc: &ScenarioParams,
+    first: u64,
+    s: &mut Scratch,
+) {
     let tables = &plan.tables;
     let mut u = [0f32; LANES];
     let mut v = [0f32; LANES];
 
     // Risks: one occurrence and one impact per risk and iteration, shared by its tasks.
     for (r, kind) in plan.risk_kind.iter().enumerate() {
-        let o = r * LANES;
         fill_uniform(&mut u, plan.risk_keys[r][0] ^ s.seed, first);
         let chance = sc.risk_chance[r];
+        let occurs = &mut s.risk_occurs[r];
         for l in 0..LANES {
-            s.risk_occurs[o + l] = if u[l] < chance { 1.0 } else { 0.0 };
+            occurs[l] = if u[l] < chance { 1.0 } else { 0.0 };
         }
         if *kind != RiskKind::Fail {
             fill_uniform(&mut u, plan.risk_keys[r][1] ^ s.seed, first);
-            sc.risk_impact[r].sample(&u, tables, &mut v);
-            s.risk_value[o..o + LANES].copy_from_slice(&v);
+            sc.risk_impact[r].sample(&u, tables, &mut s.risk_value[r]);
         }
     }
 
@@ -158,16 +191,16 @@ fn simulate_body(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scrat
     fill_uniform(&mut u, plan.program_keys[1] ^ s.seed, first);
     sc.overhead_per_year.sample(&u, tables, &mut overhead);
     for (k, &t) in plan.checkpoints.iter().enumerate() {
+        let spent = &mut s.spent[k];
         for l in 0..LANES {
-            s.spent[k * LANES + l] = overhead[l] * (t / DAYS_PER_YEAR as f32);
-            s.delivered[k * LANES + l] = 0.0;
+            spent[l] = overhead[l] * (t / DAYS_PER_YEAR as f32);
         }
+        s.delivered[k] = [0.0; LANES];
     }
 
     let mut dur = [0f32; LANES];
     let mut bound = [0f32; LANES];
     for pos in 0..plan.order.len() {
-        let o = pos * LANES;
         let keys = &plan.task_keys[pos];
         fill_uniform(&mut u, keys[0] ^ s.seed, first);
         sc.duration[pos].sample(&u, tables, &mut dur);
@@ -175,11 +208,7 @@ fn simulate_body(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scrat
         let mut fails = [false; LANES];
         let risks = plan.task_risk_offsets[pos] as usize..plan.task_risk_offsets[pos + 1] as usize;
         for &r in &plan.task_risks[risks] {
-            let ro = r as usize * LANES;
-            let (occ, val) = (
-                &s.risk_occurs[ro..ro + LANES],
-                &s.risk_value[ro..ro + LANES],
-            );
+            let (occ, val) = (&s.risk_occurs[r as usize], &s.risk_value[r as usize]);
             match plan.risk_kind[r as usize] {
                 RiskKind::Delay => {
                     for l in 0..LANES {
@@ -248,28 +277,41 @@ fn simulate_body(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scrat
                 fails[l] |= u[l] >= chance;
             }
         }
+        // Store only what is read later: successors' links, fallbacks, sinks, or (FULL) the
+        // statistics and schedules. The flags are per task, so these branches are predictable.
+        let needs = plan.needs[pos];
+        let mut ok = [false; LANES];
+        let mut finish = [0f32; LANES];
         for l in 0..LANES {
-            let st = start[l].max(0.0);
-            let fin = st + dur[l];
-            let started = st < INF;
-            let ok = started && !fails[l];
-            s.start[o + l] = st;
-            s.start_ok[o + l] = if ok { st } else { INF };
-            s.finish_ok[o + l] = if ok { fin } else { INF };
-            s.fail_at[o + l] = if started && !ok { fin } else { INF };
-            s.driver[o + l] = driver[l];
+            start[l] = start[l].max(0.0);
+            ok[l] = start[l] < INF && !fails[l];
+            finish[l] = if ok[l] { start[l] + dur[l] } else { INF };
+        }
+        s.finish_ok[pos] = finish;
+        if FULL || needs & NEEDS_START_OK != 0 {
+            let out = &mut s.start_ok[pos];
+            for l in 0..LANES {
+                out[l] = if ok[l] { start[l] } else { INF };
+            }
+        }
+        if FULL || needs & NEEDS_FAIL_AT != 0 {
+            let out = &mut s.fail_at[pos];
+            for l in 0..LANES {
+                let failed = start[l] < INF && !ok[l];
+                out[l] = if failed { start[l] + dur[l] } else { INF };
+            }
+        }
+        if FULL || needs & NEEDS_START != 0 {
+            s.start[pos] = start;
+        }
+        if FULL {
+            s.driver[pos] = driver;
         }
 
         if !sc.cost[pos].is_zero() {
             fill_uniform(&mut u, keys[2] ^ s.seed, first);
             sc.cost[pos].sample(&u, tables, &mut v);
-            spread_cost(
-                &plan.checkpoints,
-                &s.start[o..o + LANES],
-                &dur,
-                &v,
-                &mut s.spent,
-            );
+            spread_cost(&plan.checkpoints, &start, &dur, &v, &mut s.spent);
         }
     }
 
@@ -310,23 +352,19 @@ fn fallback_bound(
 ) {
     for k in links.range(pos) {
         let p = links.pred[k];
-        let o = p as usize * LANES;
-        let mut at = [0f32; LANES];
-        at.copy_from_slice(&s.fail_at[o..o + LANES]);
-        constrain(start, driver, &at, &[p; LANES]);
+        constrain(start, driver, &s.fail_at[p as usize], &[p; LANES]);
     }
 }
 
 /// Adds a task's cost, spread evenly over `[start, start + dur]`, to the cumulative spend at
 /// every checkpoint. A task that never starts has start +∞ and adds nothing.
 #[inline(always)]
-fn spread_cost(checkpoints: &[f32], start: &[f32], dur: &Lanes, cost: &Lanes, spent: &mut [f32]) {
+fn spread_cost(checkpoints: &[f32], start: &Lanes, dur: &Lanes, cost: &Lanes, spent: &mut [Lanes]) {
     let mut inv = [0f32; LANES];
     for l in 0..LANES {
         inv[l] = 1.0 / dur[l].max(1e-3);
     }
-    for (k, &t) in checkpoints.iter().enumerate() {
-        let cum = &mut spent[k * LANES..(k + 1) * LANES];
+    for (&t, cum) in checkpoints.iter().zip(spent.iter_mut()) {
         for l in 0..LANES {
             let share = ((t - start[l]) * inv[l]).clamp(0.0, 1.0);
             cum[l] += cost[l] * share;
@@ -398,12 +436,12 @@ fn produce(plan: &Compiled, plant: &PlantParams, lag: &Lanes, first: u64, s: &mu
         fill_uniform(&mut u, plant.keys[2] ^ s.seed, first);
     }
     plant.peak.sample(&u, tables, &mut peak);
-    let o = plant.start_pos as usize * LANES;
+    let sops = &s.finish_ok[plant.start_pos as usize];
     // A plant whose production never starts (or starts after the horizon) has rate 0 and
     // start +∞, so it adds nothing below without a branch.
     let (mut begins, mut rate) = ([INF; LANES], [0f32; LANES]);
     for l in 0..LANES {
-        let sop = s.finish_ok[o + l];
+        let sop = sops[l];
         let live = sop <= plan.horizon;
         begins[l] = if live { sop + lag[l] } else { INF };
         rate[l] = if live {
@@ -428,8 +466,7 @@ fn produce(plan: &Compiled, plant: &PlantParams, lag: &Lanes, first: u64, s: &mu
         }
     }
     let r0 = plant.ramp_start;
-    for (k, &t) in plan.checkpoints.iter().enumerate() {
-        let cum = &mut s.delivered[k * LANES..(k + 1) * LANES];
+    for (&t, cum) in plan.checkpoints.iter().zip(s.delivered.iter_mut()) {
         if plant.s_curve {
             for l in 0..LANES {
                 cum[l] += made(t - begins[l], rate[l], ramp[l], r0, true);
@@ -454,13 +491,13 @@ fn program_finish(sc: &ScenarioParams, s: &mut Scratch) {
         };
     }
     for &(p, fallback) in &sc.sinks {
-        let o = p as usize * LANES;
+        let (start, finish) = (&s.start[p as usize], &s.finish_ok[p as usize]);
         for l in 0..LANES {
-            let skipped = fallback && s.start[o + l] == INF;
+            let skipped = fallback && start[l] == INF;
             let fin = if skipped {
                 f32::NEG_INFINITY
             } else {
-                s.finish_ok[o + l]
+                finish[l]
             };
             if fin > s.headline[l] {
                 s.headline[l] = fin;
@@ -481,10 +518,10 @@ pub(crate) fn promise_kept(check: &PromiseCheck, s: &Scratch, l: usize) -> bool 
     match *check {
         PromiseCheck::FirstBy(t) => s.headline[l] <= t,
         PromiseCheck::DeliveriesAtLeast { at, from, at_least } => {
-            let upto = s.delivered[at as usize * LANES + l];
-            let before = from.map_or(0.0, |f| s.delivered[f as usize * LANES + l]);
+            let upto = s.delivered[at as usize][l];
+            let before = from.map_or(0.0, |f| s.delivered[f as usize][l]);
             upto - before >= at_least
         }
-        PromiseCheck::SpendAtMost { at, at_most } => s.spent[at as usize * LANES + l] <= at_most,
+        PromiseCheck::SpendAtMost { at, at_most } => s.spent[at as usize][l] <= at_most,
     }
 }

@@ -121,10 +121,7 @@ impl Plan {
         kernel::simulate_lanes(&plan, &plan.params[0], 0, &mut scratch);
         let mut dates = vec![None; plan.order.len()];
         for (pos, &task) in plan.order.iter().enumerate() {
-            let (start, finish) = (
-                scratch.start_ok[pos * kernel::LANES],
-                scratch.finish_ok[pos * kernel::LANES],
-            );
+            let (start, finish) = (scratch.start_ok[pos][0], scratch.finish_ok[pos][0]);
             if finish.is_finite() {
                 dates[task as usize] = Some(TaskDates {
                     start: f64::from(start),

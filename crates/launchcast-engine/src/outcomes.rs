@@ -36,10 +36,11 @@ pub struct ScenarioOutcomes {
     pub tasks: TaskStats,
 }
 
-/// Iterations whose finish times feed the per-task histograms and the criticality counts:
-/// every iteration up to this many, and beyond it every k-th lane of iterations so that at
-/// least this many do. Quantile and criticality errors are then those of a sample of
-/// 65,536 iterations (standard error of a share at most 0.2 %).
+/// Iterations behind the per-task statistics (probability, mean, quantiles, criticality):
+/// every iteration up to twice this many, and beyond that every k-th lane of 16 iterations
+/// so that at least this many do. Their errors are then those of a sample of at least
+/// 65,536 iterations (standard error of a probability at most 0.2 %). Headline results
+/// always use every iteration.
 pub const TASK_SAMPLE_TARGET: u64 = 65_536;
 
 /// Per-task accumulators, indexed by the model's task order.
@@ -47,7 +48,7 @@ pub const TASK_SAMPLE_TARGET: u64 = 65_536;
 pub struct TaskStats {
     /// Histogram bin width, days.
     pub bin_days: f64,
-    /// Iterations in which the task finished successfully by the horizon.
+    /// Sampled iterations in which the task finished successfully by the horizon.
     pub finished: Vec<u64>,
     /// Sum over those iterations of the finish, in days × [`DAY_FIXED_POINT`].
     pub finish_sum_fixed: Vec<u128>,
@@ -55,8 +56,7 @@ pub struct TaskStats {
     /// them, so a task of fixed duration reports its exact day).
     pub finish_min_fixed: Vec<u64>,
     pub finish_max_fixed: Vec<u64>,
-    /// Iterations in the subsample behind `critical` and `histogram` (see
-    /// [`TASK_SAMPLE_TARGET`]); `finished`, the sums, minimum and maximum use every iteration.
+    /// Iterations in the subsample behind every field below (see [`TASK_SAMPLE_TARGET`]).
     pub sampled: u64,
     /// Sampled iterations in which the task lies on the chain of links that set the
     /// headline event.
@@ -113,6 +113,15 @@ impl TaskStats {
         }
     }
 
+    /// Share of the sampled iterations in which the task finished by the horizon.
+    pub fn probability(&self, task: usize) -> f64 {
+        if self.sampled == 0 {
+            0.0
+        } else {
+            self.finished[task] as f64 / self.sampled as f64
+        }
+    }
+
     /// Mean finish day over the iterations in which the task finished, if any did.
     pub fn mean_days(&self, task: usize) -> Option<f64> {
         let n = self.finished[task];
@@ -131,15 +140,12 @@ impl TaskStats {
 
     /// Quantile `q` in [0, 1] of the finish day over the sampled iterations in which the task
     /// finished, by linear interpolation inside the histogram bin (error below one bin), and
-    /// clamped to the exact minimum and maximum over all iterations.
+    /// clamped to the exact minimum and maximum of the sample.
     pub fn quantile_days(&self, task: usize, q: f64) -> Option<f64> {
-        if self.finished[task] == 0 {
+        let n = self.finished[task];
+        if n == 0 {
             return None;
         }
-        let n: u64 = self.histogram[task * TASK_HISTOGRAM_BINS..(task + 1) * TASK_HISTOGRAM_BINS]
-            .iter()
-            .map(|&c| u64::from(c))
-            .sum();
         let lo = self.finish_min_fixed[task] as f64 / DAY_FIXED_POINT;
         let hi = self.finish_max_fixed[task] as f64 / DAY_FIXED_POINT;
         let bins = &self.histogram[task * TASK_HISTOGRAM_BINS..(task + 1) * TASK_HISTOGRAM_BINS];

@@ -10,6 +10,11 @@ use crate::{EngineError, ScenarioInfo};
 
 pub(crate) const NONE: u32 = u32::MAX;
 
+/// What later tasks read of a task besides its finish (bit flags in [`Compiled::needs`]).
+pub(crate) const NEEDS_START_OK: u8 = 1;
+pub(crate) const NEEDS_FAIL_AT: u8 = 2;
+pub(crate) const NEEDS_START: u8 = 4;
+
 /// Links into one task, compressed-row: `offsets[pos]..offsets[pos + 1]` index the rest.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Links {
@@ -85,6 +90,8 @@ pub(crate) struct Compiled {
     pub after: Links,
     pub after_any: Links,
     pub after_failure: Links,
+    /// Per position: which of start / start if succeeded / failure time the kernel must keep.
+    pub needs: Vec<u8>,
     /// Risks of each task, compressed-row.
     pub task_risk_offsets: Vec<u32>,
     pub task_risks: Vec<u32>,
@@ -213,6 +220,21 @@ impl Compiled {
             task_risks.extend(&risks_of[i as usize]);
             task_risk_offsets.push(task_risks.len() as u32);
         }
+        let mut needs = vec![0u8; n];
+        for links in [&after, &after_any] {
+            for (k, kind) in links.kind.iter().enumerate() {
+                if matches!(kind, LinkKind::StartToStart | LinkKind::StartToFinish) {
+                    needs[links.pred[k] as usize] |= NEEDS_START_OK;
+                }
+            }
+        }
+        for p in 0..n {
+            for k in after_failure.range(p) {
+                needs[after_failure.pred[k] as usize] |= NEEDS_FAIL_AT;
+                // A fallback that ends the program only counts if it started.
+                needs[p] |= NEEDS_START;
+            }
+        }
         let risk_kind = model
             .risks
             .iter()
@@ -328,6 +350,7 @@ impl Compiled {
             after,
             after_any,
             after_failure,
+            needs,
             task_risk_offsets,
             task_risks,
             risk_kind,

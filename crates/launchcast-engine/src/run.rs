@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::kernel::{Kernel, LANES, Scratch, promise_kept, select_kernel};
+use crate::kernel::{Kernels, LANES, Scratch, promise_kept, select_kernels};
 use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, TASK_SAMPLE_TARGET};
 use crate::plan::{Compiled, NONE};
 use crate::{EngineError, Outcomes, RunOptions, ScenarioOutcomes, TaskStats};
@@ -107,37 +107,30 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         })?;
     // A few large splits per thread keep the number of accumulators (and their memory) small.
     let min_len = blocks.div_ceil(threads * 4).max(1);
-    let kernel = select_kernel();
-    // Every k-th lane of iterations feeds the per-task histograms and criticality.
+    let kernels = select_kernels();
+    // Every k-th lane of iterations feeds the per-task statistics and criticality.
     let sample_every = (opts.iterations / TASK_SAMPLE_TARGET).max(1);
     let acc = pool.install(|| {
         work.into_par_iter()
             .with_min_len(min_len)
             .fold(
-                || {
-                    (
-                        Accumulators::new(plan),
-                        Scratch::new(plan, opts.seed),
-                        LaneStats::new(plan.order.len()),
-                    )
-                },
-                |(mut acc, mut scratch, mut lanes), mut block| {
+                || (Accumulators::new(plan), Scratch::new(plan, opts.seed)),
+                |(mut acc, mut scratch), mut block| {
                     run_block(
                         plan,
-                        kernel,
+                        kernels,
                         sample_every,
                         &mut block,
                         &mut acc,
                         &mut scratch,
-                        &mut lanes,
                     );
                     if let Some(progress) = opts.progress {
                         progress(block.len as u64);
                     }
-                    (acc, scratch, lanes)
+                    (acc, scratch)
                 },
             )
-            .map(|(acc, _, _)| acc)
+            .map(|(acc, _)| acc)
             .reduce(|| Accumulators::new(plan), Accumulators::merge)
     });
 
@@ -164,132 +157,65 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     })
 }
 
-/// Per-task, per-lane running sums over one block of one scenario: plain vector adds in
-/// the hot loop, folded into the integer [`TaskStats`] once per block.
-pub(crate) struct LaneStats {
-    count: Vec<u32>,
-    sum: Vec<f64>,
-    min: Vec<f32>,
-    max: Vec<f32>,
-}
-
-impl LaneStats {
-    pub(crate) fn new(tasks: usize) -> LaneStats {
-        let n = tasks * LANES;
-        LaneStats {
-            count: vec![0; n],
-            sum: vec![0.0; n],
-            min: vec![f32::INFINITY; n],
-            max: vec![0.0; n],
-        }
-    }
-
-    fn reset(&mut self) {
-        self.count.fill(0);
-        self.sum.fill(0.0);
-        self.min.fill(f32::INFINITY);
-        self.max.fill(0.0);
-    }
-
-    /// Adds the finishes of one lane group (only the first `live` lanes are iterations).
-    #[inline(always)]
-    fn add(&mut self, finish_ok: &[f32], horizon: f32, live: usize) {
-        for (pos, f) in finish_ok.chunks_exact(LANES).enumerate() {
-            let o = pos * LANES;
-            let (count, sum) = (&mut self.count[o..o + LANES], &mut self.sum[o..o + LANES]);
-            let (min, max) = (&mut self.min[o..o + LANES], &mut self.max[o..o + LANES]);
-            for l in 0..LANES {
-                let ok = f[l] <= horizon && l < live;
-                count[l] += u32::from(ok);
-                sum[l] += if ok { f64::from(f[l]) } else { 0.0 };
-                min[l] = if ok { min[l].min(f[l]) } else { min[l] };
-                max[l] = if ok { max[l].max(f[l]) } else { max[l] };
-            }
-        }
-    }
-
-    /// Folds the block into `stats` (task order from `order`), in a fixed order.
-    fn flush(&self, order: &[u32], stats: &mut TaskStats) {
-        for (pos, &task) in order.iter().enumerate() {
-            let task = task as usize;
-            let r = pos * LANES..(pos + 1) * LANES;
-            let count: u32 = self.count[r.clone()].iter().sum();
-            if count == 0 {
-                continue;
-            }
-            let sum: f64 = self.sum[r.clone()].iter().sum();
-            let min = self.min[r.clone()]
-                .iter()
-                .fold(f32::INFINITY, |a, &b| a.min(b));
-            let max = self.max[r].iter().fold(0f32, |a, &b| a.max(b));
-            stats.finished[task] += u64::from(count);
-            stats.finish_sum_fixed[task] += (sum * DAY_FIXED_POINT).round() as u128;
-            let (min, max) = (
-                (f64::from(min) * DAY_FIXED_POINT) as u64,
-                (f64::from(max) * DAY_FIXED_POINT) as u64,
-            );
-            stats.finish_min_fixed[task] = stats.finish_min_fixed[task].min(min);
-            stats.finish_max_fixed[task] = stats.finish_max_fixed[task].max(max);
-        }
-    }
-}
-
 fn run_block(
     plan: &Compiled,
-    kernel: Kernel,
+    kernels: Kernels,
     sample_every: u64,
     block: &mut BlockColumns,
     acc: &mut Accumulators,
     s: &mut Scratch,
-    lanes: &mut LaneStats,
 ) {
     let years = plan.years.len();
     let inv_bin = TASK_HISTOGRAM_BINS as f32 / plan.horizon.max(1.0);
     for (sc, params) in plan.params.iter().enumerate() {
         let stats = &mut acc.tasks[sc];
         let kept = &mut acc.promises[sc];
-        lanes.reset();
         for offset in (0..block.len).step_by(LANES) {
             let first = block.first + offset as u64;
-            kernel(plan, params, first, s);
+            let sampled = (first / LANES as u64) % sample_every == 0;
+            (if sampled { kernels.full } else { kernels.fast })(plan, params, first, s);
             let live = LANES.min(block.len - offset);
             for l in 0..live {
                 let i = offset + l;
                 block.headline[sc][i] = s.headline[l];
                 for (y, &(from, to)) in plan.year_spans.iter().enumerate() {
-                    let (from, to) = (from as usize * LANES + l, to as usize * LANES + l);
-                    block.deliveries[sc * years + y][i] = s.delivered[to] - s.delivered[from];
-                    block.spend[sc * years + y][i] = s.spent[to] - s.spent[from];
+                    let (from, to) = (from as usize, to as usize);
+                    block.deliveries[sc * years + y][i] = s.delivered[to][l] - s.delivered[from][l];
+                    block.spend[sc * years + y][i] = s.spent[to][l] - s.spent[from][l];
                 }
                 for (p, check) in plan.promises.iter().enumerate() {
                     kept[p] += u64::from(promise_kept(check, s, l));
                 }
             }
-            lanes.add(&s.finish_ok, plan.horizon, live);
-            if (first / LANES as u64) % sample_every != 0 {
+            if !sampled {
                 continue;
             }
-            // The subsample: criticality chains and finish histograms.
+            // The subsample: per-task statistics and criticality chains.
             stats.sampled += live as u64;
             for l in 0..live {
                 if s.headline[l] < f32::INFINITY {
                     let mut pos = s.headline_driver[l];
                     while pos != NONE {
                         stats.critical[plan.order[pos as usize] as usize] += 1;
-                        pos = s.driver[pos as usize * LANES + l];
+                        pos = s.driver[pos as usize][l];
                     }
                 }
             }
             for (pos, &task) in plan.order.iter().enumerate() {
-                let hist = &mut stats.histogram[task as usize * TASK_HISTOGRAM_BINS..]
-                    [..TASK_HISTOGRAM_BINS];
-                for &f in &s.finish_ok[pos * LANES..pos * LANES + live] {
+                let task = task as usize;
+                let hist =
+                    &mut stats.histogram[task * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
+                for &f in &s.finish_ok[pos][..live] {
                     if f <= plan.horizon {
+                        let fixed = (f64::from(f) * DAY_FIXED_POINT) as u64;
+                        stats.finished[task] += 1;
+                        stats.finish_sum_fixed[task] += u128::from(fixed);
+                        stats.finish_min_fixed[task] = stats.finish_min_fixed[task].min(fixed);
+                        stats.finish_max_fixed[task] = stats.finish_max_fixed[task].max(fixed);
                         hist[((f * inv_bin) as usize).min(TASK_HISTOGRAM_BINS - 1)] += 1;
                     }
                 }
             }
         }
-        lanes.flush(&plan.order, stats);
     }
 }

@@ -165,10 +165,14 @@ impl Sampler {
                 left,
                 right,
             } => {
+                // One square root per draw: pick the side first, by arithmetic on a 0/1
+                // weight (selects between two fields of `self` compile to slow gathers).
+                let (min, max, split, left, right) = (*min, *max, *split, *left, *right);
                 for l in 0..LANES {
-                    let lo = min + (u[l] * left).sqrt();
-                    let hi = max - ((1.0 - u[l]) * right).sqrt();
-                    out[l] = if u[l] < *split { lo } else { hi };
+                    let w = if u[l] < split { 1.0f32 } else { 0.0 };
+                    let base = w * u[l] + (1.0 - w) * (1.0 - u[l]);
+                    let r = (base * (w * left + (1.0 - w) * right)).sqrt();
+                    out[l] = w * (min + r) + (1.0 - w) * (max - r);
                 }
             }
             Sampler::Table {
