@@ -11,7 +11,7 @@ use crate::plan::{
 };
 use crate::rng::fill_uniform;
 
-pub(crate) const LANES: usize = 16;
+pub(crate) const LANES: usize = 32;
 pub(crate) type Lanes = [f32; LANES];
 
 const INF: f32 = f32::INFINITY;
@@ -205,7 +205,8 @@ fn simulate_body<const FULL: bool>(
         fill_uniform(&mut u, keys[0] ^ s.seed, first);
         sc.duration[pos].sample(&u, tables, &mut dur);
 
-        let mut fails = [false; LANES];
+        // 0/1 per lane as integers (bool arrays and `&&` keep the loops scalar).
+        let mut fails = [0u32; LANES];
         let risks = plan.task_risk_offsets[pos] as usize..plan.task_risk_offsets[pos + 1] as usize;
         for &r in &plan.task_risks[risks] {
             let (occ, val) = (&s.risk_occurs[r as usize], &s.risk_value[r as usize]);
@@ -222,7 +223,7 @@ fn simulate_body<const FULL: bool>(
                 }
                 RiskKind::Fail => {
                     for l in 0..LANES {
-                        fails[l] |= occ[l] > 0.0;
+                        fails[l] |= u32::from(occ[l] > 0.0);
                     }
                 }
             }
@@ -274,30 +275,30 @@ fn simulate_body<const FULL: bool>(
             fill_uniform(&mut u, keys[1] ^ s.seed, first);
             let chance = sc.chance[pos];
             for l in 0..LANES {
-                fails[l] |= u[l] >= chance;
+                fails[l] |= u32::from(u[l] >= chance);
             }
         }
         // Store only what is read later: successors' links, fallbacks, sinks, or (FULL) the
         // statistics and schedules. The flags are per task, so these branches are predictable.
         let needs = plan.needs[pos];
-        let mut ok = [false; LANES];
+        let mut ok = [0u32; LANES];
         let mut finish = [0f32; LANES];
         for l in 0..LANES {
             start[l] = start[l].max(0.0);
-            ok[l] = start[l] < INF && !fails[l];
-            finish[l] = if ok[l] { start[l] + dur[l] } else { INF };
+            ok[l] = u32::from(start[l] < INF) & (fails[l] ^ 1);
+            finish[l] = if ok[l] != 0 { start[l] + dur[l] } else { INF };
         }
         s.finish_ok[pos] = finish;
         if FULL || needs & NEEDS_START_OK != 0 {
             let out = &mut s.start_ok[pos];
             for l in 0..LANES {
-                out[l] = if ok[l] { start[l] } else { INF };
+                out[l] = if ok[l] != 0 { start[l] } else { INF };
             }
         }
         if FULL || needs & NEEDS_FAIL_AT != 0 {
             let out = &mut s.fail_at[pos];
             for l in 0..LANES {
-                let failed = start[l] < INF && !ok[l];
+                let failed = (start[l] < INF) & (ok[l] == 0);
                 out[l] = if failed { start[l] + dur[l] } else { INF };
             }
         }
