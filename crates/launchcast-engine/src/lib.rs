@@ -16,7 +16,8 @@ mod run;
 mod sampler;
 
 pub use outcomes::{
-    DAY_FIXED_POINT, Outcomes, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TASK_SAMPLE_TARGET, TaskStats,
+    DAY_FIXED_POINT, MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS,
+    TASK_SAMPLE_TARGET, TaskStats,
 };
 
 use launchcast_model::Model;

@@ -17,8 +17,63 @@ pub struct Outcomes {
     pub horizon_days: f64,
     /// Calendar years covered by `*_by_year` columns, from the start's year to the horizon's.
     pub years: Vec<i32>,
+    /// Month ends (the first day of the next month, clipped to the horizon) at which
+    /// [`Rows::delivered`] and [`Rows::spent`] are taken, as `(year, month)` of the month
+    /// that ends, from the start's month to the horizon's.
+    pub months: Vec<(i32, u32)>,
     /// In the order of [`crate::Plan::scenarios`].
     pub scenarios: Vec<ScenarioOutcomes>,
+}
+
+/// At most this many iterations are kept whole in [`Rows`] (fewer for very large models, so
+/// that rows × tasks stays below 2^24 values).
+pub const MAX_ROWS: usize = 8192;
+
+/// A fixed subsample of whole iterations (the first sampled ones, in iteration order), for
+/// statistics that need several values of the same iteration: rank correlations of task
+/// durations with the headline, monthly fan charts of deliveries and spend.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rows {
+    /// Global iteration index of each row.
+    pub iterations: Vec<u64>,
+    /// `[task * rows + row]`: each task's sampled duration in days (risks included), by model
+    /// task order; NaN where the task never started.
+    pub durations: Vec<f32>,
+    /// Headline days of each row (+∞ where it does not happen by the horizon).
+    pub headline: Vec<f32>,
+    /// `[month * rows + row]`: cumulative cars delivered by each month end of
+    /// [`Outcomes::months`].
+    pub delivered: Vec<f32>,
+    /// `[month * rows + row]`: cumulative money spent by each month end.
+    pub spent: Vec<f32>,
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.iterations.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.iterations.is_empty()
+    }
+
+    /// The durations of task `task` (model order), one per row.
+    pub fn durations_of(&self, task: usize) -> &[f32] {
+        let n = self.len();
+        &self.durations[task * n..(task + 1) * n]
+    }
+
+    /// Cumulative deliveries at month end `month`, one per row.
+    pub fn delivered_by(&self, month: usize) -> &[f32] {
+        let n = self.len();
+        &self.delivered[month * n..(month + 1) * n]
+    }
+
+    /// Cumulative spend at month end `month`, one per row.
+    pub fn spent_by(&self, month: usize) -> &[f32] {
+        let n = self.len();
+        &self.spent[month * n..(month + 1) * n]
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -34,6 +89,8 @@ pub struct ScenarioOutcomes {
     /// Per promise (model order): iterations in which it was kept.
     pub promises_kept: Vec<u64>,
     pub tasks: TaskStats,
+    /// Whole iterations of a fixed subsample.
+    pub rows: Rows,
 }
 
 /// Iterations behind the per-task statistics (probability, mean, quantiles, criticality):

@@ -146,6 +146,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             spend_by_year: spend.by_ref().take(years).collect(),
             promises_kept,
             tasks,
+            rows: crate::Rows::default(),
         })
         .collect();
     Ok(Outcomes {
@@ -153,6 +154,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         seed: opts.seed,
         horizon_days: f64::from(plan.horizon),
         years: plan.years.clone(),
+        months: Vec::new(),
         scenarios: outcomes,
     })
 }

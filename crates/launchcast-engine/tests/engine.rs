@@ -30,6 +30,7 @@ fn model(tasks: Vec<Task>) -> Model {
         plants: vec![],
         promises: vec![],
         scenarios: vec![],
+        correlations: vec![],
     }
 }
 

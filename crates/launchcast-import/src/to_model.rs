@@ -184,5 +184,6 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         plants: Vec::new(),
         promises: Vec::new(),
         scenarios: Vec::new(),
+        correlations: vec![],
     }
 }

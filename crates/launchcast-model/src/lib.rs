@@ -33,8 +33,8 @@ pub use dist::{
 pub use errors::{DistError, ModelError, Problem};
 pub use grammar::DistText;
 pub use model::{
-    Curve, Impact, Link, LinkKind, Model, Plant, Program, Promise, PromiseKind, Risk, Scenario,
-    Setting, SettingValue, Task,
+    Correlation, Curve, Impact, Link, LinkKind, Model, Plant, Program, Promise, PromiseKind, Risk,
+    Scenario, Setting, SettingValue, Task,
 };
 pub use validate::{parse, parse_file};
 pub use write::to_toml;

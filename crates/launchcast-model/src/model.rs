@@ -13,6 +13,16 @@ pub struct Model {
     pub promises: Vec<Promise>,
     /// Alternatives run beside the model as written (which is scenario `base`).
     pub scenarios: Vec<Scenario>,
+    /// Rank correlations between uncertain items.
+    pub correlations: Vec<Correlation>,
+}
+
+/// `[[correlate]] items = ["a", "b"], rho = 0.6`: the listed items' draws are rank-correlated
+/// pairwise with `rho`. An item is a task (its duration) or a plant (its ramp).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Correlation {
+    pub items: Vec<String>,
+    pub rho: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]

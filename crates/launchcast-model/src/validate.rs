@@ -274,6 +274,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             plants,
             promises,
             scenarios,
+            correlations: Vec::new(),
         }
     }
 

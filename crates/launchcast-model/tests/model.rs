@@ -2121,6 +2121,7 @@ fn to_toml_round_trips_a_model_built_in_code() {
                 set: vec![],
             },
         ],
+        correlations: vec![],
     };
     round_trip(&m);
     // Applying the scenario before and after writing gives the same model.

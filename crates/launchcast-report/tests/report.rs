@@ -87,6 +87,7 @@ fn model() -> Model {
             disable: vec!["baic_talks".to_string()],
             set: vec![],
         }],
+        correlations: vec![],
     }
 }
 
@@ -136,6 +137,7 @@ fn outcomes() -> Outcomes {
         seed: 7,
         horizon_days: horizon,
         years: vec![2022, 2023],
+        months: vec![],
         scenarios: vec![
             ScenarioOutcomes {
                 headline_days: vec![30.0, INF, 10.0, 40.0, 20.0],
@@ -149,6 +151,7 @@ fn outcomes() -> Outcomes {
                 ],
                 promises_kept: vec![4, 1],
                 tasks: base_tasks,
+                rows: Default::default(),
             },
             ScenarioOutcomes {
                 headline_days: vec![INF; 5],
@@ -156,6 +159,7 @@ fn outcomes() -> Outcomes {
                 spend_by_year: vec![vec![0.0; 5], vec![1.0e8, 2.0e8, 3.0e8, 4.0e8, 5.0e8]],
                 promises_kept: vec![0, 0],
                 tasks: alone_tasks,
+                rows: Default::default(),
             },
         ],
     }
