@@ -34,6 +34,11 @@ pub(crate) struct Scratch {
     /// Cumulative cars delivered and money spent at each checkpoint.
     pub delivered: Vec<Lanes>,
     pub spent: Vec<Lanes>,
+    /// Full kernel only: each task's duration (risks included), and cumulative cars and money
+    /// at each month end.
+    pub duration: Vec<Lanes>,
+    pub delivered_monthly: Vec<Lanes>,
+    pub spent_monthly: Vec<Lanes>,
     /// Days to the headline event, and the task position whose chain set it.
     pub headline: Lanes,
     pub headline_driver: [u32; LANES],
@@ -56,6 +61,9 @@ impl Scratch {
             risk_value: vec![[0.0; LANES]; r],
             delivered: vec![[0.0; LANES]; c],
             spent: vec![[0.0; LANES]; c],
+            duration: vec![[0.0; LANES]; n],
+            delivered_monthly: vec![[0.0; LANES]; plan.month_ends.len()],
+            spent_monthly: vec![[0.0; LANES]; plan.month_ends.len()],
             headline: [INF; LANES],
             headline_driver: [NONE; LANES],
             seed: crate::rng::seeded(seed),
@@ -190,12 +198,14 @@ fn simulate_body<const FULL: bool>(
     let mut overhead = [0f32; LANES];
     fill_uniform(&mut u, plan.program_keys[1] ^ s.seed, first);
     sc.overhead_per_year.sample(&u, tables, &mut overhead);
-    for (k, &t) in plan.checkpoints.iter().enumerate() {
-        let spent = &mut s.spent[k];
-        for l in 0..LANES {
-            spent[l] = overhead[l] * (t / DAYS_PER_YEAR as f32);
-        }
-        s.delivered[k] = [0.0; LANES];
+    start_counts(&plan.checkpoints, &overhead, &mut s.spent, &mut s.delivered);
+    if FULL {
+        start_counts(
+            &plan.month_ends,
+            &overhead,
+            &mut s.spent_monthly,
+            &mut s.delivered_monthly,
+        );
     }
 
     let mut dur = [0f32; LANES];
@@ -307,12 +317,19 @@ fn simulate_body<const FULL: bool>(
         }
         if FULL {
             s.driver[pos] = driver;
+            let out = &mut s.duration[pos];
+            for l in 0..LANES {
+                out[l] = if start[l] < INF { dur[l] } else { f32::NAN };
+            }
         }
 
         if !sc.cost[pos].is_zero() {
             fill_uniform(&mut u, keys[2] ^ s.seed, first);
             sc.cost[pos].sample(&u, tables, &mut v);
             spread_cost(&plan.checkpoints, &start, &dur, &v, &mut s.spent);
+            if FULL {
+                spread_cost(&plan.month_ends, &start, &dur, &v, &mut s.spent_monthly);
+            }
         }
     }
 
@@ -320,7 +337,7 @@ fn simulate_body<const FULL: bool>(
     s.headline_driver = [NONE; LANES];
     if plan.has_plants {
         for plant in &sc.plants {
-            produce(plan, plant, &lag, first, s);
+            produce::<FULL>(plan, plant, &lag, first, s);
         }
     } else {
         program_finish(sc, s);
@@ -425,7 +442,13 @@ fn first_cars(rate: &Lanes, ramp: &Lanes, r0: f32, s_curve: bool, out: &mut Lane
 }
 
 #[inline(always)]
-fn produce(plan: &Compiled, plant: &PlantParams, lag: &Lanes, first: u64, s: &mut Scratch) {
+fn produce<const FULL: bool>(
+    plan: &Compiled,
+    plant: &PlantParams,
+    lag: &Lanes,
+    first: u64,
+    s: &mut Scratch,
+) {
     let tables = &plan.tables;
     let mut u = [0f32; LANES];
     let (mut capacity, mut ramp, mut peak) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
@@ -467,8 +490,41 @@ fn produce(plan: &Compiled, plant: &PlantParams, lag: &Lanes, first: u64, s: &mu
         }
     }
     let r0 = plant.ramp_start;
-    for (&t, cum) in plan.checkpoints.iter().zip(s.delivered.iter_mut()) {
-        if plant.s_curve {
+    add_output(
+        &plan.checkpoints,
+        &begins,
+        &rate,
+        &ramp,
+        r0,
+        plant.s_curve,
+        &mut s.delivered,
+    );
+    if FULL {
+        add_output(
+            &plan.month_ends,
+            &begins,
+            &rate,
+            &ramp,
+            r0,
+            plant.s_curve,
+            &mut s.delivered_monthly,
+        );
+    }
+}
+
+/// Adds a plant's cumulative output at each checkpoint.
+#[inline(always)]
+fn add_output(
+    checkpoints: &[f32],
+    begins: &Lanes,
+    rate: &Lanes,
+    ramp: &Lanes,
+    r0: f32,
+    s_curve: bool,
+    delivered: &mut [Lanes],
+) {
+    for (&t, cum) in checkpoints.iter().zip(delivered.iter_mut()) {
+        if s_curve {
             for l in 0..LANES {
                 cum[l] += made(t - begins[l], rate[l], ramp[l], r0, true);
             }
@@ -477,6 +533,26 @@ fn produce(plan: &Compiled, plant: &PlantParams, lag: &Lanes, first: u64, s: &mu
                 cum[l] += made(t - begins[l], rate[l], ramp[l], r0, false);
             }
         }
+    }
+}
+
+/// Resets the cumulative counts at each checkpoint: no cars, and the overhead spent so far.
+#[inline(always)]
+fn start_counts(
+    checkpoints: &[f32],
+    overhead: &Lanes,
+    spent: &mut [Lanes],
+    delivered: &mut [Lanes],
+) {
+    for ((&t, spent), delivered) in checkpoints
+        .iter()
+        .zip(spent.iter_mut())
+        .zip(delivered.iter_mut())
+    {
+        for l in 0..LANES {
+            spent[l] = overhead[l] * (t / DAYS_PER_YEAR as f32);
+        }
+        *delivered = [0.0; LANES];
     }
 }
 

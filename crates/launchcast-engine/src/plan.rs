@@ -107,6 +107,9 @@ pub(crate) struct Compiled {
     /// Per year: checkpoint indices of its first and last instant.
     pub year_spans: Vec<(u32, u32)>,
     pub years: Vec<i32>,
+    /// Month ends (days from start, clipped to the horizon), kept for the subsample only.
+    pub month_ends: Vec<f32>,
+    pub months: Vec<(i32, u32)>,
     pub promises: Vec<PromiseCheck>,
 }
 
@@ -263,6 +266,21 @@ impl Compiled {
         let horizon = model.horizon_days();
         let (y0, y1) = (model.program.start.year(), model.program.horizon.year());
         let years: Vec<i32> = (y0..=y1).collect();
+        let (m0, m1) = (model.program.start.ymd().1, model.program.horizon.ymd().1);
+        let months: Vec<(i32, u32)> = (y0 * 12 + m0 as i32 - 1..=y1 * 12 + m1 as i32 - 1)
+            .map(|k| (k.div_euclid(12), k.rem_euclid(12) as u32 + 1))
+            .collect();
+        let month_ends = months
+            .iter()
+            .map(|&(y, m)| {
+                let next = if m == 12 {
+                    Date::from_ymd(y + 1, 1, 1)
+                } else {
+                    Date::from_ymd(y, m + 1, 1)
+                };
+                next.map_or(horizon, |d| days(model, d).clamp(0.0, horizon)) as f32
+            })
+            .collect();
         let mut raw: Vec<f64> = Vec::new();
         for &y in &years {
             raw.push(days(model, Date::jan1(y)).clamp(0.0, horizon));
@@ -363,6 +381,8 @@ impl Compiled {
             checkpoints: raw.iter().map(|&c| c as f32).collect(),
             year_spans,
             years,
+            month_ends,
+            months,
             promises,
         })
     }

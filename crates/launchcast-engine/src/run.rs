@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::kernel::{Kernels, LANES, Scratch, promise_kept, select_kernels};
 use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, TASK_SAMPLE_TARGET};
 use crate::plan::{Compiled, NONE};
-use crate::{EngineError, Outcomes, RunOptions, ScenarioOutcomes, TaskStats};
+use crate::{EngineError, MAX_ROWS, Outcomes, Rows, RunOptions, ScenarioOutcomes, TaskStats};
 
 /// Iterations per block: a multiple of [`LANES`], small enough to balance two cores and
 /// report progress often, large enough to amortise the bookkeeping.
@@ -28,6 +28,39 @@ struct BlockColumns<'a> {
 struct Accumulators {
     tasks: Vec<TaskStats>,
     promises: Vec<Vec<u64>>,
+    /// Per scenario: the whole-iteration records of the rows this worker ran (row index,
+    /// then a record of [`RowLayout::len`] values), scattered into [`Rows`] at the end.
+    rows: Vec<(Vec<u32>, Vec<f32>)>,
+}
+
+/// Which iterations become rows, and the layout of one row's record: task durations (model
+/// order), headline, cumulative deliveries at each month end, cumulative spend likewise.
+#[derive(Clone, Copy)]
+struct RowLayout {
+    rows: usize,
+    tasks: usize,
+    months: usize,
+    sample_every: u64,
+    /// Every `row_every`-th sampled lane group gives rows, so rows span the whole run.
+    row_every: u64,
+}
+
+impl RowLayout {
+    fn len(&self) -> usize {
+        self.tasks + 1 + 2 * self.months
+    }
+
+    /// The row of iteration lane `l` of sampled lane group `group`, if it is kept.
+    fn row(&self, group: u64, l: usize) -> Option<usize> {
+        let k = group / self.sample_every;
+        let r = (k / self.row_every) as usize * LANES + l;
+        (k % self.row_every == 0 && r < self.rows).then_some(r)
+    }
+
+    fn iteration(&self, row: usize) -> u64 {
+        let group = (row / LANES) as u64 * self.row_every * self.sample_every;
+        group * LANES as u64 + (row % LANES) as u64
+    }
 }
 
 impl Accumulators {
@@ -44,6 +77,11 @@ impl Accumulators {
                 .iter()
                 .map(|_| vec![0; plan.promises.len()])
                 .collect(),
+            rows: plan
+                .params
+                .iter()
+                .map(|_| (Vec::new(), Vec::new()))
+                .collect(),
         }
     }
 
@@ -55,6 +93,10 @@ impl Accumulators {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
+        }
+        for (a, b) in self.rows.iter_mut().zip(other.rows) {
+            a.0.extend(b.0);
+            a.1.extend(b.1);
         }
         self
     }
@@ -110,20 +152,29 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     let kernels = select_kernels();
     // Every k-th lane of iterations feeds the per-task statistics and criticality.
     let sample_every = (opts.iterations / TASK_SAMPLE_TARGET).max(1);
+    let groups = n.div_ceil(LANES) as u64;
+    let tasks = plan.order.len();
+    let wanted = MAX_ROWS.min((1 << 24) / tasks.max(1)).max(LANES);
+    let sampled_groups = groups.div_ceil(sample_every);
+    let row_every = (sampled_groups / wanted.div_ceil(LANES) as u64).max(1);
+    // Rows actually available: lanes of the row-giving groups that exist.
+    let available = (0..sampled_groups.div_ceil(row_every))
+        .map(|k| (n - (k * row_every * sample_every) as usize * LANES).min(LANES))
+        .sum::<usize>();
+    let layout = RowLayout {
+        rows: wanted.min(available),
+        tasks,
+        months: plan.month_ends.len(),
+        sample_every,
+        row_every,
+    };
     let acc = pool.install(|| {
         work.into_par_iter()
             .with_min_len(min_len)
             .fold(
                 || (Accumulators::new(plan), Scratch::new(plan, opts.seed)),
                 |(mut acc, mut scratch), mut block| {
-                    run_block(
-                        plan,
-                        kernels,
-                        sample_every,
-                        &mut block,
-                        &mut acc,
-                        &mut scratch,
-                    );
+                    run_block(plan, kernels, layout, &mut block, &mut acc, &mut scratch);
                     if let Some(progress) = opts.progress {
                         progress(block.len as u64);
                     }
@@ -148,13 +199,17 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             tasks,
             rows: crate::Rows::default(),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut outcomes = outcomes;
+    for (out, (index, data)) in outcomes.iter_mut().zip(acc.rows) {
+        out.rows = gather_rows(&layout, &plan.order, &index, &data);
+    }
     Ok(Outcomes {
         iterations: opts.iterations,
         seed: opts.seed,
         horizon_days: f64::from(plan.horizon),
         years: plan.years.clone(),
-        months: Vec::new(),
+        months: plan.months.clone(),
         scenarios: outcomes,
     })
 }
@@ -162,7 +217,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
 fn run_block(
     plan: &Compiled,
     kernels: Kernels,
-    sample_every: u64,
+    layout: RowLayout,
     block: &mut BlockColumns,
     acc: &mut Accumulators,
     s: &mut Scratch,
@@ -172,9 +227,11 @@ fn run_block(
     for (sc, params) in plan.params.iter().enumerate() {
         let stats = &mut acc.tasks[sc];
         let kept = &mut acc.promises[sc];
+        let (row_index, row_data) = &mut acc.rows[sc];
         for offset in (0..block.len).step_by(LANES) {
             let first = block.first + offset as u64;
-            let sampled = (first / LANES as u64) % sample_every == 0;
+            let group = first / LANES as u64;
+            let sampled = group % layout.sample_every == 0;
             (if sampled { kernels.full } else { kernels.fast })(plan, params, first, s);
             let live = LANES.min(block.len - offset);
             for l in 0..live {
@@ -192,8 +249,18 @@ fn run_block(
             if !sampled {
                 continue;
             }
-            // The subsample: per-task statistics and criticality chains.
+            // The subsample: per-task statistics, criticality chains and whole rows.
             stats.sampled += live as u64;
+            for l in 0..live {
+                let Some(row) = layout.row(group, l) else {
+                    break;
+                };
+                row_index.push(row as u32);
+                row_data.extend(s.duration.iter().map(|d| d[l]));
+                row_data.push(s.headline[l]);
+                row_data.extend(s.delivered_monthly.iter().map(|m| m[l]));
+                row_data.extend(s.spent_monthly.iter().map(|m| m[l]));
+            }
             for l in 0..live {
                 if s.headline[l] < f32::INFINITY {
                     let mut pos = s.headline_driver[l];
@@ -220,4 +287,30 @@ fn run_block(
             }
         }
     }
+}
+
+/// Scatters the workers' row records (durations by plan position) into column-major
+/// [`Rows`] (tasks in model order).
+fn gather_rows(layout: &RowLayout, order: &[u32], index: &[u32], data: &[f32]) -> Rows {
+    let (n, width) = (layout.rows, layout.len());
+    let mut rows = Rows {
+        iterations: (0..n).map(|r| layout.iteration(r)).collect(),
+        durations: vec![f32::NAN; layout.tasks * n],
+        headline: vec![f32::INFINITY; n],
+        delivered: vec![0.0; layout.months * n],
+        spent: vec![0.0; layout.months * n],
+    };
+    for (&r, record) in index.iter().zip(data.chunks_exact(width)) {
+        let r = r as usize;
+        let (durations, rest) = record.split_at(layout.tasks);
+        for (pos, &d) in durations.iter().enumerate() {
+            rows.durations[order[pos] as usize * n + r] = d;
+        }
+        rows.headline[r] = rest[0];
+        for m in 0..layout.months {
+            rows.delivered[m * n + r] = rest[1 + m];
+            rows.spent[m * n + r] = rest[1 + layout.months + m];
+        }
+    }
+    rows
 }

@@ -537,3 +537,34 @@ fn scenarios_share_random_draws() {
     assert!(no_b.headline_days.iter().all(|&x| x <= 100.0));
     assert_eq!(no_b.tasks.finished[1], 0);
 }
+
+#[test]
+fn rows_hold_whole_iterations_and_month_ends() {
+    // A plant from a fixed start: monthly cumulative output is exact; durations per task are
+    // the sampled ones; rows are the same iterations as the headline column.
+    let mut m = plant_model(Curve::Linear);
+    m.tasks[0].duration = Dist::Uniform {
+        min: 0.0,
+        max: 10.0,
+    };
+    m.program.iterations = 300_000; // more than twice the task sample: rows are a subsample
+    let out = simulate(&m, 3, 2);
+    let s = &out.scenarios[0];
+    let rows = &s.rows;
+    assert_eq!(rows.len(), launchcast_engine::MAX_ROWS);
+    assert_eq!(out.months.first(), Some(&(2023, 1)));
+    assert_eq!(out.months.last(), Some(&(2026, 12)));
+    for (r, &i) in rows.iterations.iter().enumerate() {
+        assert_eq!(rows.headline[r], s.headline_days[i as usize], "row {r}");
+        let d = rows.durations_of(0)[r];
+        assert!((0.0..=10.0).contains(&d));
+        // Production starts at day 181 + d; by the end of July 2023 (day 212) the ramp has
+        // made 100·(0.2x + 0.4x²/100) cars with x = 31 − d days.
+        let x = f64::from(212.0 - 181.0 - d);
+        let want = 100.0 * (0.2 * x + 0.4 * x * x / 100.0);
+        let got = f64::from(rows.delivered_by(6)[r]);
+        assert!((got - want).abs() < 0.05, "row {r}: {got} vs {want}");
+    }
+    // Iterations are spread over the run, not only its first block.
+    assert!(rows.iterations[rows.len() - 1] > 100_000);
+}
