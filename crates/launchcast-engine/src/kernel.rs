@@ -34,6 +34,10 @@ pub(crate) struct Scratch {
     /// Cumulative cars delivered and money spent at each checkpoint.
     pub delivered: Vec<Lanes>,
     pub spent: Vec<Lanes>,
+    /// Correlated uniforms of this lane group, one per correlated draw.
+    correlated: Vec<Lanes>,
+    /// Normal scores of the largest correlation group.
+    scores: Vec<[f64; LANES]>,
     /// Full kernel only: each task's duration (risks included), and cumulative cars and money
     /// at each month end.
     pub duration: Vec<Lanes>,
@@ -62,6 +66,15 @@ impl Scratch {
             delivered: vec![[0.0; LANES]; c],
             spent: vec![[0.0; LANES]; c],
             duration: vec![[0.0; LANES]; n],
+            correlated: vec![[0.5; LANES]; plan.correlated_slots],
+            scores: vec![
+                [0.0; LANES];
+                plan.correlation_groups
+                    .iter()
+                    .map(|g| g.keys.len())
+                    .max()
+                    .unwrap_or(0)
+            ],
             delivered_monthly: vec![[0.0; LANES]; plan.month_ends.len()],
             spent_monthly: vec![[0.0; LANES]; plan.month_ends.len()],
             headline: [INF; LANES],
@@ -192,6 +205,8 @@ fn simulate_body<const FULL: bool>(
         }
     }
 
+    correlate(plan, first, s);
+
     let mut lag = [0f32; LANES];
     fill_uniform(&mut u, plan.program_keys[0] ^ s.seed, first);
     sc.delivery_lag.sample(&u, tables, &mut lag);
@@ -212,7 +227,12 @@ fn simulate_body<const FULL: bool>(
     let mut bound = [0f32; LANES];
     for pos in 0..plan.order.len() {
         let keys = &plan.task_keys[pos];
-        fill_uniform(&mut u, keys[0] ^ s.seed, first);
+        let slot = plan.duration_slot[pos];
+        if slot == NONE {
+            fill_uniform(&mut u, keys[0] ^ s.seed, first);
+        } else {
+            u = s.correlated[slot as usize];
+        }
         sc.duration[pos].sample(&u, tables, &mut dur);
 
         // 0/1 per lane as integers (bool arrays and `&&` keep the loops scalar).
@@ -454,7 +474,11 @@ fn produce<const FULL: bool>(
     let (mut capacity, mut ramp, mut peak) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
     fill_uniform(&mut u, plant.keys[0] ^ s.seed, first);
     plant.capacity.sample(&u, tables, &mut capacity);
-    fill_uniform(&mut u, plant.keys[1] ^ s.seed, first);
+    if plant.ramp_slot == NONE {
+        fill_uniform(&mut u, plant.keys[1] ^ s.seed, first);
+    } else {
+        u = s.correlated[plant.ramp_slot as usize];
+    }
     plant.ramp.sample(&u, tables, &mut ramp);
     if !plant.peak.is_const() {
         fill_uniform(&mut u, plant.keys[2] ^ s.seed, first);
@@ -553,6 +577,30 @@ fn start_counts(
             spent[l] = overhead[l] * (t / DAYS_PER_YEAR as f32);
         }
         *delivered = [0.0; LANES];
+    }
+}
+
+/// Fills the correlated uniforms of every group: each member's own uniform becomes a normal
+/// score, the scores are mixed by the group's Cholesky factor, and mapped back to uniforms.
+/// Exact f64 transforms: groups are few, so this costs little beside the task loop.
+fn correlate(plan: &Compiled, first: u64, s: &mut Scratch) {
+    let mut u = [0f32; LANES];
+    for g in &plan.correlation_groups {
+        let k = g.keys.len();
+        let z = &mut s.scores;
+        for (j, &key) in g.keys.iter().enumerate() {
+            fill_uniform(&mut u, key ^ s.seed, first);
+            for l in 0..LANES {
+                z[j][l] = launchcast_model::normal_quantile(f64::from(u[l]));
+            }
+        }
+        for i in 0..k {
+            let out = &mut s.correlated[g.first_slot as usize + i];
+            for l in 0..LANES {
+                let mixed: f64 = (0..=i).map(|j| g.cholesky[i * k + j] * z[j][l]).sum();
+                out[l] = (launchcast_model::normal_cdf(mixed) as f32).clamp(1e-7, 1.0 - 1e-7);
+            }
+        }
     }
 }
 

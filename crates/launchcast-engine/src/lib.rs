@@ -60,6 +60,10 @@ pub struct TaskDates {
 pub enum EngineError {
     #[error("unknown scenario `{0}`")]
     UnknownScenario(String),
+    #[error(
+        "the correlations of {0} cannot hold together (not positive definite once converted to normal scores)"
+    )]
+    Correlation(String),
     #[error("unknown task `{0}`")]
     UnknownTask(String),
     #[error("the tasks form a cycle through `{0}`")]

@@ -2,7 +2,7 @@
 //! compressed-row arrays, one parameter set per scenario, random-stream keys per item, and
 //! the checkpoints (year boundaries, promise dates) at which money and cars are counted.
 
-use launchcast_model::{Curve, Date, Impact, LinkKind, Model, PromiseKind};
+use launchcast_model::{CorrelatedItem, Curve, Date, Impact, LinkKind, Model, PromiseKind};
 
 use crate::rng::stream_key;
 use crate::sampler::{Sampler, Tables};
@@ -47,6 +47,22 @@ pub(crate) struct PlantParams {
     pub ramp_start: f32,
     pub s_curve: bool,
     pub keys: [u64; 3],
+    /// Slot of the ramp's correlated uniform, or [`NONE`].
+    pub ramp_slot: u32,
+}
+
+/// A group of rank-correlated draws (Gaussian copula): each member's own uniform is mapped
+/// to a normal, mixed by the Cholesky factor, and mapped back, so each keeps its own
+/// distribution and stream while the group gets the requested rank correlations.
+#[derive(Clone, Debug)]
+pub(crate) struct CorrelationGroup {
+    /// Stream key of each member's draw (a task's duration, a plant's ramp).
+    pub keys: Vec<u64>,
+    /// First slot of the group in [`crate::kernel::Scratch`]'s correlated uniforms.
+    pub first_slot: u32,
+    /// Lower-triangular factor, row-major, of the normal correlations that give the
+    /// requested rank correlations: r = 2·sin(π·ρ/6).
+    pub cholesky: Vec<f64>,
 }
 
 /// Everything that may differ between scenarios, indexed by task position.
@@ -99,6 +115,10 @@ pub(crate) struct Compiled {
     pub task_keys: Vec<[u64; 3]>,
     pub risk_keys: Vec<[u64; 2]>,
     pub program_keys: [u64; 2],
+    pub correlation_groups: Vec<CorrelationGroup>,
+    /// Per position: slot of the duration's correlated uniform, or [`NONE`].
+    pub duration_slot: Vec<u32>,
+    pub correlated_slots: usize,
     pub tables: Tables,
     pub horizon: f32,
     pub has_plants: bool,
@@ -335,6 +355,12 @@ impl Compiled {
             })
             .collect();
 
+        let (correlation_groups, duration_slot, plant_slots) = correlations(model, &pos_of)?;
+        let correlated_slots = duration_slot
+            .iter()
+            .chain(&plant_slots)
+            .filter(|&&x| x != NONE)
+            .count();
         let mut tables = Tables::default();
         let mut scenarios = Vec::new();
         let mut params = Vec::new();
@@ -351,6 +377,7 @@ impl Compiled {
                 },
             });
             params.push(scenario_params(
+                &plant_slots,
                 &ids,
                 &m,
                 &order,
@@ -375,6 +402,9 @@ impl Compiled {
             task_keys,
             risk_keys,
             program_keys,
+            correlation_groups,
+            duration_slot,
+            correlated_slots,
             tables,
             horizon: horizon as f32,
             has_plants: !model.plants.is_empty(),
@@ -390,6 +420,7 @@ impl Compiled {
 
 #[allow(clippy::too_many_arguments)]
 fn scenario_params(
+    plant_slots: &[u32],
     ids: &TaskIndex,
     m: &Model,
     order: &[u32],
@@ -456,7 +487,7 @@ fn scenario_params(
             Impact::Fail => Sampler::Const(0.0),
         });
     }
-    for plant in m.plants.iter().filter(|p| !p.disabled) {
+    for (i, plant) in m.plants.iter().enumerate().filter(|(_, p)| !p.disabled) {
         let start = ids.get(&plant.starts)?;
         ps.plants.push(PlantParams {
             start_pos: pos_of[start],
@@ -466,7 +497,92 @@ fn scenario_params(
             ramp_start: plant.ramp_start as f32,
             s_curve: plant.curve == Curve::S,
             keys: [0, 1, 2].map(|s| stream_key("plant", &plant.id, s)),
+            ramp_slot: plant_slots[i],
         });
     }
     Ok(ps)
+}
+
+/// The model's correlation groups, with the slot of each correlated draw by task position
+/// and by plant.
+#[allow(clippy::type_complexity)]
+fn correlations(
+    model: &Model,
+    pos_of: &[u32],
+) -> Result<(Vec<CorrelationGroup>, Vec<u32>, Vec<u32>), EngineError> {
+    let mut duration_slot = vec![NONE; pos_of.len()];
+    let mut plant_slots = vec![NONE; model.plants.len()];
+    let mut groups = Vec::new();
+    let mut next = 0u32;
+    for g in launchcast_model::correlation_groups(model) {
+        let k = g.items.len();
+        // Rank correlation ρ of the draws ⇔ correlation 2·sin(π·ρ/6) of their normal scores.
+        let r: Vec<f64> = g
+            .matrix
+            .iter()
+            .enumerate()
+            .map(|(ij, &rho)| {
+                if ij / k == ij % k {
+                    1.0
+                } else {
+                    2.0 * (std::f64::consts::PI * rho / 6.0).sin()
+                }
+            })
+            .collect();
+        let cholesky =
+            cholesky(&r, k).ok_or_else(|| EngineError::Correlation(describe(model, &g.items)))?;
+        let first_slot = next;
+        let mut keys = Vec::with_capacity(k);
+        for item in &g.items {
+            match *item {
+                CorrelatedItem::TaskDuration(i) => {
+                    duration_slot[pos_of[i] as usize] = next;
+                    keys.push(stream_key("task", &model.tasks[i].id, 0));
+                }
+                CorrelatedItem::PlantRamp(i) => {
+                    plant_slots[i] = next;
+                    keys.push(stream_key("plant", &model.plants[i].id, 1));
+                }
+            }
+            next += 1;
+        }
+        groups.push(CorrelationGroup {
+            keys,
+            first_slot,
+            cholesky,
+        });
+    }
+    Ok((groups, duration_slot, plant_slots))
+}
+
+fn describe(model: &Model, items: &[CorrelatedItem]) -> String {
+    items
+        .iter()
+        .map(|item| match *item {
+            CorrelatedItem::TaskDuration(i) => model.tasks[i].id.as_str(),
+            CorrelatedItem::PlantRamp(i) => model.plants[i].id.as_str(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Cholesky factor of a k × k row-major symmetric matrix, or `None` if it is not positive
+/// definite.
+fn cholesky(a: &[f64], k: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..=i {
+            let sum: f64 = (0..j).map(|m| l[i * k + m] * l[j * k + m]).sum();
+            if i == j {
+                let d = a[i * k + i] - sum;
+                if d <= 1e-12 {
+                    return None;
+                }
+                l[i * k + i] = d.sqrt();
+            } else {
+                l[i * k + j] = (a[i * k + j] - sum) / l[j * k + j];
+            }
+        }
+    }
+    Some(l)
 }
