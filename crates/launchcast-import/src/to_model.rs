@@ -185,5 +185,6 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         promises: Vec::new(),
         scenarios: Vec::new(),
         correlations: vec![],
+        includes: vec![],
     }
 }

@@ -24,6 +24,9 @@ pub struct Problem {
     pub column: usize,
     /// Short text under the highlighted span.
     pub label: String,
+    /// Other places that take part in the problem (byte range, short text), such as the
+    /// other entries of an inconsistent set of correlations.
+    pub related: Vec<(Range<usize>, String)>,
 }
 
 impl Problem {
@@ -48,20 +51,27 @@ impl Problem {
             line,
             column,
             label,
+            related: Vec::new(),
         }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        // A model built in code has no file name and no positions: key path and message only.
+        let mut sep = "";
+        if !self.file.is_empty() {
+            write!(f, "{}", self.file)?;
+            sep = ": ";
+        }
         if self.line > 0 {
             write!(f, ":{}:{}", self.line, self.column)?;
         }
         if !self.key_path.is_empty() {
-            write!(f, ": {}", self.key_path)?;
+            write!(f, "{sep}{}", self.key_path)?;
+            sep = ": ";
         }
-        write!(f, ": {}", self.message)
+        write!(f, "{sep}{}", self.message)
     }
 }
 
@@ -77,7 +87,11 @@ impl Diagnostic for Problem {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span.clone()?;
         let label = LabeledSpan::new_primary_with_span(Some(self.label.clone()), span);
-        Some(Box::new(std::iter::once(label)))
+        let others = self
+            .related
+            .iter()
+            .map(|(span, text)| LabeledSpan::new_with_span(Some(text.clone()), span.clone()));
+        Some(Box::new(std::iter::once(label).chain(others)))
     }
 }
 
@@ -115,6 +129,41 @@ impl ModelError {
     pub(crate) fn file(file: &str, message: String, help: Option<String>) -> ModelError {
         let p = Problem::new(file, "", None, String::new(), String::new(), message, help);
         ModelError::new(file, "", vec![p])
+    }
+
+    /// One problem at `span` of `source` (the text of the model file `file`), for callers
+    /// that find it outside this crate, such as an importer that cannot read the file of an
+    /// `[[include]]` (see [`crate::Include::origin`]). `key_path` like `include[0].file`.
+    pub fn at(
+        file: &str,
+        source: &str,
+        span: Option<Range<usize>>,
+        key_path: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> ModelError {
+        let help: String = help.into();
+        let p = Problem::new(
+            file,
+            source,
+            span,
+            key_path.to_string(),
+            "here".to_string(),
+            message.into(),
+            (!help.is_empty()).then_some(help),
+        );
+        ModelError::new(file, source, vec![p])
+    }
+
+    /// The same problems, attributed to the file `file` (for a model checked by
+    /// [`crate::validate`], which has no file name of its own).
+    pub fn in_file(mut self, file: &str) -> ModelError {
+        for p in &mut self.problems {
+            p.file = file.to_string();
+        }
+        let source = self.source.inner().clone();
+        self.source = NamedSource::new(file, source);
+        self
     }
 
     /// Every problem found, in reading order.

@@ -394,7 +394,8 @@ impl Dist {
         DistText { dist: self, q }
     }
 
-    fn values(&self) -> Vec<f64> {
+    /// Every value (not the weights), for checks and unit choice.
+    pub(crate) fn values(&self) -> Vec<f64> {
         match self {
             Dist::Fixed(v) => vec![*v],
             Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max } => {
@@ -490,13 +491,31 @@ pub(crate) fn fmt_num(x: f64) -> String {
 
 /// The text of `x` in `unit` of size `f`, if it reads back exactly and has at most 3 decimals
 /// and is 0 or at least 1 (so `150k` rather than `0.15M`).
+///
+/// `x / f` is rarely the exact decimal: `5mo` is `5 × 30.436875` days, and dividing back gives
+/// `4.999999999999999`. So the quotient is rounded to 0..=3 decimals, and a rounding is taken
+/// only if the grammar reads it back to exactly `x` (it computes `value × f`): that keeps
+/// display → parse exact while months print as months.
 fn in_unit(x: f64, f: f64) -> Option<String> {
     let u = x / f;
-    let s = fmt_num(u);
-    let decimals = s.split_once('.').map_or(0, |(_, d)| d.len());
-    let nice = (u == 0.0 || u.abs() >= 1.0) && decimals <= 3 && !s.contains('e');
-    let exact = s.parse::<f64>().is_ok_and(|back| back * f == x);
-    (nice && exact).then_some(s)
+    if !u.is_finite() || !(u == 0.0 || u.abs() >= 1.0) || u.abs() >= 1e15 {
+        return None;
+    }
+    let mut scale = 1.0;
+    for _ in 0..=3 {
+        let r = (u * scale).round() / scale;
+        // Within 1e-9 relative: anything further is not this decimal.
+        if (r - u).abs() <= 1e-9 * u.abs() {
+            let s = fmt_num(r);
+            let decimals = s.split_once('.').map_or(0, |(_, d)| d.len());
+            let exact = s.parse::<f64>().is_ok_and(|back| back * f + 0.0 == x);
+            if exact && decimals <= 3 && !s.contains('e') {
+                return Some(s);
+            }
+        }
+        scale *= 10.0;
+    }
+    None
 }
 
 /// Display of a [`Dist`] for one [`Quantity`]; see [`Dist::display`].
@@ -570,17 +589,37 @@ pub(crate) fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// True for the ids of tasks merged from an `[[include]]` and references to them:
+/// `[a-z0-9_]+(/[A-Za-z0-9_.-]+)*` (so every id of a file, too).
+pub(crate) fn valid_ref_id(id: &str) -> bool {
+    let mut parts = id.split('/');
+    parts.next().is_some_and(valid_id)
+        && parts.all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        })
+}
+
 /// Parses a link such as `vehicle_dev:SS+2mo`, `site_deal`, `a-5d` or `a+2mo` (FS). The
 /// error carries the byte range within `text`.
+///
+/// The id of an included task (`plant/a-100`) may contain `-`, so after such an id a negative
+/// lag needs the link type: `plant/a-100:FS-5d` (the writer always adds it).
 pub(crate) fn parse_link(text: &str) -> Result<Link, DistError> {
     let (t, at) = trim_at(text, 0);
-    let end = t.find([':', '+', '-']).unwrap_or(t.len());
+    let head = t.find([':', '+']).unwrap_or(t.len());
+    let end = if t.get(..head).is_some_and(|h| h.contains('/')) {
+        head
+    } else {
+        t.find([':', '+', '-']).unwrap_or(t.len())
+    };
     let id = t.get(..end).unwrap_or("").trim_end();
-    if !valid_id(id) {
+    if !valid_ref_id(id) {
         return Err(DistError::new(
             at..at + end,
             format!("`{id}` in link `{t}` is not a valid task id"),
-            "a link is ID, ID:FS, ID:SS, ID:FF or ID:SF with an optional lag like +2mo or -5d; ids are [a-z0-9_]+",
+            "a link is ID, ID:FS, ID:SS, ID:FF or ID:SF with an optional lag like +2mo or -5d; ids are [a-z0-9_]+ (or prefix/id for an included task)",
         ));
     }
     let mut rest = t.get(end..).unwrap_or("");
@@ -645,7 +684,8 @@ impl fmt::Display for Link {
     /// Canonical link text (`id`, `id:SS`, `id+2mo`), read back exactly by the grammar.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.task)?;
-        if self.kind != LinkKind::FinishToStart {
+        // After an included task's id (which may contain `-`) a negative lag needs the type.
+        if self.kind != LinkKind::FinishToStart || (self.lag < 0.0 && self.task.contains('/')) {
             write!(f, ":{}", self.kind.code())?;
         }
         if self.lag != 0.0 {

@@ -8,14 +8,22 @@
 //! named, defaults filled in, values in base units) → [`Model::scenario_model`] (one per
 //! scenario, overrides applied). [`to_toml`] writes a model back as a file that reads back
 //! equal. The engine compiles a [`Model`] into dense arrays; nothing downstream needs to
-//! re-check it.
+//! re-check it. A model built or extended in code (an imported schedule; a program model with
+//! the tasks of its `[[include]]`s merged in as `prefix/id`) is checked by [`validate`], with
+//! the same messages by key path. [`correlation_groups`] gives the engine each connected
+//! group of `[[correlate]]` items with its matrix and Cholesky factor.
 //!
 //! Modules: `grammar` (amounts, units, distributions, links: [`Dist::parse`],
-//! [`Dist::display`]), `raw` (span-keeping access to the TOML tree), `validate` (reading
-//! and cross-checks: ids, references, cycles, dates, scenario settings), `scenario`,
+//! [`Dist::display`]), `raw` (span-keeping access to the TOML tree), `validate` (reading a
+//! file), `cross` (the checks across items shared by reading and [`validate`]: ids,
+//! references and include prefixes, cycles, dates, scenario settings, correlations),
+//! `check` ([`validate`]), `correlate` (groups, Cholesky, which pair to blame), `scenario`,
 //! `write`, and `errors` ([`ModelError`] holds every [`Problem`] found, each a
 //! `miette::Diagnostic` with a labelled span and a help).
 
+mod check;
+mod correlate;
+mod cross;
 mod date;
 mod dist;
 mod errors;
@@ -26,6 +34,8 @@ mod scenario;
 mod validate;
 mod write;
 
+pub use check::validate;
+pub use correlate::{CorrelatedItem, CorrelationGroup, correlation_groups};
 pub use date::{DAYS_PER_YEAR, Date};
 pub use dist::{
     Dist, Quantity, Z90, beta_cdf, beta_quantile, normal_cdf, normal_quantile, pert_shape,
@@ -33,8 +43,8 @@ pub use dist::{
 pub use errors::{DistError, ModelError, Problem};
 pub use grammar::DistText;
 pub use model::{
-    Correlation, Curve, Impact, Link, LinkKind, Model, Plant, Program, Promise, PromiseKind, Risk,
-    Scenario, Setting, SettingValue, Task,
+    Correlation, Curve, Impact, Include, Link, LinkKind, Model, Origin, Plant, Program, Promise,
+    PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
 };
 pub use validate::{parse, parse_file};
 pub use write::to_toml;

@@ -15,10 +15,54 @@ pub struct Model {
     pub scenarios: Vec<Scenario>,
     /// Rank correlations between uncertain items.
     pub correlations: Vec<Correlation>,
+    /// Schedule files whose tasks this model refers to as `<prefix>/<task id>`. This crate
+    /// does not read them: an importer merges their tasks (ids `<prefix>/<id>`) into the
+    /// model, then [`crate::validate`] checks the whole.
+    pub includes: Vec<Include>,
+}
+
+/// `[[include]] file = "plant.xer", prefix = "plant", uncertainty = "rules.toml"`.
+///
+/// Two includes are equal when they name the same files and prefix: where they were read
+/// from (`origin`) is not compared, so a model written by [`crate::to_toml`] reads back equal.
+#[derive(Clone, Debug)]
+pub struct Include {
+    /// The schedule file, as written (relative to the model file).
+    pub file: String,
+    /// `[a-z0-9_]+`; the included tasks are `<prefix>/<task id>`.
+    pub prefix: String,
+    /// Uncertainty rules for the included tasks, as written (relative to the model file).
+    pub uncertainty: Option<String>,
+    /// Where the include was read, for messages about its files; `None` when built in code.
+    pub origin: Option<Origin>,
+}
+
+impl PartialEq for Include {
+    fn eq(&self, other: &Include) -> bool {
+        self.file == other.file
+            && self.prefix == other.prefix
+            && self.uncertainty == other.uncertainty
+    }
+}
+
+/// Where an `[[include]]` was read: use with [`crate::ModelError::at`] and the model's
+/// source text to report a problem with the included files at its place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    /// `include[i]`.
+    pub key_path: String,
+    /// Byte range of the `file` value in the model source.
+    pub file: std::ops::Range<usize>,
+    /// Byte range of the `uncertainty` value, if given.
+    pub uncertainty: Option<std::ops::Range<usize>>,
+    /// 1-based line and column (in characters) of the `file` value.
+    pub line: usize,
+    pub column: usize,
 }
 
 /// `[[correlate]] items = ["a", "b"], rho = 0.6`: the listed items' draws are rank-correlated
-/// pairwise with `rho`. An item is a task (its duration) or a plant (its ramp).
+/// pairwise with `rho`. An item is a task (its duration) or a plant (its ramp). An item may
+/// appear in several entries; [`crate::correlation_groups`] gives the resulting matrices.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Correlation {
     pub items: Vec<String>,
@@ -203,5 +247,12 @@ impl Model {
 
     pub fn task_index(&self, id: &str) -> Option<usize> {
         self.tasks.iter().position(|t| t.id == id)
+    }
+
+    /// The include whose prefix starts `id` (`plant/a100` → the include with prefix
+    /// `plant`), if any.
+    pub fn include_of(&self, id: &str) -> Option<&Include> {
+        let (prefix, _) = id.split_once('/')?;
+        self.includes.iter().find(|i| i.prefix == prefix)
     }
 }

@@ -7,17 +7,28 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::errors::{DistError, Problem, did_you_mean};
+use crate::errors::{DistError, Problem, did_you_mean, line_column};
 use crate::grammar::check_plain;
 use crate::{Date, Dist, ModelError, Quantity};
 
 pub(crate) type Span = Range<usize>;
 pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
 
-/// Collects problems while reading one source.
+/// One problem found, before it becomes a [`Problem`].
+struct Found {
+    span: Option<Span>,
+    path: String,
+    label: String,
+    message: String,
+    help: Option<String>,
+    related: Vec<(Span, String)>,
+}
+
+/// Collects problems while reading one source (or, with an empty source and no spans, while
+/// checking a model built in code).
 pub(crate) struct Cx<'s> {
     pub src: &'s str,
-    problems: Vec<(Span, String, String, String, Option<String>)>,
+    problems: Vec<Found>,
 }
 
 impl<'s> Cx<'s> {
@@ -32,6 +43,10 @@ impl<'s> Cx<'s> {
         !self.problems.is_empty()
     }
 
+    pub fn count(&self) -> usize {
+        self.problems.len()
+    }
+
     /// Records a problem at `span` (key `path`), with a short `label` and a `help`.
     pub fn report(
         &mut self,
@@ -41,21 +56,53 @@ impl<'s> Cx<'s> {
         message: String,
         help: impl Into<String>,
     ) {
+        self.report_at(Some(span), path, label, message, help, Vec::new());
+    }
+
+    /// [`Cx::report`] with an optional span (none for models built in code) and other
+    /// places that take part (labelled).
+    pub fn report_at(
+        &mut self,
+        span: Option<Span>,
+        path: &str,
+        label: &str,
+        message: String,
+        help: impl Into<String>,
+        related: Vec<(Span, String)>,
+    ) {
         let help = help.into();
-        let help = if help.is_empty() { None } else { Some(help) };
-        self.problems
-            .push((span, path.to_string(), label.to_string(), message, help));
+        self.problems.push(Found {
+            span,
+            path: path.to_string(),
+            label: label.to_string(),
+            message,
+            help: (!help.is_empty()).then_some(help),
+            related,
+        });
     }
 
     pub fn into_error(self, file: &str) -> ModelError {
         let problems = self
             .problems
             .into_iter()
-            .map(|(span, path, label, message, help)| {
-                Problem::new(file, self.src, Some(span), path, label, message, help)
+            .map(|f| {
+                let mut p =
+                    Problem::new(file, self.src, f.span, f.path, f.label, f.message, f.help);
+                p.related = f.related;
+                p
             })
             .collect();
         ModelError::new(file, self.src, problems)
+    }
+
+    /// `file:line:column` of `span` (for messages naming other places), or `None`
+    /// without a source.
+    pub fn place(&self, span: &Span) -> Option<String> {
+        if self.src.is_empty() {
+            return None;
+        }
+        let (line, column) = line_column(self.src, span.start);
+        Some(format!("line {line}, column {column}"))
     }
 
     /// The source text at `span`, on one line and shortened for messages.

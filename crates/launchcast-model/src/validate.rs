@@ -2,20 +2,30 @@
 //! types and bad values), then check across items: ids, references, cycles, dates and
 //! scenario settings. All problems are collected; the model is returned only without any.
 
-use std::collections::{HashMap, HashSet};
-
 use toml::de::{DeTable, DeValue};
 
-use crate::errors::{Problem, nearest};
-use crate::grammar::{parse_link, valid_id};
+use crate::cross::{CorrEntry, Cross, Edge, Item, Kind, Ref, Want, check_own_namespace};
+use crate::errors::{Problem, line_column};
+use crate::grammar::parse_link;
 use crate::raw::{self, Cx, Span, Tab, Val, leaf};
-use crate::scenario::{PLANT_FIELDS, PROGRAM_FIELDS, Slot, TASK_FIELDS, risk_fields};
+use crate::scenario::Slot;
 use crate::{
-    Curve, Date, Dist, Impact, Link, Model, ModelError, Plant, Program, Promise, PromiseKind,
-    Quantity, Risk, Scenario, Setting, SettingValue, Task,
+    Correlation, Curve, Date, Dist, Impact, Include, Link, Model, ModelError, Origin, Plant,
+    Program, Promise, PromiseKind, Quantity, Risk, Scenario, Setting, SettingValue, Task,
 };
 
-const TOP_KEYS: [&str; 6] = ["program", "task", "risk", "plant", "promise", "scenario"];
+const TOP_KEYS: [&str; 8] = [
+    "program",
+    "include",
+    "task",
+    "risk",
+    "plant",
+    "correlate",
+    "promise",
+    "scenario",
+];
+const INCLUDE_KEYS: [&str; 3] = ["file", "prefix", "uncertainty"];
+const CORRELATE_KEYS: [&str; 2] = ["items", "rho"];
 const PROGRAM_KEYS: [&str; 8] = [
     "name",
     "start",
@@ -136,22 +146,6 @@ pub fn parse_file(path: &std::path::Path) -> Result<Model, ModelError> {
     parse(text, &name)
 }
 
-/// One reference to an id, checked once every item is known.
-struct Ref {
-    target: String,
-    span: Span,
-    path: String,
-    /// Tasks only, or tasks, risks and plants.
-    tasks_only: bool,
-}
-
-/// A link of the task graph, for cycle detection.
-struct Edge {
-    to: String,
-    span: Span,
-    path: String,
-}
-
 struct SetEntry<'a, 'i> {
     key: String,
     key_span: Span,
@@ -162,14 +156,9 @@ struct SetEntry<'a, 'i> {
 
 #[derive(Default)]
 struct Reader<'a, 'i> {
-    /// (id, id span, key path) of tasks, risks, plants in that order.
-    items: Vec<(String, Span, String)>,
-    refs: Vec<Ref>,
-    edges: Vec<Vec<Edge>>,
+    /// What the checks across items need, gathered while reading.
+    x: Cross,
     sets: Vec<SetEntry<'a, 'i>>,
-    /// Dates that must lie within start..=horizon: (date, span, path).
-    dates: Vec<(Date, Span, String)>,
-    years: Vec<(i64, Span, String)>,
 }
 
 fn opt_name(cx: &mut Cx<'_>, t: &Tab<'_, '_>, id: &str) -> String {
@@ -195,28 +184,6 @@ fn req_dist(cx: &mut Cx<'_>, t: &Tab<'_, '_>, key: &str, q: Quantity, example: &
     t.required(cx, key, example)
         .and_then(|v| raw::dist(cx, v, &t.sub(key), q))
         .unwrap_or(Dist::ZERO)
-}
-
-fn check_id_shape(cx: &mut Cx<'_>, id: &str, span: &Span, path: &str) {
-    if !valid_id(id) {
-        let fixed: String = id
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        let fixed = if fixed.is_empty() {
-            "my_id".to_string()
-        } else {
-            fixed
-        };
-        cx.report(
-            span.clone(),
-            path,
-            "invalid id",
-            format!("id `{id}` must match [a-z0-9_]+"),
-            format!("use lowercase letters, digits and _, e.g. `{fixed}`"),
-        );
-    }
 }
 
 impl<'a, 'i> Reader<'a, 'i> {
@@ -246,27 +213,47 @@ impl<'a, 'i> Reader<'a, 'i> {
             scenarios.push(self.scenario(cx, t, i));
         }
 
-        self.check_ids(cx);
-        self.check_own_namespace(
-            cx,
-            promises.iter().map(|p| p.id.as_str()),
-            &promise_tabs,
-            "promise",
-        );
-        self.check_own_namespace(
-            cx,
-            scenarios.iter().map(|s| s.id.as_str()),
-            &scenario_tabs,
-            "scenario",
-        );
-        self.check_refs(cx, &tasks);
-        self.check_cycles(cx, &tasks);
-        if let Some((start, horizon)) = range {
-            self.check_dates(cx, start, horizon);
+        let mut correlations = Vec::new();
+        for t in raw::tables(cx, top, "correlate") {
+            correlations.push(self.correlate(cx, &t));
         }
+        let mut includes = Vec::new();
+        for (i, t) in raw::tables(cx, top, "include").iter().enumerate() {
+            includes.push(self.include(cx, t, i));
+        }
+
+        self.x.check_ids(cx);
+        self.x.check_includes(cx);
+        let ids = |tabs: &[Tab<'_, '_>]| -> Vec<(String, Option<Span>, String)> {
+            tabs.iter()
+                .filter_map(|tab| {
+                    let v = tab.get("id")?;
+                    let DeValue::String(s) = v.get_ref() else {
+                        return None;
+                    };
+                    Some((s.to_string(), Some(v.span()), tab.sub("id")))
+                })
+                .collect()
+        };
+        for (tabs, what) in [(&promise_tabs, "promise"), (&scenario_tabs, "scenario")] {
+            let owned = ids(tabs);
+            let list: Vec<(&str, Option<Span>, String)> = owned
+                .iter()
+                .map(|(id, span, path)| (id.as_str(), span.clone(), path.clone()))
+                .collect();
+            check_own_namespace(cx, &list, what);
+        }
+        let ix = self.x.index();
+        self.x.check_refs(cx, &ix);
+        self.x.check_cycles(cx, &tasks);
+        if let Some((start, horizon)) = range {
+            self.x.check_dates(cx, start, horizon);
+        }
+        self.x.check_correlations(cx, &ix, &tasks, &plants);
+        drop(ix);
         // Settings apply in the order written (the TOML table itself is sorted by key).
         self.sets.sort_by_key(|e| e.key_span.start);
-        self.read_sets(cx, &mut scenarios, &tasks, &risks, &plants, range);
+        self.read_sets(cx, &mut scenarios, &risks, range);
         Model {
             program,
             tasks,
@@ -274,8 +261,110 @@ impl<'a, 'i> Reader<'a, 'i> {
             plants,
             promises,
             scenarios,
-            correlations: Vec::new(),
+            correlations,
+            includes,
         }
+    }
+
+    fn item(&mut self, id: &str, span: &Span, t: &Tab<'_, '_>, kind: Kind) {
+        self.x.items.push(Item {
+            id: id.to_string(),
+            span: Some(span.clone()),
+            path: t.sub("id"),
+            kind,
+        });
+    }
+
+    /// `[[include]] file = "plant.xer", prefix = "plant", uncertainty = "rules.toml"`.
+    fn include(&mut self, cx: &mut Cx<'_>, t: &Tab<'a, 'i>, index: usize) -> Include {
+        t.check_keys(cx, &INCLUDE_KEYS);
+        let mut file_span = None;
+        let file = t
+            .required(cx, "file", "\"plant.xer\"")
+            .and_then(|v| {
+                file_span = Some(v.span());
+                let s = raw::string(cx, v, &t.sub("file"), "write file = \"plant.xer\"")?;
+                non_empty(
+                    cx,
+                    v,
+                    &t.sub("file"),
+                    s,
+                    "the schedule file to include, e.g. file = \"plant.xer\"",
+                )
+            })
+            .unwrap_or_default();
+        let prefix = t
+            .required(cx, "prefix", "\"plant\"")
+            .and_then(|v| {
+                let s = raw::string(cx, v, &t.sub("prefix"), "write prefix = \"plant\"")?;
+                self.x
+                    .prefixes
+                    .push((s.clone(), Some(v.span()), t.sub("prefix")));
+                Some(s)
+            })
+            .unwrap_or_default();
+        let mut uncertainty_span = None;
+        let uncertainty = t.get("uncertainty").and_then(|v| {
+            uncertainty_span = Some(v.span());
+            let s = raw::string(cx, v, &t.sub("uncertainty"), "write uncertainty = \"rules.toml\"")?;
+            non_empty(cx, v, &t.sub("uncertainty"), s, "the uncertainty rules file, e.g. uncertainty = \"rules.toml\", or leave the key out")
+        });
+        let origin = file_span.map(|span| {
+            let (line, column) = line_column(cx.src, span.start);
+            Origin {
+                key_path: format!("include[{index}]"),
+                file: span,
+                uncertainty: uncertainty_span,
+                line,
+                column,
+            }
+        });
+        Include {
+            file,
+            prefix,
+            uncertainty,
+            origin,
+        }
+    }
+
+    /// `[[correlate]] items = ["a", "b"], rho = 0.6`; checked with the others once every
+    /// item is known.
+    fn correlate(&mut self, cx: &mut Cx<'_>, t: &Tab<'a, 'i>) -> Correlation {
+        t.check_keys(cx, &CORRELATE_KEYS);
+        let mut entry = CorrEntry {
+            path: t.path.clone(),
+            items: Vec::new(),
+            items_read: false,
+            items_span: None,
+            rho: None,
+            rho_span: None,
+            rho_text: String::new(),
+        };
+        let help = "a list of task or plant ids, e.g. items = [\"plant_build\", \"phase2_build\"]";
+        if let Some(v) = t.required(cx, "items", "[\"plant_build\", \"phase2_build\"]") {
+            entry.items_read = matches!(v.get_ref(), DeValue::Array(_));
+            entry.items_span = Some(v.span());
+            entry.items = raw::strings(cx, v, &t.sub("items"), help)
+                .into_iter()
+                .map(|(s, span, path)| (s, Some(span), path))
+                .collect();
+        }
+        if let Some(v) = t.required(cx, "rho", "0.6") {
+            entry.rho_span = Some(v.span());
+            entry.rho_text = cx.text(&v.span());
+            entry.rho = raw::number(
+                cx,
+                v,
+                &t.sub("rho"),
+                "a rank correlation between -1 and 1, e.g. rho = 0.6",
+            );
+        }
+        let c = Correlation {
+            items: entry.items.iter().map(|(s, _, _)| s.clone()).collect(),
+            rho: entry.rho.unwrap_or(0.0) + 0.0,
+        };
+        self.x.correlate.push(entry);
+        c
     }
 
     /// The program, and its (start, horizon) if both are valid and in order.
@@ -387,16 +476,16 @@ impl<'a, 'i> Reader<'a, 'i> {
             };
             match parse_link(&s) {
                 Ok(link) => {
-                    self.refs.push(Ref {
+                    self.x.refs.push(Ref {
                         target: link.task.clone(),
-                        span: item.span(),
+                        span: Some(item.span()),
                         path: path.clone(),
-                        tasks_only: true,
+                        want: Want::Task,
                     });
-                    if let Some(e) = self.edges.get_mut(task) {
+                    if let Some(e) = self.x.edges.get_mut(task) {
                         e.push(Edge {
                             to: link.task.clone(),
-                            span: item.span(),
+                            span: Some(item.span()),
                             path,
                         });
                     }
@@ -410,11 +499,11 @@ impl<'a, 'i> Reader<'a, 'i> {
 
     fn task(&mut self, cx: &mut Cx<'_>, t: &Tab<'a, 'i>) -> Task {
         t.check_keys(cx, &TASK_KEYS);
-        let index = self.edges.len();
-        self.edges.push(Vec::new());
+        let index = self.x.edges.len();
+        self.x.edges.push(Vec::new());
         let id = req_id(cx, t);
         if let Some((id, span)) = &id {
-            self.items.push((id.clone(), span.clone(), t.sub("id")));
+            self.item(id, span, t, Kind::Task);
         }
         let id = id.map(|(s, _)| s).unwrap_or_default();
         let name = opt_name(cx, t, &id);
@@ -446,16 +535,16 @@ impl<'a, 'i> Reader<'a, 'i> {
                 &t.sub("after_failure"),
                 "a list of task ids, e.g. [\"baic_talks\"]",
             ) {
-                self.refs.push(Ref {
+                self.x.refs.push(Ref {
                     target: s.clone(),
-                    span: span.clone(),
+                    span: Some(span.clone()),
                     path: path.clone(),
-                    tasks_only: true,
+                    want: Want::Task,
                 });
-                if let Some(e) = self.edges.get_mut(index) {
+                if let Some(e) = self.x.edges.get_mut(index) {
                     e.push(Edge {
                         to: s.clone(),
-                        span,
+                        span: Some(span),
                         path,
                     });
                 }
@@ -465,7 +554,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         let cost = opt_dist(cx, t, "cost", Quantity::Money, Dist::ZERO);
         let not_before = t.get("not_before").and_then(|v| {
             let d = raw::date(cx, v, &t.sub("not_before"))?;
-            self.dates.push((d, v.span(), t.sub("not_before")));
+            self.x.dates.push((d, Some(v.span()), t.sub("not_before")));
             Some(d)
         });
         Task {
@@ -486,7 +575,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         t.check_keys(cx, &RISK_KEYS);
         let id = req_id(cx, t);
         if let Some((id, span)) = &id {
-            self.items.push((id.clone(), span.clone(), t.sub("id")));
+            self.item(id, span, t, Kind::Risk);
         }
         let id = id.map(|(s, _)| s).unwrap_or_default();
         let name = opt_name(cx, t, &id);
@@ -519,11 +608,11 @@ impl<'a, 'i> Reader<'a, 'i> {
                 );
             }
             for (s, span, path) in list {
-                self.refs.push(Ref {
+                self.x.refs.push(Ref {
                     target: s.clone(),
-                    span,
+                    span: Some(span),
                     path,
-                    tasks_only: true,
+                    want: Want::Task,
                 });
                 tasks.push(s);
             }
@@ -602,7 +691,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         t.check_keys(cx, &PLANT_KEYS);
         let id = req_id(cx, t);
         if let Some((id, span)) = &id {
-            self.items.push((id.clone(), span.clone(), t.sub("id")));
+            self.item(id, span, t, Kind::Plant);
         }
         let id = id.map(|(s, _)| s).unwrap_or_default();
         let name = opt_name(cx, t, &id);
@@ -612,11 +701,11 @@ impl<'a, 'i> Reader<'a, 'i> {
         if let Some(v) = t.required(cx, "starts", "\"sop_own\"")
             && let Some(s) = raw::string(cx, v, &t.sub("starts"), help)
         {
-            self.refs.push(Ref {
+            self.x.refs.push(Ref {
                 target: s.clone(),
-                span: v.span(),
+                span: Some(v.span()),
                 path: t.sub("starts"),
-                tasks_only: true,
+                want: Want::Task,
             });
             starts = s;
         }
@@ -688,7 +777,9 @@ impl<'a, 'i> Reader<'a, 'i> {
         let kind = match given.first().copied() {
             Some("first_delivery_by") => t.get("first_delivery_by").and_then(|v| {
                 let d = raw::date(cx, v, &t.sub("first_delivery_by"))?;
-                self.dates.push((d, v.span(), t.sub("first_delivery_by")));
+                self.x
+                    .dates
+                    .push((d, Some(v.span()), t.sub("first_delivery_by")));
                 Some(PromiseKind::FirstDeliveryBy(d))
             }),
             Some(k @ ("deliveries_by" | "spend_by" | "deliveries_in_year")) => {
@@ -767,14 +858,14 @@ impl<'a, 'i> Reader<'a, 'i> {
         };
         if first == "year" {
             let year = raw::integer(cx, a, &inner.sub("year"), "write a year, e.g. year = 2026")?;
-            self.years.push((year, a.span(), inner.sub("year")));
+            self.x.years.push((year, Some(a.span()), inner.sub("year")));
             return Some(PromiseKind::DeliveriesInYear {
                 year: i32::try_from(year).unwrap_or(0),
                 at_least: amount,
             });
         }
         let date = raw::date(cx, a, &inner.sub("date"))?;
-        self.dates.push((date, a.span(), inner.sub("date")));
+        self.x.dates.push((date, Some(a.span()), inner.sub("date")));
         Some(if second == "at_most" {
             PromiseKind::SpendBy {
                 date,
@@ -800,11 +891,11 @@ impl<'a, 'i> Reader<'a, 'i> {
                 &t.sub("disable"),
                 "a list of task, risk or plant ids",
             ) {
-                self.refs.push(Ref {
+                self.x.refs.push(Ref {
                     target: s.clone(),
-                    span,
+                    span: Some(span),
                     path,
-                    tasks_only: false,
+                    want: Want::Item,
                 });
                 disable.push(s);
             }
@@ -846,291 +937,21 @@ impl<'a, 'i> Reader<'a, 'i> {
         }
     }
 
-    /// Id shape, reserved ids and duplicates in the shared task/risk/plant namespace.
-    fn check_ids(&self, cx: &mut Cx<'_>) {
-        let mut seen: HashMap<&str, &str> = HashMap::new();
-        for (id, span, path) in &self.items {
-            check_id_shape(cx, id, span, path);
-            if id == "program" {
-                cx.report(
-                    span.clone(),
-                    path,
-                    "reserved",
-                    "id `program` is reserved (scenario settings use `program.field`)".into(),
-                    "choose another id",
-                );
-            }
-            if let Some(first) = seen.get(id.as_str()) {
-                cx.report(
-                    span.clone(),
-                    path,
-                    "duplicate id",
-                    format!("duplicate id `{id}`: already used by {first}"),
-                    "tasks, risks and plants share one namespace: give each a unique id",
-                );
-            } else {
-                seen.insert(id, path.trim_end_matches(".id"));
-            }
-        }
-    }
-
-    /// Ids of promises or scenarios: shape and duplicates within their own kind.
-    fn check_own_namespace<'x>(
-        &self,
-        cx: &mut Cx<'_>,
-        ids: impl Iterator<Item = &'x str>,
-        tabs: &[Tab<'_, '_>],
-        what: &str,
-    ) {
-        let mut seen: HashMap<&str, String> = HashMap::new();
-        for (id, tab) in ids.zip(tabs) {
-            let Some(v) = tab.get("id") else { continue };
-            if !matches!(v.get_ref(), DeValue::String(_)) {
-                continue;
-            }
-            let (span, path) = (v.span(), tab.sub("id"));
-            check_id_shape(cx, id, &span, &path);
-            if what == "scenario" && id == "base" {
-                cx.report(
-                    span.clone(),
-                    &path,
-                    "reserved",
-                    "scenario id `base` is reserved for the model as written".into(),
-                    "choose another id",
-                );
-            }
-            if let Some(first) = seen.get(id) {
-                cx.report(
-                    span,
-                    &path,
-                    "duplicate id",
-                    format!("duplicate {what} id `{id}`: already used by {first}"),
-                    format!("give each {what} a unique id"),
-                );
-            } else {
-                seen.insert(id, tab.path.clone());
-            }
-        }
-    }
-
-    fn check_refs(&self, cx: &mut Cx<'_>, tasks: &[Task]) {
-        // Sets: imported schedules can have tens of thousands of tasks and links.
-        let task_ids: HashSet<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
-        let item_ids: HashSet<&str> = self.items.iter().map(|(id, _, _)| id.as_str()).collect();
-        for r in &self.refs {
-            let found = if r.tasks_only {
-                task_ids.contains(r.target.as_str())
-            } else {
-                item_ids.contains(r.target.as_str())
-            };
-            if found {
-                continue;
-            }
-            let what = if r.tasks_only {
-                "task"
-            } else {
-                "task, risk or plant"
-            };
-            let candidates: Vec<&str> = if r.tasks_only {
-                tasks.iter().map(|t| t.id.as_str()).collect()
-            } else {
-                self.items.iter().map(|(id, _, _)| id.as_str()).collect()
-            };
-            let hint = match nearest(&r.target, candidates.iter().copied()) {
-                Some(c) => format!("did you mean `{c}`?"),
-                None if r.tasks_only && self.items.iter().any(|(id, _, _)| *id == r.target) => {
-                    format!("`{}` is a risk or plant, not a task", r.target)
-                }
-                None => format!("use the id of a {what} defined in this file"),
-            };
-            cx.report(
-                r.span.clone(),
-                &r.path,
-                "unknown id",
-                format!("unknown {what} id `{}`", r.target),
-                hint,
-            );
-        }
-    }
-
-    /// Tasks listing themselves, and cycles over after / after_any / after_failure.
-    fn check_cycles(&self, cx: &mut Cx<'_>, tasks: &[Task]) {
-        let index: HashMap<&str, usize> = tasks
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
-        // adjacency: task -> (predecessor index, edge)
-        let mut adj: Vec<Vec<(usize, &Edge)>> = vec![Vec::new(); tasks.len()];
-        for (i, (edges, task)) in self.edges.iter().zip(tasks).enumerate() {
-            for e in edges {
-                if e.to == task.id && !task.id.is_empty() {
-                    cx.report(
-                        e.span.clone(),
-                        &e.path,
-                        "lists itself",
-                        format!("task `{}` lists itself in `{}`", task.id, leaf(&e.path)),
-                        "remove it: a task cannot wait on itself",
-                    );
-                } else if let (Some(&j), Some(list)) = (index.get(e.to.as_str()), adj.get_mut(i)) {
-                    list.push((j, e));
-                }
-            }
-        }
-        // Iterative depth-first search (deep chains must not overflow the stack).
-        let mut color = vec![0u8; tasks.len()];
-        let mut reported = 0;
-        for root in 0..tasks.len() {
-            if color.get(root) != Some(&0) {
-                continue;
-            }
-            let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
-            if let Some(c) = color.get_mut(root) {
-                *c = 1;
-            }
-            while let Some(top) = stack.last_mut() {
-                let (node, next) = (top.0, top.1);
-                top.1 += 1;
-                match adj.get(node).and_then(|a| a.get(next)) {
-                    Some(&(to, edge)) => match color.get(to) {
-                        Some(0) => {
-                            if let Some(c) = color.get_mut(to) {
-                                *c = 1;
-                            }
-                            stack.push((to, 0));
-                        }
-                        Some(1) if reported < 20 => {
-                            reported += 1;
-                            let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
-                            let mut names: Vec<&str> = stack
-                                .get(from..)
-                                .unwrap_or(&[])
-                                .iter()
-                                .filter_map(|(n, _)| tasks.get(*n).map(|t| t.id.as_str()))
-                                .collect();
-                            names.push(tasks.get(to).map_or("", |t| t.id.as_str()));
-                            cx.report(
-                                edge.span.clone(),
-                                &edge.path,
-                                "closes a cycle",
-                                format!("tasks wait on each other in a cycle: {} (each waits on the next)", names.join(" → ")),
-                                "remove or reverse one of these links",
-                            );
-                        }
-                        _ => {}
-                    },
-                    None => {
-                        if let Some(c) = color.get_mut(node) {
-                            *c = 2;
-                        }
-                        stack.pop();
-                    }
-                }
-            }
-        }
-    }
-
-    fn check_dates(&self, cx: &mut Cx<'_>, start: Date, horizon: Date) {
-        for (d, span, path) in &self.dates {
-            if *d < start || *d > horizon {
-                cx.report(
-                    span.clone(),
-                    path,
-                    "outside start..horizon",
-                    format!(
-                        "`{}` = {d} is outside the program, {start} to {horizon}",
-                        leaf(path)
-                    ),
-                    "use a date between program.start and program.horizon, or move them",
-                );
-            }
-        }
-        for (y, span, path) in &self.years {
-            if *y < i64::from(start.year()) || *y > i64::from(horizon.year()) {
-                cx.report(
-                    span.clone(),
-                    path,
-                    "outside the program",
-                    format!(
-                        "`{}` = {y} is outside the years of the program, {} to {}",
-                        leaf(path),
-                        start.year(),
-                        horizon.year()
-                    ),
-                    "use a year between those of program.start and program.horizon",
-                );
-            }
-        }
-    }
-
     fn read_sets(
         &self,
         cx: &mut Cx<'_>,
         scenarios: &mut [Scenario],
-        tasks: &[Task],
         risks: &[Risk],
-        plants: &[Plant],
         range: Option<(Date, Date)>,
     ) {
+        let ix = self.x.index();
         for e in &self.sets {
-            let Some((item, field)) = e.key.split_once('.') else {
-                cx.report(
-                    e.key_span.clone(),
-                    &e.path,
-                    "expected item.field",
-                    format!("scenario setting `{}` names no field", e.key),
-                    "write \"item.field\", e.g. \"own_licence.chance\" or \"program.delivery_lag\"",
-                );
-                continue;
-            };
-            let fields: Vec<(&str, Slot)> = if item == "program" {
-                PROGRAM_FIELDS.to_vec()
-            } else if tasks.iter().any(|t| t.id == item) {
-                TASK_FIELDS.to_vec()
-            } else if let Some(r) = risks.iter().find(|r| r.id == item) {
-                risk_fields(&r.impact)
-            } else if plants.iter().any(|p| p.id == item) {
-                PLANT_FIELDS.to_vec()
-            } else {
-                let ids = self
-                    .items
-                    .iter()
-                    .map(|(id, _, _)| id.as_str())
-                    .chain(["program"]);
-                let hint = nearest(item, ids).map_or(
-                    "use `program` or the id of a task, risk or plant".to_string(),
-                    |c| format!("did you mean `{c}`?"),
-                );
-                cx.report(
-                    e.key_span.clone(),
-                    &e.path,
-                    "unknown id",
-                    format!("scenario setting `{}`: unknown item `{item}`", e.key),
-                    hint,
-                );
-                continue;
-            };
-            let Some(slot) = fields.iter().find(|(f, _)| *f == field).map(|(_, s)| *s) else {
-                let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
-                let mean = nearest(field, names.iter().copied())
-                    .map_or(String::new(), |c| format!("did you mean `{c}`? "));
-                let risk_note = if field == "delay" || field == "scale" {
-                    format!("`{item}` is a risk of another kind; ")
-                } else {
-                    String::new()
-                };
-                cx.report(
-                    e.key_span.clone(),
-                    &e.path,
-                    "not settable",
-                    format!(
-                        "scenario setting `{}`: `{field}` cannot be set on `{item}`",
-                        e.key
-                    ),
-                    format!("{mean}{risk_note}settable here: {}", names.join(", ")),
-                );
-                continue;
+            let (item, field, slot) = match ix.setting_slot(&e.key, risks) {
+                Ok(x) => x,
+                Err(m) => {
+                    cx.report(e.key_span.clone(), &e.path, m.label, m.message, m.help);
+                    continue;
+                }
             };
             let value = match slot {
                 Slot::Dist(q) => raw::dist(cx, e.value, &e.path, q).map(SettingValue::Dist),
@@ -1165,6 +986,21 @@ impl<'a, 'i> Reader<'a, 'i> {
             }
         }
     }
+}
+
+/// `s`, unless it is empty or blank (reported).
+fn non_empty(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, s: String, help: &str) -> Option<String> {
+    if s.trim().is_empty() {
+        cx.report(
+            v.span(),
+            path,
+            "empty",
+            format!("`{}` is empty", leaf(path)),
+            help,
+        );
+        return None;
+    }
+    Some(s)
 }
 
 fn curve(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Curve> {

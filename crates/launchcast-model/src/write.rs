@@ -1,6 +1,6 @@
 //! Writing a [`Model`] back as a model file ([`to_toml`]): readable (program first, then
-//! `[[task]]`, `[[risk]]`, `[[plant]]`, `[[promise]]`, `[[scenario]]`; defaults left out) and
-//! read back by [`crate::parse`] to an equal model.
+//! `[[include]]`, `[[task]]`, `[[risk]]`, `[[plant]]`, `[[correlate]]`, `[[promise]]`,
+//! `[[scenario]]`; defaults left out) and read back by [`crate::parse`] to an equal model.
 
 use std::fmt::Write as _;
 
@@ -48,7 +48,8 @@ fn curve(c: Curve) -> &'static str {
     }
 }
 
-/// The quantity a scenario setting's distribution measures.
+/// The quantity a scenario setting's distribution measures. An item that is not a risk or
+/// plant is a task (perhaps one of an include, not merged).
 fn setting_slot(model: &Model, item: &str, field: &str) -> Option<Slot> {
     let fields: Vec<(&str, Slot)> = if item == "program" {
         PROGRAM_FIELDS.to_vec()
@@ -56,8 +57,10 @@ fn setting_slot(model: &Model, item: &str, field: &str) -> Option<Slot> {
         TASK_FIELDS.to_vec()
     } else if let Some(r) = model.risks.iter().find(|r| r.id == item) {
         risk_fields(&r.impact)
-    } else {
+    } else if model.plants.iter().any(|p| p.id == item) {
         PLANT_FIELDS.to_vec()
+    } else {
+        TASK_FIELDS.to_vec()
     };
     fields
         .into_iter()
@@ -67,6 +70,9 @@ fn setting_slot(model: &Model, item: &str, field: &str) -> Option<Slot> {
 
 /// The model as a model file. Items disabled by a scenario are written as if enabled (the file
 /// format has no such key: disabling is what `[[scenario]]` is for).
+///
+/// Tasks of a declared `[[include]]` (merged in code, ids `prefix/id`) are not written: the
+/// file's `[[include]]` brings them back. Other ids with `/` cannot be read from a file.
 pub fn to_toml(model: &Model) -> String {
     let mut o = String::new();
     let p = &model.program;
@@ -95,7 +101,19 @@ pub fn to_toml(model: &Model) -> String {
         );
     }
 
-    for t in &model.tasks {
+    for inc in &model.includes {
+        let _ = writeln!(o, "\n[[include]]\nfile = {}", q(&inc.file));
+        let _ = writeln!(o, "prefix = {}", q(&inc.prefix));
+        if let Some(u) = &inc.uncertainty {
+            let _ = writeln!(o, "uncertainty = {}", q(u));
+        }
+    }
+
+    for t in model
+        .tasks
+        .iter()
+        .filter(|t| model.include_of(&t.id).is_none())
+    {
         let _ = writeln!(o, "\n[[task]]\nid = {}", q(&t.id));
         if t.name != t.id {
             let _ = writeln!(o, "name = {}", q(&t.name));
@@ -156,6 +174,15 @@ pub fn to_toml(model: &Model) -> String {
         if pl.peak != Dist::Fixed(1.0) {
             let _ = writeln!(o, "peak = {}", dist(&pl.peak, Quantity::Number));
         }
+    }
+
+    for c in &model.correlations {
+        let _ = writeln!(
+            o,
+            "\n[[correlate]]\nitems = {}\nrho = {}",
+            list(c.items.iter().map(String::as_str)),
+            num(c.rho)
+        );
     }
 
     for pr in &model.promises {

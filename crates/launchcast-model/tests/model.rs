@@ -894,6 +894,68 @@ fn dist_display_is_canonical_and_reads_back() {
     );
 }
 
+#[test]
+fn months_display_as_months() {
+    use Quantity::*;
+    // 5mo is 152.184375 days, and 152.184375 / MONTH is 4.999999999999999: the unit is chosen
+    // by rounding the quotient and checking that the text reads back to the same value.
+    let d = Dist::parse("tri(5mo, 9mo, 21mo)", Duration).unwrap();
+    assert_eq!(
+        d,
+        Dist::Triangular {
+            min: 5.0 * MONTH,
+            mode: 9.0 * MONTH,
+            max: 21.0 * MONTH
+        }
+    );
+    assert_eq!(d.display(Duration).to_string(), "tri(5mo, 9mo, 21mo)");
+    let show = |s: &str, q| Dist::parse(s, q).unwrap().display(q).to_string();
+    assert_eq!(
+        show("pert(1.5mo, 2.25mo, 7.125mo)", Duration),
+        "pert(1.5mo, 2.25mo, 7.125mo)"
+    );
+    assert_eq!(show("lognormal(3y, 5y)", Duration), "lognormal(36mo, 60mo)");
+    assert_eq!(show("1.5y", Duration), "18mo");
+    assert_eq!(
+        show("discrete(3mo: 0.5, 6mo: 0.3, 12mo: 0.2)", Duration),
+        "discrete(3mo: 0.5, 6mo: 0.3, 12mo: 0.2)"
+    );
+    assert_eq!(show("-5mo", Lag), "-5mo");
+    assert_eq!(show("normal(11mo, 1mo)", Duration), "normal(11mo, 1mo)");
+    // Not months: days stay days, and what only rounds to months is not months.
+    assert_eq!(show("tri(14d, 30d, 45d)", Duration), "tri(14d, 30d, 45d)");
+    assert_eq!(
+        Dist::Fixed(5.0 * MONTH + 1e-6)
+            .display(Duration)
+            .to_string(),
+        "152.184376d"
+    );
+    // Every whole and quarter month up to 100 years shows as months and reads back exactly.
+    for k in 0..=4800 {
+        let months = f64::from(k) / 4.0;
+        if months < 1.0 && months > 0.0 {
+            continue;
+        }
+        let text = format!("{months}mo");
+        let d = Dist::parse(&text, Duration).unwrap();
+        let shown = d.display(Duration).to_string();
+        if k % 48 == 0 && k > 0 {
+            // Whole years are whole months too.
+            assert_eq!(shown, format!("{}mo", k / 4), "{text}");
+        } else if k > 0 {
+            assert_eq!(shown, text);
+        }
+        assert_eq!(Dist::parse(&shown, Duration), Ok(d), "{text} → {shown}");
+    }
+    // The same for money: 0.1bn + 0.2bn is not a decimal in bn, but its text reads back.
+    assert_eq!(
+        show("tri(1.5bn, 2.2bn, 7.1bn)", Money),
+        "tri(1.5bn, 2.2bn, 7.1bn)"
+    );
+    let d = Dist::Fixed(0.1e9 + 0.2e9);
+    assert_eq!(Dist::parse(&d.display(Money).to_string(), Money), Ok(d));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Links
 
@@ -2122,11 +2184,846 @@ fn to_toml_round_trips_a_model_built_in_code() {
             },
         ],
         correlations: vec![],
+        includes: vec![],
     };
     round_trip(&m);
     // Applying the scenario before and after writing gives the same model.
     let back = parse(&to_toml(&m), "w.toml").unwrap();
     assert_eq!(back.scenario_model(Some(0)), m.scenario_model(Some(0)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correlations
+
+/// Three uncertain tasks, one fixed, a plant with an uncertain ramp and one with a fixed
+/// ramp, and a risk: the items `[[correlate]]` entries can (and cannot) name.
+const CORR: &str = r#"[program]
+name = "t"
+start = 2022-07-01
+horizon = 2031-12-31
+
+[[task]]
+id = "plant_build"
+duration = "tri(8mo, 10mo, 14mo)"
+
+[[task]]
+id = "phase2_build"
+duration = "pert(6mo, 8mo, 12mo)"
+
+[[task]]
+id = "licence"
+duration = "uniform(1mo, 9mo)"
+
+[[task]]
+id = "fixed_task"
+duration = "6mo"
+
+[[risk]]
+id = "freeze"
+chance = 0.1
+tasks = ["licence"]
+fail = true
+
+[[plant]]
+id = "yizhuang"
+capacity = 150000
+starts = "plant_build"
+ramp = "tri(3mo, 7mo, 15mo)"
+
+[[plant]]
+id = "fixed_plant"
+capacity = 1
+starts = "phase2_build"
+ramp = "12mo"
+"#;
+
+/// `CORR` with the given `[[correlate]]` entries, each `(items, rho)` as written.
+fn corr(entries: &[(&str, &str)]) -> String {
+    let mut src = CORR.to_string();
+    for (items, rho) in entries {
+        src.push_str(&format!("\n[[correlate]]\nitems = {items}\nrho = {rho}\n"));
+    }
+    src
+}
+
+/// Asserts `l` is lower triangular and L·Lᵀ reproduces the n × n `matrix` within 1e-12.
+fn assert_cholesky(matrix: &[f64], l: &[f64], n: usize) {
+    assert_eq!(matrix.len(), n * n);
+    assert_eq!(l.len(), n * n);
+    for i in 0..n {
+        for j in 0..n {
+            if j > i {
+                assert_eq!(l[i * n + j], 0.0, "L[{i}][{j}] above the diagonal");
+            }
+            let llt: f64 = (0..n).map(|k| l[i * n + k] * l[j * n + k]).sum();
+            assert!(
+                (llt - matrix[i * n + j]).abs() <= 1e-12,
+                "(L·Lᵀ)[{i}][{j}] = {llt}, matrix {}",
+                matrix[i * n + j]
+            );
+        }
+    }
+}
+
+#[test]
+fn correlations_are_read_written_and_grouped() {
+    let src = corr(&[
+        (r#"["plant_build", "phase2_build"]"#, "0.6"),
+        (r#"["phase2_build", "yizhuang", "licence"]"#, "-0.2"),
+    ]);
+    let m = model(&src);
+    assert_eq!(
+        m.correlations,
+        vec![
+            Correlation {
+                items: vec!["plant_build".into(), "phase2_build".into()],
+                rho: 0.6
+            },
+            Correlation {
+                items: vec!["phase2_build".into(), "yizhuang".into(), "licence".into()],
+                rho: -0.2
+            },
+        ]
+    );
+    round_trip(&m);
+    let text = to_toml(&m);
+    assert!(
+        text.contains("\n[[correlate]]\nitems = [\"plant_build\", \"phase2_build\"]\nrho = 0.6\n"),
+        "{text}"
+    );
+    // One connected group (phase2_build joins both entries), in order of first mention.
+    let groups = correlation_groups(&m);
+    assert_eq!(groups.len(), 1);
+    let g = &groups[0];
+    use CorrelatedItem::*;
+    assert_eq!(
+        g.items,
+        [
+            TaskDuration(0),
+            TaskDuration(1),
+            PlantRamp(0),
+            TaskDuration(2)
+        ]
+    );
+    #[rustfmt::skip]
+    let expected = [
+        1.0, 0.6, 0.0, 0.0,
+        0.6, 1.0, -0.2, -0.2,
+        0.0, -0.2, 1.0, -0.2,
+        0.0, -0.2, -0.2, 1.0,
+    ];
+    assert_eq!(g.matrix, expected);
+    assert_eq!(g.rho(1, 3), -0.2);
+    assert_cholesky(&g.matrix, &g.cholesky, 4);
+    // Scenarios that disable a correlated task are fine.
+    let src =
+        format!("{src}\n[[scenario]]\nid = \"s\"\ndisable = [\"plant_build\", \"yizhuang\"]\n");
+    let m = model(&src);
+    assert_eq!(correlation_groups(&m.scenario_model(Some(0))), groups);
+    // Separate groups stay separate; a pair listed twice with the same value is fine.
+    let m = model(&corr(&[
+        (r#"["plant_build", "phase2_build"]"#, "0.6"),
+        (r#"["licence", "yizhuang"]"#, "1e-1"),
+        (r#"["phase2_build", "plant_build"]"#, "0.6"),
+    ]));
+    let groups = correlation_groups(&m);
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[1].items, [TaskDuration(2), PlantRamp(0)]);
+    assert_eq!(groups[1].matrix, [1.0, 0.1, 0.1, 1.0]);
+    for g in &groups {
+        assert_cholesky(&g.matrix, &g.cholesky, g.len());
+    }
+    assert!(correlation_groups(&model(CORR)).is_empty());
+}
+
+#[test]
+fn cholesky_reproduces_larger_matrices() {
+    // A chain of ten items, neighbours at 0.45, and a five-item block at 0.3 over part of
+    // it: positive definite, and L·Lᵀ gives the matrix back within 1e-12.
+    let mut src = PROG.to_string();
+    for i in 0..10 {
+        src.push_str(&format!(
+            "[[task]]\nid = \"t{i}\"\nduration = \"tri({}d, {}d, {}d)\"\n",
+            i + 1,
+            i + 5,
+            3 * i + 20
+        ));
+    }
+    for i in 0..9 {
+        src.push_str(&format!(
+            "[[correlate]]\nitems = [\"t{i}\", \"t{}\"]\nrho = 0.45\n",
+            i + 1
+        ));
+    }
+    src.push_str("[[correlate]]\nitems = [\"t0\", \"t2\", \"t4\", \"t6\", \"t8\"]\nrho = 0.3\n");
+    let m = model(&src);
+    let groups = correlation_groups(&m);
+    assert_eq!(groups.len(), 1);
+    let g = &groups[0];
+    assert_eq!(g.len(), 10);
+    assert_cholesky(&g.matrix, &g.cholesky, 10);
+    assert_eq!(g.rho(0, 4), 0.3);
+    assert_eq!(g.rho(5, 4), 0.45);
+    assert_eq!(g.rho(0, 3), 0.0);
+}
+
+#[test]
+fn correlation_errors_name_the_place_the_value_and_a_fix() {
+    let cases: Vec<(String, &str, &str, &str, &str)> = vec![
+        (
+            corr(&[(r#"["plant_build"]"#, "0.5")]),
+            "[\"plant_build\"]",
+            "correlate[0].items",
+            "`correlate[0].items` lists 1 item: a correlation needs at least 2",
+            "list two or more task or plant ids",
+        ),
+        (
+            corr(&[(r#"["plant_buld", "licence"]"#, "0.5")]),
+            "\"plant_buld\"",
+            "correlate[0].items[0]",
+            "unknown task or plant id `plant_buld`",
+            "did you mean `plant_build`?",
+        ),
+        (
+            corr(&[(r#"["licence", "freeze"]"#, "0.5")]),
+            "\"freeze\"]",
+            "correlate[0].items[1]",
+            "`freeze` is a risk, not a task or plant",
+            "only tasks (their duration) and plants (their ramp) can be correlated",
+        ),
+        (
+            corr(&[(r#"["licence", "plant_build", "licence"]"#, "0.5")]),
+            "\"licence\"]",
+            "correlate[0].items[2]",
+            "`licence` is listed twice in `correlate[0].items`",
+            "list each item once",
+        ),
+        (
+            corr(&[(r#"["licence", "fixed_task"]"#, "0.5")]),
+            "\"fixed_task\"]",
+            "correlate[0].items[1]",
+            "`fixed_task` has a fixed duration (`6mo`): a value that never varies cannot be correlated",
+            "give `fixed_task` an uncertain duration, e.g. duration = \"tri(",
+        ),
+        (
+            corr(&[(r#"["yizhuang", "fixed_plant"]"#, "0.5")]),
+            "\"fixed_plant\"]",
+            "correlate[0].items[1]",
+            "`fixed_plant` has a fixed ramp (`12mo`)",
+            "give `fixed_plant` an uncertain ramp",
+        ),
+        (
+            corr(&[(r#"["licence", "plant_build"]"#, "1.5")]),
+            "1.5",
+            "correlate[0].rho",
+            "`rho` = `1.5` is outside [-1, 1]",
+            "a rank correlation between -1 and 1",
+        ),
+        (
+            corr(&[(r#"["licence", "plant_build"]"#, "nan")]),
+            "nan",
+            "correlate[0].rho",
+            "`rho` = `nan` is outside [-1, 1]",
+            "a rank correlation between -1 and 1",
+        ),
+        (
+            corr(&[(r#"["licence", "plant_build"]"#, "\"0.5\"")]),
+            "\"0.5\"",
+            "correlate[0].rho",
+            "`rho` must be a number, found a string `\"0.5\"`",
+            "rho = 0.6",
+        ),
+        (
+            format!("{CORR}[[correlate]]\nitems = [\"licence\", \"plant_build\"]\n"),
+            "[[correlate]]",
+            "correlate[0].rho",
+            "`correlate[0]` is missing the required key `rho`",
+            "add `rho = 0.6`",
+        ),
+        (
+            format!("{CORR}[[correlate]]\nitems = [\"licence\", \"plant_build\"]\nrh = 0.5\n"),
+            "rh =",
+            "correlate[0].rh",
+            "unknown key `rh` in `correlate[0]`",
+            "did you mean `rho`?",
+        ),
+        (
+            format!("{CORR}[[correlation]]\nitems = [\"licence\", \"plant_build\"]\nrho = 0.5\n"),
+            "correlation]]",
+            "correlation",
+            "unknown key `correlation` in the top level",
+            "did you mean `correlate`?",
+        ),
+    ];
+    for (src, needle, path, msg, help) in cases {
+        let needle_at = if needle.starts_with("\"licence\"]") || needle == "[[correlate]]" {
+            at_last(&src, needle)
+        } else {
+            at(&src, needle)
+        };
+        assert_err(&src, &format!("{needle_at}: {path}: "), &[msg, help]);
+    }
+}
+
+#[test]
+fn the_same_pair_with_two_values_names_both_places() {
+    let src = corr(&[
+        (r#"["plant_build", "phase2_build"]"#, "0.6"),
+        (r#"["licence", "yizhuang"]"#, "0.2"),
+        (r#"["phase2_build", "licence", "plant_build"]"#, "0.3"),
+    ]);
+    let first = at(&src, "0.6").replace("m.toml:", "");
+    let (line, col) = first.split_once(':').unwrap();
+    assert_err(
+        &src,
+        &format!("{}: correlate[2].rho: ", at(&src, "0.3")),
+        &[
+            "the pair `phase2_build` and `plant_build` has two correlations: 0.6 in correlate[0] and 0.3 in correlate[2]",
+            &format!("correlate[0] is at line {line}, column {col}"),
+        ],
+    );
+    // The first place is a second label of the diagnostic.
+    let e = parse(&src, "m.toml").unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.related.len(), 1);
+    assert_eq!(&src[p.related[0].0.clone()], "0.6");
+}
+
+#[test]
+fn a_matrix_that_is_not_positive_definite_names_the_pair_to_change() {
+    // rho(a, b) = 0.9 and rho(b, c) = 0.9 force rho(a, c) above 0.62; -0.9 cannot hold.
+    let src = corr(&[
+        (r#"["plant_build", "phase2_build"]"#, "0.9"),
+        (r#"["phase2_build", "licence"]"#, "0.9"),
+        (r#"["plant_build", "licence"]"#, "-0.9"),
+    ]);
+    let items: Vec<String> = [
+        "plant_build\", \"phase2",
+        "phase2_build\", \"licence",
+        "plant_build\", \"licence",
+    ]
+    .iter()
+    .map(|n| at(&src, &format!("[\"{n}")).replace("m.toml:", ""))
+    .collect();
+    let places: Vec<String> = items
+        .iter()
+        .enumerate()
+        .map(|(i, lc)| {
+            let (l, c) = lc.split_once(':').unwrap();
+            format!("correlate[{i}] (line {l}, column {c})")
+        })
+        .collect();
+    assert_err(
+        &src,
+        &format!("{}: correlate[2].rho: ", at(&src, "-0.9")),
+        &[
+            "the correlations among `plant_build`, `phase2_build`, `licence` are inconsistent (their matrix is not positive definite)",
+            "change rho = -0.9 of `plant_build` and `licence` in correlate[2]",
+            "set rho of `plant_build` and `licence` to a value between 0.62 and 1 (exclusive), e.g. 0.63",
+            "the smallest single change that makes the matrix positive definite",
+            &format!("entries involved: {}", places.join(", ")),
+        ],
+    );
+    let e = parse(&src, "m.toml").unwrap_err();
+    assert_eq!(e.problems().len(), 1);
+    assert_eq!(
+        e.problems()[0].related.len(),
+        2,
+        "the other two entries are labelled"
+    );
+    // The suggested value works.
+    let fixed = src.replace("rho = -0.9", "rho = 0.63");
+    let m = model(&fixed);
+    let g = &correlation_groups(&m)[0];
+    assert_cholesky(&g.matrix, &g.cholesky, 3);
+
+    // rho = 1 is singular: named, with a value just inside.
+    let src = corr(&[(r#"["plant_build", "licence"]"#, "1")]);
+    assert_err(
+        &src,
+        &format!(
+            "{}: correlate[0].rho: ",
+            pos(&src, src.find("rho = 1").unwrap() + 6)
+        ),
+        &["change rho = 1 of `plant_build` and `licence`", "e.g. 0.99"],
+    );
+    // One entry of three items at -0.9: all pairs come from it, so splitting is suggested.
+    let src = corr(&[(r#"["plant_build", "licence", "phase2_build"]"#, "-0.9")]);
+    assert_err(
+        &src,
+        "m.toml:",
+        &[
+            "is not positive definite",
+            "correlate[0] gives all 3 pairs of its items this value: split it to change this pair alone",
+        ],
+    );
+    // No group is checked while an entry is wrong: one error, not two.
+    let src = corr(&[
+        (r#"["plant_build", "phase2_build"]"#, "0.9"),
+        (r#"["phase2_build", "licence"]"#, "0.9"),
+        (r#"["plant_build", "licence", "fixed_task"]"#, "-0.9"),
+    ]);
+    let out = err(&src);
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("m.toml:")).count(),
+        1,
+        "{out}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Includes
+
+const INC: &str = r#"[program]
+name = "t"
+start = 2022-07-01
+horizon = 2031-12-31
+
+[[include]]
+file = "plant.xer"
+prefix = "contractor"
+uncertainty = "rules.toml"
+
+[[include]]
+file = "vehicle.xml"
+prefix = "vehicle"
+
+[[task]]
+id = "sop"
+duration = "tri(1mo, 2mo, 4mo)"
+after = ["contractor/t1000:FF+1w", "contractor/a-100:FS-5d", "vehicle/sop.final+2d"]
+after_failure = ["contractor/t2"]
+
+[[risk]]
+id = "strike"
+chance = 0.1
+tasks = ["contractor/t1000", "sop"]
+delay = "1mo"
+
+[[plant]]
+id = "yizhuang"
+capacity = 150000
+starts = "contractor/commissioning"
+ramp = "tri(3mo, 7mo, 15mo)"
+
+[[correlate]]
+items = ["contractor/t1000", "sop", "yizhuang"]
+rho = 0.4
+
+[[scenario]]
+id = "fast"
+disable = ["contractor/t2", "strike"]
+set = { "contractor/t1000.duration" = "tri(1mo, 2mo, 3mo)", "vehicle/a.b.chance" = 0.5 }
+"#;
+
+#[test]
+fn includes_are_read_and_their_tasks_referred_to_unchecked() {
+    let m = model(INC);
+    assert_eq!(m.includes.len(), 2);
+    let inc = &m.includes[0];
+    assert_eq!(
+        (
+            inc.file.as_str(),
+            inc.prefix.as_str(),
+            inc.uncertainty.as_deref()
+        ),
+        ("plant.xer", "contractor", Some("rules.toml"))
+    );
+    let origin = inc.origin.as_ref().unwrap();
+    assert_eq!(origin.key_path, "include[0]");
+    assert_eq!(&INC[origin.file.clone()], "\"plant.xer\"");
+    assert_eq!(&INC[origin.uncertainty.clone().unwrap()], "\"rules.toml\"");
+    assert_eq!(
+        format!("m.toml:{}:{}", origin.line, origin.column),
+        at(INC, "\"plant.xer\"")
+    );
+    assert_eq!(m.includes[1].uncertainty, None);
+    // An importer can report a problem with the included file at its place.
+    let e = ModelError::at(
+        "m.toml",
+        INC,
+        Some(origin.file.clone()),
+        "include[0].file",
+        "cannot read plant.xer: no such file",
+        "check the path",
+    );
+    assert_eq!(
+        e.plain(),
+        format!(
+            "{}: include[0].file: cannot read plant.xer: no such file\n  help: check the path\n",
+            at(INC, "\"plant.xer\"")
+        )
+    );
+    let sop = &m.tasks[0];
+    assert_eq!(
+        sop.after,
+        vec![
+            Link {
+                task: "contractor/t1000".into(),
+                kind: LinkKind::FinishToFinish,
+                lag: 7.0
+            },
+            // The id of an included task may contain `-`: a negative lag needs the type.
+            Link {
+                task: "contractor/a-100".into(),
+                kind: LinkKind::FinishToStart,
+                lag: -5.0
+            },
+            Link {
+                task: "vehicle/sop.final".into(),
+                kind: LinkKind::FinishToStart,
+                lag: 2.0
+            },
+        ]
+    );
+    assert_eq!(m.plants[0].starts, "contractor/commissioning");
+    assert_eq!(m.scenarios[0].set[1].item, "vehicle/a.b");
+    assert_eq!(m.scenarios[0].set[1].field, "chance");
+    round_trip(&m);
+    let text = to_toml(&m);
+    assert!(
+        text.contains("\n[[include]]\nfile = \"plant.xer\"\nprefix = \"contractor\"\nuncertainty = \"rules.toml\"\n\n[[include]]\nfile = \"vehicle.xml\"\nprefix = \"vehicle\"\n\n[[task]]"),
+        "{text}"
+    );
+    assert!(text.contains("\"contractor/a-100:FS-5d\""), "{text}");
+    // The not-yet-merged item has no place in the groups.
+    assert_eq!(
+        correlation_groups(&m)[0].items,
+        [
+            CorrelatedItem::TaskDuration(0),
+            CorrelatedItem::PlantRamp(0)
+        ]
+    );
+    assert_eq!(validate(&m).map_err(|e| e.plain()), Ok(()));
+}
+
+#[test]
+fn include_errors() {
+    let t = "[[task]]\nid = \"a\"\nduration = \"1d\"\n";
+    let cases: Vec<(String, &str, &str, &str, &str)> = vec![
+        (
+            format!(
+                "{PROG}[[include]]\nfile = \"p.xer\"\nprefix = \"plant\"\n{t}after = [\"plnt/t1\"]\n"
+            ),
+            "\"plnt/t1\"",
+            "task[0].after[0]",
+            "unknown include prefix `plnt` in `plnt/t1`",
+            "did you mean `plant/t1`?",
+        ),
+        (
+            format!("{PROG}{t}after = [\"plant/t1\"]\n"),
+            "\"plant/t1\"",
+            "task[0].after[0]",
+            "unknown include prefix `plant` in `plant/t1`",
+            "[[include]] file = \"schedule.xer\", prefix = \"plant\"",
+        ),
+        (
+            format!(
+                "{PROG}[[include]]\nfile = \"p.xer\"\nprefix = \"plant\"\n{t}[[plant]]\nid = \"p\"\ncapacity = 1\nstarts = \"zzzz/x\"\nramp = \"1d\"\n"
+            ),
+            "\"zzzz/x\"",
+            "plant[0].starts",
+            "unknown include prefix `zzzz` in `zzzz/x`",
+            "declared include prefixes: plant",
+        ),
+        (
+            format!(
+                "{PROG}[[include]]\nfile = \"p.xer\"\nprefix = \"plant\"\n[[scenario]]\nid = \"s\"\nset = {{ \"plnt/t1.duration\" = \"1d\" }}\n"
+            ),
+            "\"plnt/t1.duration\"",
+            "scenario[0].set.\"plnt/t1.duration\"",
+            "unknown include prefix `plnt` in `plnt/t1`",
+            "did you mean `plant/t1`?",
+        ),
+        (
+            format!(
+                "{PROG}[[include]]\nfile = \"p.xer\"\nprefix = \"plant\"\n[[scenario]]\nid = \"s\"\nset = {{ \"plant/t1.ramp\" = \"1d\" }}\n"
+            ),
+            "\"plant/t1.ramp\"",
+            "scenario[0].set.\"plant/t1.ramp\"",
+            "scenario setting `plant/t1.ramp`: `ramp` cannot be set on `plant/t1`",
+            "settable here: duration, chance, cost, not_before",
+        ),
+        (
+            format!(
+                "{PROG}[[include]]\nfile = \"p.xer\"\nprefix = \"plant\"\n{t}after = [\"plant/a b\"]\n"
+            ),
+            "\"plant/a b\"",
+            "task[0].after[0]",
+            "`plant/a b` in link `plant/a b` is not a valid task id",
+            "prefix/id",
+        ),
+        (
+            format!(
+                "{PROG}[[include]]\nfile = \"p.xer\"\nprefix = \"plant\"\n[[risk]]\nid = \"r\"\nchance = 0.5\ntasks = [\"plant/a b\"]\nfail = true\n"
+            ),
+            "\"plant/a b\"",
+            "risk[0].tasks[0]",
+            "`plant/a b` is not a valid id of an included task",
+            "write prefix/id",
+        ),
+        (
+            format!("{PROG}[[include]]\nprefix = \"plant\"\n"),
+            "[[include]]",
+            "include[0].file",
+            "`include[0]` is missing the required key `file`",
+            "add `file = \"plant.xer\"`",
+        ),
+        (
+            format!("{PROG}[[include]]\nfile = \"p.xer\"\n"),
+            "[[include]]",
+            "include[0].prefix",
+            "`include[0]` is missing the required key `prefix`",
+            "add `prefix = \"plant\"`",
+        ),
+        (
+            format!("{PROG}[[include]]\nfile = \" \"\nprefix = \"plant\"\n"),
+            "\" \"",
+            "include[0].file",
+            "`file` is empty",
+            "the schedule file to include",
+        ),
+        (
+            format!("{PROG}[[include]]\nfile = \"p.xer\"\nprefix = \"Plant-A\"\n"),
+            "\"Plant-A\"",
+            "include[0].prefix",
+            "include prefix `Plant-A` must match [a-z0-9_]+",
+            "e.g. `plant_a`",
+        ),
+        (
+            format!(
+                "{PROG}[[include]]\nfile = \"p.xer\"\nprefix = \"plant\"\n[[include]]\nfile = \"q.xer\"\nprefix = \"plant\"\n"
+            ),
+            "\"plant\"\n[[include]]\nfile = \"q",
+            "include[1].prefix",
+            "duplicate include prefix `plant`: already used by include[0]",
+            "give each include its own prefix",
+        ),
+        (
+            format!(
+                "{PROG}[[include]]\nfile = \"p.xer\"\nprefix = \"plant\"\nrules = \"r.toml\"\n"
+            ),
+            "rules =",
+            "include[0].rules",
+            "unknown key `rules` in `include[0]`",
+            "known keys: file, prefix, uncertainty",
+        ),
+        (
+            format!("{PROG}[[task]]\nid = \"plant/t1\"\nduration = \"1d\"\n"),
+            "\"plant/t1\"",
+            "task[0].id",
+            "id `plant/t1` must match [a-z0-9_]+",
+            "ids with `/` name the tasks of an [[include]] and are only referred to, never defined",
+        ),
+    ];
+    for (src, needle, path, msg, help) in cases {
+        let needle_at = if needle.starts_with("\"plant\"\n[[include]]") {
+            pos(&src, src.rfind("\"plant\"").unwrap())
+        } else if path == "task[0].after[0]" && needle.contains(' ') {
+            // Grammar errors point inside the string.
+            pos(&src, src.find(needle).unwrap() + 1)
+        } else {
+            at(&src, needle)
+        };
+        assert_err(&src, &format!("{needle_at}: {path}: "), &[msg, help]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Models built in code
+
+/// `INC` with the included tasks merged in, as an importer would.
+fn merged() -> Model {
+    let mut m = model(INC);
+    for id in [
+        "contractor/t1000",
+        "contractor/a-100",
+        "contractor/t2",
+        "contractor/commissioning",
+        "vehicle/sop.final",
+        "vehicle/a.b",
+    ] {
+        let mut t = task(id);
+        t.duration = Dist::Triangular {
+            min: 10.0,
+            mode: 20.0,
+            max: 40.0,
+        };
+        m.tasks.push(t);
+    }
+    m.tasks[3].after = vec![Link {
+        task: "contractor/t1000".into(),
+        kind: LinkKind::FinishToStart,
+        lag: 0.0,
+    }];
+    m
+}
+
+/// The plain problems of `validate(m)`, which must fail.
+fn invalid(m: &Model) -> String {
+    match validate(m) {
+        Ok(()) => panic!("expected problems"),
+        Err(e) => e.plain(),
+    }
+}
+
+#[test]
+fn validate_accepts_read_and_merged_models() {
+    for src in [BASE, PROG, INC, CORR] {
+        let m = model(src);
+        assert_eq!(validate(&m).map_err(|e| e.plain()), Ok(()), "{src}");
+    }
+    let m = merged();
+    assert_eq!(validate(&m).map_err(|e| e.plain()), Ok(()));
+    // Merged, the included task takes its place in the correlation groups.
+    assert_eq!(
+        correlation_groups(&m)[0].items,
+        [
+            CorrelatedItem::TaskDuration(1),
+            CorrelatedItem::TaskDuration(0),
+            CorrelatedItem::PlantRamp(0)
+        ]
+    );
+    // The file written from it brings the included tasks back through [[include]].
+    let text = to_toml(&m);
+    assert!(!text.contains("id = \"contractor/"), "{text}");
+    assert_eq!(parse(&text, "w.toml").unwrap(), model(INC));
+    // A model built entirely in code, as by `to_toml_round_trips_a_model_built_in_code`.
+    let mut m = model(PROG);
+    m.tasks = vec![task("a"), task("b")];
+    m.tasks[1].after_failure = vec!["a".into()];
+    assert_eq!(validate(&m).map_err(|e| e.plain()), Ok(()));
+}
+
+#[test]
+fn validate_reports_problems_by_key_path_with_the_same_messages() {
+    // Every reference of a merged include must resolve.
+    let mut m = merged();
+    m.tasks[0].after[0].task = "contractor/t1001".into();
+    m.risks[0].tasks[0] = "contractor/t100".into();
+    m.correlations[0].items[0] = "contractor/t10000".into();
+    m.scenarios[0].disable[0] = "contractor/t3".into();
+    m.scenarios[0].set[0].item = "contractor/t1000x".into();
+    let out = invalid(&m);
+    for line in [
+        "task[0].after[0]: unknown task id `contractor/t1001`\n  help: did you mean `contractor/t1000`?",
+        "risk[0].tasks[0]: unknown task id `contractor/t100`\n  help: did you mean `contractor/t1000`?",
+        "correlate[0].items[0]: unknown task or plant id `contractor/t10000`\n  help: did you mean `contractor/t1000`?",
+        "scenario[0].disable[0]: unknown task, risk or plant id `contractor/t3`\n  help: did you mean `contractor/t2`?",
+        "scenario[0].set.\"contractor/t1000x.duration\": scenario setting `contractor/t1000x.duration`: unknown item `contractor/t1000x`\n  help: did you mean `contractor/t1000`?",
+    ] {
+        assert!(
+            out.contains(&format!("{line}\n")),
+            "`{line}` missing from:\n{out}"
+        );
+    }
+    // No file, no position: the line starts with the key path.
+    assert!(out.starts_with("task[0].after[0]: "), "{out}");
+
+    // A negative lag after an included id written without the link type.
+    let mut m = merged();
+    m.tasks[0].after[1].task = "contractor/a-100-5d".into();
+    m.tasks[0].after[1].lag = 0.0;
+    assert!(
+        invalid(&m).contains("task[0].after[1]: unknown task id `contractor/a-100-5d`\n  help: after an included task's id, a negative lag needs the link type: `contractor/a-100:FS-5d`\n"),
+        "{}",
+        invalid(&m)
+    );
+
+    // Shapes, duplicates, cycles, ranges and dates.
+    let mut m = merged();
+    m.tasks.push(task("Bad Id"));
+    m.tasks.push(task("contractor/bad id"));
+    m.tasks.push(task("sop"));
+    m.tasks[0].chance = 1.5;
+    m.tasks[1].duration = Dist::Triangular {
+        min: 30.0,
+        mode: 10.0,
+        max: 60.0,
+    };
+    m.tasks[2].cost = Dist::Fixed(f64::NAN);
+    m.tasks[3].not_before = Some(Date::from_ymd(2040, 1, 1).unwrap());
+    m.tasks[1].after.push(Link {
+        task: "sop".into(),
+        kind: LinkKind::StartToStart,
+        lag: -1e20,
+    });
+    m.tasks[0].after.push(Link {
+        task: "contractor/t1000".into(),
+        kind: LinkKind::FinishToStart,
+        lag: 0.0,
+    });
+    m.plants[0].ramp_start = -0.5;
+    m.includes.push(m.includes[0].clone());
+    m.program.iterations = 0;
+    let out = invalid(&m);
+    for line in [
+        "program.iterations: `iterations` = 0 must be at least 1",
+        "include[2].prefix: duplicate include prefix `contractor`: already used by include[0]",
+        "task[0].chance: `chance` = `1.5` is outside [0, 1]",
+        "task[1].duration: mode outside [min, max] in `tri(30d, 10d, 60d)`",
+        "task[1].after[0]: `-1e20d` is too large (overflow): magnitudes above 1e15 are not accepted",
+        "task[2].cost: `cost` = \"NaN\" has a value that is not a finite number",
+        "task[3].not_before: `not_before` = 2040-01-01 is outside the program, 2022-07-01 to 2031-12-31",
+        "plant[0].ramp_start: `ramp_start` = `-0.5` is outside [0, 1]",
+        "task[7].id: id `Bad Id` must match [a-z0-9_]+",
+        "task[8].id: id `contractor/bad id` must match [a-z0-9_]+(/[A-Za-z0-9_.-]+)*",
+        "task[9].id: duplicate id `sop`: already used by task[0]",
+        "tasks wait on each other in a cycle: ",
+    ] {
+        assert!(out.contains(line), "`{line}` missing from:\n{out}");
+    }
+
+    // Correlations: the same rules as in a file.
+    let mut m = model(CORR);
+    m.correlations = vec![
+        Correlation {
+            items: vec!["plant_build".into(), "phase2_build".into()],
+            rho: 0.9,
+        },
+        Correlation {
+            items: vec!["phase2_build".into(), "licence".into()],
+            rho: 0.9,
+        },
+        Correlation {
+            items: vec!["plant_build".into(), "licence".into()],
+            rho: -0.9,
+        },
+    ];
+    let out = invalid(&m);
+    assert!(
+        out.starts_with("correlate[2].rho: the correlations among `plant_build`, `phase2_build`, `licence` are inconsistent (their matrix is not positive definite): change rho = -0.9 of `plant_build` and `licence` in correlate[2]\n  help: set rho of `plant_build` and `licence` to a value between 0.62 and 1 (exclusive), e.g. 0.63: the smallest single change that makes the matrix positive definite; entries involved: correlate[0], correlate[1], correlate[2]\n"),
+        "{out}"
+    );
+    m.correlations[2].rho = 0.7;
+    assert_eq!(validate(&m).map_err(|e| e.plain()), Ok(()));
+    m.correlations[1].items = vec!["fixed_task".into(), "freeze".into(), "plant_build".into()];
+    m.correlations[2].items = vec!["phase2_build".into(), "plant_build".into()];
+    m.correlations[2].rho = f64::NAN;
+    let out = invalid(&m);
+    for line in [
+        "correlate[1].items[0]: `fixed_task` has a fixed duration (`6mo`)",
+        "correlate[1].items[1]: `freeze` is a risk, not a task or plant",
+        "correlate[2].rho: `rho` = `NaN` is outside [-1, 1]",
+    ] {
+        assert!(out.contains(line), "`{line}` missing from:\n{out}");
+    }
+    m.correlations[2].rho = 0.5;
+    assert!(invalid(&m).contains("the pair `phase2_build` and `plant_build` has two correlations: 0.9 in correlate[0] and 0.5 in correlate[2]"));
+
+    // Scenario settings of the wrong kind, and an error named after its file.
+    let mut m = model(BASE);
+    m.scenarios[0].set[0].value = SettingValue::Dist(Dist::Fixed(0.5));
+    m.scenarios[0].set[1].value = SettingValue::Number(3.0);
+    let e = validate(&m).unwrap_err();
+    let out = e.plain();
+    assert!(out.contains("scenario[0].set.\"own_licence.chance\": `\"own_licence.chance\"` must be a number in [0, 1], found a distribution"), "{out}");
+    assert!(out.contains("scenario[0].set.\"plant_build.duration\": `\"plant_build.duration\"` must be a distribution, found a number"), "{out}");
+    let named = e.in_file("merged.toml").plain();
+    assert!(
+        named.starts_with("merged.toml: scenario[0].set."),
+        "{named}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2190,7 +3087,67 @@ const TOKENS: &[&str] = &[
     "x = [1, [2]]",
     "duration = \"discrete(1d: 0.5)\"",
     "iterations = 99999999999999999999",
+    "[[include]]",
+    "[[correlate]]",
+    "file = \"p.xer\"",
+    "prefix = \"plant\"",
+    "prefix = \"Plant\"",
+    "uncertainty = \"r.toml\"",
+    "items = [\"a\", \"b\"]",
+    "items = [\"a\", \"plant/x\"]",
+    "items = [\"a\"]",
+    "items = [\"b\", \"plnt/x\", \"b\"]",
+    "rho = 0.5",
+    "rho = 1",
+    "rho = -0.9",
+    "rho = nan",
+    "after = [\"plant/t1:SS-2d\", \"plant/a-1\"]",
+    "starts = \"plant/x\"",
+    "set = { \"plant/x.duration\" = \"1d\", \"plant/x.1.cost\" = 1 }",
 ];
+
+/// Sections added to `BASE` for fuzzing: an include, references to its tasks and
+/// correlations.
+const EXTRA: &str = r#"
+[[include]]
+file = "plant.xer"
+prefix = "contractor"
+uncertainty = "rules.toml"
+
+[[task]]
+id = "commissioning_wait"
+duration = "tri(1w, 2w, 6w)"
+after = ["contractor/t1000:FF+1w", "contractor/a-100:FS-5d"]
+
+[[correlate]]
+items = ["plant_build", "vehicle_dev"]
+rho = 0.6
+
+[[correlate]]
+items = ["plant_build", "yizhuang_1", "contractor/t2000"]
+rho = 0.3
+
+[[scenario]]
+id = "contractor_fast"
+disable = ["contractor/t2000"]
+set = { "contractor/t1000.duration" = "tri(1mo, 2mo, 3mo)" }
+"#;
+
+/// What every model read must satisfy: it passes `validate`, writes and reads back equal,
+/// and its correlation groups have exact Cholesky factors.
+fn check_read_model(m: &Model) -> Result<(), TestCaseError> {
+    prop_assert_eq!(validate(m).map_err(|e| e.plain()), Ok(()));
+    for i in 0..m.scenarios.len() {
+        let _ = m.scenario_model(Some(i));
+    }
+    let back = parse(&to_toml(m), "w.toml").ok();
+    prop_assert_eq!(back.as_ref(), Some(m));
+    for g in correlation_groups(m) {
+        prop_assert!(!g.cholesky.is_empty());
+        assert_cholesky(&g.matrix, &g.cholesky, g.len());
+    }
+    Ok(())
+}
 
 fn mutate(base: &str, ops: &[(usize, usize, u8)]) -> String {
     let mut bytes = base.as_bytes().to_vec();
@@ -2216,18 +3173,64 @@ proptest! {
     #[test]
     fn parse_never_panics_on_token_soup(picks in proptest::collection::vec((0..TOKENS.len(), any::<bool>()), 0..60)) {
         let text: String = picks.iter().map(|(i, nl)| format!("{}{}", TOKENS[*i], if *nl { "\n" } else { " " })).collect();
-        let _ = parse(&text, "fuzz.toml");
+        if let Ok(m) = parse(&text, "fuzz.toml") {
+            check_read_model(&m)?;
+        }
     }
 
     #[test]
     fn parse_never_panics_on_mutations(ops in proptest::collection::vec((0usize..3, any::<usize>(), prop::sample::select(b" \n\"[]{}=,.:+-0123456789abcdmoyk()#'\\_".to_vec())), 1..12)) {
         let text = mutate(BASE, &ops);
         if let Ok(m) = parse(&text, "fuzz.toml") {
-            // What reads back must also write and read back.
-            for i in 0..m.scenarios.len() {
-                let _ = m.scenario_model(Some(i));
+            // What reads back must also validate, write and read back.
+            check_read_model(&m)?;
+        }
+        let text = mutate(&format!("{BASE}{EXTRA}"), &ops);
+        if let Ok(m) = parse(&text, "fuzz.toml") {
+            check_read_model(&m)?;
+        }
+    }
+
+    #[test]
+    fn random_correlations_read_as_validate_checks_them(
+        entries in proptest::collection::vec(
+            (
+                proptest::collection::vec(prop::sample::select(vec!["plant_build", "phase2_build", "licence", "yizhuang", "fixed_task"]), 0..4),
+                prop::sample::select(vec![-1.0, -0.9, -0.6, -0.3, 0.0, 0.2, 0.5, 0.8, 0.95, 1.0, 1.5]),
+            ),
+            1..6,
+        ),
+    ) {
+        let mut src = CORR.to_string();
+        let mut in_code = model(CORR);
+        for (items, rho) in &entries {
+            let list: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
+            src.push_str(&format!("\n[[correlate]]\nitems = [{}]\nrho = {rho}\n", list.join(", ")));
+            in_code.correlations.push(Correlation { items: items.iter().map(|i| i.to_string()).collect(), rho: *rho });
+        }
+        let read = parse(&src, "m.toml");
+        let checked = validate(&in_code);
+        // The file and the model built in code get the same verdict and the same messages.
+        match (&read, &checked) {
+            (Ok(m), Ok(())) => {
+                prop_assert_eq!(m, &in_code);
+                check_read_model(m)?;
             }
-            prop_assert_eq!(parse(&to_toml(&m), "w.toml").ok(), Some(m));
+            (Err(a), Err(b)) => {
+                // Problems of a file come in reading order, those of a model in code in the
+                // order checked.
+                let messages = |e: &ModelError| {
+                    let mut v = e.problems().iter().map(|p| (p.key_path.clone(), p.message.clone())).collect::<Vec<_>>();
+                    v.sort();
+                    v
+                };
+                prop_assert_eq!(messages(a), messages(b));
+                for p in a.problems() {
+                    prop_assert!(p.key_path.starts_with("correlate["), "{}", p);
+                    prop_assert!(p.line > 0 && p.help.is_some(), "{}", p);
+                }
+            }
+            _ => prop_assert!(false, "parse: {:?}\nvalidate: {:?}", read.as_ref().err().map(ModelError::plain), checked.as_ref().err().map(ModelError::plain)),
         }
     }
 

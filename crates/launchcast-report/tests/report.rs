@@ -88,6 +88,7 @@ fn model() -> Model {
             set: vec![],
         }],
         correlations: vec![],
+        includes: vec![],
     }
 }
 

@@ -1,0 +1,457 @@
+//! Checking a [`Model`] built in code ([`validate`]): what [`crate::parse`] checks while
+//! reading a file, with the same messages, reported by key path (`task[3].after[0]`) since
+//! there is no source text. Used after an importer has built a model or merged the tasks of
+//! an `[[include]]` (ids `prefix/id`) into a program model.
+
+use crate::cross::{CorrEntry, Cross, Edge, Item, Kind, Ref, Want, check_own_namespace, num_text};
+use crate::raw::{Cx, leaf};
+use crate::scenario::Slot;
+use crate::{Date, Dist, Impact, Link, Model, ModelError, PromiseKind, Quantity, SettingValue};
+
+/// Checks a model built in code: ids (tasks merged from an include may be
+/// `[a-z0-9_]+(/[A-Za-z0-9_.-]+)*`; every other id `[a-z0-9_]+`) and duplicates; every
+/// reference resolves (a `prefix/id` of a declared include whose tasks are not merged yet,
+/// i.e. no task carries that prefix, is accepted unchecked, as when reading a file); no
+/// cycles; values in range (probabilities in [0, 1], distributions as the grammar would
+/// accept them, dates within the program); scenario settings; includes; correlations
+/// (including positive definiteness). Problems carry key paths and no file name or position
+/// (see [`ModelError::in_file`] to name one).
+///
+/// Every model read by [`crate::parse`] passes.
+pub fn validate(model: &Model) -> Result<(), ModelError> {
+    let mut cx = Cx::new("");
+    let mut x = Cross {
+        merged_ids: true,
+        ..Cross::default()
+    };
+    let p = &model.program;
+    let range = if p.horizon <= p.start {
+        cx.report_at(
+            None,
+            "program.horizon",
+            "not after start",
+            format!(
+                "`horizon` = {} is not after `start` = {}",
+                p.horizon, p.start
+            ),
+            "the horizon must be a later date than the start",
+            Vec::new(),
+        );
+        None
+    } else {
+        Some((p.start, p.horizon))
+    };
+    if p.iterations < 1 {
+        cx.report_at(
+            None,
+            "program.iterations",
+            "must be ≥ 1",
+            format!("`iterations` = {} must be at least 1", p.iterations),
+            "write a whole number of 1 or more, e.g. iterations = 10000",
+            Vec::new(),
+        );
+    }
+    dist(
+        &mut cx,
+        &p.delivery_lag,
+        "program.delivery_lag",
+        Quantity::Duration,
+    );
+    dist(
+        &mut cx,
+        &p.overhead_per_year,
+        "program.overhead_per_year",
+        Quantity::Money,
+    );
+
+    for (i, inc) in model.includes.iter().enumerate() {
+        x.prefixes
+            .push((inc.prefix.clone(), None, format!("include[{i}].prefix")));
+        non_empty(
+            &mut cx,
+            &inc.file,
+            &format!("include[{i}].file"),
+            "the schedule file to include, e.g. file = \"plant.xer\"",
+        );
+        if let Some(u) = &inc.uncertainty {
+            non_empty(
+                &mut cx,
+                u,
+                &format!("include[{i}].uncertainty"),
+                "the uncertainty rules file, e.g. uncertainty = \"rules.toml\", or leave the key out",
+            );
+        }
+    }
+
+    for (i, t) in model.tasks.iter().enumerate() {
+        let path = format!("task[{i}]");
+        x.items.push(Item {
+            id: t.id.clone(),
+            span: None,
+            path: format!("{path}.id"),
+            kind: Kind::Task,
+        });
+        dist(
+            &mut cx,
+            &t.duration,
+            &format!("{path}.duration"),
+            Quantity::Duration,
+        );
+        fraction(
+            &mut cx,
+            t.chance,
+            &format!("{path}.chance"),
+            "a probability in [0, 1]: 0.7 means 70%",
+        );
+        let mut edges = Vec::new();
+        for (key, links) in [("after", &t.after), ("after_any", &t.after_any)] {
+            for (k, l) in links.iter().enumerate() {
+                let lp = format!("{path}.{key}[{k}]");
+                link(&mut cx, l, &lp);
+                x.refs.push(Ref {
+                    target: l.task.clone(),
+                    span: None,
+                    path: lp.clone(),
+                    want: Want::Task,
+                });
+                edges.push(Edge {
+                    to: l.task.clone(),
+                    span: None,
+                    path: lp,
+                });
+            }
+        }
+        for (k, id) in t.after_failure.iter().enumerate() {
+            let lp = format!("{path}.after_failure[{k}]");
+            x.refs.push(Ref {
+                target: id.clone(),
+                span: None,
+                path: lp.clone(),
+                want: Want::Task,
+            });
+            edges.push(Edge {
+                to: id.clone(),
+                span: None,
+                path: lp,
+            });
+        }
+        x.edges.push(edges);
+        dist(&mut cx, &t.cost, &format!("{path}.cost"), Quantity::Money);
+        if let Some(d) = t.not_before {
+            x.dates.push((d, None, format!("{path}.not_before")));
+        }
+    }
+
+    for (i, r) in model.risks.iter().enumerate() {
+        let path = format!("risk[{i}]");
+        x.items.push(Item {
+            id: r.id.clone(),
+            span: None,
+            path: format!("{path}.id"),
+            kind: Kind::Risk,
+        });
+        fraction(
+            &mut cx,
+            r.chance,
+            &format!("{path}.chance"),
+            "a probability in [0, 1]: 0.3 means 30%",
+        );
+        if r.tasks.is_empty() {
+            cx.report_at(
+                None,
+                &format!("{path}.tasks"),
+                "empty",
+                "`tasks` is empty: the risk affects no task".to_string(),
+                "list the ids of the tasks it affects",
+                Vec::new(),
+            );
+        }
+        for (k, id) in r.tasks.iter().enumerate() {
+            x.refs.push(Ref {
+                target: id.clone(),
+                span: None,
+                path: format!("{path}.tasks[{k}]"),
+                want: Want::Task,
+            });
+        }
+        match &r.impact {
+            Impact::Delay(d) => dist(&mut cx, d, &format!("{path}.delay"), Quantity::Duration),
+            Impact::Scale(d) => dist(&mut cx, d, &format!("{path}.scale"), Quantity::Number),
+            Impact::Fail => {}
+        }
+    }
+
+    for (i, pl) in model.plants.iter().enumerate() {
+        let path = format!("plant[{i}]");
+        x.items.push(Item {
+            id: pl.id.clone(),
+            span: None,
+            path: format!("{path}.id"),
+            kind: Kind::Plant,
+        });
+        dist(
+            &mut cx,
+            &pl.capacity,
+            &format!("{path}.capacity"),
+            Quantity::Number,
+        );
+        x.refs.push(Ref {
+            target: pl.starts.clone(),
+            span: None,
+            path: format!("{path}.starts"),
+            want: Want::Task,
+        });
+        dist(
+            &mut cx,
+            &pl.ramp,
+            &format!("{path}.ramp"),
+            Quantity::Duration,
+        );
+        fraction(
+            &mut cx,
+            pl.ramp_start,
+            &format!("{path}.ramp_start"),
+            "a fraction of nameplate in [0, 1], e.g. 0.1",
+        );
+        dist(&mut cx, &pl.peak, &format!("{path}.peak"), Quantity::Number);
+    }
+
+    for (i, c) in model.correlations.iter().enumerate() {
+        let path = format!("correlate[{i}]");
+        x.correlate.push(CorrEntry {
+            items: c
+                .items
+                .iter()
+                .enumerate()
+                .map(|(k, id)| (id.clone(), None, format!("{path}.items[{k}]")))
+                .collect(),
+            items_read: true,
+            items_span: None,
+            rho: Some(c.rho),
+            rho_span: None,
+            rho_text: num_text(c.rho),
+            path,
+        });
+    }
+
+    for (i, pr) in model.promises.iter().enumerate() {
+        let path = format!("promise[{i}]");
+        match &pr.kind {
+            PromiseKind::FirstDeliveryBy(d) => {
+                x.dates
+                    .push((*d, None, format!("{path}.first_delivery_by")));
+            }
+            PromiseKind::DeliveriesBy { date, at_least } => {
+                x.dates
+                    .push((*date, None, format!("{path}.deliveries_by.date")));
+                dist(
+                    &mut cx,
+                    &Dist::Fixed(*at_least),
+                    &format!("{path}.deliveries_by.at_least"),
+                    Quantity::Number,
+                );
+            }
+            PromiseKind::DeliveriesInYear { year, at_least } => {
+                x.years.push((
+                    i64::from(*year),
+                    None,
+                    format!("{path}.deliveries_in_year.year"),
+                ));
+                dist(
+                    &mut cx,
+                    &Dist::Fixed(*at_least),
+                    &format!("{path}.deliveries_in_year.at_least"),
+                    Quantity::Number,
+                );
+            }
+            PromiseKind::SpendBy { date, at_most } => {
+                x.dates.push((*date, None, format!("{path}.spend_by.date")));
+                dist(
+                    &mut cx,
+                    &Dist::Fixed(*at_most),
+                    &format!("{path}.spend_by.at_most"),
+                    Quantity::Money,
+                );
+            }
+        }
+    }
+    for (i, s) in model.scenarios.iter().enumerate() {
+        for (k, id) in s.disable.iter().enumerate() {
+            x.refs.push(Ref {
+                target: id.clone(),
+                span: None,
+                path: format!("scenario[{i}].disable[{k}]"),
+                want: Want::Item,
+            });
+        }
+    }
+
+    x.check_ids(&mut cx);
+    x.check_includes(&mut cx);
+    for (what, ids) in [
+        (
+            "promise",
+            model
+                .promises
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.as_str(), None, format!("promise[{i}].id")))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "scenario",
+            model
+                .scenarios
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), None, format!("scenario[{i}].id")))
+                .collect(),
+        ),
+    ] {
+        check_own_namespace(&mut cx, &ids, what);
+    }
+    let ix = x.index();
+    x.check_refs(&mut cx, &ix);
+    x.check_cycles(&mut cx, &model.tasks);
+    if let Some((start, horizon)) = range {
+        x.check_dates(&mut cx, start, horizon);
+    }
+    x.check_correlations(&mut cx, &ix, &model.tasks, &model.plants);
+
+    for (i, s) in model.scenarios.iter().enumerate() {
+        for st in &s.set {
+            let key = format!("{}.{}", st.item, st.field);
+            let path = format!("scenario[{i}].set.\"{key}\"");
+            let slot = match ix.slot_of(&st.item, &st.field, &key, &model.risks) {
+                Ok(slot) => slot,
+                Err(m) => {
+                    cx.report_at(None, &path, m.label, m.message, m.help, Vec::new());
+                    continue;
+                }
+            };
+            setting(&mut cx, slot, &st.value, &path, range);
+        }
+    }
+    if cx.has_problems() {
+        Err(cx.into_error(""))
+    } else {
+        Ok(())
+    }
+}
+
+/// A distribution of quantity `q`, checked as the grammar checks its text (so with the same
+/// messages): the canonical text reads back exactly, so this accepts what a file could say.
+fn dist(cx: &mut Cx<'_>, d: &Dist, path: &str, q: Quantity) {
+    let text = d.display(q).to_string();
+    if d.values().iter().any(|v| !v.is_finite())
+        || matches!(d, Dist::Discrete(v) if v.iter().any(|(_, w)| !w.is_finite()))
+    {
+        cx.report_at(
+            None,
+            path,
+            "not finite",
+            format!(
+                "`{}` = \"{text}\" has a value that is not a finite number",
+                leaf(path)
+            ),
+            "every value must be a finite number",
+            Vec::new(),
+        );
+        return;
+    }
+    if let Err(e) = Dist::parse(&text, q) {
+        let message = if e.message.contains(text.trim()) {
+            e.message
+        } else {
+            format!("\"{text}\": {}", e.message)
+        };
+        cx.report_at(None, path, "here", message, e.help, Vec::new());
+    }
+}
+
+/// A probability or fraction in [0, 1].
+fn fraction(cx: &mut Cx<'_>, x: f64, path: &str, help: &str) {
+    if !(0.0..=1.0).contains(&x) {
+        cx.report_at(
+            None,
+            path,
+            "outside [0, 1]",
+            format!("`{}` = `{}` is outside [0, 1]", leaf(path), num_text(x)),
+            help,
+            Vec::new(),
+        );
+    }
+}
+
+/// A link's lag: fixed, finite, within the grammar's magnitudes.
+fn link(cx: &mut Cx<'_>, l: &Link, path: &str) {
+    if l.lag != 0.0 {
+        dist(cx, &Dist::Fixed(l.lag), path, Quantity::Lag);
+    }
+}
+
+fn non_empty(cx: &mut Cx<'_>, s: &str, path: &str, help: &str) {
+    if s.trim().is_empty() {
+        cx.report_at(
+            None,
+            path,
+            "empty",
+            format!("`{}` is empty", leaf(path)),
+            help,
+            Vec::new(),
+        );
+    }
+}
+
+/// A scenario setting's value against the kind its field takes.
+fn setting(
+    cx: &mut Cx<'_>,
+    slot: Slot,
+    value: &SettingValue,
+    path: &str,
+    range: Option<(Date, Date)>,
+) {
+    let found = match value {
+        SettingValue::Dist(_) => "a distribution",
+        SettingValue::Number(_) => "a number",
+        SettingValue::Date(_) => "a date",
+        SettingValue::Curve(_) => "a curve",
+    };
+    match (slot, value) {
+        (Slot::Dist(q), SettingValue::Dist(d)) => dist(cx, d, path, q),
+        (Slot::Fraction, SettingValue::Number(x)) => {
+            fraction(cx, *x, path, "a number in [0, 1]");
+        }
+        (Slot::Date, SettingValue::Date(d)) => {
+            if let Some((s, h)) = range
+                && (*d < s || *d > h)
+            {
+                cx.report_at(
+                    None,
+                    path,
+                    "outside start..horizon",
+                    format!("`{}` = {d} is outside the program, {s} to {h}", leaf(path)),
+                    "use a date between program.start and program.horizon",
+                    Vec::new(),
+                );
+            }
+        }
+        (Slot::Curve, SettingValue::Curve(_)) => {}
+        _ => {
+            let expected = match slot {
+                Slot::Dist(_) => "a distribution",
+                Slot::Fraction => "a number in [0, 1]",
+                Slot::Date => "a date",
+                Slot::Curve => "a curve (linear or s)",
+            };
+            cx.report_at(
+                None,
+                path,
+                &format!("expected {expected}"),
+                format!("`{}` must be {expected}, found {found}", leaf(path)),
+                format!("set it to {expected}"),
+                Vec::new(),
+            );
+        }
+    }
+}
