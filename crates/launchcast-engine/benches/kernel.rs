@@ -115,17 +115,20 @@ fn bench_run(
         });
 }
 
-#[divan::bench(args = [1, 2], sample_count = 5)]
-fn tri_1000_activities_100k_iterations(bencher: divan::Bencher, threads: usize) {
-    bench_run(bencher, 1000, false, 100_000, threads);
-}
+// Iteration counts past twice the per-task sample (65,536), as in real runs: most lanes
+// then take the fast kernel and one in k the full one.
 
 #[divan::bench(args = [1, 2], sample_count = 5)]
-fn pert_1000_activities_100k_iterations(bencher: divan::Bencher, threads: usize) {
-    bench_run(bencher, 1000, true, 100_000, threads);
+fn tri_1000_activities_1m_iterations(bencher: divan::Bencher, threads: usize) {
+    bench_run(bencher, 1000, false, 1_000_000, threads);
+}
+
+#[divan::bench(args = [2], sample_count = 5)]
+fn pert_1000_activities_1m_iterations(bencher: divan::Bencher, threads: usize) {
+    bench_run(bencher, 1000, true, 1_000_000, threads);
 }
 
 #[divan::bench(args = [2], sample_count = 3)]
-fn tri_10000_activities_100k_iterations(bencher: divan::Bencher, threads: usize) {
-    bench_run(bencher, 10_000, false, 100_000, threads);
+fn tri_10000_activities_200k_iterations(bencher: divan::Bencher, threads: usize) {
+    bench_run(bencher, 10_000, false, 200_000, threads);
 }

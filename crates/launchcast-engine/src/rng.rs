@@ -30,13 +30,17 @@ pub(crate) fn seeded(seed: u64) -> u64 {
 }
 
 /// Uniform draws in the open interval (0, 1) for `out.len()` consecutive iterations from
-/// `first`: 24 random bits, centred, so neither 0 nor 1 ever occurs.
+/// `first` (even): 24 random bits each, centred, so neither 0 nor 1 ever occurs. One 64-bit
+/// hash gives two draws: iteration `i` takes the high or low 24 bits of `mix(key + ⌊i/2⌋·γ)`,
+/// which halves the multiplies of the hottest loop.
 #[inline(always)]
 pub(crate) fn fill_uniform<const N: usize>(out: &mut [f32; N], key: u64, first: u64) {
-    let base = key.wrapping_add(first.wrapping_mul(GAMMA));
-    for (l, o) in out.iter_mut().enumerate() {
-        let z = mix64(base.wrapping_add((l as u64).wrapping_mul(GAMMA)));
-        *o = ((z >> 40) as f32 + 0.5) * (1.0 / 16_777_216.0);
+    debug_assert!(first % 2 == 0 && N % 2 == 0);
+    let base = key.wrapping_add((first / 2).wrapping_mul(GAMMA));
+    for p in 0..N / 2 {
+        let z = mix64(base.wrapping_add((p as u64).wrapping_mul(GAMMA)));
+        out[2 * p] = ((z >> 40) as f32 + 0.5) * (1.0 / 16_777_216.0);
+        out[2 * p + 1] = (((z >> 8) & 0xFF_FFFF) as f32 + 0.5) * (1.0 / 16_777_216.0);
     }
 }
 
