@@ -148,7 +148,9 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             message: e.to_string(),
         })?;
     // A few large splits per thread keep the number of accumulators (and their memory) small.
-    let min_len = blocks.div_ceil(threads * 4).max(1);
+    // Two contiguous runs of blocks per thread: few accumulators (their histograms are the
+    // largest memory of a big model) and still some balance when a core is busy.
+    let per_chunk = blocks.div_ceil(threads * 2).max(1);
     let kernels = select_kernels();
     // Every k-th lane of iterations feeds the per-task statistics and criticality.
     let sample_every = (opts.iterations / TASK_SAMPLE_TARGET).max(1);
@@ -168,22 +170,34 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         sample_every,
         row_every,
     };
-    let acc = pool.install(|| {
-        work.into_par_iter()
-            .with_min_len(min_len)
-            .fold(
-                || (Accumulators::new(plan), Scratch::new(plan, opts.seed)),
-                |(mut acc, mut scratch), mut block| {
+    let mut chunks: Vec<Vec<BlockColumns>> = Vec::new();
+    for block in work {
+        match chunks.last_mut() {
+            Some(chunk) if chunk.len() < per_chunk => chunk.push(block),
+            _ => chunks.push(vec![block]),
+        }
+    }
+    let accumulators: Vec<Accumulators> = pool.install(|| {
+        chunks
+            .into_par_iter()
+            .map(|chunk| {
+                let (mut acc, mut scratch) =
+                    (Accumulators::new(plan), Scratch::new(plan, opts.seed));
+                for mut block in chunk {
                     run_block(plan, kernels, layout, &mut block, &mut acc, &mut scratch);
                     if let Some(progress) = opts.progress {
                         progress(block.len as u64);
                     }
-                    (acc, scratch)
-                },
-            )
-            .map(|(acc, _)| acc)
-            .reduce(|| Accumulators::new(plan), Accumulators::merge)
+                }
+                acc
+            })
+            .collect()
     });
+    // Integer sums: the order of merging does not change the result.
+    let acc = accumulators
+        .into_iter()
+        .reduce(Accumulators::merge)
+        .unwrap_or_else(|| Accumulators::new(plan));
 
     let mut deliveries = deliveries.into_iter();
     let mut spend = spend.into_iter();
