@@ -2,7 +2,7 @@
 //! compressed-row arrays, one parameter set per scenario, random-stream keys per item, and
 //! the checkpoints (year boundaries, promise dates) at which money and cars are counted.
 
-use launchcast_model::{CorrelatedItem, Curve, Date, Impact, LinkKind, Model, PromiseKind};
+use launchcast_model::{CorrelatedItem, Curve, Date, Dist, Impact, LinkKind, Model, PromiseKind};
 
 use crate::rng::stream_key;
 use crate::sampler::{Sampler, Tables};
@@ -122,6 +122,8 @@ pub(crate) struct Compiled {
     pub tables: Tables,
     pub horizon: f32,
     pub has_plants: bool,
+    /// Whether any task has a cost or the program an overhead (else spend is always 0).
+    pub has_spend: bool,
     /// Days from start, ascending.
     pub checkpoints: Vec<f32>,
     /// Per year: checkpoint indices of its first and last instant.
@@ -362,6 +364,16 @@ impl Compiled {
             .filter(|&&x| x != NONE)
             .count();
         let mut tables = Tables::default();
+        let spends = |m: &Model| {
+            m.program.overhead_per_year != Dist::ZERO
+                || m.tasks.iter().any(|t| t.cost != Dist::ZERO)
+        };
+        let has_spend = spends(model)
+            || model
+                .scenarios
+                .iter()
+                .enumerate()
+                .any(|(i, _)| spends(&model.scenario_model(Some(i))));
         let mut scenarios = Vec::new();
         let mut params = Vec::new();
         for &sel in selected {
@@ -408,6 +420,7 @@ impl Compiled {
             tables,
             horizon: horizon as f32,
             has_plants: !model.plants.is_empty(),
+            has_spend,
             checkpoints: raw.iter().map(|&c| c as f32).collect(),
             year_spans,
             years,

@@ -35,7 +35,7 @@ pub(crate) fn seeded(seed: u64) -> u64 {
 /// which halves the multiplies of the hottest loop.
 #[inline(always)]
 pub(crate) fn fill_uniform<const N: usize>(out: &mut [f32; N], key: u64, first: u64) {
-    debug_assert!(first % 2 == 0 && N % 2 == 0);
+    debug_assert!(first.is_multiple_of(2) && N.is_multiple_of(2));
     let base = key.wrapping_add((first / 2).wrapping_mul(GAMMA));
     for p in 0..N / 2 {
         let z = mix64(base.wrapping_add((p as u64).wrapping_mul(GAMMA)));

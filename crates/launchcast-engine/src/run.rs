@@ -54,7 +54,7 @@ impl RowLayout {
     fn row(&self, group: u64, l: usize) -> Option<usize> {
         let k = group / self.sample_every;
         let r = (k / self.row_every) as usize * LANES + l;
-        (k % self.row_every == 0 && r < self.rows).then_some(r)
+        (k.is_multiple_of(self.row_every) && r < self.rows).then_some(r)
     }
 
     fn iteration(&self, row: usize) -> u64 {
@@ -245,16 +245,23 @@ fn run_block(
         for offset in (0..block.len).step_by(LANES) {
             let first = block.first + offset as u64;
             let group = first / LANES as u64;
-            let sampled = group % layout.sample_every == 0;
+            let sampled = group.is_multiple_of(layout.sample_every);
             (if sampled { kernels.full } else { kernels.fast })(plan, params, first, s);
             let live = LANES.min(block.len - offset);
             for l in 0..live {
                 let i = offset + l;
                 block.headline[sc][i] = s.headline[l];
+                // Columns that are zero by construction stay untouched (zeroed pages cost no
+                // memory until written).
                 for (y, &(from, to)) in plan.year_spans.iter().enumerate() {
                     let (from, to) = (from as usize, to as usize);
-                    block.deliveries[sc * years + y][i] = s.delivered[to][l] - s.delivered[from][l];
-                    block.spend[sc * years + y][i] = s.spent[to][l] - s.spent[from][l];
+                    if plan.has_plants {
+                        block.deliveries[sc * years + y][i] =
+                            s.delivered[to][l] - s.delivered[from][l];
+                    }
+                    if plan.has_spend {
+                        block.spend[sc * years + y][i] = s.spent[to][l] - s.spent[from][l];
+                    }
                 }
                 for (p, check) in plan.promises.iter().enumerate() {
                     kept[p] += u64::from(promise_kept(check, s, l));
@@ -309,29 +316,37 @@ fn add_finishes(
     horizon: f32,
     inv_bin: f32,
 ) {
-    let (mut count, mut sum, mut lo, mut hi) = (0u32, 0u64, u64::MAX, 0u64);
-    let mut bins = [0u32; LANES];
-    let mut ok = [false; LANES];
-    for l in 0..LANES {
-        ok[l] = (finish[l] <= horizon) & (l < live);
-        let f = if ok[l] { finish[l] } else { 0.0 };
-        let fixed = (f64::from(f) * DAY_FIXED_POINT) as u64;
-        count += u32::from(ok[l]);
-        sum += fixed;
-        lo = if ok[l] { lo.min(fixed) } else { lo };
-        hi = hi.max(fixed);
-        bins[l] = ((f * inv_bin) as u32).min(TASK_HISTOGRAM_BINS as u32 - 1);
+    // Masks as 0/1 integers and one conversion to fixed point per task keep this vectorised.
+    let mut ok = [0u32; LANES];
+    let mut live_mask = [0u32; LANES];
+    for (l, m) in live_mask.iter_mut().enumerate() {
+        *m = u32::from(l < live);
     }
+    let mut bins = [0u32; LANES];
+    let (mut sum, mut lo, mut hi) = (0f64, f32::INFINITY, 0f32);
+    for l in 0..LANES {
+        ok[l] = u32::from(finish[l] <= horizon) & live_mask[l];
+        let f = if ok[l] != 0 { finish[l] } else { 0.0 };
+        sum += f64::from(f);
+        lo = lo.min(if ok[l] != 0 { f } else { f32::INFINITY });
+        hi = hi.max(f);
+        let bin = (f * inv_bin).clamp(0.0, (TASK_HISTOGRAM_BINS - 1) as f32);
+        // SAFETY: `bin` is finite and within 0..=1023 (clamped just above), so the
+        // conversion is exact; `as` would add saturation checks that stop vectorisation.
+        bins[l] = unsafe { bin.to_int_unchecked::<u32>() };
+    }
+    let count: u32 = ok.iter().sum();
     if count == 0 {
         return;
     }
+    let fixed = |x: f64| (x * DAY_FIXED_POINT).round() as u64;
     stats.finished[task] += u64::from(count);
-    stats.finish_sum_fixed[task] += u128::from(sum);
-    stats.finish_min_fixed[task] = stats.finish_min_fixed[task].min(lo);
-    stats.finish_max_fixed[task] = stats.finish_max_fixed[task].max(hi);
+    stats.finish_sum_fixed[task] += u128::from(fixed(sum));
+    stats.finish_min_fixed[task] = stats.finish_min_fixed[task].min(fixed(f64::from(lo)));
+    stats.finish_max_fixed[task] = stats.finish_max_fixed[task].max(fixed(f64::from(hi)));
     let hist = &mut stats.histogram[task * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
     for l in 0..LANES {
-        hist[bins[l] as usize] += u32::from(ok[l]);
+        hist[bins[l] as usize] += ok[l];
     }
 }
 

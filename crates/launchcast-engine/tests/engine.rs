@@ -474,9 +474,9 @@ fn identical_at_any_thread_count_and_different_per_seed() {
         max: 100.0,
     };
     let mut tasks: Vec<Task> = (0..40).map(|i| task(&format!("t{i}"), u.clone())).collect();
-    for i in 1..40 {
-        tasks[i].after = vec![fs(&format!("t{}", i / 2))];
-        tasks[i].chance = 0.99;
+    for (i, t) in tasks.iter_mut().enumerate().skip(1) {
+        t.after = vec![fs(&format!("t{}", i / 2))];
+        t.chance = 0.99;
     }
     let mut m = model(tasks);
     m.program.iterations = 50_001; // not a multiple of a block or a lane
