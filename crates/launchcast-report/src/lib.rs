@@ -13,15 +13,25 @@
 //!   per table) and [`write_atomic`], which every file output goes through so that an
 //!   existing file is replaced whole or not at all.
 
+mod compare;
 mod csv;
+mod drivers;
 mod output;
 mod quantile;
+mod sensitivity;
 mod summary;
 mod terminal;
+mod terminal_extra;
 
+pub use compare::{BestByPromise, Comparisons, Pair};
 pub use csv::write_csv;
+pub use drivers::{
+    Candidate, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges, driver_candidates, drivers,
+    measure_drivers,
+};
 pub use output::{to_json, write_atomic};
 pub use quantile::{ColumnStats, column_stats};
+pub use sensitivity::{Sensitivity, spearman};
 pub use summary::{
     FirstDelivery, PromiseSummary, ScenarioSummary, Summary, TaskSummary, YearSummary, summarize,
 };

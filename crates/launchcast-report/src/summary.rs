@@ -1,13 +1,17 @@
 //! [`Summary`]: what a run means, as plain data whose JSON form is the stable contract of
 //! `DESIGN.md` ("JSON result"). Fields serialize in declaration order; fields beyond the
-//! contract (`horizon`, `currency`, the `name` of promises and tasks) are additions only.
+//! contract (`horizon`, `currency`, the `name` of promises and tasks, `drivers`, `sensitivity`,
+//! `comparisons`) are additions only.
 
 use launchcast_engine::{Outcomes, ScenarioInfo, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats};
 use launchcast_model::{Date, Model};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::compare::{Comparisons, compare};
+use crate::drivers::Driver;
 use crate::quantile::{ColumnStats, column_stats};
+use crate::sensitivity::{Sensitivity, sensitivity};
 
 /// Quantiles reported for the headline event: P10, P50, P80, P90.
 const HEADLINE_QS: [f64; 4] = [0.1, 0.5, 0.8, 0.9];
@@ -30,6 +34,10 @@ pub struct Summary {
     /// Label of every money amount.
     pub currency: String,
     pub scenarios: Vec<ScenarioSummary>,
+    /// Every pair of scenarios compared on the same iterations, and the scenario keeping each
+    /// promise most often (see [`crate::Comparisons`]).
+    #[serde(default)]
+    pub comparisons: Comparisons,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,6 +51,15 @@ pub struct ScenarioSummary {
     pub spend_by_year: Vec<YearSummary>,
     /// In model order.
     pub tasks: Vec<TaskSummary>,
+    /// What each risk and uncertain task adds to the headline date and takes from the
+    /// promises, largest P80 effect first (see [`crate::drivers()`]). Filled in by
+    /// [`crate::drivers()`], not by [`summarize`]: empty when not computed.
+    #[serde(default)]
+    pub drivers: Vec<Driver>,
+    /// Rank correlation of each task's duration with the headline, beside its criticality,
+    /// largest |ρ| first (see [`crate::Sensitivity`]).
+    #[serde(default)]
+    pub sensitivity: Vec<Sensitivity>,
 }
 
 /// The headline event: the first delivered car (in a model without plants, the finish of the
@@ -107,17 +124,17 @@ pub struct TaskSummary {
 }
 
 /// Rounds to 0.1 (and turns `-0.0` into `0.0`).
-fn round1(x: f64) -> f64 {
+pub(crate) fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0 + 0.0
 }
 
 /// Rounds to 4 decimals.
-fn round4(x: f64) -> f64 {
+pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 /// `count / total` to 4 decimals; 0 when `total` is 0.
-fn share(count: u64, total: u64) -> f64 {
+pub(crate) fn share(count: u64, total: u64) -> f64 {
     if total == 0 {
         0.0
     } else {
@@ -196,6 +213,8 @@ pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes)
                 .enumerate()
                 .map(|(i, t)| task_summary(&so.tasks, i, &t.id, &t.name))
                 .collect(),
+            drivers: Vec::new(),
+            sensitivity: sensitivity(model, so),
         });
     }
 
@@ -208,6 +227,7 @@ pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes)
         horizon: model.program.horizon.to_string(),
         currency: model.program.currency.clone(),
         scenarios: out,
+        comparisons: compare(model, scenarios, outcomes),
     }
 }
 

@@ -9,9 +9,9 @@ use crate::{ScenarioSummary, Summary, TaskSummary};
 /// Tasks listed under "MOST CRITICAL TASKS".
 const TOP_TASKS: usize = 8;
 /// Widest a scenario column gets; longer ids are cut.
-const MAX_COLUMN: usize = 14;
+pub(crate) const MAX_COLUMN: usize = 14;
 /// Narrowest the label column gets, whatever `width` says.
-const MIN_LABEL: usize = 20;
+pub(crate) const MIN_LABEL: usize = 20;
 
 /// Renders `summary` for a terminal `width` columns wide (100 reads well): title, promises ×
 /// scenarios, first delivery dates, deliveries and spend per year, the most critical tasks
@@ -31,8 +31,7 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
         return out;
     }
     let ids: Vec<&str> = scenarios.iter().map(|s| s.id.as_str()).collect();
-    let mut sections = Vec::new();
-    let mut tasks = None;
+    let mut sections: Vec<(Section, bool)> = Vec::new();
 
     if !model.promises.is_empty() {
         let rows = model
@@ -56,7 +55,7 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
                 (label, cells)
             })
             .collect();
-        sections.push(Section::new("PROMISES", &ids, rows));
+        sections.push((Section::new("PROMISES", &ids, rows), true));
     }
 
     let headline = if model.plants.is_empty() {
@@ -85,11 +84,14 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
             .collect();
         rows.push((label.to_string(), cells));
     }
-    sections.push(Section::new(headline, &ids, rows));
+    sections.push((Section::new(headline, &ids, rows), true));
 
     if !model.plants.is_empty() {
         let rows = year_rows(scenarios, |s| &s.deliveries_by_year, group_thousands);
-        sections.push(Section::new("DELIVERIES PER YEAR (mean cars)", &ids, rows));
+        sections.push((
+            Section::new("DELIVERIES PER YEAR (mean cars)", &ids, rows),
+            true,
+        ));
     }
 
     let title = if summary.currency.is_empty() {
@@ -98,7 +100,7 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
         format!("SPEND PER YEAR (mean {})", summary.currency)
     };
     let rows = year_rows(scenarios, |s| &s.spend_by_year, money);
-    sections.push(Section::new(&title, &ids, rows));
+    sections.push((Section::new(&title, &ids, rows), true));
 
     let first = &scenarios[0];
     let mut critical: Vec<(usize, &TaskSummary)> = first
@@ -130,13 +132,26 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
             })
             .collect();
         let title = format!("MOST CRITICAL TASKS ({})", first.id);
-        tasks = Some(Section::new(
-            &title,
-            &["critical", "P50 finish", "P(finish)"],
-            rows,
+        sections.push((
+            Section::new(&title, &["critical", "P50 finish", "P(finish)"], rows),
+            false,
         ));
     }
-    render_sections(&mut out, width, &sections, tasks.as_ref());
+    let event = if model.plants.is_empty() {
+        "finish"
+    } else {
+        "first delivery"
+    };
+    sections.extend(crate::terminal_extra::sensitivity_section(
+        summary, model, event,
+    ));
+    sections.extend(crate::terminal_extra::driver_sections(
+        summary, model, width, event,
+    ));
+    sections.extend(crate::terminal_extra::comparison_sections(
+        summary, model, event,
+    ));
+    render_sections(&mut out, width, &sections);
 
     let rows = scenarios
         .iter()
@@ -146,7 +161,7 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
     out
 }
 
-fn dash() -> String {
+pub(crate) fn dash() -> String {
     "-".to_string()
 }
 
@@ -185,7 +200,7 @@ fn year_rows(
 }
 
 /// A share as a percentage with one decimal; never rounds a possibility to 0% or 100%.
-fn percent(p: f64) -> String {
+pub(crate) fn percent(p: f64) -> String {
     if p > 0.0 && p < 0.0005 {
         "<0.1%".to_string()
     } else if p < 1.0 && p > 0.9995 {
@@ -196,7 +211,7 @@ fn percent(p: f64) -> String {
 }
 
 /// `1234567.8` → `1,234,568`.
-fn group_thousands(x: f64) -> String {
+pub(crate) fn group_thousands(x: f64) -> String {
     let digits = format!("{:.0}", x.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -235,7 +250,7 @@ fn money(x: f64) -> String {
     format!("{text}{suffix}")
 }
 
-fn chars(s: &str) -> usize {
+pub(crate) fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
@@ -254,7 +269,7 @@ fn fit(s: &str, max: usize) -> String {
 
 /// `s` cut to `max` characters by replacing its middle with `...`, so that ids sharing a
 /// prefix stay apart.
-fn fit_middle(s: &str, max: usize) -> String {
+pub(crate) fn fit_middle(s: &str, max: usize) -> String {
     let n = chars(s);
     if n <= max || max <= 3 {
         return fit(s, max);
@@ -268,20 +283,28 @@ fn fit_middle(s: &str, max: usize) -> String {
 }
 
 /// A titled table: the title heads the label column, `columns` head right-aligned cells.
-struct Section {
+pub(crate) struct Section {
     title: String,
     columns: Vec<String>,
     rows: Vec<(String, Vec<String>)>,
+    /// Lines printed under the rows, indented by two and cut to the width.
+    notes: Vec<String>,
 }
 
 impl Section {
-    fn new(title: &str, columns: &[&str], rows: Vec<(String, Vec<String>)>) -> Section {
+    pub(crate) fn new(title: &str, columns: &[&str], rows: Vec<(String, Vec<String>)>) -> Section {
         let columns = columns.iter().map(|c| c.to_string()).collect();
         Section {
             title: title.to_string(),
             columns,
             rows,
+            notes: Vec::new(),
         }
+    }
+
+    pub(crate) fn with_notes(mut self, notes: Vec<String>) -> Section {
+        self.notes = notes;
+        self
     }
 
     /// Widest cell of each column, and with `headings` also its heading (up to `MAX_COLUMN`).
@@ -314,14 +337,20 @@ impl Section {
     }
 }
 
-/// Renders the scenario `sections` with one shared layout (so their columns line up), then
-/// `extra` with its own columns. Labels are cut to fit `width`, and
-/// so are the headings when the columns would not fit otherwise.
-fn render_sections(out: &mut String, width: usize, sections: &[Section], extra: Option<&Section>) {
+/// Renders `sections` in order. Those marked shared (one column per scenario) use one layout,
+/// so their columns line up; the others get their own columns. Labels are cut to fit
+/// `width`, and so are the shared headings when the columns would not fit otherwise.
+fn render_sections(out: &mut String, width: usize, sections: &[(Section, bool)]) {
     let cells = |w: &[usize]| -> usize { w.iter().map(|w| w + 2).sum() };
+    let shared_sections = || {
+        sections
+            .iter()
+            .filter(|(_, shared)| *shared)
+            .map(|(s, _)| s)
+    };
     let shared = |headings: bool| {
         let mut widths: Vec<usize> = Vec::new();
-        for s in sections {
+        for s in shared_sections() {
             for (j, w) in s.widths(headings).into_iter().enumerate() {
                 match widths.get_mut(j) {
                     Some(old) => *old = (*old).max(w),
@@ -342,21 +371,31 @@ fn render_sections(out: &mut String, width: usize, sections: &[Section], extra: 
             .collect();
     }
     let room = width.saturating_sub(cells(&widths)).max(MIN_LABEL);
-    let longest = sections.iter().map(Section::label_width).max().unwrap_or(0);
+    let longest = shared_sections()
+        .map(Section::label_width)
+        .max()
+        .unwrap_or(0);
     let label_width = longest.min(room);
-    for s in sections {
-        table(out, label_width, &widths, s);
-    }
-    if let Some(s) = extra {
-        // Its own columns; the shared label width unless its labels need and have more room.
-        let widths = s.widths(true);
-        let room = width.saturating_sub(cells(&widths)).max(MIN_LABEL);
-        table(out, label_width.max(s.label_width().min(room)), &widths, s);
+    for (s, is_shared) in sections {
+        if *is_shared {
+            table(out, width, label_width, &widths, s);
+        } else {
+            // Its own columns; the shared label width unless its labels need and have more room.
+            let widths = s.widths(true);
+            let room = width.saturating_sub(cells(&widths)).max(MIN_LABEL);
+            table(
+                out,
+                width,
+                label_width.max(s.label_width().min(room)),
+                &widths,
+                s,
+            );
+        }
     }
 }
 
 /// One section, a blank line before it; rows indented by two spaces.
-fn table(out: &mut String, label_width: usize, widths: &[usize], section: &Section) {
+fn table(out: &mut String, width: usize, label_width: usize, widths: &[usize], section: &Section) {
     out.push('\n');
     let mut line = fit(&section.title, label_width);
     pad_to(&mut line, label_width);
@@ -376,6 +415,34 @@ fn table(out: &mut String, label_width: usize, widths: &[usize], section: &Secti
         out.push_str(line.trim_end());
         out.push('\n');
     }
+    for note in &section.notes {
+        for (i, line) in wrap(note, width.saturating_sub(4).max(MIN_LABEL))
+            .iter()
+            .enumerate()
+        {
+            let indent = if i == 0 { "  " } else { "    " };
+            let _ = writeln!(out, "{indent}{line}");
+        }
+    }
+}
+
+/// `text` broken at spaces into lines of at most `max` characters (a longer word is cut).
+fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        if !line.is_empty() && chars(&line) + 1 + chars(word) > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&fit(word, max));
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// A section of `key  text` lines, text cut to the width.
@@ -427,5 +494,8 @@ mod tests {
         assert_eq!(fit_middle("alternative_route_0", 11), "alte...te_0");
         assert_eq!(fit_middle("alternative_route_0", 12), "alter...te_0");
         assert_eq!(fit_middle("short", 11), "short");
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("aaaaaaa b", 5), ["aa...", "b"]);
+        assert!(wrap("", 5).is_empty());
     }
 }

@@ -9,8 +9,9 @@ use launchcast_model::{
     Curve, Date, Dist, Model, Plant, Program, Promise, PromiseKind, Scenario, Task,
 };
 use launchcast_report::{
-    FirstDelivery, PromiseSummary, ScenarioSummary, Summary, TaskSummary, YearSummary,
-    column_stats, render_terminal, summarize, to_json, write_atomic, write_csv,
+    BestByPromise, Comparisons, Driver, DriverKind, FirstDelivery, Pair, PromiseChanges,
+    PromiseSummary, ScenarioSummary, Sensitivity, Summary, TaskSummary, YearSummary, column_stats,
+    render_terminal, summarize, to_json, write_atomic, write_csv,
 };
 
 const INF: f32 = f32::INFINITY;
@@ -601,6 +602,15 @@ fn hand_summary() -> Summary {
                     task_summary("plant_build", 0.8, Some(20.0), 0.9),
                     task_summary("baic_talks", 0.0, None, 0.0),
                 ],
+                drivers: vec![
+                    driver("licence_delay", DriverKind::Risk, 12.5, 61.0, [-0.2512, -0.0004]),
+                    driver("licence", DriverKind::Task, 3.0, 7.25, [-0.0313, 0.0]),
+                    driver("plant_build", DriverKind::Task, 0.0, 0.0, [0.00004, 0.0]),
+                ],
+                sensitivity: vec![
+                    sensitivity("plant_build", Some(0.8123), 0.9),
+                    sensitivity("licence", Some(-0.05), 0.35),
+                ],
             },
             ScenarioSummary {
                 id: "go_alone".to_string(),
@@ -625,8 +635,55 @@ fn hand_summary() -> Summary {
                     task_summary("plant_build", 0.0, None, 0.0),
                     task_summary("baic_talks", 0.0, None, 0.0),
                 ],
+                drivers: vec![driver("licence", DriverKind::Task, 0.0, 0.0, [0.0, 0.0])],
+                sensitivity: vec![sensitivity("licence", None, 1.0)],
             },
         ],
+        comparisons: Comparisons {
+            pairs: vec![Pair {
+                a: "base".to_string(),
+                b: "go_alone".to_string(),
+                p_a_earlier: 0.9712,
+                median_diff_days: None,
+                p10_diff_days: None,
+                p90_diff_days: None,
+                both_happen: 0.0,
+                p_tie: 0.0288,
+            }],
+            best_by_promise: vec![
+                BestByPromise {
+                    promise: "first_by_2022".to_string(),
+                    scenario: "base".to_string(),
+                    probability: 0.1234,
+                },
+                BestByPromise {
+                    promise: "volume_2023".to_string(),
+                    scenario: "base".to_string(),
+                    probability: 0.99996,
+                },
+            ],
+        },
+    }
+}
+
+fn driver(id: &str, kind: DriverKind, p50: f64, p80: f64, promises: [f64; 2]) -> Driver {
+    Driver {
+        id: id.to_string(),
+        kind,
+        p50_days: Some(p50),
+        p80_days: Some(p80),
+        promises: PromiseChanges(vec![
+            ("first_by_2022".to_string(), promises[0]),
+            ("volume_2023".to_string(), promises[1]),
+        ]),
+    }
+}
+
+fn sensitivity(id: &str, spearman: Option<f64>, criticality: f64) -> Sensitivity {
+    Sensitivity {
+        id: id.to_string(),
+        spearman,
+        criticality,
     }
 }
 
@@ -783,4 +840,393 @@ fn atomic_write_keeps_permissions() {
         0o640
     );
     assert_eq!(fs::read_to_string(&path).expect("read"), "new");
+}
+
+// ---------------------------------------------------------------------------------------
+// Drivers, sensitivity and scenario comparison
+
+fn parse(text: &str) -> Model {
+    launchcast_model::parse(text, "test.toml").expect("test model")
+}
+
+fn run(model: &Model, iterations: u64) -> (Vec<ScenarioInfo>, Outcomes) {
+    let plan = launchcast_engine::Plan::compile_selected(model, &[]).expect("plan");
+    let opts = launchcast_engine::RunOptions {
+        iterations,
+        seed: 11,
+        threads: 0,
+        progress: None,
+    };
+    let outcomes = launchcast_engine::run(&plan, &opts).expect("run");
+    (plan.scenarios().to_vec(), outcomes)
+}
+
+/// One task of 100 days sets the finish; risk `a` (chance 0.3) adds 60 days to it; risk `b`
+/// (chance 0.5) adds 0.1 day to a parallel task that ends by day 20.1 at the latest, so it
+/// can never touch the finish. Scenario `likely_a` raises `a`'s chance to 0.9; `no_a`
+/// disables it.
+const DOMINANT_AND_HARMLESS: &str = r#"
+[program]
+name = "One dominant risk, one harmless"
+start = 2024-01-01
+horizon = 2026-12-31
+
+[[task]]
+id = "build"
+duration = "100d"
+
+[[task]]
+id = "side"
+duration = "tri(5d, 10d, 20d)"
+
+[[risk]]
+id = "a"
+chance = 0.3
+tasks = ["build"]
+delay = "60d"
+
+[[risk]]
+id = "b"
+chance = 0.5
+tasks = ["side"]
+delay = "0.1d"
+
+[[promise]]
+id = "by_day_120"
+first_delivery_by = 2024-04-30
+
+[[scenario]]
+id = "likely_a"
+set = { "a.chance" = 0.9 }
+
+[[scenario]]
+id = "no_a"
+disable = ["a"]
+"#;
+
+/// Analytic: the finish is 100 + 60·[a occurs]. With `a` at chance p the P80 is 160 when
+/// p > 0.2 and the P50 is 160 when p > 0.5 (at 20,000 iterations the share of `a` is within
+/// 0.013 of p with probability 1 − 1e-9, far from both thresholds); without `a` both are
+/// 100. The promise (finish by day 120) is kept exactly when `a` does not occur, so removing
+/// `a` raises it by the share of iterations in which `a` occurs: −p within 4 standard errors
+/// sqrt(p(1−p)/n). `b` and the task `side` never reach the finish (side ends by day 20.1 <
+/// 100), and with common random numbers nothing else changes, so their effects are exactly
+/// 0, not merely within noise.
+#[test]
+fn dominant_risk_ranks_first_and_harmless_risk_moves_nothing() {
+    let model = parse(DOMINANT_AND_HARMLESS);
+    let n = 20_000;
+    let (infos, outcomes) = run(&model, n);
+    let opts = launchcast_engine::RunOptions {
+        iterations: n,
+        seed: 11,
+        threads: 0,
+        progress: None,
+    };
+    let candidates = launchcast_report::driver_candidates(&model, &[], &outcomes);
+    let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "side"], "risks first, then uncertain tasks");
+    assert_eq!(candidates[0].active, [true, true, false]);
+    let drivers = launchcast_report::drivers(&model, &[], &outcomes, &opts).expect("drivers");
+    assert_eq!(drivers.len(), infos.len());
+
+    for (s, p) in [(0, 0.3), (1, 0.9)] {
+        let list = &drivers[s];
+        let a = &list[0];
+        assert_eq!((a.id.as_str(), a.kind), ("a", DriverKind::Risk), "{list:?}");
+        assert_eq!(a.p80_days, Some(60.0));
+        assert_eq!(a.p50_days, Some(if p > 0.5 { 60.0 } else { 0.0 }));
+        let change = a.promises.get("by_day_120").expect("promise");
+        let se = (p * (1.0 - p) / n as f64).sqrt();
+        assert!(
+            (change + p).abs() <= 4.0 * se + 1e-4,
+            "scenario {s}: change {change}, analytic {}",
+            -p
+        );
+        for harmless in &list[1..] {
+            assert_eq!(
+                (harmless.p50_days, harmless.p80_days),
+                (Some(0.0), Some(0.0)),
+                "{harmless:?}"
+            );
+            assert_eq!(harmless.promises.get("by_day_120"), Some(0.0));
+        }
+        let mut rest: Vec<&str> = list[1..].iter().map(|d| d.id.as_str()).collect();
+        rest.sort_unstable();
+        assert_eq!(rest, ["b", "side"]);
+    }
+    // Where `a` is disabled it is no driver at all.
+    let no_a: Vec<&str> = drivers[2].iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(no_a, ["b", "side"]);
+
+    // In the summary and its JSON.
+    let mut summary = summarize(&model, &infos, &outcomes);
+    for (sc, d) in summary.scenarios.iter_mut().zip(drivers) {
+        sc.drivers = d;
+    }
+    let v: serde_json::Value = serde_json::from_str(&to_json(&summary)).expect("json");
+    let first = &v["scenarios"][0]["drivers"][0];
+    assert_eq!(first["id"], "a");
+    assert_eq!(first["kind"], "risk");
+    assert_eq!(first["p80_days"], 60.0);
+    assert!(first["promises"]["by_day_120"].as_f64().expect("change") < -0.28);
+    let keys: Vec<&String> = first.as_object().expect("object").keys().collect();
+    assert_eq!(
+        keys,
+        ["id", "kind", "p50_days", "p80_days", "promises"],
+        "drivers' keys"
+    );
+    let back: Summary = serde_json::from_str(&to_json(&summary)).expect("round trip");
+    assert_eq!(back, summary);
+}
+
+/// `x` = [1, 2, 5, 3, 4, NaN], headline = [10, 20, ∞, 30, ∞, 0]: the NaN row is left out, the
+/// two ∞ share ranks 4 and 5 (4.5 each). Ranks x = [1, 2, 5, 3, 4], y = [1, 2, 4.5, 3, 4.5];
+/// deviations from 3: [-2, -1, 2, 0, 1] and [-2, -1, 1.5, 0, 1.5]; Σdxdy = 9.5, Σdx² = 10,
+/// Σdy² = 9.5, so ρ = 9.5 / sqrt(10 · 9.5) = sqrt(0.95).
+#[test]
+fn spearman_on_hand_built_rows_is_exact() {
+    let x = [1.0, 2.0, 5.0, 3.0, 4.0, f32::NAN];
+    let y = [10.0, 20.0, INF, 30.0, INF, 0.0];
+    let rho = launchcast_report::spearman(&x, &y).expect("defined");
+    assert!((rho - 0.95f64.sqrt()).abs() < 1e-12, "{rho}");
+    // Constant durations have no rank correlation; too few rows neither.
+    assert_eq!(
+        launchcast_report::spearman(&[7.0; 4], &[1.0, 2.0, 3.0, 4.0]),
+        None
+    );
+    assert_eq!(launchcast_report::spearman(&[1.0], &[1.0]), None);
+    // Perfectly reversed order.
+    let r = launchcast_report::spearman(&[4.0, 3.0, 2.0, 1.0], &[1.0, 2.0, 3.0, INF]);
+    assert_eq!(r, Some(-1.0));
+
+    // Through the summary: rows of the three tasks of the fixture model.
+    let mut o = outcomes();
+    let mut durations = x.to_vec(); // licence
+    durations.extend([9.0; 6]); // plant_build: constant, so no correlation
+    durations.extend([f32::NAN; 6]); // baic_talks: never started
+    o.scenarios[0].rows = launchcast_engine::Rows {
+        iterations: (0..6).collect(),
+        durations,
+        headline: y.to_vec(),
+        delivered: vec![],
+        spent: vec![],
+    };
+    let s = summarize(&model(), &infos(), &o);
+    let sens = &s.scenarios[0].sensitivity;
+    assert_eq!(
+        sens,
+        &vec![
+            Sensitivity {
+                id: "licence".to_string(),
+                spearman: Some(0.9747),
+                criticality: 1.0
+            },
+            // No correlation (constant), listed for its criticality.
+            Sensitivity {
+                id: "plant_build".to_string(),
+                spearman: None,
+                criticality: 0.4
+            },
+        ]
+    );
+    // No rows: only criticality, for the tasks that have some.
+    let alone = &s.scenarios[1].sensitivity;
+    assert_eq!(alone.len(), 1);
+    assert_eq!((alone[0].id.as_str(), alone[0].spearman), ("licence", None));
+}
+
+/// Spearman's ρ of X with S = X + Y, X ~ U(0, 1), Y ~ U(0, a) independent: with U = F_X(X) = X
+/// and V = F_S(S) both uniform, ρ = 12 E[U V] − 3, computed here by a 2,000 × 2,000 midpoint
+/// rule from F_S, which is piecewise quadratic (error far below the sampling tolerance).
+fn spearman_of_uniform_sum(a: f64, of_wider: bool) -> f64 {
+    let f_s = |s: f64| {
+        if s <= a {
+            s * s / (2.0 * a)
+        } else if s <= 1.0 {
+            s - a / 2.0
+        } else {
+            1.0 - (1.0 + a - s).powi(2) / (2.0 * a)
+        }
+    };
+    let k = 2000;
+    let mut sum = 0.0;
+    for i in 0..k {
+        let x = (i as f64 + 0.5) / k as f64;
+        for j in 0..k {
+            let y = a * (j as f64 + 0.5) / k as f64;
+            let u = if of_wider { x } else { y / a };
+            sum += u * f_s(x + y);
+        }
+    }
+    12.0 * sum / (k * k) as f64 - 3.0
+}
+
+/// A chain of two tasks, durations U(0, 3) and U(0, 1) days, the headline their sum, on 8,192
+/// hand-built rows. Each ρ must be within 4 standard errors of its analytic value on the
+/// Fisher scale (var(atanh r_s) ≈ 1.06 / (n − 3), Fieller et al. 1957), and the wider task
+/// must rank first.
+#[test]
+fn spearman_of_a_simulated_chain_matches_the_analytic_value() {
+    let n = 8192;
+    let mut rng = Rng(42);
+    let wide: Vec<f32> = (0..n).map(|_| (3.0 * rng.unit()) as f32).collect();
+    let narrow: Vec<f32> = (0..n).map(|_| rng.unit() as f32).collect();
+    let sum: Vec<f32> = wide.iter().zip(&narrow).map(|(a, b)| a + b).collect();
+    let tol = 4.0 * (1.06 / (n as f64 - 3.0)).sqrt();
+    for (x, of_wider) in [(&wide, true), (&narrow, false)] {
+        let got = launchcast_report::spearman(x, &sum).expect("defined");
+        let want = spearman_of_uniform_sum(1.0 / 3.0, of_wider);
+        assert!(
+            (got.atanh() - want.atanh()).abs() < tol,
+            "wider {of_wider}: {got} vs analytic {want}"
+        );
+    }
+    // Sanity of the analytic values: about 0.94 and 0.31, and ρ² adds up to about 1.
+    let (w, s) = (
+        spearman_of_uniform_sum(1.0 / 3.0, true),
+        spearman_of_uniform_sum(1.0 / 3.0, false),
+    );
+    assert!(
+        w > 0.9 && s > 0.2 && s < 0.4 && (w * w + s * s - 1.0).abs() < 0.05,
+        "{w} {s}"
+    );
+
+    // The same through `summarize`: the wider task ranks first.
+    let mut m = model();
+    m.tasks.truncate(2);
+    let mut o = outcomes();
+    let mut durations = wide.clone();
+    durations.extend(&narrow);
+    o.scenarios[0].rows = launchcast_engine::Rows {
+        iterations: (0..n as u64).collect(),
+        durations,
+        headline: sum,
+        delivered: vec![],
+        spent: vec![],
+    };
+    let s = summarize(&m, &infos(), &o);
+    let ids: Vec<&str> = s.scenarios[0]
+        .sensitivity
+        .iter()
+        .map(|x| x.id.as_str())
+        .collect();
+    assert_eq!(ids, ["licence", "plant_build"]);
+
+    // The same chain simulated by the engine (widths 300 and 100 days, so a = 1/3), over the
+    // rows it keeps.
+    let chain = parse(
+        r#"
+[program]
+name = "Chain"
+start = 2024-01-01
+horizon = 2026-12-31
+
+[[task]]
+id = "wide"
+duration = "uniform(100d, 400d)"
+
+[[task]]
+id = "narrow"
+duration = "uniform(100d, 200d)"
+after = ["wide"]
+"#,
+    );
+    let (chain_infos, chain_outcomes) = run(&chain, 20_000);
+    let rows = chain_outcomes.scenarios[0].rows.len();
+    assert!(rows >= 1000, "the engine keeps rows ({rows})");
+    let tol = 4.0 * (1.06 / (rows as f64 - 3.0)).sqrt();
+    let s = summarize(&chain, &chain_infos, &chain_outcomes);
+    let sens = &s.scenarios[0].sensitivity;
+    assert_eq!(sens[0].id, "wide");
+    for (id, of_wider) in [("wide", true), ("narrow", false)] {
+        let got = sens.iter().find(|x| x.id == id).and_then(|x| x.spearman);
+        let got = got.expect("defined");
+        let want = spearman_of_uniform_sum(1.0 / 3.0, of_wider);
+        assert!(
+            (got.atanh() - want.atanh()).abs() < tol + 1e-4,
+            "{id}: {got} vs analytic {want} over {rows} rows"
+        );
+    }
+}
+
+/// Scenario `late` adds a fixed 10-day handover after the same uncertain work: on the same
+/// iterations base is earlier every time, by exactly 10 days.
+#[test]
+fn comparison_of_a_fixed_shift() {
+    let shift = parse(
+        r#"
+[program]
+name = "Shift"
+start = 2024-01-01
+horizon = 2026-12-31
+
+[[task]]
+id = "work"
+duration = "tri(50d, 100d, 200d)"
+
+[[task]]
+id = "handover"
+duration = "0d"
+after = ["work"]
+
+[[promise]]
+id = "by_day_110"
+first_delivery_by = 2024-04-20
+
+[[scenario]]
+id = "late"
+set = { "handover.duration" = "10d" }
+"#,
+    );
+    let (shift_infos, shift_outcomes) = run(&shift, 10_000);
+    let s = summarize(&shift, &shift_infos, &shift_outcomes);
+    let c = &s.comparisons;
+    assert_eq!(
+        c.pairs,
+        vec![Pair {
+            a: "base".to_string(),
+            b: "late".to_string(),
+            p_a_earlier: 1.0,
+            median_diff_days: Some(-10.0),
+            p10_diff_days: Some(-10.0),
+            p90_diff_days: Some(-10.0),
+            both_happen: 1.0,
+            p_tie: 0.0,
+        }]
+    );
+    assert_eq!(c.best_by_promise.len(), 1);
+    assert_eq!(
+        (
+            c.best_by_promise[0].promise.as_str(),
+            c.best_by_promise[0].scenario.as_str()
+        ),
+        ("by_day_110", "base")
+    );
+    assert_eq!(
+        c.best_by_promise[0].probability,
+        s.scenarios[0].promises[0].probability
+    );
+
+    // Ties and never: the fixture's base delivers in 4 of 5 iterations, go_alone never.
+    let s = summarize(&model(), &infos(), &outcomes());
+    let p = &s.comparisons.pairs[0];
+    assert_eq!(
+        (p.p_a_earlier, p.p_tie, p.both_happen, p.median_diff_days),
+        (0.8, 0.2, 0.0, None)
+    );
+    // Base keeps both promises more often than go_alone (which keeps neither).
+    let best: Vec<(&str, &str, f64)> = s
+        .comparisons
+        .best_by_promise
+        .iter()
+        .map(|b| (b.promise.as_str(), b.scenario.as_str(), b.probability))
+        .collect();
+    assert_eq!(
+        best,
+        [("first_by_2022", "base", 0.8), ("volume_2023", "base", 0.2)]
+    );
+    // JSON: `comparisons` comes after `scenarios`.
+    let json = to_json(&s);
+    assert!(json.find("\"comparisons\":") > json.find("\"scenarios\":"));
 }

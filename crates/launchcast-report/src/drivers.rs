@@ -1,0 +1,341 @@
+//! Drivers in days: what each risk and each uncertain task does to the headline date and to
+//! the promises, measured by running the model without it.
+//!
+//! # Method
+//!
+//! For every driver the model is simulated once more, over all selected scenarios, with the
+//! same seed and iterations as the main run, and with the driver removed:
+//!
+//! - a risk by setting its chance to 0 (in the base model and in any scenario that sets it);
+//! - a task by fixing its duration at its most likely value ([`Dist::most_likely`], at least
+//!   0), in the base model and in any scenario that sets its duration (there at the most
+//!   likely value of the scenario's distribution).
+//!
+//! Draws are keyed by (seed, item, slot, iteration), so every other item sees the very same
+//! draws in both runs (common random numbers): the differences are the driver's effect, not
+//! sampling noise.
+//!
+//! - `p50_days` / `p80_days`: P50 / P80 of the headline day with the driver (the main run)
+//!   minus without it; positive means the driver delays the headline. The quantiles are the
+//!   exact nearest-rank ones of [`crate::FirstDelivery`], taken, as there, over the iterations
+//!   in which the headline happens by the horizon. So a driver that makes the headline fail
+//!   (a `fail` risk) shows in the promises and in `first_delivery.probability` of the two runs
+//!   more than in the days, which then compare the iterations that still deliver. `None`
+//!   when the headline never happens in one of the two runs.
+//! - `promises`: per promise, its probability with the driver minus without it (negative
+//!   means the driver costs that promise).
+//!
+//! # Which drivers
+//!
+//! In each scenario: every risk that can occur there (not disabled, chance above 0, affecting
+//! a task that is not disabled), and every task that is not disabled and whose duration there
+//! is not fixed. When a model has more than [`MAX_TASK_DRIVERS`] such tasks, only that many
+//! are run: those with the highest max(criticality, |Spearman ρ|) in any selected scenario
+//! (see [`crate::Sensitivity`]), ties in model order. Every risk is always run.
+//!
+//! The runs are made one after another; the engine parallelises each of them.
+
+use launchcast_engine::{EngineError, Outcomes, Plan, RunOptions};
+use launchcast_model::{Dist, Model, SettingValue};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::quantile::column_stats;
+use crate::sensitivity::spearman_by_task;
+use crate::summary::{round1, round4};
+
+/// At most this many tasks are run as drivers (the rest are not measured).
+pub const MAX_TASK_DRIVERS: usize = 30;
+
+/// What a driver is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DriverKind {
+    /// A `[[risk]]`, removed by setting its chance to 0.
+    Risk,
+    /// A task with an uncertain duration, removed by fixing it at its most likely value.
+    Task,
+}
+
+/// One driver's effect in one scenario (see the module docs for how it is measured).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Driver {
+    /// Risk or task id.
+    pub id: String,
+    pub kind: DriverKind,
+    /// Days added to the P50 of the headline, to 0.1 day.
+    pub p50_days: Option<f64>,
+    /// Days added to the P80 of the headline, to 0.1 day.
+    pub p80_days: Option<f64>,
+    /// Per promise id (model order): change in its probability, to 4 decimals.
+    pub promises: PromiseChanges,
+}
+
+/// Change in each promise's probability, in model order; a JSON object keyed by promise id.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PromiseChanges(pub Vec<(String, f64)>);
+
+impl PromiseChanges {
+    pub fn get(&self, id: &str) -> Option<f64> {
+        self.0.iter().find(|(k, _)| k == id).map(|&(_, v)| v)
+    }
+}
+
+impl Serialize for PromiseChanges {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PromiseChanges {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PromiseChanges;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of promise id to a change in probability")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PromiseChanges, A::Error> {
+                let mut v = Vec::new();
+                while let Some(entry) = map.next_entry::<String, f64>()? {
+                    v.push(entry);
+                }
+                Ok(PromiseChanges(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A driver to measure: which item, and in which selected scenarios it can act.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    pub id: String,
+    pub kind: DriverKind,
+    /// Index in the model's risks or tasks.
+    pub index: usize,
+    /// Per selected scenario (plan order): whether it can act there.
+    pub active: Vec<bool>,
+}
+
+/// The scenarios `Plan::compile_selected(model, ids)` compiles, in its order (`None` is base).
+fn selected(model: &Model, ids: &[String]) -> Vec<Option<usize>> {
+    if ids.is_empty() {
+        return std::iter::once(None)
+            .chain((0..model.scenarios.len()).map(Some))
+            .collect();
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        let sel = if id == "base" {
+            None
+        } else {
+            match model.scenarios.iter().position(|s| s.id == *id) {
+                Some(i) => Some(i),
+                None => continue,
+            }
+        };
+        if !out.contains(&sel) {
+            out.push(sel);
+        }
+    }
+    out
+}
+
+/// The drivers [`drivers`] measures for a run of `model` over the scenarios `plan_ids`, in
+/// the order it runs them: risks in model order, then tasks in model order (at most
+/// [`MAX_TASK_DRIVERS`], chosen as the module docs say). Its length is the number of extra
+/// engine runs.
+pub fn driver_candidates(
+    model: &Model,
+    plan_ids: &[String],
+    outcomes: &Outcomes,
+) -> Vec<Candidate> {
+    let scenario_models: Vec<Model> = selected(model, plan_ids)
+        .into_iter()
+        .map(|s| model.scenario_model(s))
+        .collect();
+    let mut out = Vec::new();
+    for (r, risk) in model.risks.iter().enumerate() {
+        let active: Vec<bool> = scenario_models
+            .iter()
+            .map(|m| {
+                let risk = &m.risks[r];
+                !risk.disabled
+                    && risk.chance > 0.0
+                    && risk
+                        .tasks
+                        .iter()
+                        .any(|t| m.tasks.iter().any(|x| x.id == *t && !x.disabled))
+            })
+            .collect();
+        if active.iter().any(|&a| a) {
+            out.push(Candidate {
+                id: risk.id.clone(),
+                kind: DriverKind::Risk,
+                index: r,
+                active,
+            });
+        }
+    }
+    let mut tasks: Vec<Candidate> = Vec::new();
+    for (t, task) in model.tasks.iter().enumerate() {
+        let active: Vec<bool> = scenario_models
+            .iter()
+            .map(|m| !m.tasks[t].disabled && !m.tasks[t].duration.is_fixed())
+            .collect();
+        if active.iter().any(|&a| a) {
+            tasks.push(Candidate {
+                id: task.id.clone(),
+                kind: DriverKind::Task,
+                index: t,
+                active,
+            });
+        }
+    }
+    if tasks.len() > MAX_TASK_DRIVERS {
+        let mut score = vec![0.0f64; model.tasks.len()];
+        for so in &outcomes.scenarios {
+            let rho = spearman_by_task(model, so);
+            for (t, s) in score.iter_mut().enumerate() {
+                *s = s
+                    .max(so.tasks.criticality(t).min(1.0))
+                    .max(rho[t].map_or(0.0, f64::abs));
+            }
+        }
+        // Highest score first; the sort is stable, so ties stay in model order.
+        let mut ranked: Vec<usize> = (0..tasks.len()).collect();
+        ranked.sort_by(|&a, &b| score[tasks[b].index].total_cmp(&score[tasks[a].index]));
+        ranked.truncate(MAX_TASK_DRIVERS);
+        ranked.sort_unstable();
+        tasks = ranked.into_iter().map(|i| tasks[i].clone()).collect();
+    }
+    out.extend(tasks);
+    out
+}
+
+/// `model` without `candidate`: the risk's chance 0, or the task's duration fixed at its most
+/// likely value, in the base model and in every scenario's settings.
+fn without(model: &Model, candidate: &Candidate) -> Model {
+    let mut m = model.clone();
+    let (id, field) = match candidate.kind {
+        DriverKind::Risk => {
+            m.risks[candidate.index].chance = 0.0;
+            (&model.risks[candidate.index].id, "chance")
+        }
+        DriverKind::Task => {
+            let t = &mut m.tasks[candidate.index];
+            t.duration = fixed_at_mode(&t.duration);
+            (&model.tasks[candidate.index].id, "duration")
+        }
+    };
+    for scenario in &mut m.scenarios {
+        for set in &mut scenario.set {
+            if set.item != *id || set.field != field {
+                continue;
+            }
+            set.value = match &set.value {
+                SettingValue::Number(_) => SettingValue::Number(0.0),
+                SettingValue::Dist(d) => SettingValue::Dist(fixed_at_mode(d)),
+                other => other.clone(),
+            };
+        }
+    }
+    m
+}
+
+fn fixed_at_mode(d: &Dist) -> Dist {
+    Dist::Fixed(d.most_likely().max(0.0))
+}
+
+/// P50 and P80 of a headline column (over the iterations in which it happens).
+fn p50_p80(headline: &[f32]) -> (Option<f32>, Option<f32>) {
+    let s = column_stats(headline, &[0.5, 0.8]);
+    (s.quantiles[0], s.quantiles[1])
+}
+
+fn days_added(with: Option<f32>, without: Option<f32>) -> Option<f64> {
+    Some(round1(f64::from(with?) - f64::from(without?)))
+}
+
+/// Drivers in days of every selected scenario: `outcomes` is the main run of
+/// `Plan::compile_selected(model, plan_ids)` with `opts.seed` and `opts.iterations`; one more
+/// run per [`driver_candidates`] entry is made with `opts` (its progress callback included).
+/// Returns, per scenario in plan order, the drivers that can act there, by `p80_days`
+/// (largest first; `None` last), ties by `p50_days`, then risks before tasks in model order.
+pub fn drivers(
+    model: &Model,
+    plan_ids: &[String],
+    outcomes: &Outcomes,
+    opts: &RunOptions,
+) -> Result<Vec<Vec<Driver>>, EngineError> {
+    let candidates = driver_candidates(model, plan_ids, outcomes);
+    measure_drivers(model, plan_ids, outcomes, &candidates, opts)
+}
+
+/// [`drivers`] for candidates already chosen (by [`driver_candidates`] on the same
+/// arguments): one engine run per candidate.
+pub fn measure_drivers(
+    model: &Model,
+    plan_ids: &[String],
+    outcomes: &Outcomes,
+    candidates: &[Candidate],
+    opts: &RunOptions,
+) -> Result<Vec<Vec<Driver>>, EngineError> {
+    let base: Vec<(Option<f32>, Option<f32>)> = outcomes
+        .scenarios
+        .iter()
+        .map(|so| p50_p80(&so.headline_days))
+        .collect();
+    let n = outcomes.iterations;
+    let mut out: Vec<Vec<Driver>> = vec![Vec::new(); outcomes.scenarios.len()];
+    for c in candidates {
+        let variant = without(model, c);
+        let plan = Plan::compile_selected(&variant, plan_ids)?;
+        let run = launchcast_engine::run(&plan, opts)?;
+        for (s, (so, with)) in outcomes.scenarios.iter().zip(&base).enumerate() {
+            if !c.active.get(s).copied().unwrap_or(false) {
+                continue;
+            }
+            let Some(alt) = run.scenarios.get(s) else {
+                continue;
+            };
+            let (p50, p80) = p50_p80(&alt.headline_days);
+            let promises = model
+                .promises
+                .iter()
+                .enumerate()
+                .map(|(p, promise)| {
+                    let kept = |v: &[u64]| v.get(p).copied().unwrap_or(0) as f64;
+                    let change = if n == 0 {
+                        0.0
+                    } else {
+                        (kept(&so.promises_kept) - kept(&alt.promises_kept)) / n as f64
+                    };
+                    (promise.id.clone(), round4(change))
+                })
+                .collect();
+            out[s].push(Driver {
+                id: c.id.clone(),
+                kind: c.kind,
+                p50_days: days_added(with.0, p50),
+                p80_days: days_added(with.1, p80),
+                promises: PromiseChanges(promises),
+            });
+        }
+    }
+    for list in &mut out {
+        let key = |d: Option<f64>| d.unwrap_or(f64::NEG_INFINITY);
+        list.sort_by(|a, b| {
+            key(b.p80_days)
+                .total_cmp(&key(a.p80_days))
+                .then(key(b.p50_days).total_cmp(&key(a.p50_days)))
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,152 @@
+//! Sensitivity: how closely each task's sampled duration moves with the headline date.
+//!
+//! For every task, the Spearman rank correlation of its sampled duration (risks included)
+//! with the headline day, over the engine's fixed subsample of whole iterations
+//! ([`launchcast_engine::Rows`], at most [`launchcast_engine::MAX_ROWS`] iterations):
+//!
+//! - rows in which the task never started (duration NaN) are left out for that task, and
+//!   the ranks are taken over the remaining rows;
+//! - rows in which the headline does not happen by the horizon (+∞) all get the largest
+//!   rank, tied (a failure is later than any date);
+//! - ties get the average of their ranks, and ρ is the Pearson correlation of the ranks;
+//! - ρ is `None` when fewer than two rows remain or either side is constant (a fixed
+//!   duration no risk touches has no rank correlation).
+//!
+//! It is reported beside the criticality index (the share of iterations in which the task
+//! lies on the chain of links that sets the headline), which says something different: a
+//! task can be on the driving chain often yet vary too little to move the date, or move it
+//! a lot in the few iterations where it matters.
+
+use launchcast_engine::ScenarioOutcomes;
+use launchcast_model::Model;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::summary::{round4, share};
+
+/// One task's rank correlation with the headline and its criticality, in one scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sensitivity {
+    /// Task id.
+    pub id: String,
+    /// Spearman rank correlation of the task's sampled duration with the headline day, over
+    /// the rows in which the task started, to 4 decimals; `null` when undefined (see the
+    /// module docs) or when the engine kept no rows.
+    pub spearman: Option<f64>,
+    /// Share of the engine's task subsample in which the task lies on the chain that sets
+    /// the headline event (as `tasks[].criticality`), to 4 decimals.
+    pub criticality: f64,
+}
+
+/// Average ranks (1-based; ties share the mean of their positions) of `values` in the total
+/// order of `f32` (+∞ after every finite value).
+fn ranks(values: &[f32]) -> Vec<f64> {
+    let mut order: Vec<u32> = (0..values.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
+    let mut out = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let v = values[order[i] as usize];
+        let mut j = i + 1;
+        while j < order.len() && values[order[j] as usize] == v {
+            j += 1;
+        }
+        // Positions i..j hold ranks i+1..=j; their mean is (i + 1 + j) / 2.
+        let rank = (i + 1 + j) as f64 / 2.0;
+        for &k in &order[i..j] {
+            out[k as usize] = rank;
+        }
+        i = j;
+    }
+    out
+}
+
+/// Pearson correlation of two equally long columns; `None` if shorter than 2 or constant.
+fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len();
+    if n < 2 || y.len() != n {
+        return None;
+    }
+    let mx = x.iter().sum::<f64>() / n as f64;
+    let my = y.iter().sum::<f64>() / n as f64;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        let (dx, dy) = (a - mx, b - my);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// Spearman rank correlation of `x` (a task's durations) with `headline`, row by row: rows
+/// where `x` or the headline is NaN are left out; +∞ headlines share the largest rank. Not
+/// rounded. `None` when fewer than two rows remain or either side is constant.
+pub fn spearman(x: &[f32], headline: &[f32]) -> Option<f64> {
+    let n = x.len().min(headline.len());
+    let (x, headline) = (&x[..n], &headline[..n]);
+    if x.iter()
+        .zip(headline)
+        .all(|(a, b)| !a.is_nan() && !b.is_nan())
+    {
+        return pearson(&ranks(x), &ranks(headline));
+    }
+    let (xs, hs): (Vec<f32>, Vec<f32>) = x
+        .iter()
+        .zip(headline)
+        .filter(|(a, b)| !a.is_nan() && !b.is_nan())
+        .map(|(a, b)| (*a, *b))
+        .unzip();
+    pearson(&ranks(&xs), &ranks(&hs))
+}
+
+/// Spearman of every task of `model` with the headline of `so`, unrounded, in model order;
+/// all `None` when the rows are missing or do not match the model's tasks.
+pub(crate) fn spearman_by_task(model: &Model, so: &ScenarioOutcomes) -> Vec<Option<f64>> {
+    let rows = &so.rows;
+    let tasks = model.tasks.len();
+    let n = rows.len();
+    if n == 0 || rows.durations.len() != tasks * n || rows.headline.len() != n {
+        return vec![None; tasks];
+    }
+    // When a task started in every row, the headline's ranks are shared.
+    let all_rows = ranks(&rows.headline);
+    let all_valid = rows.headline.iter().all(|h| !h.is_nan());
+    (0..tasks)
+        .into_par_iter()
+        .map(|t| {
+            let x = rows.durations_of(t);
+            if all_valid && x.iter().all(|v| !v.is_nan()) {
+                pearson(&ranks(x), &all_rows)
+            } else {
+                spearman(x, &rows.headline)
+            }
+        })
+        .collect()
+}
+
+/// The sensitivity table of one scenario: every task with a rank correlation or a positive
+/// criticality, by |ρ| (largest first; undefined last), ties by criticality then model order.
+pub(crate) fn sensitivity(model: &Model, so: &ScenarioOutcomes) -> Vec<Sensitivity> {
+    let rho = spearman_by_task(model, so);
+    let stats = &so.tasks;
+    let mut out: Vec<Sensitivity> = model
+        .tasks
+        .iter()
+        .zip(rho)
+        .enumerate()
+        .map(|(i, (t, r))| Sensitivity {
+            id: t.id.clone(),
+            spearman: r.map(round4),
+            criticality: share(stats.critical.get(i).copied().unwrap_or(0), stats.sampled),
+        })
+        .filter(|s| s.spearman.is_some() || s.criticality > 0.0)
+        .collect();
+    out.sort_by(|a, b| {
+        let key = |s: &Sensitivity| s.spearman.map_or(-1.0, f64::abs);
+        key(b)
+            .total_cmp(&key(a))
+            .then(b.criticality.total_cmp(&a.criticality))
+    });
+    out
+}

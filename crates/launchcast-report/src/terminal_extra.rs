@@ -1,0 +1,320 @@
+//! The terminal sections on what drives the date and how the scenarios compare: SENSITIVITY,
+//! DRIVERS and COMPARISONS (laid out by [`crate::terminal`]).
+
+use launchcast_model::Model;
+
+use crate::terminal::{MAX_COLUMN, Section, chars, dash, fit_middle, percent};
+use crate::{DriverKind, Summary};
+
+/// Rows of the sensitivity table and of each drivers table.
+const TOP_ROWS: usize = 10;
+/// The drivers table keeps at least this much room for the labels before it drops promise
+/// columns.
+const DRIVER_LABEL: usize = 30;
+
+/// The name of a task or risk (its id when it has none).
+fn name_of(model: &Model, kind: Option<DriverKind>, id: &str) -> String {
+    let task = || model.tasks.iter().find(|t| t.id == id).map(|t| &t.name);
+    let risk = || model.risks.iter().find(|r| r.id == id).map(|r| &r.name);
+    let name = match kind {
+        Some(DriverKind::Risk) => risk(),
+        Some(DriverKind::Task) | None => task(),
+    };
+    match name {
+        Some(n) if !n.is_empty() => n.clone(),
+        _ => id.to_string(),
+    }
+}
+
+/// Days with a sign: `+60.0`, `-3.2`, `0.0`; `-` when unknown.
+fn signed_days(d: Option<f64>) -> String {
+    match d {
+        Some(0.0) => "0.0".to_string(),
+        Some(d) => format!("{d:+.1}"),
+        None => dash(),
+    }
+}
+
+/// A change in probability in percentage points: `-19.8pp`, `0.0pp`.
+fn points(p: f64) -> String {
+    let pp = p * 100.0;
+    if pp == 0.0 {
+        "0.0pp".to_string()
+    } else if pp.abs() < 0.05 {
+        if pp > 0.0 { "+<0.1pp" } else { "-<0.1pp" }.to_string()
+    } else {
+        format!("{pp:+.1}pp")
+    }
+}
+
+fn rho(r: Option<f64>) -> String {
+    r.map_or_else(dash, |r| format!("{r:+.2}"))
+}
+
+/// SENSITIVITY of the first scenario: rank correlation beside criticality, largest |ρ|
+/// first. Left out when no rank correlation could be computed.
+pub(crate) fn sensitivity_section(
+    summary: &Summary,
+    model: &Model,
+    event: &str,
+) -> Option<(Section, bool)> {
+    let first = summary.scenarios.first()?;
+    if first.sensitivity.iter().all(|s| s.spearman.is_none()) {
+        return None;
+    }
+    let rows = first
+        .sensitivity
+        .iter()
+        .take(TOP_ROWS)
+        .map(|s| {
+            (
+                name_of(model, Some(DriverKind::Task), &s.id),
+                vec![rho(s.spearman), percent(s.criticality)],
+            )
+        })
+        .collect();
+    let section = Section::new(
+        &format!("SENSITIVITY ({})", first.id),
+        &["rank corr.", "critical"],
+        rows,
+    )
+    .with_notes(vec![
+        format!(
+            "rank corr.: rank correlation (Spearman) of the task's duration with the {event}, \
+             over a subsample of up to {} iterations",
+            crate::terminal::group_thousands(launchcast_engine::MAX_ROWS as f64)
+        ),
+        "critical: share of iterations in which the task is on the driving chain".to_string(),
+    ]);
+    Some((section, false))
+}
+
+/// DRIVERS of the first scenario in detail (days added to its P50 and P80, change in each
+/// promise that fits), then, with several scenarios, the P80 effect of the leading drivers in
+/// every scenario side by side.
+pub(crate) fn driver_sections(
+    summary: &Summary,
+    model: &Model,
+    width: usize,
+    event: &str,
+) -> Vec<(Section, bool)> {
+    let mut out = Vec::new();
+    let Some(first) = summary.scenarios.first() else {
+        return out;
+    };
+    if summary.scenarios.iter().all(|s| s.drivers.is_empty()) {
+        return out;
+    }
+    let top: Vec<_> = first.drivers.iter().take(TOP_ROWS).collect();
+    if !top.is_empty() {
+        let kind = |k: DriverKind| match k {
+            DriverKind::Risk => "risk",
+            DriverKind::Task => "task",
+        };
+        let days: Vec<[String; 3]> = top
+            .iter()
+            .map(|d| {
+                [
+                    kind(d.kind).to_string(),
+                    signed_days(d.p50_days),
+                    signed_days(d.p80_days),
+                ]
+            })
+            .collect();
+        let fixed_headings = ["kind", "P50 days", "P80 days"];
+        let mut used: usize = (0..3)
+            .map(|j| {
+                days.iter()
+                    .map(|r| chars(&r[j]))
+                    .chain([chars(fixed_headings[j])])
+                    .max()
+                    .unwrap_or(0)
+                    + 2
+            })
+            .sum();
+        // Promise columns while they fit beside labels of DRIVER_LABEL characters.
+        let mut promises: Vec<(&str, Vec<String>)> = Vec::new();
+        for p in &model.promises {
+            let cells: Vec<String> = top
+                .iter()
+                .map(|d| d.promises.get(&p.id).map_or_else(dash, points))
+                .collect();
+            let w = cells
+                .iter()
+                .map(|c| chars(c))
+                .chain([chars(&p.id).min(MAX_COLUMN)])
+                .max()
+                .unwrap_or(0)
+                + 2;
+            if used + w + DRIVER_LABEL > width {
+                break;
+            }
+            used += w;
+            promises.push((&p.id, cells));
+        }
+        let mut headings: Vec<String> = fixed_headings.iter().map(|h| h.to_string()).collect();
+        headings.extend(promises.iter().map(|(id, _)| fit_middle(id, MAX_COLUMN)));
+        let rows = top
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let mut cells = days[i].to_vec();
+                cells.extend(promises.iter().map(|(_, c)| c[i].clone()));
+                (name_of(model, Some(d.kind), &d.id), cells)
+            })
+            .collect();
+        let mut notes = vec![format!(
+            "days: P50 / P80 of the {event} with the item minus without it (risk chance 0, \
+             task at its most likely duration)"
+        )];
+        if !promises.is_empty() {
+            notes.push(
+                "promise columns: change in the probability of keeping it, percentage points"
+                    .to_string(),
+            );
+        }
+        let hidden = model.promises.len() - promises.len();
+        let more = first.drivers.len() - top.len();
+        if hidden > 0 || more > 0 {
+            let mut what = Vec::new();
+            let plural =
+                |n: usize, what: &str| format!("{n} more {what}{}", if n == 1 { "" } else { "s" });
+            if more > 0 {
+                what.push(plural(more, "driver"));
+            }
+            if hidden > 0 {
+                what.push(plural(hidden, "promise"));
+            }
+            notes.push(format!(
+                "{} in the JSON result (--json)",
+                what.join(" and ")
+            ));
+        }
+        let headings: Vec<&str> = headings.iter().map(String::as_str).collect();
+        out.push((
+            Section::new(&format!("DRIVERS ({})", first.id), &headings, rows).with_notes(notes),
+            false,
+        ));
+    }
+
+    if summary.scenarios.len() > 1 {
+        // The leading drivers over all scenarios, by their largest P80 effect anywhere.
+        let mut leading: Vec<(DriverKind, &str, f64)> = Vec::new();
+        for s in &summary.scenarios {
+            for d in &s.drivers {
+                let effect = d.p80_days.unwrap_or(f64::NEG_INFINITY);
+                match leading
+                    .iter_mut()
+                    .find(|(k, id, _)| *k == d.kind && *id == d.id)
+                {
+                    Some(entry) => entry.2 = entry.2.max(effect),
+                    None => leading.push((d.kind, &d.id, effect)),
+                }
+            }
+        }
+        leading.sort_by(|a, b| b.2.total_cmp(&a.2));
+        let shown = leading.len().min(TOP_ROWS);
+        let rows = leading[..shown]
+            .iter()
+            .map(|&(kind, id, _)| {
+                let cells = summary
+                    .scenarios
+                    .iter()
+                    .map(|s| {
+                        s.drivers
+                            .iter()
+                            .find(|d| d.kind == kind && d.id == id)
+                            .map_or_else(dash, |d| signed_days(d.p80_days))
+                    })
+                    .collect();
+                (name_of(model, Some(kind), id), cells)
+            })
+            .collect();
+        let ids: Vec<&str> = summary.scenarios.iter().map(|s| s.id.as_str()).collect();
+        let mut notes = vec![format!(
+            "days each adds to the P80 {event} of each scenario; -: not uncertain there \
+             (disabled, fixed or cannot occur)"
+        )];
+        if leading.len() > shown {
+            notes.push(format!(
+                "the {shown} largest of {}, by their largest effect in any scenario",
+                leading.len()
+            ));
+        }
+        out.push((
+            Section::new("DRIVERS: P80 DAYS ADDED", &ids, rows).with_notes(notes),
+            true,
+        ));
+    }
+    out
+}
+
+/// COMPARISONS of every pair of scenarios, and the scenario keeping each promise most often.
+pub(crate) fn comparison_sections(
+    summary: &Summary,
+    model: &Model,
+    event: &str,
+) -> Vec<(Section, bool)> {
+    let mut out = Vec::new();
+    let c = &summary.comparisons;
+    if !c.pairs.is_empty() {
+        let rows = c
+            .pairs
+            .iter()
+            .map(|p| {
+                // The shares are rounded to 4 decimals; so is what is left of them.
+                let b_earlier = ((1.0 - p.p_a_earlier - p.p_tie) * 1e4).round().max(0.0) / 1e4;
+                (
+                    format!("{} vs {}", p.a, p.b),
+                    vec![
+                        percent(p.p_a_earlier),
+                        percent(p.p_tie),
+                        percent(b_earlier),
+                        signed_days(p.median_diff_days),
+                        signed_days(p.p10_diff_days),
+                        signed_days(p.p90_diff_days),
+                    ],
+                )
+            })
+            .collect();
+        out.push((
+            Section::new(
+                "COMPARISONS (A vs B)",
+                &["A earlier", "same", "B earlier", "median A-B", "P10", "P90"],
+                rows,
+            )
+            .with_notes(vec![
+                format!(
+                    "share of iterations in which A's {event} is earlier, the same (or neither \
+                     by the horizon), or later"
+                ),
+                "A-B: days between them, over the iterations in which both happen".to_string(),
+            ]),
+            false,
+        ));
+    }
+    if summary.scenarios.len() > 1 && !c.best_by_promise.is_empty() {
+        let rows = c
+            .best_by_promise
+            .iter()
+            .map(|b| {
+                let label = model
+                    .promises
+                    .iter()
+                    .find(|p| p.id == b.promise)
+                    .filter(|p| !p.name.is_empty())
+                    .map_or_else(|| b.promise.clone(), |p| p.name.clone());
+                (label, vec![b.scenario.clone(), percent(b.probability)])
+            })
+            .collect();
+        out.push((
+            Section::new(
+                "KEEPS THE PROMISE MOST OFTEN",
+                &["scenario", "P(kept)"],
+                rows,
+            ),
+            false,
+        ));
+    }
+    out
+}
