@@ -10,7 +10,9 @@ use std::collections::HashMap;
 
 use launchcast_model::{Date, LinkKind};
 
-use crate::schedule::{Calendar, DateTime, DayHours, Duration, MINUTES_PER_DAY, Schedule};
+use crate::schedule::{
+    Calendar, DateTime, DayHours, Duration, MINUTES_PER_DAY, Relation, Schedule,
+};
 
 /// One calendar flattened over a range of days.
 #[derive(Clone, Debug)]
@@ -349,6 +351,35 @@ impl CalendarSet {
     /// Deterministic start and finish of task `i` of the schedule.
     pub fn task_dates(&self, i: usize) -> Option<(DateTime, DateTime)> {
         self.dates.get(i).copied().flatten()
+    }
+
+    /// A link's lag in calendar days, measured in the deterministic schedule from the
+    /// predecessor's anchor (its finish for FS/FF, its start for SS/SF) to the earliest the
+    /// successor may start (FS/SS) or finish (FF/SF): the lag in working time on the
+    /// successor's calendar plus the non-working time the successor must wait for. With it a
+    /// calendar-free model reproduces the working-time dates. `None` if the predecessor has
+    /// no dates.
+    pub fn link_days(&self, s: &Schedule, r: &Relation, pred: usize, succ: usize) -> Option<f64> {
+        let (ps, pf) = self.task_dates(pred)?;
+        let t = s.tasks.get(succ)?;
+        let c = self.cal_of(s, succ);
+        let dc = if t.duration.elapsed {
+            self.elapsed()
+        } else {
+            c
+        };
+        let from = match r.kind {
+            LinkKind::FinishToStart | LinkKind::FinishToFinish => pf,
+            LinkKind::StartToStart | LinkKind::StartToFinish => ps,
+        };
+        let x = self.add(c, from, r.lag, true);
+        let wx = self.w(dc, x);
+        // A milestone sits at the end of the work before it; other tasks start at the
+        // beginning of the work after it and finish at the end of the work before it.
+        let finish_side = matches!(r.kind, LinkKind::FinishToFinish | LinkKind::StartToFinish)
+            || (t.duration.minutes.round() as i64 == 0 && t.actual_start.is_none());
+        let bound = self.at(dc, wx, finish_side);
+        Some(bound.days_since(from))
     }
 
     /// Calendar days task `i` spans in the deterministic schedule.

@@ -17,6 +17,10 @@
 //! [`inspect`] summarises it. [`import_path`] does all of that for a file, choosing the
 //! reader by extension and content.
 //!
+//! [`rules`] turns the fixed durations of an imported schedule into distributions, risks
+//! and correlation groups from a small TOML file of uncertainty rules (format in the module
+//! documentation): [`Rules::read`], then [`rules::apply`].
+//!
 //! No input makes a reader panic: errors ([`ImportError`]) name the file, the place
 //! (line and column, table/row/field or XML element) and the offending value.
 
@@ -28,6 +32,7 @@ pub mod mpx;
 pub mod mspdi;
 pub mod pmxml;
 pub mod psplib;
+pub mod rules;
 mod schedule;
 mod text;
 mod to_model;
@@ -37,6 +42,7 @@ mod xml;
 pub use calendar::CalendarSet;
 pub use errors::{Details, ErrorKind, ImportError, Place};
 pub use import::{Inspect, Relations, detect, import_bytes, import_path, inspect, read_bytes};
+pub use rules::{Applied, Rules, RulesError};
 pub use schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
     MINUTES_PER_DAY, Relation, Schedule, Task,

@@ -92,28 +92,45 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             }
         }
     }
-    let expand = |uid: &str| -> Vec<String> {
+    // Leaf tasks a link end stands for: the task itself, or every leaf under a summary.
+    let expand = |uid: &str| -> Vec<usize> {
         match by_uid.get(uid).and_then(|&i| schedule.tasks.get(i)) {
             Some(t) if t.summary => leaves_under
                 .get(uid)
-                .map(|v| v.iter().filter_map(|u| ids.get(u).cloned()).collect())
+                .map(|v| v.iter().filter_map(|u| by_uid.get(u).copied()).collect())
                 .unwrap_or_default(),
-            Some(_) => ids.get(uid).cloned().into_iter().collect(),
+            Some(_) => by_uid.get(uid).copied().into_iter().collect(),
             None => Vec::new(),
         }
     };
+    let id_of = |i: usize| {
+        schedule
+            .tasks
+            .get(i)
+            .and_then(|t| ids.get(t.uid.as_str()))
+            .cloned()
+    };
     let mut after: HashMap<String, Vec<Link>> = HashMap::new();
     for r in &schedule.relations {
-        let lag = days(schedule, r.lag);
+        let plain = days(schedule, r.lag);
         for p in expand(&r.pred) {
-            for s in expand(&r.succ) {
-                if p != s {
-                    after.entry(s).or_default().push(Link {
-                        task: p.clone(),
-                        kind: r.kind,
-                        lag,
-                    });
+            for q in expand(&r.succ) {
+                let (Some(pid), Some(qid)) = (id_of(p), id_of(q)) else {
+                    continue;
+                };
+                if p == q {
+                    continue;
                 }
+                // Lags in calendar time as the deterministic schedule has them (nights and
+                // weekends the successor waits for included), else at a day's working time.
+                let lag = calendars
+                    .and_then(|c| c.link_days(schedule, r, p, q))
+                    .map_or(plain, |d| (d * 1e6).round() / 1e6);
+                after.entry(qid).or_default().push(Link {
+                    task: pid,
+                    kind: r.kind,
+                    lag,
+                });
             }
         }
     }

@@ -101,8 +101,11 @@ fn parse_tables(text: &str) -> Result<Vec<Table>, ImportError> {
         None => return Err(ImportError::syntax(Place::File, "empty file")),
     }
     let mut tables: Vec<Table> = Vec::new();
+    let mut ended = false;
+    let mut last = 1;
     for (i, l) in lines {
         let line = i + 1;
+        last = line;
         let l = l.strip_suffix('\r').unwrap_or(l);
         let mut parts = l.split('\t');
         let tag = parts.next().unwrap_or("");
@@ -132,7 +135,10 @@ fn parse_tables(text: &str) -> Result<Vec<Table>, ImportError> {
                     t.rows.push((line, values));
                 }
             }
-            "%E" => break,
+            "%E" => {
+                ended = true;
+                break;
+            }
             "" => {}
             other => {
                 return Err(ImportError::syntax(
@@ -142,6 +148,17 @@ fn parse_tables(text: &str) -> Result<Vec<Table>, ImportError> {
                 .value(other));
             }
         }
+    }
+    if !ended {
+        // P6 always ends an export with `%E`: without it the last row may be cut short.
+        return Err(ImportError::syntax(
+            Place::LineColumn {
+                line: last,
+                column: 1,
+            },
+            "truncated: the file ends without its `%E` line",
+        )
+        .hint("export the project again; if the file is complete, add a last line `%E`"));
     }
     Ok(tables)
 }
