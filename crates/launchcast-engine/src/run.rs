@@ -118,9 +118,12 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     let scenarios = plan.params.len();
     let years = plan.years.len();
     let blocks = n.div_ceil(BLOCK);
-    let mut headline = vec![vec![0f32; n]; scenarios];
-    let mut deliveries = vec![vec![0f32; n]; scenarios * years];
-    let mut spend = vec![vec![0f32; n]; scenarios * years];
+    // Each column allocated zeroed on its own (`vec![vec![..]; k]` would copy the first and
+    // touch every page), so columns never written cost no memory.
+    let zeroed = |k: usize| (0..k).map(|_| vec![0f32; n]).collect::<Vec<_>>();
+    let mut headline = zeroed(scenarios);
+    let mut deliveries = zeroed(scenarios * years);
+    let mut spend = zeroed(scenarios * years);
     let work: Vec<BlockColumns> = split_columns(&mut headline, blocks)
         .into_iter()
         .zip(split_columns(&mut deliveries, blocks))
