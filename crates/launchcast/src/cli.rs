@@ -22,9 +22,9 @@ pub enum Command {
         /// The model file (TOML).
         model: PathBuf,
     },
-    /// Counts and the deterministic (most-likely) schedule of a model.
+    /// Counts and the deterministic (most-likely) schedule of a model or schedule file.
     Inspect {
-        /// The model file (TOML).
+        /// The model file (TOML) or a schedule file (MSPDI, XER, PMXML, MPX, PSPLIB).
         input: PathBuf,
         /// Print JSON instead of a table.
         #[arg(long)]
@@ -44,8 +44,11 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The model file (TOML); omit to run the bundled Xiaomi 2022 example.
+    /// The model file (TOML) or a schedule file; omit to run the bundled Xiaomi 2022 example.
     pub model: Option<PathBuf>,
+    /// Uncertainty rules (TOML) applied to the schedule or model before running.
+    #[arg(long, value_name = "RULES")]
+    pub uncertainty: Option<PathBuf>,
     /// Iterations (default: the model's `program.iterations`).
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub iterations: Option<u64>,

@@ -21,14 +21,15 @@ pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Check { model } => check(&model),
+        Command::Inspect { input, json } if crate::schedule::is_schedule(&input) => {
+            crate::schedule::inspect(&input, json)
+        }
         Command::Inspect { input, json } => inspect(&input, json),
-        Command::Import { input, .. } => Err(CliError::input(
-            format!(
-                "cannot import {}: schedule import is not available in this version",
-                input.display()
-            ),
-            "write the program as a launchcast model file (see `launchcast check`)",
-        )),
+        Command::Import {
+            input,
+            output,
+            uncertainty,
+        } => crate::schedule::import(&input, output.as_deref(), uncertainty.as_deref()),
     }
 }
 
@@ -57,7 +58,10 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.csv {
         check_output_dir(dir)?;
     }
-    let model = load(args.model.as_deref())?;
+    let model = match crate::schedule::load_run(&args)? {
+        Some(model) => model,
+        None => load(args.model.as_deref())?,
+    };
     let plan = Plan::compile_selected(&model, &args.scenarios)?;
     let iterations = args.iterations.unwrap_or(model.program.iterations);
     let seed = args.seed.unwrap_or(model.program.seed);

@@ -8,6 +8,7 @@
 mod cli;
 mod commands;
 mod errors;
+mod schedule;
 
 use clap::Parser;
 

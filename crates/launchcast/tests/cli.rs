@@ -1143,3 +1143,231 @@ fn no_plants_first_delivery_is_the_last_finish() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 9. Schedule files: `inspect`, `import`, `run` with uncertainty rules
+// ---------------------------------------------------------------------------------------------
+
+/// `../shared/data` beside the workspace, or `None` (with the reason printed).
+fn shared_data() -> Option<PathBuf> {
+    let d = workspace_root().join("../shared/data");
+    if d.is_dir() {
+        Some(d)
+    } else {
+        println!("skipped: {} is absent", d.display());
+        None
+    }
+}
+
+const TASK_LINKS: &str = "mpxj-junit/generated/task-links/task-links-project2003-mspdi.xml";
+
+const INSPECT_KEYS: [&str; 8] = [
+    "tasks",
+    "milestones",
+    "summary_tasks",
+    "relations",
+    "calendars",
+    "start",
+    "finish",
+    "finish_days",
+];
+
+#[test]
+fn inspect_json_of_a_schedule_equals_the_mpxj_reference() {
+    let Some(data) = shared_data() else { return };
+    let path = data.join(TASK_LINKS);
+    let j = J::parse(&ok(&["inspect", s(&path), "--json"]).stdout);
+    assert_contract_keys_in_order(&j, &INSPECT_KEYS, "inspect --json");
+    let J::Obj(fields) = &j else {
+        panic!("an object")
+    };
+    let keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys[..8],
+        INSPECT_KEYS,
+        "issue 5's fields come first, in order"
+    );
+    // MPXJ_REFERENCE_SUMMARY.csv: 16 leaf tasks, 1 summary, 0 milestones, 5 FS, 1 SS, 1 FF,
+    // 1 SF, 1 calendar, 2014-10-17T08:00 to 2014-11-03T17:00.
+    let csv = std::fs::read_to_string(data.join("MPXJ_REFERENCE_SUMMARY.csv")).unwrap();
+    let row: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("./{TASK_LINKS},")))
+        .expect("reference row")
+        .split(',')
+        .collect();
+    let n = |i: usize| row[i].parse::<f64>().unwrap();
+    assert_eq!(j.get("tasks").num(), n(6));
+    assert_eq!(j.get("summary_tasks").num(), n(5));
+    assert_eq!(j.get("milestones").num(), n(7));
+    for (k, col) in [("FS", 10), ("SS", 11), ("FF", 12), ("SF", 13)] {
+        assert_eq!(j.get("relations").get(k).num(), n(col), "{k}");
+    }
+    assert_eq!(j.get("calendars").num(), n(14));
+    assert_eq!(j.get("start").str(), &row[17][..16]);
+    assert_eq!(j.get("finish").str(), &row[18][..16]);
+    assert_eq!(j.get("finish_days").num(), 17.375);
+    // The table form says the same.
+    let text = ok(&["inspect", s(&path)]).stdout;
+    assert!(
+        text.contains("16 tasks") && text.contains("5 FS, 1 SS, 1 FF, 1 SF"),
+        "{text}"
+    );
+}
+
+fn finish_days_of(args: &[&str]) -> f64 {
+    J::parse(&ok(args).stdout).get("finish_days").num()
+}
+
+#[test]
+fn import_writes_a_model_with_the_same_deterministic_finish() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // A PSPLIB instance: exactly its MPM-Time.
+    let sm = data.join("stochastic/robust-psplib-j30/j309_6Robu.sm");
+    let text = std::fs::read_to_string(&sm).unwrap();
+    let header = text
+        .lines()
+        .skip_while(|l| !l.contains("MPM-Time"))
+        .nth(1)
+        .expect("project information row");
+    let mpm: f64 = header.split_whitespace().last().unwrap().parse().unwrap();
+    let out = dir.path().join("psplib.toml");
+    let run = ok(&["import", s(&sm), "-o", s(&out)]);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("0 of 32 tasks uncertain"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(finish_days_of(&["inspect", s(&sm), "--json"]), mpm);
+    assert_eq!(finish_days_of(&["inspect", s(&out), "--json"]), mpm);
+    ok(&["check", s(&out)]);
+    // MSPDI with a working-time calendar and links of every type with lags.
+    let xml = data.join(TASK_LINKS);
+    let out = dir.path().join("links.toml");
+    ok(&["import", s(&xml), "-o", s(&out)]);
+    let want = finish_days_of(&["inspect", s(&xml), "--json"]);
+    let got = finish_days_of(&["inspect", s(&out), "--json"]);
+    assert!((got - want).abs() < 1e-4, "model {got} vs schedule {want}");
+    // To standard output, the same text.
+    let stdout = ok(&["import", s(&xml)]).stdout;
+    assert_eq!(stdout, std::fs::read_to_string(&out).unwrap());
+}
+
+const RULES: &str = r#"
+[[rule]]
+name = "*task 1*"
+duration = "pert(90%, 100%, 140%)"
+
+[[rule]]
+duration_min = 1
+risk = { id = "rework", chance = 0.2, scale = "tri(1.1, 1.2, 1.5)" }
+correlate = 0.4
+"#;
+
+#[test]
+fn run_a_schedule_file_with_uncertainty_rules() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write_model(dir.path(), "rules.toml", RULES);
+    let xml = data.join(TASK_LINKS);
+    let run = ok(&[
+        "run",
+        s(&xml),
+        "--uncertainty",
+        s(&rules),
+        "-n",
+        "2000",
+        "--json",
+        "-",
+    ]);
+    let j = J::parse(&run.stdout);
+    assert_eq!(j.get("iterations").num(), 2000.0);
+    assert!(
+        run.stderr.contains("of 16 tasks uncertain"),
+        "{}",
+        run.stderr
+    );
+    // Imported with the same rules: the model says what the rules made of it.
+    let out = dir.path().join("m.toml");
+    let run = ok(&["import", s(&xml), "-o", s(&out), "--uncertainty", s(&rules)]);
+    let model = std::fs::read_to_string(&out).unwrap();
+    assert!(model.contains("pert("), "{model}");
+    assert!(model.contains("[[risk]]\nid = \"rework\""), "{model}");
+    assert!(run.stderr.contains("tasks uncertain"), "{}", run.stderr);
+    // Without rules a schedule runs with fixed durations.
+    let run = ok(&["run", s(&xml), "-n", "100", "--quiet"]);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn bad_rules_exit_2_naming_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[[rule]]\nname = \"pour\"\nduration = \"pert(90%, 100, 140%)\"\n";
+    let rules = write_model(dir.path(), "rules.toml", text);
+    let model = write_model(
+        dir.path(),
+        "m.toml",
+        "[program]\nname = \"x\"\nstart = 2024-01-01\nhorizon = 2030-01-01\n\n[[task]]\nid = \"pour\"\nduration = \"10d\"\n",
+    );
+    let at = format!("{}:{}", s(&rules), loc(text, "\"pert"));
+    let run = bad(
+        &["run", s(&model), "--uncertainty", s(&rules), "-n", "10"],
+        &[&at, "100", "help:"],
+    );
+    assert!(run.stdout.is_empty());
+    bad(&["import", s(&model), "--uncertainty", s(&rules)], &[&at]);
+    // A model takes rules too: names match model tasks.
+    let good = write_model(
+        dir.path(),
+        "good.toml",
+        "[[rule]]\nname = \"pour\"\nduration = \"tri(90%, 100%, 150%)\"\n",
+    );
+    let run = ok(&[
+        "run",
+        s(&model),
+        "--uncertainty",
+        s(&good),
+        "-n",
+        "100",
+        "--json",
+        "-",
+    ]);
+    assert!(
+        run.stderr.contains("1 of 1 tasks uncertain"),
+        "{}",
+        run.stderr
+    );
+    bad(&["run", "--uncertainty", s(&good)], &["--uncertainty"]);
+}
+
+#[test]
+fn truncated_and_foreign_schedule_files_exit_2_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = match shared_data() {
+        Some(d) => std::fs::read(d.join("aspose-tasks-net/MultiprojectWithExternal.xer")).unwrap(),
+        None => b"ERMHDR\t8.0\n%T\tPROJECT\n%F\tproj_id\n%R\t1\n%E\n".to_vec(),
+    };
+    for cut in [full.len() / 3, full.len() - 4] {
+        let path = write_model(dir.path(), "cut.xer", "");
+        std::fs::write(&path, &full[..cut]).unwrap();
+        for cmd in ["inspect", "import", "run"] {
+            let run = bad(&[cmd, s(&path)], &[s(&path), "line"]);
+            assert!(run.stdout.is_empty(), "{cmd}");
+        }
+    }
+    let out = dir.path().join("never.toml");
+    let bin = write_model(dir.path(), "x.xer", "\u{0}\u{1}binary");
+    bad(&["import", s(&bin), "-o", s(&out)], &[s(&bin)]);
+    assert!(!out.exists());
+    bad(
+        &[
+            "import",
+            s(&bin),
+            "-o",
+            s(&dir.path().join("no/such/dir.toml")),
+        ],
+        &["does not exist"],
+    );
+}

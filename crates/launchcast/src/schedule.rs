@@ -1,0 +1,307 @@
+//! Schedule files at the command line: `inspect` of an MSPDI / XER / PMXML / MPX / PSPLIB
+//! file, `import` into a model file, and `run` of a schedule file, each with optional
+//! uncertainty rules (`launchcast_import::rules`).
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use launchcast_import::{Applied, ImportError, Relations, Rules, RulesError, Schedule};
+use launchcast_model::Model;
+
+use crate::cli::RunArgs;
+use crate::errors::CliError;
+
+impl From<ImportError> for CliError {
+    fn from(e: ImportError) -> CliError {
+        let mut message = format!("{}: {}: {}", e.path.display(), e.place, e.message);
+        if let Some(v) = &e.value {
+            message.push_str(&format!(" (value `{v}`)"));
+        }
+        CliError::input(message, e.hint.clone().unwrap_or_default())
+    }
+}
+
+impl From<RulesError> for CliError {
+    fn from(e: RulesError) -> CliError {
+        let help = e.hint.clone().unwrap_or_default();
+        let mut message = e.file.clone();
+        if e.line > 0 {
+            message.push_str(&format!(":{}:{}", e.line, e.column));
+        }
+        message.push_str(&format!(": {}", e.message));
+        if let Some(v) = &e.value {
+            message.push_str(&format!(" (value `{v}`)"));
+        }
+        CliError::input(message, help)
+    }
+}
+
+/// Whether `path` is to be read as a schedule file rather than a model: not `.toml`, and
+/// either its content is recognised or its extension is a schedule format's.
+pub fn is_schedule(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("toml") => false,
+        Some("xer" | "xml" | "mspdi" | "pmxml" | "mpx" | "sm") => true,
+        _ => fs::read(path)
+            .ok()
+            .is_some_and(|b| launchcast_import::detect(path, &b).is_some()),
+    }
+}
+
+/// Writes `text` to standard output; a closed pipe ends the command quietly.
+fn out(text: &str) -> Result<(), CliError> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                CliError::StdoutClosed
+            } else {
+                CliError::Write {
+                    path: PathBuf::from("standard output"),
+                    source: e,
+                }
+            }
+        })
+}
+
+/// `inspect --json` of a schedule file: issue 5's fields first, in this order.
+#[derive(serde::Serialize)]
+struct InspectJson<'a> {
+    tasks: usize,
+    milestones: usize,
+    summary_tasks: usize,
+    relations: &'a Relations,
+    calendars: usize,
+    start: Option<&'a str>,
+    finish: Option<&'a str>,
+    finish_days: Option<f64>,
+    format: &'a str,
+    name: &'a str,
+    file_finish: Option<&'a str>,
+    status_date: Option<&'a str>,
+    has_progress: bool,
+    notes: &'a [String],
+}
+
+/// `launchcast inspect SCHEDULE [--json]`.
+pub fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
+    let (schedule, _model) = launchcast_import::import_path(path)?;
+    let i = launchcast_import::inspect(&schedule);
+    if json {
+        let value = InspectJson {
+            tasks: i.tasks,
+            milestones: i.milestones,
+            summary_tasks: i.summary_tasks,
+            relations: &i.relations,
+            calendars: i.calendars,
+            start: i.start.as_deref(),
+            finish: i.finish.as_deref(),
+            finish_days: i.finish_days,
+            format: i.format,
+            name: &i.name,
+            file_finish: i.file_finish.as_deref(),
+            status_date: i.status_date.as_deref(),
+            has_progress: i.has_progress,
+            notes: &i.notes,
+        };
+        let mut text =
+            serde_json::to_string_pretty(&value).map_err(|e| CliError::Internal(e.to_string()))?;
+        text.push('\n');
+        return out(&text);
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut o = format!(
+        "{} ({}, \"{}\"): {} ({}), {}, {}\n",
+        path.display(),
+        i.format,
+        i.name,
+        plural(i.tasks, "task", "tasks"),
+        plural(i.milestones, "milestone", "milestones"),
+        plural(i.summary_tasks, "summary task", "summary tasks"),
+        plural(i.calendars, "calendar", "calendars"),
+    );
+    let r = &i.relations;
+    o.push_str(&format!(
+        "links: {} FS, {} SS, {} FF, {} SF\n",
+        r.fs, r.ss, r.ff, r.sf
+    ));
+    let dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+    o.push_str(&format!(
+        "start {}, finish {} ({} days) with planned durations in working time\n",
+        dash(&i.start),
+        dash(&i.finish),
+        i.finish_days.map_or("-".into(), |d| format!("{d:.2}"))
+    ));
+    if i.file_finish.is_some() || i.status_date.is_some() {
+        o.push_str(&format!(
+            "the file says: finish {}, status date {}{}\n",
+            dash(&i.file_finish),
+            dash(&i.status_date),
+            if i.has_progress {
+                ", with progress"
+            } else {
+                ""
+            }
+        ));
+    }
+    for n in &i.notes {
+        o.push_str(&format!("note: {n}\n"));
+    }
+    out(&o)
+}
+
+fn read_rules(path: Option<&Path>) -> Result<Option<Rules>, CliError> {
+    Ok(path.map(Rules::read).transpose()?)
+}
+
+/// Applies rules (if any) and returns what was done.
+fn uncertain(
+    rules: Option<&Rules>,
+    schedule: Option<&Schedule>,
+    model: &mut Model,
+) -> Result<Applied, CliError> {
+    match rules {
+        Some(r) => Ok(launchcast_import::rules::apply(r, schedule, model)?),
+        None => Ok(Applied {
+            tasks: model.tasks.len(),
+            uncertain: model
+                .tasks
+                .iter()
+                .filter(|t| !t.duration.is_fixed())
+                .count(),
+            ..Applied::default()
+        }),
+    }
+}
+
+fn report(file: &Path, applied: &Applied, rules: Option<&Path>) {
+    let by = rules.map_or_else(
+        || " (no --uncertainty rules: every duration is fixed)".to_string(),
+        |r| format!(" by {}", r.display()),
+    );
+    eprintln!("{}: {applied}{by}", file.display());
+    for n in &applied.notes {
+        eprintln!("note: {n}");
+    }
+}
+
+/// An output file must be creatable: not a directory, in a directory that exists.
+fn check_output(path: &Path) -> Result<(), CliError> {
+    if path.is_dir() {
+        return Err(CliError::input(
+            format!("cannot write {}: it is a directory", path.display()),
+            "give a file name, e.g. model.toml",
+        ));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(CliError::input(
+            format!(
+                "cannot write {}: the directory {} does not exist",
+                path.display(),
+                parent.display()
+            ),
+            "create the directory first, or write somewhere else",
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces a regular file atomically; writes a device or pipe in place.
+fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let fail = |source: io::Error| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.flush()))
+            .map_err(fail),
+        Ok(_) => {
+            let target = fs::canonicalize(path).map_err(fail)?;
+            launchcast_report::write_atomic(&target, bytes).map_err(fail)
+        }
+        Err(_) => launchcast_report::write_atomic(path, bytes).map_err(fail),
+    }
+}
+
+/// `launchcast import FILE [-o MODEL.toml] [--uncertainty RULES.toml]`.
+pub fn import(
+    input: &Path,
+    output: Option<&Path>,
+    uncertainty: Option<&Path>,
+) -> Result<(), CliError> {
+    let output = output.filter(|p| *p != Path::new("-"));
+    if let Some(o) = output {
+        check_output(o)?;
+    }
+    let rules = read_rules(uncertainty)?;
+    let (schedule, mut model) = launchcast_import::import_path(input)?;
+    let applied = uncertain(rules.as_ref(), Some(&schedule), &mut model)?;
+    let mut text = format!(
+        "# Imported by `launchcast import` from {} ({}).\n\
+         # Leaf tasks only (summary tasks lend their links to the tasks under them); ids are\n\
+         # `{}` + the file's task id; durations and lags in calendar days, so that the planned\n\
+         # durations reproduce the file's working-time dates.\n\
+         # {applied}{}.\n\n",
+        input.display(),
+        schedule.format.name(),
+        if schedule.format == launchcast_import::Format::Psplib {
+            "j"
+        } else {
+            "t"
+        },
+        uncertainty.map_or_else(String::new, |r| format!(" by {}", r.display())),
+    );
+    text.push_str(&launchcast_model::to_toml(&model));
+    if !model.correlations.is_empty() && !text.contains("[[correlate]]") {
+        text.push_str(&launchcast_import::rules::correlations_toml(&model));
+    }
+    match output {
+        Some(o) => write(o, text.as_bytes())?,
+        None => out(&text)?,
+    }
+    report(input, &applied, uncertainty);
+    Ok(())
+}
+
+/// The model `run` simulates when it is not a plain model file: a schedule file (with or
+/// without rules), or a model with rules. `None`: load the model as usual.
+pub fn load_run(args: &RunArgs) -> Result<Option<Model>, CliError> {
+    let rules = read_rules(args.uncertainty.as_deref())?;
+    let Some(path) = args.model.as_deref() else {
+        return match rules {
+            None => Ok(None),
+            Some(_) => Err(CliError::input(
+                "--uncertainty needs a schedule or model file to apply to",
+                "e.g. launchcast run plan.xer --uncertainty rules.toml",
+            )),
+        };
+    };
+    let (schedule, mut model) = if is_schedule(path) {
+        let (s, m) = launchcast_import::import_path(path)?;
+        (Some(s), m)
+    } else if rules.is_some() {
+        (None, launchcast_model::parse_file(path)?)
+    } else {
+        return Ok(None);
+    };
+    let applied = uncertain(rules.as_ref(), schedule.as_ref(), &mut model)?;
+    if !args.quiet {
+        report(path, &applied, args.uncertainty.as_deref());
+    }
+    Ok(Some(model))
+}
