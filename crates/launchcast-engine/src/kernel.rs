@@ -261,12 +261,19 @@ fn simulate_body<const FULL: bool>(
 
         let mut start = [sc.earliest[pos]; LANES];
         let mut driver = [NONE; LANES];
+        // The full kernel indexes tasks by position, the fast one by its compact slots.
+        let me = if FULL {
+            pos
+        } else {
+            plan.fast_slot[pos] as usize
+        };
         for k in plan.after.range(pos) {
             let p = plan.after.pred[k];
+            let at = if FULL { p } else { plan.after.slot[k] };
             link_bound(
                 plan.after.kind[k],
                 plan.after.lag[k],
-                p as usize,
+                at as usize,
                 s,
                 &dur,
                 &mut bound,
@@ -283,10 +290,11 @@ fn simulate_body<const FULL: bool>(
             let mut first_driver = [NONE; LANES];
             for k in any {
                 let p = plan.after_any.pred[k];
+                let at = if FULL { p } else { plan.after_any.slot[k] };
                 link_bound(
                     plan.after_any.kind[k],
                     plan.after_any.lag[k],
-                    p as usize,
+                    at as usize,
                     s,
                     &dur,
                     &mut bound,
@@ -299,7 +307,7 @@ fn simulate_body<const FULL: bool>(
             }
             constrain(&mut start, &mut driver, &first_alt, &first_driver);
         }
-        fallback_bound(&plan.after_failure, pos, s, &mut start, &mut driver);
+        fallback_bound::<FULL>(&plan.after_failure, pos, s, &mut start, &mut driver);
 
         if sc.chance[pos] < 1.0 {
             fill_uniform(&mut u, keys[1] ^ s.seed, first);
@@ -318,22 +326,22 @@ fn simulate_body<const FULL: bool>(
             ok[l] = u32::from(start[l] < INF) & (fails[l] ^ 1);
             finish[l] = if ok[l] != 0 { start[l] + dur[l] } else { INF };
         }
-        s.finish_ok[pos] = finish;
+        s.finish_ok[me] = finish;
         if FULL || needs & NEEDS_START_OK != 0 {
-            let out = &mut s.start_ok[pos];
+            let out = &mut s.start_ok[me];
             for l in 0..LANES {
                 out[l] = if ok[l] != 0 { start[l] } else { INF };
             }
         }
         if FULL || needs & NEEDS_FAIL_AT != 0 {
-            let out = &mut s.fail_at[pos];
+            let out = &mut s.fail_at[me];
             for l in 0..LANES {
                 let failed = (start[l] < INF) & (ok[l] == 0);
                 out[l] = if failed { start[l] + dur[l] } else { INF };
             }
         }
         if FULL || needs & NEEDS_START != 0 {
-            s.start[pos] = start;
+            s.start[me] = start;
         }
         if FULL {
             s.driver[pos] = driver;
@@ -360,7 +368,7 @@ fn simulate_body<const FULL: bool>(
             produce::<FULL>(plan, plant, &lag, first, s);
         }
     } else {
-        program_finish(sc, s);
+        program_finish::<FULL>(sc, s);
     }
     for l in 0..LANES {
         if s.headline[l] > plan.horizon {
@@ -381,7 +389,7 @@ fn constrain(start: &mut Lanes, driver: &mut [u32; LANES], bound: &Lanes, by: &[
 /// A fallback starts when the last of the tasks it stands in for has failed; if any of them
 /// did not fail, never.
 #[inline(always)]
-fn fallback_bound(
+fn fallback_bound<const FULL: bool>(
     links: &Links,
     pos: usize,
     s: &Scratch,
@@ -390,7 +398,8 @@ fn fallback_bound(
 ) {
     for k in links.range(pos) {
         let p = links.pred[k];
-        constrain(start, driver, &s.fail_at[p as usize], &[p; LANES]);
+        let at = if FULL { p } else { links.slot[k] };
+        constrain(start, driver, &s.fail_at[at as usize], &[p; LANES]);
     }
 }
 
@@ -484,7 +493,11 @@ fn produce<const FULL: bool>(
         fill_uniform(&mut u, plant.keys[2] ^ s.seed, first);
     }
     plant.peak.sample(&u, tables, &mut peak);
-    let sops = &s.finish_ok[plant.start_pos as usize];
+    let sops = &s.finish_ok[if FULL {
+        plant.start_pos
+    } else {
+        plant.start_slot
+    } as usize];
     // A plant whose production never starts (or starts after the horizon) has rate 0 and
     // start +∞, so it adds nothing below without a branch.
     let (mut begins, mut rate) = ([INF; LANES], [0f32; LANES]);
@@ -607,7 +620,7 @@ fn correlate(plan: &Compiled, first: u64, s: &mut Scratch) {
 /// Without plants, the headline is the finish of the last task: every sink still in the
 /// scenario must finish, except fallbacks that were never triggered.
 #[inline(always)]
-fn program_finish(sc: &ScenarioParams, s: &mut Scratch) {
+fn program_finish<const FULL: bool>(sc: &ScenarioParams, s: &mut Scratch) {
     for l in 0..LANES {
         s.headline[l] = if sc.sinks.is_empty() {
             INF
@@ -615,8 +628,9 @@ fn program_finish(sc: &ScenarioParams, s: &mut Scratch) {
             f32::NEG_INFINITY
         };
     }
-    for &(p, fallback) in &sc.sinks {
-        let (start, finish) = (&s.start[p as usize], &s.finish_ok[p as usize]);
+    for (&(p, fallback), &slot) in sc.sinks.iter().zip(&sc.sink_slots) {
+        let at = if FULL { p } else { slot } as usize;
+        let (start, finish) = (&s.start[at], &s.finish_ok[at]);
         for l in 0..LANES {
             let skipped = fallback && start[l] == INF;
             let fin = if skipped {
@@ -648,5 +662,44 @@ pub(crate) fn promise_kept(check: &PromiseCheck, s: &Scratch, l: usize) -> bool 
             upto - before >= at_least
         }
         PromiseCheck::SpendAtMost { at, at_most } => s.spent[at as usize][l] <= at_most,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast kernel (compact slots, nothing recorded) and the full one must agree on every
+    /// result they both produce.
+    #[test]
+    fn fast_and_full_kernels_agree() {
+        let example = include_str!("../../../examples/xiaomi-2022.toml");
+        let model = launchcast_model::parse(example, "xiaomi-2022.toml").expect("example parses");
+        let network = crate::synthetic::network(400, false, 3);
+        for m in [&model, &network] {
+            let selected: Vec<Option<usize>> = std::iter::once(None)
+                .chain((0..m.scenarios.len()).map(Some))
+                .collect();
+            let plan = Compiled::new(m, &selected).expect("compiles");
+            // Slots are reused: the 400-task network, whose links reach 50 tasks back, needs
+            // far fewer slots than tasks.
+            let slots = plan.fast_slot.iter().max().map_or(0, |&s| s + 1) as usize;
+            assert!(
+                slots < 200 || m.tasks.len() < 100,
+                "{slots} slots for {} tasks",
+                m.tasks.len()
+            );
+            let kernels = select_kernels();
+            let (mut fast, mut full) = (Scratch::new(&plan, 9), Scratch::new(&plan, 9));
+            for sc in &plan.params {
+                for first in (0..4096).step_by(LANES) {
+                    (kernels.fast)(&plan, sc, first, &mut fast);
+                    (kernels.full)(&plan, sc, first, &mut full);
+                    assert_eq!(fast.headline, full.headline);
+                    assert_eq!(fast.delivered, full.delivered);
+                    assert_eq!(fast.spent, full.spent);
+                }
+            }
+        }
     }
 }

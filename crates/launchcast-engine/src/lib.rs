@@ -21,7 +21,7 @@ pub mod synthetic;
 
 pub use outcomes::{
     DAY_FIXED_POINT, MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS,
-    TASK_SAMPLE_TARGET, TaskStats,
+    TASK_SAMPLE_TARGET, TaskStats, sample_target,
 };
 
 use launchcast_model::Model;

@@ -19,7 +19,10 @@ pub(crate) const NEEDS_START: u8 = 4;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Links {
     pub offsets: Vec<u32>,
+    /// Predecessor position (the full kernel's index) …
     pub pred: Vec<u32>,
+    /// … and its slot in the fast kernel's compact arrays.
+    pub slot: Vec<u32>,
     pub kind: Vec<LinkKind>,
     pub lag: Vec<f32>,
 }
@@ -41,6 +44,8 @@ pub(crate) enum RiskKind {
 #[derive(Clone, Debug)]
 pub(crate) struct PlantParams {
     pub start_pos: u32,
+    /// The start task's slot in the fast kernel.
+    pub start_slot: u32,
     pub capacity: Sampler,
     pub ramp: Sampler,
     pub peak: Sampler,
@@ -81,6 +86,8 @@ pub(crate) struct ScenarioParams {
     /// Without plants: the tasks whose finish ends the program (sinks still present), and
     /// whether each is a fallback (which only counts if it was triggered).
     pub sinks: Vec<(u32, bool)>,
+    /// Fast-kernel slot of each sink.
+    pub sink_slots: Vec<u32>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -108,6 +115,9 @@ pub(crate) struct Compiled {
     pub after_failure: Links,
     /// Per position: which of start / start if succeeded / failure time the kernel must keep.
     pub needs: Vec<u8>,
+    /// Per position: the task's slot in the fast kernel's compact arrays, reused once its last
+    /// reader has run, so large networks stay in cache.
+    pub fast_slot: Vec<u32>,
     /// Risks of each task, compressed-row.
     pub task_risk_offsets: Vec<u32>,
     pub task_risks: Vec<u32>,
@@ -400,6 +410,20 @@ impl Compiled {
                 &mut tables,
             )?);
         }
+        let fast_slot = assign_slots(n, [&after, &after_any, &after_failure], &params);
+        for links in [&mut after, &mut after_any, &mut after_failure] {
+            links.slot = links.pred.iter().map(|&p| fast_slot[p as usize]).collect();
+        }
+        for ps in &mut params {
+            ps.sink_slots = ps
+                .sinks
+                .iter()
+                .map(|&(p, _)| fast_slot[p as usize])
+                .collect();
+            for plant in &mut ps.plants {
+                plant.start_slot = fast_slot[plant.start_pos as usize];
+            }
+        }
         Ok(Compiled {
             scenarios,
             params,
@@ -408,6 +432,7 @@ impl Compiled {
             after_any,
             after_failure,
             needs,
+            fast_slot,
             task_risk_offsets,
             task_risks,
             risk_kind,
@@ -481,6 +506,7 @@ fn scenario_params(
         delivery_lag: Sampler::new(&m.program.delivery_lag, true, tables),
         overhead_per_year: Sampler::new(&m.program.overhead_per_year, true, tables),
         sinks,
+        sink_slots: Vec::new(),
     };
     for (p, &i) in order.iter().enumerate() {
         let t = &m.tasks[i as usize];
@@ -504,6 +530,7 @@ fn scenario_params(
         let start = ids.get(&plant.starts)?;
         ps.plants.push(PlantParams {
             start_pos: pos_of[start],
+            start_slot: 0,
             capacity: Sampler::new(&plant.capacity, true, tables),
             ramp: Sampler::new(&plant.ramp, true, tables),
             peak: Sampler::new(&plant.peak, true, tables),
@@ -598,4 +625,46 @@ fn cholesky(a: &[f64], k: usize) -> Option<Vec<f64>> {
         }
     }
     Some(l)
+}
+
+/// Slots for the fast kernel: a task's values live until its last successor (in topological
+/// order) has read them; then the slot is reused. Tasks read after the pass (sinks of any
+/// scenario, plants' start tasks) keep theirs. A reader frees its predecessors' slots before
+/// taking one, which is safe because the kernel reads a task's predecessors before writing it.
+fn assign_slots(n: usize, links: [&Links; 3], params: &[ScenarioParams]) -> Vec<u32> {
+    const KEPT: u32 = u32::MAX;
+    let mut last_reader: Vec<Option<u32>> = vec![None; n];
+    for l in links {
+        for reader in 0..n {
+            for k in l.range(reader) {
+                let p = l.pred[k] as usize;
+                last_reader[p] =
+                    Some(last_reader[p].map_or(reader as u32, |r| r.max(reader as u32)));
+            }
+        }
+    }
+    let mut until: Vec<u32> = last_reader.iter().map(|r| r.unwrap_or(KEPT)).collect();
+    for ps in params {
+        for &(p, _) in &ps.sinks {
+            until[p as usize] = KEPT;
+        }
+        for plant in &ps.plants {
+            until[plant.start_pos as usize] = KEPT;
+        }
+    }
+    let mut expiring: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let (mut slot, mut free, mut next) = (vec![0u32; n], Vec::new(), 0u32);
+    for pos in 0..n {
+        for &q in &expiring[pos] {
+            free.push(slot[q as usize]);
+        }
+        slot[pos] = free.pop().unwrap_or_else(|| {
+            next += 1;
+            next - 1
+        });
+        if until[pos] != KEPT {
+            expiring[until[pos] as usize].push(pos as u32);
+        }
+    }
+    slot
 }

@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use crate::kernel::{Kernels, LANES, Scratch, promise_kept, select_kernels};
-use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, TASK_SAMPLE_TARGET};
+use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, sample_target};
 use crate::plan::{Compiled, NONE};
 use crate::{EngineError, MAX_ROWS, Outcomes, Rows, RunOptions, ScenarioOutcomes, TaskStats};
 
@@ -156,7 +156,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     let per_chunk = blocks.div_ceil(threads * 2).max(1);
     let kernels = select_kernels();
     // Every k-th lane of iterations feeds the per-task statistics and criticality.
-    let sample_every = (opts.iterations / TASK_SAMPLE_TARGET).max(1);
+    let sample_every = (opts.iterations / sample_target(plan.order.len())).max(1);
     let groups = n.div_ceil(LANES) as u64;
     let tasks = plan.order.len();
     let wanted = MAX_ROWS.min((1 << 24) / tasks.max(1)).max(LANES);
