@@ -380,13 +380,14 @@ fn render_sections(out: &mut String, width: usize, sections: &[(Section, bool)])
         if *is_shared {
             table(out, width, label_width, &widths, s);
         } else {
-            // Its own columns; the shared label width unless its labels need and have more room.
+            // Its own columns; the shared label width unless its labels need more, within the
+            // room its columns leave.
             let widths = s.widths(true);
             let room = width.saturating_sub(cells(&widths)).max(MIN_LABEL);
             table(
                 out,
                 width,
-                label_width.max(s.label_width().min(room)),
+                label_width.max(s.label_width()).min(room),
                 &widths,
                 s,
             );
