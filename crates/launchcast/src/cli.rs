@@ -73,4 +73,7 @@ pub struct RunArgs {
     /// No terminal summary and no progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip the drivers in days (one extra run per risk and uncertain task).
+    #[arg(long)]
+    pub no_drivers: bool,
 }

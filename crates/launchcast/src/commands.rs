@@ -80,9 +80,32 @@ fn run(args: RunArgs) -> Result<(), CliError> {
             progress: Some(&tick),
         },
     )?;
-    bar.finish();
-    let summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
+    let mut summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
     let elapsed = started.elapsed();
+    // Drivers in days: one more run per risk and uncertain task, on the same draws.
+    let mut drivers_timing = None;
+    if !args.no_drivers {
+        let started = Instant::now();
+        let candidates = launchcast_report::driver_candidates(&model, &args.scenarios, &outcomes);
+        bar.extend(candidates.len() as u64 * iterations * plan.scenarios().len() as u64);
+        let drivers = launchcast_report::measure_drivers(
+            &model,
+            &args.scenarios,
+            &outcomes,
+            &candidates,
+            &RunOptions {
+                iterations,
+                seed,
+                threads,
+                progress: Some(&tick),
+            },
+        )?;
+        for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
+            scenario.drivers = list;
+        }
+        drivers_timing = Some((candidates.len(), started.elapsed()));
+    }
+    bar.finish();
 
     if let Some(path) = &args.json {
         let text = launchcast_report::to_json(&summary);
@@ -101,11 +124,18 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     if !args.quiet && !json_to_stdout {
         let mut text = launchcast_report::render_terminal(&summary, &model, terminal_width());
         text.push_str(&format!(
-            "\n{} iterations × {} scenario(s) in {:.2} s\n",
+            "\n{} iterations × {} scenario(s) in {:.2} s",
             iterations,
             plan.scenarios().len(),
             elapsed.as_secs_f64()
         ));
+        if let Some((runs, took)) = drivers_timing {
+            text.push_str(&format!(
+                ", drivers ({runs} more runs) in {:.2} s",
+                took.as_secs_f64()
+            ));
+        }
+        text.push('\n');
         out(&text)?;
     }
     Ok(())
@@ -244,6 +274,11 @@ impl Progress {
         {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
+    }
+
+    /// More work than announced: `n` more iterations.
+    fn extend(&self, n: u64) {
+        self.bar.inc_length(n);
     }
 
     fn finish(&self) {

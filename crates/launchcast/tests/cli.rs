@@ -509,6 +509,125 @@ fn run_json_extra_top_level_keys_come_last() {
     assert_contract_keys(&J::parse(&run.stdout), &TOP_KEYS, "top level");
 }
 
+/// Drivers in days, sensitivity and comparisons: present in every scenario with the names the
+/// HTML report reads, ordered as documented, and consistent with each other.
+#[test]
+fn run_json_has_drivers_sensitivity_and_comparisons() {
+    let run = ok(&["run", "-n", "2000", "--seed", "1", "--json", "-"]);
+    let j = J::parse(&run.stdout);
+    let top = j.keys();
+    let at = |k: &str| top.iter().position(|x| *x == k).expect("key");
+    assert_eq!(at("comparisons"), at("scenarios") + 1, "{top:?}");
+    let promise_ids = [
+        "first_by_2024",
+        "spend_within_pledge",
+        "illustrative_300k_by_2026",
+    ];
+    let scenarios = j.get("scenarios").arr();
+    for sc in scenarios {
+        let id = sc.get("id").str();
+        let drivers = sc.get("drivers").arr();
+        assert!(!drivers.is_empty(), "{id}: no drivers");
+        let mut last = f64::INFINITY;
+        for d in drivers {
+            assert_eq!(
+                d.keys(),
+                ["id", "kind", "p50_days", "p80_days", "promises"],
+                "{id}"
+            );
+            assert!(["risk", "task"].contains(&d.get("kind").str()));
+            let p80 = d.get("p80_days").num();
+            assert!(p80 <= last, "{id}: drivers not ranked by p80_days");
+            last = p80;
+            assert_eq!(d.get("promises").keys(), promise_ids, "{id}");
+            for p in promise_ids {
+                let change = d.get("promises").get(p).num();
+                assert!((-1.0..=1.0).contains(&change), "{id}: {p} {change}");
+            }
+        }
+        // Disabled items are no drivers: go_alone has no BAIC talks risk.
+        if id == "go_alone" {
+            assert!(
+                drivers
+                    .iter()
+                    .all(|d| d.get("id").str() != "partner_talks_collapse")
+            );
+        }
+        let sens = sc.get("sensitivity").arr();
+        assert!(!sens.is_empty(), "{id}: no sensitivity");
+        let mut last = f64::INFINITY;
+        for s in sens {
+            assert_eq!(s.keys(), ["id", "spearman", "criticality"]);
+            let r = s.get("spearman").opt_num().map_or(-1.0, f64::abs);
+            assert!(
+                r <= last + 1e-12,
+                "{id}: sensitivity not ranked by |spearman|"
+            );
+            last = r;
+            assert_probability(s.get("criticality").num(), "criticality");
+        }
+    }
+    // The licence freeze delays the go-alone route: it adds to that route's P80.
+    let go_alone = &scenarios[1];
+    let freeze = go_alone
+        .get("drivers")
+        .arr()
+        .iter()
+        .find(|d| d.get("id").str() == "licence_freeze")
+        .expect("licence_freeze drives go_alone");
+    assert!(freeze.get("p80_days").num() > 30.0);
+    assert!(freeze.get("promises").get("first_by_2024").num() < 0.0);
+
+    let c = j.get("comparisons");
+    assert_eq!(c.keys(), ["pairs", "best_by_promise"]);
+    let pairs = c.get("pairs").arr();
+    assert_eq!(pairs.len(), 6, "every pair of four scenarios");
+    for p in pairs {
+        for k in [
+            "a",
+            "b",
+            "p_a_earlier",
+            "median_diff_days",
+            "p10_diff_days",
+            "p90_diff_days",
+            "both_happen",
+        ] {
+            p.get(k);
+        }
+        let (a, tie) = (p.get("p_a_earlier").num(), p.get("p_tie").num());
+        assert!(a >= 0.0 && tie >= 0.0 && a + tie <= 1.0 + 1e-9);
+        assert_ordered(
+            &["p10_diff_days", "median_diff_days", "p90_diff_days"].map(|k| p.get(k).opt_num()),
+            "diff quantiles",
+        );
+    }
+    // Base pursues every route: its first delivery is never later than a single route's.
+    for p in &pairs[..3] {
+        assert_eq!(p.get("a").str(), "base");
+        assert!(p.get("p90_diff_days").num() <= 0.0, "{p:?}");
+    }
+    let best = c.get("best_by_promise").arr();
+    assert_eq!(best.len(), 3);
+    assert_eq!(best[0].get("promise").str(), "first_by_2024");
+    assert_eq!(best[0].get("scenario").str(), "base");
+}
+
+#[test]
+fn no_drivers_skips_the_extra_runs() {
+    let run = ok(&["run", "-n", "1000", "--no-drivers", "--json", "-"]);
+    let j = J::parse(&run.stdout);
+    for sc in j.get("scenarios").arr() {
+        assert!(sc.get("drivers").arr().is_empty());
+        assert!(!sc.get("sensitivity").arr().is_empty());
+    }
+    let text = ok(&["run", "-n", "1000", "--no-drivers"]).stdout;
+    assert!(
+        !text.contains("DRIVERS") && text.contains("SENSITIVITY"),
+        "{text}"
+    );
+    assert!(!text.contains("more runs"), "{text}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Determinism
 // ---------------------------------------------------------------------------------------------
