@@ -1230,3 +1230,38 @@ set = { "handover.duration" = "10d" }
     let json = to_json(&s);
     assert!(json.find("\"comparisons\":") > json.find("\"scenarios\":"));
 }
+
+/// A model with more uncertain tasks than `MAX_TASK_DRIVERS`: every risk is a candidate, and
+/// of the tasks only that many, led by the one that sets the date.
+#[test]
+fn large_models_measure_every_risk_and_the_leading_tasks() {
+    let mut text = String::from(
+        "[program]\nname = \"Wide\"\nstart = 2024-01-01\nhorizon = 2030-12-31\n\n\
+         [[risk]]\nid = \"r\"\nchance = 0.2\ntasks = [\"t39\"]\ndelay = \"10d\"\n",
+    );
+    for i in 0..40 {
+        // t39 is far the longest: always on the driving chain.
+        let (lo, hi) = if i == 39 {
+            (500, 600)
+        } else {
+            (10 + i, 50 + i)
+        };
+        text.push_str(&format!(
+            "\n[[task]]\nid = \"t{i}\"\nduration = \"uniform({lo}d, {hi}d)\"\n"
+        ));
+    }
+    let model = parse(&text);
+    let (_, outcomes) = run(&model, 2_000);
+    let c = launchcast_report::driver_candidates(&model, &[], &outcomes);
+    let risks = c.iter().filter(|c| c.kind == DriverKind::Risk).count();
+    let tasks: Vec<&str> = c
+        .iter()
+        .filter(|c| c.kind == DriverKind::Task)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(
+        (risks, tasks.len()),
+        (1, launchcast_report::MAX_TASK_DRIVERS)
+    );
+    assert!(tasks.contains(&"t39"), "{tasks:?}");
+}
