@@ -4,7 +4,9 @@
 //! # Method
 //!
 //! For every driver the model is simulated once more, over all selected scenarios, with the
-//! same seed and iterations as the main run, and with the driver removed:
+//! same seed and iterations as the main run (at most [`DRIVER_ITERATIONS`]: beyond that both
+//! the baseline and the variants use the main run's first iterations), and with the driver
+//! removed:
 //!
 //! - a risk by setting its chance to 0 (in the base model and in any scenario that sets it);
 //! - a task by fixing its duration at its most likely value ([`Dist::most_likely`], at least
@@ -249,6 +251,11 @@ fn without(model: &Model, candidate: &Candidate) -> Model {
     m
 }
 
+/// Drivers are measured over at most this many iterations (the main run's first ones), so
+/// their cost stays a fraction of a long run's; their standard error is that of this many
+/// iterations, and common random numbers make the differences far more precise than that.
+pub const DRIVER_ITERATIONS: u64 = 20_000;
+
 fn fixed_at_mode(d: &Dist) -> Dist {
     Dist::Fixed(d.most_likely().max(0.0))
 }
@@ -287,12 +294,26 @@ pub fn measure_drivers(
     candidates: &[Candidate],
     opts: &RunOptions,
 ) -> Result<Vec<Vec<Driver>>, EngineError> {
+    // Past DRIVER_ITERATIONS, drivers compare runs of the first DRIVER_ITERATIONS
+    // iterations: the same draws as the main run's first iterations, so a fresh baseline of
+    // that length keeps common random numbers exact.
+    let n = opts.iterations.min(DRIVER_ITERATIONS);
+    let opts = &RunOptions {
+        iterations: n,
+        ..*opts
+    };
+    let shortened;
+    let outcomes = if n < outcomes.iterations {
+        shortened = launchcast_engine::run(&Plan::compile_selected(model, plan_ids)?, opts)?;
+        &shortened
+    } else {
+        outcomes
+    };
     let base: Vec<(Option<f32>, Option<f32>)> = outcomes
         .scenarios
         .iter()
         .map(|so| p50_p80(&so.headline_days))
         .collect();
-    let n = outcomes.iterations;
     let mut out: Vec<Vec<Driver>> = vec![Vec::new(); outcomes.scenarios.len()];
     for c in candidates {
         let variant = without(model, c);

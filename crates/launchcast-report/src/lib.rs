@@ -26,7 +26,8 @@ mod terminal_extra;
 pub use compare::{BestByPromise, Comparisons, Pair};
 pub use csv::write_csv;
 pub use drivers::{
-    Candidate, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges, driver_candidates, drivers,
+    Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
+    driver_candidates, drivers,
     measure_drivers,
 };
 pub use output::{to_json, write_atomic};

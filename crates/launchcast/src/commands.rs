@@ -87,7 +87,10 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     if !args.no_drivers {
         let started = Instant::now();
         let candidates = launchcast_report::driver_candidates(&model, &args.scenarios, &outcomes);
-        bar.extend(candidates.len() as u64 * iterations * plan.scenarios().len() as u64);
+        // One run per candidate, plus a shorter baseline past DRIVER_ITERATIONS.
+        let per_run = iterations.min(launchcast_report::DRIVER_ITERATIONS);
+        let runs = candidates.len() as u64 + u64::from(per_run < iterations);
+        bar.extend(runs * per_run * plan.scenarios().len() as u64);
         let drivers = launchcast_report::measure_drivers(
             &model,
             &args.scenarios,
