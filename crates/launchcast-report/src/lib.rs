@@ -16,10 +16,12 @@
 mod compare;
 mod csv;
 mod drivers;
+mod html;
 mod output;
 mod quantile;
 mod sensitivity;
 mod summary;
+mod svg;
 mod terminal;
 mod terminal_extra;
 
@@ -30,6 +32,7 @@ pub use drivers::{
     driver_candidates, drivers,
     measure_drivers,
 };
+pub use html::{CHART_IDS, render_html};
 pub use output::{to_json, write_atomic};
 pub use quantile::{ColumnStats, column_stats};
 pub use sensitivity::{Sensitivity, spearman};

@@ -67,7 +67,7 @@ pub struct RunArgs {
     /// Write one CSV file per table into DIR.
     #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
-    /// Write an HTML report.
+    /// Write a self-contained HTML report with charts (no network needed to view it).
     #[arg(long, value_name = "PATH")]
     pub html: Option<PathBuf>,
     /// No terminal summary and no progress bar.

@@ -44,13 +44,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     // Outputs are checked before the model is even read, so that a mistyped path costs
     // nothing and nothing is written when one of several outputs cannot be.
     if let Some(path) = &args.html {
-        return Err(CliError::input(
-            format!(
-                "cannot write {}: the HTML report is not available in this version",
-                path.display()
-            ),
-            "use --json or --csv",
-        ));
+        check_output_file(path)?;
     }
     if let Some(path) = args.json.as_deref().filter(|p| *p != Path::new("-")) {
         check_output_file(path)?;
@@ -117,6 +111,10 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         } else {
             write(path, text.as_bytes())?;
         }
+    }
+    if let Some(path) = &args.html {
+        let html = launchcast_report::render_html(&model, &summary, &outcomes);
+        write(path, html.as_bytes())?;
     }
     if let Some(dir) = &args.csv {
         launchcast_report::write_csv(&summary, dir).map_err(|e| CliError::Write {

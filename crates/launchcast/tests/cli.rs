@@ -831,10 +831,43 @@ fn json_onto_a_directory_is_bad_input() {
 }
 
 #[test]
-fn html_is_refused_before_anything_is_written() {
+fn html_report_is_written_whole_and_its_path_checked_before_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("r.json");
     let html = dir.path().join("r.html");
+    ok(&[
+        "run",
+        "-n",
+        "300",
+        "-q",
+        "--json",
+        s(&json),
+        "--html",
+        s(&html),
+    ]);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>") && text.trim_end().ends_with("</html>"));
+    for id in [
+        "chart-cdf",
+        "chart-histogram",
+        "chart-deliveries",
+        "chart-spend",
+    ] {
+        assert!(text.contains(&format!(r#"id="{id}""#)), "{id}");
+    }
+    assert!(json.exists());
+    // Replaced whole: no temporary file left beside it.
+    ok(&["run", "-n", "200", "-q", "--html", s(&html)]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["r.html", "r.json"]);
+
+    // A missing directory or a directory as the file is refused before anything is written.
+    let json2 = dir.path().join("r2.json");
+    let missing = dir.path().join("missing/r.html");
     bad(
         &[
             "run",
@@ -842,13 +875,176 @@ fn html_is_refused_before_anything_is_written() {
             "100",
             "-q",
             "--json",
-            s(&json),
+            s(&json2),
             "--html",
-            s(&html),
+            s(&missing),
         ],
-        &[s(&html)],
+        &[s(&missing), "does not exist"],
     );
-    assert!(!json.exists() && !html.exists());
+    bad(
+        &[
+            "run",
+            "-n",
+            "100",
+            "-q",
+            "--json",
+            s(&json2),
+            "--html",
+            s(dir.path()),
+        ],
+        &["is a directory"],
+    );
+    assert!(!json2.exists());
+}
+
+/// Opens the example's report in headless Chromium as a reader would: it must load without a
+/// console error, and every chart must be laid out with a real size and drawn content. Skipped
+/// (with a message) where Chromium is not installed; `.ci/run` installs it.
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("skipped: chromium not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.html");
+    ok(&["run", "-n", "2000", "-q", "--html", s(&report)]);
+
+    // A page that frames the report and writes the size and content of each chart into its
+    // own DOM, which `--dump-dom` then prints.
+    let probe = dir.path().join("probe.html");
+    std::fs::write(
+        &probe,
+        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><script>
+function measure(f) {
+  var out = [];
+  var d = f.contentDocument;
+  if (!d) { out.push('no access to the report'); }
+  else d.querySelectorAll('svg.chart').forEach(function (s) {
+    var r = s.getBoundingClientRect();
+    out.push([s.id, Math.round(r.width), Math.round(r.height),
+      s.querySelectorAll('path,rect,line,circle').length,
+      s.querySelectorAll('text').length].join(' '));
+  });
+  document.getElementById('out').textContent = 'measured\n' + out.join('\n') + '\nend';
+}
+</script></head><body><pre id="out">not measured</pre>
+<iframe src="report.html" style="width:1280px;height:3000px" onload="measure(this)"></iframe>
+</body></html>"#,
+    )
+    .unwrap();
+
+    let chrome = |page: &Path, profile: &str| -> (String, String) {
+        let mut child = Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--allow-file-access-from-files",
+                "--enable-logging=stderr",
+                "--v=0",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join(profile).display()
+            ))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", page.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("chromium starts");
+        // Read both pipes on threads so that a full pipe never stalls the browser.
+        let mut out = child.stdout.take().unwrap();
+        let mut err = child.stderr.take().unwrap();
+        let out = std::thread::spawn(move || {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut out, &mut s).map(|_| s)
+        });
+        let err = std::thread::spawn(move || {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut err, &mut s).map(|_| s)
+        });
+        let started = std::time::Instant::now();
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(120) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("chromium did not finish within 120 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        (
+            out.join().unwrap().unwrap_or_default(),
+            err.join().unwrap().unwrap_or_default(),
+        )
+    };
+    let console_errors = |stderr: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter(|l| {
+                l.contains("Uncaught")
+                    || (l.contains(":CONSOLE")
+                        && (l.contains("rror") || l.contains("Failed") || l.contains("Refused")))
+            })
+            .map(str::to_string)
+            .collect()
+    };
+
+    // The report by itself: its DOM has every chart as inline SVG, and the page logs no error.
+    let (dom, stderr) = chrome(&report, "profile-report");
+    assert_eq!(console_errors(&stderr), Vec::<String>::new(), "{stderr}");
+    assert!(dom.contains("</html>"), "no DOM dumped:\n{stderr}");
+    let ids = [
+        "chart-cdf",
+        "chart-histogram",
+        "chart-deliveries",
+        "chart-spend",
+        "chart-tornado",
+        "chart-criticality",
+        "chart-sensitivity",
+    ];
+    for id in ids {
+        assert!(
+            dom.contains(&format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" id="{id}""#
+            )),
+            "{id} is not in the rendered DOM"
+        );
+    }
+
+    // Laid out: every chart as wide as the page's column, with content drawn in it.
+    let (dom, stderr) = chrome(&probe, "profile-probe");
+    assert_eq!(console_errors(&stderr), Vec::<String>::new(), "{stderr}");
+    let measured = dom
+        .split("measured\n")
+        .nth(1)
+        .and_then(|m| m.split("\nend").next())
+        .unwrap_or_else(|| panic!("the probe did not run:\n{dom}\n{stderr}"));
+    for id in ids {
+        let line = measured
+            .lines()
+            .find(|l| l.split(' ').next() == Some(id))
+            .unwrap_or_else(|| panic!("{id} not laid out:\n{measured}"));
+        let n: Vec<u32> = line
+            .split(' ')
+            .skip(1)
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert!(
+            n.len() == 4 && n[0] >= 600 && n[1] >= 60 && n[2] >= 1 && n[3] >= 1,
+            "{id} is too small or empty: {line}"
+        );
+    }
 }
 
 /// A FIFO (like `/dev/stdout`) is written in place, never replaced by a regular file.

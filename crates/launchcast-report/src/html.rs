@@ -1,0 +1,1996 @@
+//! The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no
+//! font, no external resource) that opens in any browser and prints.
+//!
+//! Sections: the headline per scenario, the promises table, the first-delivery S-curve (CDF)
+//! with the promised dates, its histogram, deliveries per month as P10/P50/P90 fan charts,
+//! cumulative spend against the budget, the drivers in days (tornado), criticality and
+//! sensitivity bars, the scenario comparison, and the model's assumptions.
+//!
+//! Every chart is an `<svg>` with a stable `id` ([`CHART_IDS`]), a title, axes with units,
+//! a legend and a one-line "how to read this". Each scenario keeps one colour throughout.
+//! Results the summary does not carry (drivers, sensitivity, comparisons) are read from its
+//! JSON form when present and shown as "not computed" otherwise.
+
+use std::fmt::Write as _;
+
+use launchcast_engine::{Outcomes, ScenarioOutcomes};
+use launchcast_model::{
+    DAYS_PER_YEAR, Date, Dist, Impact, LinkKind, Model, PromiseKind, Quantity, SettingValue,
+};
+use serde_json::Value;
+
+use crate::quantile::column_stats;
+use crate::summary::{ScenarioSummary, Summary};
+use crate::svg::{
+    self, Chart, LegendItem, Margins, REFERENCE, Swatch, colour, date_ticks, esc, month_year,
+    nice_ticks, si,
+};
+
+/// The `id` of every chart element of the report, in page order.
+pub const CHART_IDS: [&str; 7] = [
+    "chart-cdf",
+    "chart-histogram",
+    "chart-deliveries",
+    "chart-spend",
+    "chart-tornado",
+    "chart-criticality",
+    "chart-sensitivity",
+];
+
+/// Width of every chart's coordinate system, pixels (charts scale to the page).
+const W: f64 = 1100.0;
+/// Most points per scenario on the S-curve.
+const CDF_POINTS: usize = 400;
+/// Most bars per scenario in the tornado, tasks in the criticality and sensitivity charts.
+const TOP_DRIVERS: usize = 8;
+const TOP_TASKS: usize = 10;
+
+const CSS: &str = r#"
+:root{--ink:#1b1b1b;--muted:#555;--rule:#dcdcdc}
+*{box-sizing:border-box}
+body{margin:0;background:#fff;color:var(--ink);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+main{max-width:1180px;margin:0 auto;padding:24px 28px 48px}
+h1{font-size:27px;margin:0 0 4px;line-height:1.2}
+h2{font-size:20px;margin:34px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--ink)}
+h3{font-size:16px;margin:0}
+h4{font-size:15px;margin:16px 0 6px}
+p{margin:6px 0}
+.meta,.note{color:var(--muted)}
+.note{font-size:13.5px}
+figure{margin:14px 0 26px;break-inside:avoid;page-break-inside:avoid}
+figcaption .how{color:var(--muted);font-size:13.5px;margin:2px 0 6px}
+svg.chart{display:block;width:100%;height:auto}
+svg text{font-family:inherit;fill:#1b1b1b}
+svg .tick{font-size:12px;fill:#444}
+svg .lab{font-size:13px;fill:#333}
+svg .leg{font-size:13px}
+svg .ref{font-size:12px;font-weight:600}
+svg .val{font-size:12px;font-weight:700}
+svg .ttl{font-size:14px;font-weight:700}
+svg .halo{stroke:#fff;stroke-width:4px;stroke-linejoin:round}
+svg line.grid{stroke:#e4e4e4;stroke-width:1}
+svg line.axis{stroke:#8a8a8a;stroke-width:1}
+svg line.refline{stroke:#222;stroke-width:1.5;stroke-dasharray:6 4}
+table{border-collapse:collapse;width:100%;font-size:14px;margin:6px 0 14px}
+th,td{padding:5px 8px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
+thead th{border-bottom:2px solid #999;font-weight:600}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.best{font-weight:700}
+.swatch{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
+.bar{height:6px;background:#eee;border-radius:3px;margin-top:3px;min-width:60px}
+.bar span{display:block;height:6px;border-radius:3px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(250px,1fr));gap:12px;margin-top:12px}
+.card{border:1px solid var(--rule);border-top:6px solid #999;border-radius:4px;padding:10px 12px;break-inside:avoid}
+.card .id{font-weight:700}
+.card .name{color:var(--muted);font-size:13px;min-height:2.6em}
+.card .big{font-size:30px;font-weight:700;line-height:1.15;margin-top:6px}
+.card .sub{font-size:13.5px}
+code{font-size:13px}
+.assumptions td{font-size:13px}
+footer{margin-top:30px;color:var(--muted);font-size:13px;border-top:1px solid var(--rule);padding-top:8px}
+@page{size:A4;margin:12mm}
+@media print{
+ main{max-width:none;padding:0}
+ body{font-size:12px}
+ h2{break-after:avoid;page-break-after:avoid}
+ table,.card,figure{break-inside:avoid;page-break-inside:avoid}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
+"#;
+
+/// A chart or placeholder with its caption.
+fn figure(o: &mut String, title: &str, how: &str, svg: &str) {
+    let _ = write!(
+        o,
+        r#"<figure><figcaption><h3>{}</h3><p class="how"><b>How to read this:</b> {}</p></figcaption>{svg}</figure>"#,
+        esc(title),
+        esc(how)
+    );
+}
+
+/// `1234567.8` → `1,234,568`.
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && digits != "0" {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// A share as a percentage; a possibility is never rounded to 0% or 100%.
+fn pct(p: f64) -> String {
+    if p > 0.0 && p < 0.0005 {
+        "<0.1%".to_string()
+    } else if p < 1.0 && p > 0.9995 {
+        ">99.9%".to_string()
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}
+
+fn money(x: f64, currency: &str) -> String {
+    if currency.is_empty() {
+        si(x)
+    } else {
+        format!("{currency} {}", si(x))
+    }
+}
+
+fn day_of(start: Date, days: f64) -> Option<Date> {
+    start.add_days(days)
+}
+
+/// Days from `start` to the first day of month `(y, m)`.
+fn month_start(start: Date, y: i32, m: u32) -> f64 {
+    Date::from_ymd(y, m, 1).map_or(0.0, |d| f64::from(d.days_since(start)))
+}
+
+/// Days from `start` to the end of month `(y, m)` (the first day of the next month).
+fn month_end(start: Date, y: i32, m: u32) -> f64 {
+    if m >= 12 {
+        month_start(start, y + 1, 1)
+    } else {
+        month_start(start, y, m + 1)
+    }
+}
+
+/// What a promise asks for, in words.
+fn target(kind: &PromiseKind, currency: &str) -> String {
+    match kind {
+        PromiseKind::FirstDeliveryBy(d) => format!("first car delivered by {d}"),
+        PromiseKind::DeliveriesBy { date, at_least } => {
+            format!("at least {} cars delivered by {date}", thousands(*at_least))
+        }
+        PromiseKind::DeliveriesInYear { year, at_least } => {
+            format!("at least {} cars delivered in {year}", thousands(*at_least))
+        }
+        PromiseKind::SpendBy { date, at_most } => {
+            format!("at most {} spent by {date}", money(*at_most, currency))
+        }
+    }
+}
+
+/// A value in the units a person would write: durations in months, weeks or days, money
+/// with k/M/bn, numbers plain.
+fn amount(v: f64, q: Quantity) -> String {
+    match q {
+        Quantity::Duration | Quantity::Lag => {
+            let month = DAYS_PER_YEAR / 12.0;
+            let sign = if v < 0.0 { "-" } else { "" };
+            let a = v.abs();
+            let near = |x: f64, step: f64| ((x / step).round() * step - x).abs() < 1e-6;
+            if a == 0.0 {
+                "0d".to_string()
+            } else if near(a / DAYS_PER_YEAR, 1.0) && a >= 5.0 * DAYS_PER_YEAR {
+                format!("{sign}{}y", (a / DAYS_PER_YEAR).round())
+            } else if near(a / month, 0.5) || near(a / DAYS_PER_YEAR, 1.0) {
+                format!("{sign}{}mo", (a / month * 2.0).round() / 2.0)
+            } else if near(a / 7.0, 1.0) {
+                format!("{sign}{}w", (a / 7.0).round())
+            } else if near(a, 1.0) {
+                format!("{sign}{a:.0}d")
+            } else {
+                format!("{sign}{a:.1}d")
+            }
+        }
+        Quantity::Money => si(v),
+        Quantity::Number => {
+            if v.abs() >= 1e4 {
+                thousands(v)
+            } else {
+                format!("{}", (v * 1e4).round() / 1e4)
+            }
+        }
+    }
+}
+
+/// A distribution as model-file text, in readable units.
+fn dist_text(d: &Dist, q: Quantity) -> String {
+    let a = |v: f64| amount(v, q);
+    match d {
+        Dist::Fixed(v) => a(*v),
+        Dist::Triangular { min, mode, max } => {
+            format!("tri({}, {}, {})", a(*min), a(*mode), a(*max))
+        }
+        Dist::Pert { min, mode, max } => format!("pert({}, {}, {})", a(*min), a(*mode), a(*max)),
+        Dist::Uniform { min, max } => format!("uniform({}, {})", a(*min), a(*max)),
+        Dist::Normal { mean, sd } => format!("normal({}, {})", a(*mean), a(*sd)),
+        Dist::LogNormal { median, p90 } => format!("lognormal({}, {})", a(*median), a(*p90)),
+        Dist::Discrete(v) => format!(
+            "discrete({})",
+            v.iter()
+                .map(|(x, w)| format!("{}: {}", a(*x), (w * 1e4).round() / 1e4))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// One entry of a scenario's `drivers` (JSON of the summary, when computed).
+struct Driver {
+    id: String,
+    kind: String,
+    p50_days: f64,
+    p80_days: f64,
+    promises: Vec<(String, f64)>,
+}
+
+/// One entry of a scenario's `sensitivity` (JSON of the summary, when computed).
+struct Sensitivity {
+    id: String,
+    spearman: f64,
+}
+
+fn drivers_of(s: &Value) -> Option<Vec<Driver>> {
+    let list = s.get("drivers")?.as_array().filter(|l| !l.is_empty())?;
+    Some(
+        list.iter()
+            .filter_map(|d| {
+                Some(Driver {
+                    id: d.get("id")?.as_str()?.to_string(),
+                    kind: d
+                        .get("kind")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    p50_days: d.get("p50_days").and_then(Value::as_f64).unwrap_or(0.0),
+                    p80_days: d.get("p80_days").and_then(Value::as_f64)?,
+                    promises: d
+                        .get("promises")
+                        .and_then(Value::as_object)
+                        .map(|m| {
+                            m.iter()
+                                .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn sensitivity_of(s: &Value) -> Option<Vec<Sensitivity>> {
+    let list = s.get("sensitivity")?.as_array().filter(|l| !l.is_empty())?;
+    Some(
+        list.iter()
+            .filter_map(|d| {
+                Some(Sensitivity {
+                    id: d.get("id")?.as_str()?.to_string(),
+                    spearman: d.get("spearman").and_then(Value::as_f64)?,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A P10/P50/P90 series over time.
+struct Fan {
+    xs: Vec<f64>,
+    p10: Vec<f64>,
+    p50: Vec<f64>,
+    p90: Vec<f64>,
+}
+
+impl Fan {
+    fn max(&self) -> f64 {
+        self.p90
+            .iter()
+            .chain(&self.p50)
+            .copied()
+            .fold(0.0, f64::max)
+    }
+
+    fn push(&mut self, x: f64, values: &[f32]) {
+        let s = column_stats(values, &[0.1, 0.5, 0.9]);
+        let q = |i: usize| f64::from(s.quantiles.get(i).copied().flatten().unwrap_or(0.0));
+        self.xs.push(x);
+        self.p10.push(q(0));
+        self.p50.push(q(1));
+        self.p90.push(q(2));
+    }
+
+    fn new() -> Fan {
+        Fan {
+            xs: Vec::new(),
+            p10: Vec::new(),
+            p50: Vec::new(),
+            p90: Vec::new(),
+        }
+    }
+}
+
+/// Whether the outcomes carry whole iterations at month ends for this scenario.
+fn has_months(outcomes: &Outcomes, so: &ScenarioOutcomes) -> bool {
+    let (rows, months) = (so.rows.len(), outcomes.months.len());
+    rows > 0
+        && months > 0
+        && so.rows.delivered.len() == rows * months
+        && so.rows.spent.len() == rows * months
+}
+
+/// Deliveries per month (from the rows) or, without rows, per calendar year.
+fn deliveries_fan(
+    model: &Model,
+    outcomes: &Outcomes,
+    so: &ScenarioOutcomes,
+    ss: &ScenarioSummary,
+) -> Fan {
+    let start = model.program.start;
+    let horizon = outcomes.horizon_days;
+    let mut fan = Fan::new();
+    if has_months(outcomes, so) {
+        let mut prev = vec![0f32; so.rows.len()];
+        let mut diff = vec![0f32; so.rows.len()];
+        for (m, &(y, mo)) in outcomes.months.iter().enumerate() {
+            let cur = so.rows.delivered_by(m);
+            for ((d, &c), &p) in diff.iter_mut().zip(cur).zip(&prev) {
+                *d = (c - p).max(0.0);
+            }
+            let a = month_start(start, y, mo).max(0.0);
+            let b = month_end(start, y, mo).min(horizon);
+            fan.push((a + b) / 2.0, &diff);
+            prev.copy_from_slice(cur);
+        }
+    } else {
+        for y in &ss.deliveries_by_year {
+            let a = month_start(start, y.year, 1).max(0.0);
+            let b = month_start(start, y.year + 1, 1).min(horizon);
+            fan.xs.push((a + b) / 2.0);
+            fan.p10.push(f64::from(y.p10.unwrap_or(0.0)));
+            fan.p50.push(f64::from(y.p50.unwrap_or(0.0)));
+            fan.p90.push(f64::from(y.p90.unwrap_or(0.0)));
+        }
+    }
+    fan
+}
+
+/// Cumulative spend at month ends (from the rows) or, without rows, at year ends (from the
+/// per-iteration yearly columns, every iteration). Starts at 0 on the start date.
+fn spend_fan(model: &Model, outcomes: &Outcomes, so: &ScenarioOutcomes) -> Fan {
+    let start = model.program.start;
+    let horizon = outcomes.horizon_days;
+    let mut fan = Fan::new();
+    fan.push(0.0, &[0.0]);
+    if has_months(outcomes, so) {
+        for (m, &(y, mo)) in outcomes.months.iter().enumerate() {
+            fan.push(month_end(start, y, mo).min(horizon), so.rows.spent_by(m));
+        }
+    } else {
+        let n = so.spend_by_year.first().map_or(0, Vec::len);
+        let mut cum = vec![0f32; n];
+        for (col, &y) in so.spend_by_year.iter().zip(&outcomes.years) {
+            for (c, v) in cum.iter_mut().zip(col) {
+                *c += v;
+            }
+            fan.push(month_start(start, y + 1, 1).min(horizon), &cum);
+        }
+    }
+    fan
+}
+
+/// Renders the report. `summary` and `outcomes` come from the same run of `model` (their
+/// scenarios in the same order).
+pub fn render_html(model: &Model, summary: &Summary, outcomes: &Outcomes) -> String {
+    let json = serde_json::to_value(summary).unwrap_or(Value::Null);
+    render_with(model, summary, outcomes, &json)
+}
+
+/// [`render_html`] with the summary's JSON form given: the drivers, sensitivity and
+/// comparisons are read from it.
+fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Value) -> String {
+    let extra: Vec<&Value> = (0..summary.scenarios.len())
+        .map(|i| &json["scenarios"][i])
+        .collect();
+    let r = Report {
+        model,
+        summary,
+        outcomes,
+        scen: summary
+            .scenarios
+            .iter()
+            .zip(&outcomes.scenarios)
+            .enumerate()
+            .map(|(i, (s, o))| (i, s, o))
+            .collect(),
+        extra,
+        start: model.program.start,
+        currency: &model.program.currency,
+    };
+    let mut o = String::with_capacity(256 * 1024);
+    let title = format!("{}: launchcast forecast", summary.model);
+    let _ = write!(
+        o,
+        r#"<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>{}</title><style>{CSS}</style></head><body><main>"#,
+        esc(&title)
+    );
+    r.header(&mut o);
+    r.promises(&mut o);
+    let _ = write!(
+        o,
+        r#"<section id="first-delivery"><h2>When does the first car reach a customer?</h2>"#
+    );
+    r.cdf(&mut o);
+    r.histogram(&mut o);
+    o.push_str("</section>");
+    let _ = write!(
+        o,
+        r#"<section id="volumes"><h2>How many cars follow, and at what cost?</h2>"#
+    );
+    r.deliveries(&mut o);
+    r.spend(&mut o);
+    o.push_str("</section>");
+    let _ = write!(o, r#"<section id="drivers"><h2>What drives the date?</h2>"#);
+    r.tornado(&mut o);
+    r.criticality(&mut o);
+    r.sensitivity(&mut o);
+    o.push_str("</section>");
+    r.comparisons(&mut o, json);
+    r.assumptions(&mut o);
+    let _ = writeln!(
+        o,
+        "<footer>launchcast {} · {} iterations, seed {} · every scenario runs on the same random draws, so differences between scenarios are not noise.</footer></main></body></html>",
+        esc(&summary.launchcast),
+        thousands(summary.iterations as f64),
+        summary.seed
+    );
+    o
+}
+
+/// The value axis of a bar chart: its range, tick format and title.
+struct BarAxis<'a> {
+    domain: (f64, f64),
+    fmt: &'a dyn Fn(f64) -> String,
+    label: &'a str,
+}
+
+struct Report<'a> {
+    model: &'a Model,
+    summary: &'a Summary,
+    outcomes: &'a Outcomes,
+    /// `(index, summary, outcomes)` of every scenario present in both.
+    scen: Vec<(usize, &'a ScenarioSummary, &'a ScenarioOutcomes)>,
+    /// Each scenario's JSON object (for results the summary may not carry yet).
+    extra: Vec<&'a Value>,
+    start: Date,
+    currency: &'a str,
+}
+
+impl Report<'_> {
+    fn date(&self, days: f64) -> String {
+        day_of(self.start, days).map_or_else(|| "-".to_string(), |d| d.to_string())
+    }
+
+    fn scenario_key(&self, i: usize, id: &str) -> String {
+        format!(
+            r#"<span class="swatch" style="background:{}"></span>{}"#,
+            colour(i),
+            esc(id)
+        )
+    }
+
+    fn task_name(&self, id: &str) -> String {
+        self.model
+            .tasks
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.clone())
+            .or_else(|| {
+                self.model
+                    .risks
+                    .iter()
+                    .find(|r| r.id == id)
+                    .map(|r| r.name.clone())
+            })
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn header(&self, o: &mut String) {
+        let s = self.summary;
+        let _ = write!(
+            o,
+            r#"<header><h1>{}</h1><p class="meta">Monte Carlo forecast as of {} · horizon {} · {} simulated futures per scenario · seed {}</p></header>"#,
+            esc(&s.model),
+            esc(&s.start),
+            esc(&s.horizon),
+            thousands(s.iterations as f64),
+            s.seed
+        );
+        // The first "first delivery by" promise is the headline of every card.
+        let promise = self
+            .model
+            .promises
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| match p.kind {
+                PromiseKind::FirstDeliveryBy(d) => Some((i, d)),
+                _ => None,
+            });
+        o.push_str(r#"<section id="glance"><div class="cards">"#);
+        for &(i, ss, so) in &self.scen {
+            let fd = &ss.first_delivery;
+            let (big, what) = match promise {
+                Some((k, d)) => (
+                    ss.promises.get(k).map_or(0.0, |p| p.probability),
+                    format!("chance of a first delivery by {d}"),
+                ),
+                None => (
+                    fd.probability,
+                    format!("chance of a first delivery by {}", self.summary.horizon),
+                ),
+            };
+            let median = fd
+                .p50_days
+                .and_then(|d| day_of(self.start, d))
+                .map_or("not before the horizon".to_string(), month_year);
+            let p80 = fd
+                .p80_days
+                .filter(|_| fd.probability >= 0.8)
+                .and_then(|d| day_of(self.start, d))
+                .map_or("not within the horizon".to_string(), month_year);
+            let spend = spend_fan(self.model, self.outcomes, so);
+            let spent = spend.p50.last().copied().unwrap_or(0.0);
+            let _ = write!(
+                o,
+                r#"<div class="card" style="border-top-color:{}"><div class="id">{}</div><div class="name">{}</div><div class="big">{}</div><div class="sub">{}</div><p class="sub">Median first delivery: <b>{}</b><br/>80% sure by: <b>{}</b><br/>Spend to {} (median): <b>{}</b></p></div>"#,
+                colour(i),
+                esc(&ss.id),
+                esc(&ss.name),
+                pct(big),
+                esc(&what),
+                esc(&median),
+                esc(&p80),
+                esc(&self.summary.horizon),
+                esc(&money(spent, self.currency))
+            );
+        }
+        o.push_str(
+            r#"</div><p class="note">"80% sure by" is the P80 date: in 8 out of 10 simulated futures the first car is delivered by then.</p></section>"#,
+        );
+    }
+
+    fn promises(&self, o: &mut String) {
+        o.push_str(r#"<section id="promises"><h2>Promises: chance that each is kept</h2>"#);
+        o.push_str(r#"<table class="promises"><thead><tr><th>Promise</th><th>Target</th>"#);
+        for &(i, ss, _) in &self.scen {
+            let _ = write!(
+                o,
+                r#"<th class="num" title="{}">{}</th>"#,
+                esc(&ss.name),
+                self.scenario_key(i, &ss.id)
+            );
+        }
+        o.push_str("</tr></thead><tbody>");
+        for (k, p) in self.model.promises.iter().enumerate() {
+            let probs: Vec<f64> = self
+                .scen
+                .iter()
+                .map(|(_, ss, _)| ss.promises.get(k).map_or(0.0, |p| p.probability))
+                .collect();
+            let best = probs.iter().copied().fold(0.0, f64::max);
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td>",
+                esc(if p.name.is_empty() { &p.id } else { &p.name }),
+                esc(&target(&p.kind, self.currency))
+            );
+            for (&(i, _, _), &pr) in self.scen.iter().zip(&probs) {
+                let class = if pr == best && best > 0.0 {
+                    "num best"
+                } else {
+                    "num"
+                };
+                let _ = write!(
+                    o,
+                    r#"<td class="{class}">{}<div class="bar"><span style="width:{:.1}%;background:{}"></span></div></td>"#,
+                    pct(pr),
+                    pr * 100.0,
+                    colour(i)
+                );
+            }
+            o.push_str("</tr>");
+        }
+        if self.model.promises.is_empty() {
+            let _ = write!(
+                o,
+                r#"<tr><td colspan="{}">The model makes no promises.</td></tr>"#,
+                2 + self.scen.len()
+            );
+        }
+        o.push_str("</tbody></table>");
+        // First-delivery dates.
+        o.push_str(r#"<table class="dates"><thead><tr><th>First delivery</th>"#);
+        for &(i, ss, _) in &self.scen {
+            let _ = write!(
+                o,
+                r#"<th class="num">{}</th>"#,
+                self.scenario_key(i, &ss.id)
+            );
+        }
+        o.push_str("</tr></thead><tbody>");
+        let _ = write!(
+            o,
+            "<tr><td>Chance it happens by {}</td>",
+            esc(&self.summary.horizon)
+        );
+        for (_, ss, _) in &self.scen {
+            let _ = write!(
+                o,
+                r#"<td class="num">{}</td>"#,
+                pct(ss.first_delivery.probability)
+            );
+        }
+        o.push_str("</tr>");
+        type Pick = fn(&ScenarioSummary) -> Option<&String>;
+        let rows: [(&str, Pick); 4] = [
+            ("P10 date (optimistic: 1 in 10 futures is earlier)", |s| {
+                s.first_delivery.p10.as_ref()
+            }),
+            ("P50 date (median)", |s| s.first_delivery.p50.as_ref()),
+            ("P80 date (8 in 10 futures are earlier)", |s| {
+                s.first_delivery.p80.as_ref()
+            }),
+            ("P90 date (cautious)", |s| s.first_delivery.p90.as_ref()),
+        ];
+        for (label, pick) in rows {
+            let _ = write!(o, "<tr><td>{}</td>", esc(label));
+            for (_, ss, _) in &self.scen {
+                let _ = write!(
+                    o,
+                    r#"<td class="num">{}</td>"#,
+                    esc(pick(ss).map_or("-", String::as_str))
+                );
+            }
+            o.push_str("</tr>");
+        }
+        o.push_str(r#"</tbody></table><p class="note">Dates are quantiles over the futures in which a first delivery happens by the horizon; a date is missing when it never does.</p></section>"#);
+    }
+
+    /// Promised first-delivery dates, days from start, with their names.
+    fn promise_dates(&self) -> Vec<(f64, String)> {
+        self.first_delivery_promises()
+            .into_iter()
+            .map(|(_, d, name)| (d, name))
+            .collect()
+    }
+
+    /// `(promise index, days from start, label)` of every first-delivery promise.
+    fn first_delivery_promises(&self) -> Vec<(usize, f64, String)> {
+        self.model
+            .promises
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| match p.kind {
+                PromiseKind::FirstDeliveryBy(d) => Some((
+                    k,
+                    f64::from(d.days_since(self.start)),
+                    format!("{} ({d})", if p.name.is_empty() { &p.id } else { &p.name }),
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The x range of the first-delivery charts: from the earliest first delivery to the
+    /// latest P99 (and every promised date), within start and horizon.
+    fn headline_range(&self, curves: &[Vec<(f64, f64)>]) -> (f64, f64) {
+        let horizon = self.outcomes.horizon_days.max(1.0);
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        for &(_, _, so) in &self.scen {
+            let s = column_stats(&so.headline_days, &[0.0, 0.99]);
+            if let (Some(a), Some(b)) = (s.quantiles[0], s.quantiles[1]) {
+                lo = lo.min(f64::from(a));
+                hi = hi.max(f64::from(b));
+            }
+        }
+        for (d, _) in self.promise_dates() {
+            lo = lo.min(d);
+            hi = hi.max(d);
+        }
+        let _ = curves;
+        if !lo.is_finite() || !hi.is_finite() {
+            return (0.0, horizon);
+        }
+        let pad = ((hi - lo) * 0.05).max(30.0);
+        let lo = (lo - pad).max(0.0);
+        let hi = (hi + pad).min(horizon);
+        if hi > lo { (lo, hi) } else { (0.0, horizon) }
+    }
+
+    /// S-curve points per scenario: `(days, share of all iterations by then)`, at most
+    /// [`CDF_POINTS`] + 2 of them, exact order statistics.
+    fn cdf_curves(&self) -> Vec<Vec<(f64, f64)>> {
+        let horizon = self.outcomes.horizon_days;
+        self.scen
+            .iter()
+            .map(|&(_, _, so)| {
+                let total = so.headline_days.len();
+                let qs: Vec<f64> = (0..=CDF_POINTS)
+                    .map(|k| k as f64 / CDF_POINTS as f64)
+                    .collect();
+                let s = column_stats(&so.headline_days, &qs);
+                if s.count == 0 || total == 0 {
+                    return vec![(0.0, 0.0), (horizon, 0.0)];
+                }
+                let ever = s.count as f64 / total as f64;
+                let mut pts = Vec::with_capacity(qs.len() + 2);
+                for (q, v) in qs.iter().zip(&s.quantiles) {
+                    if let Some(v) = v {
+                        pts.push((f64::from(*v), q * ever));
+                    }
+                }
+                if let Some(&(x, _)) = pts.first() {
+                    pts.insert(0, (x.min(0.0), 0.0));
+                    pts.insert(1, (x, 0.0));
+                }
+                pts.push((horizon.max(pts.last().map_or(0.0, |p| p.0)), ever));
+                pts
+            })
+            .collect()
+    }
+
+    fn cdf(&self, o: &mut String) {
+        let curves = self.cdf_curves();
+        let (x0, x1) = self.headline_range(&curves);
+        let mut c = Chart::new(
+            "chart-cdf",
+            "First delivery: chance of having delivered by each date",
+            W,
+            470.0,
+            Margins(64.0, 24.0, 66.0, 52.0),
+            (x0, x1),
+            (0.0, 1.0),
+        );
+        let ticks: Vec<f64> = (0..=10).map(|k| k as f64 / 10.0).collect();
+        c.y_axis(
+            &ticks,
+            &|v| format!("{:.0}%", v * 100.0),
+            "chance first car delivered by then",
+        );
+        c.x_dates(self.start, "date of the first delivery to a customer");
+        for (&(i, ss, _), pts) in self.scen.iter().zip(&curves) {
+            let tip = format!(
+                "{}: median {}, P80 {}, {} by {}",
+                ss.id,
+                ss.first_delivery.p50.as_deref().unwrap_or("-"),
+                ss.first_delivery.p80.as_deref().unwrap_or("-"),
+                pct(ss.first_delivery.probability),
+                self.summary.horizon
+            );
+            c.line(pts, colour(i), 2.6, false, &tip);
+        }
+        // Promised dates, and where each scenario's curve crosses them.
+        for (row, (pk, d, name)) in self.first_delivery_promises().into_iter().enumerate() {
+            c.vline(d, &name, row);
+            let mut marks: Vec<(f64, usize, f64)> = Vec::new();
+            for &(i, ss, _) in &self.scen {
+                // The promise's own probability (exact, every iteration).
+                let p = ss.promises.get(pk).map_or(0.0, |p| p.probability);
+                c.dot(
+                    d,
+                    p,
+                    colour(i),
+                    &format!("{}: {} by {}", ss.id, pct(p), self.date(d)),
+                );
+                marks.push((c.y.at(p), i, p));
+            }
+            // Value labels beside the dots, pushed apart so they never overlap.
+            marks.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut last = f64::NEG_INFINITY;
+            let right = c.x.at(d) > W * 0.8;
+            for (py, i, p) in marks {
+                let y = (py + 4.0).max(last + 14.0);
+                last = y;
+                let (x, anchor) = if right {
+                    (c.x.at(d) - 9.0, "end")
+                } else {
+                    (c.x.at(d) + 9.0, "start")
+                };
+                c.raw(&format!(
+                    r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" class="val halo">{}</text><text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" class="val" style="fill:{}">{}</text>"#,
+                    esc(&pct(p)),
+                    colour(i),
+                    esc(&pct(p))
+                ));
+            }
+        }
+        let mut legend: Vec<LegendItem> = self
+            .scen
+            .iter()
+            .map(|&(i, ss, _)| LegendItem {
+                label: ss.id.clone(),
+                colour: colour(i).to_string(),
+                kind: Swatch::Line,
+            })
+            .collect();
+        if !self.promise_dates().is_empty() {
+            legend.push(LegendItem {
+                label: "promised date".to_string(),
+                colour: REFERENCE.to_string(),
+                kind: Swatch::Dashed,
+            });
+        }
+        c.legend(64.0, 22.0, &legend);
+        let how = format!(
+            "each curve climbs from 0% to the chance that the first car reaches a customer by the date below it: the further left and the steeper, the earlier and surer. Dashed lines are promised dates; the dots and figures beside them are each scenario's chance of keeping that promise. A curve that levels off below 100% may not deliver at all before {}.",
+            self.summary.horizon
+        );
+        figure(o, "The S-curve of the first delivery", &how, &c.finish());
+    }
+
+    fn histogram(&self, o: &mut String) {
+        let curves = self.cdf_curves();
+        let (x0, x1) = self.headline_range(&curves);
+        let months = (x1 - x0) / 30.44;
+        let step = if months <= 60.0 { 1 } else { 3 };
+        let unit = if step == 1 { "month" } else { "quarter" };
+        // Bin edges on calendar month starts.
+        let edges: Vec<f64> = {
+            let ticks = date_ticks(self.start, x0, x1, 100_000);
+            let mut e: Vec<f64> = Vec::new();
+            let first = day_of(self.start, x0).map(|d| d.ymd());
+            if let Some((y, m, _)) = first {
+                let mut k = i64::from(y) * 12 + i64::from(m) - 1;
+                k -= k.rem_euclid(step);
+                loop {
+                    let d = month_start(self.start, (k / 12) as i32, (k % 12 + 1) as u32);
+                    e.push(d);
+                    if d >= x1 || e.len() > 2000 {
+                        break;
+                    }
+                    k += step;
+                }
+            }
+            let _ = ticks;
+            e
+        };
+        let n_iter = self.summary.iterations.max(1) as f64;
+        let mut shares: Vec<Vec<f64>> = Vec::new();
+        for &(_, _, so) in &self.scen {
+            let mut counts = vec![0u64; edges.len().saturating_sub(1)];
+            for &v in &so.headline_days {
+                let v = f64::from(v);
+                if !v.is_finite() {
+                    continue;
+                }
+                let k = edges.partition_point(|&e| e <= v);
+                if k >= 1 && k < edges.len() {
+                    counts[k - 1] += 1;
+                }
+            }
+            shares.push(counts.iter().map(|&c| c as f64 / n_iter).collect());
+        }
+        let ymax = shares
+            .iter()
+            .flatten()
+            .copied()
+            .fold(0.0, f64::max)
+            .max(0.01);
+        let yticks = nice_ticks(0.0, ymax, 3);
+        let ytop = *yticks.last().unwrap_or(&ymax);
+        let panel_h = 150.0;
+        let mut inner = String::new();
+        let promises = self.promise_dates();
+        let count = self.scen.len();
+        for (row, (&(i, ss, _), sh)) in self.scen.iter().zip(&shares).enumerate() {
+            let mut c = Chart::new(
+                &format!("chart-histogram-{row}"),
+                &ss.id,
+                W,
+                panel_h,
+                Margins(64.0, 24.0, 28.0, 38.0),
+                (
+                    edges.first().copied().unwrap_or(x0),
+                    edges.last().copied().unwrap_or(x1),
+                ),
+                (0.0, ytop),
+            );
+            let fmt = |v: f64| {
+                if ytop < 0.02 {
+                    format!("{:.1}%", v * 100.0)
+                } else {
+                    format!("{:.0}%", v * 100.0)
+                }
+            };
+            c.y_axis(&yticks, &fmt, if row == 0 { "share" } else { "" });
+            let xlabel = if row + 1 == count {
+                format!("date of the first delivery (bars: one per {unit})")
+            } else {
+                String::new()
+            };
+            c.x_dates(self.start, &xlabel);
+            for (k, &s) in sh.iter().enumerate() {
+                if s > 0.0 {
+                    let (a, b) = (edges[k], edges[k + 1]);
+                    c.rect(
+                        (a + 1.5, b - 1.5),
+                        (0.0, s),
+                        colour(i),
+                        0.9,
+                        &format!(
+                            "{}: {} from {} to {}",
+                            ss.id,
+                            pct(s),
+                            self.date(a),
+                            self.date(b - 1.0)
+                        ),
+                    );
+                }
+            }
+            for (d, _) in &promises {
+                c.vline(*d, "", 0);
+            }
+            let never = 1.0 - ss.first_delivery.probability;
+            c.text(
+                64.0,
+                18.0,
+                "start",
+                "ttl",
+                &format!(
+                    "{} · median {} · no delivery by {}: {}",
+                    ss.id,
+                    ss.first_delivery.p50.as_deref().unwrap_or("-"),
+                    self.summary.horizon,
+                    pct(never)
+                ),
+            );
+            c.raw(&format!(
+                r#"<rect x="52" y="7" width="8" height="13" fill="{}"/>"#,
+                colour(i)
+            ));
+            inner.push_str(&c.panel(0.0, row as f64 * panel_h));
+        }
+        let svg = svg::group(
+            "chart-histogram",
+            "First delivery: how the date is spread",
+            W,
+            panel_h * count.max(1) as f64,
+            &inner,
+        );
+        let how = format!(
+            "one row per scenario; each bar is the share of simulated futures whose first delivery falls in that {unit} (all rows on the same scale). A tall narrow hump means a predictable date, a wide flat one an uncertain date. Dashed lines are promised dates."
+        );
+        figure(o, "Histogram of the first-delivery date", &how, &svg);
+    }
+
+    fn deliveries(&self, o: &mut String) {
+        let fans: Vec<Fan> = self
+            .scen
+            .iter()
+            .map(|&(_, ss, so)| deliveries_fan(self.model, self.outcomes, so, ss))
+            .collect();
+        let monthly = self
+            .scen
+            .iter()
+            .all(|&(_, _, so)| has_months(self.outcomes, so));
+        let per = if monthly { "month" } else { "year" };
+        let ymax = fans.iter().map(Fan::max).fold(0.0, f64::max).max(1.0);
+        let yticks = nice_ticks(0.0, ymax, 4);
+        let ytop = *yticks.last().unwrap_or(&ymax);
+        let cols = if self.scen.len() > 1 { 2 } else { 1 };
+        let pw = W / cols as f64;
+        let ph = 250.0;
+        let top = 34.0;
+        let mut inner = String::new();
+        let x1 = self.outcomes.horizon_days.max(1.0);
+        // Start where the first scenario starts delivering, less a little.
+        let x0 = self
+            .scen
+            .iter()
+            .filter_map(|(_, ss, _)| ss.first_delivery.p10_days)
+            .fold(f64::INFINITY, f64::min);
+        let x0 = if x0.is_finite() {
+            (x0 - 180.0).max(0.0)
+        } else {
+            0.0
+        };
+        for (k, (&(i, ss, _), fan)) in self.scen.iter().zip(&fans).enumerate() {
+            let (col, row) = (k % cols, k / cols);
+            let mut c = Chart::new(
+                &format!("chart-deliveries-{k}"),
+                &ss.id,
+                pw,
+                ph,
+                Margins(64.0, 18.0, 30.0, 46.0),
+                (x0, x1),
+                (0.0, ytop),
+            );
+            c.y_axis(&yticks, &si, &format!("cars per {per}"));
+            c.x_dates(self.start, "");
+            c.band(
+                &fan.xs,
+                &fan.p10,
+                &fan.p90,
+                colour(i),
+                0.28,
+                &format!("{}: P10 to P90 cars per {per}", ss.id),
+            );
+            c.line(
+                &fan.xs
+                    .iter()
+                    .copied()
+                    .zip(fan.p50.iter().copied())
+                    .collect::<Vec<_>>(),
+                colour(i),
+                2.4,
+                false,
+                &format!("{}: median cars per {per}", ss.id),
+            );
+            c.raw(&format!(
+                r#"<rect x="52" y="8" width="8" height="13" fill="{}"/>"#,
+                colour(i)
+            ));
+            let peak = fan.p50.iter().copied().fold(0.0, f64::max);
+            let headline = if peak > 0.0 {
+                format!(
+                    "{} · median peaks at {} cars per {per}",
+                    ss.id,
+                    thousands(peak)
+                )
+            } else {
+                format!(
+                    "{} · median 0: in half the futures or more, no car is delivered",
+                    ss.id
+                )
+            };
+            c.text(64.0, 19.0, "start", "ttl", &headline);
+            inner.push_str(&c.panel(col as f64 * pw, top + row as f64 * ph));
+        }
+        let rows = self.scen.len().div_ceil(cols);
+        let mut legend = Chart::new(
+            "chart-deliveries-legend",
+            "",
+            W,
+            top,
+            Margins(0.0, 0.0, 0.0, 0.0),
+            (0.0, 1.0),
+            (0.0, 1.0),
+        );
+        legend.legend(
+            64.0,
+            20.0,
+            &[
+                LegendItem {
+                    label: "median (P50)".to_string(),
+                    colour: "#555".to_string(),
+                    kind: Swatch::Line,
+                },
+                LegendItem {
+                    label: "8 in 10 futures fall in the band (P10 to P90)".to_string(),
+                    colour: "#555".to_string(),
+                    kind: Swatch::Band,
+                },
+            ],
+        );
+        inner.push_str(&legend.panel(0.0, 0.0));
+        let svg = svg::group(
+            "chart-deliveries",
+            &format!("Cars delivered per {per}"),
+            W,
+            top + ph * rows.max(1) as f64,
+            &inner,
+        );
+        let mut how = format!(
+            "one panel per scenario, all on the same scale: the line is the median number of cars delivered per {per}, the shaded band holds 8 out of 10 simulated futures."
+        );
+        if !monthly {
+            how.push_str(" Yearly figures: this run kept no monthly values.");
+        }
+        figure(o, &format!("Deliveries per {per} (fan chart)"), &how, &svg);
+    }
+
+    fn spend(&self, o: &mut String) {
+        let fans: Vec<Fan> = self
+            .scen
+            .iter()
+            .map(|&(_, _, so)| spend_fan(self.model, self.outcomes, so))
+            .collect();
+        let budgets: Vec<(f64, f64, String)> = self
+            .model
+            .promises
+            .iter()
+            .filter_map(|p| match p.kind {
+                PromiseKind::SpendBy { date, at_most } => Some((
+                    f64::from(date.days_since(self.start)),
+                    at_most,
+                    format!("budget: {} by {date}", money(at_most, self.currency)),
+                )),
+                _ => None,
+            })
+            .collect();
+        let ymax = fans
+            .iter()
+            .map(Fan::max)
+            .chain(budgets.iter().map(|b| b.1))
+            .fold(0.0, f64::max)
+            .max(1.0);
+        let yticks = nice_ticks(0.0, ymax * 1.04, 5);
+        let ytop = *yticks.last().unwrap_or(&ymax);
+        let x1 = self.outcomes.horizon_days.max(1.0);
+        let mut c = Chart::new(
+            "chart-spend",
+            "Cumulative spend against the budget",
+            W,
+            450.0,
+            Margins(72.0, 24.0, 60.0, 52.0),
+            (0.0, x1),
+            (0.0, ytop),
+        );
+        let cur = self.currency;
+        c.y_axis(
+            &yticks,
+            &si,
+            &if cur.is_empty() {
+                "cumulative spend".to_string()
+            } else {
+                format!("cumulative spend ({cur})")
+            },
+        );
+        c.x_dates(self.start, "date");
+        for (&(i, ss, _), fan) in self.scen.iter().zip(&fans) {
+            c.band(
+                &fan.xs,
+                &fan.p10,
+                &fan.p90,
+                colour(i),
+                0.13,
+                &format!("{}: P10 to P90", ss.id),
+            );
+        }
+        for (&(i, ss, _), fan) in self.scen.iter().zip(&fans) {
+            let last = fan.p50.last().copied().unwrap_or(0.0);
+            c.line(
+                &fan.xs
+                    .iter()
+                    .copied()
+                    .zip(fan.p50.iter().copied())
+                    .collect::<Vec<_>>(),
+                colour(i),
+                2.4,
+                false,
+                &format!(
+                    "{}: median {} by {}",
+                    ss.id,
+                    money(last, cur),
+                    self.summary.horizon
+                ),
+            );
+        }
+        for (d, amount, label) in &budgets {
+            c.hline(*amount, 0.0, *d, label);
+            c.vline(*d, "", 0);
+            c.dot(*d, *amount, REFERENCE, label);
+        }
+        let mut legend: Vec<LegendItem> = self
+            .scen
+            .iter()
+            .map(|&(i, ss, _)| LegendItem {
+                label: ss.id.clone(),
+                colour: colour(i).to_string(),
+                kind: Swatch::Band,
+            })
+            .collect();
+        if !budgets.is_empty() {
+            legend.push(LegendItem {
+                label: "budget (promise)".to_string(),
+                colour: REFERENCE.to_string(),
+                kind: Swatch::Dashed,
+            });
+        }
+        c.legend(72.0, 22.0, &legend);
+        let how = format!(
+            "money spent since {} ({}): the line is the median, the shaded band holds 8 out of 10 simulated futures. Where a band reaches the dashed budget line before its date, the budget is at risk in that scenario.",
+            self.summary.start,
+            if cur.is_empty() {
+                "currency units"
+            } else {
+                cur
+            }
+        );
+        figure(o, "Cumulative spend against the budget", &how, &c.finish());
+    }
+
+    fn tornado(&self, o: &mut String) {
+        let title = "Drivers of the first-delivery date, in days";
+        let how = "each bar is the number of days a risk or an uncertain task adds to the first-delivery date: the dark bar at P80 (the P80 date with the driver minus the P80 date without it), the light bar at P50. Longest first; a risk is removed by setting its chance to 0, a task by fixing its duration at its most likely value.";
+        let all: Vec<Option<Vec<Driver>>> = self.extra.iter().map(|v| drivers_of(v)).collect();
+        if all.iter().all(Option::is_none) {
+            figure(
+                o,
+                title,
+                how,
+                &svg::placeholder(
+                    "chart-tornado",
+                    title,
+                    W,
+                    "Drivers in days were not computed by this version of launchcast.",
+                ),
+            );
+            return;
+        }
+        let mut inner = String::new();
+        let mut y = 0.0;
+        let bar = 28.0;
+        // One shared x scale across scenarios.
+        let mut lo: f64 = 0.0;
+        let mut hi: f64 = 1.0;
+        for d in all
+            .iter()
+            .flatten()
+            .flat_map(|v| v.iter().take(TOP_DRIVERS))
+        {
+            lo = lo.min(d.p80_days.min(d.p50_days));
+            hi = hi.max(d.p80_days.max(d.p50_days));
+        }
+        let xt = nice_ticks(lo, hi, 6);
+        let (xa, xb) = (xt[0], *xt.last().unwrap_or(&hi));
+        for (k, &(i, ss, _)) in self.scen.iter().enumerate() {
+            let Some(Some(list)) = all.get(k) else {
+                continue;
+            };
+            let mut list: Vec<&Driver> = list.iter().collect();
+            list.sort_by(|a, b| b.p80_days.abs().total_cmp(&a.p80_days.abs()));
+            list.truncate(TOP_DRIVERS);
+            let h = 30.0 + 50.0 + bar * list.len().max(1) as f64;
+            let mut c = Chart::new(
+                &format!("chart-tornado-{k}"),
+                &ss.id,
+                W,
+                h,
+                Margins(380.0, 24.0, 30.0, 50.0),
+                (xa, xb),
+                (list.len().max(1) as f64, 0.0),
+            );
+            c.x_linear(
+                &xt,
+                &|v| format!("{v:+.0}").replace("+0", "0"),
+                "days added to the first-delivery date",
+            );
+            c.raw(&format!(
+                r#"<rect x="8" y="8" width="8" height="13" fill="{}"/>"#,
+                colour(i)
+            ));
+            c.text(22.0, 19.0, "start", "ttl", &ss.id);
+            if list.is_empty() {
+                c.text(380.0, 50.0, "start", "lab", "no driver moves the date");
+            }
+            for (r, d) in list.iter().enumerate() {
+                let r = r as f64;
+                let name = self.task_name(&d.id);
+                let mut tip = format!(
+                    "{} ({}): P80 {:+.1} days, P50 {:+.1} days",
+                    name, d.kind, d.p80_days, d.p50_days
+                );
+                for (p, v) in &d.promises {
+                    let _ = write!(tip, "; {p} {:+.1} points", v * 100.0);
+                }
+                c.rect(
+                    (0.0, d.p80_days),
+                    (r + 0.12, r + 0.62),
+                    colour(i),
+                    1.0,
+                    &tip,
+                );
+                c.rect(
+                    (0.0, d.p50_days),
+                    (r + 0.62, r + 0.88),
+                    colour(i),
+                    0.4,
+                    &tip,
+                );
+                let py = c.y.at(r + 0.5) + 4.0;
+                let label = format!("{} ({})", truncate(&name, 44), d.kind);
+                c.text(372.0, py, "end", "lab", &label);
+                let vx = c.x.at(d.p80_days.max(d.p50_days).max(0.0)) + 5.0;
+                c.text(vx, py, "start", "val", &format!("{:+.0} d", d.p80_days));
+            }
+            inner.push_str(&c.panel(0.0, y));
+            y += h;
+        }
+        let mut legend = Chart::new(
+            "chart-tornado-legend",
+            "",
+            W,
+            30.0,
+            Margins(0.0, 0.0, 0.0, 0.0),
+            (0.0, 1.0),
+            (0.0, 1.0),
+        );
+        legend.legend(
+            380.0,
+            20.0,
+            &[
+                LegendItem {
+                    label: "effect on the P80 date".to_string(),
+                    colour: "#555".to_string(),
+                    kind: Swatch::Bar,
+                },
+                LegendItem {
+                    label: "effect on the P50 date".to_string(),
+                    colour: "#bbb".to_string(),
+                    kind: Swatch::Bar,
+                },
+            ],
+        );
+        inner.push_str(&legend.panel(0.0, y));
+        figure(
+            o,
+            title,
+            how,
+            &svg::group("chart-tornado", title, W, y + 30.0, &inner),
+        );
+    }
+
+    /// Tasks worth showing: the most critical over all scenarios.
+    fn top_tasks(&self) -> Vec<usize> {
+        let n = self.model.tasks.len();
+        let mut idx: Vec<(usize, f64)> = (0..n)
+            .map(|t| {
+                let m = self
+                    .scen
+                    .iter()
+                    .filter_map(|(_, ss, _)| ss.tasks.get(t).map(|x| x.criticality))
+                    .fold(0.0, f64::max);
+                (t, m)
+            })
+            .filter(|&(_, m)| m > 0.0)
+            .collect();
+        idx.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        idx.truncate(TOP_TASKS);
+        idx.into_iter().map(|(t, _)| t).collect()
+    }
+
+    /// Horizontal grouped bars: one row per task, one bar per scenario.
+    fn task_bars(
+        &self,
+        id: &str,
+        title: &str,
+        tasks: &[usize],
+        value: &dyn Fn(usize, usize) -> Option<f64>,
+        axis: BarAxis,
+    ) -> String {
+        let BarAxis {
+            domain,
+            fmt,
+            label: axis,
+        } = axis;
+        let ns = self.scen.len().max(1) as f64;
+        let bar = 9.0;
+        let row_h = ns * bar + 12.0;
+        let h = 50.0 + 52.0 + row_h * tasks.len().max(1) as f64;
+        let mut c = Chart::new(
+            id,
+            title,
+            W,
+            h,
+            Margins(380.0, 60.0, 50.0, 52.0),
+            domain,
+            (tasks.len().max(1) as f64, 0.0),
+        );
+        let ticks = nice_ticks(domain.0, domain.1, 8);
+        c.x_linear(&ticks, fmt, axis);
+        let (slot, pad) = (bar / row_h, 6.0 / row_h);
+        for (r, &t) in tasks.iter().enumerate() {
+            let r = r as f64;
+            let name = self.model.tasks.get(t).map_or("", |t| t.name.as_str());
+            let tid = self.model.tasks.get(t).map_or("", |t| t.id.as_str());
+            let label = truncate(if name.is_empty() { tid } else { name }, 52);
+            c.text(372.0, c.y.at(r + 0.5) + 4.0, "end", "lab", &label);
+            for (k, &(i, ss, _)) in self.scen.iter().enumerate() {
+                let Some(v) = value(k, t).filter(|&v| v != 0.0) else {
+                    continue;
+                };
+                let y0 = r + pad + k as f64 * slot;
+                c.rect(
+                    (0.0, v),
+                    (y0, y0 + slot * 0.85),
+                    colour(i),
+                    1.0,
+                    &format!("{} · {}: {}", ss.id, tid, fmt(v)),
+                );
+            }
+        }
+        let legend: Vec<LegendItem> = self
+            .scen
+            .iter()
+            .map(|&(i, ss, _)| LegendItem {
+                label: ss.id.clone(),
+                colour: colour(i).to_string(),
+                kind: Swatch::Bar,
+            })
+            .collect();
+        c.legend(380.0, 22.0, &legend);
+        c.finish()
+    }
+
+    fn criticality(&self, o: &mut String) {
+        let title = "Criticality index: how often each task sets the date";
+        let how = "the share of simulated futures in which the task lies on the chain of links that sets the first-delivery date. A high bar means the date waits on this task often; it says nothing about how many days the task costs (see the drivers above).";
+        let tasks = self.top_tasks();
+        if tasks.is_empty() {
+            figure(
+                o,
+                title,
+                how,
+                &svg::placeholder(
+                    "chart-criticality",
+                    title,
+                    W,
+                    "No task ever set the first-delivery date in this run.",
+                ),
+            );
+            return;
+        }
+        let svg = self.task_bars(
+            "chart-criticality",
+            title,
+            &tasks,
+            &|k, t| {
+                self.scen
+                    .get(k)
+                    .and_then(|(_, ss, _)| ss.tasks.get(t))
+                    .map(|x| x.criticality)
+            },
+            BarAxis {
+                domain: (0.0, 1.0),
+                fmt: &|v| format!("{:.0}%", v * 100.0),
+                label: "criticality index: share of futures in which the task is on the critical chain",
+            },
+        );
+        figure(o, title, how, &svg);
+    }
+
+    fn sensitivity(&self, o: &mut String) {
+        let title = "Sensitivity: rank correlation of task duration with the date";
+        let how = "Spearman rank correlation between a task's sampled duration and the first-delivery date, from -1 to +1: near +1, a longer task almost always means a later first delivery; near 0, its duration hardly matters. Different from the criticality index above, which counts how often a task is on the critical chain.";
+        let all: Vec<Option<Vec<Sensitivity>>> =
+            self.extra.iter().map(|v| sensitivity_of(v)).collect();
+        if all.iter().all(Option::is_none) {
+            figure(
+                o,
+                title,
+                how,
+                &svg::placeholder(
+                    "chart-sensitivity",
+                    title,
+                    W,
+                    "Sensitivity (rank correlation) was not computed by this version of launchcast.",
+                ),
+            );
+            return;
+        }
+        let value = |k: usize, t: usize| -> Option<f64> {
+            let id = &self.model.tasks.get(t)?.id;
+            all.get(k)?
+                .as_ref()?
+                .iter()
+                .find(|s| s.id == *id)
+                .map(|s| s.spearman)
+                .filter(|v| v.is_finite())
+        };
+        // Tasks with the largest correlation anywhere.
+        let mut tasks: Vec<(usize, f64)> = (0..self.model.tasks.len())
+            .map(|t| {
+                let m = (0..self.scen.len())
+                    .filter_map(|k| value(k, t))
+                    .fold(0.0, |a: f64, v| a.max(v.abs()));
+                (t, m)
+            })
+            .filter(|&(_, m)| m > 0.0)
+            .collect();
+        tasks.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        tasks.truncate(TOP_TASKS);
+        let tasks: Vec<usize> = tasks.into_iter().map(|(t, _)| t).collect();
+        let lo = if (0..self.scen.len())
+            .any(|k| tasks.iter().any(|&t| value(k, t).is_some_and(|v| v < 0.0)))
+        {
+            -1.0
+        } else {
+            0.0
+        };
+        let svg = self.task_bars(
+            "chart-sensitivity",
+            title,
+            &tasks,
+            &value,
+            BarAxis {
+                domain: (lo, 1.0),
+                fmt: &|v| format!("{v:.1}"),
+                label: "Spearman rank correlation of the task's duration with the first-delivery date",
+            },
+        );
+        figure(o, title, how, &svg);
+    }
+
+    fn comparisons(&self, o: &mut String, json: &Value) {
+        o.push_str(r#"<section id="comparisons"><h2>Scenarios compared, on the same draws</h2>"#);
+        let c = json.get("comparisons");
+        let pairs = c
+            .and_then(|c| c.get("pairs"))
+            .and_then(Value::as_array)
+            .filter(|p| !p.is_empty());
+        let best = c
+            .and_then(|c| c.get("best_by_promise"))
+            .and_then(Value::as_array)
+            .filter(|p| !p.is_empty());
+        if pairs.is_none() && best.is_none() {
+            let why = if self.scen.len() < 2 {
+                "Only one scenario was run: nothing to compare."
+            } else {
+                "Pairwise scenario comparisons were not computed by this version of launchcast."
+            };
+            let _ = write!(o, r#"<p class="note">{why}</p></section>"#);
+            return;
+        }
+        let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
+        let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let days = |x: Option<f64>| x.map_or("-".to_string(), |d| format!("{d:+.0} d"));
+        if let Some(pairs) = pairs {
+            o.push_str(r#"<table class="pairs"><thead><tr><th>Scenario A</th><th>Scenario B</th><th class="num">Chance A delivers first earlier</th><th class="num">A minus B, median</th><th class="num">A minus B, P10 to P90</th><th class="num">Both deliver by the horizon</th></tr></thead><tbody>"#);
+            for p in pairs {
+                let key = |id: &str| {
+                    self.scen
+                        .iter()
+                        .find(|(_, ss, _)| ss.id == id)
+                        .map_or_else(|| esc(id), |&(i, _, _)| self.scenario_key(i, id))
+                };
+                let _ = write!(
+                    o,
+                    r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{} to {}</td><td class="num">{}</td></tr>"#,
+                    key(&s(p, "a")),
+                    key(&s(p, "b")),
+                    f(p, "p_a_earlier").map_or("-".to_string(), pct),
+                    days(f(p, "median_diff_days")),
+                    days(f(p, "p10_diff_days")),
+                    days(f(p, "p90_diff_days")),
+                    f(p, "both_happen").map_or("-".to_string(), pct)
+                );
+            }
+            o.push_str(r#"</tbody></table><p class="note">Differences in days between the first-delivery dates of A and B in the same simulated future, over the futures in which both deliver; negative means A is earlier.</p>"#);
+        }
+        if let Some(best) = best {
+            o.push_str(r#"<table class="best"><thead><tr><th>Promise</th><th>Kept most often by</th><th class="num">Chance</th></tr></thead><tbody>"#);
+            for b in best {
+                let id = s(b, "promise");
+                let name = self
+                    .model
+                    .promises
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map_or(id.clone(), |p| p.name.clone());
+                let sid = s(b, "scenario");
+                let key = self
+                    .scen
+                    .iter()
+                    .find(|(_, ss, _)| ss.id == sid)
+                    .map_or_else(|| esc(&sid), |&(i, _, _)| self.scenario_key(i, &sid));
+                let _ = write!(
+                    o,
+                    r#"<tr><td>{}</td><td>{key}</td><td class="num">{}</td></tr>"#,
+                    esc(&name),
+                    f(b, "probability").map_or("-".to_string(), pct)
+                );
+            }
+            o.push_str("</tbody></table>");
+        }
+        o.push_str("</section>");
+    }
+
+    fn assumptions(&self, o: &mut String) {
+        let m = self.model;
+        let p = &m.program;
+        let cur = self.currency;
+        o.push_str(r#"<section id="assumptions" class="assumptions"><h2>Assumptions: the model as read</h2>"#);
+        let _ = write!(
+            o,
+            r#"<p>Start {} · horizon {} · currency {} · delivery lag {} · programme overhead per year {}.</p><p class="note">Distributions: tri(min, mode, max) triangular; pert(min, mode, max) beta-PERT; uniform(min, max); normal(mean, sd); lognormal(median, p90); discrete(value: weight, …). Durations in d, w, mo (30.4 d), y; money in {} with k, M, bn.</p>"#,
+            p.start,
+            p.horizon,
+            esc(if cur.is_empty() { "-" } else { cur }),
+            esc(&dist_text(&p.delivery_lag, Quantity::Duration)),
+            esc(&dist_text(&p.overhead_per_year, Quantity::Money)),
+            esc(if cur.is_empty() {
+                "currency units"
+            } else {
+                cur
+            })
+        );
+        // Tasks.
+        let _ = write!(o, "<h4>{} tasks</h4>", m.tasks.len());
+        o.push_str("<table><thead><tr><th>Task</th><th>Duration</th><th>Chance</th><th>Cost</th><th>Starts after</th></tr></thead><tbody>");
+        for t in &m.tasks {
+            let links = |links: &[launchcast_model::Link]| {
+                links
+                    .iter()
+                    .map(|l| {
+                        let kind = if l.kind == LinkKind::FinishToStart {
+                            String::new()
+                        } else {
+                            format!(" ({})", l.kind.code())
+                        };
+                        let lag = if l.lag == 0.0 {
+                            String::new()
+                        } else {
+                            format!(" {:+.0} d", l.lag)
+                        };
+                        format!("{}{kind}{lag}", l.task)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut after = links(&t.after);
+            if !t.after_any.is_empty() {
+                if !after.is_empty() {
+                    after.push_str("; ");
+                }
+                let _ = write!(after, "first of: {}", links(&t.after_any));
+            }
+            if !t.after_failure.is_empty() {
+                if !after.is_empty() {
+                    after.push_str("; ");
+                }
+                let _ = write!(after, "only if failed: {}", t.after_failure.join(", "));
+            }
+            if let Some(d) = t.not_before {
+                if !after.is_empty() {
+                    after.push_str("; ");
+                }
+                let _ = write!(after, "not before {d}");
+            }
+            let _ = write!(
+                o,
+                r#"<tr><td><b>{}</b><br/><code>{}</code></td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
+                esc(&t.name),
+                esc(&t.id),
+                esc(&dist_text(&t.duration, Quantity::Duration)),
+                pct(t.chance),
+                esc(&if t.cost == Dist::ZERO {
+                    "-".to_string()
+                } else {
+                    dist_text(&t.cost, Quantity::Money)
+                }),
+                esc(if after.is_empty() { "-" } else { &after })
+            );
+        }
+        o.push_str("</tbody></table>");
+        // Risks.
+        if !m.risks.is_empty() {
+            let _ = write!(o, "<h4>{} risks</h4>", m.risks.len());
+            o.push_str("<table><thead><tr><th>Risk</th><th>Chance</th><th>Impact</th><th>On tasks</th></tr></thead><tbody>");
+            for r in &m.risks {
+                let impact = match &r.impact {
+                    Impact::Delay(d) => format!("delay {}", dist_text(d, Quantity::Duration)),
+                    Impact::Scale(d) => format!("duration × {}", dist_text(d, Quantity::Number)),
+                    Impact::Fail => "the task fails".to_string(),
+                };
+                let _ = write!(
+                    o,
+                    r#"<tr><td><b>{}</b><br/><code>{}</code></td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
+                    esc(&r.name),
+                    esc(&r.id),
+                    pct(r.chance),
+                    esc(&impact),
+                    esc(&r.tasks.join(", "))
+                );
+            }
+            o.push_str("</tbody></table>");
+        }
+        // Plants.
+        if !m.plants.is_empty() {
+            let _ = write!(o, "<h4>{} plants</h4>", m.plants.len());
+            o.push_str("<table><thead><tr><th>Plant</th><th>Cars a year at nameplate</th><th>Production starts when</th><th>Ramp to nameplate</th><th>Output after ramp</th></tr></thead><tbody>");
+            for pl in &m.plants {
+                let curve = match pl.curve {
+                    launchcast_model::Curve::Linear => "linear",
+                    launchcast_model::Curve::S => "S-curve",
+                };
+                let _ = write!(
+                    o,
+                    r#"<tr><td><b>{}</b><br/><code>{}</code></td><td>{}</td><td><code>{}</code> finishes</td><td>{} ({curve}, from {} of nameplate)</td><td>{} × nameplate</td></tr>"#,
+                    esc(&pl.name),
+                    esc(&pl.id),
+                    esc(&dist_text(&pl.capacity, Quantity::Number)),
+                    esc(&pl.starts),
+                    esc(&dist_text(&pl.ramp, Quantity::Duration)),
+                    pct(pl.ramp_start),
+                    esc(&dist_text(&pl.peak, Quantity::Number))
+                );
+            }
+            o.push_str("</tbody></table>");
+        }
+        // Promises.
+        if !m.promises.is_empty() {
+            let _ = write!(o, "<h4>{} promises</h4>", m.promises.len());
+            o.push_str("<table><thead><tr><th>Promise</th><th>Target</th></tr></thead><tbody>");
+            for pr in &m.promises {
+                let _ = write!(
+                    o,
+                    r#"<tr><td><b>{}</b><br/><code>{}</code></td><td>{}</td></tr>"#,
+                    esc(&pr.name),
+                    esc(&pr.id),
+                    esc(&target(&pr.kind, cur))
+                );
+            }
+            o.push_str("</tbody></table>");
+        }
+        // Scenarios.
+        let _ = write!(o, "<h4>{} scenarios</h4>", self.scen.len());
+        o.push_str("<table><thead><tr><th>Scenario</th><th>Never happens</th><th>Values changed</th></tr></thead><tbody>");
+        for &(i, ss, _) in &self.scen {
+            let (disable, set) = match m.scenarios.iter().find(|s| s.id == ss.id) {
+                Some(s) => (
+                    s.disable.join(", "),
+                    s.set
+                        .iter()
+                        .map(|st| {
+                            let v = match &st.value {
+                                SettingValue::Dist(d) => {
+                                    let q = match st.field.as_str() {
+                                        "cost" | "overhead_per_year" => Quantity::Money,
+                                        "duration" | "ramp" | "delay" | "delivery_lag" => {
+                                            Quantity::Duration
+                                        }
+                                        _ => Quantity::Number,
+                                    };
+                                    dist_text(d, q)
+                                }
+                                SettingValue::Number(x) => x.to_string(),
+                                SettingValue::Date(d) => d.to_string(),
+                                SettingValue::Curve(c) => format!("{c:?}").to_lowercase(),
+                            };
+                            format!("{}.{} = {v}", st.item, st.field)
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                None => (String::new(), String::new()),
+            };
+            let _ = write!(
+                o,
+                r#"<tr><td>{}<br/>{}</td><td>{}</td><td>{}</td></tr>"#,
+                self.scenario_key(i, &ss.id),
+                esc(&ss.name),
+                esc(if disable.is_empty() { "-" } else { &disable }),
+                esc(if set.is_empty() { "-" } else { &set })
+            );
+        }
+        o.push_str("</tbody></table>");
+        if !m.correlations.is_empty() {
+            o.push_str("<h4>Correlations</h4><table><thead><tr><th>Items</th><th>Rank correlation</th></tr></thead><tbody>");
+            for c in &m.correlations {
+                let _ = write!(
+                    o,
+                    r#"<tr><td>{}</td><td class="num">{:.2}</td></tr>"#,
+                    esc(&c.items.join(", ")),
+                    c.rho
+                );
+            }
+            o.push_str("</tbody></table>");
+        }
+        o.push_str("</section>");
+    }
+}
+
+/// `s` cut to `max` characters, with an ellipsis when cut.
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODEL: &str = r#"
+[program]
+name = "Two <routes> & a plant"
+start = 2022-07-01
+horizon = 2026-12-31
+currency = "EUR"
+
+[[task]]
+id = "build"
+name = "Build the plant"
+duration = "tri(6mo, 9mo, 18mo)"
+cost = "tri(1bn, 2bn, 3bn)"
+
+[[task]]
+id = "licence"
+duration = "tri(2mo, 4mo, 8mo)"
+chance = 0.8
+
+[[risk]]
+id = "strike"
+name = "Builders strike"
+chance = 0.3
+tasks = ["build"]
+delay = "tri(1mo, 2mo, 6mo)"
+
+[[plant]]
+id = "p1"
+capacity = 100000
+starts = "build"
+ramp = "tri(3mo, 6mo, 12mo)"
+
+[[promise]]
+id = "first_2023"
+name = "First car in 2023"
+first_delivery_by = 2023-12-31
+
+[[promise]]
+id = "budget"
+spend_by = { date = 2026-12-31, at_most = "4bn" }
+
+[[scenario]]
+id = "fast"
+name = "Fast build"
+set = { "build.duration" = "tri(5mo, 7mo, 10mo)" }
+"#;
+
+    fn run() -> (Model, Summary, Outcomes) {
+        let model = launchcast_model::parse(MODEL, "test.toml").expect("model");
+        let plan = launchcast_engine::Plan::compile(&model).expect("plan");
+        let outcomes = launchcast_engine::run(
+            &plan,
+            &launchcast_engine::RunOptions {
+                iterations: 1000,
+                seed: 3,
+                threads: 1,
+                progress: None,
+            },
+        )
+        .expect("run");
+        let summary = crate::summarize(&model, plan.scenarios(), &outcomes);
+        (model, summary, outcomes)
+    }
+
+    /// The markup of chart `id`, up to the end of its `<svg>`.
+    fn chart<'a>(html: &'a str, id: &str) -> &'a str {
+        let at = html.find(&format!(r#"id="{id}""#)).expect(id);
+        let rest = &html[at..];
+        &rest[..rest.find("</figure>").expect("figure end")]
+    }
+
+    #[test]
+    fn drivers_sensitivity_and_comparisons_are_drawn_when_present() {
+        let (model, summary, outcomes) = run();
+        let mut json = serde_json::to_value(&summary).expect("json");
+        for (k, s) in json["scenarios"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .enumerate()
+        {
+            s["drivers"] = serde_json::json!([
+                {"id": "strike", "kind": "risk", "p50_days": 20.5 - k as f64, "p80_days": 61.0,
+                 "promises": {"first_2023": -0.12, "budget": 0.0}},
+                {"id": "build", "kind": "task", "p50_days": 10.0, "p80_days": 25.0,
+                 "promises": {"first_2023": -0.05}},
+                {"id": "licence", "kind": "task", "p50_days": null, "p80_days": null,
+                 "promises": {}}
+            ]);
+            s["sensitivity"] = serde_json::json!([
+                {"id": "build", "spearman": 0.83, "criticality": 0.9},
+                {"id": "licence", "spearman": -0.1, "criticality": 0.1}
+            ]);
+        }
+        json["comparisons"] = serde_json::json!({
+            "pairs": [{"a": "base", "b": "fast", "p_a_earlier": 0.12, "median_diff_days": 45.0,
+                       "p10_diff_days": 0.0, "p90_diff_days": 120.0, "both_happen": 0.9,
+                       "p_tie": 0.05}],
+            "best_by_promise": [{"promise": "first_2023", "scenario": "fast", "probability": 0.7}]
+        });
+        let html = render_with(&model, &summary, &outcomes, &json);
+        let tornado = chart(&html, "chart-tornado");
+        assert!(!tornado.contains("not computed"));
+        assert!(
+            tornado.contains("Builders strike (risk)"),
+            "names from the model"
+        );
+        assert!(tornado.contains("+61 d"));
+        assert!(
+            tornado.contains("first_2023 -12.0 points"),
+            "promise changes in tooltips"
+        );
+        assert!(
+            !tornado.contains("licence (task)"),
+            "a driver with no effect is left out"
+        );
+        let sens = chart(&html, "chart-sensitivity");
+        assert!(!sens.contains("not computed"));
+        assert!(sens.contains("base · build: 0.8"));
+        assert!(
+            sens.contains(">-1.0<"),
+            "a negative correlation widens the axis to -1"
+        );
+        let cmp = &html[html.find(r#"id="comparisons""#).unwrap()..];
+        assert!(cmp.contains("12.0%") && cmp.contains("+45 d") && cmp.contains("+0 d to +120 d"));
+        assert!(cmp.contains("Kept most often by"));
+        // Text from the model is escaped everywhere.
+        assert!(html.contains("Two &lt;routes&gt; &amp; a plant"));
+        assert!(!html.contains("<routes>"));
+    }
+
+    #[test]
+    fn placeholders_when_not_computed_and_promise_dots_match_the_table() {
+        let (model, summary, outcomes) = run();
+        let mut json = serde_json::to_value(&summary).expect("json");
+        for s in json["scenarios"].as_array_mut().unwrap() {
+            s["drivers"] = serde_json::json!([]);
+            s.as_object_mut().unwrap().remove("sensitivity");
+        }
+        json.as_object_mut().unwrap().remove("comparisons");
+        let html = render_with(&model, &summary, &outcomes, &json);
+        assert!(chart(&html, "chart-tornado").contains("not computed"));
+        assert!(chart(&html, "chart-sensitivity").contains("not computed"));
+        assert!(html.contains("comparisons were not computed"));
+        // The figure beside each promise dot is the promise's probability in the table.
+        let cdf = chart(&html, "chart-cdf");
+        for s in &summary.scenarios {
+            let p = pct(s.promises[0].probability);
+            assert!(cdf.contains(&format!(">{p}<")), "{p} on the S-curve");
+        }
+        assert!(cdf.contains("First car in 2023 (2023-12-31)"));
+        // The budget is drawn on the spend chart, in the model's currency.
+        assert!(chart(&html, "chart-spend").contains("budget: EUR 4bn by 2026-12-31"));
+    }
+
+    #[test]
+    fn amounts_read_like_the_model_file() {
+        let month = DAYS_PER_YEAR / 12.0;
+        assert_eq!(amount(9.0 * month, Quantity::Duration), "9mo");
+        assert_eq!(amount(12.0 * month, Quantity::Duration), "12mo");
+        assert_eq!(amount(14.0, Quantity::Duration), "2w");
+        assert_eq!(amount(10.0, Quantity::Duration), "10d");
+        assert_eq!(amount(6.0 * DAYS_PER_YEAR, Quantity::Duration), "6y");
+        assert_eq!(amount(13.4e9, Quantity::Money), "13.4bn");
+        assert_eq!(amount(150_000.0, Quantity::Number), "150,000");
+        assert_eq!(
+            dist_text(
+                &Dist::Triangular {
+                    min: 0.5,
+                    mode: 0.8,
+                    max: 1.0
+                },
+                Quantity::Number
+            ),
+            "tri(0.5, 0.8, 1)"
+        );
+    }
+}
