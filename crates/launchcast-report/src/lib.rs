@@ -29,8 +29,7 @@ pub use compare::{BestByPromise, Comparisons, Pair};
 pub use csv::write_csv;
 pub use drivers::{
     Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
-    driver_candidates, drivers,
-    measure_drivers,
+    driver_candidates, drivers, measure_drivers,
 };
 pub use html::{CHART_IDS, render_html};
 pub use output::{to_json, write_atomic};
