@@ -34,7 +34,7 @@ pub use drivers::{
 pub use html::{CHART_IDS, render_html};
 pub use output::{to_json, write_atomic};
 pub use quantile::{ColumnStats, column_stats};
-pub use sensitivity::{Sensitivity, spearman};
+pub use sensitivity::{CorrelationCheck, Sensitivity, spearman};
 pub use summary::{
     FirstDelivery, PromiseSummary, ScenarioSummary, Summary, TaskSummary, YearSummary, summarize,
 };

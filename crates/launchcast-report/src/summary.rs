@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{Comparisons, compare};
 use crate::drivers::Driver;
 use crate::quantile::{ColumnStats, column_stats};
-use crate::sensitivity::{Sensitivity, sensitivity};
+use crate::sensitivity::{CorrelationCheck, Sensitivity, correlation_checks, sensitivity};
 
 /// Quantiles reported for the headline event: P10, P50, P80, P90.
 const HEADLINE_QS: [f64; 4] = [0.1, 0.5, 0.8, 0.9];
@@ -60,6 +60,9 @@ pub struct ScenarioSummary {
     /// largest |ρ| first (see [`crate::Sensitivity`]).
     #[serde(default)]
     pub sensitivity: Vec<Sensitivity>,
+    /// Each pair of each `[[correlate]]` entry: target and achieved rank correlation.
+    #[serde(default)]
+    pub correlations: Vec<CorrelationCheck>,
 }
 
 /// The headline event: the first delivered car (in a model without plants, the finish of the
@@ -215,6 +218,7 @@ pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes)
                 .collect(),
             drivers: Vec::new(),
             sensitivity: sensitivity(model, so),
+            correlations: correlation_checks(model, so),
         });
     }
 

@@ -145,6 +145,7 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
     sections.extend(crate::terminal_extra::sensitivity_section(
         summary, model, event,
     ));
+    sections.extend(crate::terminal_extra::correlation_section(summary));
     sections.extend(crate::terminal_extra::driver_sections(
         summary, model, width, event,
     ));

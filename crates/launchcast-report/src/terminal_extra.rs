@@ -89,6 +89,34 @@ pub(crate) fn sensitivity_section(
     Some((section, false))
 }
 
+/// CORRELATIONS of the first scenario: each `[[correlate]]` pair, asked and achieved.
+pub(crate) fn correlation_section(summary: &Summary) -> Option<(Section, bool)> {
+    let first = summary.scenarios.first()?;
+    if first.correlations.is_empty() {
+        return None;
+    }
+    let rows = first
+        .correlations
+        .iter()
+        .map(|c| {
+            (
+                format!("{} ~ {}", c.a, c.b),
+                vec![format!("{:+.2}", c.target), rho(c.achieved)],
+            )
+        })
+        .collect();
+    let section = Section::new(
+        &format!("CORRELATIONS ({})", first.id),
+        &["asked", "achieved"],
+        rows,
+    )
+    .with_notes(vec![
+        "rank correlations (Spearman) of the two durations, achieved over the same subsample"
+            .to_string(),
+    ]);
+    Some((section, false))
+}
+
 /// DRIVERS of the first scenario in detail (days added to its P50 and P80, change in each
 /// promise that fits), then, with several scenarios, the P80 effect of the leading drivers in
 /// every scenario side by side.
