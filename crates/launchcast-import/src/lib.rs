@@ -21,6 +21,10 @@
 //! and correlation groups from a small TOML file of uncertainty rules (format in the module
 //! documentation): [`Rules::read`], then [`rules::apply`].
 //!
+//! [`include`] merges the schedules a program model names in `[[include]]` into it, as
+//! `prefix/<task id>` tasks keeping their real dates: [`load_model`] reads a model file and
+//! does that; [`resolve_includes`] does it for a model already read.
+//!
 //! No input makes a reader panic: errors ([`ImportError`]) name the file, the place
 //! (line and column, table/row/field or XML element) and the offending value.
 
@@ -28,6 +32,7 @@ pub mod calendar;
 pub mod cpm;
 mod errors;
 mod import;
+pub mod include;
 pub mod mpx;
 pub mod mspdi;
 pub mod pmxml;
@@ -42,6 +47,9 @@ mod xml;
 pub use calendar::CalendarSet;
 pub use errors::{Details, ErrorKind, ImportError, Place};
 pub use import::{Inspect, Relations, detect, import_bytes, import_path, inspect, read_bytes};
+pub use include::{
+    Included, ModelSource, Resolved, load_model, resolve_includes, resolve_includes_in,
+};
 pub use rules::{Applied, Rules, RulesError};
 pub use schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,

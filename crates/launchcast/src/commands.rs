@@ -288,8 +288,9 @@ impl Progress {
 }
 
 fn check(path: &Path) -> Result<(), CliError> {
-    let model = launchcast_model::parse_file(path)?;
-    out(&describe(&model, &path.display().to_string()))
+    let (model, included) = crate::schedule::load_model(path)?;
+    let text = describe(&model, &path.display().to_string());
+    out(&(text + &crate::schedule::describe_includes(path, &included)))
 }
 
 /// What `check` prints: the model as read, in base units, one line per item.
@@ -460,7 +461,7 @@ struct ScheduledTask<'a> {
 
 fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
     use std::fmt::Write as _;
-    let model = launchcast_model::parse_file(path)?;
+    let (model, _) = crate::schedule::load_model(path)?;
     let plan = Plan::compile_selected(&model, &["base".to_string()])?;
     let dates = plan.deterministic(0)?;
     let start = model.program.start;

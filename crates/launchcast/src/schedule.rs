@@ -1,12 +1,13 @@
 //! Schedule files at the command line: `inspect` of an MSPDI / XER / PMXML / MPX / PSPLIB
 //! file, `import` into a model file, and `run` of a schedule file, each with optional
-//! uncertainty rules (`launchcast_import::rules`).
+//! uncertainty rules (`launchcast_import::rules`); model files with their `[[include]]`s
+//! merged (`launchcast_import::include`).
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use launchcast_import::{Applied, ImportError, Relations, Rules, RulesError, Schedule};
+use launchcast_import::{Applied, ImportError, Included, Relations, Rules, RulesError, Schedule};
 use launchcast_model::Model;
 
 use crate::cli::RunArgs;
@@ -278,8 +279,43 @@ pub fn import(
     Ok(())
 }
 
-/// The model `run` simulates when it is not a plain model file: a schedule file (with or
-/// without rules), or a model with rules. `None`: load the model as usual.
+/// Reads a model file and merges the schedules of its `[[include]]`s (`plant/<task id>`).
+pub fn load_model(path: &Path) -> Result<(Model, Vec<Included>), CliError> {
+    let r = launchcast_import::load_model(path)?;
+    Ok((r.model, r.included))
+}
+
+/// One line per include (tasks merged, how many uncertain, from when), then its notes.
+pub fn describe_includes(model: &Path, included: &[Included]) -> String {
+    let mut o = String::new();
+    for i in included {
+        let rules = i
+            .rules
+            .as_ref()
+            .map_or_else(String::new, |r| format!(" by {}", r.display()));
+        let from = i
+            .as_of
+            .map_or_else(String::new, |d| format!(", planned from {d}"));
+        o.push_str(&format!(
+            "{}: include {}: {} tasks ({} milestones) from {} ({}{from}), {}{rules}\n",
+            model.display(),
+            i.prefix,
+            i.tasks,
+            i.milestones,
+            i.path.display(),
+            i.format,
+            i.applied,
+        ));
+        for n in &i.notes {
+            o.push_str(&format!("note: {n}\n"));
+        }
+    }
+    o
+}
+
+/// The model `run` simulates when a file is given: a schedule file (with or without rules),
+/// or a model file with its `[[include]]`s merged (and rules applied, if given). `None`: no
+/// file, load the bundled example.
 pub fn load_run(args: &RunArgs) -> Result<Option<Model>, CliError> {
     let rules = read_rules(args.uncertainty.as_deref())?;
     let Some(path) = args.model.as_deref() else {
@@ -294,10 +330,15 @@ pub fn load_run(args: &RunArgs) -> Result<Option<Model>, CliError> {
     let (schedule, mut model) = if is_schedule(path) {
         let (s, m) = launchcast_import::import_path(path)?;
         (Some(s), m)
-    } else if rules.is_some() {
-        (None, launchcast_model::parse_file(path)?)
     } else {
-        return Ok(None);
+        let (model, included) = load_model(path)?;
+        if !args.quiet {
+            eprint!("{}", describe_includes(path, &included));
+        }
+        if rules.is_none() {
+            return Ok(Some(model));
+        }
+        (None, model)
     };
     let applied = uncertain(rules.as_ref(), schedule.as_ref(), &mut model)?;
     if !args.quiet {

@@ -1686,3 +1686,178 @@ fn truncated_and_foreign_schedule_files_exit_2_naming_the_file() {
         &["does not exist"],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// [[include]]: a contractor's schedule merged into a program model as `plant/<task id>`
+// ---------------------------------------------------------------------------------------------
+
+/// Three tasks from Monday 2023-01-02 08:00 on the standard calendar: site works (10 d),
+/// building (20 d), the commissioning milestone (task 3).
+const PLANT_MPX: &str = "MPX,Microsoft Project,4.0\n\
+    30,Plant build,,,,01/02/2023 08:00,\n\
+    61,1,2,3,40,50,70,81,90,98\n\
+    70,Site works,1,1,10d,01/02/2023 08:00,,No,1,1\n\
+    70,Building,2,1,20d,,1,No,2,2\n\
+    70,Commissioning,3,1,0d,,2,Yes,3,3\n";
+
+/// Two plants that make their first car at once: the contractor's starts at the included
+/// milestone, ours 2 days + 30 days of tooling later.
+const INCLUDING_MODEL: &str = r#"[program]
+name = "Launch with a contractor's plant"
+start = 2022-11-01
+horizon = 2026-12-31
+
+[[include]]
+file = "plant.mpx"
+prefix = "plant"
+
+[[task]]
+id = "tooling"
+duration = "30d"
+after = ["plant/t3:FS+2d"]
+
+[[plant]]
+id = "contractor"
+capacity = 1000000000
+starts = "plant/t3"
+ramp = "1d"
+ramp_start = 1.0
+
+[[plant]]
+id = "own"
+capacity = 1000000000
+starts = "tooling"
+ramp = "1d"
+ramp_start = 1.0
+
+[[scenario]]
+id = "own_only"
+disable = ["contractor"]
+"#;
+
+fn include_dir(model: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    write_model(dir.path(), "plant.mpx", PLANT_MPX);
+    let path = write_model(dir.path(), "program.toml", model);
+    (dir, path)
+}
+
+#[test]
+fn included_milestone_starts_production_at_its_planned_date() {
+    let (dir, path) = include_dir(INCLUDING_MODEL);
+    // The schedule's own deterministic finish, in days from its start (2023-01-02).
+    let mpx = dir.path().join("plant.mpx");
+    let own = J::parse(&ok(&["inspect", s(&mpx), "--json"]).stdout);
+    let own_finish = own.get("finish_days").num();
+    // In the program: the same finish, counted from the program's start (62 days earlier).
+    let merged = J::parse(&ok(&["inspect", s(&path), "--json"]).stdout);
+    let t3 = merged
+        .get("schedule")
+        .arr()
+        .iter()
+        .find(|t| t.get("id").str() == "plant/t3")
+        .expect("plant/t3 in the schedule")
+        .get("finish_days")
+        .num();
+    assert!(
+        (t3 - (62.0 + own_finish)).abs() < 1e-6,
+        "{t3} vs 62 + {own_finish}"
+    );
+    let run = ok(&["run", s(&path), "-n", "20", "--no-drivers", "--json", "-"]);
+    let result = J::parse(&run.stdout);
+    let p50 = |scenario: usize| {
+        result.get("scenarios").arr()[scenario]
+            .get("first_delivery")
+            .get("p50_days")
+            .num()
+    };
+    // JSON days carry one decimal.
+    assert!((p50(0) - t3).abs() < 0.06, "{} vs {t3}", p50(0));
+    assert!(
+        (p50(1) - (t3 + 32.0)).abs() < 0.06,
+        "{} vs {t3} + 32",
+        p50(1)
+    );
+}
+
+#[test]
+fn check_counts_included_tasks_and_rules() {
+    let model = INCLUDING_MODEL.replace(
+        "prefix = \"plant\"\n",
+        "prefix = \"plant\"\nuncertainty = \"rules.toml\"\n",
+    );
+    let (dir, path) = include_dir(&model);
+    write_model(
+        dir.path(),
+        "rules.toml",
+        "[[rule]]\nname = \"*build*\"\nduration = \"pert(90%, 100%, 150%)\"\n\n\
+         [[rule]]\nname = \"site*\"\nrisk = { id = \"storm\", chance = 0.2, delay = \"5d\" }\n",
+    );
+    let run = ok(&["check", s(&path)]);
+    assert!(run.stdout.contains("plant/t3"), "{}", run.stdout);
+    assert!(run.stdout.contains("plant_storm"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("include plant: 3 tasks (1 milestones) from"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("2 of 3 tasks uncertain"),
+        "{}",
+        run.stdout
+    );
+    // `run` says it too, on standard error.
+    let run = ok(&["run", s(&path), "-n", "50", "--no-drivers"]);
+    assert!(
+        run.stderr.contains("2 of 3 tasks uncertain"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_included_task_exits_2_at_its_line() {
+    let model = INCLUDING_MODEL.replace("starts = \"plant/t3\"", "starts = \"plant/xyz\"");
+    let (_dir, path) = include_dir(&model);
+    let at = loc(&model, "\"plant/xyz\"");
+    for cmd in ["check", "run", "inspect"] {
+        let run = bad(
+            &[cmd, s(&path)],
+            &[
+                &format!("{}:{at}", s(&path)),
+                "plant[0].starts",
+                "`plant/xyz`",
+                "nearest included id is `plant/t",
+            ],
+        );
+        assert!(run.stdout.is_empty(), "{cmd}");
+    }
+}
+
+#[test]
+fn missing_or_bad_included_file_exits_2_at_the_include_line() {
+    let model = INCLUDING_MODEL.replace("file = \"plant.mpx\"", "file = \"gone.xer\"");
+    let (_dir, path) = include_dir(&model);
+    let at = loc(&model, "\"gone.xer\"");
+    for cmd in ["check", "run", "inspect"] {
+        bad(
+            &[cmd, s(&path)],
+            &[&format!("{}:{at}", s(&path)), "include[0].file", "gone.xer"],
+        );
+    }
+    let (dir, path) = include_dir(INCLUDING_MODEL);
+    write_model(
+        dir.path(),
+        "plant.mpx",
+        "MPX,Microsoft Project,4.0\n61,1,40\n70,A,5zz\n",
+    );
+    bad(
+        &["check", s(&path)],
+        &[
+            &format!("{}:{}", s(&path), loc(INCLUDING_MODEL, "\"plant.mpx\"")),
+            "line 3",
+            "5zz",
+        ],
+    );
+}
