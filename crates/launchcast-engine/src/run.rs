@@ -40,6 +40,10 @@ struct RowLayout {
     rows: usize,
     tasks: usize,
     months: usize,
+    /// Months of deliveries and of spend in each record: `months`, or 0 where the values are
+    /// zero by construction (no plants, no costs), which then cost neither time nor memory.
+    delivered_months: usize,
+    spent_months: usize,
     sample_every: u64,
     /// Every `row_every`-th sampled lane group gives rows, so rows span the whole run.
     row_every: u64,
@@ -47,7 +51,7 @@ struct RowLayout {
 
 impl RowLayout {
     fn len(&self) -> usize {
-        self.tasks + 1 + 2 * self.months
+        self.tasks + 1 + self.delivered_months + self.spent_months
     }
 
     /// The row of iteration lane `l` of sampled lane group `group`, if it is kept.
@@ -170,6 +174,16 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         rows: wanted.min(available),
         tasks,
         months: plan.month_ends.len(),
+        delivered_months: if plan.has_plants {
+            plan.month_ends.len()
+        } else {
+            0
+        },
+        spent_months: if plan.has_spend {
+            plan.month_ends.len()
+        } else {
+            0
+        },
         sample_every,
         row_every,
     };
@@ -282,8 +296,9 @@ fn run_block(
                 row_index.push(row as u32);
                 row_data.extend(s.duration.iter().map(|d| d[l]));
                 row_data.push(s.headline[l]);
-                row_data.extend(s.delivered_monthly.iter().map(|m| m[l]));
-                row_data.extend(s.spent_monthly.iter().map(|m| m[l]));
+                let (dm, sm) = (layout.delivered_months, layout.spent_months);
+                row_data.extend(s.delivered_monthly[..dm].iter().map(|m| m[l]));
+                row_data.extend(s.spent_monthly[..sm].iter().map(|m| m[l]));
             }
             for l in 0..live {
                 if s.headline[l] < f32::INFINITY {
@@ -371,9 +386,12 @@ fn gather_rows(layout: &RowLayout, order: &[u32], index: &[u32], data: &[f32]) -
             rows.durations[order[pos] as usize * n + r] = d;
         }
         rows.headline[r] = rest[0];
-        for m in 0..layout.months {
-            rows.delivered[m * n + r] = rest[1 + m];
-            rows.spent[m * n + r] = rest[1 + layout.months + m];
+        let (delivered, spent) = rest[1..].split_at(layout.delivered_months);
+        for (m, &v) in delivered.iter().enumerate() {
+            rows.delivered[m * n + r] = v;
+        }
+        for (m, &v) in spent.iter().enumerate() {
+            rows.spent[m * n + r] = v;
         }
     }
     rows
