@@ -113,12 +113,12 @@ LC_THREADS=()
 iters() {  # $1 TOOL, $2 N
     local var="ITERS_$1_$2" def
     case "$1_$2" in
-        LAUNCHCAST_1000) def=300000 ;;   LAUNCHCAST_10000) def=20000 ;;
+        LAUNCHCAST_1000) def=1000000 ;;  LAUNCHCAST_10000) def=200000 ;;
         PMCONTROLS_1000) def=20000 ;;    PMCONTROLS_10000) def=2000 ;;
         TRUEPPM_1000) def=10000 ;;       TRUEPPM_10000) def=1000 ;;
         MCPROJSIM_1000) def=500 ;;       MCPROJSIM_10000) def=30 ;;
         REFERENCE_1000) def=20000 ;;     REFERENCE_10000) def=2000 ;;
-        LAUNCHCAST_*) def=$(( 300000000 / $2 )) ;;
+        LAUNCHCAST_*) def=$(( 1000000000 / $2 )) ;;
         MCPROJSIM_*) def=$(( 500000 / $2 )) ;;
         *) def=$(( 20000000 / $2 )) ;;
     esac
@@ -174,7 +174,7 @@ run_job() {  # $1 tool, $2 dist, $3 N, $4 rep
                 --activities "$N" --json "$OUT/lc-$N-$lcdist.out.json" \
                 --threads "${LAUNCHCAST_THREADS:-}" -- \
                 "$LC" run "$OUT/lc-$N-$lcdist.toml" --iterations "$n" --seed "$SEED" \
-                "${LC_THREADS[@]}" --json "$OUT/lc-$N-$lcdist.out.json" ;;
+                --no-drivers "${LC_THREADS[@]}" --json "$OUT/lc-$N-$lcdist.out.json" ;;
         pmcontrols|trueppm|reference)
             n="$(iters "${tool^^}" "$N")"
             # The reference draws from its own stream: pmcontrols samples with the same
