@@ -28,6 +28,7 @@ fn bench_run(
                     seed: 1,
                     threads,
                     progress: None,
+                    statistics: true,
                 },
             )
             .expect("run")

@@ -24,6 +24,7 @@ fn main() {
             seed: 1,
             threads,
             progress: None,
+            statistics: true,
         },
     ) {
         Ok(out) => {

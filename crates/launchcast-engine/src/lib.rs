@@ -49,6 +49,10 @@ pub struct RunOptions<'a> {
     pub threads: usize,
     /// Called from workers with the number of iterations just completed.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Record per-task statistics, criticality and rows (a subsample of iterations runs the
+    /// full kernel). Without them only the headline, yearly and promise results are made,
+    /// several times faster: what reruns such as drivers need.
+    pub statistics: bool,
 }
 
 /// Start and finish of one task in a deterministic (most-likely) schedule, days from start;

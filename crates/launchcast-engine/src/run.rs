@@ -45,6 +45,8 @@ struct RowLayout {
     delivered_months: usize,
     spent_months: usize,
     sample_every: u64,
+    /// Whether any lane group is sampled at all (see [`RunOptions::statistics`]).
+    statistics: bool,
     /// Every `row_every`-th sampled lane group gives rows, so rows span the whole run.
     row_every: u64,
 }
@@ -171,7 +173,11 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         .map(|k| (n - (k * row_every * sample_every) as usize * LANES).min(LANES))
         .sum::<usize>();
     let layout = RowLayout {
-        rows: wanted.min(available),
+        rows: if opts.statistics {
+            wanted.min(available)
+        } else {
+            0
+        },
         tasks,
         months: plan.month_ends.len(),
         delivered_months: if plan.has_plants {
@@ -185,6 +191,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             0
         },
         sample_every,
+        statistics: opts.statistics,
         row_every,
     };
     let mut chunks: Vec<Vec<BlockColumns>> = Vec::new();
@@ -262,7 +269,7 @@ fn run_block(
         for offset in (0..block.len).step_by(LANES) {
             let first = block.first + offset as u64;
             let group = first / LANES as u64;
-            let sampled = group.is_multiple_of(layout.sample_every);
+            let sampled = layout.statistics && group.is_multiple_of(layout.sample_every);
             (if sampled { kernels.full } else { kernels.fast })(plan, params, first, s);
             let live = LANES.min(block.len - offset);
             for l in 0..live {

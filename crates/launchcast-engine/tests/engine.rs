@@ -67,6 +67,7 @@ fn simulate(m: &Model, seed: u64, threads: usize) -> Outcomes {
             seed,
             threads,
             progress: None,
+            statistics: true,
         },
     )
     .expect("run succeeds")

@@ -298,8 +298,10 @@ pub fn measure_drivers(
     // iterations: the same draws as the main run's first iterations, so a fresh baseline of
     // that length keeps common random numbers exact.
     let n = opts.iterations.min(DRIVER_ITERATIONS);
+    // Drivers need only the headline and the promises: no per-task statistics.
     let opts = &RunOptions {
         iterations: n,
+        statistics: false,
         ..*opts
     };
     let shortened;

@@ -1873,6 +1873,7 @@ set = { "build.duration" = "tri(5mo, 7mo, 10mo)" }
                 seed: 3,
                 threads: 1,
                 progress: None,
+                statistics: true,
             },
         )
         .expect("run");

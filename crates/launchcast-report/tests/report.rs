@@ -858,6 +858,7 @@ fn run(model: &Model, iterations: u64) -> (Vec<ScenarioInfo>, Outcomes) {
         seed: 11,
         threads: 0,
         progress: None,
+        statistics: true,
     };
     let outcomes = launchcast_engine::run(&plan, &opts).expect("run");
     (plan.scenarios().to_vec(), outcomes)
@@ -924,6 +925,7 @@ fn dominant_risk_ranks_first_and_harmless_risk_moves_nothing() {
         seed: 11,
         threads: 0,
         progress: None,
+        statistics: true,
     };
     let candidates = launchcast_report::driver_candidates(&model, &[], &outcomes);
     let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
@@ -1438,6 +1440,7 @@ fn example_report() -> String {
         seed: 1,
         threads: 0,
         progress: None,
+        statistics: true,
     };
     let outcomes = launchcast_engine::run(&plan, &opts).expect("run");
     let mut summary = summarize(&model, plan.scenarios(), &outcomes);

@@ -72,6 +72,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
             seed,
             threads,
             progress: Some(&tick),
+            statistics: true,
         },
     )?;
     let mut summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
@@ -95,6 +96,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
                 seed,
                 threads,
                 progress: Some(&tick),
+                statistics: false,
             },
         )?;
         for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
