@@ -1,8 +1,7 @@
 //! The commands: validated arguments in, library calls, outputs written atomically.
 
-use std::fs;
-use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -12,6 +11,7 @@ use launchcast_model::{Dist, Impact, LinkKind, Model, PromiseKind, Quantity};
 
 use crate::cli::{Cli, Command, RunArgs};
 use crate::errors::CliError;
+use crate::output::{check_output_dir, check_output_file, out, write};
 
 /// The bundled example: the Xiaomi EV launch as seen in mid-2022.
 const EXAMPLE_NAME: &str = "examples/xiaomi-2022.toml";
@@ -44,10 +44,10 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     // Outputs are checked before the model is even read, so that a mistyped path costs
     // nothing and nothing is written when one of several outputs cannot be.
     if let Some(path) = &args.html {
-        check_output_file(path)?;
+        check_output_file(path, "report.html")?;
     }
     if let Some(path) = args.json.as_deref().filter(|p| *p != Path::new("-")) {
-        check_output_file(path)?;
+        check_output_file(path, "result.json")?;
     }
     if let Some(dir) = &args.csv {
         check_output_dir(dir)?;
@@ -142,98 +142,6 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         out(&text)?;
     }
     Ok(())
-}
-
-/// Writes `text` to standard output. A reader that went away (`| head`) ends the command
-/// quietly; any other failure is reported.
-fn out(text: &str) -> Result<(), CliError> {
-    let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                CliError::StdoutClosed
-            } else {
-                CliError::Write {
-                    path: PathBuf::from("standard output"),
-                    source: e,
-                }
-            }
-        })
-}
-
-/// An output file must be creatable: its directory exists and it is not itself a directory.
-fn check_output_file(path: &Path) -> Result<(), CliError> {
-    if path.is_dir() {
-        return Err(CliError::input(
-            format!("cannot write {}: it is a directory", path.display()),
-            "give a file name, e.g. result.json",
-        ));
-    }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if !parent.is_dir() {
-        return Err(CliError::input(
-            format!(
-                "cannot write {}: the directory {} does not exist",
-                path.display(),
-                parent.display()
-            ),
-            "create the directory first, or write somewhere else",
-        ));
-    }
-    Ok(())
-}
-
-/// An output directory is created if missing, but must not be an existing file.
-fn check_output_dir(dir: &Path) -> Result<(), CliError> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::input(
-            format!(
-                "cannot write CSV files into {}: it is not a directory",
-                dir.display()
-            ),
-            "give a directory (it is created if missing)",
-        ));
-    }
-    Ok(())
-}
-
-/// Writes a whole output file. A regular file (or a link to one) is replaced atomically; a
-/// device, pipe or socket (`/dev/stdout`, a FIFO) is written in place, never replaced.
-fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let fail = |source: io::Error| CliError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    match fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => Err(fail(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "it is a directory",
-        ))),
-        Ok(meta) if !meta.is_file() => {
-            let mut file = fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(fail)?;
-            file.write_all(bytes)
-                .and_then(|()| file.flush())
-                .map_err(fail)
-        }
-        Ok(_) => {
-            let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-            let target = if is_link {
-                fs::canonicalize(path).map_err(fail)?
-            } else {
-                path.to_path_buf()
-            };
-            launchcast_report::write_atomic(&target, bytes).map_err(fail)
-        }
-        Err(_) => launchcast_report::write_atomic(path, bytes).map_err(fail),
-    }
 }
 
 fn terminal_width() -> usize {

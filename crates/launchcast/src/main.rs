@@ -8,6 +8,7 @@
 mod cli;
 mod commands;
 mod errors;
+mod output;
 mod schedule;
 
 use clap::Parser;

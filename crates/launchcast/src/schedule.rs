@@ -4,14 +4,14 @@
 //! merged (`launchcast_import::include`).
 
 use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use launchcast_import::{Applied, ImportError, Included, Relations, Rules, RulesError, Schedule};
 use launchcast_model::Model;
 
 use crate::cli::RunArgs;
 use crate::errors::CliError;
+use crate::output::{out, write};
 
 impl From<ImportError> for CliError {
     fn from(e: ImportError) -> CliError {
@@ -52,24 +52,6 @@ pub fn is_schedule(path: &Path) -> bool {
             .ok()
             .is_some_and(|b| launchcast_import::detect(path, &b).is_some()),
     }
-}
-
-/// Writes `text` to standard output; a closed pipe ends the command quietly.
-fn out(text: &str) -> Result<(), CliError> {
-    let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                CliError::StdoutClosed
-            } else {
-                CliError::Write {
-                    path: PathBuf::from("standard output"),
-                    source: e,
-                }
-            }
-        })
 }
 
 /// `inspect --json` of a schedule file: issue 5's fields first, in this order.
@@ -194,51 +176,6 @@ fn report(file: &Path, applied: &Applied, rules: Option<&Path>) {
     }
 }
 
-/// An output file must be creatable: not a directory, in a directory that exists.
-fn check_output(path: &Path) -> Result<(), CliError> {
-    if path.is_dir() {
-        return Err(CliError::input(
-            format!("cannot write {}: it is a directory", path.display()),
-            "give a file name, e.g. model.toml",
-        ));
-    }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if !parent.is_dir() {
-        return Err(CliError::input(
-            format!(
-                "cannot write {}: the directory {} does not exist",
-                path.display(),
-                parent.display()
-            ),
-            "create the directory first, or write somewhere else",
-        ));
-    }
-    Ok(())
-}
-
-/// Replaces a regular file atomically; writes a device or pipe in place.
-fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let fail = |source: io::Error| CliError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    match fs::metadata(path) {
-        Ok(meta) if !meta.is_file() && !meta.is_dir() => fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.flush()))
-            .map_err(fail),
-        Ok(_) => {
-            let target = fs::canonicalize(path).map_err(fail)?;
-            launchcast_report::write_atomic(&target, bytes).map_err(fail)
-        }
-        Err(_) => launchcast_report::write_atomic(path, bytes).map_err(fail),
-    }
-}
-
 /// `launchcast import FILE [-o MODEL.toml] [--uncertainty RULES.toml]`.
 pub fn import(
     input: &Path,
@@ -247,7 +184,7 @@ pub fn import(
 ) -> Result<(), CliError> {
     let output = output.filter(|p| *p != Path::new("-"));
     if let Some(o) = output {
-        check_output(o)?;
+        crate::output::check_output_file(o, "model.toml")?;
     }
     let rules = read_rules(uncertainty)?;
     let (schedule, mut model) = launchcast_import::import_path(input)?;
