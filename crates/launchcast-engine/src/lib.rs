@@ -7,10 +7,17 @@
 //! Random numbers are counter-based: every draw is a pure function of (seed, item id, draw
 //! slot, iteration). So results do not depend on thread count or block order, and every
 //! scenario sees the same draws for the same items (common random numbers).
+//!
+//! Where things live: `plan` (model → dense arrays, fast-kernel slots), `sampler` (compiled
+//! distributions), `rng` (counter-based draws), `kernel` (one forward pass over 32 iterations
+//! side by side; a fast version for most lanes and a full one that records everything for a
+//! subsample), `run` (blocks of iterations in parallel, columns and accumulators),
+//! `outcomes` (what a run returns), `synthetic` (benchmark networks).
 
 // Lane loops index several equal-length arrays in step (`out[l] = a[l] + b[l]`): clearer
 // than nested zips, and what the vectoriser handles best.
 #![allow(clippy::needless_range_loop)]
+
 mod kernel;
 mod outcomes;
 mod plan;
