@@ -1,5 +1,6 @@
-//! Runs the engine on a synthetic network, for profilers:
-//! `cargo run --release -p launchcast-engine --example profile -- ACTIVITIES ITERATIONS [THREADS] [pert]`.
+//! Runs the engine on a synthetic network, or on a model file, for profilers:
+//! `cargo run --release -p launchcast-engine --example profile -- ACTIVITIES ITERATIONS [THREADS] [pert]`
+//! or `... --example profile -- MODEL.toml ITERATIONS [THREADS]`.
 
 use launchcast_engine::{Plan, RunOptions, run, synthetic::network};
 
@@ -9,7 +10,23 @@ fn main() {
     let (activities, iterations, threads) =
         (arg(1, 1000) as usize, arg(2, 1_000_000), arg(3, 0) as usize);
     let pert = args.iter().any(|a| a == "pert");
-    let plan = match Plan::compile(&network(activities, pert, 1)) {
+    let model = match args.get(1).filter(|a| a.ends_with(".toml")) {
+        Some(path) => {
+            let parsed = std::fs::read_to_string(path)
+                .map_err(|e| e.to_string())
+                .and_then(|text| launchcast_model::parse(&text, path).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    std::process::exit(2);
+                }
+            }
+        }
+        None => network(activities, pert, 1),
+    };
+    let activities = model.tasks.len();
+    let plan = match Plan::compile(&model) {
         Ok(plan) => plan,
         Err(e) => {
             eprintln!("error: {e}");
