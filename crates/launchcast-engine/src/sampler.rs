@@ -70,6 +70,43 @@ impl Tables {
     }
 }
 
+/// The CDF of Beta(a, b) with a, b ≥ 1 (as beta-PERT shapes are) on a fine grid, by the
+/// midpoint rule on the density, for building inverse-CDF tables quickly: thousands of exact
+/// quantiles by bisection cost about half a second per shape, this a few milliseconds, and
+/// agrees with them within 2e-6 of the range (tested).
+struct BetaCdf {
+    cumulative: Vec<f64>,
+}
+
+impl BetaCdf {
+    const CELLS: usize = 1 << 16;
+
+    fn new(a: f64, b: f64) -> BetaCdf {
+        let h = 1.0 / Self::CELLS as f64;
+        let mut cumulative = Vec::with_capacity(Self::CELLS + 1);
+        let mut acc = 0.0;
+        cumulative.push(0.0);
+        for k in 0..Self::CELLS {
+            let x = (k as f64 + 0.5) * h;
+            acc += ((a - 1.0) * x.ln() + (b - 1.0) * (1.0 - x).ln()).exp();
+            cumulative.push(acc);
+        }
+        for c in &mut cumulative {
+            *c /= acc;
+        }
+        BetaCdf { cumulative }
+    }
+
+    /// x with CDF(x) = u, linear within a grid cell.
+    fn quantile(&self, u: f64) -> f64 {
+        let c = &self.cumulative;
+        let k = c.partition_point(|&v| v < u).clamp(1, Self::CELLS);
+        let (lo, hi) = (c[k - 1], c[k]);
+        let frac = if hi > lo { (u - lo) / (hi - lo) } else { 0.5 };
+        ((k - 1) as f64 + frac) / Self::CELLS as f64
+    }
+}
+
 impl Sampler {
     /// Compiles `dist`; with `nonnegative` a normal is truncated at zero and any other value
     /// clamped at zero (validation already rejects negative bounds).
@@ -92,9 +129,8 @@ impl Sampler {
             },
             Dist::Pert { min, mode, max } => {
                 let (a, b) = pert_shape(*min, *mode, *max);
-                let table = tables.get_or_build((1, a.to_bits(), b.to_bits()), |u| {
-                    launchcast_model::beta_quantile(u, a, b)
-                });
+                let cdf = BetaCdf::new(a, b);
+                let table = tables.get_or_build((1, a.to_bits(), b.to_bits()), |u| cdf.quantile(u));
                 Sampler::Table {
                     offset: *min as f32,
                     scale: (max - min) as f32,
@@ -231,6 +267,21 @@ mod tests {
             sum += out.iter().map(|&x| f64::from(x)).sum::<f64>();
         }
         sum / n as f64
+    }
+
+    #[test]
+    fn grid_beta_quantiles_match_bisection() {
+        for (a, b) in [(1.0, 1.0), (2.0, 4.0), (1.5, 4.5), (5.0, 1.0), (3.0, 3.0)] {
+            let grid = BetaCdf::new(a, b);
+            for k in 0..200 {
+                let u = (k as f64 + 0.5) / 200.0;
+                let exact = launchcast_model::beta_quantile(u, a, b);
+                assert!(
+                    (grid.quantile(u) - exact).abs() < 2e-6,
+                    "Beta({a}, {b}) at {u}"
+                );
+            }
+        }
     }
 
     #[test]
