@@ -48,9 +48,13 @@ pub(crate) struct Tables {
 }
 
 impl Tables {
+    fn find(&self, key: (u8, u64, u64)) -> Option<u32> {
+        self.keys.iter().position(|k| *k == key).map(|i| i as u32)
+    }
+
     fn get_or_build(&mut self, key: (u8, u64, u64), q: impl Fn(f64) -> f64) -> u32 {
-        if let Some(i) = self.keys.iter().position(|k| *k == key) {
-            return i as u32;
+        if let Some(i) = self.find(key) {
+            return i;
         }
         self.keys.push(key);
         let points: Vec<f32> = (0..TABLE_POINTS)
@@ -129,8 +133,14 @@ impl Sampler {
             },
             Dist::Pert { min, mode, max } => {
                 let (a, b) = pert_shape(*min, *mode, *max);
-                let cdf = BetaCdf::new(a, b);
-                let table = tables.get_or_build((1, a.to_bits(), b.to_bits()), |u| cdf.quantile(u));
+                let key = (1, a.to_bits(), b.to_bits());
+                let table = match tables.find(key) {
+                    Some(table) => table,
+                    None => {
+                        let cdf = BetaCdf::new(a, b);
+                        tables.get_or_build(key, |u| cdf.quantile(u))
+                    }
+                };
                 Sampler::Table {
                     offset: *min as f32,
                     scale: (max - min) as f32,
