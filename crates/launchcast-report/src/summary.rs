@@ -29,15 +29,16 @@ pub struct Summary {
     pub seed: u64,
     /// `program.start`, `YYYY-MM-DD`; every `*_days` counts from it.
     pub start: String,
-    /// `program.horizon`, `YYYY-MM-DD`.
-    pub horizon: String,
-    /// Label of every money amount.
-    pub currency: String,
     pub scenarios: Vec<ScenarioSummary>,
+    // Keys beyond DESIGN.md's contract come after its keys.
     /// Every pair of scenarios compared on the same iterations, and the scenario keeping each
     /// promise most often (see [`crate::Comparisons`]).
     #[serde(default)]
     pub comparisons: Comparisons,
+    /// `program.horizon`, `YYYY-MM-DD`.
+    pub horizon: String,
+    /// Label of every money amount.
+    pub currency: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -502,8 +502,6 @@ fn run_json_follows_the_contract() {
 }
 
 #[test]
-#[ignore = "launchcast-report: `horizon` and `currency` are emitted between `start` and \
-            `scenarios`; extra keys must come after the contract keys"]
 fn run_json_extra_top_level_keys_come_last() {
     let run = ok(&["run", "-n", "200", "--json", "-"]);
     assert_contract_keys(&J::parse(&run.stdout), &TOP_KEYS, "top level");
