@@ -272,24 +272,35 @@ fn run_block(
             let sampled = layout.statistics && group.is_multiple_of(layout.sample_every);
             (if sampled { kernels.full } else { kernels.fast })(plan, params, first, s);
             let live = LANES.min(block.len - offset);
-            for l in 0..live {
-                let i = offset + l;
-                block.headline[sc][i] = s.headline[l];
-                // Columns that are zero by construction stay untouched (zeroed pages cost no
-                // memory until written).
-                for (y, &(from, to)) in plan.year_spans.iter().enumerate() {
-                    let (from, to) = (from as usize, to as usize);
-                    if plan.has_plants {
-                        block.deliveries[sc * years + y][i] =
-                            s.delivered[to][l] - s.delivered[from][l];
-                    }
-                    if plan.has_spend {
-                        block.spend[sc * years + y][i] = s.spent[to][l] - s.spent[from][l];
+            let lanes = offset..offset + live;
+            block.headline[sc][lanes.clone()].copy_from_slice(&s.headline[..live]);
+            // Columns that are zero by construction stay untouched (zeroed pages cost no
+            // memory until written).
+            for (y, &(from, to)) in plan.year_spans.iter().enumerate() {
+                let (from, to) = (from as usize, to as usize);
+                if plan.has_plants {
+                    let (a, b) = (&s.delivered[from], &s.delivered[to]);
+                    for (l, out) in block.deliveries[sc * years + y][lanes.clone()]
+                        .iter_mut()
+                        .enumerate()
+                    {
+                        *out = b[l] - a[l];
                     }
                 }
-                for (p, check) in plan.promises.iter().enumerate() {
-                    kept[p] += u64::from(promise_kept(check, s, l));
+                if plan.has_spend {
+                    let (a, b) = (&s.spent[from], &s.spent[to]);
+                    for (l, out) in block.spend[sc * years + y][lanes.clone()]
+                        .iter_mut()
+                        .enumerate()
+                    {
+                        *out = b[l] - a[l];
+                    }
                 }
+            }
+            for (p, check) in plan.promises.iter().enumerate() {
+                kept[p] += (0..live)
+                    .map(|l| u64::from(promise_kept(check, s, l)))
+                    .sum::<u64>();
             }
             if !sampled {
                 continue;

@@ -10,12 +10,12 @@
 
 use launchcast_model::LinkKind;
 
-use crate::errors::{ImportError, Place};
+use crate::errors::ImportError;
 use crate::schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
     Relation, Schedule, Task,
 };
-use crate::xml::{Node, parse};
+use crate::xml::{Node, read_document};
 
 /// Duration formats that count elapsed time (`em`, `eh`, `ed`, `ew`, `emo`, `e%`, and their
 /// estimated variants).
@@ -191,18 +191,7 @@ fn calendar(n: &Node, notes: &mut Vec<String>) -> Calendar {
 
 /// Reads an MSPDI file.
 pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
-    let (text, note) = crate::text::decode(bytes, None);
-    let root = parse(&text)?;
-    if root.name != "Project" {
-        return Err(ImportError::syntax(
-            Place::Element {
-                path: root.name.clone(),
-                line: root.line,
-            },
-            "not an MSPDI file: the root element must be <Project>",
-        )
-        .value(&root.name));
-    }
+    let (root, note) = read_document(bytes, "Project", "an MSPDI")?;
     let mut s = Schedule::new(Format::Mspdi);
     s.notes.extend(note);
     let p = "Project";

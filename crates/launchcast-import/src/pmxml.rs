@@ -13,7 +13,7 @@ use crate::schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
     Relation, Schedule, Task,
 };
-use crate::xml::{Node, parse};
+use crate::xml::{Node, read_document};
 
 fn date(n: &Node, path: &str, name: &str) -> Result<Option<DateTime>, ImportError> {
     let v = n.text_of(name);
@@ -106,18 +106,7 @@ fn calendar(n: &Node) -> Calendar {
 
 /// Reads a PMXML file.
 pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
-    let (text, note) = crate::text::decode(bytes, None);
-    let root = parse(&text)?;
-    if root.name != "APIBusinessObjects" {
-        return Err(ImportError::syntax(
-            Place::Element {
-                path: root.name.clone(),
-                line: root.line,
-            },
-            "not a PMXML file: the root element must be <APIBusinessObjects>",
-        )
-        .value(&root.name));
-    }
+    let (root, note) = read_document(bytes, "APIBusinessObjects", "a PMXML")?;
     let mut s = Schedule::new(Format::Pmxml);
     s.notes.extend(note);
     // Projects referenced by others carry only an id: read the first one with a name.

@@ -58,6 +58,28 @@ fn local(name: &[u8]) -> String {
     }
 }
 
+/// Decodes and parses a file whose root element must be `root` (`what` names the format in
+/// the error); returns the root and the decoder's note, if any.
+pub fn read_document(
+    bytes: &[u8],
+    root: &str,
+    what: &str,
+) -> Result<(Node, Option<String>), ImportError> {
+    let (text, note) = crate::text::decode(bytes, None);
+    let node = parse(&text)?;
+    if node.name != root {
+        return Err(ImportError::syntax(
+            Place::Element {
+                path: node.name.clone(),
+                line: node.line,
+            },
+            format!("not {what} file: the root element must be <{root}>"),
+        )
+        .value(&node.name));
+    }
+    Ok((node, note))
+}
+
 /// Parses a whole document; the root element is returned.
 pub fn parse(text: &str) -> Result<Node, ImportError> {
     let mut reader = Reader::from_str(text);

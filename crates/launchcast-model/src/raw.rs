@@ -252,16 +252,21 @@ pub(crate) fn number(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Op
         }
     };
     if n.is_none() {
-        let text = cx.text(&v.span());
-        cx.report(
-            v.span(),
-            path,
-            "out of range",
-            format!("`{}` = `{text}` is out of range", leaf(path)),
-            help,
-        );
+        out_of_range(cx, v, path, help);
     }
     n
+}
+
+/// A number TOML read but that does not fit (a 20-digit integer).
+fn out_of_range(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) {
+    let text = cx.text(&v.span());
+    cx.report(
+        v.span(),
+        path,
+        "out of range",
+        format!("`{}` = `{text}` is out of range", leaf(path)),
+        help,
+    );
 }
 
 pub(crate) fn integer(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<i64> {
@@ -269,14 +274,7 @@ pub(crate) fn integer(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> O
         DeValue::Integer(i) => {
             let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
             if n.is_none() {
-                let text = cx.text(&v.span());
-                cx.report(
-                    v.span(),
-                    path,
-                    "out of range",
-                    format!("`{}` = `{text}` is out of range", leaf(path)),
-                    help,
-                );
+                out_of_range(cx, v, path, help);
             }
             n
         }

@@ -161,6 +161,29 @@ struct Reader<'a, 'i> {
     sets: Vec<SetEntry<'a, 'i>>,
 }
 
+/// Reports a table that gives none, or more than one, of a set of exclusive keys (`given`,
+/// in the order found): at the table's head, or at the second key given. Each case is a
+/// (label, message) pair; `help` lists the choices.
+fn exactly_one(
+    cx: &mut Cx<'_>,
+    t: &Tab<'_, '_>,
+    given: &[&str],
+    none: (&str, String),
+    many: (&str, String),
+    help: &str,
+) {
+    if given.is_empty() {
+        let head = cx.head(&t.span);
+        cx.report(head, &t.path, none.0, none.1, help);
+    } else if given.len() > 1 {
+        let span = given
+            .get(1)
+            .and_then(|k| t.table.get_key_value(*k))
+            .map_or(t.span.clone(), |(k, _)| k.span());
+        cx.report(span, &t.path, many.0, many.1, help);
+    }
+}
+
 fn opt_name(cx: &mut Cx<'_>, t: &Tab<'_, '_>, id: &str) -> String {
     t.get("name")
         .and_then(|v| raw::string(cx, v, &t.sub("name"), "write name = \"...\""))
@@ -640,28 +663,20 @@ impl<'a, 'i> Reader<'a, 'i> {
             .chain(fail.then_some("fail"))
             .collect();
         let one_of = "give exactly one of delay = \"tri(1mo, 2mo, 4mo)\", scale = \"tri(1.1, 1.3, 2.0)\" or fail = true";
-        if given.is_empty() {
-            let head = cx.head(&t.span);
-            cx.report(
-                head,
-                &t.path,
+        exactly_one(
+            cx,
+            t,
+            &given,
+            (
                 "no impact",
                 format!("risk `{id}` has no impact: none of delay, scale, fail = true"),
-                one_of,
-            );
-        } else if given.len() > 1 {
-            let span = given
-                .get(1)
-                .and_then(|k| t.table.get_key_value(*k))
-                .map_or(t.span.clone(), |(k, _)| k.span());
-            cx.report(
-                span,
-                &t.path,
+            ),
+            (
                 "second impact",
                 format!("risk `{id}` has more than one impact: {}", given.join(", ")),
-                one_of,
-            );
-        }
+            ),
+            one_of,
+        );
         let impact = if let Some(v) = t.get("delay") {
             Impact::Delay(
                 raw::dist(cx, v, &t.sub("delay"), Quantity::Duration).unwrap_or(Dist::ZERO),
@@ -748,31 +763,23 @@ impl<'a, 'i> Reader<'a, 'i> {
             .filter(|k| t.get(k).is_some())
             .collect();
         let one_of = "give exactly one of first_delivery_by = 2024-12-31, deliveries_by = { date = 2025-12-31, at_least = 200000 }, deliveries_in_year = { year = 2026, at_least = 300000 } or spend_by = { date = 2031-12-31, at_most = \"72bn\" }";
-        if given.is_empty() {
-            let head = cx.head(&t.span);
-            cx.report(
-                head,
-                &t.path,
+        exactly_one(
+            cx,
+            t,
+            &given,
+            (
                 "no kind",
                 format!("promise `{id}` says nothing: it needs one kind"),
-                one_of,
-            );
-        } else if given.len() > 1 {
-            let span = given
-                .get(1)
-                .and_then(|k| t.table.get_key_value(*k))
-                .map_or(t.span.clone(), |(k, _)| k.span());
-            cx.report(
-                span,
-                &t.path,
+            ),
+            (
                 "second kind",
                 format!(
                     "promise `{id}` has more than one kind: {}",
                     given.join(", ")
                 ),
-                one_of,
-            );
-        }
+            ),
+            one_of,
+        );
         let fallback = PromiseKind::FirstDeliveryBy(Date::jan1(2000));
         let kind = match given.first().copied() {
             Some("first_delivery_by") => t.get("first_delivery_by").and_then(|v| {

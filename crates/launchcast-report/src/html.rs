@@ -677,6 +677,18 @@ impl Report<'_> {
     }
 
     /// Promised first-delivery dates, days from start, with their names.
+    /// One legend entry per scenario, in its colour.
+    fn scenario_legend(&self, kind: Swatch) -> Vec<LegendItem> {
+        self.scen
+            .iter()
+            .map(|&(i, ss, _)| LegendItem {
+                label: ss.id.clone(),
+                colour: colour(i).to_string(),
+                kind,
+            })
+            .collect()
+    }
+
     fn promise_dates(&self) -> Vec<(f64, String)> {
         self.first_delivery_promises()
             .into_iter()
@@ -825,15 +837,7 @@ impl Report<'_> {
                 ));
             }
         }
-        let mut legend: Vec<LegendItem> = self
-            .scen
-            .iter()
-            .map(|&(i, ss, _)| LegendItem {
-                label: ss.id.clone(),
-                colour: colour(i).to_string(),
-                kind: Swatch::Line,
-            })
-            .collect();
+        let mut legend: Vec<LegendItem> = self.scenario_legend(Swatch::Line);
         if !self.promise_dates().is_empty() {
             legend.push(LegendItem {
                 label: "promised date".to_string(),
@@ -1192,15 +1196,7 @@ impl Report<'_> {
             c.vline(*d, "", 0);
             c.dot(*d, *amount, REFERENCE, label);
         }
-        let mut legend: Vec<LegendItem> = self
-            .scen
-            .iter()
-            .map(|&(i, ss, _)| LegendItem {
-                label: ss.id.clone(),
-                colour: colour(i).to_string(),
-                kind: Swatch::Band,
-            })
-            .collect();
+        let mut legend: Vec<LegendItem> = self.scenario_legend(Swatch::Band);
         if !budgets.is_empty() {
             legend.push(LegendItem {
                 label: "budget (promise)".to_string(),
@@ -1421,15 +1417,7 @@ impl Report<'_> {
                 );
             }
         }
-        let legend: Vec<LegendItem> = self
-            .scen
-            .iter()
-            .map(|&(i, ss, _)| LegendItem {
-                label: ss.id.clone(),
-                colour: colour(i).to_string(),
-                kind: Swatch::Bar,
-            })
-            .collect();
+        let legend: Vec<LegendItem> = self.scenario_legend(Swatch::Bar);
         c.legend(380.0, 22.0, &legend);
         c.finish()
     }
