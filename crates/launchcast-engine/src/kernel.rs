@@ -127,7 +127,7 @@ pub(crate) struct Kernels {
 }
 
 macro_rules! kernels_for {
-    ($name:ident, $features:literal) => {
+    ($name:ident, $features:literal, $wide:literal) => {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $features)]
         unsafe fn $name<const FULL: bool>(
@@ -136,12 +136,12 @@ macro_rules! kernels_for {
             first: u64,
             s: &mut Scratch,
         ) {
-            simulate_body::<FULL>(plan, sc, first, s);
+            simulate_body::<FULL, $wide>(plan, sc, first, s);
         }
     };
 }
-kernels_for!(simulate_avx512, "avx512f,avx512dq,avx2");
-kernels_for!(simulate_avx2, "avx2");
+kernels_for!(simulate_avx512, "avx512f,avx512dq,avx2", true);
+kernels_for!(simulate_avx2, "avx2", false);
 
 /// The widest kernels this processor runs, chosen once per run. Every version performs the
 /// same IEEE operations in the same order (no fused multiply-add is introduced), so results
@@ -169,19 +169,19 @@ pub(crate) fn select_kernels() -> Kernels {
         }
     }
     Kernels {
-        fast: simulate_body::<false>,
-        full: simulate_body::<true>,
+        fast: simulate_body::<false, false>,
+        full: simulate_body::<true, false>,
     }
 }
 
 /// Runs one scenario for iterations `first .. first + LANES`, recording everything
 /// (portable version).
 pub(crate) fn simulate_lanes(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
-    simulate_body::<true>(plan, sc, first, s);
+    simulate_body::<true, false>(plan, sc, first, s);
 }
 
 #[inline(always)]
-fn simulate_body<const FULL: bool>(
+fn simulate_body<const FULL: bool, const WIDE: bool>(
     plan: &Compiled,
     sc: &ScenarioParams,
     first: u64,
@@ -201,7 +201,7 @@ fn simulate_body<const FULL: bool>(
         }
         if *kind != RiskKind::Fail {
             fill_uniform(&mut u, plan.risk_keys[r][1] ^ s.seed, first);
-            sc.risk_impact[r].sample(&u, tables, &mut s.risk_value[r]);
+            sc.risk_impact[r].sample::<WIDE>(&u, tables, &mut s.risk_value[r]);
         }
     }
 
@@ -209,10 +209,11 @@ fn simulate_body<const FULL: bool>(
 
     let mut lag = [0f32; LANES];
     fill_uniform(&mut u, plan.program_keys[0] ^ s.seed, first);
-    sc.delivery_lag.sample(&u, tables, &mut lag);
+    sc.delivery_lag.sample::<WIDE>(&u, tables, &mut lag);
     let mut overhead = [0f32; LANES];
     fill_uniform(&mut u, plan.program_keys[1] ^ s.seed, first);
-    sc.overhead_per_year.sample(&u, tables, &mut overhead);
+    sc.overhead_per_year
+        .sample::<WIDE>(&u, tables, &mut overhead);
     start_counts(&plan.checkpoints, &overhead, &mut s.spent, &mut s.delivered);
     if FULL {
         start_counts(
@@ -233,7 +234,7 @@ fn simulate_body<const FULL: bool>(
         } else {
             u = s.correlated[slot as usize];
         }
-        sc.duration[pos].sample(&u, tables, &mut dur);
+        sc.duration[pos].sample::<WIDE>(&u, tables, &mut dur);
 
         // 0/1 per lane as integers (bool arrays and `&&` keep the loops scalar).
         let mut fails = [0u32; LANES];
@@ -353,7 +354,7 @@ fn simulate_body<const FULL: bool>(
 
         if !sc.cost[pos].is_zero() {
             fill_uniform(&mut u, keys[2] ^ s.seed, first);
-            sc.cost[pos].sample(&u, tables, &mut v);
+            sc.cost[pos].sample::<WIDE>(&u, tables, &mut v);
             spread_cost(&plan.checkpoints, &start, &dur, &v, &mut s.spent);
             if FULL {
                 spread_cost(&plan.month_ends, &start, &dur, &v, &mut s.spent_monthly);
@@ -365,7 +366,7 @@ fn simulate_body<const FULL: bool>(
     s.headline_driver = [NONE; LANES];
     if plan.has_plants {
         for plant in &sc.plants {
-            produce::<FULL>(plan, plant, &lag, first, s);
+            produce::<FULL, WIDE>(plan, plant, &lag, first, s);
         }
     } else {
         program_finish::<FULL>(sc, s);
@@ -471,7 +472,7 @@ fn first_cars(rate: &Lanes, ramp: &Lanes, r0: f32, s_curve: bool, out: &mut Lane
 }
 
 #[inline(always)]
-fn produce<const FULL: bool>(
+fn produce<const FULL: bool, const WIDE: bool>(
     plan: &Compiled,
     plant: &PlantParams,
     lag: &Lanes,
@@ -482,17 +483,17 @@ fn produce<const FULL: bool>(
     let mut u = [0f32; LANES];
     let (mut capacity, mut ramp, mut peak) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
     fill_uniform(&mut u, plant.keys[0] ^ s.seed, first);
-    plant.capacity.sample(&u, tables, &mut capacity);
+    plant.capacity.sample::<WIDE>(&u, tables, &mut capacity);
     if plant.ramp_slot == NONE {
         fill_uniform(&mut u, plant.keys[1] ^ s.seed, first);
     } else {
         u = s.correlated[plant.ramp_slot as usize];
     }
-    plant.ramp.sample(&u, tables, &mut ramp);
+    plant.ramp.sample::<WIDE>(&u, tables, &mut ramp);
     if !plant.peak.is_const() {
         fill_uniform(&mut u, plant.keys[2] ^ s.seed, first);
     }
-    plant.peak.sample(&u, tables, &mut peak);
+    plant.peak.sample::<WIDE>(&u, tables, &mut peak);
     let sops = &s.finish_ok[if FULL {
         plant.start_pos
     } else {

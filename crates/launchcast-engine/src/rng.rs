@@ -29,18 +29,30 @@ pub(crate) fn seeded(seed: u64) -> u64 {
     mix64(seed ^ 0x6C61_756E_6368_6361)
 }
 
-/// Uniform draws in the open interval (0, 1) for `out.len()` consecutive iterations from
-/// `first` (even): 24 random bits each, centred, so neither 0 nor 1 ever occurs. One 64-bit
-/// hash gives two draws: iteration `i` takes the high or low 24 bits of `mix(key + ⌊i/2⌋·γ)`,
-/// which halves the multiplies of the hottest loop.
+/// Uniform draws in the open interval (0, 1) for the 32 consecutive iterations from `first`
+/// (even): 24 random bits each, centred, so neither 0 nor 1 ever occurs. One 64-bit hash
+/// gives two draws: iteration `first + 2p` takes bits 8..32 of `mix(key + (first/2 + p)·γ)`
+/// and iteration `first + 2p + 1` bits 40..64. Read as 32-bit words, the hashes already lie
+/// in lane order, so the conversion is one shift and one integer-to-float per draw, with no
+/// shuffles.
 #[inline(always)]
-pub(crate) fn fill_uniform<const N: usize>(out: &mut [f32; N], key: u64, first: u64) {
-    debug_assert!(first.is_multiple_of(2) && N.is_multiple_of(2));
+pub(crate) fn fill_uniform(out: &mut [f32; 32], key: u64, first: u64) {
+    debug_assert!(first.is_multiple_of(2));
     let base = key.wrapping_add((first / 2).wrapping_mul(GAMMA));
-    for p in 0..N / 2 {
-        let z = mix64(base.wrapping_add((p as u64).wrapping_mul(GAMMA)));
-        out[2 * p] = ((z >> 40) as f32 + 0.5) * (1.0 / 16_777_216.0);
-        out[2 * p + 1] = (((z >> 8) & 0xFF_FFFF) as f32 + 0.5) * (1.0 / 16_777_216.0);
+    let mut z = [0u64; 16];
+    for (p, z) in z.iter_mut().enumerate() {
+        let h = mix64(base.wrapping_add((p as u64).wrapping_mul(GAMMA)));
+        // The low half must be the first word in memory on every platform.
+        *z = if cfg!(target_endian = "big") {
+            h.rotate_left(32)
+        } else {
+            h
+        };
+    }
+    // SAFETY: [u64; 16] and [u32; 32] have the same size, and every bit pattern is valid.
+    let words: [u32; 32] = unsafe { std::mem::transmute(z) };
+    for l in 0..32 {
+        out[l] = ((words[l] >> 8) as f32 + 0.5) * (1.0 / 16_777_216.0);
     }
 }
 
@@ -54,8 +66,8 @@ mod tests {
         let n = 1 << 16;
         let key = stream_key("task", "a", 0) ^ seeded(7);
         let mut v = Vec::with_capacity(n);
-        let mut buf = [0f32; 16];
-        for i in (0..n as u64).step_by(16) {
+        let mut buf = [0f32; 32];
+        for i in (0..n as u64).step_by(32) {
             fill_uniform(&mut buf, key, i);
             v.extend(buf.iter().map(|&x| f64::from(x)));
         }
@@ -83,10 +95,10 @@ mod tests {
         let b = stream_key("task", "b", 0) ^ seeded(1);
         assert_ne!(a, b);
         assert_ne!(a, stream_key("task", "a", 0) ^ seeded(2));
-        let mut x = [0f32; 16];
-        let mut y = [0f32; 4];
+        let mut x = [0f32; 32];
+        let mut y = [0f32; 32];
         fill_uniform(&mut x, a, 100);
         fill_uniform(&mut y, a, 104);
-        assert_eq!(&x[4..8], &y[..]);
+        assert_eq!(&x[4..], &y[..28]);
     }
 }

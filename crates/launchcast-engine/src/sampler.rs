@@ -7,9 +7,108 @@ use launchcast_model::{Dist, normal_cdf, pert_shape};
 
 use crate::kernel::{LANES, Lanes};
 
-/// Points of each inverse-CDF table, at u = (k + ½)/N. Interpolation error is far below Monte
-/// Carlo noise; unbounded tails are cut at the outermost points (±3.67 σ for a normal).
-pub(crate) const TABLE_POINTS: usize = 4096;
+/// Inverse-CDF tables are piecewise cubics in `u`, 32 segments on each side of u = ½. A
+/// segment covers half an octave of `m = min(u, 1 − u)` (from ½ down to [`TAIL`]), so the
+/// segments shrink geometrically into both tails, where quantile functions such as a
+/// beta-PERT's `c·u^(1/α)` bend hardest. The segment and the position in it come straight
+/// from the bits of `m`: no search, no gathered loads, and on AVX-512 the 32 coefficients of
+/// a side sit in two registers (a permute picks them).
+pub(crate) const SEGMENTS: usize = 32;
+
+/// Draws closer to 0 or 1 than this take the value at `TAIL` (about 1 in 130,000 per side).
+const TAIL: f32 = 1.0 / 131_072.0;
+
+/// The largest `m` below ½: u = ½ exactly (possible from a correlated draw) belongs to the
+/// right side's first segment.
+const CENTRE: f32 = 0.5 - 1.0 / 33_554_432.0;
+
+/// One distribution's table: `coefficients[side][k][segment]`, the coefficient of `t^k` of
+/// the cubic in the position `t ∈ [0, 1)` within the segment; side 0 is u < ½.
+#[derive(Clone, Debug, PartialEq)]
+#[repr(C, align(64))]
+pub(crate) struct PolyTable {
+    pub coefficients: [[[f32; SEGMENTS]; 4]; 2],
+}
+
+/// The segment of a uniform and the position within it: `m = min(u, 1 − u)` (clamped to
+/// [`TAIL`]) lies in `[2^e (1 + h/2), 2^e (1 + h/2 + 1/2))`, where `e` and the half `h`
+/// are the exponent and the top mantissa bit; segment 0 is the one just below ½.
+#[inline(always)]
+pub(crate) fn segment_of(u: f32) -> (bool, usize, f32) {
+    let m = u.min(1.0 - u).clamp(TAIL, CENTRE);
+    let bits = m.to_bits();
+    let segment = 251u32.wrapping_sub(bits >> 22) as usize;
+    let t = (bits & 0x3F_FFFF) as f32 * (1.0 / 4_194_304.0);
+    (u >= 0.5, segment, t)
+}
+
+/// The range of `m` a segment covers (f64, for fitting).
+fn segment_range(segment: usize) -> (f64, f64) {
+    let q = 251 - segment as i32;
+    let (exponent, half) = ((q >> 1) - 127, f64::from(q & 1));
+    let base = 2f64.powi(exponent);
+    (base * (1.0 + half / 2.0), base / 2.0)
+}
+
+impl PolyTable {
+    /// Fits every segment by cubic interpolation of the quantile function `q` at the four
+    /// Chebyshev points of the segment.
+    fn fit(q: impl Fn(f64) -> f64) -> PolyTable {
+        let mut coefficients = [[[0f32; SEGMENTS]; 4]; 2];
+        let nodes: [f64; 4] = std::array::from_fn(|i| {
+            0.5 - 0.5 * ((2 * i + 1) as f64 * std::f64::consts::PI / 8.0).cos()
+        });
+        for side in 0..2 {
+            for segment in 0..SEGMENTS {
+                let (lo, width) = segment_range(segment);
+                let values = nodes.map(|t| {
+                    let m = lo + t * width;
+                    q(if side == 0 { m } else { 1.0 - m })
+                });
+                let c = interpolate(&nodes, &values);
+                for k in 0..4 {
+                    coefficients[side][k][segment] = c[k] as f32;
+                }
+            }
+        }
+        PolyTable { coefficients }
+    }
+
+    /// The value at `u` (the scalar definition every kernel reproduces bit for bit).
+    #[inline(always)]
+    pub(crate) fn eval(&self, u: f32) -> f32 {
+        let (right, j, t) = segment_of(u);
+        let c = &self.coefficients[usize::from(right)];
+        let j = j.min(SEGMENTS - 1);
+        c[0][j] + t * (c[1][j] + t * (c[2][j] + t * c[3][j]))
+    }
+}
+
+/// Coefficients (lowest power first) of the cubic through four points, by Newton's divided
+/// differences expanded into the monomial basis.
+fn interpolate(x: &[f64; 4], y: &[f64; 4]) -> [f64; 4] {
+    let mut d = *y;
+    for level in 1..4 {
+        for i in (level..4).rev() {
+            d[i] = (d[i] - d[i - 1]) / (x[i] - x[i - level]);
+        }
+    }
+    // p(t) = d0 + (t − x0)(d1 + (t − x1)(d2 + (t − x2) d3)), expanded from the inside out.
+    let mut c = [d[3], 0.0, 0.0, 0.0];
+    for i in (0..3).rev() {
+        // c ← c·(t − x_i) + d_i
+        let mut next = [0.0; 4];
+        for k in 0..4 {
+            if k > 0 {
+                next[k] += c[k - 1];
+            }
+            next[k] -= x[i] * c[k];
+        }
+        next[0] += d[i];
+        c = next;
+    }
+    c
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Sampler {
@@ -41,9 +140,7 @@ pub(crate) enum Sampler {
 /// Every distinct inverse-CDF table of a plan.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Tables {
-    /// Per table, `TABLE_POINTS - 1` pairs (value at point k, step to point k + 1): one
-    /// 64-bit load per draw instead of two.
-    data: Vec<[f32; 2]>,
+    data: Vec<PolyTable>,
     keys: Vec<(u8, u64, u64)>,
 }
 
@@ -57,20 +154,13 @@ impl Tables {
             return i;
         }
         self.keys.push(key);
-        let points: Vec<f32> = (0..TABLE_POINTS)
-            .map(|k| q((k as f64 + 0.5) / TABLE_POINTS as f64) as f32)
-            .collect();
-        self.data
-            .extend(points.windows(2).map(|w| [w[0], w[1] - w[0]]));
+        self.data.push(PolyTable::fit(q));
         (self.keys.len() - 1) as u32
     }
 
     #[inline(always)]
-    fn table(&self, i: u32) -> &[[f32; 2]; TABLE_POINTS - 1] {
-        let start = i as usize * (TABLE_POINTS - 1);
-        self.data[start..start + TABLE_POINTS - 1]
-            .try_into()
-            .expect("tables hold whole tables")
+    pub(crate) fn table(&self, i: u32) -> &PolyTable {
+        &self.data[i as usize]
     }
 }
 
@@ -202,8 +292,10 @@ impl Sampler {
     }
 
     /// Values for a lane of uniforms. `nonnegative` samplers never return below zero.
+    /// `WIDE`: the caller runs with AVX-512F enabled, so tables are read with in-register
+    /// permutes instead of gathered loads (same values, bit for bit).
     #[inline(always)]
-    pub(crate) fn sample(&self, u: &Lanes, tables: &Tables, out: &mut Lanes) {
+    pub(crate) fn sample<const WIDE: bool>(&self, u: &Lanes, tables: &Tables, out: &mut Lanes) {
         match self {
             Sampler::Const(v) => *out = [*v; LANES],
             Sampler::Uniform { min, width } => {
@@ -234,14 +326,14 @@ impl Sampler {
                 table,
             } => {
                 let t = tables.table(*table);
-                let last = (TABLE_POINTS - 2) as f32;
+                #[cfg(target_arch = "x86_64")]
+                if WIDE {
+                    // SAFETY: `WIDE` kernels are chosen only on processors with AVX-512F.
+                    unsafe { wide::eval_lanes(t, *offset, *scale, u, out) };
+                    return;
+                }
                 for l in 0..LANES {
-                    let x = (u[l] * TABLE_POINTS as f32 - 0.5).clamp(0.0, last + 1.0);
-                    // SAFETY: `x.min(last)` is finite and within 0..=TABLE_POINTS - 2.
-                    let i = unsafe { x.min(last).to_int_unchecked::<u32>() } as usize;
-                    let frac = x - i as f32;
-                    let [a, step] = t[i.min(TABLE_POINTS - 2)];
-                    out[l] = offset + scale * (a + frac * step);
+                    out[l] = offset + scale * t.eval(u[l]);
                 }
             }
             Sampler::Discrete { values, cumulative } => {
@@ -253,6 +345,60 @@ impl Sampler {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The AVX-512 evaluation of [`PolyTable::eval`]: the same IEEE operations in the same
+/// order, with each coefficient picked from two registers by `vpermt2ps`.
+#[cfg(target_arch = "x86_64")]
+mod wide {
+    use std::arch::x86_64::*;
+
+    use super::{CENTRE, PolyTable, TAIL};
+    use crate::kernel::{LANES, Lanes};
+
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn eval_lanes(
+        t: &PolyTable,
+        offset: f32,
+        scale: f32,
+        u: &Lanes,
+        out: &mut Lanes,
+    ) {
+        let c = &t.coefficients;
+        // SAFETY (all loads and stores below): `PolyTable` holds 32 f32 per side and power,
+        // `Lanes` 32 f32; each access reads or writes 16 of them within bounds.
+        let half = |a: &[f32; 32], h: usize| unsafe { _mm512_loadu_ps(a.as_ptr().add(16 * h)) };
+        let coefficient = |k: usize, j: __m512i, right: __mmask16| {
+            let left = _mm512_permutex2var_ps(half(&c[0][k], 0), j, half(&c[0][k], 1));
+            let other = _mm512_permutex2var_ps(half(&c[1][k], 0), j, half(&c[1][k], 1));
+            _mm512_mask_blend_ps(right, left, other)
+        };
+        for h in 0..LANES / 16 {
+            let x = half(u, h);
+            let m = _mm512_min_ps(x, _mm512_sub_ps(_mm512_set1_ps(1.0), x));
+            let m = _mm512_min_ps(
+                _mm512_max_ps(m, _mm512_set1_ps(TAIL)),
+                _mm512_set1_ps(CENTRE),
+            );
+            let right = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(x, _mm512_set1_ps(0.5));
+            let bits = _mm512_castps_si512(m);
+            let j = _mm512_sub_epi32(_mm512_set1_epi32(251), _mm512_srli_epi32::<22>(bits));
+            let pos = _mm512_mul_ps(
+                _mm512_cvtepi32_ps(_mm512_and_si512(bits, _mm512_set1_epi32(0x3F_FFFF))),
+                _mm512_set1_ps(1.0 / 4_194_304.0),
+            );
+            let mut v = coefficient(3, j, right);
+            v = _mm512_add_ps(coefficient(2, j, right), _mm512_mul_ps(pos, v));
+            v = _mm512_add_ps(coefficient(1, j, right), _mm512_mul_ps(pos, v));
+            v = _mm512_add_ps(coefficient(0, j, right), _mm512_mul_ps(pos, v));
+            let y = _mm512_add_ps(
+                _mm512_set1_ps(offset),
+                _mm512_mul_ps(_mm512_set1_ps(scale), v),
+            );
+            // SAFETY: see above.
+            unsafe { _mm512_storeu_ps(out.as_mut_ptr().add(16 * h), y) };
         }
     }
 }
@@ -273,7 +419,7 @@ mod tests {
             for l in 0..LANES {
                 u[l] = ((i + l) as f32 + 0.5) / n as f32;
             }
-            s.sample(&u, &tables, &mut out);
+            s.sample::<false>(&u, &tables, &mut out);
             sum += out.iter().map(|&x| f64::from(x)).sum::<f64>();
         }
         sum / n as f64
@@ -290,6 +436,79 @@ mod tests {
                     (grid.quantile(u) - exact).abs() < 2e-6,
                     "Beta({a}, {b}) at {u}"
                 );
+            }
+        }
+    }
+
+    /// The piecewise cubics against exact quantiles (bisection on the regularised incomplete
+    /// beta function and the normal quantile) over a grid dense in both tails.
+    #[test]
+    fn poly_tables_match_exact_quantiles() {
+        let mut us: Vec<f64> = (1..2000).map(|k| f64::from(k) / 2000.0).collect();
+        for e in 3..17 {
+            let p = 2f64.powi(-e);
+            us.extend([p, 1.5 * p, 1.0 - p, 1.0 - 1.5 * p]);
+        }
+        for (a, b) in [
+            (1.0, 5.0),
+            (5.0, 1.0),
+            (1.5, 4.5),
+            (3.0, 3.0),
+            (2.0, 4.0),
+            (4.6, 1.4),
+        ] {
+            let cdf = BetaCdf::new(a, b);
+            let table = PolyTable::fit(|u| cdf.quantile(u));
+            let worst = us
+                .iter()
+                .map(|&u| {
+                    let exact = launchcast_model::beta_quantile(u, a, b);
+                    (f64::from(table.eval(u as f32)) - exact).abs()
+                })
+                .fold(0.0, f64::max);
+            assert!(worst < 1e-5, "Beta({a}, {b}): worst error {worst:e}");
+        }
+        let table = PolyTable::fit(launchcast_model::normal_quantile);
+        for &u in &us {
+            let exact = launchcast_model::normal_quantile(u);
+            let got = f64::from(table.eval(u as f32));
+            assert!(
+                (got - exact).abs() < 2e-4,
+                "normal at {u}: {got} vs {exact}"
+            );
+        }
+        // Beyond the tails the value is held at the last segment's end.
+        let far = table.eval(1e-7);
+        assert!((f64::from(far) - launchcast_model::normal_quantile(f64::from(TAIL))).abs() < 2e-4);
+    }
+
+    /// The AVX-512 permutes give the scalar definition's values bit for bit, in every
+    /// segment of both sides.
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn wide_tables_equal_the_scalar_definition() {
+        if !std::arch::is_x86_feature_detected!("avx512f") {
+            eprintln!("skipped: this processor has no AVX-512F");
+            return;
+        }
+        let cdf = BetaCdf::new(1.8, 4.2);
+        let table = PolyTable::fit(|u| cdf.quantile(u));
+        let mut us = Vec::new();
+        for e in 1..26 {
+            let p = 2f32.powi(-e);
+            us.extend([p, p * 1.25, p * 1.5, p * 1.75, 1.0 - p, 1.0 - p * 1.3]);
+        }
+        us.extend([0.5, 1e-30, 1.0 - 1e-9]);
+        us.extend((0..4096).map(|k| (k as f32 + 0.5) / 4096.0));
+        for chunk in us.chunks(LANES) {
+            let mut u = [0.5f32; LANES];
+            u[..chunk.len()].copy_from_slice(chunk);
+            let mut wide = [0f32; LANES];
+            // SAFETY: AVX-512F is present (checked above).
+            unsafe { wide::eval_lanes(&table, 3.0, 7.0, &u, &mut wide) };
+            for l in 0..LANES {
+                let scalar = 3.0 + 7.0 * table.eval(u[l]);
+                assert_eq!(wide[l].to_bits(), scalar.to_bits(), "u = {}", u[l]);
             }
         }
     }

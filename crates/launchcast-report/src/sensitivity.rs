@@ -41,20 +41,34 @@ pub struct Sensitivity {
 /// Average ranks (1-based; ties share the mean of their positions) of `values` in the total
 /// order of `f32` (+∞ after every finite value).
 fn ranks(values: &[f32]) -> Vec<f64> {
-    let mut order: Vec<u32> = (0..values.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
+    // Each value's order-preserving bits above its index: one integer sort, no indirect
+    // comparisons.
+    let key = |v: f32| {
+        let bits = v.to_bits();
+        u64::from(if bits >> 31 == 1 {
+            !bits
+        } else {
+            bits | 1 << 31
+        })
+    };
+    let mut order: Vec<u64> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| key(v) << 32 | i as u64)
+        .collect();
+    order.sort_unstable();
     let mut out = vec![0.0; values.len()];
     let mut i = 0;
     while i < order.len() {
-        let v = values[order[i] as usize];
+        let v = order[i] >> 32;
         let mut j = i + 1;
-        while j < order.len() && values[order[j] as usize] == v {
+        while j < order.len() && order[j] >> 32 == v {
             j += 1;
         }
         // Positions i..j hold ranks i+1..=j; their mean is (i + 1 + j) / 2.
         let rank = (i + 1 + j) as f64 / 2.0;
         for &k in &order[i..j] {
-            out[k as usize] = rank;
+            out[(k & 0xFFFF_FFFF) as usize] = rank;
         }
         i = j;
     }
