@@ -16,6 +16,16 @@ fn data_dir() -> Option<PathBuf> {
     }
 }
 
+/// Where a generated report goes: the build's target directory (`CARGO_TARGET_DIR` when
+/// set, else the workspace's `target/`).
+fn report_path(name: &str) -> PathBuf {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let _ = std::fs::create_dir_all(&dir);
+    dir.join(name)
+}
+
 /// The entries of a zip archive (stored or deflated), from its central directory.
 fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let u16_at = |o: usize| u16::from_le_bytes([bytes[o], bytes[o + 1]]) as usize;
@@ -178,35 +188,10 @@ const CAUSES: &[(&str, &str)] = &[
          with the first",
     ),
     (
-        "assignment-flags-project2003-mspdi.xml",
-        "generated file: its project `FinishDate` (2016-01-15) lies before its `StartDate` \
-         (2018-10-18); MPXJ repeats the file, our finish follows the tasks",
-    ),
-    (
-        "assignment-flags-project2019-mspdi.xml",
-        "generated file: project `FinishDate` before `StartDate` (see above)",
-    ),
-    (
-        "assignment-text-project2002-mspdi.xml",
-        "generated file: project `FinishDate` before `StartDate` (see above)",
-    ),
-    (
-        "assignment-text-project2019-mspdi.xml",
-        "generated file: project `FinishDate` before `StartDate` (see above)",
-    ),
-    (
         "legacy/sample.mpx",
-        "hand-edited test file: `Second Task` has a duration of 100 d but its own start and \
-         finish span 50 working days; the file's dates were not recalculated",
-    ),
-    (
-        "legacy/sample.xml",
-        "same file as `sample.mpx`: `Second Task` `Duration` PT800H against 400 h between its \
-         `Start` and `Finish`",
-    ),
-    (
-        "legacy/sample1.xml",
-        "same tasks as `sample.xml`: duration inconsistent with the file's own dates",
+        "`Second Task` is worked by a day-shift and a night-shift resource: MS Project counts its \
+         100 d (800 h) over the working time of both calendars (16 h a day, so 50 days); the MPX \
+         reader does not read resource calendars and assignments (the MSPDI one does)",
     ),
     (
         "mspdisplittask.xml",
@@ -331,8 +316,7 @@ fn counts_match_mpxj_reference() {
         md.push_str(r);
         md.push('\n');
     }
-    let out =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/launchcast-import-MISMATCHES.md");
+    let out = report_path("launchcast-import-MISMATCHES.md");
     let _ = std::fs::write(&out, &md);
     println!("{md}");
     println!("{total} files compared; report in {}", out.display());
@@ -948,4 +932,158 @@ ramp = "6mo"
         assert!(r.model.tasks.iter().all(|t| t.not_before.is_none()));
         assert!(r.model.task_index("j/j3").is_some());
     }
+}
+
+/// MSPDI files under `dir`, recursively (`.xml` files carrying the MSPDI namespace), sorted.
+fn mspdi_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            mspdi_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "xml")
+            && std::fs::read(&p)
+                .is_ok_and(|b| launchcast_import::detect(&p, &b) == Some(Format::Mspdi))
+        {
+            out.push(p);
+        }
+    }
+    out.sort();
+}
+
+/// Why an MSPDI file is left out of the task-date comparison, if it is: MS Project's dates
+/// of a schedule in progress follow actuals and its status date, and leveled ones follow
+/// resource levelling, neither of which the deterministic pass reproduces from the file.
+fn task_dates_filter(s: &launchcast_import::Schedule, text: &str) -> Option<&'static str> {
+    let progress = s
+        .tasks
+        .iter()
+        .any(|t| t.actual_start.is_some() || t.actual_finish.is_some() || t.percent_complete > 0.0);
+    // `LevelingDelay` of a task or an assignment, in tenths of minutes; any non-zero value.
+    let leveled = text.split("<LevelingDelay>").skip(1).any(|r| {
+        r.split('<')
+            .next()
+            .is_some_and(|v| v.trim().parse::<f64>().ok() != Some(0.0))
+    });
+    match (progress, leveled) {
+        (true, true) => Some("progress and leveling delay"),
+        (true, false) => Some("progress"),
+        (false, true) => Some("leveling delay"),
+        (false, false) => None,
+    }
+}
+
+/// Causes recorded in the checked-in table, by (file, task UID): the last column of the
+/// rows of its "Tasks that differ" section.
+fn recorded_causes(md: &str) -> std::collections::HashMap<(String, String), String> {
+    let mut out = std::collections::HashMap::new();
+    let Some((_, rest)) = md.split_once("## Tasks that differ") else {
+        return out;
+    };
+    for line in rest.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        if let (Some(file), Some(uid), Some(cause)) = (cells.first(), cells.get(1), cells.last()) {
+            out.insert(
+                (file.trim_matches('`').to_string(), uid.to_string()),
+                cause.to_string(),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn mspdi_task_dates_match_ms_project() {
+    let Some(data) = data_dir() else { return };
+    // MS Project writes each task's Start and Finish as it scheduled them: on every MSPDI
+    // file without progress or leveling, compare every leaf task's with the deterministic
+    // working-time dates computed here, to the minute.
+    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/TASKDATES.md");
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    let causes = recorded_causes(&expected);
+    let mut files = Vec::new();
+    mspdi_files(&data, &mut files);
+    let mut rows = Vec::new();
+    let mut differ = Vec::new();
+    let (mut n_files, mut n_tasks, mut n_ok) = (0, 0, 0);
+    for path in &files {
+        let rel = path
+            .strip_prefix(&data)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = std::fs::read(path).expect("read");
+        let s = read_bytes(Format::Mspdi, &bytes).expect(&rel);
+        if let Some(why) = task_dates_filter(&s, &String::from_utf8_lossy(&bytes)) {
+            rows.push(format!("| `{rel}` | skipped: {why} | | |"));
+            continue;
+        }
+        let cals = launchcast_import::CalendarSet::schedule(&s);
+        let (mut n, mut ok) = (0, 0);
+        for (i, t) in s.tasks.iter().enumerate() {
+            let (false, Some(fs), Some(ff)) = (t.summary, t.start, t.finish) else {
+                continue;
+            };
+            n += 1;
+            let ours = cals.task_dates(i);
+            if ours == Some((fs, ff)) {
+                ok += 1;
+                continue;
+            }
+            let ours = ours.map_or("none".to_string(), |(a, b)| format!("{a} – {b}"));
+            let cause = causes
+                .get(&(rel.clone(), t.uid.clone()))
+                .map_or("UNKNOWN: no cause recorded", String::as_str);
+            differ.push(format!(
+                "| `{rel}` | {} | {} | {ours} | {fs} – {ff} | {cause} |",
+                t.uid, t.name
+            ));
+        }
+        n_files += 1;
+        n_tasks += n;
+        n_ok += ok;
+        rows.push(format!("| `{rel}` | compared | {n} | {ok} |"));
+    }
+    let mut md = String::from(
+        "# MS Project's task dates against launchcast's\n\n\
+         Generated by `cargo test -p launchcast-import --test import mspdi_task_dates_match_ms_project`\n\
+         into `launchcast-import-TASKDATES.md` in the target directory; the test fails when that differs\n\
+         from this file (`tests/TASKDATES.md`), so an improvement or a regression shows. For every MSPDI\n\
+         file in the shared data, every leaf task's `Start` and `Finish` as MS Project wrote them are\n\
+         compared, to the minute, with the deterministic working-time dates computed here. Left out:\n\
+         files with progress (a task with `ActualStart`, `ActualFinish` or `PercentComplete` above 0),\n\
+         whose dates follow actuals and the status date, and files with a non-zero `LevelingDelay` on a\n\
+         task or an assignment, whose dates follow resource levelling. Split tasks cannot be told from\n\
+         the task fields and stay in; they are listed below.\n\n\
+         | file | | leaf tasks compared | matching |\n|---|---|---|---|\n",
+    );
+    for r in &rows {
+        md.push_str(r);
+        md.push('\n');
+    }
+    md.push_str(&format!(
+        "| **{n_files} files compared** | | **{n_tasks}** | **{n_ok}** |\n\n\
+         ## Tasks that differ\n\n\
+         | file | UID | task | ours | MS Project | cause |\n|---|---|---|---|---|---|\n"
+    ));
+    for r in &differ {
+        md.push_str(r);
+        md.push('\n');
+    }
+    let out = report_path("launchcast-import-TASKDATES.md");
+    let _ = std::fs::write(&out, &md);
+    println!("{md}");
+    assert!(
+        !md.contains("UNKNOWN: no cause recorded"),
+        "a task differs without a recorded cause; see {}",
+        out.display()
+    );
+    assert!(
+        md == expected,
+        "task dates changed: compare {} with {}",
+        out.display(),
+        expected_path.display()
+    );
 }
