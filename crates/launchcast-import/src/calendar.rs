@@ -388,8 +388,18 @@ impl CalendarSet {
                 }
                 let finish_at = finish_at.filter(|&f| self.w(dc, f) == w0 + d);
                 if let Some(a) = t.actual_start {
-                    let f = self.at(dc, w0 + d, true);
-                    (a, f)
+                    let f = if ms_project {
+                        // MS Project resumes the remaining work right after the work done
+                        // since the actual start: the finish is the actual start plus the
+                        // whole duration, whatever the links and the status date say.
+                        let total = t.duration.minutes.round().max(dur.minutes.round()) as i64;
+                        self.at(dc, self.w(dc, a) + total, true)
+                    } else {
+                        // P6: the remaining duration runs from the data date (and after the
+                        // predecessors: retained logic).
+                        self.at(dc, w0 + d, true)
+                    };
+                    (a, f.max(a))
                 } else if d == 0 {
                     // A milestone after a predecessor sits at its finish (17:00); one without
                     // sits at the first working moment.

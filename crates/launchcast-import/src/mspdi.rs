@@ -220,6 +220,7 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     }
     s.notes.append(&mut notes);
 
+    let mut placeholder_actuals = 0;
     // Outline levels give parents: a stack of (level, uid).
     let mut outline: Vec<(u32, String)> = Vec::new();
     let tasks = root.child("Tasks");
@@ -261,6 +262,24 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         t.finish = date(n, &path, "Finish")?;
         t.actual_start = date(n, &path, "ActualStart")?;
         t.actual_finish = date(n, &path, "ActualFinish")?;
+        // MS Project moves a started task's Start to its ActualStart (and a finished one's
+        // Finish to its ActualFinish); actual dates that disagree are placeholders some
+        // writers put in for "none" (`2000-01-01T00:00`) and are dropped.
+        let mut dropped = false;
+        if t.actual_start.is_some() && t.start.is_some() && t.actual_start != t.start {
+            t.actual_start = None;
+            dropped = true;
+        }
+        if t.actual_finish.is_some() && t.finish.is_some() && t.actual_finish != t.finish {
+            t.actual_finish = None;
+            dropped = true;
+        }
+        if t.actual_start.is_none() {
+            t.actual_finish = None;
+        }
+        if dropped {
+            placeholder_actuals += 1;
+        }
         t.percent_complete = n.text_of("PercentComplete").parse().unwrap_or(0.0);
         if flag(n, "Manual") {
             t.manual_start = date(n, &path, "ManualStart")?.or(t.start);
@@ -328,6 +347,12 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
             });
         }
         s.tasks.push(t);
+    }
+    if placeholder_actuals > 0 {
+        s.notes.push(format!(
+            "{placeholder_actuals} tasks carry actual dates that differ from their own start or \
+             finish; they were read as not started"
+        ));
     }
     // Links to tasks that are not in the file (external, null) are dropped.
     let known: std::collections::HashSet<&str> = s.tasks.iter().map(|t| t.uid.as_str()).collect();
