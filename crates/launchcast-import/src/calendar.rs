@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use launchcast_model::{Date, LinkKind};
 
 use crate::schedule::{
-    Calendar, DateTime, DayHours, Duration, MINUTES_PER_DAY, Relation, Schedule,
+    Calendar, ConstraintKind, DateTime, DayHours, Duration, Format, MINUTES_PER_DAY, Relation,
+    Schedule,
 };
 
 /// One calendar flattened over a range of days.
@@ -75,6 +76,26 @@ pub struct CalendarSet {
 
 fn resolve(cals: &[Calendar], id: &str, d: Date) -> DayHours {
     let by_id = |x: &str| cals.iter().find(|c| c.id == x);
+    if let Some(c) = by_id(id)
+        && !c.union_of.is_empty()
+    {
+        // Members are plain calendars (a union of unions is never built).
+        let mut periods: DayHours = c
+            .union_of
+            .iter()
+            .filter(|m| by_id(m).is_some_and(|x| x.union_of.is_empty()))
+            .flat_map(|m| resolve(cals, m, d))
+            .collect();
+        periods.sort_unstable();
+        let mut merged: DayHours = Vec::with_capacity(periods.len());
+        for (a, b) in periods {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        return merged;
+    }
     let mut cur = by_id(id);
     let mut guard = 0;
     while let Some(c) = cur {
@@ -108,14 +129,30 @@ impl CalendarSet {
                     .min()
             })
             .unwrap_or(DateTime::new(crate::to_model::default_start(), 0));
-        let first = anchor.date().add_days(-800.0).unwrap_or(anchor.date());
+        // Constraints, manual starts and actual dates may lie before the project start
+        // (MS Project lets them); the tables reach back to the earliest of them.
+        let earliest = s
+            .tasks
+            .iter()
+            .flat_map(|t| {
+                [
+                    t.manual_start,
+                    t.actual_start,
+                    t.constraint.and_then(|c| c.date),
+                ]
+            })
+            .flatten()
+            .filter(|d| d.days_since(anchor) > -36_600.0)
+            .fold(anchor, DateTime::min);
+        let first = earliest.date().add_days(-800.0).unwrap_or(earliest.date());
         let work_days: f64 = s
             .tasks
             .iter()
             .map(|t| t.duration.minutes.max(0.0) / 240.0)
             .chain(s.relations.iter().map(|r| r.lag.minutes.abs() / 240.0))
             .sum();
-        let n = (1600.0 + 2.0 * work_days).min(36_600.0 * 3.0) as usize;
+        let n =
+            (1600.0 + anchor.days_since(earliest) + 2.0 * work_days).min(36_600.0 * 3.0) as usize;
         let mut tables = Vec::new();
         let mut index = HashMap::new();
         for c in &s.calendars {
@@ -283,28 +320,39 @@ impl CalendarSet {
                     _ => t.duration,
                 };
                 let d = dur.minutes.round() as i64;
+                // MS Project lets a start-no-earlier-than or must-start-on date before the
+                // project start stand (the project start only holds unconstrained tasks);
+                // P6 keeps every activity after its project start.
+                let ms_project = matches!(s.format, Format::Mspdi | Format::Mpx);
+                let start_constraint = t.constraint.and_then(|con| match con.kind {
+                    ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => con.date,
+                    _ => None,
+                });
                 // Lower bounds on the start, in working position of the duration calendar.
-                let mut w0 = self.w(
-                    dc,
-                    if t.actual_start.is_some() {
-                        lower
-                    } else {
-                        anchor
-                    },
-                );
-                if t.actual_start.is_none() {
-                    w0 = w0.max(self.w(dc, lower));
-                }
+                let mut w0 = if t.actual_start.is_some() {
+                    self.w(dc, lower)
+                } else if ms_project && let Some(cd) = start_constraint {
+                    self.w(dc, cd)
+                } else {
+                    self.w(dc, anchor).max(self.w(dc, lower))
+                };
                 if let Some(con) = t.constraint
                     && let Some(cd) = con.date
                 {
-                    use crate::schedule::ConstraintKind as K;
                     match con.kind {
-                        K::StartNoEarlierThan | K::MustStartOn => w0 = w0.max(self.w(dc, cd)),
-                        K::FinishNoEarlierThan | K::MustFinishOn => w0 = w0.max(self.w(dc, cd) - d),
+                        ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => {
+                            w0 = w0.max(self.w(dc, cd))
+                        }
+                        ConstraintKind::FinishNoEarlierThan | ConstraintKind::MustFinishOn => {
+                            w0 = w0.max(self.w(dc, cd) - d)
+                        }
                         _ => {}
                     }
                 }
+                // A finish-side link with no lag holds the successor's finish at the very
+                // moment it names (MS Project: an SF link to a task starting Monday 08:00
+                // finishes its successor at Monday 08:00, not Friday 17:00).
+                let mut finish_at: Option<DateTime> = None;
                 for &ri in preds.get(i).map(Vec::as_slice).unwrap_or(&[]) {
                     let Some(r) = s.relations.get(ri) else {
                         continue;
@@ -323,13 +371,35 @@ impl CalendarSet {
                     let wx = self.w(dc, x);
                     let b = match r.kind {
                         LinkKind::FinishToStart | LinkKind::StartToStart => wx,
-                        LinkKind::FinishToFinish | LinkKind::StartToFinish => wx - d,
+                        LinkKind::FinishToFinish | LinkKind::StartToFinish => {
+                            if r.lag.minutes == 0.0 && ms_project {
+                                finish_at = finish_at.max(Some(from));
+                            }
+                            wx - d
+                        }
                     };
                     w0 = w0.max(b);
                 }
+                if let Some(ms) = t.manual_start
+                    && t.actual_start.is_none()
+                {
+                    w0 = self.w(dc, ms);
+                    finish_at = None;
+                }
+                let finish_at = finish_at.filter(|&f| self.w(dc, f) == w0 + d);
                 if let Some(a) = t.actual_start {
-                    let f = self.at(dc, w0 + d, true);
-                    (a, f)
+                    let f = if ms_project {
+                        // MS Project resumes the remaining work right after the work done
+                        // since the actual start: the finish is the actual start plus the
+                        // whole duration, whatever the links and the status date say.
+                        let total = t.duration.minutes.round().max(dur.minutes.round()) as i64;
+                        self.at(dc, self.w(dc, a) + total, true)
+                    } else {
+                        // P6: the remaining duration runs from the data date (and after the
+                        // predecessors: retained logic).
+                        self.at(dc, w0 + d, true)
+                    };
+                    (a, f.max(a))
                 } else if d == 0 {
                     // A milestone after a predecessor sits at its finish (17:00); one without
                     // sits at the first working moment.
@@ -337,7 +407,8 @@ impl CalendarSet {
                     let x = self.at(dc, w0, after_pred);
                     (x, x)
                 } else {
-                    (self.at(dc, w0, false), self.at(dc, w0 + d, true))
+                    let f = finish_at.unwrap_or_else(|| self.at(dc, w0 + d, true));
+                    (self.at(dc, w0, false), f)
                 }
             };
             finish = Some(finish.map_or(fi, |f: DateTime| f.max(fi)));
@@ -378,7 +449,15 @@ impl CalendarSet {
         // beginning of the work after it and finish at the end of the work before it.
         let finish_side = matches!(r.kind, LinkKind::FinishToFinish | LinkKind::StartToFinish)
             || (t.duration.minutes.round() as i64 == 0 && t.actual_start.is_none());
-        let bound = self.at(dc, wx, finish_side);
+        let bound = if matches!(r.kind, LinkKind::FinishToFinish | LinkKind::StartToFinish)
+            && r.lag.minutes == 0.0
+            && matches!(s.format, Format::Mspdi | Format::Mpx)
+        {
+            // As in the forward pass: the successor's finish is held at the very moment.
+            from
+        } else {
+            self.at(dc, wx, finish_side)
+        };
         Some(bound.days_since(from))
     }
 

@@ -55,4 +55,4 @@ pub use schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
     MINUTES_PER_DAY, Relation, Schedule, Task,
 };
-pub use to_model::{default_start, to_model};
+pub use to_model::{as_of, default_start, to_model};

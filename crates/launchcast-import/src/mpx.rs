@@ -266,7 +266,10 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
             "25" => {
                 if let (Some(c), Ok(d @ 1..=7)) = (s.calendars.last_mut(), at(0).parse::<usize>()) {
                     let hours = periods(rest.get(1..).unwrap_or(&[]));
+                    // Hours of a day record 20 marks non-working do not make it working
+                    // (some writers list hours for all seven days).
                     if let Some(Some(w)) = c.week.get_mut((d + 5) % 7)
+                        && !w.is_empty()
                         && !hours.is_empty()
                     {
                         *w = hours;

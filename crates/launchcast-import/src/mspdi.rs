@@ -220,6 +220,7 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     }
     s.notes.append(&mut notes);
 
+    let mut placeholder_actuals = 0;
     // Outline levels give parents: a stack of (level, uid).
     let mut outline: Vec<(u32, String)> = Vec::new();
     let tasks = root.child("Tasks");
@@ -261,7 +262,28 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         t.finish = date(n, &path, "Finish")?;
         t.actual_start = date(n, &path, "ActualStart")?;
         t.actual_finish = date(n, &path, "ActualFinish")?;
+        // MS Project moves a started task's Start to its ActualStart (and a finished one's
+        // Finish to its ActualFinish); actual dates that disagree are placeholders some
+        // writers put in for "none" (`2000-01-01T00:00`) and are dropped.
+        let mut dropped = false;
+        if t.actual_start.is_some() && t.start.is_some() && t.actual_start != t.start {
+            t.actual_start = None;
+            dropped = true;
+        }
+        if t.actual_finish.is_some() && t.finish.is_some() && t.actual_finish != t.finish {
+            t.actual_finish = None;
+            dropped = true;
+        }
+        if t.actual_start.is_none() {
+            t.actual_finish = None;
+        }
+        if dropped {
+            placeholder_actuals += 1;
+        }
         t.percent_complete = n.text_of("PercentComplete").parse().unwrap_or(0.0);
+        if flag(n, "Manual") {
+            t.manual_start = date(n, &path, "ManualStart")?.or(t.start);
+        }
         let kind = match n.text_of("ConstraintType") {
             "1" => Some(ConstraintKind::AsLateAsPossible),
             "2" => Some(ConstraintKind::MustStartOn),
@@ -326,6 +348,12 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         }
         s.tasks.push(t);
     }
+    if placeholder_actuals > 0 {
+        s.notes.push(format!(
+            "{placeholder_actuals} tasks carry actual dates that differ from their own start or \
+             finish; they were read as not started"
+        ));
+    }
     // Links to tasks that are not in the file (external, null) are dropped.
     let known: std::collections::HashSet<&str> = s.tasks.iter().map(|t| t.uid.as_str()).collect();
     let before = s.relations.len();
@@ -342,5 +370,72 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         ));
     }
     s.relations = kept;
+    resource_calendars(&root, &mut s);
     Ok(s)
+}
+
+/// MS Project schedules a task that has no calendar of its own on the calendar of the work
+/// resources assigned to it (unless it ignores resource calendars). When its resources work
+/// on different calendars each assignment runs on its own and the task's duration counts
+/// the working time of any of them: the task gets the union of those calendars.
+fn resource_calendars(root: &Node, s: &mut Schedule) {
+    use std::collections::{BTreeSet, HashMap};
+    let mut cal_of_resource: HashMap<&str, &str> = HashMap::new();
+    for r in root
+        .child("Resources")
+        .into_iter()
+        .flat_map(|r| r.children("Resource"))
+    {
+        // Type 1 is a work resource; material (0) and cost (2) resources take no time.
+        let cal = r.text_of("CalendarUID");
+        if r.text_of("Type") == "1" && !cal.is_empty() && cal != "-1" {
+            cal_of_resource.insert(r.text_of("UID"), cal);
+        }
+    }
+    if cal_of_resource.is_empty() {
+        return;
+    }
+    let mut cals_of_task: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for a in root
+        .child("Assignments")
+        .into_iter()
+        .flat_map(|a| a.children("Assignment"))
+    {
+        if let Some(&c) = cal_of_resource.get(a.text_of("ResourceUID")) {
+            cals_of_task
+                .entry(a.text_of("TaskUID"))
+                .or_default()
+                .insert(c);
+        }
+    }
+    let ignores: std::collections::HashSet<&str> = root
+        .child("Tasks")
+        .into_iter()
+        .flat_map(|t| t.children("Task"))
+        .filter(|t| flag(t, "IgnoreResourceCalendar"))
+        .map(|t| t.text_of("UID"))
+        .collect();
+    let mut unions = Vec::new();
+    for t in s.tasks.iter_mut().filter(|t| !t.summary) {
+        let Some(cals) = cals_of_task.get(t.uid.as_str()) else {
+            continue;
+        };
+        if t.calendar.is_some() || ignores.contains(t.uid.as_str()) {
+            continue;
+        }
+        let members: Vec<String> = cals.iter().map(|c| c.to_string()).collect();
+        if let [only] = members.as_slice() {
+            t.calendar = Some(only.clone());
+            continue;
+        }
+        let id = format!("union:{}", members.join("+"));
+        if !unions.iter().any(|c: &Calendar| c.id == id) {
+            let mut c = Calendar::new(id.clone());
+            c.name = format!("union of calendars {}", members.join(", "));
+            c.union_of = members;
+            unions.push(c);
+        }
+        t.calendar = Some(id);
+    }
+    s.calendars.append(&mut unions);
 }

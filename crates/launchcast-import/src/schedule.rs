@@ -145,6 +145,9 @@ pub struct Task {
     pub remaining: Option<Duration>,
     /// 0–100.
     pub percent_complete: f64,
+    /// A manually scheduled task's start (MS Project `Manual`): the scheduler leaves it
+    /// there whatever its links and the project start say.
+    pub manual_start: Option<DateTime>,
 }
 
 impl Task {
@@ -166,6 +169,7 @@ impl Task {
             actual_finish: None,
             remaining: None,
             percent_complete: 0.0,
+            manual_start: None,
         }
     }
 }
@@ -201,6 +205,10 @@ pub struct Calendar {
     /// Monday first. `None`: as the base calendar (or the standard 08–12, 13–17 week).
     pub week: [Option<DayHours>; 7],
     pub exceptions: Vec<CalendarException>,
+    /// Non-empty: the working time is the union of these calendars' (a task whose resources
+    /// work on different calendars works whenever any of them does); `week` and
+    /// `exceptions` are then unused.
+    pub union_of: Vec<String>,
 }
 
 impl Calendar {
@@ -211,6 +219,7 @@ impl Calendar {
             base: None,
             week: Default::default(),
             exceptions: Vec::new(),
+            union_of: Vec::new(),
         }
     }
 

@@ -3,10 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use launchcast_model::{Date, Dist, Link, Model, Program, Task as ModelTask};
+use launchcast_model::{Date, Dist, Link, LinkKind, Model, Program, Task as ModelTask};
 
 use crate::calendar::CalendarSet;
-use crate::schedule::{ConstraintKind, Duration, Format, Schedule};
+use crate::schedule::{ConstraintKind, DateTime, Duration, Format, Schedule};
 
 /// Start used when a schedule carries no date at all (PSPLIB): a Monday.
 pub fn default_start() -> Date {
@@ -43,6 +43,28 @@ fn days(schedule: &Schedule, d: Duration) -> f64 {
     }
 }
 
+/// The model's day 0. With a status date: the status date, unless the schedule starts
+/// later (a data date before the first activity; the working-time pass starts nothing
+/// earlier either). Without: the project start, or the earliest task start when a task lies
+/// before it (MS Project lets constraints and manual starts do that).
+pub fn as_of(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Option<DateTime> {
+    match (schedule.status_date, schedule.start) {
+        (Some(sd), Some(st)) => Some(sd.max(st)),
+        (Some(sd), None) => Some(sd),
+        (None, st) => {
+            let earliest = calendars.and_then(|c| {
+                (0..schedule.tasks.len())
+                    .filter_map(|i| c.task_dates(i).map(|(a, _)| a))
+                    .min()
+            });
+            match (st, earliest) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        }
+    }
+}
+
 /// Builds the model. `dates`, when given, are the deterministic start and finish of every
 /// schedule task (indexed like `schedule.tasks`) in calendar time: durations are then the
 /// calendar-day spans of the working-time durations, so the model reproduces the dates.
@@ -52,7 +74,7 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
     } else {
         "t"
     };
-    let start_dt = schedule.status_date.or(schedule.start);
+    let start_dt = as_of(schedule, calendars);
     let start = start_dt.map_or_else(default_start, |d| d.date());
     let start_min = start_dt.map_or(i64::from(start.days_since_epoch()) * 1440, |d| d.minutes);
 
@@ -123,9 +145,28 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
                 }
                 // Lags in calendar time as the deterministic schedule has them (nights and
                 // weekends the successor waits for included), else at a day's working time.
+                let (pt, qt) = (schedule.tasks.get(p), schedule.tasks.get(q));
+                // A started task no longer waits for its predecessors: its remaining span
+                // from the as-of date already holds any wait.
+                if qt.is_some_and(|t| t.actual_start.is_some()) {
+                    continue;
+                }
                 let lag = calendars
-                    .and_then(|c| c.link_days(schedule, r, p, q))
-                    .map_or(plain, |d| (d * 1e6).round() / 1e6);
+                    .and_then(|c| c.link_days(schedule, r, p, q).map(|d| (c, d)))
+                    .map_or(plain, |(c, d)| {
+                        // A started or finished predecessor's start (and a finished one's
+                        // finish) sits at the as-of date in the model, not in the past:
+                        // measure the lag from there.
+                        let from = c.task_dates(p).map(|(ps, pf)| match r.kind {
+                            LinkKind::FinishToStart | LinkKind::FinishToFinish => pf,
+                            LinkKind::StartToStart | LinkKind::StartToFinish => ps,
+                        });
+                        let behind = match (from, start_dt, pt.and_then(|t| t.actual_start)) {
+                            (Some(f), Some(st), Some(_)) if f < st => st.days_since(f),
+                            _ => 0.0,
+                        };
+                        ((d - behind) * 1e6).round() / 1e6
+                    });
                 after.entry(qid).or_default().push(Link {
                     task: pid,
                     kind: r.kind,
@@ -150,8 +191,12 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         // Progress: finished tasks take no more time; started ones take what remains.
         if t.actual_finish.is_some() {
             duration = 0.0;
-        } else if let (Some(_), Some(rem)) = (t.actual_start, t.remaining) {
-            duration = days(schedule, rem);
+        } else if t.actual_start.is_some() {
+            // What remains: from the as-of date to the working-time finish.
+            duration = match (calendars.and_then(|c| c.task_dates(i)), start_dt) {
+                (Some((_, f)), Some(st)) => f.days_since(st),
+                _ => t.remaining.map_or(duration, |rem| days(schedule, rem)),
+            };
         }
         let duration = duration.max(0.0);
         max_days += duration;
