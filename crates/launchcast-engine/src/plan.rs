@@ -88,6 +88,11 @@ pub(crate) struct ScenarioParams {
     pub sinks: Vec<(u32, bool)>,
     /// Fast-kernel slot of each sink.
     pub sink_slots: Vec<u32>,
+    /// Per position: the end (exclusive) of the run of consecutive plain tasks that starts
+    /// there, or the position itself if its task is not plain. A plain task has only
+    /// finish-to-start links, no risks, alternatives, fallbacks, correlation, cost or chance
+    /// of failure: the fast kernel runs such runs in a tight loop of their own.
+    pub plain_end: Vec<u32>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -415,6 +420,27 @@ impl Compiled {
             links.slot = links.pred.iter().map(|&p| fast_slot[p as usize]).collect();
         }
         for ps in &mut params {
+            let plain: Vec<bool> = (0..n)
+                .map(|p| {
+                    task_risk_offsets[p] == task_risk_offsets[p + 1]
+                        && after_any.range(p).is_empty()
+                        && after_failure.range(p).is_empty()
+                        && duration_slot[p] == NONE
+                        && after
+                            .range(p)
+                            .all(|k| after.kind[k] == LinkKind::FinishToStart)
+                        && ps.chance[p] >= 1.0
+                        && ps.cost[p].is_zero()
+                })
+                .collect();
+            ps.plain_end = vec![0; n];
+            let mut end = n as u32;
+            for p in (0..n).rev() {
+                if !plain[p] {
+                    end = p as u32;
+                }
+                ps.plain_end[p] = end.max(p as u32);
+            }
             ps.sink_slots = ps
                 .sinks
                 .iter()
@@ -507,6 +533,7 @@ fn scenario_params(
         overhead_per_year: Sampler::new(&m.program.overhead_per_year, true, tables),
         sinks,
         sink_slots: Vec::new(),
+        plain_end: Vec::new(),
     };
     for (p, &i) in order.iter().enumerate() {
         let t = &m.tasks[i as usize];
