@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::kernel::{Kernels, LANES, Scratch, promise_kept, select_kernels};
+use crate::kernel::{Kernels, LANES, Lanes, Scratch, promise_kept, select_kernels};
 use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, sample_target};
 use crate::plan::{Compiled, NONE};
 use crate::{EngineError, MAX_ROWS, Outcomes, Rows, RunOptions, ScenarioOutcomes, TaskStats};
@@ -27,6 +27,8 @@ struct BlockColumns<'a> {
 
 struct Accumulators {
     tasks: Vec<TaskStats>,
+    /// Per scenario: histogram bins recorded but not yet counted (see [`PendingBins`]).
+    pending: Vec<PendingBins>,
     promises: Vec<Vec<u64>>,
     /// Per scenario: the whole-iteration records of the rows this worker ran (row index,
     /// then a record of [`RowLayout::len`] values), scattered into [`Rows`] at the end.
@@ -69,10 +71,76 @@ impl RowLayout {
     }
 }
 
+/// Sampled lane groups whose finish bins are counted together.
+const PENDING_GROUPS: usize = 16;
+/// A finish outside the histogram (not finished by the horizon, or a lane past the end).
+const NO_BIN: u16 = u16::MAX;
+
+/// Histogram bins of up to [`PENDING_GROUPS`] sampled lane groups, task by task
+/// (`[task][group][lane]`). Counting them one group at a time would touch every task's
+/// histogram once per group, a cache miss each in a large model; counting a task's bins of
+/// many groups at once keeps its histogram in cache.
+struct PendingBins {
+    bins: Vec<u16>,
+    groups: usize,
+}
+
+impl PendingBins {
+    fn new(tasks: usize) -> PendingBins {
+        PendingBins {
+            bins: vec![NO_BIN; tasks * PENDING_GROUPS * LANES],
+            groups: 0,
+        }
+    }
+
+    /// Counts every pending bin into `stats` and empties the buffer.
+    fn flush(&mut self, stats: &mut TaskStats) {
+        if self.groups == 0 {
+            return;
+        }
+        let used = self.groups * LANES;
+        // Two partial histograms for alternate entries halve the chains of increments to
+        // the same bin (a task's finishes crowd into a few bins).
+        let mut partial = [[0u32; TASK_HISTOGRAM_BINS + 1]; 2];
+        for (task, pending) in self.bins.chunks_exact(PENDING_GROUPS * LANES).enumerate() {
+            // Only the span of bins in use is added and cleared again.
+            let (mut lo, mut hi) = (TASK_HISTOGRAM_BINS, 0);
+            for pair in pending[..used].chunks_exact(2) {
+                let (a, b) = (
+                    usize::from(pair[0]).min(TASK_HISTOGRAM_BINS),
+                    usize::from(pair[1]).min(TASK_HISTOGRAM_BINS),
+                );
+                partial[0][a] += 1;
+                partial[1][b] += 1;
+                lo = lo.min(a).min(b);
+                hi = hi.max(a).max(b);
+            }
+            let hi = hi.min(TASK_HISTOGRAM_BINS - 1);
+            partial[0][TASK_HISTOGRAM_BINS] = 0;
+            partial[1][TASK_HISTOGRAM_BINS] = 0;
+            if lo > hi {
+                continue;
+            }
+            let hist = &mut stats.histogram[task * TASK_HISTOGRAM_BINS..][lo..=hi];
+            let [first, second] = &mut partial;
+            for ((h, a), b) in hist
+                .iter_mut()
+                .zip(&mut first[lo..=hi])
+                .zip(&mut second[lo..=hi])
+            {
+                *h += *a + *b;
+                (*a, *b) = (0, 0);
+            }
+        }
+        self.groups = 0;
+    }
+}
+
 impl Accumulators {
     fn new(plan: &Compiled) -> Accumulators {
         let n = plan.order.len();
         Accumulators {
+            pending: plan.params.iter().map(|_| PendingBins::new(n)).collect(),
             tasks: plan
                 .params
                 .iter()
@@ -160,7 +228,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     // Two contiguous runs of blocks per thread: few accumulators (their histograms are the
     // largest memory of a big model) and still some balance when a core is busy.
     let per_chunk = blocks.div_ceil(threads * 2).max(1);
-    let kernels = select_kernels();
+    let machine = (select_kernels(), Recorder::select());
     // Every k-th lane of iterations feeds the per-task statistics and criticality.
     let sample_every = (opts.iterations / sample_target(plan.order.len())).max(1);
     let groups = n.div_ceil(LANES) as u64;
@@ -208,10 +276,13 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
                 let (mut acc, mut scratch) =
                     (Accumulators::new(plan), Scratch::new(plan, opts.seed));
                 for mut block in chunk {
-                    run_block(plan, kernels, layout, &mut block, &mut acc, &mut scratch);
+                    run_block(plan, machine, layout, &mut block, &mut acc, &mut scratch);
                     if let Some(progress) = opts.progress {
                         progress(block.len as u64);
                     }
+                }
+                for (pending, stats) in acc.pending.iter_mut().zip(&mut acc.tasks) {
+                    pending.flush(stats);
                 }
                 acc
             })
@@ -254,7 +325,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
 
 fn run_block(
     plan: &Compiled,
-    kernels: Kernels,
+    (kernels, recorder): (Kernels, Recorder),
     layout: RowLayout,
     block: &mut BlockColumns,
     acc: &mut Accumulators,
@@ -327,22 +398,93 @@ fn run_block(
                     }
                 }
             }
-            for (pos, &task) in plan.order.iter().enumerate() {
-                add_finishes(
-                    stats,
-                    task as usize,
-                    &s.finish_ok[pos],
-                    live,
-                    plan.horizon,
-                    inv_bin,
-                );
+            let pending = &mut acc.pending[sc];
+            (recorder.0)(plan, stats, &s.finish_ok, live, inv_bin, pending);
+            pending.groups += 1;
+            if pending.groups == PENDING_GROUPS {
+                pending.flush(stats);
             }
         }
     }
 }
 
-/// Adds one lane group's finishes of a task to its statistics: counts, fixed-point sum,
-/// extremes and histogram. Lane-wise and branch-free but for the histogram increments.
+/// Records one sampled lane group's finishes of every task (see [`add_finishes`]).
+type Record = fn(&Compiled, &mut TaskStats, &[Lanes], usize, f32, &mut PendingBins);
+
+/// The recorder compiled for the widest instruction set this processor has.
+#[derive(Clone, Copy)]
+struct Recorder(Record);
+
+#[inline(always)]
+fn record_body(
+    plan: &Compiled,
+    stats: &mut TaskStats,
+    finish_ok: &[Lanes],
+    live: usize,
+    inv_bin: f32,
+    pending: &mut PendingBins,
+) {
+    let group = pending.groups;
+    for (finish, &task) in finish_ok.iter().zip(&plan.order) {
+        let at = (task as usize * PENDING_GROUPS + group) * LANES;
+        let Some(bins) = pending.bins.get_mut(at..at + LANES) else {
+            continue;
+        };
+        let Ok(bins) = <&mut [u16; LANES]>::try_from(bins) else {
+            continue;
+        };
+        add_finishes(
+            stats,
+            task as usize,
+            finish,
+            live,
+            plan.horizon,
+            inv_bin,
+            bins,
+        );
+    }
+}
+
+macro_rules! recorder_for {
+    ($name:ident, $features:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        fn $name(
+            plan: &Compiled,
+            stats: &mut TaskStats,
+            finish_ok: &[Lanes],
+            live: usize,
+            inv_bin: f32,
+            pending: &mut PendingBins,
+        ) {
+            record_body(plan, stats, finish_ok, live, inv_bin, pending);
+        }
+    };
+}
+recorder_for!(record_avx512, "avx512f,avx512dq,avx2");
+recorder_for!(record_avx2, "avx2");
+
+impl Recorder {
+    fn select() -> Recorder {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+            {
+                // SAFETY: the processor has AVX-512F and AVX-512DQ (checked just above).
+                return Recorder(|p, st, f, l, b, pe| unsafe { record_avx512(p, st, f, l, b, pe) });
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the processor has AVX2 (checked just above).
+                return Recorder(|p, st, f, l, b, pe| unsafe { record_avx2(p, st, f, l, b, pe) });
+            }
+        }
+        Recorder(record_body)
+    }
+}
+
+/// Adds one lane group's finishes of a task to its statistics (counts, fixed-point sum,
+/// extremes) and writes their histogram bins to `pending`. Lane-wise and branch-free.
 #[inline(always)]
 fn add_finishes(
     stats: &mut TaskStats,
@@ -351,28 +493,36 @@ fn add_finishes(
     live: usize,
     horizon: f32,
     inv_bin: f32,
+    pending: &mut [u16; LANES],
 ) {
-    // Masks as 0/1 integers and one conversion to fixed point per task keep this vectorised.
+    // Branch-free lane loops over plain arrays, reduced through eight fixed partial results:
+    // this vectorises even without the kernel's instruction sets, and sums in a fixed order.
     let mut ok = [0u32; LANES];
-    let mut live_mask = [0u32; LANES];
-    for (l, m) in live_mask.iter_mut().enumerate() {
-        *m = u32::from(l < live);
-    }
-    let mut bins = [0u32; LANES];
-    // Eight partial sums in a fixed order: vectorised, and the same result on every run.
-    let mut partial = [0f64; 8];
-    let (mut lo, mut hi) = (f32::INFINITY, 0f32);
+    let mut value = [0f32; LANES];
+    let mut low = [f32::INFINITY; LANES];
     for l in 0..LANES {
-        ok[l] = u32::from(finish[l] <= horizon) & live_mask[l];
-        let f = if ok[l] != 0 { finish[l] } else { 0.0 };
-        partial[l % 8] += f64::from(f);
-        lo = lo.min(if ok[l] != 0 { f } else { f32::INFINITY });
-        hi = hi.max(f);
-        let bin = (f * inv_bin).clamp(0.0, (TASK_HISTOGRAM_BINS - 1) as f32);
+        ok[l] = u32::from(finish[l] <= horizon) & u32::from(l < live);
+        value[l] = if ok[l] != 0 { finish[l] } else { 0.0 };
+        low[l] = if ok[l] != 0 { finish[l] } else { f32::INFINITY };
+        let bin = (value[l] * inv_bin).clamp(0.0, (TASK_HISTOGRAM_BINS - 1) as f32);
         // SAFETY: `bin` is finite and within 0..=1023 (clamped just above), so the
         // conversion is exact; `as` would add saturation checks that stop vectorisation.
-        bins[l] = unsafe { bin.to_int_unchecked::<u32>() };
+        let bin = unsafe { bin.to_int_unchecked::<u32>() } as u16;
+        pending[l] = if ok[l] != 0 { bin } else { NO_BIN };
     }
+    let (mut partial, mut lo8, mut hi8) = ([0f64; 8], [f32::INFINITY; 8], [0f32; 8]);
+    for chunk in 0..LANES / 8 {
+        for j in 0..8 {
+            let l = chunk * 8 + j;
+            partial[j] += f64::from(value[l]);
+            lo8[j] = if low[l] < lo8[j] { low[l] } else { lo8[j] };
+            hi8[j] = if value[l] > hi8[j] { value[l] } else { hi8[j] };
+        }
+    }
+    let lo = lo8
+        .iter()
+        .fold(f32::INFINITY, |a, &b| if b < a { b } else { a });
+    let hi = hi8.iter().fold(0f32, |a, &b| if b > a { b } else { a });
     let count: u32 = ok.iter().sum();
     if count == 0 {
         return;
@@ -383,10 +533,6 @@ fn add_finishes(
     stats.finish_sum_fixed[task] += u128::from(fixed(sum));
     stats.finish_min_fixed[task] = stats.finish_min_fixed[task].min(fixed(f64::from(lo)));
     stats.finish_max_fixed[task] = stats.finish_max_fixed[task].max(fixed(f64::from(hi)));
-    let hist = &mut stats.histogram[task * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
-    for l in 0..LANES {
-        hist[bins[l] as usize] += ok[l];
-    }
 }
 
 /// Scatters the workers' row records (durations by plan position) into column-major
