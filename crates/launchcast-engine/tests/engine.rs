@@ -24,6 +24,7 @@ fn model(tasks: Vec<Task>) -> Model {
             seed: 1,
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
+            calendar: None,
         },
         tasks,
         risks: vec![],
@@ -32,6 +33,7 @@ fn model(tasks: Vec<Task>) -> Model {
         scenarios: vec![],
         correlations: vec![],
         includes: vec![],
+        calendars: vec![],
     }
 }
 
@@ -47,6 +49,7 @@ fn task(id: &str, duration: Dist) -> Task {
         cost: Dist::ZERO,
         not_before: None,
         disabled: false,
+        calendar: None,
     }
 }
 

@@ -172,6 +172,7 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             cost: Dist::ZERO,
             not_before,
             disabled: false,
+            calendar: None,
         });
     }
     let span = max_days.max(
@@ -195,6 +196,7 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             seed: 1,
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
+            calendar: None,
         },
         tasks,
         risks: Vec::new(),
@@ -203,5 +205,6 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         scenarios: Vec::new(),
         correlations: vec![],
         includes: vec![],
+        calendars: vec![],
     }
 }

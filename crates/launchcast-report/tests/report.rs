@@ -35,6 +35,7 @@ fn task(id: &str, name: &str) -> Task {
         cost: Dist::ZERO,
         not_before: None,
         disabled: false,
+        calendar: None,
     }
 }
 
@@ -49,6 +50,7 @@ fn model() -> Model {
             seed: 7,
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
+            calendar: None,
         },
         tasks: vec![
             task("licence", "Obtain licence, with \"luck\""),
@@ -90,6 +92,7 @@ fn model() -> Model {
         }],
         correlations: vec![],
         includes: vec![],
+        calendars: vec![],
     }
 }
 
