@@ -321,10 +321,23 @@ fn simulate_body<const FULL: bool>(
         let needs = plan.needs[pos];
         let mut ok = [0u32; LANES];
         let mut finish = [0f32; LANES];
+        // On a working-time calendar: start at the first working moment, finish when `dur` of
+        // work is done (tables, no search). Per task, so predictable; without a calendar the
+        // same operations as ever: `start + dur`.
+        let cal = plan.task_calendar[pos];
+        let mut end = [0f32; LANES];
+        if cal != NONE {
+            plan.calendars[cal as usize].schedule(&mut start, &dur, &mut end);
+        }
         for l in 0..LANES {
             start[l] = start[l].max(0.0);
             ok[l] = u32::from(start[l] < INF) & (fails[l] ^ 1);
-            finish[l] = if ok[l] != 0 { start[l] + dur[l] } else { INF };
+            end[l] = if cal == NONE {
+                start[l] + dur[l]
+            } else {
+                end[l]
+            };
+            finish[l] = if ok[l] != 0 { end[l] } else { INF };
         }
         s.finish_ok[me] = finish;
         if FULL || needs & NEEDS_START_OK != 0 {
@@ -337,7 +350,7 @@ fn simulate_body<const FULL: bool>(
             let out = &mut s.fail_at[me];
             for l in 0..LANES {
                 let failed = (start[l] < INF) & (ok[l] == 0);
-                out[l] = if failed { start[l] + dur[l] } else { INF };
+                out[l] = if failed { end[l] } else { INF };
             }
         }
         if FULL || needs & NEEDS_START != 0 {
@@ -354,9 +367,14 @@ fn simulate_body<const FULL: bool>(
         if !sc.cost[pos].is_zero() {
             fill_uniform(&mut u, keys[2] ^ s.seed, first);
             sc.cost[pos].sample(&u, tables, &mut v);
-            spread_cost(&plan.checkpoints, &start, &dur, &v, &mut s.spent);
+            // Spread over the real span on a calendar (weekends included).
+            let mut span = dur;
+            if cal != NONE {
+                crate::calendar::span(&start, &end, &mut span);
+            }
+            spread_cost(&plan.checkpoints, &start, &span, &v, &mut s.spent);
             if FULL {
-                spread_cost(&plan.month_ends, &start, &dur, &v, &mut s.spent_monthly);
+                spread_cost(&plan.month_ends, &start, &span, &v, &mut s.spent_monthly);
             }
         }
     }
@@ -676,7 +694,24 @@ mod tests {
         let example = include_str!("../../../examples/xiaomi-2022.toml");
         let model = launchcast_model::parse(example, "xiaomi-2022.toml").expect("example parses");
         let network = crate::synthetic::network(400, false, 3);
-        for m in [&model, &network] {
+        // Half its tasks on a working-time calendar with a holiday, some with a cost.
+        let mut calendar = network.clone();
+        let mut site = launchcast_model::Calendar::standard("site");
+        site.exceptions.push(launchcast_model::CalendarException {
+            from: calendar.program.start.add_days(10.0).expect("date"),
+            to: calendar.program.start.add_days(12.0).expect("date"),
+            hours: vec![(480, 720)],
+        });
+        calendar.calendars.push(site);
+        for (i, t) in calendar.tasks.iter_mut().enumerate() {
+            if i % 2 == 0 {
+                t.calendar = Some("site".into());
+            }
+            if i % 3 == 0 {
+                t.cost = launchcast_model::Dist::Fixed(1e6);
+            }
+        }
+        for m in [&model, &network, &calendar] {
             let selected: Vec<Option<usize>> = std::iter::once(None)
                 .chain((0..m.scenarios.len()).map(Some))
                 .collect();
@@ -691,11 +726,17 @@ mod tests {
             );
             let kernels = select_kernels();
             let (mut fast, mut full) = (Scratch::new(&plan, 9), Scratch::new(&plan, 9));
+            let mut portable = Scratch::new(&plan, 9);
             for sc in &plan.params {
                 for first in (0..4096).step_by(LANES) {
                     (kernels.fast)(&plan, sc, first, &mut fast);
                     (kernels.full)(&plan, sc, first, &mut full);
                     assert_eq!(fast.headline, full.headline);
+                    // The portable kernel does the same operations as the widest one.
+                    simulate_lanes(&plan, sc, first, &mut portable);
+                    assert_eq!(portable.headline, full.headline);
+                    assert_eq!(portable.finish_ok, full.finish_ok);
+                    assert_eq!(portable.spent, full.spent);
                     assert_eq!(fast.delivered, full.delivered);
                     assert_eq!(fast.spent, full.spent);
                 }

@@ -4,6 +4,7 @@
 
 use launchcast_model::{CorrelatedItem, Curve, Date, Dist, Impact, LinkKind, Model, PromiseKind};
 
+use crate::calendar::{CalendarTable, MARGIN_DAYS};
 use crate::rng::stream_key;
 use crate::sampler::{Sampler, Tables};
 use crate::{EngineError, ScenarioInfo};
@@ -143,6 +144,36 @@ pub(crate) struct Compiled {
     pub month_ends: Vec<f32>,
     pub months: Vec<(i32, u32)>,
     pub promises: Vec<PromiseCheck>,
+    /// Working-time tables of the calendars some task runs on.
+    pub calendars: Vec<CalendarTable>,
+    /// Per position: index into `calendars`, or [`NONE`] for 24-hour calendar days.
+    pub task_calendar: Vec<u32>,
+}
+
+/// Tables for the calendars tasks use (only those: each costs a few MB over a decade), over
+/// the horizon plus a margin, and each position's table.
+fn calendars(model: &Model, order: &[u32], horizon: f64) -> (Vec<CalendarTable>, Vec<u32>) {
+    let days = horizon.max(0.0).ceil() as usize + 1 + MARGIN_DAYS;
+    let mut table_of = vec![NONE; model.calendars.len()];
+    let mut tables = Vec::new();
+    let task_calendar = order
+        .iter()
+        .map(|&i| match model.task_calendar(&model.tasks[i as usize]) {
+            Some(c) => {
+                if table_of[c] == NONE {
+                    table_of[c] = tables.len() as u32;
+                    tables.push(CalendarTable::new(
+                        &model.calendars[c],
+                        model.program.start,
+                        days,
+                    ));
+                }
+                table_of[c]
+            }
+            None => NONE,
+        })
+        .collect();
+    (tables, task_calendar)
 }
 
 fn days(model: &Model, d: Date) -> f64 {
@@ -424,7 +455,10 @@ impl Compiled {
                 plant.start_slot = fast_slot[plant.start_pos as usize];
             }
         }
+        let (calendars, task_calendar) = calendars(model, &order, horizon);
         Ok(Compiled {
+            calendars,
+            task_calendar,
             scenarios,
             params,
             order,
