@@ -547,7 +547,9 @@ fn scenario_params(
         ps.duration.push(Sampler::new(&t.duration, true, tables));
         ps.chance.push(t.chance as f32);
         ps.cost.push(Sampler::new(&t.cost, true, tables));
-        let nb = t.not_before.map_or(0.0, |d| days(m, d).max(0.0)) as f32;
+        // No task starts before the program's start time (0 unless given).
+        let opens = f64::from(m.program.start_time) / 1440.0;
+        let nb = t.not_before.map_or(0.0, |d| days(m, d).max(0.0)).max(opens) as f32;
         ps.earliest
             .push(if removed[p] { f32::INFINITY } else { nb });
     }

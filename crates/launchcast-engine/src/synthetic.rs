@@ -75,6 +75,7 @@ pub fn network(activities: usize, pert: bool, seed: u64) -> Model {
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
             calendar: None,
+            start_time: 0,
         },
         tasks,
         risks: vec![],

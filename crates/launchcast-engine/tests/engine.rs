@@ -25,6 +25,7 @@ fn model(tasks: Vec<Task>) -> Model {
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
             calendar: None,
+            start_time: 0,
         },
         tasks,
         risks: vec![],

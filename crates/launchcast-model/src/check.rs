@@ -41,6 +41,19 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
     } else {
         Some((p.start, p.horizon))
     };
+    if p.start_time >= 24 * 60 {
+        cx.report_at(
+            None,
+            "program.start",
+            "time outside the day",
+            format!(
+                "the start time, {} minutes after midnight, is not within the day",
+                p.start_time
+            ),
+            "a start time between 00:00 and 23:59",
+            Vec::new(),
+        );
+    }
     if p.iterations < 1 {
         cx.report_at(
             None,

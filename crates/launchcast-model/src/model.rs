@@ -75,8 +75,11 @@ pub struct Correlation {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     pub name: String,
-    /// As-of date: no task starts earlier; all `*_days` count from here.
+    /// As-of date: no task starts earlier; all `*_days` count from here (its 00:00).
     pub start: Date,
+    /// Minutes after 00:00 of `start` before which no task starts (`start` written as a
+    /// date-time, e.g. an imported schedule starting at 09:00); 0 by default.
+    pub start_time: u32,
     /// Simulated time ends here.
     pub horizon: Date,
     pub currency: String,

@@ -423,6 +423,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
             calendar: None,
+            start_time: 0,
         };
         let Some(v) = top.get("program") else {
             cx.report(
@@ -442,9 +443,25 @@ impl<'a, 'i> Reader<'a, 'i> {
             p.name = raw::string(cx, v, "program.name", "write name = \"My launch\"")
                 .unwrap_or_default();
         }
+        // A local date-time (`2008-11-03T09:00:00`) also sets the start time: no task starts
+        // earlier that day (imported schedules starting mid-morning).
         let start = t
             .required(cx, "start", "2022-07-01")
-            .and_then(|v| raw::date(cx, v, "program.start"));
+            .and_then(|v| match v.get_ref() {
+                DeValue::Datetime(dt) if dt.offset.is_none() && dt.date.is_some() => {
+                    if let Some(time) = dt.time {
+                        p.start_time = u32::from(time.hour) * 60 + u32::from(time.minute);
+                    }
+                    let d = dt.date?;
+                    let date =
+                        Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day));
+                    if date.is_none() {
+                        raw::date(cx, v, "program.start");
+                    }
+                    date
+                }
+                _ => raw::date(cx, v, "program.start"),
+            });
         let horizon_v = t.required(cx, "horizon", "2031-12-31");
         let horizon = horizon_v.and_then(|v| raw::date(cx, v, "program.horizon"));
         if let Some(v) = t.get("currency") {

@@ -79,7 +79,12 @@ pub fn to_toml(model: &Model) -> String {
     // Writing to a String cannot fail; `let _` keeps that visible without unwrap.
     let _ = writeln!(o, "[program]");
     let _ = writeln!(o, "name = {}", q(&p.name));
-    let _ = writeln!(o, "start = {}", p.start);
+    if p.start_time == 0 {
+        let _ = writeln!(o, "start = {}", p.start);
+    } else {
+        let (h, m) = (p.start_time / 60, p.start_time % 60);
+        let _ = writeln!(o, "start = {}T{h:02}:{m:02}:00", p.start);
+    }
     let _ = writeln!(o, "horizon = {}", p.horizon);
     if !p.currency.is_empty() {
         let _ = writeln!(o, "currency = {}", q(&p.currency));

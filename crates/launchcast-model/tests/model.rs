@@ -2001,6 +2001,7 @@ fn to_toml_round_trips_a_model_built_in_code() {
             },
             overhead_per_year: Dist::Fixed(123456789.0),
             calendar: None,
+            start_time: 0,
         },
         tasks: vec![a, b, c],
         risks: vec![
@@ -3357,6 +3358,11 @@ fn calendars_are_read_resolved_and_written_back() {
     assert!(text.contains("[[calendar]]"), "{text}");
     assert_eq!(model(&text), m);
     validate(&m).expect("valid");
+    // A start written as a date-time sets the start time, and is written back so.
+    let timed = model(&CAL.replace("start = 2024-01-01", "start = 2024-01-01T09:30:00"));
+    assert_eq!(timed.program.start_time, 570);
+    assert!(to_toml(&timed).contains("start = 2024-01-01T09:30:00"));
+    assert_eq!(model(&to_toml(&timed)), timed);
     // A calendar without `week` has the standard week.
     let std = model(
         "[program]\nname = \"s\"\nstart = 2024-01-01\nhorizon = 2025-01-01\n[[calendar]]\nid = \"std\"\n",

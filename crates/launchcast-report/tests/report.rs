@@ -51,6 +51,7 @@ fn model() -> Model {
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
             calendar: None,
+            start_time: 0,
         },
         tasks: vec![
             task("licence", "Obtain licence, with \"luck\""),
