@@ -9,9 +9,10 @@
 //! - `end[j]`: the cell at which the `j`-th working quarter hour ends; the earliest time by
 //!   which `w` quarter hours are done is `end[⌈w⌉] − (⌈w⌉ − w)` cells.
 //!
-//! Both are index arithmetic and two loads per lane, no branch on the data. Beyond the tables
-//! time is clamped to their end and work runs on as 24-hour days, so a task pushed past the
-//! horizon still finishes after it (and counts as not finished), and nothing is read out of
+//! Both are index arithmetic and two loads per lane, no branch on the data. After the tables'
+//! last working quarter hour every cell counts as working (work runs on in 24-hour days),
+//! both ways, so a task pushed past the horizon still finishes after its start and after the
+//! horizon (and counts as not finished), and indices are clamped: nothing is read out of
 //! bounds.
 //!
 //! Positions are computed in `f64` (exact for the cell arithmetic) and rounded to the kernel's
@@ -42,6 +43,8 @@ pub(crate) struct CalendarTable {
     end: Vec<f32>,
     /// Quarter hours of work in one day of duration (`hours_per_day` × 4).
     per_day: f64,
+    /// Cell at which the table's last working quarter hour ends.
+    last_end: f64,
 }
 
 impl CalendarTable {
@@ -66,6 +69,7 @@ impl CalendarTable {
             }
         }
         CalendarTable {
+            last_end: f64::from(end.last().copied().unwrap_or(0.0)),
             cum,
             end,
             per_day: calendar.hours_per_day * 60.0 / f64::from(GRID_MINUTES),
@@ -108,7 +112,8 @@ impl CalendarTable {
             let s = f64::from(start[l].max(0.0));
             let live = s < f64::INFINITY;
             let c = if live { s * CELLS_PER_DAY } else { 0.0 };
-            let w0 = self.work_at(c);
+            // After the table's last working quarter hour, every cell works.
+            let w0 = self.work_at(c.min(self.last_end)) + (c - self.last_end).max(0.0);
             // The quarter hour in which work would begin, and where it starts.
             let (_, next_end) = self.end_of((w0 + SNAP).floor() + 1.0);
             let first = c.max(next_end - 1.0);

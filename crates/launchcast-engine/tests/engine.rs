@@ -816,3 +816,61 @@ fn calendar_runs_are_identical_at_any_thread_count() {
     let x = finite(&one.scenarios[0].headline_days);
     assert!(x[0] >= at(3.0, 17.0) - 1e-4, "{}", x[0]);
 }
+
+#[test]
+fn a_calendar_task_spreads_its_cost_over_its_real_span() {
+    // 2 working days from Tuesday 2024-12-31 08:00: Tuesday and Wednesday 1 January, finish
+    // 17:00. Span 1.375 days, of which 16 hours (0.6667 days) in 2024.
+    let mut t = task("build", Dist::Fixed(2.0));
+    t.cost = Dist::Fixed(1.375e6);
+    t.not_before = Some(date(2024, 12, 31));
+    let mut m = calendar_model(vec![t], vec![]);
+    m.program.iterations = 32;
+    let out = simulate(&m, 1, 0);
+    let s = &out.scenarios[0];
+    let year = |y: i32| out.years.iter().position(|&x| x == y).expect("year");
+    let in_2024 = 1.375e6 * (16.0 / 24.0) / 1.375;
+    assert_close(
+        f64::from(s.spend_by_year[year(2024)][0]),
+        in_2024,
+        // f32 days near day 365: a few seconds of the 33-hour span.
+        1.375e6 * 1e-4,
+        "2024",
+    );
+    assert_close(
+        f64::from(s.spend_by_year[year(2025)][0]),
+        1.375e6 - in_2024,
+        1.375e6 * 1e-4,
+        "2025",
+    );
+}
+
+#[test]
+fn calendar_work_past_the_tables_finishes_after_the_horizon() {
+    // Far more work than the tables hold (horizon + a year), and a task starting after
+    // them: no panic, later finishes stay later, nothing counts as finished.
+    let a = task("a", Dist::Fixed(5_000.0));
+    let mut b = task("b", Dist::Fixed(1.0));
+    b.after = vec![fs("a")];
+    let mut c = task("c", Dist::ZERO);
+    c.not_before = Some(date(2026, 12, 31));
+    c.after = vec![Link {
+        lag: 800.0,
+        ..fs("b")
+    }];
+    let m = calendar_model(vec![a, b, c], vec![]);
+    let d = dates(&m);
+    let horizon = f64::from(date(2026, 12, 31).days_since(date(2024, 1, 1)));
+    assert!(d[0].1 > horizon, "{d:?}");
+    assert!(d[1].0 >= d[0].1 && d[1].1 > d[1].0, "{d:?}");
+    assert!(d[2].0 >= d[1].1 + 800.0 - 1e-3, "{d:?}");
+    let mut m = m;
+    m.program.iterations = 64;
+    let out = simulate(&m, 1, 0);
+    assert!(
+        out.scenarios[0]
+            .headline_days
+            .iter()
+            .all(|x| x.is_infinite())
+    );
+}

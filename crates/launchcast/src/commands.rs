@@ -427,7 +427,7 @@ fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
             milestones,
             summary_tasks: 0,
             relations,
-            calendars: 0,
+            calendars: model.calendars.len(),
             risks: model.risks.len(),
             plants: model.plants.len(),
             promises: model.promises.len(),
