@@ -135,6 +135,36 @@ impl CalendarTable {
     }
 }
 
+impl CalendarTable {
+    /// The latest start from which `dur` working days end by `from + lag` (an FF or SF link's
+    /// bound on the finish), per lane; a task of zero duration may start at the bound itself.
+    /// +∞ stays +∞.
+    #[inline(always)]
+    pub(crate) fn start_for_finish(&self, from: &Lanes, lag: f32, dur: &Lanes, out: &mut Lanes) {
+        for l in 0..LANES {
+            let f = from[l] + lag;
+            let live = f < f32::INFINITY;
+            let c = if live {
+                f64::from(f.max(0.0)) * CELLS_PER_DAY
+            } else {
+                0.0
+            };
+            let wf = self.work_at(c.min(self.last_end)) + (c - self.last_end).max(0.0);
+            let w = wf - f64::from(dur[l]) * self.per_day;
+            // The working quarter hour in which position `w` lies, from its start.
+            let (j, e) = self.end_of((w + SNAP).floor() + 1.0);
+            let t = (e - j + w) / CELLS_PER_DAY;
+            out[l] = if !live {
+                f32::INFINITY
+            } else if dur[l] > 0.0 {
+                t as f32
+            } else {
+                f
+            };
+        }
+    }
+}
+
 /// Days over which a calendar task's cost is spread: its real span (0 if it never starts).
 #[inline(always)]
 pub(crate) fn span(start: &Lanes, finish: &Lanes, out: &mut Lanes) {

@@ -327,7 +327,20 @@ fn simulate_body<const FULL: bool>(
         let cal = plan.task_calendar[pos];
         let mut end = [0f32; LANES];
         if cal != NONE {
-            plan.calendars[cal as usize].schedule(&mut start, &dur, &mut end);
+            let table = &plan.calendars[cal as usize];
+            // FF / SF links bound the finish: the latest start whose work ends by the bound.
+            for k in plan.backward.range(pos) {
+                let p = plan.backward.pred[k];
+                let at = (if FULL { p } else { plan.backward.slot[k] }) as usize;
+                let from = if plan.backward.kind[k] == LinkKind::FinishToFinish {
+                    &s.finish_ok[at]
+                } else {
+                    &s.start_ok[at]
+                };
+                table.start_for_finish(from, plan.backward.lag[k], &dur, &mut bound);
+                constrain(&mut start, &mut driver, &bound, &[p; LANES]);
+            }
+            table.schedule(&mut start, &dur, &mut end);
         }
         for l in 0..LANES {
             start[l] = start[l].max(0.0);
@@ -694,7 +707,8 @@ mod tests {
         let example = include_str!("../../../examples/xiaomi-2022.toml");
         let model = launchcast_model::parse(example, "xiaomi-2022.toml").expect("example parses");
         let network = crate::synthetic::network(400, false, 3);
-        // Half its tasks on a working-time calendar with a holiday, some with a cost.
+        // Half its tasks on a working-time calendar with a holiday, some with a cost, some
+        // with FF / SF links.
         let mut calendar = network.clone();
         let mut site = launchcast_model::Calendar::standard("site");
         site.exceptions.push(launchcast_model::CalendarException {
@@ -709,6 +723,14 @@ mod tests {
             }
             if i % 3 == 0 {
                 t.cost = launchcast_model::Dist::Fixed(1e6);
+            }
+            // Finish links onto calendar tasks and others.
+            if let Some(l) = t.after.first_mut() {
+                match i % 5 {
+                    1 => l.kind = LinkKind::FinishToFinish,
+                    2 => l.kind = LinkKind::StartToFinish,
+                    _ => {}
+                }
             }
         }
         for m in [&model, &network, &calendar] {

@@ -148,6 +148,10 @@ pub(crate) struct Compiled {
     pub calendars: Vec<CalendarTable>,
     /// Per position: index into `calendars`, or [`NONE`] for 24-hour calendar days.
     pub task_calendar: Vec<u32>,
+    /// `after` links of kind FF / SF into tasks on a calendar (also in `after`, with a lag
+    /// that never binds there): the kernel turns each finish bound into a start in working
+    /// time.
+    pub backward: Links,
 }
 
 /// Tables for the calendars tasks use (only those: each costs a few MB over a decade), over
@@ -256,20 +260,43 @@ impl Compiled {
                 risks_of[ids.get(id)?].push(r as u32);
             }
         }
-        let (mut after, mut after_any, mut after_failure) =
-            (Links::default(), Links::default(), Links::default());
-        for links in [&mut after, &mut after_any, &mut after_failure] {
+        let (calendars, task_calendar) = calendars(model, &order, model.horizon_days());
+        let (mut after, mut after_any, mut after_failure, mut backward) = (
+            Links::default(),
+            Links::default(),
+            Links::default(),
+            Links::default(),
+        );
+        for links in [
+            &mut after,
+            &mut after_any,
+            &mut after_failure,
+            &mut backward,
+        ] {
             links.offsets.push(0);
         }
         let mut task_risk_offsets = vec![0u32];
         let mut task_risks = Vec::new();
-        for &i in &order {
+        for (p, &i) in order.iter().enumerate() {
             let t = &model.tasks[i as usize];
             for l in &t.after {
                 after.pred.push(pos(&l.task)?);
                 after.kind.push(l.kind);
-                after.lag.push(l.lag as f32);
+                let finish_bound =
+                    matches!(l.kind, LinkKind::FinishToFinish | LinkKind::StartToFinish);
+                if finish_bound && task_calendar[p] != NONE {
+                    // Bounds the finish of a task in working time: the kernel's calendar step
+                    // applies it (`backward`); here a lag of −∞ never binds (and a
+                    // predecessor that never happens gives NaN, which never binds either).
+                    backward.pred.push(pos(&l.task)?);
+                    backward.kind.push(l.kind);
+                    backward.lag.push(l.lag as f32);
+                    after.lag.push(f32::NEG_INFINITY);
+                } else {
+                    after.lag.push(l.lag as f32);
+                }
             }
+            backward.offsets.push(backward.pred.len() as u32);
             for l in &t.after_any {
                 after_any.pred.push(pos(&l.task)?);
                 after_any.kind.push(l.kind);
@@ -442,7 +469,12 @@ impl Compiled {
             )?);
         }
         let fast_slot = assign_slots(n, [&after, &after_any, &after_failure], &params);
-        for links in [&mut after, &mut after_any, &mut after_failure] {
+        for links in [
+            &mut after,
+            &mut after_any,
+            &mut after_failure,
+            &mut backward,
+        ] {
             links.slot = links.pred.iter().map(|&p| fast_slot[p as usize]).collect();
         }
         for ps in &mut params {
@@ -455,10 +487,10 @@ impl Compiled {
                 plant.start_slot = fast_slot[plant.start_pos as usize];
             }
         }
-        let (calendars, task_calendar) = calendars(model, &order, horizon);
         Ok(Compiled {
             calendars,
             task_calendar,
+            backward,
             scenarios,
             params,
             order,

@@ -874,3 +874,39 @@ fn calendar_work_past_the_tables_finishes_after_the_horizon() {
             .all(|x| x.is_infinite())
     );
 }
+
+#[test]
+fn finish_links_onto_a_calendar_task_count_back_in_working_time() {
+    let a = task("a", Dist::Fixed(5.0)); // Monday 08:00 to Friday 17:00
+    // Must finish with `a`: three working days back from Friday 17:00 is Wednesday 08:00.
+    let mut b = task("b", Dist::Fixed(3.0));
+    b.after = vec![Link {
+        kind: LinkKind::FinishToFinish,
+        ..fs("a")
+    }];
+    // Finish at least 3 calendar days after `a` starts (Thursday 08:00): two working days
+    // back from there is Tuesday 08:00.
+    let mut c = task("c", Dist::Fixed(2.0));
+    c.after = vec![Link {
+        kind: LinkKind::StartToFinish,
+        lag: 3.0,
+        ..fs("a")
+    }];
+    // A milestone finishing with `a` sits at its finish.
+    let mut m = task("m", Dist::ZERO);
+    m.after = vec![Link {
+        kind: LinkKind::FinishToFinish,
+        ..fs("a")
+    }];
+    let got = dates(&calendar_model(vec![a, b, c, m], vec![]));
+    let want = [
+        (at(0.0, 8.0), at(4.0, 17.0)),
+        (at(2.0, 8.0), at(4.0, 17.0)),
+        (at(1.0, 8.0), at(2.0, 17.0)),
+        (at(4.0, 17.0), at(4.0, 17.0)),
+    ];
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert_at(g.0, w.0, &format!("start of task {i}"));
+        assert_at(g.1, w.1, &format!("finish of task {i}"));
+    }
+}

@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use launchcast_model::{
-    Calendar, CalendarException, Date, Dist, Hours, Link, LinkKind, Model, Program,
-    Task as ModelTask, hours_text, parse_hours, weekday,
+    Calendar, CalendarException, Date, Dist, Hours, Link, Model, Program, Task as ModelTask,
+    hours_text, parse_hours, weekday,
 };
 
 use crate::calendar::CalendarSet;
@@ -139,15 +139,8 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         }
     }
     // Working time: each task on a calendar the model can carry exactly runs on it, with
-    // its duration in working days. Elapsed durations, calendars off the 15-minute grid and
-    // successors of FF/SF links (whose start the engine derives from the finish in calendar
-    // days) keep the calendar-day span of the deterministic schedule.
-    let mut backward = HashSet::new();
-    for r in &schedule.relations {
-        if matches!(r.kind, LinkKind::FinishToFinish | LinkKind::StartToFinish) {
-            backward.extend(expand(&r.succ));
-        }
-    }
+    // its duration in working days. Elapsed durations and calendars off the 15-minute grid
+    // keep the calendar-day span of the deterministic schedule.
     let hours_per_day = if schedule.minutes_per_day > 0.0 {
         schedule.minutes_per_day / 60.0
     } else {
@@ -158,7 +151,7 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
     let mut by_table: HashMap<usize, Option<String>> = HashMap::new();
     let mut calendar_of = |i: usize| -> Option<String> {
         let cals = calendars?;
-        if backward.contains(&i) || schedule.format == Format::Psplib {
+        if schedule.format == Format::Psplib {
             return None;
         }
         let table = cals.task_table(schedule, i)?;

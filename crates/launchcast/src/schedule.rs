@@ -198,7 +198,7 @@ pub fn import(
         format!(
             "{working} of {} tasks run in working time on the file's\n\
              # calendars (durations in working days), the others keep their calendar-day span\n\
-             # (elapsed durations, FF/SF successors, hours off the 15-minute grid); lags in\n\
+             # (elapsed durations, calendars with hours off the 15-minute grid); lags in\n\
              # calendar days; so the planned durations reproduce the file's working-time dates",
             model.tasks.len()
         )
