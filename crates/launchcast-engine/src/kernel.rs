@@ -327,20 +327,7 @@ fn simulate_body<const FULL: bool>(
         let cal = plan.task_calendar[pos];
         let mut end = [0f32; LANES];
         if cal != NONE {
-            let table = &plan.calendars[cal as usize];
-            // FF / SF links bound the finish: the latest start whose work ends by the bound.
-            for k in plan.backward.range(pos) {
-                let p = plan.backward.pred[k];
-                let at = (if FULL { p } else { plan.backward.slot[k] }) as usize;
-                let from = if plan.backward.kind[k] == LinkKind::FinishToFinish {
-                    &s.finish_ok[at]
-                } else {
-                    &s.start_ok[at]
-                };
-                table.start_for_finish(from, plan.backward.lag[k], &dur, &mut bound);
-                constrain(&mut start, &mut driver, &bound, &[p; LANES]);
-            }
-            table.schedule(&mut start, &dur, &mut end);
+            calendar_task::<FULL>(plan, pos, cal, s, &dur, &mut start, &mut driver, &mut end);
         }
         for l in 0..LANES {
             start[l] = start[l].max(0.0);
@@ -406,6 +393,38 @@ fn simulate_body<const FULL: bool>(
             s.headline[l] = INF;
         }
     }
+}
+
+/// The calendar step of a task on calendar `cal`: FF / SF links bound its finish (the latest
+/// start whose work ends by the bound), then it starts at the first working moment and ends
+/// when its work is done. Kept out of line so the loop of calendar-free tasks stays as lean
+/// as before; the operations are the same whichever instruction set runs them.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn calendar_task<const FULL: bool>(
+    plan: &Compiled,
+    pos: usize,
+    cal: u32,
+    s: &Scratch,
+    dur: &Lanes,
+    start: &mut Lanes,
+    driver: &mut [u32; LANES],
+    end: &mut Lanes,
+) {
+    let table = &plan.calendars[cal as usize];
+    let mut bound = [0f32; LANES];
+    for k in plan.backward.range(pos) {
+        let p = plan.backward.pred[k];
+        let at = (if FULL { p } else { plan.backward.slot[k] }) as usize;
+        let from = if plan.backward.kind[k] == LinkKind::FinishToFinish {
+            &s.finish_ok[at]
+        } else {
+            &s.start_ok[at]
+        };
+        table.start_for_finish(from, plan.backward.lag[k], dur, &mut bound);
+        constrain(start, driver, &bound, &[p; LANES]);
+    }
+    table.schedule(start, dur, end);
 }
 
 #[inline(always)]
