@@ -86,11 +86,12 @@ impl CalendarTable {
         a + (c - k as f64) * (b - a)
     }
 
-    /// Cell at which the `j`-th working quarter hour ends, `j` clamped to `1..=total`.
+    /// Cell at which the `j`-th working quarter hour ends, `j` clamped to `1..=total`, and
+    /// that `j`.
     #[inline(always)]
-    fn end_of(&self, j: f64) -> (f64, f64) {
+    fn end_of(&self, j: i64) -> (f64, f64) {
         let total = self.end.len() - 1;
-        let j = (j as usize).clamp(1, total.max(1));
+        let j = j.clamp(1, total.max(1) as i64) as usize;
         (j as f64, f64::from(self.end[j.min(total)]))
     }
 
@@ -115,11 +116,11 @@ impl CalendarTable {
             // After the table's last working quarter hour, every cell works.
             let w0 = self.work_at(c.min(self.last_end)) + (c - self.last_end).max(0.0);
             // The quarter hour in which work would begin, and where it starts.
-            let (_, next_end) = self.end_of((w0 + SNAP).floor() + 1.0);
+            let (_, next_end) = self.end_of(floor(w0 + SNAP) + 1);
             let first = c.max(next_end - 1.0);
             let begin = if dur[l] > 0.0 { first } else { c };
             let w1 = w0 + f64::from(dur[l]) * self.per_day;
-            let (j, e) = self.end_of((w1 - SNAP).ceil());
+            let (j, e) = self.end_of(ceil(w1 - SNAP));
             let done = (e - (j - w1)).max(begin);
             start[l] = if live {
                 (begin / CELLS_PER_DAY) as f32
@@ -152,7 +153,7 @@ impl CalendarTable {
             let wf = self.work_at(c.min(self.last_end)) + (c - self.last_end).max(0.0);
             let w = wf - f64::from(dur[l]) * self.per_day;
             // The working quarter hour in which position `w` lies, from its start.
-            let (j, e) = self.end_of((w + SNAP).floor() + 1.0);
+            let (j, e) = self.end_of(floor(w + SNAP) + 1);
             let t = (e - j + w) / CELLS_PER_DAY;
             out[l] = if !live {
                 f32::INFINITY
@@ -163,6 +164,20 @@ impl CalendarTable {
             };
         }
     }
+}
+
+/// ⌊x⌋ for x ≥ 0 by truncation (a conversion, not a library call on the baseline instruction
+/// set); for x < 0 at most 0, which [`CalendarTable::end_of`]'s clamp treats alike.
+#[inline(always)]
+fn floor(x: f64) -> i64 {
+    x as i64
+}
+
+/// ⌈x⌉ for x ≥ 0, likewise; at most 0 for x ≤ 0.
+#[inline(always)]
+fn ceil(x: f64) -> i64 {
+    let t = x as i64;
+    t + i64::from((t as f64) < x)
 }
 
 /// Days over which a calendar task's cost is spread: its real span (0 if it never starts).
