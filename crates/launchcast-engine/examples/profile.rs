@@ -1,5 +1,6 @@
 //! Runs the engine on a synthetic network, or on a model file, for profilers:
-//! `cargo run --release -p launchcast-engine --example profile -- ACTIVITIES ITERATIONS [THREADS] [pert]`
+//! `cargo run --release -p launchcast-engine --example profile -- ACTIVITIES ITERATIONS [THREADS] [pert] [calendar]`
+//! (`calendar`: every task on a Monday-to-Friday working-time calendar)
 //! or `... --example profile -- MODEL.toml ITERATIONS [THREADS]`.
 
 use launchcast_engine::{Plan, RunOptions, run, synthetic::network};
@@ -25,6 +26,11 @@ fn main() {
         }
         None => network(activities, pert, 1),
     };
+    let mut model = model;
+    if args.iter().any(|a| a == "calendar") {
+        model.calendars = vec![launchcast_model::Calendar::standard("site")];
+        model.program.calendar = Some("site".into());
+    }
     let activities = model.tasks.len();
     let plan = match Plan::compile(&model) {
         Ok(plan) => plan,

@@ -351,10 +351,23 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
         let needs = plan.needs[pos];
         let mut ok = [0u32; LANES];
         let mut finish = [0f32; LANES];
+        // On a working-time calendar: start at the first working moment, finish when `dur` of
+        // work is done (tables, no search). Per task, so predictable; without a calendar the
+        // same operations as ever: `start + dur`.
+        let cal = plan.task_calendar[pos];
+        let mut end = [0f32; LANES];
+        if cal != NONE {
+            calendar_task::<FULL>(plan, pos, cal, s, &dur, &mut start, &mut driver, &mut end);
+        }
         for l in 0..LANES {
             start[l] = start[l].max(0.0);
             ok[l] = u32::from(start[l] < INF) & (fails[l] ^ 1);
-            finish[l] = if ok[l] != 0 { start[l] + dur[l] } else { INF };
+            end[l] = if cal == NONE {
+                start[l] + dur[l]
+            } else {
+                end[l]
+            };
+            finish[l] = if ok[l] != 0 { end[l] } else { INF };
         }
         s.finish_ok[me] = finish;
         if FULL || needs & NEEDS_START_OK != 0 {
@@ -367,7 +380,7 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
             let out = &mut s.fail_at[me];
             for l in 0..LANES {
                 let failed = (start[l] < INF) & (ok[l] == 0);
-                out[l] = if failed { start[l] + dur[l] } else { INF };
+                out[l] = if failed { end[l] } else { INF };
             }
         }
         if FULL || needs & NEEDS_START != 0 {
@@ -384,9 +397,14 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
         if !sc.cost[pos].is_zero() {
             fill_uniform(&mut u, keys[2] ^ s.seed, first);
             sc.cost[pos].sample::<WIDE>(&u, tables, &mut v);
-            spread_cost(&plan.checkpoints, &start, &dur, &v, &mut s.spent);
+            // Spread over the real span on a calendar (weekends included).
+            let mut span = dur;
+            if cal != NONE {
+                crate::calendar::span(&start, &end, &mut span);
+            }
+            spread_cost(&plan.checkpoints, &start, &span, &v, &mut s.spent);
             if FULL {
-                spread_cost(&plan.month_ends, &start, &dur, &v, &mut s.spent_monthly);
+                spread_cost(&plan.month_ends, &start, &span, &v, &mut s.spent_monthly);
             }
         }
         pos += 1;
@@ -451,6 +469,38 @@ fn plain_tasks<const WIDE: bool>(
             s.start[me] = start;
         }
     }
+}
+
+/// The calendar step of a task on calendar `cal`: FF / SF links bound its finish (the latest
+/// start whose work ends by the bound), then it starts at the first working moment and ends
+/// when its work is done. Kept out of line so the loop of calendar-free tasks stays as lean
+/// as before; the operations are the same whichever instruction set runs them.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn calendar_task<const FULL: bool>(
+    plan: &Compiled,
+    pos: usize,
+    cal: u32,
+    s: &Scratch,
+    dur: &Lanes,
+    start: &mut Lanes,
+    driver: &mut [u32; LANES],
+    end: &mut Lanes,
+) {
+    let table = &plan.calendars[cal as usize];
+    let mut bound = [0f32; LANES];
+    for k in plan.backward.range(pos) {
+        let p = plan.backward.pred[k];
+        let at = (if FULL { p } else { plan.backward.slot[k] }) as usize;
+        let from = if plan.backward.kind[k] == LinkKind::FinishToFinish {
+            &s.finish_ok[at]
+        } else {
+            &s.start_ok[at]
+        };
+        table.start_for_finish(from, plan.backward.lag[k], dur, &mut bound);
+        constrain(start, driver, &bound, &[p; LANES]);
+    }
+    table.schedule(start, dur, end);
 }
 
 #[inline(always)]
@@ -766,7 +816,33 @@ mod tests {
         let model = launchcast_model::parse(example, "xiaomi-2022.toml").expect("example parses");
         let network = crate::synthetic::network(400, false, 3);
         let pert = crate::synthetic::network(300, true, 4);
-        for m in [&model, &network, &pert] {
+        // Half its tasks on a working-time calendar with a holiday, some with a cost, some
+        // with FF / SF links.
+        let mut calendar = network.clone();
+        let mut site = launchcast_model::Calendar::standard("site");
+        site.exceptions.push(launchcast_model::CalendarException {
+            from: calendar.program.start.add_days(10.0).expect("date"),
+            to: calendar.program.start.add_days(12.0).expect("date"),
+            hours: vec![(480, 720)],
+        });
+        calendar.calendars.push(site);
+        for (i, t) in calendar.tasks.iter_mut().enumerate() {
+            if i % 2 == 0 {
+                t.calendar = Some("site".into());
+            }
+            if i % 3 == 0 {
+                t.cost = launchcast_model::Dist::Fixed(1e6);
+            }
+            // Finish links onto calendar tasks and others.
+            if let Some(l) = t.after.first_mut() {
+                match i % 5 {
+                    1 => l.kind = LinkKind::FinishToFinish,
+                    2 => l.kind = LinkKind::StartToFinish,
+                    _ => {}
+                }
+            }
+        }
+        for m in [&model, &network, &pert, &calendar] {
             let selected: Vec<Option<usize>> = std::iter::once(None)
                 .chain((0..m.scenarios.len()).map(Some))
                 .collect();
@@ -787,6 +863,11 @@ mod tests {
                     (kernels.fast)(&plan, sc, first, &mut fast);
                     (kernels.full)(&plan, sc, first, &mut full);
                     assert_eq!(fast.headline, full.headline);
+                    // The portable kernel does the same operations as the widest one.
+                    simulate_lanes(&plan, sc, first, &mut portable);
+                    assert_eq!(portable.headline, full.headline);
+                    assert_eq!(portable.finish_ok, full.finish_ok);
+                    assert_eq!(portable.spent, full.spent);
                     assert_eq!(fast.delivered, full.delivered);
                     assert_eq!(fast.spent, full.spent);
                     // The widest instruction set the processor has gives the portable

@@ -8,7 +8,8 @@
 //! slot, iteration). So results do not depend on thread count or block order, and every
 //! scenario sees the same draws for the same items (common random numbers).
 //!
-//! Where things live: `plan` (model → dense arrays, fast-kernel slots), `sampler` (compiled
+//! Where things live: `plan` (model → dense arrays, fast-kernel slots), `calendar`
+//! (working-time tables: a task on a calendar finishes when its work is done), `sampler` (compiled
 //! distributions), `rng` (counter-based draws), `kernel` (one forward pass over 32 iterations
 //! side by side; a fast version for most lanes and a full one that records everything for a
 //! subsample), `run` (blocks of iterations in parallel, columns and accumulators),
@@ -18,6 +19,7 @@
 // than nested zips, and what the vectoriser handles best.
 #![allow(clippy::needless_range_loop)]
 
+mod calendar;
 mod kernel;
 mod outcomes;
 mod plan;

@@ -4,6 +4,7 @@
 
 use launchcast_model::{CorrelatedItem, Curve, Date, Dist, Impact, LinkKind, Model, PromiseKind};
 
+use crate::calendar::{CalendarTable, MARGIN_DAYS};
 use crate::rng::stream_key;
 use crate::sampler::{Sampler, Tables};
 use crate::{EngineError, ScenarioInfo};
@@ -90,8 +91,8 @@ pub(crate) struct ScenarioParams {
     pub sink_slots: Vec<u32>,
     /// Per position: the end (exclusive) of the run of consecutive plain tasks that starts
     /// there, or the position itself if its task is not plain. A plain task has only
-    /// finish-to-start links, no risks, alternatives, fallbacks, correlation, cost or chance
-    /// of failure: the fast kernel runs such runs in a tight loop of their own.
+    /// finish-to-start links, no risks, alternatives, fallbacks, correlation, calendar, cost
+    /// or chance of failure: the fast kernel runs such runs in a tight loop of their own.
     pub plain_end: Vec<u32>,
 }
 
@@ -148,6 +149,40 @@ pub(crate) struct Compiled {
     pub month_ends: Vec<f32>,
     pub months: Vec<(i32, u32)>,
     pub promises: Vec<PromiseCheck>,
+    /// Working-time tables of the calendars some task runs on.
+    pub calendars: Vec<CalendarTable>,
+    /// Per position: index into `calendars`, or [`NONE`] for 24-hour calendar days.
+    pub task_calendar: Vec<u32>,
+    /// `after` links of kind FF / SF into tasks on a calendar (also in `after`, with a lag
+    /// that never binds there): the kernel turns each finish bound into a start in working
+    /// time.
+    pub backward: Links,
+}
+
+/// Tables for the calendars tasks use (only those: each costs a few MB over a decade), over
+/// the horizon plus a margin, and each position's table.
+fn calendars(model: &Model, order: &[u32], horizon: f64) -> (Vec<CalendarTable>, Vec<u32>) {
+    let days = horizon.max(0.0).ceil() as usize + 1 + MARGIN_DAYS;
+    let mut table_of = vec![NONE; model.calendars.len()];
+    let mut tables = Vec::new();
+    let task_calendar = order
+        .iter()
+        .map(|&i| match model.task_calendar(&model.tasks[i as usize]) {
+            Some(c) => {
+                if table_of[c] == NONE {
+                    table_of[c] = tables.len() as u32;
+                    tables.push(CalendarTable::new(
+                        &model.calendars[c],
+                        model.program.start,
+                        days,
+                    ));
+                }
+                table_of[c]
+            }
+            None => NONE,
+        })
+        .collect();
+    (tables, task_calendar)
 }
 
 fn days(model: &Model, d: Date) -> f64 {
@@ -230,20 +265,43 @@ impl Compiled {
                 risks_of[ids.get(id)?].push(r as u32);
             }
         }
-        let (mut after, mut after_any, mut after_failure) =
-            (Links::default(), Links::default(), Links::default());
-        for links in [&mut after, &mut after_any, &mut after_failure] {
+        let (calendars, task_calendar) = calendars(model, &order, model.horizon_days());
+        let (mut after, mut after_any, mut after_failure, mut backward) = (
+            Links::default(),
+            Links::default(),
+            Links::default(),
+            Links::default(),
+        );
+        for links in [
+            &mut after,
+            &mut after_any,
+            &mut after_failure,
+            &mut backward,
+        ] {
             links.offsets.push(0);
         }
         let mut task_risk_offsets = vec![0u32];
         let mut task_risks = Vec::new();
-        for &i in &order {
+        for (p, &i) in order.iter().enumerate() {
             let t = &model.tasks[i as usize];
             for l in &t.after {
                 after.pred.push(pos(&l.task)?);
                 after.kind.push(l.kind);
-                after.lag.push(l.lag as f32);
+                let finish_bound =
+                    matches!(l.kind, LinkKind::FinishToFinish | LinkKind::StartToFinish);
+                if finish_bound && task_calendar[p] != NONE {
+                    // Bounds the finish of a task in working time: the kernel's calendar step
+                    // applies it (`backward`); here a lag of −∞ never binds (and a
+                    // predecessor that never happens gives NaN, which never binds either).
+                    backward.pred.push(pos(&l.task)?);
+                    backward.kind.push(l.kind);
+                    backward.lag.push(l.lag as f32);
+                    after.lag.push(f32::NEG_INFINITY);
+                } else {
+                    after.lag.push(l.lag as f32);
+                }
             }
+            backward.offsets.push(backward.pred.len() as u32);
             for l in &t.after_any {
                 after_any.pred.push(pos(&l.task)?);
                 after_any.kind.push(l.kind);
@@ -416,7 +474,12 @@ impl Compiled {
             )?);
         }
         let fast_slot = assign_slots(n, [&after, &after_any, &after_failure], &params);
-        for links in [&mut after, &mut after_any, &mut after_failure] {
+        for links in [
+            &mut after,
+            &mut after_any,
+            &mut after_failure,
+            &mut backward,
+        ] {
             links.slot = links.pred.iter().map(|&p| fast_slot[p as usize]).collect();
         }
         for ps in &mut params {
@@ -426,6 +489,7 @@ impl Compiled {
                         && after_any.range(p).is_empty()
                         && after_failure.range(p).is_empty()
                         && duration_slot[p] == NONE
+                        && task_calendar[p] == NONE
                         && after
                             .range(p)
                             .all(|k| after.kind[k] == LinkKind::FinishToStart)
@@ -451,6 +515,9 @@ impl Compiled {
             }
         }
         Ok(Compiled {
+            calendars,
+            task_calendar,
+            backward,
             scenarios,
             params,
             order,
@@ -540,7 +607,9 @@ fn scenario_params(
         ps.duration.push(Sampler::new(&t.duration, true, tables));
         ps.chance.push(t.chance as f32);
         ps.cost.push(Sampler::new(&t.cost, true, tables));
-        let nb = t.not_before.map_or(0.0, |d| days(m, d).max(0.0)) as f32;
+        // No task starts before the program's start time (0 unless given).
+        let opens = f64::from(m.program.start_time) / 1440.0;
+        let nb = t.not_before.map_or(0.0, |d| days(m, d).max(0.0)).max(opens) as f32;
         ps.earliest
             .push(if removed[p] { f32::INFINITY } else { nb });
     }

@@ -61,6 +61,7 @@ pub fn network(activities: usize, pert: bool, seed: u64) -> Model {
             cost: Dist::ZERO,
             not_before: None,
             disabled: false,
+            calendar: None,
         });
     }
     Model {
@@ -73,6 +74,8 @@ pub fn network(activities: usize, pert: bool, seed: u64) -> Model {
             seed: 1,
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
+            calendar: None,
+            start_time: 0,
         },
         tasks,
         risks: vec![],
@@ -81,5 +84,6 @@ pub fn network(activities: usize, pert: bool, seed: u64) -> Model {
         scenarios: vec![],
         correlations: vec![],
         includes: vec![],
+        calendars: vec![],
     }
 }

@@ -466,4 +466,27 @@ impl CalendarSet {
         self.task_dates(i)
             .map(|(a, b)| (b.minutes - a.minutes) as f64 / MINUTES_PER_DAY as f64)
     }
+    /// The table task `i`'s duration runs on ([`CalendarSet::table_days`]), or `None` for an
+    /// elapsed duration (24-hour days).
+    pub fn task_table(&self, s: &Schedule, i: usize) -> Option<usize> {
+        let elapsed = s.tasks.get(i).is_some_and(|t| t.duration.elapsed);
+        (!elapsed).then(|| self.cal_of(s, i))
+    }
+
+    /// The first day of the tables and the working periods of each tabulated day of `table`
+    /// (base calendars, exceptions and the standard-day fallback resolved).
+    pub fn table_days(&self, table: usize) -> Option<(Date, &[DayHours])> {
+        self.tables
+            .get(table)
+            .map(|t| (self.first, t.days.as_slice()))
+    }
+
+    /// The schedule's id of the calendar behind `table`; `None` for the standard calendar
+    /// used when a schedule names none.
+    pub fn table_calendar_id(&self, table: usize) -> Option<&str> {
+        self.index
+            .iter()
+            .find(|(id, t)| **t == table && !id.starts_with('\u{0}'))
+            .map(|(id, _)| id.as_str())
+    }
 }

@@ -1,5 +1,6 @@
 //! A deterministic forward pass over a [`Model`]: every duration at its most likely value,
-//! every chance taken as success, no risks. Used by `inspect` and by the tests; the engine's
+//! every chance taken as success, no risks, in calendar days (calendars and the program's
+//! start time are ignored: use it for calendar-free models, e.g. PSPLIB). The engine's
 //! `Plan::deterministic` is the authority for simulation.
 
 use launchcast_model::{Link, LinkKind, Model};

@@ -18,7 +18,8 @@
 //!
 //! - **Ids**: an included task is `<prefix>/<its model id>`, the id `launchcast import` would
 //!   give it (`t<task id>` for MSPDI, MPX, XER and PMXML; `j<job>` for PSPLIB), and its links
-//!   point to `<prefix>/…` ids. Risks its rules add are `<prefix>_<risk id>`; correlation
+//!   point to `<prefix>/…` ids. Risks its rules add are `<prefix>_<risk id>`, its calendars
+//!   `<prefix>_<calendar id>` (its tasks keep theirs, or none: never the program's); correlation
 //!   groups its rules make name the prefixed tasks. Included tasks come after the program's
 //!   own, so the key paths of the program's items (`task[3]`) stay those of the file.
 //! - **Dates**: an included schedule keeps its real dates. Its as-of date (the status date
@@ -42,7 +43,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use launchcast_model::{Date, Include, Model, ModelError};
+use launchcast_model::{Date, Include, Model, ModelError, NO_CALENDAR};
 use toml::de::{DeTable, DeValue};
 
 use crate::rules::{Applied, Rules, RulesError};
@@ -291,6 +292,7 @@ fn merge_one(
 /// Appends `sub`'s tasks, risks and correlations to `model` under `prefix`.
 fn merge(model: &mut Model, sub: Model, prefix: &str, as_of: Option<Date>) {
     let id = |t: &str| format!("{prefix}/{t}");
+    let cal = |c: &str| format!("{prefix}_{c}");
     let start = model.program.start;
     for mut t in sub.tasks {
         t.id = id(&t.id);
@@ -303,7 +305,13 @@ fn merge(model: &mut Model, sub: Model, prefix: &str, as_of: Option<Date>) {
         // The later of the file's own constraint and the schedule's as-of date; neither is
         // needed when the program's start comes later anyway.
         t.not_before = t.not_before.max(as_of).filter(|d| *d > start);
+        // Its own calendar, or explicitly none: never the program's default.
+        t.calendar = Some(t.calendar.map_or(NO_CALENDAR.to_string(), |c| cal(&c)));
         model.tasks.push(t);
+    }
+    for mut c in sub.calendars {
+        c.id = cal(&c.id);
+        model.calendars.push(c);
     }
     for mut r in sub.risks {
         r.id = format!("{prefix}_{}", r.id);

@@ -1,12 +1,16 @@
 //! Mapping a [`Schedule`] to a [`Model`]: leaf tasks become model tasks, summary tasks only
-//! lend their links to the tasks under them, durations and lags become days.
+//! lend their links to the tasks under them, the calendars tasks run on become
+//! `[[calendar]]`s (durations in working days on them), lags become calendar days.
 
 use std::collections::{HashMap, HashSet};
 
-use launchcast_model::{Date, Dist, Link, LinkKind, Model, Program, Task as ModelTask};
+use launchcast_model::{
+    Calendar, CalendarException, Date, Dist, Hours, Link, LinkKind, Model, Program,
+    Task as ModelTask, hours_text, parse_hours, weekday,
+};
 
 use crate::calendar::CalendarSet;
-use crate::schedule::{ConstraintKind, DateTime, Duration, Format, Schedule};
+use crate::schedule::{ConstraintKind, DateTime, DayHours, Duration, Format, Schedule};
 
 /// Start used when a schedule carries no date at all (PSPLIB): a Monday.
 pub fn default_start() -> Date {
@@ -175,6 +179,49 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             }
         }
     }
+    // Working time: each task on a calendar the model can carry exactly runs on it, with
+    // its duration in working days. Elapsed durations and calendars off the 15-minute grid
+    // keep the calendar-day span of the deterministic schedule.
+    let hours_per_day = if schedule.minutes_per_day > 0.0 {
+        schedule.minutes_per_day / 60.0
+    } else {
+        8.0
+    };
+    let horizon_guess = start.add_days(36_500.0).unwrap_or(start);
+    let mut model_calendars: Vec<Calendar> = Vec::new();
+    let mut by_table: HashMap<usize, Option<String>> = HashMap::new();
+    let mut calendar_of = |i: usize| -> Option<String> {
+        let cals = calendars?;
+        if schedule.format == Format::Psplib {
+            return None;
+        }
+        let table = cals.task_table(schedule, i)?;
+        by_table
+            .entry(table)
+            .or_insert_with(|| {
+                let file_id = cals.table_calendar_id(table);
+                let mut id =
+                    file_id.map_or_else(|| "standard".to_string(), |f| model_id("cal_", f));
+                let base = id.clone();
+                let mut k = 2;
+                while model_calendars.iter().any(|c| c.id == id) {
+                    id = format!("{base}_{k}");
+                    k += 1;
+                }
+                let (first, days) = cals.table_days(table)?;
+                let mut c = tabulated(&id, first, days, start, horizon_guess)?;
+                c.hours_per_day = hours_per_day;
+                c.name = file_id
+                    .and_then(|f| schedule.calendar(f))
+                    .map_or(id.clone(), |cal| cal.name.clone());
+                if c.name.is_empty() {
+                    c.name = id.clone();
+                }
+                model_calendars.push(c);
+                Some(id)
+            })
+            .clone()
+    };
     let mut tasks = Vec::new();
     let mut max_days: f64 = 0.0;
     for (i, t) in schedule.tasks.iter().enumerate() {
@@ -184,9 +231,10 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         let Some(id) = ids.get(t.uid.as_str()) else {
             continue;
         };
+        let calendar = calendar_of(i);
         let mut duration = match calendars.and_then(|c| c.task_span_days(i)) {
-            Some(d) => d,
-            None => days(schedule, t.duration),
+            Some(d) if calendar.is_none() => d,
+            _ => days(schedule, t.duration),
         };
         // Progress: finished tasks take no more time; started ones take what remains.
         if t.actual_finish.is_some() {
@@ -217,6 +265,7 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             cost: Dist::ZERO,
             not_before,
             disabled: false,
+            calendar,
         });
     }
     let span = max_days.max(
@@ -240,6 +289,13 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             seed: 1,
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
+            calendar: None,
+            // The schedule's start instant: its first tasks start then, not at 00:00.
+            start_time: if schedule.format == Format::Psplib {
+                0
+            } else {
+                start_dt.map_or(0, |d| d.minute_of_day() as u32)
+            },
         },
         tasks,
         risks: Vec::new(),
@@ -248,5 +304,59 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         scenarios: Vec::new(),
         correlations: vec![],
         includes: vec![],
+        calendars: model_calendars,
     }
+}
+
+/// A model calendar that gives every day of `days` (from `first`) between `from` and `to`
+/// its hours: the most common hours of each weekday as the week, every other run of days
+/// as an exception. `None` when a period is off the 15-minute grid, overlaps another, or
+/// the week has no working time.
+fn tabulated(id: &str, first: Date, days: &[DayHours], from: Date, to: Date) -> Option<Calendar> {
+    let k0 = from.days_since(first).max(0) as usize;
+    let k1 = (to.days_since(first).max(0) as usize + 1).min(days.len());
+    let range = if k0 < k1 { k0..k1 } else { 0..days.len() };
+    let date = |k: usize| Date::from_days_since_epoch(first.days_since_epoch() + k as i32);
+    let hours = |h: &DayHours| -> Option<Hours> {
+        let h: Hours = h
+            .iter()
+            .map(|&(a, b)| (u32::from(a), u32::from(b)))
+            .collect();
+        parse_hours(&hours_text(&h)).ok().filter(|p| *p == h)
+    };
+    let mut counts: [HashMap<&DayHours, usize>; 7] = Default::default();
+    for k in range.clone() {
+        *counts[weekday(date(k))].entry(&days[k]).or_default() += 1;
+    }
+    let mut c = Calendar::standard(id);
+    for (wd, count) in counts.iter().enumerate() {
+        if let Some((h, _)) = count
+            .iter()
+            .max_by_key(|(h, n)| (**n, std::cmp::Reverse(*h)))
+        {
+            c.week[wd] = hours(h)?;
+        }
+    }
+    if c.week.iter().all(Vec::is_empty) {
+        return None;
+    }
+    let mut k = range.start;
+    while k < range.end {
+        let h = hours(&days[k])?;
+        if h == c.week[weekday(date(k))] {
+            k += 1;
+            continue;
+        }
+        let mut end = k;
+        while end + 1 < range.end && days[end + 1] == days[k] {
+            end += 1;
+        }
+        c.exceptions.push(CalendarException {
+            from: date(k),
+            to: date(end),
+            hours: h,
+        });
+        k = end + 1;
+    }
+    Some(c)
 }

@@ -622,11 +622,26 @@ risk = { chance = 0.5, scale = "tri(1.1, 1.2, 1.5)" }
 // Imported models reproduce the schedule; the same project in two formats
 // ---------------------------------------------------------------------------------------------
 
+/// The engine's deterministic finish of a model, days from its start.
+fn engine_finish(model: &launchcast_model::Model) -> f64 {
+    let plan = launchcast_engine::Plan::compile(model).expect("compiles");
+    plan.deterministic(0)
+        .expect("schedule")
+        .iter()
+        .flatten()
+        .map(|d| d.finish)
+        .fold(0.0, f64::max)
+}
+
 #[test]
 fn imported_models_reproduce_working_time_finishes() {
-    let Some(data) = data_dir() else { return };
-    // Files without progress: the model's deterministic finish (calendar-day spans and
-    // calendar-day lags) equals the working-time finish, in days from the start.
+    let Some(data) = data_dir() else {
+        println!("skipped: /work/shared/data is absent");
+        return;
+    };
+    // Files without progress: the model's deterministic finish (tasks in working time on
+    // their calendars, lags in calendar days) equals the working-time finish, in days from
+    // the start; f32 days in the engine, so to a few seconds.
     for file in [
         "mpxj-junit/generated/task-links/task-links-project2003-mspdi.xml",
         "mpxj-junit/legacy/sample.xml",
@@ -643,15 +658,26 @@ fn imported_models_reproduce_working_time_finishes() {
         let (schedule, model) = launchcast_import::import_path(&path).expect(file);
         let i = inspect(&schedule);
         assert!(!i.has_progress, "{file}");
-        // Both in days from the model's day 0 (its as-of date).
+        let on_calendar = model.tasks.iter().filter(|t| t.calendar.is_some()).count();
+        assert!(
+            !model.calendars.is_empty() && on_calendar > 0,
+            "{file}: no task in working time"
+        );
+        let finish = engine_finish(&model);
+        // The model counts from 00:00 of its start date, the as-of date.
         let cals = launchcast_import::CalendarSet::schedule(&schedule);
         let day0 = launchcast_import::as_of(&schedule, Some(&cals)).expect("as-of date");
-        let finish = cpm::finish_days(&model).expect("acyclic");
-        let want = cals.finish.expect("finish").days_since(day0);
+        assert_eq!(day0.date(), model.program.start, "{file}");
+        let want =
+            cals.finish.expect("finish").days_since(day0) + day0.minute_of_day() as f64 / 1440.0;
         assert!(
-            (finish - want).abs() < 1e-6,
+            (finish - want).abs() < 1e-4,
             "{file}: model {finish} vs schedule {want}"
         );
+        // The model file reads back to the same model.
+        let text = launchcast_model::to_toml(&model);
+        let back = launchcast_model::parse(&text, "m.toml").expect("re-parses");
+        assert_eq!(back, model, "{file}");
     }
 }
 
@@ -1126,15 +1152,17 @@ fn progress_files_finish_from_their_status_date() {
         }
         let ours = i.finish.clone().unwrap_or_default();
         let theirs = get("project_finish").get(..16).unwrap_or("").to_string();
-        // The model counts calendar days from its start (the as-of date).
+        // The model counts days from 00:00 of its start date (the as-of date); the engine
+        // runs its tasks in working time.
         let cals = launchcast_import::CalendarSet::schedule(&s);
         let as_of = launchcast_import::as_of(&s, Some(&cals));
-        let model_finish = match (as_of, cpm::finish_days(&model)) {
-            (Some(a), Ok(d)) => launchcast_import::DateTime {
-                minutes: a.minutes + (d * 1440.0).round() as i64,
+        let model_finish = match as_of {
+            Some(a) => launchcast_import::DateTime {
+                minutes: a.minutes - i64::from(a.minute_of_day())
+                    + (engine_finish(&model) * 1440.0).round() as i64,
             }
             .to_string(),
-            _ => "none".into(),
+            None => "none".into(),
         };
         let same_day = ours.get(..10) == theirs.get(..10);
         let agrees =
@@ -1408,4 +1436,60 @@ fn same_project_in_two_formats() {
         }
     }
     assert!(compared > 0);
+}
+
+#[test]
+fn every_schedule_without_progress_keeps_its_finish_in_working_time() {
+    let Some(data) = data_dir() else {
+        println!("skipped: /work/shared/data is absent");
+        return;
+    };
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| ["xml", "xer", "mpx", "pmxml"].contains(&x))
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for d in ["mpxj-junit", "aspose-tasks-net"] {
+        walk(&data.join(d), &mut files);
+    }
+    files.sort();
+    let (mut checked, mut on_calendars, mut differ) = (0, 0, Vec::new());
+    for path in &files {
+        let Ok((schedule, model)) = launchcast_import::import_path(path) else {
+            continue;
+        };
+        let i = inspect(&schedule);
+        let (Some(want), Some(start)) = (i.finish_days, schedule.start) else {
+            continue;
+        };
+        if i.has_progress || schedule.status_date.is_some() || start.date() != model.program.start {
+            continue;
+        }
+        checked += 1;
+        on_calendars += usize::from(model.tasks.iter().any(|t| t.calendar.is_some()));
+        let want = want + start.minute_of_day() as f64 / 1440.0;
+        // Nothing to schedule: it finishes where it starts.
+        let got = engine_finish(&model).max(f64::from(model.program.start_time) / 1440.0);
+        if (got - want).abs() > 1e-4 {
+            differ.push(format!(
+                "{}: model {got} vs schedule {want}",
+                path.display()
+            ));
+        }
+    }
+    println!("{checked} files, {on_calendars} with tasks in working time");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
 }

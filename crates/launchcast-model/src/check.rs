@@ -41,6 +41,19 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
     } else {
         Some((p.start, p.horizon))
     };
+    if p.start_time >= 24 * 60 {
+        cx.report_at(
+            None,
+            "program.start",
+            "time outside the day",
+            format!(
+                "the start time, {} minutes after midnight, is not within the day",
+                p.start_time
+            ),
+            "a start time between 00:00 and 23:59",
+            Vec::new(),
+        );
+    }
     if p.iterations < 1 {
         cx.report_at(
             None,
@@ -286,6 +299,22 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
         }
     }
 
+    let mut cal_refs = Vec::new();
+    if let Some(c) = &p.calendar {
+        cal_refs.push((c.clone(), None, "program.calendar".to_string()));
+    }
+    for (i, t) in model.tasks.iter().enumerate() {
+        if let Some(c) = &t.calendar {
+            cal_refs.push((c.clone(), None, format!("task[{i}].calendar")));
+        }
+    }
+    for (i, c) in model.calendars.iter().enumerate() {
+        for (key, label, message, help) in crate::calendar::check_calendar(c, true) {
+            let path = format!("calendar[{i}].{key}");
+            cx.report_at(None, &path, label, message, help, Vec::new());
+        }
+    }
+
     x.check_ids(&mut cx);
     x.check_includes(&mut cx);
     for (what, ids) in [
@@ -307,8 +336,20 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
                 .map(|(i, s)| (s.id.as_str(), None, format!("scenario[{i}].id")))
                 .collect(),
         ),
+        (
+            "calendar",
+            model
+                .calendars
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), None, format!("calendar[{i}].id")))
+                .collect(),
+        ),
     ] {
         check_own_namespace(&mut cx, &ids, what);
+        if what == "calendar" {
+            crate::calendar::check_refs(&mut cx, &ids, &cal_refs);
+        }
     }
     let ix = x.index();
     x.check_refs(&mut cx, &ix);

@@ -21,6 +21,7 @@
 //! `write`, and `errors` ([`ModelError`] holds every [`Problem`] found, each a
 //! `miette::Diagnostic` with a labelled span and a help).
 
+mod calendar;
 mod check;
 mod correlate;
 mod cross;
@@ -34,6 +35,10 @@ mod scenario;
 mod validate;
 mod write;
 
+pub use calendar::{
+    Calendar, CalendarException, GRID_MINUTES, Hours, NO_CALENDAR, WEEKDAYS, hours_text, minutes,
+    parse_hours, weekday,
+};
 pub use check::validate;
 pub use correlate::{CorrelatedItem, CorrelationGroup, correlation_groups};
 pub use date::{DAYS_PER_YEAR, Date};

@@ -1,7 +1,8 @@
 //! The validated model: what a model file (or an imported schedule) means, with every
 //! reference checked, every distribution in base units and every default filled in.
 
-use crate::{Date, Dist};
+use crate::calendar::NO_CALENDAR;
+use crate::{Calendar, Date, Dist};
 
 /// A whole program model. Built by [`crate::parse`] (or an importer), never half-valid.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +20,8 @@ pub struct Model {
     /// does not read them: an importer merges their tasks (ids `<prefix>/<id>`) into the
     /// model, then [`crate::validate`] checks the whole.
     pub includes: Vec<Include>,
+    /// Working-time calendars (`[[calendar]]`), referred to by tasks and the program.
+    pub calendars: Vec<Calendar>,
 }
 
 /// `[[include]] file = "plant.xer", prefix = "plant", uncertainty = "rules.toml"`.
@@ -72,8 +75,11 @@ pub struct Correlation {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     pub name: String,
-    /// As-of date: no task starts earlier; all `*_days` count from here.
+    /// As-of date: no task starts earlier; all `*_days` count from here (its 00:00).
     pub start: Date,
+    /// Minutes after 00:00 of `start` before which no task starts (`start` written as a
+    /// date-time, e.g. an imported schedule starting at 09:00); 0 by default.
+    pub start_time: u32,
     /// Simulated time ends here.
     pub horizon: Date,
     pub currency: String,
@@ -83,6 +89,8 @@ pub struct Program {
     pub delivery_lag: Dist,
     /// Spend per year from start to horizon, currency units.
     pub overhead_per_year: Dist,
+    /// Calendar of every task that names none (`None`: 24-hour calendar days).
+    pub calendar: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -104,6 +112,9 @@ pub struct Task {
     pub not_before: Option<Date>,
     /// Set only by a scenario's `disable`: the task never happens.
     pub disabled: bool,
+    /// Its calendar as written: a `[[calendar]]` id, `"none"` (24-hour calendar days) or
+    /// `None` (the program's calendar). See [`Model::task_calendar`].
+    pub calendar: Option<String>,
 }
 
 /// A precedence link to another task.
@@ -243,6 +254,16 @@ impl Model {
     /// Days from `program.start` to `program.horizon`.
     pub fn horizon_days(&self) -> f64 {
         f64::from(self.program.horizon.days_since(self.program.start))
+    }
+
+    /// Index in `calendars` of the calendar task `t` runs on: its own `calendar`, else the
+    /// program's; `None` for `"none"` or no calendar at all (24-hour calendar days).
+    pub fn task_calendar(&self, t: &Task) -> Option<usize> {
+        let id = t.calendar.as_deref().or(self.program.calendar.as_deref())?;
+        if id == NO_CALENDAR {
+            return None;
+        }
+        self.calendars.iter().position(|c| c.id == id)
     }
 
     pub fn task_index(&self, id: &str) -> Option<usize> {

@@ -10,12 +10,14 @@ use crate::grammar::parse_link;
 use crate::raw::{self, Cx, Span, Tab, Val, leaf};
 use crate::scenario::Slot;
 use crate::{
-    Correlation, Curve, Date, Dist, Impact, Include, Link, Model, ModelError, Origin, Plant,
-    Program, Promise, PromiseKind, Quantity, Risk, Scenario, Setting, SettingValue, Task,
+    Calendar, CalendarException, Correlation, Curve, Date, Dist, Impact, Include, Link, Model,
+    ModelError, Origin, Plant, Program, Promise, PromiseKind, Quantity, Risk, Scenario, Setting,
+    SettingValue, Task,
 };
 
-const TOP_KEYS: [&str; 8] = [
+const TOP_KEYS: [&str; 9] = [
     "program",
+    "calendar",
     "include",
     "task",
     "risk",
@@ -26,7 +28,7 @@ const TOP_KEYS: [&str; 8] = [
 ];
 const INCLUDE_KEYS: [&str; 3] = ["file", "prefix", "uncertainty"];
 const CORRELATE_KEYS: [&str; 2] = ["items", "rho"];
-const PROGRAM_KEYS: [&str; 8] = [
+const PROGRAM_KEYS: [&str; 9] = [
     "name",
     "start",
     "horizon",
@@ -35,8 +37,9 @@ const PROGRAM_KEYS: [&str; 8] = [
     "seed",
     "delivery_lag",
     "overhead_per_year",
+    "calendar",
 ];
-const TASK_KEYS: [&str; 9] = [
+const TASK_KEYS: [&str; 10] = [
     "id",
     "name",
     "duration",
@@ -46,7 +49,10 @@ const TASK_KEYS: [&str; 9] = [
     "after_failure",
     "cost",
     "not_before",
+    "calendar",
 ];
+const CALENDAR_KEYS: [&str; 5] = ["id", "name", "hours_per_day", "week", "exceptions"];
+const EXCEPTION_KEYS: [&str; 3] = ["from", "to", "hours"];
 const RISK_KEYS: [&str; 7] = ["id", "name", "chance", "tasks", "delay", "scale", "fail"];
 const PLANT_KEYS: [&str; 8] = [
     "id",
@@ -159,6 +165,8 @@ struct Reader<'a, 'i> {
     /// What the checks across items need, gathered while reading.
     x: Cross,
     sets: Vec<SetEntry<'a, 'i>>,
+    /// References to calendars: (id, span, key path).
+    cal_refs: Vec<(String, Option<Span>, String)>,
 }
 
 /// Reports a table that gives none, or more than one, of a set of exclusive keys (`given`,
@@ -213,6 +221,11 @@ impl<'a, 'i> Reader<'a, 'i> {
     fn read(mut self, cx: &mut Cx<'_>, top: &Tab<'a, 'i>) -> Model {
         top.check_keys(cx, &TOP_KEYS);
         let (program, range) = self.program(cx, top);
+        let calendar_tabs = raw::tables(cx, top, "calendar");
+        let mut calendars = Vec::new();
+        for t in &calendar_tabs {
+            calendars.push(calendar(cx, t));
+        }
         let mut tasks = Vec::new();
         for t in raw::tables(cx, top, "task") {
             tasks.push(self.task(cx, &t));
@@ -258,13 +271,20 @@ impl<'a, 'i> Reader<'a, 'i> {
                 })
                 .collect()
         };
-        for (tabs, what) in [(&promise_tabs, "promise"), (&scenario_tabs, "scenario")] {
+        for (tabs, what) in [
+            (&promise_tabs, "promise"),
+            (&scenario_tabs, "scenario"),
+            (&calendar_tabs, "calendar"),
+        ] {
             let owned = ids(tabs);
             let list: Vec<(&str, Option<Span>, String)> = owned
                 .iter()
                 .map(|(id, span, path)| (id.as_str(), span.clone(), path.clone()))
                 .collect();
             check_own_namespace(cx, &list, what);
+            if what == "calendar" {
+                crate::calendar::check_refs(cx, &list, &self.cal_refs);
+            }
         }
         let ix = self.x.index();
         self.x.check_refs(cx, &ix);
@@ -286,6 +306,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             scenarios,
             correlations,
             includes,
+            calendars,
         }
     }
 
@@ -401,6 +422,8 @@ impl<'a, 'i> Reader<'a, 'i> {
             seed: 1,
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
+            calendar: None,
+            start_time: 0,
         };
         let Some(v) = top.get("program") else {
             cx.report(
@@ -420,9 +443,25 @@ impl<'a, 'i> Reader<'a, 'i> {
             p.name = raw::string(cx, v, "program.name", "write name = \"My launch\"")
                 .unwrap_or_default();
         }
+        // A local date-time (`2008-11-03T09:00:00`) also sets the start time: no task starts
+        // earlier that day (imported schedules starting mid-morning).
         let start = t
             .required(cx, "start", "2022-07-01")
-            .and_then(|v| raw::date(cx, v, "program.start"));
+            .and_then(|v| match v.get_ref() {
+                DeValue::Datetime(dt) if dt.offset.is_none() && dt.date.is_some() => {
+                    if let Some(time) = dt.time {
+                        p.start_time = u32::from(time.hour) * 60 + u32::from(time.minute);
+                    }
+                    let d = dt.date?;
+                    let date =
+                        Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day));
+                    if date.is_none() {
+                        raw::date(cx, v, "program.start");
+                    }
+                    date
+                }
+                _ => raw::date(cx, v, "program.start"),
+            });
         let horizon_v = t.required(cx, "horizon", "2031-12-31");
         let horizon = horizon_v.and_then(|v| raw::date(cx, v, "program.horizon"));
         if let Some(v) = t.get("currency") {
@@ -463,6 +502,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         }
         p.delivery_lag = opt_dist(cx, &t, "delivery_lag", Quantity::Duration, Dist::ZERO);
         p.overhead_per_year = opt_dist(cx, &t, "overhead_per_year", Quantity::Money, Dist::ZERO);
+        p.calendar = self.calendar_ref(cx, &t);
         let mut range = None;
         if let (Some(s), Some(h), Some(hv)) = (start, horizon, horizon_v) {
             p.start = s;
@@ -580,6 +620,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             self.x.dates.push((d, Some(v.span()), t.sub("not_before")));
             Some(d)
         });
+        let calendar = self.calendar_ref(cx, t);
         Task {
             id,
             name,
@@ -591,7 +632,18 @@ impl<'a, 'i> Reader<'a, 'i> {
             cost,
             not_before,
             disabled: false,
+            calendar,
         }
+    }
+
+    /// `calendar = "site"` of a task or the program, checked once every calendar is known.
+    fn calendar_ref(&mut self, cx: &mut Cx<'_>, t: &Tab<'a, 'i>) -> Option<String> {
+        let v = t.get("calendar")?;
+        let help = "the id of a [[calendar]], or \"none\" for 24-hour calendar days";
+        let s = raw::string(cx, v, &t.sub("calendar"), help)?;
+        self.cal_refs
+            .push((s.clone(), Some(v.span()), t.sub("calendar")));
+        Some(s)
     }
 
     fn risk(&mut self, cx: &mut Cx<'_>, t: &Tab<'a, 'i>) -> Risk {
@@ -991,6 +1043,114 @@ impl<'a, 'i> Reader<'a, 'i> {
                     value,
                 });
             }
+        }
+    }
+}
+
+/// `[[calendar]]`: id, name, hours per day, week and exceptions; ids and references are
+/// checked with the others.
+fn calendar(cx: &mut Cx<'_>, t: &Tab<'_, '_>) -> Calendar {
+    t.check_keys(cx, &CALENDAR_KEYS);
+    let id = t
+        .required(cx, "id", "\"site\"")
+        .and_then(|v| raw::string(cx, v, &t.sub("id"), "write id = \"site\""))
+        .unwrap_or_default();
+    let mut c = Calendar::standard(id.clone());
+    c.name = opt_name(cx, t, &id);
+    let mut bad_day = false;
+    if let Some(v) = t.get("hours_per_day") {
+        let help = "the working hours in one day of duration, e.g. hours_per_day = 8";
+        if let Some(x) = raw::number(cx, v, &t.sub("hours_per_day"), help) {
+            if x > 0.0 && x <= 24.0 {
+                c.hours_per_day = x;
+            } else {
+                let text = cx.text(&v.span());
+                cx.report(
+                    v.span(),
+                    &t.sub("hours_per_day"),
+                    "outside (0, 24]",
+                    format!("`hours_per_day` = {text} must be more than 0 and at most 24"),
+                    help,
+                );
+            }
+        }
+    }
+    if let Some(v) = t.get("week") {
+        let eg = "week = { mon = \"08:00-12:00, 13:00-17:00\", …, sat = \"\", sun = \"\" }";
+        if let Some(w) = raw::table(cx, v, &t.sub("week"), &format!("write {eg}")) {
+            w.check_keys(cx, &crate::WEEKDAYS);
+            for (k, day) in crate::WEEKDAYS.iter().enumerate() {
+                c.week[k] = match w.get(day) {
+                    Some(v) => hours(cx, v, &w.sub(day)).unwrap_or_else(|| {
+                        // Reported; keep the day working so the week is not also reported.
+                        bad_day = true;
+                        Vec::new()
+                    }),
+                    None => Vec::new(),
+                };
+            }
+        }
+    }
+    if let Some(v) = t.get("exceptions") {
+        let eg = "exceptions = [{ from = 2024-12-23, to = 2025-01-01, hours = \"\" }]";
+        if let DeValue::Array(items) = v.get_ref() {
+            for (k, item) in items.iter().enumerate() {
+                let path = format!("{}[{k}]", t.sub("exceptions"));
+                let Some(e) = raw::table(cx, item, &path, &format!("write {eg}")) else {
+                    continue;
+                };
+                e.check_keys(cx, &EXCEPTION_KEYS);
+                let from = e
+                    .required(cx, "from", "2024-12-23")
+                    .and_then(|v| raw::date(cx, v, &e.sub("from")));
+                let to = e
+                    .required(cx, "to", "2025-01-01")
+                    .and_then(|v| raw::date(cx, v, &e.sub("to")));
+                let h = e
+                    .required(cx, "hours", "\"\"")
+                    .and_then(|v| hours(cx, v, &e.sub("hours")));
+                if let (Some(from), Some(to), Some(hours)) = (from, to, h) {
+                    if from > to {
+                        cx.report(
+                            item.span(),
+                            &path,
+                            "from after to",
+                            format!("exception `from` = {from} is after `to` = {to}"),
+                            "write the first day as from and the last day as to (the same day for one day)",
+                        );
+                    }
+                    c.exceptions.push(CalendarException { from, to, hours });
+                }
+            }
+        } else {
+            raw::table(cx, v, &t.sub("exceptions"), &format!("write {eg}"));
+        }
+    }
+    // Hours and exception order are reported above, at their place.
+    for (key, label, message, help) in crate::calendar::check_calendar(&c, false) {
+        if key == "week" && !bad_day {
+            let span = t.get("week").map_or_else(|| cx.head(&t.span), |v| v.span());
+            cx.report(span, &t.sub("week"), label, message, help);
+        }
+    }
+    c
+}
+
+/// Working hours of a day: `"08:00-12:00, 13:00-17:00"`, `""` for none.
+fn hours(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<crate::Hours> {
+    let s = raw::string(cx, v, path, "write hours like \"08:00-12:00, 13:00-17:00\"")?;
+    match crate::parse_hours(&s) {
+        Ok(h) => Some(h),
+        Err((message, help)) => {
+            let text = cx.text(&v.span());
+            cx.report(
+                v.span(),
+                path,
+                "here",
+                format!("`{}` = {text}: {message}", leaf(path)),
+                help,
+            );
+            None
         }
     }
 }

@@ -1,12 +1,12 @@
 //! Writing a [`Model`] back as a model file ([`to_toml`]): readable (program first, then
-//! `[[include]]`, `[[task]]`, `[[risk]]`, `[[plant]]`, `[[correlate]]`, `[[promise]]`,
+//! `[[calendar]]`, `[[include]]`, `[[task]]`, `[[risk]]`, `[[plant]]`, `[[correlate]]`, `[[promise]]`,
 //! `[[scenario]]`; defaults left out) and read back by [`crate::parse`] to an equal model.
 
 use std::fmt::Write as _;
 
 use crate::grammar::fmt_num;
 use crate::scenario::{PLANT_FIELDS, PROGRAM_FIELDS, Slot, TASK_FIELDS, risk_fields};
-use crate::{Curve, Dist, Impact, Link, Model, PromiseKind, Quantity, SettingValue};
+use crate::{Curve, Dist, Impact, Link, Model, PromiseKind, Quantity, SettingValue, hours_text};
 
 /// A TOML string literal.
 fn q(s: &str) -> String {
@@ -79,7 +79,12 @@ pub fn to_toml(model: &Model) -> String {
     // Writing to a String cannot fail; `let _` keeps that visible without unwrap.
     let _ = writeln!(o, "[program]");
     let _ = writeln!(o, "name = {}", q(&p.name));
-    let _ = writeln!(o, "start = {}", p.start);
+    if p.start_time == 0 {
+        let _ = writeln!(o, "start = {}", p.start);
+    } else {
+        let (h, m) = (p.start_time / 60, p.start_time % 60);
+        let _ = writeln!(o, "start = {}T{h:02}:{m:02}:00", p.start);
+    }
     let _ = writeln!(o, "horizon = {}", p.horizon);
     if !p.currency.is_empty() {
         let _ = writeln!(o, "currency = {}", q(&p.currency));
@@ -99,6 +104,37 @@ pub fn to_toml(model: &Model) -> String {
             "overhead_per_year = {}",
             dist(&p.overhead_per_year, Quantity::Money)
         );
+    }
+
+    if let Some(c) = &p.calendar {
+        let _ = writeln!(o, "calendar = {}", q(c));
+    }
+
+    for c in &model.calendars {
+        let _ = writeln!(o, "\n[[calendar]]\nid = {}", q(&c.id));
+        if c.name != c.id {
+            let _ = writeln!(o, "name = {}", q(&c.name));
+        }
+        let _ = writeln!(o, "hours_per_day = {}", num(c.hours_per_day));
+        let days: Vec<String> = crate::WEEKDAYS
+            .iter()
+            .zip(&c.week)
+            .map(|(d, h)| format!("{d} = {}", q(&hours_text(h))))
+            .collect();
+        let _ = writeln!(o, "week = {{ {} }}", days.join(", "));
+        if !c.exceptions.is_empty() {
+            let _ = writeln!(o, "exceptions = [");
+            for e in &c.exceptions {
+                let _ = writeln!(
+                    o,
+                    "  {{ from = {}, to = {}, hours = {} }},",
+                    e.from,
+                    e.to,
+                    q(&hours_text(&e.hours))
+                );
+            }
+            let _ = writeln!(o, "]");
+        }
     }
 
     for inc in &model.includes {
@@ -140,6 +176,9 @@ pub fn to_toml(model: &Model) -> String {
         }
         if let Some(d) = t.not_before {
             let _ = writeln!(o, "not_before = {d}");
+        }
+        if let Some(c) = &t.calendar {
+            let _ = writeln!(o, "calendar = {}", q(c));
         }
     }
 

@@ -35,6 +35,7 @@ fn task(id: &str, name: &str) -> Task {
         cost: Dist::ZERO,
         not_before: None,
         disabled: false,
+        calendar: None,
     }
 }
 
@@ -49,6 +50,8 @@ fn model() -> Model {
             seed: 7,
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,
+            calendar: None,
+            start_time: 0,
         },
         tasks: vec![
             task("licence", "Obtain licence, with \"luck\""),
@@ -90,6 +93,7 @@ fn model() -> Model {
         }],
         correlations: vec![],
         includes: vec![],
+        calendars: vec![],
     }
 }
 

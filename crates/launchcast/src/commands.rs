@@ -235,9 +235,26 @@ fn describe(m: &Model, file: &str) -> String {
         p.delivery_lag.display(Quantity::Duration),
         p.overhead_per_year.display(Quantity::Money)
     );
+    if !m.calendars.is_empty() {
+        let _ = writeln!(o, "\n{} calendars", m.calendars.len());
+        for c in &m.calendars {
+            let week: f64 = c.week.iter().map(launchcast_model::minutes).sum::<u32>() as f64;
+            let _ = writeln!(
+                o,
+                "  {:<w$} {} h a day of duration, {} working hours a week, {} exceptions",
+                c.id,
+                c.hours_per_day,
+                week / 60.0,
+                c.exceptions.len()
+            );
+        }
+    }
     let _ = writeln!(o, "\n{} tasks", m.tasks.len());
     for t in &m.tasks {
         let mut line = format!("  {:<w$} {}", t.id, t.duration.display(Quantity::Duration));
+        if let Some(c) = m.task_calendar(t) {
+            let _ = write!(line, " of work on {}", m.calendars[c].id);
+        }
         if t.chance < 1.0 {
             let _ = write!(line, ", chance {}", t.chance);
         }
@@ -410,7 +427,7 @@ fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
             milestones,
             summary_tasks: 0,
             relations,
-            calendars: 0,
+            calendars: model.calendars.len(),
             risks: model.risks.len(),
             plants: model.plants.len(),
             promises: model.promises.len(),

@@ -1148,6 +1148,50 @@ fn unknown_program_key_names_the_key_path() {
     bad_model(&path, &[s(&path), "program.horizn", "help:"]);
 }
 
+const CALENDAR: &str = "\n[[calendar]]\nid = \"site\"\nweek = { mon = \"08:00-12:00, 13:00-17:00\", tue = \"08:00-12:00, 13:00-17:00\", wed = \"08:00-12:00, 13:00-17:00\", thu = \"08:00-12:00, 13:00-17:00\", fri = \"08:00-12:00, 13:00-17:00\" }\nexceptions = [{ from = 2024-01-10, to = 2024-01-10, hours = \"\" }]\n";
+
+#[test]
+fn calendar_mistakes_exit_2_naming_place_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{PROGRAM}{}\n[[task]]\nid = \"a\"\nduration = \"10d\"\ncalendar = \"sites\"\n",
+        CALENDAR.replace(
+            "tue = \"08:00-12:00, 13:00-17:00\"",
+            "tue = \"08:00-13:00, 12:00-17:00\""
+        )
+    );
+    let path = write_model(dir.path(), "cal.toml", &text);
+    let overlap = format!("{}:{}", s(&path), loc(&text, "\"08:00-13:00"));
+    let unknown = format!("{}:{}", s(&path), loc(&text, "\"sites\""));
+    bad_model(
+        &path,
+        &[
+            &overlap,
+            "`08:00-13:00` and `12:00-17:00` overlap",
+            &unknown,
+            "unknown calendar `sites`",
+            "did you mean `site`?",
+        ],
+    );
+}
+
+#[test]
+fn a_task_on_a_calendar_runs_in_working_days() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10 working days from Friday 2024-01-05 with a holiday on Wednesday the 10th: Friday
+    // 2024-01-19 (Thursday the 18th without the holiday).
+    let text = format!(
+        "{PROGRAM}calendar = \"site\"\n{CALENDAR}\n[[task]]\nid = \"a\"\nduration = \"10d\"\nnot_before = 2024-01-05\n"
+    );
+    let path = write_model(dir.path(), "cal.toml", &text);
+    let out = J::parse(&ok(&["inspect", s(&path), "--json"]).stdout);
+    assert_eq!(out.get("finish").str(), "2024-01-19");
+    let a = &out.get("schedule").arr()[0];
+    assert_eq!(a.get("start").str(), "2024-01-05");
+    assert!((a.get("finish_days").num() - (18.0 + 17.0 / 24.0)).abs() < 1e-4);
+    ok(&["check", s(&path)]);
+}
+
 #[test]
 fn bad_distribution_names_the_value() {
     let dir = tempfile::tempdir().unwrap();
@@ -1528,6 +1572,14 @@ fn inspect_json_of_a_schedule_equals_the_mpxj_reference() {
     );
 }
 
+/// The hour of day of a schedule's `start` in `inspect --json` (`2012-05-23T08:00`).
+fn start_hour(inspect: &J) -> f64 {
+    let start = inspect.get("start").str();
+    let time = start.split_once('T').map_or("00:00", |(_, t)| t);
+    let (h, m) = time.split_once(':').expect("hh:mm");
+    h.parse::<f64>().unwrap() + m.parse::<f64>().unwrap() / 60.0
+}
+
 fn finish_days_of(args: &[&str]) -> f64 {
     J::parse(&ok(args).stdout).get("finish_days").num()
 }
@@ -1560,7 +1612,10 @@ fn import_writes_a_model_with_the_same_deterministic_finish() {
     let xml = data.join(TASK_LINKS);
     let out = dir.path().join("links.toml");
     ok(&["import", s(&xml), "-o", s(&out)]);
-    let want = finish_days_of(&["inspect", s(&xml), "--json"]);
+    // The schedule counts from its start time (08:00), the model from 00:00 of that day:
+    // tasks now run in working time on the schedule's calendars, at their real hours.
+    let schedule = J::parse(&ok(&["inspect", s(&xml), "--json"]).stdout);
+    let want = schedule.get("finish_days").num() + start_hour(&schedule) / 24.0;
     let got = finish_days_of(&["inspect", s(&out), "--json"]);
     assert!((got - want).abs() < 1e-4, "model {got} vs schedule {want}");
     // To standard output, the same text.
@@ -1757,8 +1812,10 @@ fn included_milestone_starts_production_at_its_planned_date() {
         .expect("plant/t3 in the schedule")
         .get("finish_days")
         .num();
+    // The program counts from 00:00, the schedule from its start time.
+    let own_finish = own_finish + start_hour(&own) / 24.0;
     assert!(
-        (t3 - (62.0 + own_finish)).abs() < 1e-6,
+        (t3 - (62.0 + own_finish)).abs() < 1e-4,
         "{t3} vs 62 + {own_finish}"
     );
     let run = ok(&["run", s(&path), "-n", "20", "--no-drivers", "--json", "-"]);
