@@ -440,7 +440,16 @@ fn plain_tasks<const WIDE: bool>(
     let tables = &plan.tables;
     let (mut u, mut dur) = ([0f32; LANES], [0f32; LANES]);
     for pos in run {
-        fill_uniform(&mut u, plan.task_keys[pos][0] ^ s.seed, first);
+        let key = plan.task_keys[pos][0] ^ s.seed;
+        #[cfg(target_arch = "x86_64")]
+        if WIDE {
+            // SAFETY: `WIDE` kernels run only where AVX-512F and DQ were detected.
+            unsafe { crate::rng::fill_uniform_wide(&mut u, key, first) };
+        } else {
+            fill_uniform(&mut u, key, first);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        fill_uniform(&mut u, key, first);
         sc.duration[pos].sample::<WIDE>(&u, tables, &mut dur);
         let mut start = [sc.earliest[pos]; LANES];
         for k in plan.after.range(pos) {
