@@ -30,9 +30,10 @@ struct Accumulators {
     /// Per scenario: histogram bins recorded but not yet counted (see [`PendingBins`]).
     pending: Vec<PendingBins>,
     promises: Vec<Vec<u64>>,
-    /// Per scenario: the whole-iteration records of the rows this worker ran (row index,
-    /// then a record of [`RowLayout::len`] values), scattered into [`Rows`] at the end.
-    rows: Vec<(Vec<u32>, Vec<f32>)>,
+    /// Per scenario: the whole-iteration records of the rows this worker ran, a lane group
+    /// at a time (its first row and row count; then [`RowLayout::len`] items of `LANES`
+    /// values each), copied into [`Rows`] at the end.
+    rows: Vec<(Vec<[u32; 2]>, Vec<f32>)>,
 }
 
 /// Which iterations become rows, and the layout of one row's record: task durations (model
@@ -378,16 +379,21 @@ fn run_block(
             }
             // The subsample: per-task statistics, criticality chains and whole rows.
             stats.sampled += live as u64;
-            for l in 0..live {
-                let Some(row) = layout.row(group, l) else {
-                    break;
-                };
-                row_index.push(row as u32);
-                row_data.extend(s.duration.iter().map(|d| d[l]));
-                row_data.push(s.headline[l]);
+            let kept = (0..live)
+                .take_while(|&l| layout.row(group, l).is_some())
+                .count();
+            if let Some(first_row) = layout.row(group, 0).filter(|_| kept > 0) {
+                row_index.push([first_row as u32, kept as u32]);
                 let (dm, sm) = (layout.delivered_months, layout.spent_months);
-                row_data.extend(s.delivered_monthly[..dm].iter().map(|m| m[l]));
-                row_data.extend(s.spent_monthly[..sm].iter().map(|m| m[l]));
+                for lanes in s
+                    .duration
+                    .iter()
+                    .chain([&s.headline])
+                    .chain(&s.delivered_monthly[..dm])
+                    .chain(&s.spent_monthly[..sm])
+                {
+                    row_data.extend_from_slice(lanes);
+                }
             }
             for l in 0..live {
                 if s.headline[l] < f32::INFINITY {
@@ -537,8 +543,8 @@ fn add_finishes(
 
 /// Scatters the workers' row records (durations by plan position) into column-major
 /// [`Rows`] (tasks in model order).
-fn gather_rows(layout: &RowLayout, order: &[u32], index: &[u32], data: &[f32]) -> Rows {
-    let (n, width) = (layout.rows, layout.len());
+fn gather_rows(layout: &RowLayout, order: &[u32], index: &[[u32; 2]], data: &[f32]) -> Rows {
+    let (n, width) = (layout.rows, layout.len() * LANES);
     let mut rows = Rows {
         iterations: (0..n).map(|r| layout.iteration(r)).collect(),
         durations: vec![f32::NAN; layout.tasks * n],
@@ -546,19 +552,28 @@ fn gather_rows(layout: &RowLayout, order: &[u32], index: &[u32], data: &[f32]) -
         delivered: vec![0.0; layout.months * n],
         spent: vec![0.0; layout.months * n],
     };
-    for (&r, record) in index.iter().zip(data.chunks_exact(width)) {
-        let r = r as usize;
-        let (durations, rest) = record.split_at(layout.tasks);
-        for (pos, &d) in durations.iter().enumerate() {
-            rows.durations[order[pos] as usize * n + r] = d;
+    // Each record holds a lane group's rows item by item, so every copy is contiguous.
+    for (&[first, kept], record) in index.iter().zip(data.chunks_exact(width)) {
+        let (r, kept) = (first as usize, kept as usize);
+        let mut items = record.chunks_exact(LANES);
+        for &task in order {
+            if let Some(lanes) = items.next() {
+                let at = task as usize * n + r;
+                rows.durations[at..at + kept].copy_from_slice(&lanes[..kept]);
+            }
         }
-        rows.headline[r] = rest[0];
-        let (delivered, spent) = rest[1..].split_at(layout.delivered_months);
-        for (m, &v) in delivered.iter().enumerate() {
-            rows.delivered[m * n + r] = v;
+        if let Some(lanes) = items.next() {
+            rows.headline[r..r + kept].copy_from_slice(&lanes[..kept]);
         }
-        for (m, &v) in spent.iter().enumerate() {
-            rows.spent[m * n + r] = v;
+        for m in 0..layout.delivered_months {
+            if let Some(lanes) = items.next() {
+                rows.delivered[m * n + r..][..kept].copy_from_slice(&lanes[..kept]);
+            }
+        }
+        for m in 0..layout.spent_months {
+            if let Some(lanes) = items.next() {
+                rows.spent[m * n + r..][..kept].copy_from_slice(&lanes[..kept]);
+            }
         }
     }
     rows
