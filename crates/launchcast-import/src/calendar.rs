@@ -473,6 +473,28 @@ impl CalendarSet {
         (!elapsed).then(|| self.cal_of(s, i))
     }
 
+    /// Minutes of work on task `i`'s duration calendar between `from` and `to` (0 when `to`
+    /// is not after `from`); `None` for an elapsed duration.
+    pub fn work_minutes(
+        &self,
+        s: &Schedule,
+        i: usize,
+        from: DateTime,
+        to: DateTime,
+    ) -> Option<i64> {
+        let c = self.task_table(s, i)?;
+        Some((self.w(c, to) - self.w(c, from)).max(0))
+    }
+
+    /// The first working moment at or after `t` on task `i`'s duration calendar (`t` itself
+    /// for an elapsed duration).
+    pub fn next_working(&self, s: &Schedule, i: usize, t: DateTime) -> DateTime {
+        match self.task_table(s, i) {
+            Some(c) => self.at(c, self.w(c, t), false).max(t),
+            None => t,
+        }
+    }
+
     /// The first day of the tables and the working periods of each tabulated day of `table`
     /// (base calendars, exceptions and the standard-day fallback resolved).
     pub fn table_days(&self, table: usize) -> Option<(Date, &[DayHours])> {

@@ -13,8 +13,9 @@
 //! Every reader produces a [`Schedule`]: tasks, summary tasks and milestones, links of the
 //! four types with lags, working-time calendars, date constraints and progress, in the
 //! file's own terms. [`CalendarSet::schedule`] computes its deterministic dates in working
-//! time; [`to_model`] maps it to a `Model` (leaf tasks only, durations in calendar days);
-//! [`inspect`] summarises it. [`import_path`] does all of that for a file, choosing the
+//! time; [`to_model`] maps it to a `Model` (leaf tasks only, in working time on their
+//! calendars, from the status date when the schedule is in progress); [`inspect`] summarises
+//! it. [`import_path`] does all of that for a file, choosing the
 //! reader by extension and content.
 //!
 //! [`rules`] turns the fixed durations of an imported schedule into distributions, risks

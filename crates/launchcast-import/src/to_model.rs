@@ -69,9 +69,44 @@ pub fn as_of(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Option<Dat
     }
 }
 
-/// Builds the model. `dates`, when given, are the deterministic start and finish of every
-/// schedule task (indexed like `schedule.tasks`) in calendar time: durations are then the
-/// calendar-day spans of the working-time durations, so the model reproduces the dates.
+/// Where the model holds a task that has started. Finished, or nothing left at the as-of
+/// moment: no time, at that moment, on no calendar (a calendar would move it to its next
+/// working moment). Under way: the work left between the as-of moment and its working-time
+/// finish, in working days on its calendar from the first working moment, so the engine
+/// finishes it exactly there; in calendar days from the as-of moment when the model cannot
+/// carry its calendar.
+struct Pinned {
+    duration: f64,
+    on_calendar: bool,
+    start: DateTime,
+    finish: DateTime,
+}
+
+/// Whether task `i` has nothing left to do at the as-of moment: finished, or started with
+/// its working-time finish at or before it.
+fn done_before(
+    schedule: &Schedule,
+    calendars: Option<&CalendarSet>,
+    as_of: Option<DateTime>,
+    i: usize,
+) -> bool {
+    let Some(t) = schedule.tasks.get(i) else {
+        return false;
+    };
+    t.actual_finish.is_some()
+        || (t.actual_start.is_some()
+            && match (calendars.and_then(|c| c.task_dates(i)), as_of) {
+                (Some((_, f)), Some(st)) => f <= st,
+                _ => false,
+            })
+}
+
+/// Builds the model. Day 0 is 00:00 of the [`as_of`] date and `program.start_time` its time
+/// of day. With `calendars` (the schedule's deterministic dates in working time) the model
+/// reproduces them: tasks run their working days on their calendars, lags are the calendar
+/// days the schedule has, and tasks that have started are pinned to the as-of moment, with
+/// no links in; manually scheduled tasks keep their start date whatever their predecessors
+/// do.
 pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
     let prefix = if schedule.format == Format::Psplib {
         "j"
@@ -136,57 +171,15 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             .and_then(|t| ids.get(t.uid.as_str()))
             .cloned()
     };
-    let mut after: HashMap<String, Vec<Link>> = HashMap::new();
-    for r in &schedule.relations {
-        let plain = days(schedule, r.lag);
-        for p in expand(&r.pred) {
-            for q in expand(&r.succ) {
-                let (Some(pid), Some(qid)) = (id_of(p), id_of(q)) else {
-                    continue;
-                };
-                if p == q {
-                    continue;
-                }
-                // Lags in calendar time as the deterministic schedule has them (nights and
-                // weekends the successor waits for included), else at a day's working time.
-                let (pt, qt) = (schedule.tasks.get(p), schedule.tasks.get(q));
-                // A started task no longer waits for its predecessors: its remaining span
-                // from the as-of date already holds any wait.
-                if qt.is_some_and(|t| t.actual_start.is_some()) {
-                    continue;
-                }
-                let lag = calendars
-                    .and_then(|c| c.link_days(schedule, r, p, q).map(|d| (c, d)))
-                    .map_or(plain, |(c, d)| {
-                        // A started or finished predecessor's start (and a finished one's
-                        // finish) sits at the as-of date in the model, not in the past:
-                        // measure the lag from there.
-                        let from = c.task_dates(p).map(|(ps, pf)| match r.kind {
-                            LinkKind::FinishToStart | LinkKind::FinishToFinish => pf,
-                            LinkKind::StartToStart | LinkKind::StartToFinish => ps,
-                        });
-                        let behind = match (from, start_dt, pt.and_then(|t| t.actual_start)) {
-                            (Some(f), Some(st), Some(_)) if f < st => st.days_since(f),
-                            _ => 0.0,
-                        };
-                        ((d - behind) * 1e6).round() / 1e6
-                    });
-                after.entry(qid).or_default().push(Link {
-                    task: pid,
-                    kind: r.kind,
-                    lag,
-                });
-            }
-        }
-    }
     // Working time: each task on a calendar the model can carry exactly runs on it, with
     // its duration in working days. Elapsed durations and calendars off the 15-minute grid
     // keep the calendar-day span of the deterministic schedule.
-    let hours_per_day = if schedule.minutes_per_day > 0.0 {
-        schedule.minutes_per_day / 60.0
+    let minutes_per_day = if schedule.minutes_per_day > 0.0 {
+        schedule.minutes_per_day
     } else {
-        8.0
+        480.0
     };
+    let hours_per_day = minutes_per_day / 60.0;
     let horizon_guess = start.add_days(36_500.0).unwrap_or(start);
     let mut model_calendars: Vec<Calendar> = Vec::new();
     let mut by_table: HashMap<usize, Option<String>> = HashMap::new();
@@ -222,6 +215,104 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             })
             .clone()
     };
+    let task_calendar: Vec<Option<String>> = (0..schedule.tasks.len())
+        .map(|i| match schedule.tasks.get(i) {
+            Some(t) if !t.summary && !done_before(schedule, calendars, start_dt, i) => {
+                calendar_of(i)
+            }
+            _ => None,
+        })
+        .collect();
+    // Progress: a task that has started is pinned to the as-of date, with no links in.
+    // Finished (or nothing left to do): no time, at the as-of moment, on no calendar. Under
+    // way: on its calendar, from the first working moment at the as-of date, the work left
+    // up to its working-time finish (in calendar days from the as-of moment when the model
+    // cannot carry its calendar), so the model finishes it when the schedule does.
+    let pinned: Vec<Option<Pinned>> = (0..schedule.tasks.len())
+        .map(|i| {
+            let t = schedule.tasks.get(i)?;
+            if t.actual_start.is_none() && t.actual_finish.is_none() {
+                return None;
+            }
+            let (c, st) = (calendars?, start_dt?);
+            if done_before(schedule, calendars, start_dt, i) {
+                return Some(Pinned {
+                    duration: 0.0,
+                    on_calendar: false,
+                    start: st,
+                    finish: st,
+                });
+            }
+            let (_, f) = c.task_dates(i)?;
+            let work = c.work_minutes(schedule, i, st, f).unwrap_or(0);
+            Some(
+                if task_calendar.get(i).is_some_and(Option::is_some) && work > 0 {
+                    Pinned {
+                        duration: work as f64 / minutes_per_day,
+                        on_calendar: true,
+                        start: c.next_working(schedule, i, st),
+                        finish: f,
+                    }
+                } else {
+                    Pinned {
+                        duration: f.days_since(st),
+                        on_calendar: false,
+                        start: st,
+                        finish: f,
+                    }
+                },
+            )
+        })
+        .collect();
+    let mut after: HashMap<String, Vec<Link>> = HashMap::new();
+    for r in &schedule.relations {
+        let plain = days(schedule, r.lag);
+        for p in expand(&r.pred) {
+            for q in expand(&r.succ) {
+                let (Some(pid), Some(qid)) = (id_of(p), id_of(q)) else {
+                    continue;
+                };
+                if p == q {
+                    continue;
+                }
+                // Lags in calendar time as the deterministic schedule has them (nights and
+                // weekends the successor waits for included), else at a day's working time.
+                // A task that has started no longer waits for its predecessors: it is pinned
+                // to the as-of date. A manually scheduled one keeps its start whatever they do.
+                if schedule.tasks.get(q).is_some_and(|t| {
+                    t.actual_start.is_some()
+                        || t.actual_finish.is_some()
+                        || t.manual_start.is_some()
+                }) {
+                    continue;
+                }
+                let lag = calendars
+                    .and_then(|c| c.link_days(schedule, r, p, q).map(|d| (c, d)))
+                    .map_or(plain, |(c, d)| {
+                        // A predecessor that has started sits where the model pins it, not
+                        // where it was: measure the lag from there.
+                        let moved = match (c.task_dates(p), pinned.get(p).and_then(Option::as_ref))
+                        {
+                            (Some((ps, pf)), Some(pin)) => match r.kind {
+                                LinkKind::FinishToStart | LinkKind::FinishToFinish => {
+                                    pin.finish.days_since(pf)
+                                }
+                                LinkKind::StartToStart | LinkKind::StartToFinish => {
+                                    pin.start.days_since(ps)
+                                }
+                            },
+                            _ => 0.0,
+                        };
+                        ((d - moved) * 1e6).round() / 1e6
+                    });
+                after.entry(qid).or_default().push(Link {
+                    task: pid,
+                    kind: r.kind,
+                    lag,
+                });
+            }
+        }
+    }
     let mut tasks = Vec::new();
     let mut max_days: f64 = 0.0;
     for (i, t) in schedule.tasks.iter().enumerate() {
@@ -231,29 +322,40 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         let Some(id) = ids.get(t.uid.as_str()) else {
             continue;
         };
-        let calendar = calendar_of(i);
+        let pin = pinned.get(i).and_then(Option::as_ref);
+        let calendar = match pin {
+            Some(p) if !p.on_calendar => None,
+            _ => task_calendar.get(i).cloned().flatten(),
+        };
         let mut duration = match calendars.and_then(|c| c.task_span_days(i)) {
             Some(d) if calendar.is_none() => d,
             _ => days(schedule, t.duration),
         };
-        // Progress: finished tasks take no more time; started ones take what remains.
-        if t.actual_finish.is_some() {
+        if let Some(p) = pin {
+            duration = p.duration;
+        } else if t.actual_finish.is_some() {
+            // Progress without dates to pin it to: finished tasks take no more time, started
+            // ones what remains.
             duration = 0.0;
         } else if t.actual_start.is_some() {
-            // What remains: from the as-of date to the working-time finish.
-            duration = match (calendars.and_then(|c| c.task_dates(i)), start_dt) {
-                (Some((_, f)), Some(st)) => f.days_since(st),
-                _ => t.remaining.map_or(duration, |rem| days(schedule, rem)),
-            };
+            duration = t.remaining.map_or(duration, |rem| days(schedule, rem));
         }
         let duration = duration.max(0.0);
         max_days += duration;
-        let not_before = t.constraint.and_then(|c| match c.kind {
-            ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => {
-                c.date.filter(|d| d.minutes > start_min).map(|d| d.date())
-            }
-            _ => None,
-        });
+        let not_before = if pin.is_some() {
+            None
+        } else if let Some(ms) = t.manual_start.filter(|_| t.actual_finish.is_none()) {
+            // A manually scheduled task starts on its own date (a date in the model: the
+            // first working moment of that day).
+            Some(ms).filter(|d| d.minutes > start_min).map(|d| d.date())
+        } else {
+            t.constraint.and_then(|c| match c.kind {
+                ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => {
+                    c.date.filter(|d| d.minutes > start_min).map(|d| d.date())
+                }
+                _ => None,
+            })
+        };
         tasks.push(ModelTask {
             id: id.clone(),
             name: t.name.clone(),

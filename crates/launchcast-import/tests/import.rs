@@ -624,13 +624,17 @@ risk = { chance = 0.5, scale = "tri(1.1, 1.2, 1.5)" }
 
 /// The engine's deterministic finish of a model, days from its start.
 fn engine_finish(model: &launchcast_model::Model) -> f64 {
-    let plan = launchcast_engine::Plan::compile(model).expect("compiles");
-    plan.deterministic(0)
-        .expect("schedule")
+    engine_dates(model)
         .iter()
         .flatten()
         .map(|d| d.finish)
         .fold(0.0, f64::max)
+}
+
+/// The engine's deterministic start and finish of every model task, days from its start.
+fn engine_dates(model: &launchcast_model::Model) -> Vec<Option<launchcast_engine::TaskDates>> {
+    let plan = launchcast_engine::Plan::compile(model).expect("compiles");
+    plan.deterministic(0).expect("schedule")
 }
 
 #[test]
@@ -1158,7 +1162,7 @@ fn progress_files_finish_from_their_status_date() {
         let as_of = launchcast_import::as_of(&s, Some(&cals));
         let model_finish = match as_of {
             Some(a) => launchcast_import::DateTime {
-                minutes: a.minutes - i64::from(a.minute_of_day())
+                minutes: a.minutes - a.minute_of_day()
                     + (engine_finish(&model) * 1440.0).round() as i64,
             }
             .to_string(),
@@ -1230,26 +1234,51 @@ fn progressed_models_keep_actuals_and_run_the_rest_from_the_status_date() {
         let (s, model) = launchcast_import::import_path(&data.join(file)).expect(file);
         let cals = launchcast_import::CalendarSet::schedule(&s);
         let as_of = launchcast_import::as_of(&s, Some(&cals)).expect("as-of date");
+        let dates = engine_dates(&model);
+        let day0 = as_of.minutes - as_of.minute_of_day();
         let (mut finished, mut started) = (0, 0);
         for (i, t) in s.tasks.iter().enumerate().filter(|(_, t)| !t.summary) {
-            let m = model
+            let k = model
                 .tasks
                 .iter()
-                .find(|m| m.id == format!("t{}", t.uid))
+                .position(|m| m.id == format!("t{}", t.uid))
                 .expect("model task");
+            let m = &model.tasks[k];
             let launchcast_model::Dist::Fixed(d) = m.duration else {
                 panic!("{file}: fixed durations expected")
             };
+            // Where the engine puts it, to the minute.
+            let at = |x: f64| day0 + (x * 1440.0).round() as i64;
+            let (start, finish) = dates[k]
+                .map(|x| (at(x.start), at(x.finish)))
+                .expect("dates");
             if t.actual_finish.is_some() {
-                // Done: takes no time and waits for nothing.
+                // Done: takes no time, waits for nothing, sits at the as-of moment.
                 finished += 1;
                 assert_eq!((d, m.after.len()), (0.0, 0), "{file} {}", t.uid);
+                assert_eq!(m.calendar, None, "{file} {}", t.uid);
+                assert_eq!(
+                    (start, finish),
+                    (as_of.minutes, as_of.minutes),
+                    "{file} {}",
+                    t.uid
+                );
             } else if t.actual_start.is_some() {
-                // Under way: what remains runs from the as-of date to its finish.
+                // Under way: what remains runs from the as-of date to its finish, in working
+                // time on its calendar, else in calendar days from the as-of moment.
                 started += 1;
                 let (_, f) = cals.task_dates(i).expect("dates");
-                assert!((d - f.days_since(as_of)).abs() < 1e-9, "{file} {}", t.uid);
+                let want = match &m.calendar {
+                    Some(_) => {
+                        let work = cals.work_minutes(&s, i, as_of, f).expect("working time");
+                        work as f64 / s.minutes_per_day
+                    }
+                    None => f.days_since(as_of).max(0.0),
+                };
+                assert!((d - want).abs() < 1e-9, "{file} {}: {d} vs {want}", t.uid);
                 assert!(m.after.is_empty(), "{file} {}", t.uid);
+                assert!(start >= as_of.minutes, "{file} {}", t.uid);
+                assert_eq!(finish, f.minutes.max(as_of.minutes), "{file} {}", t.uid);
             }
         }
         assert!(finished + started > 0, "{file}");
