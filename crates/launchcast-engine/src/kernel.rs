@@ -132,14 +132,14 @@ macro_rules! kernels_for {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $features)]
         #[inline(never)]
-        fn $plain(
+        fn $plain<const FULL: bool>(
             plan: &Compiled,
             sc: &ScenarioParams,
             run: std::ops::Range<usize>,
             first: u64,
             s: &mut Scratch,
         ) {
-            plain_tasks::<$wide>(plan, sc, run, first, s);
+            plain_tasks::<FULL, $wide>(plan, sc, run, first, s);
         }
 
         #[cfg(target_arch = "x86_64")]
@@ -152,7 +152,7 @@ macro_rules! kernels_for {
         ) {
             // The closure inherits this function's features, which make the call safe.
             simulate_body::<FULL, $wide>(plan, sc, first, s, |p, sc, run, first, s| {
-                $plain(p, sc, run, first, s)
+                $plain::<FULL>(p, sc, run, first, s)
             });
         }
     };
@@ -187,16 +187,18 @@ pub(crate) fn select_kernels() -> Kernels {
     }
     Kernels {
         fast: |p, sc, first, s| {
-            simulate_body::<false, false>(p, sc, first, s, plain_tasks::<false>)
+            simulate_body::<false, false>(p, sc, first, s, plain_tasks::<false, false>)
         },
-        full: |p, sc, first, s| simulate_body::<true, false>(p, sc, first, s, plain_tasks::<false>),
+        full: |p, sc, first, s| {
+            simulate_body::<true, false>(p, sc, first, s, plain_tasks::<true, false>)
+        },
     }
 }
 
 /// Runs one scenario for iterations `first .. first + LANES`, recording everything
 /// (portable version).
 pub(crate) fn simulate_lanes(plan: &Compiled, sc: &ScenarioParams, first: u64, s: &mut Scratch) {
-    simulate_body::<true, false>(plan, sc, first, s, plain_tasks::<false>);
+    simulate_body::<true, false>(plan, sc, first, s, plain_tasks::<true, false>);
 }
 
 #[inline(always)]
@@ -248,13 +250,11 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
     let mut bound = [0f32; LANES];
     let mut pos = 0;
     while pos < plan.order.len() {
-        if !FULL {
-            let end = sc.plain_end[pos] as usize;
-            if end > pos {
-                plain(plan, sc, pos..end, first, s);
-                pos = end;
-                continue;
-            }
+        let end = sc.plain_end[pos] as usize;
+        if end > pos {
+            plain(plan, sc, pos..end, first, s);
+            pos = end;
+            continue;
         }
         let keys = &plan.task_keys[pos];
         let slot = plan.duration_slot[pos];
@@ -426,11 +426,12 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
     }
 }
 
-/// The fast kernel's loop over a run of plain tasks (see [`ScenarioParams::plain_end`]):
-/// what the general loop computes for them, with nothing it does not need, so the values of
-/// a task stay in registers. Same operations in the same order, so the same results.
+/// The loop over a run of plain tasks (see [`ScenarioParams::plain_end`]): what the general
+/// loop computes for them, with nothing it does not need, so the values of a task stay in
+/// registers. Same operations in the same order, so the same results. `FULL` also records
+/// what the full kernel records (start, driving predecessor, duration), by position.
 #[inline(always)]
-fn plain_tasks<const WIDE: bool>(
+fn plain_tasks<const FULL: bool, const WIDE: bool>(
     plan: &Compiled,
     sc: &ScenarioParams,
     run: std::ops::Range<usize>,
@@ -452,8 +453,21 @@ fn plain_tasks<const WIDE: bool>(
         fill_uniform(&mut u, key, first);
         sc.duration[pos].sample::<WIDE>(&u, tables, &mut dur);
         let mut start = [sc.earliest[pos]; LANES];
+        let mut driver = [NONE; LANES];
         for k in plan.after.range(pos) {
-            let (f, lag) = (&s.finish_ok[plan.after.slot[k] as usize], plan.after.lag[k]);
+            let at = if FULL {
+                plan.after.pred[k]
+            } else {
+                plan.after.slot[k]
+            };
+            let (f, lag) = (&s.finish_ok[at as usize], plan.after.lag[k]);
+            if FULL {
+                let p = plan.after.pred[k];
+                for l in 0..LANES {
+                    let later = f[l] + lag > start[l];
+                    driver[l] = if later { p } else { driver[l] };
+                }
+            }
             for l in 0..LANES {
                 let bound = f[l] + lag;
                 start[l] = if bound > start[l] { bound } else { start[l] };
@@ -465,17 +479,28 @@ fn plain_tasks<const WIDE: bool>(
             start[l] = start[l].max(0.0);
             finish[l] = start[l] + dur[l];
         }
-        let me = plan.fast_slot[pos] as usize;
+        let me = if FULL {
+            pos
+        } else {
+            plan.fast_slot[pos] as usize
+        };
         s.finish_ok[me] = finish;
         let needs = plan.needs[pos];
-        if needs & NEEDS_START_OK != 0 {
+        if FULL || needs & NEEDS_START_OK != 0 {
             s.start_ok[me] = start;
         }
-        if needs & NEEDS_FAIL_AT != 0 {
+        if FULL || needs & NEEDS_FAIL_AT != 0 {
             s.fail_at[me] = [INF; LANES];
         }
-        if needs & NEEDS_START != 0 {
+        if FULL || needs & NEEDS_START != 0 {
             s.start[me] = start;
+        }
+        if FULL {
+            s.driver[pos] = driver;
+            let out = &mut s.duration[pos];
+            for l in 0..LANES {
+                out[l] = if start[l] < INF { dur[l] } else { f32::NAN };
+            }
         }
     }
 }
@@ -886,7 +911,7 @@ mod tests {
                         sc,
                         first,
                         &mut portable,
-                        plain_tasks::<false>,
+                        plain_tasks::<false, false>,
                     );
                     assert_eq!(
                         fast.headline.map(f32::to_bits),

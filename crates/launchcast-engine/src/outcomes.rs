@@ -108,6 +108,15 @@ pub fn sample_target(tasks: usize) -> u64 {
     ((1u64 << 24) / tasks.max(1) as u64).clamp(8_192, TASK_SAMPLE_TARGET)
 }
 
+/// `n` zeros written out: a zeroed allocation is mapped lazily to the shared zero page, so
+/// the first increment (a read, then a write) of each page would fault twice and flush the
+/// other cores' address translations; writing once up front faults each page once.
+fn written_zeros(n: usize) -> Vec<u32> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, 0);
+    v
+}
+
 /// Per-task accumulators, indexed by the model's task order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskStats {
@@ -140,7 +149,7 @@ impl TaskStats {
             finish_max_fixed: vec![0; tasks],
             sampled: 0,
             critical: vec![0; tasks],
-            histogram: vec![0; tasks * TASK_HISTOGRAM_BINS],
+            histogram: written_zeros(tasks * TASK_HISTOGRAM_BINS),
         }
     }
 
