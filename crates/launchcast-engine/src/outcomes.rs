@@ -111,6 +111,7 @@ pub fn sample_target(tasks: usize) -> u64 {
 /// `n` zeros written out: a zeroed allocation is mapped lazily to the shared zero page, so
 /// the first increment (a read, then a write) of each page would fault twice and flush the
 /// other cores' address translations; writing once up front faults each page once.
+#[allow(clippy::slow_vector_initialization)] // the point: `vec![0; n]` maps pages lazily
 fn written_zeros(n: usize) -> Vec<u32> {
     let mut v = Vec::with_capacity(n);
     v.resize(n, 0);
