@@ -357,7 +357,7 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
         let cal = plan.task_calendar[pos];
         let mut end = [0f32; LANES];
         if cal != NONE {
-            calendar_task::<FULL>(plan, pos, cal, s, &dur, &mut start, &mut driver, &mut end);
+            calendar_task::<FULL, WIDE>(plan, pos, cal, s, &dur, &mut start, &mut driver, &mut end);
         }
         for l in 0..LANES {
             start[l] = start[l].max(0.0);
@@ -511,7 +511,7 @@ fn plain_tasks<const FULL: bool, const WIDE: bool>(
 /// as before; the operations are the same whichever instruction set runs them.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-fn calendar_task<const FULL: bool>(
+fn calendar_task<const FULL: bool, const WIDE: bool>(
     plan: &Compiled,
     pos: usize,
     cal: u32,
@@ -533,6 +533,12 @@ fn calendar_task<const FULL: bool>(
         };
         table.start_for_finish(from, plan.backward.lag[k], dur, &mut bound);
         constrain(start, driver, &bound, &[p; LANES]);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if WIDE {
+        // SAFETY: `WIDE` kernels run only where AVX-512F and DQ were detected.
+        unsafe { table.schedule_wide(start, dur, end) };
+        return;
     }
     table.schedule(start, dur, end);
 }
