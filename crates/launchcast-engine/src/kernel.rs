@@ -387,11 +387,7 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
             s.start[me] = start;
         }
         if FULL {
-            s.driver[pos] = driver;
-            let out = &mut s.duration[pos];
-            for l in 0..LANES {
-                out[l] = if start[l] < INF { dur[l] } else { f32::NAN };
-            }
+            record_driver_and_duration(s, pos, &driver, &start, &dur);
         }
 
         if !sc.cost[pos].is_zero() {
@@ -496,11 +492,7 @@ fn plain_tasks<const FULL: bool, const WIDE: bool>(
             s.start[me] = start;
         }
         if FULL {
-            s.driver[pos] = driver;
-            let out = &mut s.duration[pos];
-            for l in 0..LANES {
-                out[l] = if start[l] < INF { dur[l] } else { f32::NAN };
-            }
+            record_driver_and_duration(s, pos, &driver, &start, &dur);
         }
     }
 }
@@ -541,6 +533,23 @@ fn calendar_task<const FULL: bool, const WIDE: bool>(
         return;
     }
     table.schedule(start, dur, end);
+}
+
+/// The full kernel's record of a task: the predecessor that set its start, and its duration
+/// (NaN if it never started).
+#[inline(always)]
+fn record_driver_and_duration(
+    s: &mut Scratch,
+    pos: usize,
+    driver: &[u32; LANES],
+    start: &Lanes,
+    dur: &Lanes,
+) {
+    s.driver[pos] = *driver;
+    let out = &mut s.duration[pos];
+    for l in 0..LANES {
+        out[l] = if start[l] < INF { dur[l] } else { f32::NAN };
+    }
 }
 
 #[inline(always)]
