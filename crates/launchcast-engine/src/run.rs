@@ -383,6 +383,11 @@ fn run_block(
                 .take_while(|&l| layout.row(group, l).is_some())
                 .count();
             if let Some(first_row) = layout.row(group, 0).filter(|_| kept > 0) {
+                if row_data.capacity() == 0 {
+                    // Room for every row at once: growing by doubling would copy tens of
+                    // megabytes; untouched capacity costs no memory.
+                    row_data.reserve(layout.rows.div_ceil(LANES) * layout.len() * LANES);
+                }
                 row_index.push([first_row as u32, kept as u32]);
                 let (dm, sm) = (layout.delivered_months, layout.spent_months);
                 for lanes in s
@@ -552,29 +557,30 @@ fn gather_rows(layout: &RowLayout, order: &[u32], index: &[[u32; 2]], data: &[f3
         delivered: vec![0.0; layout.months * n],
         spent: vec![0.0; layout.months * n],
     };
-    // Each record holds a lane group's rows item by item, so every copy is contiguous.
-    for (&[first, kept], record) in index.iter().zip(data.chunks_exact(width)) {
-        let (r, kept) = (first as usize, kept as usize);
-        let mut items = record.chunks_exact(LANES);
-        for &task in order {
-            if let Some(lanes) = items.next() {
-                let at = task as usize * n + r;
-                rows.durations[at..at + kept].copy_from_slice(&lanes[..kept]);
-            }
+    // Each record holds a lane group's rows item by item. Item by item over all records,
+    // each column is then written front to back (the reads jump instead, which is cheaper).
+    let records: Vec<(usize, usize, &[f32])> = index
+        .iter()
+        .zip(data.chunks_exact(width))
+        .map(|(&[first, kept], record)| (first as usize, kept as usize, record))
+        .collect();
+    let copy = |column: &mut [f32], item: usize| {
+        for &(r, kept, record) in &records {
+            column[r..r + kept].copy_from_slice(&record[item * LANES..][..kept]);
         }
-        if let Some(lanes) = items.next() {
-            rows.headline[r..r + kept].copy_from_slice(&lanes[..kept]);
-        }
-        for m in 0..layout.delivered_months {
-            if let Some(lanes) = items.next() {
-                rows.delivered[m * n + r..][..kept].copy_from_slice(&lanes[..kept]);
-            }
-        }
-        for m in 0..layout.spent_months {
-            if let Some(lanes) = items.next() {
-                rows.spent[m * n + r..][..kept].copy_from_slice(&lanes[..kept]);
-            }
-        }
+    };
+    for (pos, &task) in order.iter().enumerate() {
+        copy(&mut rows.durations[task as usize * n..][..n], pos);
+    }
+    copy(&mut rows.headline, layout.tasks);
+    for m in 0..layout.delivered_months {
+        copy(&mut rows.delivered[m * n..][..n], layout.tasks + 1 + m);
+    }
+    for m in 0..layout.spent_months {
+        copy(
+            &mut rows.spent[m * n..][..n],
+            layout.tasks + 1 + layout.delivered_months + m,
+        );
     }
     rows
 }
