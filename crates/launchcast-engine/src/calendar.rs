@@ -303,9 +303,7 @@ mod tests {
     #[test]
     #[cfg(target_arch = "x86_64")]
     fn wide_schedule_equals_the_portable_one() {
-        if !(std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512dq"))
-        {
+        if crate::kernel::Isa::detect() != crate::kernel::Isa::Avx512 {
             eprintln!("skipped: this processor has no AVX-512F/DQ");
             return;
         }

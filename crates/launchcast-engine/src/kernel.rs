@@ -9,7 +9,7 @@ use crate::plan::{
     Compiled, Links, NEEDS_FAIL_AT, NEEDS_START, NEEDS_START_OK, NONE, PlantParams, PromiseCheck,
     RiskKind, ScenarioParams,
 };
-use crate::rng::fill_uniform;
+use crate::rng::{fill_uniform, fill_uniform_in};
 
 pub(crate) const LANES: usize = 32;
 pub(crate) type Lanes = [f32; LANES];
@@ -160,37 +160,59 @@ macro_rules! kernels_for {
 kernels_for!(simulate_avx512, plain_avx512, "avx512f,avx512dq,avx2", true);
 kernels_for!(simulate_avx2, plain_avx2, "avx2", false);
 
+/// The widest instruction set this processor has among those the engine is compiled for
+/// (the kernels, the statistics recorder), detected in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// AVX-512F and AVX-512DQ (the `WIDE` code paths).
+    Avx512,
+    Avx2,
+    Portable,
+}
+
+impl Isa {
+    pub(crate) fn detect() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+            {
+                return Isa::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Isa::Avx2;
+            }
+        }
+        Isa::Portable
+    }
+}
+
 /// The widest kernels this processor runs, chosen once per run. Every version performs the
 /// same IEEE operations in the same order (no fused multiply-add is introduced), so results
 /// are identical whichever is chosen.
 pub(crate) fn select_kernels() -> Kernels {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-        {
-            return Kernels {
-                // SAFETY: the processor supports AVX-512F and AVX-512DQ (checked just above).
-                fast: |p, sc, first, s| unsafe { simulate_avx512::<false>(p, sc, first, s) },
-                // SAFETY: as above.
-                full: |p, sc, first, s| unsafe { simulate_avx512::<true>(p, sc, first, s) },
-            };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            return Kernels {
-                // SAFETY: the processor supports AVX2 (checked just above).
-                fast: |p, sc, first, s| unsafe { simulate_avx2::<false>(p, sc, first, s) },
-                // SAFETY: as above.
-                full: |p, sc, first, s| unsafe { simulate_avx2::<true>(p, sc, first, s) },
-            };
-        }
-    }
-    Kernels {
-        fast: |p, sc, first, s| {
-            simulate_body::<false, false>(p, sc, first, s, plain_tasks::<false, false>)
+    match Isa::detect() {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => Kernels {
+            // SAFETY: `Isa::detect` found AVX-512F and AVX-512DQ.
+            fast: |p, sc, first, s| unsafe { simulate_avx512::<false>(p, sc, first, s) },
+            // SAFETY: as above.
+            full: |p, sc, first, s| unsafe { simulate_avx512::<true>(p, sc, first, s) },
         },
-        full: |p, sc, first, s| {
-            simulate_body::<true, false>(p, sc, first, s, plain_tasks::<true, false>)
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => Kernels {
+            // SAFETY: `Isa::detect` found AVX2.
+            fast: |p, sc, first, s| unsafe { simulate_avx2::<false>(p, sc, first, s) },
+            // SAFETY: as above.
+            full: |p, sc, first, s| unsafe { simulate_avx2::<true>(p, sc, first, s) },
+        },
+        _ => Kernels {
+            fast: |p, sc, first, s| {
+                simulate_body::<false, false>(p, sc, first, s, plain_tasks::<false, false>)
+            },
+            full: |p, sc, first, s| {
+                simulate_body::<true, false>(p, sc, first, s, plain_tasks::<true, false>)
+            },
         },
     }
 }
@@ -259,7 +281,7 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
         let keys = &plan.task_keys[pos];
         let slot = plan.duration_slot[pos];
         if slot == NONE {
-            fill_uniform(&mut u, keys[0] ^ s.seed, first);
+            fill_uniform_in::<WIDE>(&mut u, keys[0] ^ s.seed, first);
         } else {
             u = s.correlated[slot as usize];
         }
@@ -437,16 +459,7 @@ fn plain_tasks<const FULL: bool, const WIDE: bool>(
     let tables = &plan.tables;
     let (mut u, mut dur) = ([0f32; LANES], [0f32; LANES]);
     for pos in run {
-        let key = plan.task_keys[pos][0] ^ s.seed;
-        #[cfg(target_arch = "x86_64")]
-        if WIDE {
-            // SAFETY: `WIDE` kernels run only where AVX-512F and DQ were detected.
-            unsafe { crate::rng::fill_uniform_wide(&mut u, key, first) };
-        } else {
-            fill_uniform(&mut u, key, first);
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        fill_uniform(&mut u, key, first);
+        fill_uniform_in::<WIDE>(&mut u, plan.task_keys[pos][0] ^ s.seed, first);
         sc.duration[pos].sample::<WIDE>(&u, tables, &mut dur);
         let mut start = [sc.earliest[pos]; LANES];
         let mut driver = [NONE; LANES];

@@ -482,25 +482,24 @@ impl Compiled {
         ] {
             links.slot = links.pred.iter().map(|&p| fast_slot[p as usize]).collect();
         }
+        // Plain in every scenario's structure; each scenario may still give a cost or chance.
+        let plain_links: Vec<bool> = (0..n)
+            .map(|p| {
+                task_risk_offsets[p] == task_risk_offsets[p + 1]
+                    && after_any.range(p).is_empty()
+                    && after_failure.range(p).is_empty()
+                    && duration_slot[p] == NONE
+                    && task_calendar[p] == NONE
+                    && after
+                        .range(p)
+                        .all(|k| after.kind[k] == LinkKind::FinishToStart)
+            })
+            .collect();
         for ps in &mut params {
-            let plain: Vec<bool> = (0..n)
-                .map(|p| {
-                    task_risk_offsets[p] == task_risk_offsets[p + 1]
-                        && after_any.range(p).is_empty()
-                        && after_failure.range(p).is_empty()
-                        && duration_slot[p] == NONE
-                        && task_calendar[p] == NONE
-                        && after
-                            .range(p)
-                            .all(|k| after.kind[k] == LinkKind::FinishToStart)
-                        && ps.chance[p] >= 1.0
-                        && ps.cost[p].is_zero()
-                })
-                .collect();
             ps.plain_end = vec![0; n];
             let mut end = n as u32;
             for p in (0..n).rev() {
-                if !plain[p] {
+                if !(plain_links[p] && ps.chance[p] >= 1.0 && ps.cost[p].is_zero()) {
                     end = p as u32;
                 }
                 ps.plain_end[p] = end.max(p as u32);

@@ -56,6 +56,19 @@ pub(crate) fn fill_uniform(out: &mut [f32; 32], key: u64, first: u64) {
     }
 }
 
+/// [`fill_uniform`] by the code of the caller's instruction set: `WIDE` callers run only
+/// where [`crate::kernel::Isa::Avx512`] was detected.
+#[inline(always)]
+pub(crate) fn fill_uniform_in<const WIDE: bool>(out: &mut [f32; 32], key: u64, first: u64) {
+    #[cfg(target_arch = "x86_64")]
+    if WIDE {
+        // SAFETY: `WIDE` code runs only where AVX-512F and DQ were detected.
+        unsafe { fill_uniform_wide(out, key, first) };
+        return;
+    }
+    fill_uniform(out, key, first);
+}
+
 /// [`fill_uniform`] with AVX-512 intrinsics: the same hashes, and the 16 words of each
 /// register of eight hashes converted in place, which the compiler does not find on its own.
 ///
@@ -124,9 +137,7 @@ mod tests {
     #[test]
     #[cfg(target_arch = "x86_64")]
     fn wide_uniforms_equal_the_portable_ones() {
-        if !(std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512dq"))
-        {
+        if crate::kernel::Isa::detect() != crate::kernel::Isa::Avx512 {
             eprintln!("skipped: this processor has no AVX-512F/DQ");
             return;
         }

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use crate::kernel::{Kernels, LANES, Lanes, Scratch, promise_kept, select_kernels};
+use crate::kernel::{Isa, Kernels, LANES, Lanes, Scratch, promise_kept, select_kernels};
 use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, sample_target};
 use crate::plan::{Compiled, NONE};
 use crate::{EngineError, MAX_ROWS, Outcomes, Rows, RunOptions, ScenarioOutcomes, TaskStats};
@@ -477,20 +477,17 @@ recorder_for!(record_avx2, "avx2");
 
 impl Recorder {
     fn select() -> Recorder {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("avx512dq")
-            {
-                // SAFETY: the processor has AVX-512F and AVX-512DQ (checked just above).
-                return Recorder(|p, st, f, l, b, pe| unsafe { record_avx512(p, st, f, l, b, pe) });
+        match Isa::detect() {
+            // SAFETY: `Isa::detect` found AVX-512F and AVX-512DQ.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => {
+                Recorder(|p, st, f, l, b, pe| unsafe { record_avx512(p, st, f, l, b, pe) })
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the processor has AVX2 (checked just above).
-                return Recorder(|p, st, f, l, b, pe| unsafe { record_avx2(p, st, f, l, b, pe) });
-            }
+            // SAFETY: `Isa::detect` found AVX2.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => Recorder(|p, st, f, l, b, pe| unsafe { record_avx2(p, st, f, l, b, pe) }),
+            _ => Recorder(record_body),
         }
-        Recorder(record_body)
     }
 }
 

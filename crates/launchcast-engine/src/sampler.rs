@@ -445,7 +445,7 @@ mod tests {
     #[test]
     fn poly_tables_match_exact_quantiles() {
         let mut us: Vec<f64> = (1..2000).map(|k| f64::from(k) / 2000.0).collect();
-        for e in 3..17 {
+        for e in 3..18 {
             let p = 2f64.powi(-e);
             us.extend([p, 1.5 * p, 1.0 - p, 1.0 - 1.5 * p]);
         }

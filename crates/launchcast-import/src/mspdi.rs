@@ -15,7 +15,7 @@ use crate::schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
     Relation, Schedule, Task,
 };
-use crate::xml::{Node, read_document};
+use crate::xml::{Node, clock_minutes, read_document};
 
 /// Duration formats that count elapsed time (`em`, `eh`, `ed`, `ew`, `emo`, `e%`, and their
 /// estimated variants).
@@ -100,21 +100,14 @@ fn flag(n: &Node, name: &str) -> bool {
     matches!(n.text_of(name), "1" | "true")
 }
 
-fn hhmm(s: &str) -> Option<u16> {
-    let mut it = s.trim().split(':');
-    let h: u16 = it.next()?.parse().ok()?;
-    let m: u16 = it.next().unwrap_or("0").parse().ok()?;
-    (h <= 24 && m < 60).then_some(h * 60 + m)
-}
-
 fn working_times(n: &Node) -> DayHours {
     let mut h: DayHours = n
         .child("WorkingTimes")
         .into_iter()
         .flat_map(|w| w.children("WorkingTime"))
         .filter_map(|t| {
-            let a = hhmm(t.text_of("FromTime"))?;
-            let b = hhmm(t.text_of("ToTime"))?;
+            let a = clock_minutes(t.text_of("FromTime"))?;
+            let b = clock_minutes(t.text_of("ToTime"))?;
             let b = if b <= a { 1440 } else { b };
             Some((a, b))
         })

@@ -13,7 +13,7 @@ use crate::schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
     Relation, Schedule, Task,
 };
-use crate::xml::{Node, read_document};
+use crate::xml::{Node, clock_minutes, read_document};
 
 fn date(n: &Node, path: &str, name: &str) -> Result<Option<DateTime>, ImportError> {
     let v = n.text_of(name);
@@ -39,21 +39,14 @@ fn hours(n: &Node, path: &str, name: &str) -> Result<Option<f64>, ImportError> {
         .ok_or_else(|| ImportError::invalid(n.place(path, name), "expected hours").value(v))
 }
 
-fn hhmm(s: &str) -> Option<u16> {
-    let mut it = s.trim().split(':');
-    let h: u16 = it.next()?.parse().ok()?;
-    let m: u16 = it.next().unwrap_or("0").parse().ok()?;
-    (h <= 24 && m < 60).then_some(h * 60 + m)
-}
-
 /// `<WorkTime><Start>08:00:00</Start><Finish>16:59:00</Finish></WorkTime>`; P6 writes the
 /// last working minute as the finish, so a finish ending in :59 is rounded up.
 fn work_times(n: &Node) -> DayHours {
     let mut h: DayHours = n
         .children("WorkTime")
         .filter_map(|w| {
-            let a = hhmm(w.text_of("Start"))?;
-            let mut b = hhmm(w.text_of("Finish"))?;
+            let a = clock_minutes(w.text_of("Start"))?;
+            let mut b = clock_minutes(w.text_of("Finish"))?;
             if b % 60 == 59 {
                 b += 1;
             }

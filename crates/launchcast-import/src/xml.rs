@@ -43,6 +43,15 @@ impl Node {
     }
 }
 
+/// Minutes since midnight of an XML time of day (`08:00:00`, `17:00`; seconds ignored),
+/// as MSPDI and PMXML calendars write them; `24:00` is the end of the day.
+pub(crate) fn clock_minutes(s: &str) -> Option<u16> {
+    let mut it = s.trim().split(':');
+    let h: u16 = it.next()?.parse().ok()?;
+    let m: u16 = it.next().unwrap_or("0").parse().ok()?;
+    (h <= 24 && m < 60).then_some(h * 60 + m)
+}
+
 fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let before = text.get(..pos.min(text.len())).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
