@@ -157,15 +157,21 @@ macro_rules! kernels_for {
         }
     };
 }
-kernels_for!(simulate_avx512, plain_avx512, "avx512f,avx512dq,avx2", true);
-kernels_for!(simulate_avx2, plain_avx2, "avx2", false);
+kernels_for!(
+    simulate_avx512,
+    plain_avx512,
+    "avx512f,avx512dq,avx2,fma",
+    true
+);
+kernels_for!(simulate_avx2, plain_avx2, "avx2,fma", false);
 
 /// The widest instruction set this processor has among those the engine is compiled for
 /// (the kernels, the statistics recorder), detected in one place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Isa {
-    /// AVX-512F and AVX-512DQ (the `WIDE` code paths).
+    /// AVX-512F and AVX-512DQ (the `WIDE` code paths), with AVX2 and FMA.
     Avx512,
+    /// AVX2 and FMA.
     Avx2,
     Portable,
 }
@@ -174,12 +180,16 @@ impl Isa {
     pub(crate) fn detect() -> Isa {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx512f")
+            // The samplers' explicit fused multiply-adds need FMA in every wide kernel.
+            let avx2 = std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma");
+            if avx2
+                && std::arch::is_x86_feature_detected!("avx512f")
                 && std::arch::is_x86_feature_detected!("avx512dq")
             {
                 return Isa::Avx512;
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if avx2 {
                 return Isa::Avx2;
             }
         }
@@ -188,8 +198,8 @@ impl Isa {
 }
 
 /// The widest kernels this processor runs, chosen once per run. Every version performs the
-/// same IEEE operations in the same order (no fused multiply-add is introduced), so results
-/// are identical whichever is chosen.
+/// same IEEE operations in the same order (fused multiply-adds only where the source asks for
+/// `mul_add`, never contracted by the compiler), so results are identical whichever is chosen.
 pub(crate) fn select_kernels() -> Kernels {
     match Isa::detect() {
         #[cfg(target_arch = "x86_64")]

@@ -473,6 +473,7 @@ impl Compiled {
                 &mut tables,
             )?);
         }
+        tables.build();
         let fast_slot = assign_slots(n, [&after, &after_any, &after_failure], &params);
         for links in [
             &mut after,

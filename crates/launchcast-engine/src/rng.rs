@@ -91,10 +91,13 @@ pub(crate) unsafe fn fill_uniform_wide(out: &mut [f32; 32], key: u64, first: u64
         z = _mm512_xor_si512(z, _mm512_srli_epi64::<27>(z));
         z = _mm512_mullo_epi64(z, c(0x94D0_49BB_1331_11EB));
         z = _mm512_xor_si512(z, _mm512_srli_epi64::<31>(z));
+        // bits·2^-24 + 2^-25 rounds once, exactly like (bits + ½)·2^-24: scaling by a power
+        // of two commutes with rounding.
         let bits = _mm512_cvtepi32_ps(_mm512_srli_epi32::<8>(z));
-        let u = _mm512_mul_ps(
-            _mm512_add_ps(bits, _mm512_set1_ps(0.5)),
+        let u = _mm512_fmadd_ps(
+            bits,
             _mm512_set1_ps(1.0 / 16_777_216.0),
+            _mm512_set1_ps(1.0 / 33_554_432.0),
         );
         // SAFETY: writes 16 of the 32 lanes of `out`, at 16·h.
         unsafe { _mm512_storeu_ps(out.as_mut_ptr().add(16 * h as usize), u) };
