@@ -21,6 +21,12 @@ pub struct Outcomes {
     /// [`Rows::delivered`] and [`Rows::spent`] are taken, as `(year, month)` of the month
     /// that ends, from the start's month to the horizon's.
     pub months: Vec<(i32, u32)>,
+    /// False when no iteration can deliver a car (the model has no plants): every value of
+    /// every `deliveries_by_year` column is then zero by construction, and readers may skip
+    /// the columns (their pages were never written).
+    pub delivers: bool,
+    /// False when the model has no costs: every `spend_by_year` value is zero.
+    pub spends: bool,
     /// In the order of [`crate::Plan::scenarios`].
     pub scenarios: Vec<ScenarioOutcomes>,
 }

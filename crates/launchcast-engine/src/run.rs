@@ -31,9 +31,17 @@ struct Accumulators {
     pending: Vec<PendingBins>,
     promises: Vec<Vec<u64>>,
     /// Per scenario: the whole-iteration records of the rows this worker ran, a lane group
-    /// at a time (its first row and row count; then [`RowLayout::len`] items of `LANES`
-    /// values each), copied into [`Rows`] at the end.
-    rows: Vec<(Vec<[u32; 2]>, Vec<f32>)>,
+    /// at a time, copied into [`Rows`] at the end: one piece per worker, which merging
+    /// collects without copying.
+    rows: Vec<Vec<RowRecords>>,
+}
+
+/// Row records of one worker: for each lane group its first row and row count, and then
+/// [`RowLayout::len`] items of `LANES` values each.
+#[derive(Default)]
+struct RowRecords {
+    index: Vec<[u32; 2]>,
+    data: Vec<f32>,
 }
 
 /// Which iterations become rows, and the layout of one row's record: task durations (model
@@ -155,7 +163,7 @@ impl Accumulators {
             rows: plan
                 .params
                 .iter()
-                .map(|_| (Vec::new(), Vec::new()))
+                .map(|_| vec![RowRecords::default()])
                 .collect(),
         }
     }
@@ -170,8 +178,7 @@ impl Accumulators {
             }
         }
         for (a, b) in self.rows.iter_mut().zip(other.rows) {
-            a.0.extend(b.0);
-            a.1.extend(b.1);
+            a.extend(b);
         }
         self
     }
@@ -270,29 +277,28 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             _ => chunks.push(vec![block]),
         }
     }
-    let accumulators: Vec<Accumulators> = pool.install(|| {
-        chunks
-            .into_par_iter()
-            .map(|chunk| {
-                let (mut acc, mut scratch) =
-                    (Accumulators::new(plan), Scratch::new(plan, opts.seed));
-                for mut block in chunk {
-                    run_block(plan, machine, layout, &mut block, &mut acc, &mut scratch);
-                    if let Some(progress) = opts.progress {
-                        progress(block.len as u64);
+    // Integer sums: the order of merging does not change the result, and rows keep the order
+    // of the chunks. Pairs merge in parallel, as soon as both are done.
+    let acc = pool
+        .install(|| {
+            chunks
+                .into_par_iter()
+                .map(|chunk| {
+                    let (mut acc, mut scratch) =
+                        (Accumulators::new(plan), Scratch::new(plan, opts.seed));
+                    for mut block in chunk {
+                        run_block(plan, machine, layout, &mut block, &mut acc, &mut scratch);
+                        if let Some(progress) = opts.progress {
+                            progress(block.len as u64);
+                        }
                     }
-                }
-                for (pending, stats) in acc.pending.iter_mut().zip(&mut acc.tasks) {
-                    pending.flush(stats);
-                }
-                acc
-            })
-            .collect()
-    });
-    // Integer sums: the order of merging does not change the result.
-    let acc = accumulators
-        .into_iter()
-        .reduce(Accumulators::merge)
+                    for (pending, stats) in acc.pending.iter_mut().zip(&mut acc.tasks) {
+                        pending.flush(stats);
+                    }
+                    acc
+                })
+                .reduce_with(Accumulators::merge)
+        })
         .unwrap_or_else(|| Accumulators::new(plan));
 
     let mut deliveries = deliveries.into_iter();
@@ -311,8 +317,8 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         })
         .collect::<Vec<_>>();
     let mut outcomes = outcomes;
-    for (out, (index, data)) in outcomes.iter_mut().zip(acc.rows) {
-        out.rows = gather_rows(&layout, &plan.order, &index, &data);
+    for (out, pieces) in outcomes.iter_mut().zip(acc.rows) {
+        out.rows = pool.install(|| gather_rows(&layout, &plan.order, &pieces));
     }
     Ok(Outcomes {
         iterations: opts.iterations,
@@ -320,6 +326,8 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         horizon_days: f64::from(plan.horizon),
         years: plan.years.clone(),
         months: plan.months.clone(),
+        delivers: plan.has_plants,
+        spends: plan.has_spend,
         scenarios: outcomes,
     })
 }
@@ -337,7 +345,10 @@ fn run_block(
     for (sc, params) in plan.params.iter().enumerate() {
         let stats = &mut acc.tasks[sc];
         let kept = &mut acc.promises[sc];
-        let (row_index, row_data) = &mut acc.rows[sc];
+        let RowRecords {
+            index: row_index,
+            data: row_data,
+        } = &mut acc.rows[sc][0];
         for offset in (0..block.len).step_by(LANES) {
             let first = block.first + offset as u64;
             let group = first / LANES as u64;
@@ -472,8 +483,8 @@ macro_rules! recorder_for {
         }
     };
 }
-recorder_for!(record_avx512, "avx512f,avx512dq,avx2");
-recorder_for!(record_avx2, "avx2");
+recorder_for!(record_avx512, "avx512f,avx512dq,avx2,fma");
+recorder_for!(record_avx2, "avx2,fma");
 
 impl Recorder {
     fn select() -> Recorder {
@@ -544,8 +555,8 @@ fn add_finishes(
 }
 
 /// Scatters the workers' row records (durations by plan position) into column-major
-/// [`Rows`] (tasks in model order).
-fn gather_rows(layout: &RowLayout, order: &[u32], index: &[[u32; 2]], data: &[f32]) -> Rows {
+/// [`Rows`] (tasks in model order), columns in parallel.
+fn gather_rows(layout: &RowLayout, order: &[u32], pieces: &[RowRecords]) -> Rows {
     let (n, width) = (layout.rows, layout.len() * LANES);
     let mut rows = Rows {
         iterations: (0..n).map(|r| layout.iteration(r)).collect(),
@@ -556,9 +567,9 @@ fn gather_rows(layout: &RowLayout, order: &[u32], index: &[[u32; 2]], data: &[f3
     };
     // Each record holds a lane group's rows item by item. Item by item over all records,
     // each column is then written front to back (the reads jump instead, which is cheaper).
-    let records: Vec<(usize, usize, &[f32])> = index
+    let records: Vec<(usize, usize, &[f32])> = pieces
         .iter()
-        .zip(data.chunks_exact(width))
+        .flat_map(|p| p.index.iter().zip(p.data.chunks_exact(width)))
         .map(|(&[first, kept], record)| (first as usize, kept as usize, record))
         .collect();
     let copy = |column: &mut [f32], item: usize| {
@@ -566,9 +577,17 @@ fn gather_rows(layout: &RowLayout, order: &[u32], index: &[[u32; 2]], data: &[f3
             column[r..r + kept].copy_from_slice(&record[item * LANES..][..kept]);
         }
     };
-    for (pos, &task) in order.iter().enumerate() {
-        copy(&mut rows.durations[task as usize * n..][..n], pos);
+    if n == 0 {
+        return rows;
     }
+    let mut position = vec![0; order.len()];
+    for (pos, &task) in order.iter().enumerate() {
+        position[task as usize] = pos;
+    }
+    rows.durations
+        .par_chunks_mut(n)
+        .zip(&position)
+        .for_each(|(column, &pos)| copy(column, pos));
     copy(&mut rows.headline, layout.tasks);
     for m in 0..layout.delivered_months {
         copy(&mut rows.delivered[m * n..][..n], layout.tasks + 1 + m);

@@ -53,16 +53,21 @@ pub fn column_stats(values: &[f32], qs: &[f64]) -> ColumnStats {
             .par_chunks(CHUNK)
             .all(|c| c.iter().all(|&v| v == 0.0))
     {
-        return ColumnStats {
-            count: values.len() as u64,
-            mean: Some(0.0),
-            quantiles: vec![Some(0.0); qs.len()],
-        };
+        return zero_column_stats(values.len(), qs);
     }
     if values.len() < SORT_BELOW {
         by_sorting(values, qs)
     } else {
         by_radix(values, qs)
+    }
+}
+
+/// The statistics of `len > 0` zeros.
+pub(crate) fn zero_column_stats(len: usize, qs: &[f64]) -> ColumnStats {
+    ColumnStats {
+        count: len as u64,
+        mean: Some(0.0),
+        quantiles: vec![Some(0.0); qs.len()],
     }
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compare::{Comparisons, compare};
 use crate::drivers::Driver;
-use crate::quantile::{ColumnStats, column_stats};
+use crate::quantile::{ColumnStats, column_stats, zero_column_stats};
 use crate::sensitivity::{CorrelationCheck, Sensitivity, correlation_checks, sensitivity};
 
 /// Quantiles reported for the headline event: P10, P50, P80, P90.
@@ -158,20 +158,27 @@ pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes)
         scenarios.iter().zip(&outcomes.scenarios).collect();
     let years = &outcomes.years;
 
-    // Every column of every scenario, in a fixed order, summarized in parallel.
-    let mut columns: Vec<(&[f32], &[f64])> = Vec::new();
+    // Every column of every scenario, in a fixed order, summarized in parallel; columns the
+    // engine says are zero by construction are not read at all.
+    let mut columns: Vec<(&[f32], &[f64], bool)> = Vec::new();
     for (_, so) in &pairs {
-        columns.push((&so.headline_days, &HEADLINE_QS));
+        columns.push((&so.headline_days, &HEADLINE_QS, true));
         for col in so.deliveries_by_year.iter().take(years.len()) {
-            columns.push((col, &YEAR_QS));
+            columns.push((col, &YEAR_QS, outcomes.delivers));
         }
         for col in so.spend_by_year.iter().take(years.len()) {
-            columns.push((col, &YEAR_QS));
+            columns.push((col, &YEAR_QS, outcomes.spends));
         }
     }
     let stats: Vec<ColumnStats> = columns
         .par_iter()
-        .map(|&(values, qs)| column_stats(values, qs))
+        .map(|&(values, qs, live)| {
+            if live || values.is_empty() {
+                column_stats(values, qs)
+            } else {
+                zero_column_stats(values.len(), qs)
+            }
+        })
         .collect();
     let mut stats = stats.into_iter();
 

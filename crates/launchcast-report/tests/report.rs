@@ -144,6 +144,8 @@ fn outcomes() -> Outcomes {
         horizon_days: horizon,
         years: vec![2022, 2023],
         months: vec![],
+        delivers: true,
+        spends: true,
         scenarios: vec![
             ScenarioOutcomes {
                 headline_days: vec![30.0, INF, 10.0, 40.0, 20.0],
