@@ -560,8 +560,9 @@ fn gather_rows(layout: &RowLayout, order: &[u32], pieces: &[RowRecords]) -> Rows
     let (n, width) = (layout.rows, layout.len() * LANES);
     let mut rows = Rows {
         iterations: (0..n).map(|r| layout.iteration(r)).collect(),
-        durations: vec![f32::NAN; layout.tasks * n],
-        headline: vec![f32::INFINITY; n],
+        // Zeroed memory is mapped lazily: the columns are filled below, in parallel.
+        durations: vec![0.0; layout.tasks * n],
+        headline: vec![0.0; n],
         delivered: vec![0.0; layout.months * n],
         spent: vec![0.0; layout.months * n],
     };
@@ -572,7 +573,9 @@ fn gather_rows(layout: &RowLayout, order: &[u32], pieces: &[RowRecords]) -> Rows
         .flat_map(|p| p.index.iter().zip(p.data.chunks_exact(width)))
         .map(|(&[first, kept], record)| (first as usize, kept as usize, record))
         .collect();
-    let copy = |column: &mut [f32], item: usize| {
+    // Rows no record covers keep `missing`.
+    let copy = |column: &mut [f32], item: usize, missing: f32| {
+        column.fill(missing);
         for &(r, kept, record) in &records {
             column[r..r + kept].copy_from_slice(&record[item * LANES..][..kept]);
         }
@@ -584,18 +587,29 @@ fn gather_rows(layout: &RowLayout, order: &[u32], pieces: &[RowRecords]) -> Rows
     for (pos, &task) in order.iter().enumerate() {
         position[task as usize] = pos;
     }
+    // Columns in groups, record by record: a record's items of one group lie close
+    // together (plan order mostly follows model order), so reads stay within a few pages.
+    const GROUP: usize = 64;
     rows.durations
-        .par_chunks_mut(n)
-        .zip(&position)
-        .for_each(|(column, &pos)| copy(column, pos));
-    copy(&mut rows.headline, layout.tasks);
+        .par_chunks_mut(n * GROUP)
+        .zip(position.par_chunks(GROUP))
+        .for_each(|(columns, positions)| {
+            columns.fill(f32::NAN);
+            for &(r, kept, record) in &records {
+                for (column, &pos) in columns.chunks_exact_mut(n).zip(positions) {
+                    column[r..r + kept].copy_from_slice(&record[pos * LANES..][..kept]);
+                }
+            }
+        });
+    copy(&mut rows.headline, layout.tasks, f32::INFINITY);
     for m in 0..layout.delivered_months {
-        copy(&mut rows.delivered[m * n..][..n], layout.tasks + 1 + m);
+        copy(&mut rows.delivered[m * n..][..n], layout.tasks + 1 + m, 0.0);
     }
     for m in 0..layout.spent_months {
         copy(
             &mut rows.spent[m * n..][..n],
             layout.tasks + 1 + layout.delivered_months + m,
+            0.0,
         );
     }
     rows
