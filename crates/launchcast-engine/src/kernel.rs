@@ -247,14 +247,14 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
 
     // Risks: one occurrence and one impact per risk and iteration, shared by its tasks.
     for (r, kind) in plan.risk_kind.iter().enumerate() {
-        fill_uniform(&mut u, plan.risk_keys[r][0] ^ s.seed, first);
+        fill_uniform_in::<WIDE>(&mut u, plan.risk_keys[r][0] ^ s.seed, first);
         let chance = sc.risk_chance[r];
         let occurs = &mut s.risk_occurs[r];
         for l in 0..LANES {
             occurs[l] = if u[l] < chance { 1.0 } else { 0.0 };
         }
         if *kind != RiskKind::Fail {
-            fill_uniform(&mut u, plan.risk_keys[r][1] ^ s.seed, first);
+            fill_uniform_in::<WIDE>(&mut u, plan.risk_keys[r][1] ^ s.seed, first);
             sc.risk_impact[r].sample::<WIDE>(&u, tables, &mut s.risk_value[r]);
         }
     }
@@ -262,10 +262,15 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
     correlate(plan, first, s);
 
     let mut lag = [0f32; LANES];
-    fill_uniform(&mut u, plan.program_keys[0] ^ s.seed, first);
+    // A constant ignores its draws: they are not made.
+    if !sc.delivery_lag.is_const() {
+        fill_uniform_in::<WIDE>(&mut u, plan.program_keys[0] ^ s.seed, first);
+    }
     sc.delivery_lag.sample::<WIDE>(&u, tables, &mut lag);
     let mut overhead = [0f32; LANES];
-    fill_uniform(&mut u, plan.program_keys[1] ^ s.seed, first);
+    if !sc.overhead_per_year.is_const() {
+        fill_uniform_in::<WIDE>(&mut u, plan.program_keys[1] ^ s.seed, first);
+    }
     sc.overhead_per_year
         .sample::<WIDE>(&u, tables, &mut overhead);
     start_counts(&plan.checkpoints, &overhead, &mut s.spent, &mut s.delivered);
@@ -372,7 +377,7 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
         fallback_bound::<FULL>(&plan.after_failure, pos, s, &mut start, &mut driver);
 
         if sc.chance[pos] < 1.0 {
-            fill_uniform(&mut u, keys[1] ^ s.seed, first);
+            fill_uniform_in::<WIDE>(&mut u, keys[1] ^ s.seed, first);
             let chance = sc.chance[pos];
             for l in 0..LANES {
                 fails[l] |= u32::from(u[l] >= chance);
@@ -423,7 +428,7 @@ fn simulate_body<const FULL: bool, const WIDE: bool>(
         }
 
         if !sc.cost[pos].is_zero() {
-            fill_uniform(&mut u, keys[2] ^ s.seed, first);
+            fill_uniform_in::<WIDE>(&mut u, keys[2] ^ s.seed, first);
             sc.cost[pos].sample::<WIDE>(&u, tables, &mut v);
             // Spread over the real span on a calendar (weekends included).
             let mut span = dur;
@@ -679,16 +684,16 @@ fn produce<const FULL: bool, const WIDE: bool>(
     let tables = &plan.tables;
     let mut u = [0f32; LANES];
     let (mut capacity, mut ramp, mut peak) = ([0f32; LANES], [0f32; LANES], [0f32; LANES]);
-    fill_uniform(&mut u, plant.keys[0] ^ s.seed, first);
+    fill_uniform_in::<WIDE>(&mut u, plant.keys[0] ^ s.seed, first);
     plant.capacity.sample::<WIDE>(&u, tables, &mut capacity);
     if plant.ramp_slot == NONE {
-        fill_uniform(&mut u, plant.keys[1] ^ s.seed, first);
+        fill_uniform_in::<WIDE>(&mut u, plant.keys[1] ^ s.seed, first);
     } else {
         u = s.correlated[plant.ramp_slot as usize];
     }
     plant.ramp.sample::<WIDE>(&u, tables, &mut ramp);
     if !plant.peak.is_const() {
-        fill_uniform(&mut u, plant.keys[2] ^ s.seed, first);
+        fill_uniform_in::<WIDE>(&mut u, plant.keys[2] ^ s.seed, first);
     }
     plant.peak.sample::<WIDE>(&u, tables, &mut peak);
     let sops = &s.finish_ok[if FULL {

@@ -232,10 +232,6 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             threads,
             message: e.to_string(),
         })?;
-    // A few large splits per thread keep the number of accumulators (and their memory) small.
-    // Two contiguous runs of blocks per thread: few accumulators (their histograms are the
-    // largest memory of a big model) and still some balance when a core is busy.
-    let per_chunk = blocks.div_ceil(threads * 2).max(1);
     let machine = (select_kernels(), Recorder::select());
     // Every k-th lane of iterations feeds the per-task statistics and criticality.
     let sample_every = (opts.iterations / sample_target(plan.order.len())).max(1);
@@ -270,35 +266,28 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         statistics: opts.statistics,
         row_every,
     };
-    let mut chunks: Vec<Vec<BlockColumns>> = Vec::new();
-    for block in work {
-        match chunks.last_mut() {
-            Some(chunk) if chunk.len() < per_chunk => chunk.push(block),
-            _ => chunks.push(vec![block]),
+    // Each thread takes the next block as it becomes free, so a busy core delays nothing,
+    // and keeps one set of accumulators (their histograms are the largest memory of a big
+    // model). Which thread runs a block changes nothing: every block writes its own part of
+    // the columns, row records carry their row, and the statistics are integer sums.
+    let queue = std::sync::Mutex::new(work.into_iter());
+    let per_thread = pool.broadcast(|_| {
+        let (mut acc, mut scratch) = (Accumulators::new(plan), Scratch::new(plan, opts.seed));
+        // A poisoned lock means another worker panicked; that panic is reported.
+        while let Some(mut block) = queue.lock().ok().and_then(|mut q| q.next()) {
+            run_block(plan, machine, layout, &mut block, &mut acc, &mut scratch);
+            if let Some(progress) = opts.progress {
+                progress(block.len as u64);
+            }
         }
-    }
-    // Integer sums: the order of merging does not change the result, and rows keep the order
-    // of the chunks. Pairs merge in parallel, as soon as both are done.
+        for (pending, stats) in acc.pending.iter_mut().zip(&mut acc.tasks) {
+            pending.flush(stats);
+        }
+        acc
+    });
+    // Pairs merge in parallel.
     let acc = pool
-        .install(|| {
-            chunks
-                .into_par_iter()
-                .map(|chunk| {
-                    let (mut acc, mut scratch) =
-                        (Accumulators::new(plan), Scratch::new(plan, opts.seed));
-                    for mut block in chunk {
-                        run_block(plan, machine, layout, &mut block, &mut acc, &mut scratch);
-                        if let Some(progress) = opts.progress {
-                            progress(block.len as u64);
-                        }
-                    }
-                    for (pending, stats) in acc.pending.iter_mut().zip(&mut acc.tasks) {
-                        pending.flush(stats);
-                    }
-                    acc
-                })
-                .reduce_with(Accumulators::merge)
-        })
+        .install(|| per_thread.into_par_iter().reduce_with(Accumulators::merge))
         .unwrap_or_else(|| Accumulators::new(plan));
 
     let mut deliveries = deliveries.into_iter();
