@@ -555,51 +555,42 @@ fn gather_rows(layout: &RowLayout, order: &[u32], pieces: &[RowRecords]) -> Rows
         delivered: vec![0.0; layout.months * n],
         spent: vec![0.0; layout.months * n],
     };
-    // Each record holds a lane group's rows item by item. Item by item over all records,
-    // each column is then written front to back (the reads jump instead, which is cheaper).
+    // Each record holds a lane group's rows item by item. Columns are written a group at a
+    // time, record by record: each column front to back, and a record's items of one group
+    // lie close together (plan order mostly follows model order), so reads stay within a few
+    // pages.
     let records: Vec<(usize, usize, &[f32])> = pieces
         .iter()
         .flat_map(|p| p.index.iter().zip(p.data.chunks_exact(width)))
         .map(|(&[first, kept], record)| (first as usize, kept as usize, record))
         .collect();
-    // Rows no record covers keep `missing`.
-    let copy = |column: &mut [f32], item: usize, missing: f32| {
-        column.fill(missing);
-        for &(r, kept, record) in &records {
-            column[r..r + kept].copy_from_slice(&record[item * LANES..][..kept]);
-        }
-    };
     if n == 0 {
         return rows;
     }
+    // `columns` (n values each) take the given items of every record; rows no record covers
+    // keep `missing`.
+    let gather = |columns: &mut [f32], items: &[usize], missing: f32| {
+        columns.fill(missing);
+        for &(r, kept, record) in &records {
+            for (column, &item) in columns.chunks_exact_mut(n).zip(items) {
+                column[r..r + kept].copy_from_slice(&record[item * LANES..][..kept]);
+            }
+        }
+    };
     let mut position = vec![0; order.len()];
     for (pos, &task) in order.iter().enumerate() {
         position[task as usize] = pos;
     }
-    // Columns in groups, record by record: a record's items of one group lie close
-    // together (plan order mostly follows model order), so reads stay within a few pages.
     const GROUP: usize = 64;
     rows.durations
         .par_chunks_mut(n * GROUP)
         .zip(position.par_chunks(GROUP))
-        .for_each(|(columns, positions)| {
-            columns.fill(f32::NAN);
-            for &(r, kept, record) in &records {
-                for (column, &pos) in columns.chunks_exact_mut(n).zip(positions) {
-                    column[r..r + kept].copy_from_slice(&record[pos * LANES..][..kept]);
-                }
-            }
-        });
-    copy(&mut rows.headline, layout.tasks, f32::INFINITY);
-    for m in 0..layout.delivered_months {
-        copy(&mut rows.delivered[m * n..][..n], layout.tasks + 1 + m, 0.0);
-    }
-    for m in 0..layout.spent_months {
-        copy(
-            &mut rows.spent[m * n..][..n],
-            layout.tasks + 1 + layout.delivered_months + m,
-            0.0,
-        );
-    }
+        .for_each(|(columns, positions)| gather(columns, positions, f32::NAN));
+    gather(&mut rows.headline, &[layout.tasks], f32::INFINITY);
+    let (dm, sm) = (layout.delivered_months, layout.spent_months);
+    let delivered: Vec<usize> = (0..dm).map(|m| layout.tasks + 1 + m).collect();
+    gather(&mut rows.delivered[..dm * n], &delivered, 0.0);
+    let spent: Vec<usize> = (0..sm).map(|m| layout.tasks + 1 + dm + m).collect();
+    gather(&mut rows.spent[..sm * n], &spent, 0.0);
     rows
 }

@@ -89,8 +89,8 @@ fn for_each_rank(values: &[f32], mut f: impl FnMut(usize, f64)) {
 
 /// Pearson correlation of the average ranks of `x` with `y_ranks` (average ranks of another
 /// column of the same rows), without building the ranks of `x`: both sets of ranks sum to
-/// n(n+1)/2, and being multiples of ½ their sums of products are exact in `f64`. `None` if
-/// shorter than 2 or either side is constant.
+/// n(n+1)/2, and being multiples of ½ their sums of products are exact in `f64` (up to about
+/// 100,000 rows). `None` if shorter than 2 or either side is constant.
 fn rank_correlation(x: &[f32], y_ranks: &[f64]) -> Option<f64> {
     let n = x.len();
     if n < 2 || y_ranks.len() != n {
@@ -272,6 +272,30 @@ mod tests {
         let mut want = keys.clone();
         want.sort_unstable();
         assert_eq!(radix_sort(keys, 4), want);
+        // Values in a narrow range (a task's durations): only the low digits are sorted.
+        let narrow: Vec<f32> = (0..5000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                6.0 + (x % 70_001) as f32 / 10_000.0
+            })
+            .collect();
+        let mut by_value: Vec<usize> = (0..narrow.len()).collect();
+        by_value.sort_by(|&a, &b| narrow[a].total_cmp(&narrow[b]));
+        let mut want = vec![0.0; narrow.len()];
+        let mut i = 0;
+        while i < by_value.len() {
+            let mut j = i + 1;
+            while j < by_value.len() && narrow[by_value[j]] == narrow[by_value[i]] {
+                j += 1;
+            }
+            for &k in &by_value[i..j] {
+                want[k] = (i + 1 + j) as f64 / 2.0;
+            }
+            i = j;
+        }
+        assert_eq!(ranks(&narrow), want);
         // Ranks: ties share the mean of their positions; +∞ after every finite value.
         assert_eq!(
             ranks(&[3.0, 1.0, f32::INFINITY, 3.0, -2.0]),
