@@ -220,11 +220,13 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         })
         .collect();
 
+    // No more threads than blocks: each would only wait.
     let threads = if opts.threads == 0 {
         rayon::current_num_threads()
     } else {
         opts.threads
-    };
+    }
+    .min(blocks.max(1));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -272,22 +274,32 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     // the columns, row records carry their row, and the statistics are integer sums.
     let queue = std::sync::Mutex::new(work.into_iter());
     let per_thread = pool.broadcast(|_| {
-        let (mut acc, mut scratch) = (Accumulators::new(plan), Scratch::new(plan, opts.seed));
+        // Made on a thread's first block: a thread that gets none costs no memory.
+        let mut state: Option<(Accumulators, Scratch)> = None;
         // A poisoned lock means another worker panicked; that panic is reported.
         while let Some(mut block) = queue.lock().ok().and_then(|mut q| q.next()) {
-            run_block(plan, machine, layout, &mut block, &mut acc, &mut scratch);
+            let (acc, scratch) = state
+                .get_or_insert_with(|| (Accumulators::new(plan), Scratch::new(plan, opts.seed)));
+            run_block(plan, machine, layout, &mut block, acc, scratch);
             if let Some(progress) = opts.progress {
                 progress(block.len as u64);
             }
         }
-        for (pending, stats) in acc.pending.iter_mut().zip(&mut acc.tasks) {
-            pending.flush(stats);
-        }
-        acc
+        state.map(|(mut acc, _)| {
+            for (pending, stats) in acc.pending.iter_mut().zip(&mut acc.tasks) {
+                pending.flush(stats);
+            }
+            acc
+        })
     });
     // Pairs merge in parallel.
     let acc = pool
-        .install(|| per_thread.into_par_iter().reduce_with(Accumulators::merge))
+        .install(|| {
+            per_thread
+                .into_par_iter()
+                .flatten()
+                .reduce_with(Accumulators::merge)
+        })
         .unwrap_or_else(|| Accumulators::new(plan));
 
     let mut deliveries = deliveries.into_iter();
