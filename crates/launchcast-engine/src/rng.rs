@@ -3,7 +3,8 @@
 //! never depends on which other items exist, which scenario runs, how iterations are split
 //! into blocks, or how many threads there are.
 
-const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+/// SplitMix64's increment (2^64 / golden ratio).
+pub(crate) const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 #[inline(always)]
 pub(crate) fn mix64(mut z: u64) -> u64 {

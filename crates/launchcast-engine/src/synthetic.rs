@@ -5,16 +5,16 @@
 
 use launchcast_model::{Date, Dist, Link, LinkKind, Model, Program, Task};
 
-/// splitmix64: a dependency-free, seeded stream for the network generator.
+use crate::rng::{GAMMA, mix64};
+
+/// SplitMix64 run as a sequential stream: a dependency-free, seeded stream for the network
+/// generator.
 struct Stream(u64);
 
 impl Stream {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0 = self.0.wrapping_add(GAMMA);
+        mix64(self.0)
     }
 
     fn below(&mut self, n: u64) -> u64 {

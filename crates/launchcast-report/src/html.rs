@@ -25,6 +25,7 @@ use crate::svg::{
     self, Chart, LegendItem, Margins, REFERENCE, Swatch, colour, date_ticks, esc, month_year,
     nice_ticks, si,
 };
+use crate::terminal::{group_thousands, percent};
 
 /// The `id` of every chart element of the report, in page order.
 pub const CHART_IDS: [&str; 7] = [
@@ -108,34 +109,6 @@ fn figure(o: &mut String, title: &str, how: &str, svg: &str) {
     );
 }
 
-/// `1234567.8` → `1,234,568`.
-fn thousands(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 && digits != "0" {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-/// A share as a percentage; a possibility is never rounded to 0% or 100%.
-fn pct(p: f64) -> String {
-    if p > 0.0 && p < 0.0005 {
-        "<0.1%".to_string()
-    } else if p < 1.0 && p > 0.9995 {
-        ">99.9%".to_string()
-    } else {
-        format!("{:.1}%", p * 100.0)
-    }
-}
-
 fn money(x: f64, currency: &str) -> String {
     if currency.is_empty() {
         si(x)
@@ -167,10 +140,16 @@ fn target(kind: &PromiseKind, currency: &str) -> String {
     match kind {
         PromiseKind::FirstDeliveryBy(d) => format!("first car delivered by {d}"),
         PromiseKind::DeliveriesBy { date, at_least } => {
-            format!("at least {} cars delivered by {date}", thousands(*at_least))
+            format!(
+                "at least {} cars delivered by {date}",
+                group_thousands(*at_least)
+            )
         }
         PromiseKind::DeliveriesInYear { year, at_least } => {
-            format!("at least {} cars delivered in {year}", thousands(*at_least))
+            format!(
+                "at least {} cars delivered in {year}",
+                group_thousands(*at_least)
+            )
         }
         PromiseKind::SpendBy { date, at_most } => {
             format!("at most {} spent by {date}", money(*at_most, currency))
@@ -204,7 +183,7 @@ fn amount(v: f64, q: Quantity) -> String {
         Quantity::Money => si(v),
         Quantity::Number => {
             if v.abs() >= 1e4 {
-                thousands(v)
+                group_thousands(v)
             } else {
                 format!("{}", (v * 1e4).round() / 1e4)
             }
@@ -460,7 +439,7 @@ fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Val
         o,
         "<footer>launchcast {} · {} iterations, seed {} · every scenario runs on the same random draws, so differences between scenarios are not noise.</footer></main></body></html>",
         esc(&summary.launchcast),
-        thousands(summary.iterations as f64),
+        group_thousands(summary.iterations as f64),
         summary.seed
     );
     o
@@ -523,7 +502,7 @@ impl Report<'_> {
             esc(&s.model),
             esc(&s.start),
             esc(&s.horizon),
-            thousands(s.iterations as f64),
+            group_thousands(s.iterations as f64),
             s.seed
         );
         // The first "first delivery by" promise is the headline of every card.
@@ -566,7 +545,7 @@ impl Report<'_> {
                 colour(i),
                 esc(&ss.id),
                 esc(&ss.name),
-                pct(big),
+                percent(big),
                 esc(&what),
                 esc(&median),
                 esc(&p80),
@@ -613,7 +592,7 @@ impl Report<'_> {
                 let _ = write!(
                     o,
                     r#"<td class="{class}">{}<div class="bar"><span style="width:{:.1}%;background:{}"></span></div></td>"#,
-                    pct(pr),
+                    percent(pr),
                     pr * 100.0,
                     colour(i)
                 );
@@ -647,7 +626,7 @@ impl Report<'_> {
             let _ = write!(
                 o,
                 r#"<td class="num">{}</td>"#,
-                pct(ss.first_delivery.probability)
+                percent(ss.first_delivery.probability)
             );
         }
         o.push_str("</tr>");
@@ -797,7 +776,7 @@ impl Report<'_> {
                 ss.id,
                 ss.first_delivery.p50.as_deref().unwrap_or("-"),
                 ss.first_delivery.p80.as_deref().unwrap_or("-"),
-                pct(ss.first_delivery.probability),
+                percent(ss.first_delivery.probability),
                 self.summary.horizon
             );
             c.line(pts, colour(i), 2.6, false, &tip);
@@ -813,7 +792,7 @@ impl Report<'_> {
                     d,
                     p,
                     colour(i),
-                    &format!("{}: {} by {}", ss.id, pct(p), self.date(d)),
+                    &format!("{}: {} by {}", ss.id, percent(p), self.date(d)),
                 );
                 marks.push((c.y.at(p), i, p));
             }
@@ -831,9 +810,9 @@ impl Report<'_> {
                 };
                 c.raw(&format!(
                     r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" class="val halo">{}</text><text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" class="val" style="fill:{}">{}</text>"#,
-                    esc(&pct(p)),
+                    esc(&percent(p)),
                     colour(i),
-                    esc(&pct(p))
+                    esc(&percent(p))
                 ));
             }
         }
@@ -945,7 +924,7 @@ impl Report<'_> {
                         &format!(
                             "{}: {} from {} to {}",
                             ss.id,
-                            pct(s),
+                            percent(s),
                             self.date(a),
                             self.date(b - 1.0)
                         ),
@@ -966,7 +945,7 @@ impl Report<'_> {
                     ss.id,
                     ss.first_delivery.p50.as_deref().unwrap_or("-"),
                     self.summary.horizon,
-                    pct(never)
+                    percent(never)
                 ),
             );
             c.raw(&format!(
@@ -1060,7 +1039,7 @@ impl Report<'_> {
                 format!(
                     "{} · median peaks at {} cars per {per}",
                     ss.id,
-                    thousands(peak)
+                    group_thousands(peak)
                 )
             } else {
                 format!(
@@ -1558,11 +1537,11 @@ impl Report<'_> {
                     r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{} to {}</td><td class="num">{}</td></tr>"#,
                     key(&s(p, "a")),
                     key(&s(p, "b")),
-                    f(p, "p_a_earlier").map_or("-".to_string(), pct),
+                    f(p, "p_a_earlier").map_or("-".to_string(), percent),
                     days(f(p, "median_diff_days")),
                     days(f(p, "p10_diff_days")),
                     days(f(p, "p90_diff_days")),
-                    f(p, "both_happen").map_or("-".to_string(), pct)
+                    f(p, "both_happen").map_or("-".to_string(), percent)
                 );
             }
             o.push_str(r#"</tbody></table><p class="note">Differences in days between the first-delivery dates of A and B in the same simulated future, over the futures in which both deliver; negative means A is earlier.</p>"#);
@@ -1587,7 +1566,7 @@ impl Report<'_> {
                     o,
                     r#"<tr><td>{}</td><td>{key}</td><td class="num">{}</td></tr>"#,
                     esc(&name),
-                    f(b, "probability").map_or("-".to_string(), pct)
+                    f(b, "probability").map_or("-".to_string(), percent)
                 );
             }
             o.push_str("</tbody></table>");
@@ -1662,7 +1641,7 @@ impl Report<'_> {
                 esc(&t.name),
                 esc(&t.id),
                 esc(&dist_text(&t.duration, Quantity::Duration)),
-                pct(t.chance),
+                percent(t.chance),
                 esc(&if t.cost == Dist::ZERO {
                     "-".to_string()
                 } else {
@@ -1687,7 +1666,7 @@ impl Report<'_> {
                     r#"<tr><td><b>{}</b><br/><code>{}</code></td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
                     esc(&r.name),
                     esc(&r.id),
-                    pct(r.chance),
+                    percent(r.chance),
                     esc(&impact),
                     esc(&r.tasks.join(", "))
                 );
@@ -1711,7 +1690,7 @@ impl Report<'_> {
                     esc(&dist_text(&pl.capacity, Quantity::Number)),
                     esc(&pl.starts),
                     esc(&dist_text(&pl.ramp, Quantity::Duration)),
-                    pct(pl.ramp_start),
+                    percent(pl.ramp_start),
                     esc(&dist_text(&pl.peak, Quantity::Number))
                 );
             }
@@ -1952,7 +1931,7 @@ set = { "build.duration" = "tri(5mo, 7mo, 10mo)" }
         // The figure beside each promise dot is the promise's probability in the table.
         let cdf = chart(&html, "chart-cdf");
         for s in &summary.scenarios {
-            let p = pct(s.promises[0].probability);
+            let p = percent(s.promises[0].probability);
             assert!(cdf.contains(&format!(">{p}<")), "{p} on the S-curve");
         }
         assert!(cdf.contains("First car in 2023 (2023-12-31)"));

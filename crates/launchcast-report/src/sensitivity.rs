@@ -61,8 +61,13 @@ fn for_each_rank(values: &[f32], mut f: impl FnMut(usize, f64)) {
             bits | 1 << 31
         }
     };
-    let lo = values.iter().map(|&v| key(v)).min().unwrap_or(0);
-    let hi = values.iter().map(|&v| key(v)).max().unwrap_or(0);
+    if values.is_empty() {
+        return;
+    }
+    let (lo, hi) = values
+        .iter()
+        .map(|&v| key(v))
+        .fold((u32::MAX, 0), |(lo, hi), k| (lo.min(k), hi.max(k)));
     let order = radix_sort(
         values
             .iter()
@@ -87,11 +92,17 @@ fn for_each_rank(values: &[f32], mut f: impl FnMut(usize, f64)) {
     }
 }
 
+/// Σ r² of a column of ranks (shared by every task correlated with it).
+fn sum_sq(ranks: &[f64]) -> f64 {
+    ranks.iter().map(|r| r * r).sum()
+}
+
 /// Pearson correlation of the average ranks of `x` with `y_ranks` (average ranks of another
 /// column of the same rows), without building the ranks of `x`: both sets of ranks sum to
 /// n(n+1)/2, and being multiples of ½ their sums of products are exact in `f64` (up to about
-/// 100,000 rows). `None` if shorter than 2 or either side is constant.
-fn rank_correlation(x: &[f32], y_ranks: &[f64]) -> Option<f64> {
+/// 100,000 rows). `y_sum_sq` is [`sum_sq`] of `y_ranks`. `None` if shorter than 2 or either
+/// side is constant.
+fn rank_correlation(x: &[f32], y_ranks: &[f64], y_sum_sq: f64) -> Option<f64> {
     let n = x.len();
     if n < 2 || y_ranks.len() != n {
         return None;
@@ -101,9 +112,8 @@ fn rank_correlation(x: &[f32], y_ranks: &[f64]) -> Option<f64> {
         sxy += rank * y_ranks[row];
         sxx += rank * rank;
     });
-    let syy: f64 = y_ranks.iter().map(|r| r * r).sum();
     let centre = n as f64 * ((n + 1) as f64 / 2.0).powi(2);
-    let (cov, vx, vy) = (sxy - centre, sxx - centre, syy - centre);
+    let (cov, vx, vy) = (sxy - centre, sxx - centre, y_sum_sq - centre);
     (vx > 0.0 && vy > 0.0).then(|| (cov / (vx * vy).sqrt()).clamp(-1.0, 1.0))
 }
 
@@ -151,7 +161,8 @@ pub fn spearman(x: &[f32], headline: &[f32]) -> Option<f64> {
         .zip(headline)
         .all(|(a, b)| !a.is_nan() && !b.is_nan())
     {
-        return rank_correlation(x, &ranks(headline));
+        let h = ranks(headline);
+        return rank_correlation(x, &h, sum_sq(&h));
     }
     let (xs, hs): (Vec<f32>, Vec<f32>) = x
         .iter()
@@ -159,7 +170,8 @@ pub fn spearman(x: &[f32], headline: &[f32]) -> Option<f64> {
         .filter(|(a, b)| !a.is_nan() && !b.is_nan())
         .map(|(a, b)| (*a, *b))
         .unzip();
-    rank_correlation(&xs, &ranks(&hs))
+    let h = ranks(&hs);
+    rank_correlation(&xs, &h, sum_sq(&h))
 }
 
 /// Spearman of every task of `model` with the headline of `so`, unrounded, in model order;
@@ -173,13 +185,14 @@ pub(crate) fn spearman_by_task(model: &Model, so: &ScenarioOutcomes) -> Vec<Opti
     }
     // When a task started in every row, the headline's ranks are shared.
     let all_rows = ranks(&rows.headline);
+    let all_rows_sum_sq = sum_sq(&all_rows);
     let all_valid = rows.headline.iter().all(|h| !h.is_nan());
     (0..tasks)
         .into_par_iter()
         .map(|t| {
             let x = rows.durations_of(t);
             if all_valid && x.iter().all(|v| !v.is_nan()) {
-                rank_correlation(x, &all_rows)
+                rank_correlation(x, &all_rows, all_rows_sum_sq)
             } else {
                 spearman(x, &rows.headline)
             }
