@@ -79,8 +79,10 @@ pub fn import_bytes(path: &Path, bytes: &[u8]) -> Result<(Schedule, Model), Impo
 
 /// Reads a schedule file: the format is chosen by content, then by extension.
 pub fn import_path(path: &Path) -> Result<(Schedule, Model), ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        ImportError::new(ErrorKind::Io, Place::File, format!("cannot read: {e}")).in_file(path)
+    let bytes = launchcast_model::read_input(path).map_err(|e| {
+        ImportError::new(ErrorKind::Io, Place::File, e.message)
+            .in_file(path)
+            .hint(e.help)
     })?;
     import_bytes(path, &bytes)
 }

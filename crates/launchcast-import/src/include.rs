@@ -97,16 +97,15 @@ pub fn resolve_includes(model: Model, base_dir: &Path) -> Result<Model, ModelErr
 
 /// Reads a model file and merges its includes (relative to the file's directory).
 pub fn load_model(path: &Path) -> Result<Resolved, ModelError> {
-    let model = launchcast_model::parse_file(path)?;
+    let name = path.display().to_string();
+    let text = launchcast_model::read_model_text(path)?;
+    let model = launchcast_model::parse(&text, &name)?;
     if model.includes.is_empty() {
         return Ok(Resolved {
             model,
             included: Vec::new(),
         });
     }
-    let name = path.display().to_string();
-    // `parse_file` has read it as UTF-8 already.
-    let text = std::fs::read_to_string(path).unwrap_or_default();
     let base = path.parent().unwrap_or(Path::new(""));
     resolve_includes_in(
         model,

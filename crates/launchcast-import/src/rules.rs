@@ -536,8 +536,7 @@ impl Rules {
             value: None,
             hint: Some(hint.to_string()),
         };
-        let bytes = std::fs::read(path)
-            .map_err(|e| whole(format!("cannot read: {e}"), "check the path"))?;
+        let bytes = launchcast_model::read_input(path).map_err(|e| whole(e.message, &e.help))?;
         let src = String::from_utf8(bytes).map_err(|e| {
             whole(
                 format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),

@@ -29,6 +29,7 @@ mod date;
 mod dist;
 mod errors;
 mod grammar;
+mod input;
 mod model;
 mod raw;
 mod scenario;
@@ -47,9 +48,13 @@ pub use dist::{
 };
 pub use errors::{DistError, ModelError, Problem};
 pub use grammar::DistText;
+pub use input::{
+    DEFAULT_MAX_INPUT_BYTES, InputError, binary_help, binary_kind, max_input_bytes, printable,
+    read_input, set_max_input_bytes,
+};
 pub use model::{
     Correlation, Curve, Impact, Include, Link, LinkKind, Model, Origin, Plant, Program, Promise,
     PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
 };
-pub use validate::{parse, parse_file};
+pub use validate::{parse, parse_file, read_model_text};
 pub use write::to_toml;

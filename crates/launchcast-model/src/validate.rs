@@ -124,14 +124,16 @@ pub fn parse(source: &str, path: &str) -> Result<Model, ModelError> {
 /// Reads a file: bytes, then UTF-8, then [`parse`]. Unreadable, empty and non-UTF-8 files
 /// are errors naming the file (and, for bad UTF-8, the byte offset and line).
 pub fn parse_file(path: &std::path::Path) -> Result<Model, ModelError> {
+    let text = read_model_text(path)?;
+    parse(&text, &path.display().to_string())
+}
+
+/// The text of the model file `path`, read with [`crate::read_input`]'s bounds: refused if
+/// it is empty, binary or not UTF-8, with a message that says which and how to fix it.
+pub fn read_model_text(path: &std::path::Path) -> Result<String, ModelError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        ModelError::file(
-            &name,
-            format!("cannot read the file: {e}"),
-            Some("check the path".into()),
-        )
-    })?;
+    let bytes =
+        crate::read_input(path).map_err(|e| ModelError::file(&name, e.message, Some(e.help)))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ModelError::file(
             &name,
@@ -139,17 +141,29 @@ pub fn parse_file(path: &std::path::Path) -> Result<Model, ModelError> {
             Some("a model needs at least a [program] table with name, start and horizon".into()),
         ));
     }
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let at = e.valid_up_to();
+    if let Some(kind) = crate::binary_kind(&bytes) {
+        return Err(ModelError::file(
+            &name,
+            format!("this is {kind}, not a model file (TOML text)"),
+            Some(crate::binary_help(kind).into()),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
         let prefix = bytes.get(..at).unwrap_or(&[]);
         let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+        let utf16 = bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff");
         ModelError::file(
             &name,
-            format!("the file is not valid UTF-8: invalid byte at offset {at} (line {line})"),
+            if utf16 {
+                "the file is UTF-16 text, not UTF-8".to_string()
+            } else {
+                format!("the file is not valid UTF-8: invalid byte at offset {at} (line {line})")
+            },
             Some("save the file as UTF-8".into()),
         )
-    })?;
-    parse(text, &name)
+    })
 }
 
 struct SetEntry<'a, 'i> {

@@ -3,7 +3,6 @@
 //! uncertainty rules (`launchcast_import::rules`); model files with their `[[include]]`s
 //! merged (`launchcast_import::include`).
 
-use std::fs;
 use std::path::Path;
 
 use launchcast_import::{Applied, ImportError, Included, Relations, Rules, RulesError, Schedule};
@@ -48,7 +47,8 @@ pub fn is_schedule(path: &Path) -> bool {
     match ext.as_deref() {
         Some("toml") => false,
         Some("xer" | "xml" | "mspdi" | "pmxml" | "mpx" | "sm") => true,
-        _ => fs::read(path)
+        // Unreadable or refused: read as a model, whose reader says why.
+        _ => launchcast_model::read_input(path)
             .ok()
             .is_some_and(|b| launchcast_import::detect(path, &b).is_some()),
     }
