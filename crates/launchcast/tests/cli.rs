@@ -98,6 +98,66 @@ fn bad(args: &[&str], needles: &[&str]) -> Run {
     run
 }
 
+/// What a child run cost: its wall time and its peak resident memory.
+struct Cost {
+    seconds: f64,
+    peak_mib: f64,
+}
+
+/// Runs `launchcast ARGS` (standard input from `stdin` if given, else empty) and measures the
+/// child: wall time, and peak resident set size from the kernel's own account (`wait4`), so
+/// that resource bounds are asserted on the real process. A run over `timeout` is killed and
+/// fails the test.
+#[cfg(unix)]
+fn lc_cost(args: &[&str], timeout: std::time::Duration) -> (Run, Cost) {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let started = std::time::Instant::now();
+    let mut child = command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("launchcast starts");
+    let pid = child.id() as libc::pid_t;
+    // Drain both pipes on threads so that a chatty child cannot block on a full pipe.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out.read_to_end(&mut b);
+        b
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err.read_to_end(&mut b);
+        b
+    });
+    let (status, usage) = loop {
+        let mut status: libc::c_int = 0;
+        // SAFETY: plain system call on our own child; `usage` is written by the kernel.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
+            break (status, usage);
+        }
+        assert!(r == 0, "wait4 failed for launchcast {args:?}");
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            panic!("launchcast {args:?} ran longer than {timeout:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let output = Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout: out_t.join().unwrap(),
+        stderr: err_t.join().unwrap(),
+    };
+    // Linux reports ru_maxrss in KiB.
+    let peak_mib = usage.ru_maxrss as f64 / 1024.0;
+    (Run::from(args, output), Cost { seconds, peak_mib })
+}
+
 fn write_model(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -1915,4 +1975,21 @@ fn missing_or_bad_included_file_exits_2_at_the_include_line() {
             "5zz",
         ],
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn child_cost_is_measured() {
+    // The measure itself must be able to fail: a run of the example is neither free nor huge.
+    let (run, cost) = lc_cost(
+        &["run", "-q", "-n", "2000"],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        cost.peak_mib > 1.0 && cost.peak_mib < 500.0,
+        "{}",
+        cost.peak_mib
+    );
+    assert!(cost.seconds > 0.0 && cost.seconds < 60.0);
 }
