@@ -81,6 +81,8 @@ pub enum EngineError {
         "the correlations of {0} cannot hold together (not positive definite once converted to normal scores)"
     )]
     Correlation(String),
+    #[error("the model has no tasks: there is nothing to simulate")]
+    NoTasks,
     #[error("unknown task `{0}`")]
     UnknownTask(String),
     #[error("the tasks form a cycle through `{0}`")]
@@ -100,6 +102,9 @@ impl Plan {
     /// Compiles only the scenarios named in `ids` (`"base"` names the model as written);
     /// all of them when `ids` is empty.
     pub fn compile_selected(model: &Model, ids: &[String]) -> Result<Plan, EngineError> {
+        if model.tasks.is_empty() {
+            return Err(EngineError::NoTasks);
+        }
         let mut selected: Vec<Option<usize>> = Vec::new();
         if ids.is_empty() {
             selected.push(None);
@@ -129,6 +134,16 @@ impl Plan {
     /// Number of tasks.
     pub fn tasks(&self) -> usize {
         self.compiled.order.len()
+    }
+
+    /// Bytes of the results a run of `iterations` keeps for every iteration (the headline,
+    /// and deliveries and spend per calendar year where the model can have them, for every
+    /// scenario): the part of a run's memory that grows with iterations.
+    pub fn iteration_bytes(&self, iterations: u64) -> u64 {
+        let c = &self.compiled;
+        let year_columns = c.years.len() * (usize::from(c.has_plants) + usize::from(c.has_spend));
+        let per_iteration = (c.params.len() * (1 + year_columns) * size_of::<f32>()) as u64;
+        iterations.saturating_mul(per_iteration)
     }
 
     /// Most-likely schedule of one scenario: every duration at its most likely value, every

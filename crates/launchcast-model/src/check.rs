@@ -54,15 +54,9 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
             Vec::new(),
         );
     }
-    if p.iterations < 1 {
-        cx.report_at(
-            None,
-            "program.iterations",
-            "must be ≥ 1",
-            format!("`iterations` = {} must be at least 1", p.iterations),
-            "write a whole number of 1 or more, e.g. iterations = 10000",
-            Vec::new(),
-        );
+    if let Some((label, message, help)) = crate::model::iterations_problem(i128::from(p.iterations))
+    {
+        cx.report_at(None, "program.iterations", label, message, help, Vec::new());
     }
     dist(
         &mut cx,

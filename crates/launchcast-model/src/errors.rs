@@ -4,7 +4,9 @@
 use std::fmt;
 use std::ops::Range;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
 
 /// One problem in a model file.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +47,7 @@ impl Problem {
         Problem {
             file: file.to_string(),
             key_path,
-            message,
+            message: clip_quoted(&message),
             help,
             span,
             line,
@@ -99,8 +101,13 @@ impl Diagnostic for Problem {
 /// rendering through `miette`. The first problem is the headline; the others are `related`.
 #[derive(Debug)]
 pub struct ModelError {
-    source: NamedSource<String>,
+    /// What the diagnostic shows: the source with over-long lines shortened around the
+    /// problems, so that a snippet renders whatever the line length.
+    shown: Snippets,
+    /// Every problem, positions in the file as read.
     problems: Vec<Problem>,
+    /// The same problems with their spans moved into `shown`'s text.
+    shown_problems: Vec<Problem>,
 }
 
 impl ModelError {
@@ -119,9 +126,11 @@ impl ModelError {
         }
         // Reading order; problems without a position (whole-file ones) come first.
         problems.sort_by_key(|p| (p.line, p.column));
+        let (shown, shown_problems) = Snippets::new(file, source, &problems);
         ModelError {
-            source: NamedSource::new(file, source.to_string()),
+            shown,
             problems,
+            shown_problems,
         }
     }
 
@@ -158,11 +167,10 @@ impl ModelError {
     /// The same problems, attributed to the file `file` (for a model checked by
     /// [`crate::validate`], which has no file name of its own).
     pub fn in_file(mut self, file: &str) -> ModelError {
-        for p in &mut self.problems {
+        for p in self.problems.iter_mut().chain(&mut self.shown_problems) {
             p.file = file.to_string();
         }
-        let source = self.source.inner().clone();
-        self.source = NamedSource::new(file, source);
+        self.shown.name = file.to_string();
         self
     }
 
@@ -173,7 +181,7 @@ impl ModelError {
 
     /// The file name as given.
     pub fn file_name(&self) -> &str {
-        self.source.name()
+        &self.shown.name
     }
 
     /// All problems as plain text, one `file:line:column: key: message` line each, followed
@@ -201,7 +209,7 @@ impl fmt::Display for ModelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.first() {
             Some(p) => write!(f, "{p}")?,
-            None => write!(f, "{}: the model is invalid", self.source.name())?,
+            None => write!(f, "{}: the model is invalid", self.shown.name)?,
         }
         match self.problems.len() {
             0 | 1 => Ok(()),
@@ -223,21 +231,227 @@ impl Diagnostic for ModelError {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.first()?.labels()
+        self.shown_problems.first()?.labels()
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        Some(&self.shown)
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        if self.problems.len() < 2 {
+        if self.shown_problems.len() < 2 {
             return None;
         }
         Some(Box::new(
-            self.problems.iter().skip(1).map(|p| p as &dyn Diagnostic),
+            self.shown_problems
+                .iter()
+                .skip(1)
+                .map(|p| p as &dyn Diagnostic),
         ))
     }
+}
+
+/// Lines longer than this are shortened in snippets, around the places they show.
+const SNIPPET_LINE_CHARS: usize = 240;
+/// Characters kept on each side of a shown place in a shortened line.
+const SNIPPET_CONTEXT_CHARS: usize = 60;
+
+/// The source text a diagnostic shows: the model file with every line longer than
+/// [`SNIPPET_LINE_CHARS`] cut down to the parts around the problems' spans (and its start
+/// where it has none), joined by `…`. Line numbers are unchanged; spans are moved with
+/// [`Snippets::map`]; and the `[file:line:column]` header gives the column in the file as
+/// read, not in the shortened line.
+#[derive(Debug)]
+struct Snippets {
+    name: String,
+    text: String,
+    /// Kept pieces, in order: (offset in `text`, offset in the file, length in bytes).
+    pieces: Vec<(usize, usize, usize)>,
+    /// The file's text, for lines and columns of the header (empty if nothing was cut).
+    original: Option<String>,
+}
+
+impl Snippets {
+    fn new(name: &str, source: &str, problems: &[Problem]) -> (Snippets, Vec<Problem>) {
+        let long = source.split('\n').any(|l| l.len() > SNIPPET_LINE_CHARS);
+        if !long {
+            let whole = Snippets {
+                name: name.to_string(),
+                text: source.to_string(),
+                pieces: vec![(0, 0, source.len())],
+                original: None,
+            };
+            return (whole, problems.to_vec());
+        }
+        // The byte offsets that must stay visible: every span's ends.
+        let mut marks: Vec<usize> = problems
+            .iter()
+            .flat_map(|p| {
+                p.span
+                    .iter()
+                    .cloned()
+                    .chain(p.related.iter().map(|r| r.0.clone()))
+            })
+            .flat_map(|r| [r.start, r.end])
+            .map(|o| o.min(source.len()))
+            .collect();
+        marks.sort_unstable();
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        let mut line_start = 0;
+        for line in source.split_inclusive('\n') {
+            let line_end = line_start + line.len();
+            if line.len() <= SNIPPET_LINE_CHARS {
+                kept.push((line_start, line_end));
+            } else {
+                let here: Vec<usize> = marks
+                    .iter()
+                    .copied()
+                    .filter(|m| (line_start..=line_end).contains(m))
+                    .collect();
+                let mut windows: Vec<(usize, usize)> = if here.is_empty() {
+                    vec![(line_start, line_start)]
+                } else {
+                    here.iter().map(|m| (*m, *m)).collect()
+                };
+                for w in &mut windows {
+                    w.0 = back_chars(source, w.0, SNIPPET_CONTEXT_CHARS).max(line_start);
+                    w.1 = forward_chars(source, w.1, SNIPPET_CONTEXT_CHARS).min(line_end);
+                }
+                // The line's end (its newline) always stays, so that lines keep their count.
+                let body_end = line_end - usize::from(line.ends_with('\n'));
+                windows.push((body_end, line_end));
+                windows.sort_unstable();
+                for (a, b) in windows {
+                    match kept.last_mut() {
+                        Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                        _ => kept.push((a, b)),
+                    }
+                }
+            }
+            line_start = line_end;
+        }
+        let mut text = String::with_capacity(source.len().min(1 << 20));
+        let mut pieces = Vec::with_capacity(kept.len());
+        let mut previous_end = 0;
+        for (a, b) in kept {
+            if a > previous_end {
+                text.push('…');
+            }
+            pieces.push((text.len(), a, b - a));
+            text.push_str(source.get(a..b).unwrap_or(""));
+            previous_end = b;
+        }
+        if previous_end < source.len() {
+            text.push('…');
+        }
+        let shown = Snippets {
+            name: name.to_string(),
+            text,
+            pieces,
+            original: Some(source.to_string()),
+        };
+        let moved = problems
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                p.span = p.span.map(|r| shown.map(r.start)..shown.map(r.end));
+                for r in &mut p.related {
+                    r.0 = shown.map(r.0.start)..shown.map(r.0.end);
+                }
+                p
+            })
+            .collect();
+        (shown, moved)
+    }
+
+    /// Where byte `offset` of the file is in the shown text.
+    fn map(&self, offset: usize) -> usize {
+        self.pieces
+            .iter()
+            .find(|(_, from, len)| offset <= from + len)
+            .map_or(self.text.len(), |(at, from, _)| {
+                at + offset.saturating_sub(*from)
+            })
+    }
+
+    /// Where byte `offset` of the shown text is in the file.
+    fn unmap(&self, offset: usize) -> usize {
+        self.pieces
+            .iter()
+            .find(|(at, _, len)| offset <= at + len)
+            .map_or(usize::MAX, |(at, from, _)| {
+                from + offset.saturating_sub(*at)
+            })
+    }
+}
+
+impl SourceCode for Snippets {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        // The header's place: the column in the file as read (in characters).
+        let (line, column) = match &self.original {
+            Some(original) if context_lines_before == 0 => {
+                let (l, c) = line_column(original, self.unmap(span.offset()));
+                (l.saturating_sub(1), c.saturating_sub(1))
+            }
+            _ => (inner.line(), inner.column()),
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// The byte offset `n` characters before `offset` (or the start).
+fn back_chars(s: &str, offset: usize, n: usize) -> usize {
+    let head = s.get(..offset).unwrap_or("");
+    head.char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The byte offset `n` characters after `offset` (or the end).
+fn forward_chars(s: &str, offset: usize, n: usize) -> usize {
+    let tail = s.get(offset..).unwrap_or("");
+    tail.char_indices()
+        .nth(n)
+        .map_or(s.len(), |(i, _)| offset + i)
+}
+
+/// `message` with every `quoted` value longer than 80 characters cut to its first 60 and
+/// `…`, so that a message stays readable whatever a user wrote.
+fn clip_quoted(message: &str) -> String {
+    let parts: Vec<&str> = message.split('`').collect();
+    if parts.len() < 3 || parts.iter().all(|p| p.chars().count() <= 80) {
+        return message.to_string();
+    }
+    let last = parts.len() - 1;
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let quoted = i % 2 == 1 && i < last;
+            if quoted && part.chars().count() > 80 {
+                format!("{}…", part.chars().take(60).collect::<String>())
+            } else {
+                (*part).to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// Why a distribution text (`tri(1mo, 2mo, 3mo)`) does not parse or is not valid.

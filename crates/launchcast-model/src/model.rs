@@ -72,6 +72,31 @@ pub struct Correlation {
     pub rho: f64,
 }
 
+/// The most iterations a run may have, whether the number comes from the model file or the
+/// command line.
+pub const MAX_ITERATIONS: u64 = 100_000_000;
+
+/// Why `n` iterations is not a valid count, if it is not: (label, message, help), the one
+/// wording for the file and the command line.
+pub fn iterations_problem(n: i128) -> Option<(&'static str, String, &'static str)> {
+    if n < 1 {
+        Some((
+            "must be ≥ 1",
+            format!("`iterations` = {n} must be at least 1"),
+            "write a whole number of 1 or more, e.g. iterations = 10000",
+        ))
+    } else if n > i128::from(MAX_ITERATIONS) {
+        Some((
+            "too many",
+            format!("`iterations` = {n} is more than the limit of {MAX_ITERATIONS}"),
+            "write at most 100000000; 10,000 to 100,000 iterations give most results to a \
+             fraction of a percent",
+        ))
+    } else {
+        None
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     pub name: String,

@@ -485,16 +485,11 @@ impl<'a, 'i> Reader<'a, 'i> {
         if let Some(v) = t.get("iterations") {
             let help = "write a whole number of 1 or more, e.g. iterations = 10000";
             if let Some(n) = raw::integer(cx, v, "program.iterations", help) {
-                if n < 1 {
-                    cx.report(
-                        v.span(),
-                        "program.iterations",
-                        "must be ≥ 1",
-                        format!("`iterations` = {n} must be at least 1"),
-                        help,
-                    );
-                } else {
-                    p.iterations = n as u64;
+                match crate::model::iterations_problem(i128::from(n)) {
+                    Some((label, message, help)) => {
+                        cx.report(v.span(), "program.iterations", label, message, help);
+                    }
+                    None => p.iterations = n as u64,
                 }
             }
         }
