@@ -652,21 +652,12 @@ fn correlations(
     let mut next = 0u32;
     for g in launchcast_model::correlation_groups(model) {
         let k = g.items.len();
-        // Rank correlation ρ of the draws ⇔ correlation 2·sin(π·ρ/6) of their normal scores.
-        let r: Vec<f64> = g
-            .matrix
-            .iter()
-            .enumerate()
-            .map(|(ij, &rho)| {
-                if ij / k == ij % k {
-                    1.0
-                } else {
-                    2.0 * (std::f64::consts::PI * rho / 6.0).sin()
-                }
-            })
-            .collect();
-        let cholesky =
-            cholesky(&r, k).ok_or_else(|| EngineError::Correlation(describe(model, &g.items)))?;
+        // The model's factor is of the normal-score matrix, 2·sin(π·ρ/6) of the rank
+        // correlations ρ; validation has checked that it exists.
+        if g.cholesky.len() != k * k {
+            return Err(EngineError::Correlation(describe(model, &g.items)));
+        }
+        let cholesky = g.cholesky.clone();
         let first_slot = next;
         let mut keys = Vec::with_capacity(k);
         for item in &g.items {
@@ -700,27 +691,6 @@ fn describe(model: &Model, items: &[CorrelatedItem]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Cholesky factor of a k × k row-major symmetric matrix, or `None` if it is not positive
-/// definite.
-fn cholesky(a: &[f64], k: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; k * k];
-    for i in 0..k {
-        for j in 0..=i {
-            let sum: f64 = (0..j).map(|m| l[i * k + m] * l[j * k + m]).sum();
-            if i == j {
-                let d = a[i * k + i] - sum;
-                if d <= 1e-12 {
-                    return None;
-                }
-                l[i * k + i] = d.sqrt();
-            } else {
-                l[i * k + j] = (a[i * k + j] - sum) / l[j * k + j];
-            }
-        }
-    }
-    Some(l)
 }
 
 /// Slots for the fast kernel: a task's values live until its last successor (in topological

@@ -910,3 +910,50 @@ fn finish_links_onto_a_calendar_task_count_back_in_working_time() {
         assert_at(g.1, w.1, &format!("finish of task {i}"));
     }
 }
+
+/// Every set of correlations that validates compiles: validation checks the matrix the engine
+/// factors (normal scores, 2·sin(π·ρ/6)), not only the rank correlations as written. A grid of
+/// three pairwise values among three tasks covers sets that are consistent in ranks but not
+/// in normal scores (such as -0.49 for every pair).
+#[test]
+fn every_valid_correlation_set_compiles() {
+    let values = [-0.9, -0.6, -0.49, -0.3, 0.0, 0.3, 0.6, 0.9, 0.99];
+    let (mut valid, mut refused_in_normal_scores_only) = (0, 0);
+    for &ab in &values {
+        for &bc in &values {
+            for &ac in &values {
+                let text = format!(
+                    "[program]\nname = \"c\"\nstart = 2024-01-01\nhorizon = 2030-12-31\n\
+                     [[task]]\nid = \"a\"\nduration = \"tri(1mo, 2mo, 4mo)\"\n\
+                     [[task]]\nid = \"b\"\nduration = \"tri(1mo, 2mo, 4mo)\"\n\
+                     [[task]]\nid = \"c\"\nduration = \"tri(1mo, 2mo, 4mo)\"\n\
+                     [[correlate]]\nitems = [\"a\", \"b\"]\nrho = {ab}\n\
+                     [[correlate]]\nitems = [\"b\", \"c\"]\nrho = {bc}\n\
+                     [[correlate]]\nitems = [\"a\", \"c\"]\nrho = {ac}\n"
+                );
+                // Positive definiteness of [[1, x, z], [x, 1, y], [z, y, 1]]: leading minors.
+                let definite = |x: f64, y: f64, z: f64| {
+                    1.0 - x * x > 1e-10 && 1.0 + 2.0 * x * y * z - x * x - y * y - z * z > 1e-10
+                };
+                let ns = |r: f64| 2.0 * (std::f64::consts::PI * r / 6.0).sin();
+                match launchcast_model::parse(&text, "c.toml") {
+                    Ok(m) => {
+                        valid += 1;
+                        assert!(definite(ns(ab), ns(bc), ns(ac)), "{ab} {bc} {ac}");
+                        Plan::compile(&m).unwrap_or_else(|e| {
+                            panic!("valid correlations {ab} {bc} {ac} fail to compile: {e}")
+                        });
+                    }
+                    Err(e) => {
+                        assert!(!definite(ns(ab), ns(bc), ns(ac)), "{ab} {bc} {ac}: {e}");
+                        if definite(ab, bc, ac) {
+                            refused_in_normal_scores_only += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(valid > 300, "{valid}");
+    assert!(refused_in_normal_scores_only > 0);
+}

@@ -27,10 +27,12 @@ pub enum CorrelatedItem {
 pub struct CorrelationGroup {
     /// In order of first mention in the model's `correlations`.
     pub items: Vec<CorrelatedItem>,
-    /// n × n, row-major: 1 on the diagonal, `rho` for pairs listed together, 0 otherwise.
+    /// n × n, row-major: 1 on the diagonal, the rank correlation `rho` for pairs listed
+    /// together, 0 otherwise.
     pub matrix: Vec<f64>,
-    /// Lower-triangular L, row-major (zeros above the diagonal), with L·Lᵀ = `matrix`.
-    /// Empty only if the model was not valid (matrix not positive definite).
+    /// Lower-triangular L, row-major (zeros above the diagonal), with L·Lᵀ the matrix of
+    /// normal-score correlations [`normal_score`]`(matrix)`: what the engine draws with.
+    /// Empty only if the model was not valid (that matrix not positive definite).
     pub cholesky: Vec<f64>,
 }
 
@@ -104,7 +106,7 @@ pub fn correlation_groups(model: &Model) -> Vec<CorrelationGroup> {
                 }
             }
         }
-        let cholesky = cholesky(&matrix, n).unwrap_or_default();
+        let cholesky = cholesky(&normal_scores(&matrix, n), n).unwrap_or_default();
         out.push(CorrelationGroup {
             items: keep.into_iter().map(|(_, item)| item).collect(),
             matrix,
@@ -112,6 +114,35 @@ pub fn correlation_groups(model: &Model) -> Vec<CorrelationGroup> {
         });
     }
     out
+}
+
+/// The correlation of the normal scores of two draws whose rank (Spearman) correlation is
+/// `rho`: 2·sin(π·ρ/6), the exact relation for a Gaussian copula. It is a little larger than
+/// `rho` in magnitude (0.5 → 0.518), so a set of rank correlations can be consistent while
+/// the matrix the engine factors is not: validation checks the latter.
+pub fn normal_score(rho: f64) -> f64 {
+    2.0 * (std::f64::consts::PI * rho / 6.0).sin()
+}
+
+/// The rank correlation whose normal-score correlation is `r` (the inverse of
+/// [`normal_score`] on [-1, 1]).
+fn rank_of_normal_score(r: f64) -> f64 {
+    6.0 / std::f64::consts::PI * (r / 2.0).clamp(-0.5, 0.5).asin()
+}
+
+/// The n × n matrix `m` of rank correlations turned into normal-score correlations (the
+/// diagonal stays 1).
+fn normal_scores(m: &[f64], n: usize) -> Vec<f64> {
+    m.iter()
+        .enumerate()
+        .map(|(ij, &rho)| {
+            if ij / n == ij % n {
+                1.0
+            } else {
+                normal_score(rho)
+            }
+        })
+        .collect()
 }
 
 /// A group of item names with its matrix and the listed pairs.
@@ -130,6 +161,22 @@ pub(crate) struct RawGroup {
 impl RawGroup {
     pub fn len(&self) -> usize {
         self.names.len()
+    }
+
+    /// Whether the engine can draw with these rank correlations: the matrix of their normal
+    /// scores is positive definite.
+    pub fn is_consistent(&self) -> bool {
+        cholesky(&normal_scores(&self.matrix, self.len()), self.len()).is_ok()
+    }
+
+    /// The same group with its matrix in normal-score correlations.
+    fn in_normal_scores(&self) -> RawGroup {
+        RawGroup {
+            names: self.names.clone(),
+            matrix: normal_scores(&self.matrix, self.len()),
+            pairs: self.pairs.clone(),
+            entries: self.entries.clone(),
+        }
     }
 
     pub fn at(&self, i: usize, j: usize) -> f64 {
@@ -320,12 +367,16 @@ const BLAME_BUDGET: f64 = 5e7;
 pub(crate) fn blame(g: &RawGroup) -> Blame {
     let n = g.len();
     let nf = n as f64;
+    // The engine factors the normal-score matrix: intervals are found there and given back
+    // as rank correlations (the conversion is increasing, so intervals map to intervals).
+    let z = g.in_normal_scores();
     let mut best: Option<Candidate> = None;
     if g.pairs.len() as f64 * nf * nf * nf <= BLAME_BUDGET {
         for (k, &(i, j, entry)) in g.pairs.iter().enumerate() {
-            let Some((lo, hi)) = feasible(g, i, j) else {
+            let Some((lo, hi)) = feasible(&z, i, j) else {
                 continue;
             };
+            let (lo, hi) = (rank_of_normal_score(lo), rank_of_normal_score(hi));
             let r = g.at(i, j);
             let change = if r <= lo {
                 lo - r
@@ -359,7 +410,7 @@ pub(crate) fn blame(g: &RawGroup) -> Blame {
             fix: Some(b.fix),
         };
     }
-    let row = cholesky(&g.matrix, n).err().unwrap_or(0);
+    let row = cholesky(&z.matrix, n).err().unwrap_or(0);
     let mut pick: Option<(f64, usize, usize)> = None;
     for (k, &(i, j, entry)) in g.pairs.iter().enumerate() {
         // Pairs are stored with row > column: those of the failing row.
@@ -425,8 +476,8 @@ fn feasible(g: &RawGroup, i: usize, j: usize) -> Option<(f64, f64)> {
     (lo < hi).then_some((lo, hi))
 }
 
-/// A value with few decimals inside (lo, hi), nearest to the pair's current value, for
-/// which the matrix is positive definite.
+/// A rank correlation with few decimals inside (lo, hi), nearest to the pair's current
+/// value, for which the matrix of normal scores is positive definite.
 fn short_value_inside(g: &RawGroup, i: usize, j: usize, lo: f64, hi: f64) -> Option<f64> {
     let r = g.at(i, j);
     let n = g.len();
@@ -437,7 +488,7 @@ fn short_value_inside(g: &RawGroup, i: usize, j: usize, lo: f64, hi: f64) -> Opt
                 *x = v;
             }
         }
-        cholesky(&m, n).is_ok()
+        cholesky(&normal_scores(&m, n), n).is_ok()
     };
     let mut scale = 100.0;
     for _ in 0..4 {
@@ -473,6 +524,44 @@ pub(crate) fn short(x: f64, decimals: usize) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn normal_scores_of_rank_correlations() {
+        assert_eq!(normal_score(0.0), 0.0);
+        assert!((normal_score(1.0) - 1.0).abs() < 1e-15);
+        assert!((normal_score(-1.0) + 1.0).abs() < 1e-15);
+        assert!((normal_score(0.5) - 0.517_638_090_205_041_5).abs() < 1e-15);
+        for k in -10..=10 {
+            let rho = f64::from(k) / 10.0;
+            assert!((rank_of_normal_score(normal_score(rho)) - rho).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn consistent_in_ranks_but_not_in_normal_scores() {
+        // Three items with the same pairwise correlation c have eigenvalues 1 + 2c and 1 - c:
+        // positive definite for c > -0.5. In ranks c = -0.49 is (1 + 2c = 0.02); in normal
+        // scores c = 2·sin(-0.49π/6) = -0.5075 is not.
+        let (a, b, c) = (
+            strings(&["a", "b"]),
+            strings(&["b", "c"]),
+            strings(&["a", "c"]),
+        );
+        let entries: Vec<(&[String], f64)> = vec![(&a, -0.49), (&b, -0.49), (&c, -0.49)];
+        let g = &build_groups(&entries)[0];
+        assert!(
+            cholesky(&g.matrix, 3).is_ok(),
+            "the rank matrix is positive definite"
+        );
+        assert!(!g.is_consistent());
+        // The suggested value makes the normal-score matrix positive definite.
+        let (i, j, _) = g.pairs[blame(g).pair];
+        let (_, _, v) = blame(g).fix.unwrap();
+        let mut m = g.matrix.clone();
+        m[i * 3 + j] = v;
+        m[j * 3 + i] = v;
+        assert!(cholesky(&normal_scores(&m, 3), 3).is_ok(), "{v}");
+    }
+
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
     }
@@ -505,14 +594,24 @@ mod tests {
         let entries: Vec<(&[String], f64)> = vec![(&a, 0.9), (&b, 0.9), (&c, -0.9)];
         let g = &build_groups(&entries)[0];
         assert!(cholesky(&g.matrix, 3).is_err());
-        // rho(a, c) must lie in (0.62, 1): det = -(r - 0.62)(r - 1).
+        assert!(!g.is_consistent());
+        // In ranks, rho(a, c) must lie in (0.62, 1): det = -(r - 0.62)(r - 1).
         let (lo, hi) = feasible(g, 2, 0).unwrap();
         assert!(
             (lo - 0.62).abs() < 1e-12 && (hi - 1.0).abs() < 1e-12,
             "{lo} {hi}"
         );
+        // The engine factors normal scores x = 2·sin(0.9π/6): there the interval is
+        // (x² - (1 - x²), 1), and back in ranks (6/π)·asin(lo/2).
+        let x = normal_score(0.9);
+        let lo_z = x * x - (1.0 - x * x);
+        let lo_rank = 6.0 / std::f64::consts::PI * (lo_z / 2.0).asin();
         let blame = blame(g);
         assert_eq!(g.pairs[blame.pair], (2, 0, 2));
-        assert_eq!(blame.fix.map(|f| f.2), Some(0.63));
+        let (flo, fhi, value) = blame.fix.unwrap();
+        assert!((flo - lo_rank).abs() < 1e-12, "{flo} {lo_rank}");
+        assert!((fhi - 1.0).abs() < 1e-12);
+        assert!((lo_rank - 0.6310).abs() < 1e-4, "{lo_rank}");
+        assert_eq!(value, 0.64);
     }
 }

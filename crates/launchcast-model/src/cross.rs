@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::correlate::{RawGroup, blame, build_groups, cholesky, short};
+use crate::correlate::{RawGroup, blame, build_groups, short};
 use crate::errors::nearest;
 use crate::grammar::{fmt_num, valid_id, valid_ref_id};
 use crate::raw::{Cx, Span, leaf};
@@ -516,7 +516,7 @@ impl Cross {
             .map(|(l, e)| (l.as_slice(), e.rho.unwrap_or(0.0)))
             .collect();
         for g in build_groups(&entries) {
-            if cholesky(&g.matrix, g.len()).is_err() {
+            if !g.is_consistent() {
                 self.report_not_definite(cx, &g);
             }
         }
@@ -545,7 +545,7 @@ impl Cross {
         }
         let rho = g.at(i, j);
         let message = format!(
-            "the correlations among {} are inconsistent (their matrix is not positive definite): change rho = {} of `{a}` and `{c}` in {}",
+            "the correlations among {} are inconsistent (the matrix of their normal scores, 2·sin(π·rho/6), is not positive definite): change rho = {} of `{a}` and `{c}` in {}",
             names.join(", "),
             short(rho, 4),
             e.path
@@ -560,10 +560,11 @@ impl Cross {
             String::new()
         };
         let fix = match b.fix {
+            // Bounds strictly inside the open interval, so that every value shown works.
             Some((lo, hi, v)) => format!(
-                "set rho of `{a}` and `{c}` to a value between {} and {} (exclusive), e.g. {}: the smallest single change that makes the matrix positive definite{split}",
-                short(lo, 2),
-                short(hi, 2),
+                "set rho of `{a}` and `{c}` to a value from {} to {}, e.g. {}: the smallest single change that makes the matrix positive definite{split}",
+                short((lo * 1000.0).floor() / 1000.0 + 0.001, 3),
+                short((hi * 1000.0).ceil() / 1000.0 - 0.001, 3),
                 short(v, 4)
             ),
             None => format!(

@@ -41,7 +41,7 @@ pub use calendar::{
     parse_hours, weekday,
 };
 pub use check::validate;
-pub use correlate::{CorrelatedItem, CorrelationGroup, correlation_groups};
+pub use correlate::{CorrelatedItem, CorrelationGroup, correlation_groups, normal_score};
 pub use date::{DAYS_PER_YEAR, Date};
 pub use dist::{
     Dist, Quantity, Z90, beta_cdf, beta_quantile, normal_cdf, normal_quantile, pert_shape,

@@ -2250,7 +2250,9 @@ fn corr(entries: &[(&str, &str)]) -> String {
     src
 }
 
-/// Asserts `l` is lower triangular and L·Lᵀ reproduces the n × n `matrix` within 1e-12.
+/// Asserts `l` is lower triangular and L·Lᵀ reproduces, within 1e-12, the normal-score
+/// correlations 2·sin(π·ρ/6) of the n × n rank correlation `matrix` (what the engine draws
+/// with).
 fn assert_cholesky(matrix: &[f64], l: &[f64], n: usize) {
     assert_eq!(matrix.len(), n * n);
     assert_eq!(l.len(), n * n);
@@ -2260,10 +2262,15 @@ fn assert_cholesky(matrix: &[f64], l: &[f64], n: usize) {
                 assert_eq!(l[i * n + j], 0.0, "L[{i}][{j}] above the diagonal");
             }
             let llt: f64 = (0..n).map(|k| l[i * n + k] * l[j * n + k]).sum();
+            let rho = matrix[i * n + j];
+            let want = if i == j {
+                1.0
+            } else {
+                2.0 * (std::f64::consts::PI * rho / 6.0).sin()
+            };
             assert!(
-                (llt - matrix[i * n + j]).abs() <= 1e-12,
-                "(L·Lᵀ)[{i}][{j}] = {llt}, matrix {}",
-                matrix[i * n + j]
+                (llt - want).abs() <= 1e-12,
+                "(L·Lᵀ)[{i}][{j}] = {llt}, normal score of {rho} is {want}"
             );
         }
     }
@@ -2521,9 +2528,9 @@ fn a_matrix_that_is_not_positive_definite_names_the_pair_to_change() {
         &src,
         &format!("{}: correlate[2].rho: ", at(&src, "-0.9")),
         &[
-            "the correlations among `plant_build`, `phase2_build`, `licence` are inconsistent (their matrix is not positive definite)",
+            "the correlations among `plant_build`, `phase2_build`, `licence` are inconsistent (the matrix of their normal scores, 2·sin(π·rho/6), is not positive definite)",
             "change rho = -0.9 of `plant_build` and `licence` in correlate[2]",
-            "set rho of `plant_build` and `licence` to a value between 0.62 and 1 (exclusive), e.g. 0.63",
+            "set rho of `plant_build` and `licence` to a value from 0.632 to 0.999, e.g. 0.64",
             "the smallest single change that makes the matrix positive definite",
             &format!("entries involved: {}", places.join(", ")),
         ],
@@ -2536,7 +2543,13 @@ fn a_matrix_that_is_not_positive_definite_names_the_pair_to_change() {
         "the other two entries are labelled"
     );
     // The suggested value works.
-    let fixed = src.replace("rho = -0.9", "rho = 0.63");
+    let fixed = src.replace("rho = -0.9", "rho = 0.64");
+    assert_cholesky(
+        &correlation_groups(&model(&src.replace("rho = -0.9", "rho = 0.632")))[0].matrix,
+        &correlation_groups(&model(&src.replace("rho = -0.9", "rho = 0.632")))[0].cholesky,
+        3,
+    );
+    assert!(parse(&src.replace("rho = -0.9", "rho = 0.631"), "m.toml").is_err());
     let m = model(&fixed);
     let g = &correlation_groups(&m)[0];
     assert_cholesky(&g.matrix, &g.cholesky, 3);
@@ -2996,7 +3009,7 @@ fn validate_reports_problems_by_key_path_with_the_same_messages() {
     ];
     let out = invalid(&m);
     assert!(
-        out.starts_with("correlate[2].rho: the correlations among `plant_build`, `phase2_build`, `licence` are inconsistent (their matrix is not positive definite): change rho = -0.9 of `plant_build` and `licence` in correlate[2]\n  help: set rho of `plant_build` and `licence` to a value between 0.62 and 1 (exclusive), e.g. 0.63: the smallest single change that makes the matrix positive definite; entries involved: correlate[0], correlate[1], correlate[2]\n"),
+        out.starts_with("correlate[2].rho: the correlations among `plant_build`, `phase2_build`, `licence` are inconsistent (the matrix of their normal scores, 2·sin(π·rho/6), is not positive definite): change rho = -0.9 of `plant_build` and `licence` in correlate[2]\n  help: set rho of `plant_build` and `licence` to a value from 0.632 to 0.999, e.g. 0.64: the smallest single change that makes the matrix positive definite; entries involved: correlate[0], correlate[1], correlate[2]\n"),
         "{out}"
     );
     m.correlations[2].rho = 0.7;
