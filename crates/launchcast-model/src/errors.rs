@@ -103,7 +103,7 @@ impl Diagnostic for Problem {
 pub struct ModelError {
     /// What the diagnostic shows: the source with over-long lines shortened around the
     /// problems, so that a snippet renders whatever the line length.
-    shown: Snippets,
+    shown: Box<Snippets>,
     /// Every problem, positions in the file as read.
     problems: Vec<Problem>,
     /// The same problems with their spans moved into `shown`'s text.
@@ -128,7 +128,7 @@ impl ModelError {
         problems.sort_by_key(|p| (p.line, p.column));
         let (shown, shown_problems) = Snippets::new(file, source, &problems);
         ModelError {
-            shown,
+            shown: Box::new(shown),
             problems,
             shown_problems,
         }
@@ -235,7 +235,7 @@ impl Diagnostic for ModelError {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.shown)
+        Some(self.shown.as_ref())
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
