@@ -44,15 +44,17 @@ impl Problem {
         let (line, column) = span
             .as_ref()
             .map_or((0, 0), |s| line_column(source, s.start));
+        // Everything here can quote the user's text: none of it may reach a terminal raw.
+        let shown = |t: &str| crate::printable(t).into_owned();
         Problem {
-            file: file.to_string(),
-            key_path,
-            message: clip_quoted(&message),
-            help,
+            file: shown(file),
+            key_path: clip_quoted(&shown(&key_path)),
+            message: clip_quoted(&shown(&message)),
+            help: help.map(|h| clip_quoted(&shown(&h))),
             span,
             line,
             column,
-            label,
+            label: shown(&label),
             related: Vec::new(),
         }
     }
@@ -170,7 +172,7 @@ impl ModelError {
         for p in self.problems.iter_mut().chain(&mut self.shown_problems) {
             p.file = file.to_string();
         }
-        self.shown.name = file.to_string();
+        self.shown.name = crate::printable(file).into_owned();
         self
     }
 
@@ -274,9 +276,11 @@ struct Snippets {
 impl Snippets {
     fn new(name: &str, source: &str, problems: &[Problem]) -> (Snippets, Vec<Problem>) {
         let long = source.split('\n').any(|l| l.len() > SNIPPET_LINE_CHARS);
-        if !long {
+        let hidden = |c: char| crate::input::is_hidden(c) && c != '\r';
+        let controls = source.contains(hidden) || source.replace("\r\n", "").contains('\r');
+        if !long && !controls {
             let whole = Snippets {
-                name: name.to_string(),
+                name: crate::printable(name).into_owned(),
                 text: source.to_string(),
                 pieces: vec![(0, 0, source.len())],
                 original: None,
@@ -337,15 +341,29 @@ impl Snippets {
             if a > previous_end {
                 text.push('…');
             }
-            pieces.push((text.len(), a, b - a));
-            text.push_str(source.get(a..b).unwrap_or(""));
+            // Control characters are shown escaped (`\u{1b}`), never sent to the terminal;
+            // a carriage return ending a line stays.
+            let part = source.get(a..b).unwrap_or("");
+            let mut run = 0;
+            for (i, c) in part.char_indices() {
+                let crlf = c == '\r' && part[i + 1..].starts_with('\n');
+                if !(hidden(c) || (c == '\r' && !crlf)) {
+                    continue;
+                }
+                pieces.push((text.len(), a + run, i - run));
+                text.push_str(&part[run..i]);
+                text.extend(c.escape_default());
+                run = i + c.len_utf8();
+            }
+            pieces.push((text.len(), a + run, part.len() - run));
+            text.push_str(&part[run..]);
             previous_end = b;
         }
         if previous_end < source.len() {
             text.push('…');
         }
         let shown = Snippets {
-            name: name.to_string(),
+            name: crate::printable(name).into_owned(),
             text,
             pieces,
             original: Some(source.to_string()),

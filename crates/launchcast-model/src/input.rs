@@ -222,15 +222,18 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
+/// Whether [`printable`] escapes `c`.
+pub(crate) fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `text` with every control character other than a newline or a tab (and the characters
 /// that reorder text: bidirectional overrides and isolates) replaced by a visible escape
 /// such as `\u{1b}`, so that text from a user's file cannot move the cursor, clear the
 /// screen or change the window title when printed to a terminal.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let hidden = is_hidden;
     if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }

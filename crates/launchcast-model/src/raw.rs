@@ -88,7 +88,11 @@ impl<'s> Cx<'s> {
             .map(|f| {
                 let mut p =
                     Problem::new(file, self.src, f.span, f.path, f.label, f.message, f.help);
-                p.related = f.related;
+                p.related = f
+                    .related
+                    .into_iter()
+                    .map(|(span, text)| (span, crate::printable(&text).into_owned()))
+                    .collect();
                 p
             })
             .collect();

@@ -32,7 +32,7 @@ pub use drivers::{
     driver_candidates, drivers, measure_drivers,
 };
 pub use html::{CHART_IDS, render_html};
-pub use output::{to_json, write_atomic};
+pub use output::{remove_temp_files, to_json, write_atomic};
 pub use quantile::{ColumnStats, column_stats};
 pub use sensitivity::{CorrelationCheck, Sensitivity, spearman};
 pub use summary::{

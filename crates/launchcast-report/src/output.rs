@@ -3,6 +3,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Summary;
@@ -31,7 +32,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let (tmp, mut file) = create_temp(&dir, &name.to_string_lossy())?;
+    let name = name.to_string_lossy();
+    remove_stale_temps(&dir, &name);
+    let (tmp, mut file) = create_temp(&dir, &name)?;
+    pending(|p| p.push(tmp.clone()));
     let result = (|| {
         file.write_all(bytes)?;
         if let Ok(meta) = fs::metadata(path) {
@@ -41,12 +45,70 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         drop(file);
         fs::rename(&tmp, path)
     })();
+    pending(|p| p.retain(|t| *t != tmp));
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
         return Err(e);
     }
     sync_dir(&dir);
     Ok(())
+}
+
+/// Temporary files being written now, for [`remove_temp_files`].
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending(f: impl FnOnce(&mut Vec<PathBuf>)) {
+    // A poisoned list is still a list of paths.
+    let mut list = PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    f(&mut list);
+}
+
+/// Removes the temporary files of writes in progress: for an interrupted program (Ctrl-C,
+/// SIGTERM), so that it leaves nothing behind. The files being replaced keep their old
+/// content.
+pub fn remove_temp_files() {
+    pending(|list| {
+        for tmp in list.drain(..) {
+            let _ = fs::remove_file(tmp);
+        }
+    });
+}
+
+/// Removes `.NAME.PID.N.tmp` files left in `dir` by earlier writes of `name` whose process
+/// is gone (killed before it could clean up). Where processes cannot be looked up (no
+/// `/proc`), nothing is removed.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(rest) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some((pid, n)) = rest.split_once('.') else {
+            continue;
+        };
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if digits(pid)
+            && digits(n)
+            && pid != std::process::id().to_string()
+            && !Path::new("/proc").join(pid).exists()
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// A new, exclusively created `.NAME.PID.N.tmp` in `dir`.

@@ -11,6 +11,10 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Largest input file read, in MiB (models, includes, rules and schedules).
+    #[arg(long, global = true, value_name = "MIB", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub max_input_mb: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -19,7 +23,7 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a model and print what was read; no simulation.
     Check {
-        /// The model file (TOML).
+        /// The model file (TOML) or a schedule file (MSPDI, XER, PMXML, MPX, PSPLIB).
         model: PathBuf,
     },
     /// Counts and the deterministic (most-likely) schedule of a model or schedule file.
@@ -32,6 +36,7 @@ pub enum Command {
     },
     /// Turn a schedule file (MS Project, Primavera, PSPLIB) into a model file.
     Import {
+        /// The schedule file (MSPDI, XER, PMXML, MPX, PSPLIB).
         input: PathBuf,
         /// Where to write the model (default: standard output).
         #[arg(short, long)]
@@ -49,14 +54,14 @@ pub struct RunArgs {
     /// Uncertainty rules (TOML) applied to the schedule or model before running.
     #[arg(long, value_name = "RULES")]
     pub uncertainty: Option<PathBuf>,
-    /// Iterations (default: the model's `program.iterations`).
-    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Iterations, 1 to 100,000,000 (default: the model's `program.iterations`).
+    #[arg(long, short = 'n', value_name = "N", value_parser = iterations)]
     pub iterations: Option<u64>,
     /// Random seed (default: the model's `program.seed`).
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
     /// Run only these scenarios (`base` is the model as written); repeatable.
     #[arg(long = "scenario", value_name = "ID")]
@@ -76,4 +81,55 @@ pub struct RunArgs {
     /// Skip the drivers in days (one extra run per risk and uncertain task).
     #[arg(long)]
     pub no_drivers: bool,
+}
+
+/// `--iterations`: the limits and wording of the model file's `program.iterations`.
+fn iterations(text: &str) -> Result<u64, String> {
+    let n: i128 = text
+        .trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number; write e.g. -n 10000"))?;
+    match launchcast_model::iterations_problem(n) {
+        Some((_, message, help)) => Err(format!("{message}; {help}")),
+        None => u64::try_from(n).map_err(|e| e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command and every argument says what it is for in `--help`.
+    #[test]
+    fn every_argument_has_help() {
+        let cli = super::Cli::command();
+        let mut missing = Vec::new();
+        for cmd in std::iter::once(&cli).chain(cli.get_subcommands()) {
+            if cmd.get_name() != "launchcast" && cmd.get_about().is_none() {
+                missing.push(format!("command {}", cmd.get_name()));
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{} {id}", cmd.get_name()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "without help: {missing:?}");
+    }
+
+    #[test]
+    fn iterations_have_the_model_files_limits() {
+        assert_eq!(super::iterations("10000"), Ok(10_000));
+        assert_eq!(super::iterations("100_000_000"), Ok(100_000_000));
+        let e = super::iterations("100000001").unwrap_err();
+        assert!(e.contains("more than the limit of 100000000"), "{e}");
+        assert!(super::iterations("0").unwrap_err().contains("at least 1"));
+        assert!(
+            super::iterations("1e6")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
+    }
 }

@@ -56,8 +56,13 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         Some(model) => model,
         None => load(args.model.as_deref())?,
     };
+    // Before any work: nothing the user gave may be overwritten, and two outputs may not
+    // be one file.
+    crate::output::check_distinct(&inputs(&args, &model), &outputs(&args))?;
+    check_scenarios(&model, &args.scenarios)?;
     let plan = Plan::compile_selected(&model, &args.scenarios)?;
     let iterations = args.iterations.unwrap_or(model.program.iterations);
+    check_memory(&plan, iterations)?;
     let seed = args.seed.unwrap_or(model.program.seed);
     let threads = args.threads.map_or(0, usize::from);
     let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));
@@ -126,22 +131,185 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     }
     if !args.quiet && !json_to_stdout {
         let mut text = launchcast_report::render_terminal(&summary, &model, terminal_width());
+        let scenarios = plan.scenarios().len();
         text.push_str(&format!(
-            "\n{} iterations × {} scenario(s) in {:.2} s",
-            iterations,
-            plan.scenarios().len(),
+            "\n{} × {} in {:.2} s",
+            count(iterations, "iteration", "iterations"),
+            count(scenarios as u64, "scenario", "scenarios"),
             elapsed.as_secs_f64()
         ));
         if let Some((runs, took)) = drivers_timing {
             text.push_str(&format!(
-                ", drivers ({runs} more runs) in {:.2} s",
+                ", drivers ({} more) in {:.2} s",
+                count(runs as u64, "run", "runs"),
                 took.as_secs_f64()
             ));
         }
         text.push('\n');
         out(&text)?;
     }
+    if !args.quiet
+        && summary
+            .scenarios
+            .iter()
+            .all(|s| s.first_delivery.probability == 0.0)
+    {
+        eprint!("{}", nothing_by_the_horizon(&model, &plan));
+    }
     Ok(())
+}
+
+/// A number of cars with thousands separators (`300,000`).
+fn cars(n: impl Into<f64>) -> String {
+    let n: f64 = n.into();
+    if n >= 0.0 && n.fract() == 0.0 && n < 1e15 {
+        count(n as u64, "", "").trim_end().to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// `1 iteration`, `10,000 iterations`.
+fn count(n: u64, one: &str, many: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} {}", if n == 1 { one } else { many })
+}
+
+/// Every file the run reads: the model (or schedule), its rules, its includes and theirs.
+fn inputs(args: &RunArgs, model: &Model) -> Vec<(String, std::path::PathBuf)> {
+    let mut files = Vec::new();
+    if let Some(m) = &args.model {
+        files.push(("the model".to_string(), m.clone()));
+        let dir = m.parent().unwrap_or(Path::new(""));
+        for inc in &model.includes {
+            files.push((format!("include `{}`", inc.prefix), dir.join(&inc.file)));
+            if let Some(r) = &inc.uncertainty {
+                files.push((
+                    format!("the rules of include `{}`", inc.prefix),
+                    dir.join(r),
+                ));
+            }
+        }
+    }
+    if let Some(r) = &args.uncertainty {
+        files.push(("the uncertainty rules".to_string(), r.clone()));
+    }
+    files
+}
+
+/// Every file the run writes, by the flag that names it.
+fn outputs(args: &RunArgs) -> Vec<(String, crate::output::Target)> {
+    use crate::output::Target;
+    let mut files = Vec::new();
+    if let Some(j) = args.json.as_deref().filter(|p| *p != Path::new("-")) {
+        files.push(("--json".to_string(), Target::File(j.to_path_buf())));
+    }
+    if let Some(h) = &args.html {
+        files.push(("--html".to_string(), Target::File(h.clone())));
+    }
+    if let Some(d) = &args.csv {
+        files.push(("--csv".to_string(), Target::CsvDir(d.clone())));
+    }
+    files
+}
+
+/// Every `--scenario` names `base` or a scenario of the model; if not, say which exist.
+fn check_scenarios(model: &Model, wanted: &[String]) -> Result<(), CliError> {
+    let ids: Vec<&str> = std::iter::once("base")
+        .chain(model.scenarios.iter().map(|s| s.id.as_str()))
+        .collect();
+    for w in wanted {
+        if !ids.contains(&w.as_str()) {
+            let near = ids
+                .iter()
+                .map(|id| (strsim::jaro_winkler(w, id), *id))
+                .filter(|(score, _)| *score >= 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map_or(String::new(), |(_, id)| format!("did you mean `{id}`? "));
+            return Err(CliError::input(
+                format!("unknown scenario `{w}`: the model has {}", quoted(&ids)),
+                format!(
+                    "{near}`base` is the model as written; the others are its [[scenario]] ids"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn quoted(ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A run keeps a few numbers per iteration and scenario (the headline, deliveries and
+/// spend per year); refuse a run whose numbers cannot fit in half of this machine's memory.
+fn check_memory(plan: &Plan, iterations: u64) -> Result<(), CliError> {
+    let budget = crate::output::memory_budget();
+    let need = plan.iteration_bytes(iterations);
+    if need <= budget {
+        return Ok(());
+    }
+    let per = plan.iteration_bytes(1).max(1);
+    let fit = (budget / per).max(1);
+    let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+    Err(CliError::input(
+        format!(
+            "{} of {} keep {:.1} GiB of results, more than half of this machine's memory ({:.1} GiB)",
+            count(iterations, "iteration", "iterations"),
+            count(plan.scenarios().len() as u64, "scenario", "scenarios"),
+            gib(need),
+            gib(budget)
+        ),
+        format!(
+            "use at most {fit} iterations (-n {fit}), or fewer scenarios (--scenario ID); a shorter horizon keeps fewer years"
+        ),
+    ))
+}
+
+/// When nothing happens by the horizon in any scenario: say so, and what horizon the
+/// most-likely schedule would need.
+fn nothing_by_the_horizon(model: &Model, plan: &Plan) -> String {
+    let p = &model.program;
+    let what = if model.plants.is_empty() {
+        "the last task finishes"
+    } else {
+        "a car is delivered"
+    };
+    let finish = plan
+        .deterministic(0)
+        .ok()
+        .and_then(|dates| {
+            dates
+                .iter()
+                .flatten()
+                .map(|d| d.finish)
+                .fold(None, |m: Option<f64>, f| Some(m.map_or(f, |m| m.max(f))))
+        })
+        .and_then(|days| p.start.add_days(days));
+    let mut text = format!(
+        "note: in no iteration of any scenario {what} by the horizon, {}: the results above are empty\n",
+        p.horizon
+    );
+    match finish {
+        Some(f) if f >= p.horizon => text.push_str(&format!(
+            "  help: the most-likely schedule (launchcast inspect) finishes on {f}; set `horizon` in [program] well after it, e.g. {}-12-31\n",
+            f.year() + 1 + (f.year() - p.start.year()).max(1) / 2
+        )),
+        _ => text.push_str(
+            "  help: check the chances of the tasks and risks that fail (`launchcast inspect` shows the most-likely schedule)\n",
+        ),
+    }
+    text
 }
 
 fn terminal_width() -> usize {
@@ -199,12 +367,58 @@ impl Progress {
 
 fn check(path: &Path) -> Result<(), CliError> {
     let (model, included) = crate::schedule::load_model(path)?;
-    let text = describe(&model, &path.display().to_string());
+    let source = launchcast_model::read_model_text(path).unwrap_or_default();
+    let text = describe(&model, &path.display().to_string(), &Written::of(&source));
     out(&(text + &crate::schedule::describe_includes(path, &included)))
 }
 
-/// What `check` prints: the model as read, in base units, one line per item.
-fn describe(m: &Model, file: &str) -> String {
+/// The distributions of a model file as written (`tri(2w, 1mo, 2mo)`), by item and key, so
+/// that `check` shows them as the user wrote them rather than in one unit.
+#[derive(Default)]
+struct Written(std::collections::HashMap<(String, String), String>);
+
+impl Written {
+    fn of(source: &str) -> Written {
+        let mut w = Written::default();
+        let Ok(table) = source.parse::<toml::Table>() else {
+            return w;
+        };
+        let mut keep = |id: &str, t: &toml::Table| {
+            for (key, value) in t {
+                if let Some(text) = value.as_str() {
+                    w.0.insert((id.to_string(), key.clone()), text.trim().to_string());
+                }
+            }
+        };
+        if let Some(p) = table.get("program").and_then(toml::Value::as_table) {
+            keep("", p);
+        }
+        for section in ["task", "risk", "plant"] {
+            let items = table.get(section).and_then(toml::Value::as_array);
+            for t in items
+                .into_iter()
+                .flatten()
+                .filter_map(toml::Value::as_table)
+            {
+                if let Some(id) = t.get("id").and_then(toml::Value::as_str) {
+                    keep(id, t);
+                }
+            }
+        }
+        w
+    }
+
+    /// The text written for `key` of item `id` (`""` for `[program]`), else `read` as read.
+    fn show(&self, id: &str, key: &str, read: impl std::fmt::Display) -> String {
+        match self.0.get(&(id.to_string(), key.to_string())) {
+            Some(text) => text.clone(),
+            None => read.to_string(),
+        }
+    }
+}
+
+/// What `check` prints: the model as read, one line per item, distributions as written.
+fn describe(m: &Model, file: &str, written: &Written) -> String {
     use std::fmt::Write as _;
     let mut o = String::new();
     let p = &m.program;
@@ -222,8 +436,11 @@ fn describe(m: &Model, file: &str) -> String {
     let _ = writeln!(o, "program   {}", p.name);
     let _ = write!(
         o,
-        "          {} to {}, {} iterations, seed {}",
-        p.start, p.horizon, p.iterations, p.seed
+        "          {} to {}, {}, seed {}",
+        p.start,
+        p.horizon,
+        count(p.iterations, "iteration", "iterations"),
+        p.seed
     );
     if !p.currency.is_empty() {
         let _ = write!(o, ", currency {}", p.currency);
@@ -232,26 +449,36 @@ fn describe(m: &Model, file: &str) -> String {
     let _ = writeln!(
         o,
         "          delivery lag {}, overhead per year {}",
-        p.delivery_lag.display(Quantity::Duration),
-        p.overhead_per_year.display(Quantity::Money)
+        written.show(
+            "",
+            "delivery_lag",
+            p.delivery_lag.display(Quantity::Duration)
+        ),
+        written.show(
+            "",
+            "overhead_per_year",
+            p.overhead_per_year.display(Quantity::Money)
+        )
     );
     if !m.calendars.is_empty() {
-        let _ = writeln!(o, "\n{} calendars", m.calendars.len());
+        let calendars = count(m.calendars.len() as u64, "calendar", "calendars");
+        let _ = writeln!(o, "\n{calendars}");
         for c in &m.calendars {
             let week: f64 = c.week.iter().map(launchcast_model::minutes).sum::<u32>() as f64;
             let _ = writeln!(
                 o,
-                "  {:<w$} {} h a day of duration, {} working hours a week, {} exceptions",
+                "  {:<w$} {} h a day of duration, {} working hours a week, {}",
                 c.id,
                 c.hours_per_day,
                 week / 60.0,
-                c.exceptions.len()
+                count(c.exceptions.len() as u64, "exception", "exceptions")
             );
         }
     }
-    let _ = writeln!(o, "\n{} tasks", m.tasks.len());
+    let _ = writeln!(o, "\n{}", count(m.tasks.len() as u64, "task", "tasks"));
     for t in &m.tasks {
-        let mut line = format!("  {:<w$} {}", t.id, t.duration.display(Quantity::Duration));
+        let duration = written.show(&t.id, "duration", t.duration.display(Quantity::Duration));
+        let mut line = format!("  {:<w$} {duration}", t.id);
         if let Some(c) = m.task_calendar(t) {
             let _ = write!(line, " of work on {}", m.calendars[c].id);
         }
@@ -259,7 +486,8 @@ fn describe(m: &Model, file: &str) -> String {
             let _ = write!(line, ", chance {}", t.chance);
         }
         if t.cost != Dist::ZERO {
-            let _ = write!(line, ", cost {}", t.cost.display(Quantity::Money));
+            let cost = written.show(&t.id, "cost", t.cost.display(Quantity::Money));
+            let _ = write!(line, ", cost {cost}");
         }
         let links = |links: &[launchcast_model::Link]| {
             links
@@ -294,11 +522,17 @@ fn describe(m: &Model, file: &str) -> String {
         }
         let _ = writeln!(o, "{line}");
     }
-    let _ = writeln!(o, "\n{} risks", m.risks.len());
+    let _ = writeln!(o, "\n{}", count(m.risks.len() as u64, "risk", "risks"));
     for r in &m.risks {
         let impact = match &r.impact {
-            Impact::Delay(d) => format!("delay {}", d.display(Quantity::Duration)),
-            Impact::Scale(d) => format!("scale {}", d.display(Quantity::Number)),
+            Impact::Delay(d) => format!(
+                "delay {}",
+                written.show(&r.id, "delay", d.display(Quantity::Duration))
+            ),
+            Impact::Scale(d) => format!(
+                "scale {}",
+                written.show(&r.id, "scale", d.display(Quantity::Number))
+            ),
             Impact::Fail => "fail".to_string(),
         };
         let _ = writeln!(
@@ -309,26 +543,35 @@ fn describe(m: &Model, file: &str) -> String {
             r.tasks.join(", ")
         );
     }
-    let _ = writeln!(o, "\n{} plants", m.plants.len());
+    let _ = writeln!(o, "\n{}", count(m.plants.len() as u64, "plant", "plants"));
     for pl in &m.plants {
+        let capacity = match pl.capacity {
+            Dist::Fixed(c) if c >= 0.0 && c.fract() == 0.0 && c < 1e15 => {
+                count(c as u64, "", "").trim_end().to_string()
+            }
+            _ => written.show(&pl.id, "capacity", pl.capacity.display(Quantity::Number)),
+        };
         let _ = writeln!(
             o,
-            "  {:<w$} {} cars/yr from {}, ramp {}",
+            "  {:<w$} {capacity} cars/yr from {}, ramp {}",
             pl.id,
-            pl.capacity.display(Quantity::Number),
             pl.starts,
-            pl.ramp.display(Quantity::Duration)
+            written.show(&pl.id, "ramp", pl.ramp.display(Quantity::Duration))
         );
     }
-    let _ = writeln!(o, "\n{} promises", m.promises.len());
+    let _ = writeln!(
+        o,
+        "\n{}",
+        count(m.promises.len() as u64, "promise", "promises")
+    );
     for pr in &m.promises {
         let what = match &pr.kind {
             PromiseKind::FirstDeliveryBy(d) => format!("first delivery by {d}"),
             PromiseKind::DeliveriesBy { date, at_least } => {
-                format!("at least {at_least} delivered by {date}")
+                format!("at least {} delivered by {date}", cars(*at_least))
             }
             PromiseKind::DeliveriesInYear { year, at_least } => {
-                format!("at least {at_least} delivered in {year}")
+                format!("at least {} delivered in {year}", cars(*at_least))
             }
             PromiseKind::SpendBy { date, at_most } => format!(
                 "at most {} spent by {date}",
@@ -337,7 +580,11 @@ fn describe(m: &Model, file: &str) -> String {
         };
         let _ = writeln!(o, "  {:<w$} {what}", pr.id);
     }
-    let _ = writeln!(o, "\n{} scenarios besides base", m.scenarios.len());
+    let _ = writeln!(
+        o,
+        "\n{} besides base",
+        count(m.scenarios.len() as u64, "scenario", "scenarios")
+    );
     for s in &m.scenarios {
         let _ = writeln!(
             o,

@@ -29,39 +29,107 @@ impl CliError {
         }
     }
 
-    /// Prints the error and returns the exit code.
+    /// Prints the error and returns the exit code. Every error is one `miette` diagnostic,
+    /// with the user's text (paths, values) escaped so that it cannot drive the terminal.
     pub fn report(self) -> i32 {
-        match self {
-            CliError::Model(e) => {
-                set_miette_hook();
-                eprintln!("{:?}", miette::Report::new(e));
-                2
-            }
-            CliError::Input { message, help } => {
-                eprintln!("error: {message}");
-                if !help.is_empty() {
-                    eprintln!("  help: {help}");
-                }
-                2
-            }
+        set_miette_hook();
+        let shown = |t: &str| launchcast_model::printable(t).into_owned();
+        let (diagnostic, code): (miette::Report, i32) = match self {
+            CliError::Model(e) => (miette::Report::new(e), 2),
+            CliError::Input { message, help } => (
+                Plain::new("launchcast::input", shown(&message), shown(&help)).into(),
+                2,
+            ),
             CliError::Write { path, source } => {
-                eprintln!("error: cannot write {}: {source}", path.display());
                 let help = match source.kind() {
                     std::io::ErrorKind::NotFound => "check that the directory exists",
                     std::io::ErrorKind::PermissionDenied => "check the permissions",
                     std::io::ErrorKind::StorageFull => "free some space",
                     _ => "check that the destination is writable",
                 };
-                eprintln!("  help: {help}");
-                2
+                let message = format!("cannot write {}: {source}", path.display());
+                (
+                    Plain::new("launchcast::output", shown(&message), help.into()).into(),
+                    2,
+                )
             }
-            CliError::Internal(message) => {
-                eprintln!("internal error: {message}");
-                eprintln!("  this is a bug in launchcast; please report it with the model file");
-                1
-            }
-            CliError::StdoutClosed => 0,
+            CliError::Internal(message) => (
+                Plain::new(
+                    "launchcast::internal",
+                    format!("internal error: {}", shown(&message)),
+                    "this is a bug in launchcast; please report it with the model file".into(),
+                )
+                .into(),
+                1,
+            ),
+            CliError::StdoutClosed => return 0,
+        };
+        eprintln!("{diagnostic:?}");
+        code
+    }
+}
+
+/// Reports a command line that does not parse (exit 2) like every other error; `--help` and
+/// `--version` print as usual (exit 0).
+pub fn usage(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            2
+        } else {
+            0
+        };
+    }
+    let text = e.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let message = lines
+        .next()
+        .unwrap_or("the command line is not valid")
+        .trim_start_matches("error: ")
+        .to_string();
+    let help = lines.collect::<Vec<_>>().join("; ");
+    CliError::input(message, help).report()
+}
+
+/// An error without source text: a message naming the file and value, and how to fix it.
+#[derive(Debug)]
+struct Plain {
+    code: &'static str,
+    message: String,
+    help: String,
+}
+
+impl Plain {
+    fn new(code: &'static str, message: String, help: String) -> Plain {
+        Plain {
+            code,
+            message,
+            help,
         }
+    }
+}
+
+impl std::fmt::Display for Plain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Plain {}
+
+impl miette::Diagnostic for Plain {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        (!self.help.is_empty()).then(|| Box::new(&self.help) as Box<dyn std::fmt::Display>)
     }
 }
 
@@ -113,6 +181,10 @@ impl From<launchcast_engine::EngineError> for CliError {
             E::UnknownScenario(id) => CliError::input(
                 format!("unknown scenario `{id}`"),
                 "`base` is the model as written; other ids are the model's [[scenario]] ids",
+            ),
+            E::NoTasks => CliError::input(
+                "the model has no tasks: there is nothing to simulate",
+                "add at least one [[task]] with an id and a duration",
             ),
             E::TooManyIterations(n) => CliError::input(
                 format!("{n} iterations do not fit in memory"),

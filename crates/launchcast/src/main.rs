@@ -14,8 +14,18 @@ mod schedule;
 use clap::Parser;
 
 fn main() {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(errors::usage(e)),
+    };
+    launchcast_model::set_max_input_bytes(cli.max_input_mb.saturating_mul(1 << 20));
     errors::install_panic_hook();
+    // Interrupted (Ctrl-C, SIGTERM, SIGHUP): leave no temporary files behind; the files
+    // being replaced keep their old content.
+    let _ = ctrlc::set_handler(|| {
+        launchcast_report::remove_temp_files();
+        std::process::exit(130);
+    });
     let code = match std::panic::catch_unwind(|| commands::dispatch(cli)) {
         Ok(Ok(())) => 0,
         Ok(Err(e)) => e.report(),

@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 use crate::errors::CliError;
 
-/// Writes `text` to standard output. A reader that went away (`| head`) ends the command
-/// quietly; any other failure is reported.
+/// Writes `text` to standard output, control characters escaped (a name from the user's
+/// file must not drive the terminal; machine outputs such as JSON have none to escape). A
+/// reader that went away (`| head`) ends the command quietly; any other failure is reported.
 pub fn out(text: &str) -> Result<(), CliError> {
+    let text = launchcast_model::printable(text);
     let mut stdout = io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
@@ -97,4 +99,142 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         }
         Err(_) => launchcast_report::write_atomic(path, bytes).map_err(fail),
     }
+}
+
+/// An output: one file, or a directory of CSV files.
+pub enum Target {
+    File(PathBuf),
+    CsvDir(PathBuf),
+}
+
+/// The identity of a file for comparison: the device and inode of an existing file (so that
+/// links and different spellings of one path compare equal), else its canonical path.
+#[derive(Debug, PartialEq)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+fn file_id(path: &Path) -> FileId {
+    #[cfg(unix)]
+    if let Ok(meta) = fs::metadata(path) {
+        use std::os::unix::fs::MetadataExt;
+        return FileId::Inode(meta.dev(), meta.ino());
+    }
+    FileId::Path(canonical(path))
+}
+
+/// The canonical form of a path that may not exist yet: its directory's, joined with its name.
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(c) = fs::canonicalize(path) {
+        return c;
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (fs::canonicalize(parent), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Whether `file` is a CSV file directly inside `dir` (which `--csv DIR` may replace).
+fn in_csv_dir(file: &Path, dir: &Path) -> bool {
+    let is_csv = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    is_csv && canonical(file).parent() == Some(canonical(dir).as_path())
+}
+
+/// Refuses, before any work, an output that is one of the inputs or another output (compared
+/// as files: links and other spellings of a path count), naming both.
+pub fn check_distinct(
+    inputs: &[(String, PathBuf)],
+    outputs: &[(String, Target)],
+) -> Result<(), CliError> {
+    let clash = |flag: &str, out: &Path, what: &str, other: &Path, help: &str| {
+        CliError::input(
+            format!(
+                "{flag} {} is {what} {}: writing it would replace it",
+                out.display(),
+                other.display()
+            ),
+            help.to_string(),
+        )
+    };
+    for (k, (flag, target)) in outputs.iter().enumerate() {
+        match target {
+            Target::File(out) => {
+                let id = file_id(out);
+                for (what, input) in inputs {
+                    if file_id(input) == id {
+                        return Err(clash(
+                            flag,
+                            out,
+                            what,
+                            input,
+                            "write the output to another file; launchcast never overwrites its inputs",
+                        ));
+                    }
+                }
+                for (other_flag, other) in outputs.iter().skip(k + 1) {
+                    let same = match other {
+                        Target::File(o) => file_id(o) == id,
+                        Target::CsvDir(d) => in_csv_dir(out, d),
+                    };
+                    if same {
+                        return Err(clash(
+                            flag,
+                            out,
+                            &format!("also the output of {other_flag}"),
+                            match other {
+                                Target::File(o) | Target::CsvDir(o) => o,
+                            },
+                            "give each output its own file",
+                        ));
+                    }
+                }
+            }
+            Target::CsvDir(dir) => {
+                for (what, input) in inputs {
+                    if in_csv_dir(input, dir) {
+                        return Err(clash(
+                            flag,
+                            dir,
+                            &format!("the directory of {what}"),
+                            input,
+                            "write the CSV files into another directory; they could replace the input",
+                        ));
+                    }
+                }
+                for (other_flag, other) in outputs.iter().skip(k + 1) {
+                    if let Target::File(o) = other
+                        && in_csv_dir(o, dir)
+                    {
+                        return Err(clash(
+                            other_flag,
+                            o,
+                            "a file in the directory of --csv",
+                            dir,
+                            "give each output its own file",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How much memory a run's per-iteration results may take: half of this machine's memory
+/// (from `/proc/meminfo`), or 8 GiB where that cannot be read.
+pub fn memory_budget() -> u64 {
+    let total = fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
+        let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib.saturating_mul(1024))
+    });
+    total.map_or(8 << 30, |t| t / 2)
 }
