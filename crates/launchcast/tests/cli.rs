@@ -109,6 +109,7 @@ struct Cost {
 /// that resource bounds are asserted on the real process. A run over `timeout` is killed and
 /// fails the test.
 #[cfg(unix)]
+#[allow(clippy::zombie_processes)] // reaped by `wait4` below, which also gives its usage
 fn lc_cost(args: &[&str], timeout: std::time::Duration) -> (Run, Cost) {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
