@@ -25,21 +25,12 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
         ..Cross::default()
     };
     let p = &model.program;
-    let range = if p.horizon <= p.start {
-        cx.report_at(
-            None,
-            "program.horizon",
-            "not after start",
-            format!(
-                "`horizon` = {} is not after `start` = {}",
-                p.horizon, p.start
-            ),
-            "the horizon must be a later date than the start",
-            Vec::new(),
-        );
-        None
-    } else {
-        Some((p.start, p.horizon))
+    let range = match crate::model::horizon_problem(p.start, p.horizon) {
+        Some((label, message, help)) => {
+            cx.report_at(None, "program.horizon", label, message, help, Vec::new());
+            None
+        }
+        None => Some((p.start, p.horizon)),
     };
     if p.start_time >= 24 * 60 {
         cx.report_at(

@@ -97,6 +97,39 @@ pub fn iterations_problem(n: i128) -> Option<(&'static str, String, &'static str
     }
 }
 
+/// The longest span from `start` to `horizon`, in years: far beyond any vehicle program,
+/// and it bounds what a run keeps per month and per year of the span.
+pub const MAX_HORIZON_YEARS: i32 = 100;
+
+/// Why `horizon` does not fit `start`, if it does not: (label, message, help), the one
+/// wording for a file and a model built in code.
+pub fn horizon_problem(
+    start: crate::Date,
+    horizon: crate::Date,
+) -> Option<(&'static str, String, String)> {
+    if horizon <= start {
+        return Some((
+            "not after start",
+            format!("`horizon` = {horizon} is not after `start` = {start}"),
+            "the horizon must be a later date than the start".to_string(),
+        ));
+    }
+    let latest = crate::Date::from_ymd(start.year().saturating_add(MAX_HORIZON_YEARS), 12, 31);
+    match latest {
+        Some(latest) if horizon <= latest => None,
+        _ => Some((
+            "too far",
+            format!(
+                "`horizon` = {horizon} is more than {MAX_HORIZON_YEARS} years after `start` = {start}"
+            ),
+            format!(
+                "choose a horizon within {MAX_HORIZON_YEARS} years of the start, e.g. horizon = {}-12-31",
+                start.year().saturating_add(15).min(9999)
+            ),
+        )),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     pub name: String,

@@ -516,16 +516,11 @@ impl<'a, 'i> Reader<'a, 'i> {
         if let (Some(s), Some(h), Some(hv)) = (start, horizon, horizon_v) {
             p.start = s;
             p.horizon = h;
-            if h <= s {
-                cx.report(
-                    hv.span(),
-                    "program.horizon",
-                    "not after start",
-                    format!("`horizon` = {h} is not after `start` = {s}"),
-                    "the horizon must be a later date than the start",
-                );
-            } else {
-                range = Some((s, h));
+            match crate::model::horizon_problem(s, h) {
+                Some((label, message, help)) => {
+                    cx.report(hv.span(), "program.horizon", label, message, help);
+                }
+                None => range = Some((s, h)),
             }
         }
         (p, range)
