@@ -513,7 +513,8 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         let levels: Vec<u32> = s.tasks.iter().map(|t| t.outline_level).collect();
         for (k, t) in s.tasks.iter_mut().enumerate() {
             let next = levels.get(k + 1).copied().unwrap_or(0);
-            t.summary = next > t.outline_level;
+            // Outline level 0 is the project's own summary row, with tasks under it or not.
+            t.summary = next > t.outline_level || t.outline_level == 0;
         }
     }
     for (succ, text, line) in preds {

@@ -35,6 +35,7 @@ fn num(line: usize, field: &str, s: &str) -> Result<u32, ImportError> {
             format!("expected a whole number for {field}"),
         )
         .value(s)
+        .hint("PSPLIB values are whole numbers of periods, jobs or units")
     })
 }
 
@@ -126,7 +127,8 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
                         place(line, "successors"),
                         "expected `jobnr #modes #successors successors...`",
                     )
-                    .value(l));
+                    .value(l)
+                    .hint("each line lists a job, its modes, its number of successors and them"));
                 };
                 let job = num(line, "jobnr", job)?;
                 let n = num(line, "#successors", n)? as usize;
@@ -138,7 +140,8 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
                             rest.len()
                         ),
                     )
-                    .value(l));
+                    .value(l)
+                    .hint("list as many successors as the line announces"));
                 }
                 let s = rest
                     .iter()
@@ -157,7 +160,8 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
                         place(line, "duration"),
                         "expected `jobnr mode duration requests...`",
                     )
-                    .value(l));
+                    .value(l)
+                    .hint("each line gives a job, its mode, its duration and its requests (the file may be cut short)"));
                 };
                 dur.push((num(line, "jobnr", job)?, num(line, "duration", d)?, line));
             }
@@ -168,18 +172,26 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
         return Err(ImportError::syntax(
             Place::File,
             "not a PSPLIB .sm file: no `PRECEDENCE RELATIONS:` section",
-        ));
+        )
+        .hint("a single-mode PSPLIB instance lists its jobs under `PRECEDENCE RELATIONS:`"));
     }
     let n = jobs.unwrap_or(succ.len());
     if succ.len() != n || dur.len() != n {
+        let last = text.lines().count().max(1);
         return Err(ImportError::syntax(
-            Place::File,
+            Place::Record {
+                line: last,
+                record: String::new(),
+                field: String::new(),
+            },
             format!(
                 "the header announces {n} jobs, but {} have successors and {} have durations (truncated file?)",
                 succ.len(),
                 dur.len()
             ),
-        ));
+        )
+        .value(text.lines().last().unwrap_or("").trim())
+        .hint("give every job a line of successors and a line of duration; the file may be cut short"));
     }
     let mut schedule = Schedule::new(Format::Psplib);
     schedule.minutes_per_day = PERIOD;
