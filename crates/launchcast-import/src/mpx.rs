@@ -7,6 +7,13 @@
 //!
 //! The header's code page is not trusted: text that is not UTF-8 is decoded as
 //! Windows-1252 with a note (EUC-KR names come out garbled, numbers and dates do not).
+//!
+//! Files MS Project writes in another language are read too: the field separator is the
+//! character after `MPX` in the header (`;` in most of Europe, where lags and durations carry
+//! decimal commas); duration units, link types, `Yes` and constraint names are read in
+//! English, German (`5t`, `2fw`, `EA`, `Ja`), French (`5j`, `2s`, `FD`, `Oui`) and Spanish
+//! (`2s`, `FC`, `Sí`). The ID of a task (which predecessors name) must be unique, and a file
+//! whose last record does not end with a line break is refused as cut short.
 
 use std::collections::HashMap;
 
