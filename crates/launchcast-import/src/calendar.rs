@@ -68,6 +68,12 @@ pub struct CalendarSet {
     default: usize,
     /// Deterministic (start, finish) of each task of the schedule, by task index.
     dates: Vec<Option<(DateTime, DateTime)>>,
+    /// Working minutes each task takes ([`CalendarSet::task_work`]).
+    work: Vec<Option<i64>>,
+    /// Tasks that stay where they are ([`CalendarSet::pinned`]).
+    pinned: Vec<bool>,
+    /// [`CalendarSet::constraint_start`].
+    constraint_start: Vec<Option<DateTime>>,
     /// Latest finish over all tasks.
     pub finish: Option<DateTime>,
     /// What could not be followed exactly (cycles, calendars without working time).
@@ -185,6 +191,9 @@ impl CalendarSet {
             index,
             default,
             dates: vec![None; s.tasks.len()],
+            work: vec![None; s.tasks.len()],
+            pinned: vec![false; s.tasks.len()],
+            constraint_start: vec![None; s.tasks.len()],
             finish: None,
             notes,
         };
@@ -264,22 +273,22 @@ impl CalendarSet {
 
     fn forward(&mut self, s: &Schedule, anchor: DateTime) {
         let n = s.tasks.len();
-        let by_uid: HashMap<&str, usize> = s
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.uid.as_str(), i))
-            .collect();
+        // The links both schedulers follow: a summary task's stand for its leaf tasks'.
+        let links = s.leaf_links().unwrap_or_else(|| {
+            self.notes.push(
+                "the links of summary tasks stand for too many task links; they were not followed"
+                    .into(),
+            );
+            Vec::new()
+        });
         let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut indegree = vec![0usize; n];
         let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (ri, r) in s.relations.iter().enumerate() {
-            if let (Some(&p), Some(&q)) = (by_uid.get(r.pred.as_str()), by_uid.get(r.succ.as_str()))
-                && p != q
-            {
-                preds[q].push(ri);
-                succs[p].push(q);
-                indegree[q] += 1;
+        for (k, l) in links.iter().enumerate() {
+            if l.pred != l.succ {
+                preds[l.succ].push(k);
+                succs[l.pred].push(l.succ);
+                indegree[l.succ] += 1;
             }
         }
         let mut stack: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).rev().collect();
@@ -300,6 +309,9 @@ impl CalendarSet {
             ));
         }
         let lower = s.status_date.map_or(anchor, |sd| sd.max(anchor));
+        // MS Project and P6 differ on what holds a task: see the cases below.
+        let ms_project = matches!(s.format, Format::Mspdi | Format::Mpx);
+        let mut split_tasks = 0;
         let mut finish: Option<DateTime> = None;
         for i in order {
             let Some(t) = s.tasks.get(i) else { continue };
@@ -312,55 +324,65 @@ impl CalendarSet {
             } else {
                 c
             };
+            let mut work: Option<i64> = None;
+            let mut pinned = false;
+            let mut constraint_start: Option<DateTime> = None;
             let (st, fi) = if let (Some(a), Some(b)) = (t.actual_start, t.actual_finish) {
                 (a, b)
+            } else if let (Some(ms), Some(mf), None, true) =
+                (t.manual_start, t.manual_finish, t.actual_start, ms_project)
+            {
+                // A manually scheduled task stays where its start and finish are, at night or
+                // on a weekend too, whatever its links and the project start say.
+                pinned = true;
+                (ms, mf.max(ms))
             } else {
                 let dur = match (t.actual_start, t.remaining) {
                     (Some(_), Some(r)) => r,
                     _ => t.duration,
                 };
-                let d = dur.minutes.round() as i64;
-                // MS Project lets a start-no-earlier-than or must-start-on date before the
-                // project start stand (the project start only holds unconstrained tasks);
-                // P6 keeps every activity after its project start.
-                let ms_project = matches!(s.format, Format::Mspdi | Format::Mpx);
-                let start_constraint = t.constraint.and_then(|con| match con.kind {
-                    ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => con.date,
-                    _ => None,
-                });
-                // Lower bounds on the start, in working position of the duration calendar.
-                let mut w0 = if t.actual_start.is_some() {
-                    self.w(dc, lower)
-                } else if ms_project && let Some(cd) = start_constraint {
-                    self.w(dc, cd)
-                } else {
-                    self.w(dc, anchor).max(self.w(dc, lower))
-                };
-                if let Some(con) = t.constraint
-                    && let Some(cd) = con.date
+                let mut d = dur.minutes.round() as i64;
+                // A split task (MS Project): its dates span more working time than its
+                // duration; the gap is idle time inside the task, kept wherever the task
+                // moves.
+                if ms_project
+                    && t.actual_start.is_none()
+                    && t.manual_start.is_none()
+                    && t.percent_complete <= 0.0
+                    && !t.duration.elapsed
+                    && d > 0
+                    && let (Some(a), Some(b)) = (t.start, t.finish)
                 {
-                    match con.kind {
-                        ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => {
-                            w0 = w0.max(self.w(dc, cd))
-                        }
-                        ConstraintKind::FinishNoEarlierThan | ConstraintKind::MustFinishOn => {
-                            w0 = w0.max(self.w(dc, cd) - d)
-                        }
-                        _ => {}
+                    let span = self.w(dc, b) - self.w(dc, a);
+                    if span > d {
+                        d = span;
+                        split_tasks += 1;
                     }
                 }
-                // A finish-side link with no lag holds the successor's finish at the very
-                // moment it names (MS Project: an SF link to a task starting Monday 08:00
-                // finishes its successor at Monday 08:00, not Friday 17:00).
+                work = Some(d);
+                let constraint = t
+                    .constraint
+                    .and_then(|con| con.date.map(|cd| (con.kind, cd)));
+                // Where a constraint puts the start, when it binds.
+                constraint_start = constraint.and_then(|(kind, cd)| match kind {
+                    ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => Some(cd),
+                    ConstraintKind::FinishNoEarlierThan | ConstraintKind::MustFinishOn => {
+                        Some(self.at(dc, (self.w(dc, cd) - d).max(0), false))
+                    }
+                    _ => None,
+                });
+                // Bounds on the start, in working position of the duration calendar: the
+                // links first. A finish-side link with no lag holds the successor's finish at
+                // the very moment it names (MS Project: an SF link to a task starting Monday
+                // 08:00 finishes its successor at Monday 08:00, not Friday 17:00).
+                let mut by_links: Option<i64> = None;
                 let mut finish_at: Option<DateTime> = None;
-                for &ri in preds.get(i).map(Vec::as_slice).unwrap_or(&[]) {
-                    let Some(r) = s.relations.get(ri) else {
+                for &k in preds.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+                    let Some(l) = links.get(k) else { continue };
+                    let Some(r) = s.relations.get(l.relation) else {
                         continue;
                     };
-                    let Some(&p) = by_uid.get(r.pred.as_str()) else {
-                        continue;
-                    };
-                    let Some((ps, pf)) = self.dates.get(p).copied().flatten() else {
+                    let Some((ps, pf)) = self.dates.get(l.pred).copied().flatten() else {
                         continue;
                     };
                     let from = match r.kind {
@@ -378,7 +400,34 @@ impl CalendarSet {
                             wx - d
                         }
                     };
+                    by_links = Some(by_links.map_or(b, |x: i64| x.max(b)));
+                }
+                // What else holds the start. P6: the project start and the data date hold
+                // every activity. MS Project: the project start holds only tasks that
+                // nothing else places: a task with predecessors follows them, and a start-
+                // or finish-no-earlier-than or must-start- or must-finish-on date stands,
+                // before the project start too.
+                let placed = matches!(
+                    constraint.map(|(k, _)| k),
+                    Some(
+                        ConstraintKind::StartNoEarlierThan
+                            | ConstraintKind::MustStartOn
+                            | ConstraintKind::FinishNoEarlierThan
+                            | ConstraintKind::MustFinishOn
+                    )
+                ) || (by_links.is_some() && s.status_date.is_none());
+                let mut w0 = if t.actual_start.is_some() {
+                    self.w(dc, lower)
+                } else if ms_project && placed {
+                    0
+                } else {
+                    self.w(dc, anchor).max(self.w(dc, lower))
+                };
+                if let Some(b) = by_links {
                     w0 = w0.max(b);
+                }
+                if let Some(cs) = constraint_start {
+                    w0 = w0.max(self.w(dc, cs));
                 }
                 if let Some(ms) = t.manual_start
                     && t.actual_start.is_none()
@@ -392,7 +441,17 @@ impl CalendarSet {
                         // MS Project resumes the remaining work right after the work done
                         // since the actual start: the finish is the actual start plus the
                         // whole duration, whatever the links and the status date say.
-                        let total = t.duration.minutes.round().max(dur.minutes.round()) as i64;
+                        let mut total = t.duration.minutes.round().max(dur.minutes.round()) as i64;
+                        // A split: the file's dates span more working time than that.
+                        if !t.duration.elapsed
+                            && let (Some(a0), Some(b)) = (t.start, t.finish)
+                        {
+                            let span = self.w(dc, b) - self.w(dc, a0);
+                            if span > total {
+                                total = span;
+                                split_tasks += 1;
+                            }
+                        }
                         self.at(dc, self.w(dc, a) + total, true)
                     } else {
                         // P6: the remaining duration runs from the data date (and after the
@@ -400,10 +459,37 @@ impl CalendarSet {
                         self.at(dc, w0 + d, true)
                     };
                     (a, f.max(a))
+                } else if let (true, Some((kind, cd))) = (
+                    ms_project,
+                    constraint.filter(|(k, _)| {
+                        matches!(
+                            k,
+                            ConstraintKind::MustStartOn | ConstraintKind::MustFinishOn
+                        )
+                    }),
+                ) {
+                    // MS Project honours a must-start-on or must-finish-on date over the
+                    // task's links: the task is there whatever its predecessors do.
+                    pinned = true;
+                    if kind == ConstraintKind::MustStartOn {
+                        let st = if d == 0 {
+                            cd
+                        } else {
+                            self.at(dc, self.w(dc, cd), false)
+                        };
+                        (st, self.at(dc, self.w(dc, st) + d, true).max(st))
+                    } else {
+                        let fi = if d == 0 {
+                            cd
+                        } else {
+                            self.at(dc, self.w(dc, cd), true)
+                        };
+                        (self.at(dc, (self.w(dc, fi) - d).max(0), false).min(fi), fi)
+                    }
                 } else if d == 0 {
                     // A milestone after a predecessor sits at its finish (17:00); one without
                     // sits at the first working moment.
-                    let after_pred = preds.get(i).is_some_and(|p| !p.is_empty());
+                    let after_pred = by_links.is_some();
                     let x = self.at(dc, w0, after_pred);
                     (x, x)
                 } else {
@@ -415,8 +501,42 @@ impl CalendarSet {
             if let Some(slot) = self.dates.get_mut(i) {
                 *slot = Some((st, fi));
             }
+            if let Some(slot) = self.work.get_mut(i) {
+                *slot = work;
+            }
+            if let Some(slot) = self.pinned.get_mut(i) {
+                *slot = pinned;
+            }
+            if let Some(slot) = self.constraint_start.get_mut(i) {
+                *slot = constraint_start;
+            }
+        }
+        if split_tasks > 0 {
+            self.notes.push(format!(
+                "{split_tasks} split tasks: their dates span more working time than their \
+                 duration; the gap is kept as part of the task"
+            ));
         }
         self.finish = finish;
+    }
+
+    /// Working minutes task `i` takes in the deterministic schedule: its duration (or what
+    /// remains of it), plus the gaps of a split task; `None` for a task that is finished, or
+    /// placed by its own start and finish (manually scheduled).
+    pub fn task_work(&self, i: usize) -> Option<i64> {
+        self.work.get(i).copied().flatten()
+    }
+
+    /// Whether task `i` stays where it is whatever its links say: a manually scheduled task,
+    /// or (MS Project) one with a must-start-on or must-finish-on date.
+    pub fn pinned(&self, i: usize) -> bool {
+        self.pinned.get(i).copied().unwrap_or(false)
+    }
+
+    /// Where task `i`'s date constraint (start- or finish-no-earlier-than, must start or
+    /// finish on) puts its start when it binds.
+    pub fn constraint_start(&self, i: usize) -> Option<DateTime> {
+        self.constraint_start.get(i).copied().flatten()
     }
 
     /// Deterministic start and finish of task `i` of the schedule.
@@ -484,6 +604,17 @@ impl CalendarSet {
     ) -> Option<i64> {
         let c = self.task_table(s, i)?;
         Some((self.w(c, to) - self.w(c, from)).max(0))
+    }
+
+    /// The moment `work` minutes of work after `from` are done on task `i`'s duration
+    /// calendar (`from` plus `work` for an elapsed duration).
+    pub fn finish_after(&self, s: &Schedule, i: usize, from: DateTime, work: i64) -> DateTime {
+        match self.task_table(s, i) {
+            Some(c) => self.at(c, self.w(c, from) + work, true),
+            None => DateTime {
+                minutes: from.minutes + work,
+            },
+        }
     }
 
     /// The first working moment at or after `t` on task `i`'s duration calendar (`t` itself

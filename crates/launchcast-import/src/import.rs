@@ -110,6 +110,8 @@ pub struct Inspect {
     /// Tasks flagged as milestones (a summary task may carry the flag too).
     pub milestones: usize,
     pub summary_tasks: usize,
+    /// Blank rows (MSPDI `IsNull`), which are no tasks.
+    pub blank_rows: usize,
     pub relations: Relations,
     pub calendars: usize,
     /// Project start as the file gives it (else the earliest task start).
@@ -156,6 +158,7 @@ pub fn inspect(schedule: &Schedule) -> Inspect {
         tasks: schedule.leaf_tasks().count(),
         milestones: schedule.tasks.iter().filter(|t| t.milestone).count(),
         summary_tasks: schedule.tasks.iter().filter(|t| t.summary).count(),
+        blank_rows: schedule.blank_rows,
         relations,
         calendars: schedule.calendars.len(),
         start: start.map(|d| d.to_string()),

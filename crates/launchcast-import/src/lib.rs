@@ -27,9 +27,12 @@
 //! does that; [`resolve_includes`] does it for a model already read.
 //!
 //! No input makes a reader panic: errors ([`ImportError`]) name the file, the place
-//! (line and column, table/row/field or XML element) and the offending value.
+//! (line and column, table row and field, or XML element and its line) and the offending
+//! value. Every reader refuses, as bad input, two tasks with one id and links that form a
+//! cycle (summary tasks' links standing for their leaf tasks'), naming the records.
 
 pub mod calendar;
+mod check;
 pub mod cpm;
 mod errors;
 mod import;
@@ -54,6 +57,6 @@ pub use include::{
 pub use rules::{Applied, Rules, RulesError};
 pub use schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
-    MINUTES_PER_DAY, Relation, Schedule, Task,
+    LeafLink, MAX_LEAF_LINKS, MINUTES_PER_DAY, Relation, Schedule, Task,
 };
 pub use to_model::{as_of, default_start, to_model};

@@ -7,6 +7,13 @@
 //!
 //! The header's code page is not trusted: text that is not UTF-8 is decoded as
 //! Windows-1252 with a note (EUC-KR names come out garbled, numbers and dates do not).
+//!
+//! Files MS Project writes in another language are read too: the field separator is the
+//! character after `MPX` in the header (`;` in most of Europe, where lags and durations carry
+//! decimal commas); duration units, link types, `Yes` and constraint names are read in
+//! English, German (`5t`, `2fw`, `EA`, `Ja`), French (`5j`, `2s`, `FD`, `Oui`) and Spanish
+//! (`2s`, `FC`, `Sí`). The ID of a task (which predecessors name) must be unique, and a file
+//! whose last record does not end with a line break is refused as cut short.
 
 use std::collections::HashMap;
 
@@ -98,28 +105,27 @@ impl Settings {
         Some(DateTime::new(date, minute))
     }
 
-    /// `50d`, `500h`, `0ed`, `1.5w`, `2mo`, `30m`, `2emo`.
+    /// `50d`, `500h`, `0ed`, `1.5w`, `2mo`, `30m`, `2emo`, and the same in the units of
+    /// German (`5t`, `2fw`), French (`5j`, `2s`, `5je`) and Spanish (`2s`, `5ed`) files, with
+    /// a decimal point or comma.
     fn duration(&self, s: &str) -> Option<Duration> {
         let s = s.trim();
         let split = s
             .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == ','))
             .unwrap_or(s.len());
         let v: f64 = s.get(..split)?.replace(',', ".").parse().ok()?;
-        let unit = s.get(split..)?.trim();
-        let (elapsed, unit) = match unit.strip_prefix('e') {
-            Some(u) => (true, u),
-            None => (false, unit),
-        };
-        let per = match (unit, elapsed) {
-            ("m", _) => 1.0,
-            ("h", _) => 60.0,
-            ("d" | "", false) => self.minutes_per_day,
-            ("d" | "", true) => 1440.0,
-            ("w", false) => self.minutes_per_week,
-            ("w", true) => 10_080.0,
-            ("mo", false) => self.minutes_per_day * 20.0,
-            ("mo", true) => 43_200.0,
-            _ => return None,
+        let unit = s.get(split..)?.trim().to_lowercase();
+        let (per, elapsed) = match unit_of(&unit)? {
+            (Unit::Minute, e) => (1.0, e),
+            (Unit::Hour, e) => (60.0, e),
+            (Unit::Day, false) => (self.minutes_per_day, false),
+            (Unit::Day, true) => (1440.0, true),
+            (Unit::Week, false) => (self.minutes_per_week, false),
+            (Unit::Week, true) => (10_080.0, true),
+            (Unit::Month, false) => (self.minutes_per_day * 20.0, false),
+            (Unit::Month, true) => (43_200.0, true),
+            (Unit::Year, false) => (self.minutes_per_day * 20.0 * 12.0, false),
+            (Unit::Year, true) => (525_960.0, true),
         };
         let m = v * per;
         m.is_finite().then_some(Duration {
@@ -127,6 +133,94 @@ impl Settings {
             elapsed,
         })
     }
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+/// A duration unit as MS Project writes it in an MPX file in English, German, French or
+/// Spanish (none of them reads another's unit differently), and whether it is elapsed.
+fn unit_of(u: &str) -> Option<(Unit, bool)> {
+    use Unit::*;
+    Some(match u {
+        "m" => (Minute, false),
+        "h" => (Hour, false),
+        // en, es `d`; de `t` (Tage); fr `j` (jours).
+        "d" | "" | "t" | "j" => (Day, false),
+        // en `w`; fr, es `s` (semaines, semanas).
+        "w" | "s" => (Week, false),
+        // en `mo`; de `mon`; fr, es `ms`.
+        "mo" | "mon" | "ms" => (Month, false),
+        // en, de `y`; fr, es `a`.
+        "y" | "a" => (Year, false),
+        // Elapsed: en, es `e` first; de `f` first; fr `e` last.
+        "em" | "fm" | "me" => (Minute, true),
+        "eh" | "fh" | "he" => (Hour, true),
+        "ed" | "ft" | "je" => (Day, true),
+        "ew" | "es" | "fw" | "se" => (Week, true),
+        "emo" | "ems" | "fmon" | "mse" => (Month, true),
+        "ey" | "ea" | "fy" => (Year, true),
+        _ => return None,
+    })
+}
+
+/// A link type code in English (`FS`), German (`EA` Ende-Anfang), French (`FD` fin-début)
+/// or Spanish (`FC` fin-comienzo); `FF` is the same in all.
+fn link_kind(code: &str) -> Option<LinkKind> {
+    Some(match code {
+        "FS" | "EA" | "FD" | "FC" => LinkKind::FinishToStart,
+        "SS" | "AA" | "DD" | "CC" => LinkKind::StartToStart,
+        "FF" | "EE" => LinkKind::FinishToFinish,
+        "SF" | "AE" | "DF" | "CF" => LinkKind::StartToFinish,
+        _ => return None,
+    })
+}
+
+/// `Yes` in the languages above (and Italian and Portuguese).
+fn yes(v: &str) -> bool {
+    matches!(
+        v.trim().trim_end_matches('\u{ad}').to_lowercase().as_str(),
+        "yes" | "ja" | "oui" | "sí" | "si" | "sim"
+    )
+}
+
+/// A constraint type's name in English, German, French or Spanish.
+fn constraint_kind(v: &str) -> Option<ConstraintKind> {
+    use ConstraintKind::*;
+    Some(match v.trim().to_lowercase().as_str() {
+        "as late as possible"
+        | "so spät wie möglich"
+        | "le plus tard possible"
+        | "lo más tarde posible" => AsLateAsPossible,
+        "must start on" | "muss anfangen am" | "doit commencer le" | "debe comenzar el" => {
+            MustStartOn
+        }
+        "must finish on" | "muss enden am" | "doit finir le" | "debe finalizar el" => MustFinishOn,
+        "start no earlier than"
+        | "anfang nicht früher als"
+        | "début au plus tôt le"
+        | "no comenzar antes del" => StartNoEarlierThan,
+        "start no later than"
+        | "anfang nicht später als"
+        | "début au plus tard le"
+        | "no comenzar después del" => StartNoLaterThan,
+        "finish no earlier than"
+        | "ende nicht früher als"
+        | "fin au plus tôt le"
+        | "no finalizar antes del" => FinishNoEarlierThan,
+        "finish no later than"
+        | "ende nicht später als"
+        | "fin au plus tard le"
+        | "no finalizar después del" => FinishNoLaterThan,
+        _ => return None,
+    })
 }
 
 fn month_number(s: &str) -> Option<u32> {
@@ -201,8 +295,36 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
             )
             .value(l));
         }
-        None => return Err(ImportError::syntax(Place::File, "empty file")),
+        None => {
+            return Err(
+                ImportError::syntax(Place::File, "empty file: no `MPX` header record")
+                    .hint("export the project again as MPX"),
+            );
+        }
     };
+    if !matches!(sep, ',' | ';' | '\t' | '|') {
+        return Err(ImportError::syntax(
+            Place::LineColumn { line: 1, column: 4 },
+            "the header record must name the field separator right after `MPX` (`,` or `;`)",
+        )
+        .value(sep.to_string()));
+    }
+    // MS Project ends every record with a line break: a file whose last record has none was
+    // cut short, and its last values (a duration, a list of predecessors) may be too.
+    let body = text.trim_end_matches(['\u{0}', '\u{1a}']);
+    if !body.is_empty() && !body.ends_with('\n') {
+        let line = body.lines().count();
+        let last = body.lines().last().unwrap_or("");
+        return Err(ImportError::syntax(
+            Place::LineColumn {
+                line,
+                column: last.chars().count() + 1,
+            },
+            "truncated: the last record ends without a line break",
+        )
+        .value(last)
+        .hint("export the project again; if the file is complete, end it with a line break"));
+    }
     let mut s = Schedule::new(Format::Mpx);
     s.notes.extend(note);
     let mut set = Settings {
@@ -213,10 +335,9 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     };
     let mut layout: Vec<u32> = Vec::new();
     // Task id (field 90) → uid, and (succ uid, predecessor text, line).
-    let mut by_id: HashMap<String, String> = HashMap::new();
+    let mut by_id: HashMap<String, (String, usize)> = HashMap::new();
     let mut preds: Vec<(String, String, usize)> = Vec::new();
     let mut outline: Vec<(u32, String)> = Vec::new();
-    let mut has_summary_field = false;
     for (i, raw) in lines {
         let line = i + 1;
         let f = fields(raw.trim_end_matches('\r'), sep);
@@ -303,7 +424,6 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
             }
             "61" => {
                 layout = rest.iter().filter_map(|x| x.trim().parse().ok()).collect();
-                has_summary_field = layout.contains(&120);
             }
             "70" => {
                 let get = |code: u32| {
@@ -324,6 +444,11 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
                     uid.to_string()
                 };
                 let mut t = Task::new(uid.clone());
+                t.place = place(if get(98).is_empty() {
+                    "ID"
+                } else {
+                    "Unique ID"
+                });
                 t.name = get(1).to_string();
                 t.wbs = get(2).to_string();
                 t.outline_level = get(3).parse().unwrap_or(1);
@@ -332,8 +457,7 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
                 }
                 t.parent = outline.last().map(|(_, u)| u.clone());
                 outline.push((t.outline_level, uid.clone()));
-                t.summary = get(120) == "Yes";
-                t.milestone = get(81) == "Yes";
+                t.milestone = yes(get(81));
                 let dur = |code: u32, name: &str| -> Result<Option<Duration>, ImportError> {
                     let v = get(code);
                     if v.is_empty() {
@@ -350,25 +474,36 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
                 t.finish = set.date(get(51));
                 t.actual_start = set.date(get(58));
                 t.actual_finish = set.date(get(59));
-                t.percent_complete = get(44).trim_end_matches('%').parse().unwrap_or(0.0);
-                let kind = match get(91) {
-                    "As Late As Possible" => Some(ConstraintKind::AsLateAsPossible),
-                    "Must Start On" => Some(ConstraintKind::MustStartOn),
-                    "Must Finish On" => Some(ConstraintKind::MustFinishOn),
-                    "Start No Earlier Than" => Some(ConstraintKind::StartNoEarlierThan),
-                    "Start No Later Than" => Some(ConstraintKind::StartNoLaterThan),
-                    "Finish No Earlier Than" => Some(ConstraintKind::FinishNoEarlierThan),
-                    "Finish No Later Than" => Some(ConstraintKind::FinishNoLaterThan),
-                    _ => None,
-                };
-                if let Some(kind) = kind {
+                t.percent_complete = get(44)
+                    .trim_end_matches('%')
+                    .trim()
+                    .replace(',', ".")
+                    .parse()
+                    .unwrap_or(0.0);
+                if let Some(kind) = constraint_kind(get(91)) {
                     t.constraint = Some(Constraint {
                         kind,
                         date: set.date(get(68)),
                     });
                 }
                 if !id.is_empty() {
-                    by_id.insert(id.to_string(), uid.clone());
+                    // Predecessors name tasks by ID: two tasks with one ID cannot be told apart.
+                    if let Some((other, first)) = by_id.insert(id.to_string(), (uid.clone(), line))
+                    {
+                        return Err(ImportError::invalid(
+                            place("ID"),
+                            format!(
+                                "task ID `{id}` is used twice: by the task at line {first} \
+                                 (unique ID `{other}`) and by `{}` here",
+                                t.name
+                            ),
+                        )
+                        .value(id)
+                        .hint(
+                            "predecessors name tasks by ID, so each task needs its own: \
+                             renumber one of them in the tool that wrote the file",
+                        ));
+                    }
                 }
                 let p = get(70);
                 if !p.is_empty() {
@@ -382,15 +517,16 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     {
         // A task followed by a deeper one is a summary; the Summary field is not trusted
         // (Project 98 flags a lone project task, some writers miss real summaries).
-        let _ = has_summary_field;
         let levels: Vec<u32> = s.tasks.iter().map(|t| t.outline_level).collect();
         for (k, t) in s.tasks.iter_mut().enumerate() {
             let next = levels.get(k + 1).copied().unwrap_or(0);
-            t.summary = next > t.outline_level;
+            // Outline level 0 is the project's own summary row, with tasks under it or not.
+            t.summary = next > t.outline_level || t.outline_level == 0;
         }
     }
     for (succ, text, line) in preds {
-        for item in text.split([',', ';']) {
+        // The list separator is the file's field separator (a `;` file writes `1,5t` lags).
+        for item in text.split(sep) {
             let item = item.trim();
             if item.is_empty() {
                 continue;
@@ -399,12 +535,9 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
                 .find(|c: char| !c.is_ascii_digit())
                 .unwrap_or(item.len());
             let (id, rest) = item.split_at(digits);
-            let (kind, rest) = match rest.get(..2) {
-                Some("FS") => (LinkKind::FinishToStart, rest.get(2..).unwrap_or("")),
-                Some("SS") => (LinkKind::StartToStart, rest.get(2..).unwrap_or("")),
-                Some("FF") => (LinkKind::FinishToFinish, rest.get(2..).unwrap_or("")),
-                Some("SF") => (LinkKind::StartToFinish, rest.get(2..).unwrap_or("")),
-                _ => (LinkKind::FinishToStart, rest),
+            let (kind, rest) = match rest.get(..2).and_then(link_kind) {
+                Some(k) => (k, rest.get(2..).unwrap_or("")),
+                None => (LinkKind::FinishToStart, rest),
             };
             let lag = if rest.trim().is_empty() {
                 Duration::ZERO
@@ -430,7 +563,7 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
                 }
                 d
             };
-            let Some(pred) = by_id.get(id) else {
+            let Some((pred, _)) = by_id.get(id) else {
                 s.notes.push(format!(
                     "line {line}: predecessor `{item}` names no task; dropped"
                 ));
@@ -441,8 +574,14 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
                 succ: succ.clone(),
                 kind,
                 lag,
+                place: Place::Record {
+                    line,
+                    record: "70".into(),
+                    field: "Predecessors".into(),
+                },
             });
         }
     }
+    crate::check::check(&s)?;
     Ok(s)
 }

@@ -5,12 +5,14 @@
 //! calendar, constraint, scheduled and actual dates, remaining duration, percent complete);
 //! `PredecessorLink`s (four types, lag in tenths of minutes, elapsed lag formats); calendars
 //! (week days, working times, base calendar, exceptions as `WeekDay` with `DayType` 0 or as
-//! 2007+ `Exceptions`, non-recurring ranges). Null tasks (`IsNull`, blank rows) are read as
-//! empty leaf tasks, as MPXJ does.
+//! 2007+ `Exceptions`: ranges, and daily, weekly, monthly and yearly recurring patterns
+//! expanded to their days). Null tasks (`IsNull`, blank rows) are no tasks: they are left out
+//! and counted in [`crate::Schedule::blank_rows`].
 
-use launchcast_model::LinkKind;
+use launchcast_model::{Date, LinkKind};
 
-use crate::errors::ImportError;
+use crate::calendar::weekday;
+use crate::errors::{ImportError, Place};
 use crate::schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
     Relation, Schedule, Task,
@@ -129,7 +131,162 @@ fn exception_range(n: &Node, hours: DayHours) -> Option<CalendarException> {
     (to >= from && to.days_since(from) < 366 * 200).then_some(CalendarException { from, to, hours })
 }
 
-fn calendar(n: &Node, notes: &mut Vec<String>) -> Calendar {
+/// Days in a month.
+fn month_days(year: i32, month: u32) -> u32 {
+    (28..=31)
+        .rev()
+        .find(|&d| Date::from_ymd(year, month, d).is_some())
+        .unwrap_or(28)
+}
+
+/// The dates in `year`/`month` that a monthly or yearly relative item names: `item` 0 any
+/// day, 1 a weekday, 2 a weekend day, 3–9 Sunday–Saturday; `position` 0–3 the first to
+/// fourth such day, 4 the last.
+fn relative_day(year: i32, month: u32, item: u32, position: u32) -> Option<Date> {
+    let days: Vec<Date> = (1..=month_days(year, month))
+        .filter_map(|d| Date::from_ymd(year, month, d))
+        .filter(|d| {
+            let wd = weekday(*d); // Monday = 0
+            match item {
+                0 => true,
+                1 => wd < 5,
+                2 => wd >= 5,
+                // 3 = Sunday … 9 = Saturday.
+                i @ 3..=9 => wd == (i as usize + 3) % 7,
+                _ => false,
+            }
+        })
+        .collect();
+    match position {
+        0..=3 => days.get(position as usize).copied(),
+        4 => days.last().copied(),
+        _ => None,
+    }
+}
+
+/// Months after January of year 0, and back.
+fn month_index(d: Date) -> i64 {
+    let (y, m, _) = d.ymd();
+    i64::from(y) * 12 + i64::from(m) - 1
+}
+
+fn from_month_index(k: i64) -> Option<(i32, u32)> {
+    Some((
+        i32::try_from(k.div_euclid(12)).ok()?,
+        u32::try_from(k.rem_euclid(12)).ok()? + 1,
+    ))
+}
+
+/// The days a recurring exception (MSPDI `Type` 2–7) falls on, from its first date to its
+/// last (`TimePeriod`), at most `Occurrences` of them when the file gives that count.
+fn recurring_days(e: &Node) -> Result<Vec<Date>, String> {
+    let tp = e.child("TimePeriod").ok_or("no <TimePeriod>")?;
+    let from = DateTime::parse_iso(tp.text_of("FromDate"))
+        .ok_or("no valid <FromDate>")?
+        .date();
+    let to = DateTime::parse_iso(tp.text_of("ToDate"))
+        .ok_or("no valid <ToDate>")?
+        .date();
+    if to < from || to.days_since(from) > 366 * 200 {
+        return Err(format!("the period {from} to {to} is not a range of dates"));
+    }
+    let num = |name: &str, default: u32| -> Result<u32, String> {
+        match e.text_of(name) {
+            "" => Ok(default),
+            v => v
+                .parse::<u32>()
+                .map_err(|_| format!("<{name}> is not a whole number: `{v}`")),
+        }
+    };
+    let limit = match num("Occurrences", 0)? {
+        0 => usize::MAX,
+        n => n as usize,
+    };
+    let period = num("Period", 1)?.max(1);
+    let mut out: Vec<Date> = Vec::new();
+    let push = |d: Date, out: &mut Vec<Date>| {
+        if d >= from && d <= to && out.len() < limit && out.last().is_none_or(|l| *l < d) {
+            out.push(d);
+        }
+    };
+    let ty = e.text_of("Type");
+    match ty {
+        // Daily, every `Period` days.
+        "7" => {
+            let mut d = from;
+            while d <= to && out.len() < limit {
+                push(d, &mut out);
+                d = d.add_days(f64::from(period)).ok_or("date out of range")?;
+            }
+        }
+        // Weekly: the days of `DaysOfWeek` (bit 0 Sunday … bit 6 Saturday), every `Period`
+        // weeks counted from the week of the first date. MS Project's weeks here run from
+        // Sunday whatever the project's first day of the week (its own expansion, which
+        // 2007 files carry, says so).
+        "6" => {
+            let mask = num("DaysOfWeek", 0)?;
+            if mask == 0 || mask > 127 {
+                return Err(format!("<DaysOfWeek> names no day: `{mask}`"));
+            }
+            // Days since the start of the first date's week.
+            let sunday0 = |d: Date| (weekday(d) + 1) % 7; // Sunday = 0
+            let back = sunday0(from);
+            let week0 = from.add_days(-(back as f64)).ok_or("date out of range")?;
+            let mut d = week0;
+            while d <= to && out.len() < limit {
+                let week = d.days_since(week0) / 7;
+                if week % period as i32 == 0 && mask & (1 << sunday0(d)) != 0 {
+                    push(d, &mut out);
+                }
+                d = d.add_days(1.0).ok_or("date out of range")?;
+            }
+        }
+        // Monthly: day `MonthDay` (type 4), or the `MonthPosition`-th `MonthItem` (type 5),
+        // every `Period` months.
+        "4" | "5" => {
+            let (k0, k1) = (month_index(from), month_index(to));
+            let mut k = k0;
+            while k <= k1 && out.len() < limit {
+                let (y, m) = from_month_index(k).ok_or("date out of range")?;
+                let d = if ty == "4" {
+                    let day = num("MonthDay", 1)?.clamp(1, 31).min(month_days(y, m));
+                    Date::from_ymd(y, m, day)
+                } else {
+                    relative_day(y, m, num("MonthItem", 0)?, num("MonthPosition", 0)?)
+                };
+                if let Some(d) = d {
+                    push(d, &mut out);
+                }
+                k += i64::from(period);
+            }
+        }
+        // Yearly: day `MonthDay` of `Month` (0 January; type 2), or the `MonthPosition`-th
+        // `MonthItem` of it (type 3).
+        "2" | "3" => {
+            let month = num("Month", 0)? + 1;
+            if month > 12 {
+                return Err(format!("<Month> is not a month: `{}`", month - 1));
+            }
+            let (y0, _, _) = from.ymd();
+            let (y1, _, _) = to.ymd();
+            for y in y0..=y1 {
+                let d = if ty == "2" {
+                    let day = num("MonthDay", 1)?.clamp(1, 31).min(month_days(y, month));
+                    Date::from_ymd(y, month, day)
+                } else {
+                    relative_day(y, month, num("MonthItem", 0)?, num("MonthPosition", 0)?)
+                };
+                if let Some(d) = d {
+                    push(d, &mut out);
+                }
+            }
+        }
+        other => return Err(format!("unknown recurrence <Type> `{other}`")),
+    }
+    Ok(out)
+}
+
+fn calendar(n: &Node, path: &str) -> Result<Calendar, ImportError> {
     let mut c = Calendar::new(n.text_of("UID"));
     c.name = n.text_of("Name").to_string();
     let base = n.text_of("BaseCalendarUID");
@@ -156,30 +313,48 @@ fn calendar(n: &Node, notes: &mut Vec<String>) -> Calendar {
             _ => {}
         }
     }
-    for e in n
+    for (k, e) in n
         .child("Exceptions")
         .into_iter()
         .flat_map(|w| w.children("Exception"))
+        .enumerate()
     {
         let hours = if flag(e, "DayWorking") {
             working_times(e)
         } else {
             Vec::new()
         };
-        // Type 1 = daily over the range; recurring patterns (weekly, monthly, yearly) are
-        // not expanded.
+        // Type 1 (or none): every day of the range; 2–7: a yearly, monthly, weekly or daily
+        // pattern within it.
         let ty = e.text_of("Type");
         if ty.is_empty() || ty == "1" {
             c.exceptions.extend(exception_range(e, hours));
-        } else {
-            notes.push(format!(
-                "calendar `{}`: recurring exception `{}` ignored",
-                c.id,
-                e.text_of("Name")
-            ));
+            continue;
         }
+        let epath = format!("{path}/Exceptions/Exception[{}]", k + 1);
+        let days = recurring_days(e).map_err(|why| {
+            ImportError::invalid(
+                Place::Element {
+                    path: epath.clone(),
+                    line: e.line,
+                },
+                format!(
+                    "calendar `{}`: recurring exception `{}` cannot be read: {why}",
+                    c.id,
+                    e.text_of("Name")
+                ),
+            )
+            .value(ty)
+            .hint("open the calendar in MS Project and save the file again")
+        })?;
+        c.exceptions
+            .extend(days.into_iter().map(|d| CalendarException {
+                from: d,
+                to: d,
+                hours: hours.clone(),
+            }));
     }
-    c
+    Ok(c)
 }
 
 /// Reads an MSPDI file.
@@ -203,15 +378,15 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     }
     let cal = root.text_of("CalendarUID");
     s.default_calendar = (!cal.is_empty() && cal != "-1").then(|| cal.to_string());
-    let mut notes = Vec::new();
-    for c in root
+    for (k, c) in root
         .child("Calendars")
         .into_iter()
         .flat_map(|c| c.children("Calendar"))
+        .enumerate()
     {
-        s.calendars.push(calendar(c, &mut notes));
+        let path = format!("Project/Calendars/Calendar[{}]", k + 1);
+        s.calendars.push(calendar(c, &path)?);
     }
-    s.notes.append(&mut notes);
 
     let mut placeholder_actuals = 0;
     // Outline levels give parents: a stack of (level, uid).
@@ -223,6 +398,12 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         .enumerate()
     {
         let path = format!("Project/Tasks/Task[{}]", k + 1);
+        // Blank rows (`IsNull`): MS Project shows them as empty lines, they are no tasks
+        // and take no place in the outline.
+        if flag(n, "IsNull") {
+            s.blank_rows += 1;
+            continue;
+        }
         let uid = n.text_of("UID");
         if uid.is_empty() {
             return Err(ImportError::invalid(
@@ -231,6 +412,10 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
             ));
         }
         let mut t = Task::new(uid);
+        t.place = Place::Element {
+            path: path.clone(),
+            line: n.line,
+        };
         t.name = n.text_of("Name").to_string();
         t.wbs = match n.text_of("WBS") {
             "" => n.text_of("OutlineNumber").to_string(),
@@ -243,8 +428,8 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         t.parent = outline.last().map(|(_, u)| u.clone());
         outline.push((t.outline_level, t.uid.clone()));
         // The project summary task (UID 0) is a summary even when the file
-        // does not say so. Null tasks (`IsNull`, blank rows) stay as empty leaf tasks.
-        t.summary = flag(n, "Summary") || (uid == "0" && !flag(n, "IsNull"));
+        // does not say so.
+        t.summary = flag(n, "Summary") || uid == "0";
         t.milestone = flag(n, "Milestone");
         let elapsed = elapsed_format(n.text_of("DurationFormat"));
         t.duration = duration(n, &path, "Duration", elapsed)?.unwrap_or(Duration::ZERO);
@@ -276,6 +461,7 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         t.percent_complete = n.text_of("PercentComplete").parse().unwrap_or(0.0);
         if flag(n, "Manual") {
             t.manual_start = date(n, &path, "ManualStart")?.or(t.start);
+            t.manual_finish = date(n, &path, "ManualFinish")?.or(t.finish);
         }
         let kind = match n.text_of("ConstraintType") {
             "1" => Some(ConstraintKind::AsLateAsPossible),
@@ -337,6 +523,10 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
                     minutes: lag,
                     elapsed: elapsed_format(l.text_of("LagFormat")),
                 },
+                place: Place::Element {
+                    path: lpath,
+                    line: l.line,
+                },
             });
         }
         s.tasks.push(t);
@@ -363,7 +553,14 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         ));
     }
     s.relations = kept;
+    if s.blank_rows > 0 {
+        s.notes.push(format!(
+            "{} blank rows (`IsNull`) are no tasks and were left out",
+            s.blank_rows
+        ));
+    }
     resource_calendars(&root, &mut s);
+    crate::check::check(&s)?;
     Ok(s)
 }
 

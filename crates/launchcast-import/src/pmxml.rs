@@ -173,6 +173,10 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         }
         wbs_ids.insert(id.to_string());
         let mut t = Task::new(format!("wbs{id}"));
+        t.place = Place::Element {
+            path: path.clone(),
+            line: w.line,
+        };
         t.summary = true;
         t.name = w.text_of("Name").to_string();
         t.wbs = w.text_of("Code").to_string();
@@ -203,6 +207,10 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         }
         ids.insert(id.to_string());
         let mut t = Task::new(id);
+        t.place = Place::Element {
+            path: path.clone(),
+            line: a.line,
+        };
         t.name = a.text_of("Name").to_string();
         t.wbs = a.text_of("Id").to_string();
         let wbs = a.text_of("WBSObjectId");
@@ -280,6 +288,10 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
             succ: su.to_string(),
             kind,
             lag: Duration::working(hours(r, &path, "Lag")?.unwrap_or(0.0) * 60.0),
+            place: Place::Element {
+                path: path.clone(),
+                line: r.line,
+            },
         });
     }
     let leaf = s.tasks.iter().filter(|t| !t.summary);
@@ -287,5 +299,6 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         .or_else(|| leaf.clone().filter_map(|t| t.start).min())
         .or(planned_start);
     s.finish = leaf.filter_map(|t| t.finish).max().or(project_finish);
+    crate::check::check(&s)?;
     Ok(s)
 }

@@ -35,6 +35,7 @@ fn num(line: usize, field: &str, s: &str) -> Result<u32, ImportError> {
             format!("expected a whole number for {field}"),
         )
         .value(s)
+        .hint("PSPLIB values are whole numbers of periods, jobs or units")
     })
 }
 
@@ -66,7 +67,7 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
     let mut jobs: Option<usize> = None;
     // (job, successors, line)
     let mut succ: Vec<(u32, Vec<u32>, usize)> = Vec::new();
-    let mut dur: Vec<(u32, u32)> = Vec::new();
+    let mut dur: Vec<(u32, u32, usize)> = Vec::new();
     let mut saw_precedence = false;
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
@@ -126,7 +127,8 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
                         place(line, "successors"),
                         "expected `jobnr #modes #successors successors...`",
                     )
-                    .value(l));
+                    .value(l)
+                    .hint("each line lists a job, its modes, its number of successors and them"));
                 };
                 let job = num(line, "jobnr", job)?;
                 let n = num(line, "#successors", n)? as usize;
@@ -138,7 +140,8 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
                             rest.len()
                         ),
                     )
-                    .value(l));
+                    .value(l)
+                    .hint("list as many successors as the line announces"));
                 }
                 let s = rest
                     .iter()
@@ -157,9 +160,10 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
                         place(line, "duration"),
                         "expected `jobnr mode duration requests...`",
                     )
-                    .value(l));
+                    .value(l)
+                    .hint("each line gives a job, its mode, its duration and its requests (the file may be cut short)"));
                 };
-                dur.push((num(line, "jobnr", job)?, num(line, "duration", d)?));
+                dur.push((num(line, "jobnr", job)?, num(line, "duration", d)?, line));
             }
             Section::Other => {}
         }
@@ -168,18 +172,26 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
         return Err(ImportError::syntax(
             Place::File,
             "not a PSPLIB .sm file: no `PRECEDENCE RELATIONS:` section",
-        ));
+        )
+        .hint("a single-mode PSPLIB instance lists its jobs under `PRECEDENCE RELATIONS:`"));
     }
     let n = jobs.unwrap_or(succ.len());
     if succ.len() != n || dur.len() != n {
+        let last = text.lines().count().max(1);
         return Err(ImportError::syntax(
-            Place::File,
+            Place::Record {
+                line: last,
+                record: String::new(),
+                field: String::new(),
+            },
             format!(
                 "the header announces {n} jobs, but {} have successors and {} have durations (truncated file?)",
                 succ.len(),
                 dur.len()
             ),
-        ));
+        )
+        .value(text.lines().last().unwrap_or("").trim())
+        .hint("give every job a line of successors and a line of duration; the file may be cut short"));
     }
     let mut schedule = Schedule::new(Format::Psplib);
     schedule.minutes_per_day = PERIOD;
@@ -188,20 +200,56 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
         0,
     ));
     schedule.name = "PSPLIB instance".into();
-    let mut known = vec![false; n + 1];
-    for (job, d) in &dur {
+    // Each job once in each section; its precedence line is where it is named.
+    let mut succ_line = vec![0usize; n + 1];
+    for (job, _, line) in &succ {
         let j = *job as usize;
         if j == 0 || j > n {
             return Err(ImportError::invalid(
-                place(0, "jobnr"),
+                place(*line, "jobnr"),
                 format!("job number out of range 1..={n}"),
             )
-            .value(job.to_string()));
+            .value(job.to_string())
+            .hint("jobs are numbered 1 to the `jobs` count of the header"));
         }
-        if let Some(k) = known.get_mut(j) {
-            *k = true;
+        if succ_line[j] != 0 {
+            return Err(ImportError::invalid(
+                place(*line, "jobnr"),
+                format!(
+                    "job {job} is listed twice under PRECEDENCE RELATIONS: at lines {} and {line}",
+                    succ_line[j]
+                ),
+            )
+            .value(job.to_string())
+            .hint("each job has one line of successors; number the jobs 1 to the `jobs` count"));
         }
+        succ_line[j] = *line;
+    }
+    let mut known = vec![0usize; n + 1];
+    for (job, d, line) in &dur {
+        let j = *job as usize;
+        if j == 0 || j > n {
+            return Err(ImportError::invalid(
+                place(*line, "jobnr"),
+                format!("job number out of range 1..={n}"),
+            )
+            .value(job.to_string())
+            .hint("jobs are numbered 1 to the `jobs` count of the header"));
+        }
+        if known[j] != 0 {
+            return Err(ImportError::invalid(
+                place(*line, "jobnr"),
+                format!(
+                    "job {job} is listed twice under REQUESTS/DURATIONS: at lines {} and {line}",
+                    known[j]
+                ),
+            )
+            .value(job.to_string())
+            .hint("each job has one line of duration and requests in a single-mode file"));
+        }
+        known[j] = *line;
         let mut t = Task::new(job.to_string());
+        t.place = place(succ_line[j], "jobnr");
         t.name = format!("Job {job}");
         t.duration = Duration::elapsed(f64::from(*d) * PERIOD);
         t.milestone = *d == 0;
@@ -209,7 +257,7 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
     }
     for (job, ss, line) in succ {
         for s in ss {
-            if s == 0 || s as usize > n || !known.get(s as usize).copied().unwrap_or(false) {
+            if s == 0 || s as usize > n || known.get(s as usize).copied().unwrap_or(0) == 0 {
                 return Err(ImportError::invalid(
                     place(line, "successors"),
                     format!("job {job} names successor {s}, which does not exist"),
@@ -221,9 +269,11 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
                 succ: s.to_string(),
                 kind: LinkKind::FinishToStart,
                 lag: Duration::elapsed(0.0),
+                place: place(line, "successors"),
             });
         }
     }
+    crate::check::check(&schedule)?;
     Ok(Instance {
         schedule,
         horizon,

@@ -6,6 +6,8 @@ use std::fmt;
 
 use launchcast_model::{Date, LinkKind};
 
+use crate::errors::Place;
+
 /// Minutes in a day.
 pub const MINUTES_PER_DAY: i64 = 1440;
 
@@ -148,6 +150,10 @@ pub struct Task {
     /// A manually scheduled task's start (MS Project `Manual`): the scheduler leaves it
     /// there whatever its links and the project start say.
     pub manual_start: Option<DateTime>,
+    /// A manually scheduled task's finish, where the file gives it (MSPDI `ManualFinish`).
+    pub manual_finish: Option<DateTime>,
+    /// Where the file defines the task, for messages (line, table row or element).
+    pub place: Place,
 }
 
 impl Task {
@@ -170,6 +176,8 @@ impl Task {
             remaining: None,
             percent_complete: 0.0,
             manual_start: None,
+            manual_finish: None,
+            place: Place::File,
         }
     }
 }
@@ -181,6 +189,8 @@ pub struct Relation {
     pub succ: String,
     pub kind: LinkKind,
     pub lag: Duration,
+    /// Where the file states the link, for messages.
+    pub place: Place,
 }
 
 /// Working periods of one day, minutes after midnight, `[from, to)`, sorted.
@@ -277,6 +287,8 @@ pub struct Schedule {
     pub status_date: Option<DateTime>,
     /// Things the reader could not take over exactly (an encoding guessed, a field ignored).
     pub notes: Vec<String>,
+    /// Blank rows the file carries (MSPDI `IsNull`): not tasks, left out.
+    pub blank_rows: usize,
 }
 
 impl Schedule {
@@ -293,6 +305,7 @@ impl Schedule {
             finish: None,
             status_date: None,
             notes: Vec::new(),
+            blank_rows: 0,
         }
     }
 
@@ -303,5 +316,95 @@ impl Schedule {
 
     pub fn calendar(&self, id: &str) -> Option<&Calendar> {
         self.calendars.iter().find(|c| c.id == id)
+    }
+}
+
+/// A link between two leaf tasks, as the schedulers follow it: links to or from a summary
+/// task stand for links to or from every leaf task under it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LeafLink {
+    /// Task indexes into [`Schedule::tasks`].
+    pub pred: usize,
+    pub succ: usize,
+    /// Index into [`Schedule::relations`] of the link it comes from.
+    pub relation: usize,
+}
+
+/// Most leaf links the summary-task links of one schedule may expand to: a link between two
+/// summaries of thousands of tasks each stands for millions of links.
+pub const MAX_LEAF_LINKS: usize = 4_000_000;
+
+impl Schedule {
+    /// Task index by uid (the first task with it).
+    pub fn index(&self) -> std::collections::HashMap<&str, usize> {
+        let mut m = std::collections::HashMap::with_capacity(self.tasks.len());
+        for (i, t) in self.tasks.iter().enumerate() {
+            m.entry(t.uid.as_str()).or_insert(i);
+        }
+        m
+    }
+
+    /// Leaf tasks under each task (itself for a leaf), by task index.
+    fn leaves_under(&self, by_uid: &std::collections::HashMap<&str, usize>) -> Vec<Vec<usize>> {
+        let mut under: Vec<Vec<usize>> = vec![Vec::new(); self.tasks.len()];
+        for (i, t) in self.tasks.iter().enumerate() {
+            if t.summary {
+                continue;
+            }
+            under[i].push(i);
+            let mut p = t.parent.as_deref();
+            let mut guard = 0;
+            while let Some(&pi) = p.and_then(|u| by_uid.get(u)) {
+                if pi == i || guard > self.tasks.len() {
+                    break;
+                }
+                under[pi].push(i);
+                p = self.tasks[pi].parent.as_deref();
+                guard += 1;
+            }
+        }
+        under
+    }
+
+    /// Every link between leaf tasks the schedule's links stand for, in the order of
+    /// [`Schedule::relations`]: a summary task's links are its leaf tasks' (a link to a
+    /// summary holds every task under it, a link from one waits for every task under it).
+    /// Links to tasks not in the schedule, and a leaf linked to itself through its own
+    /// summary, are left out. `None` when the links would expand past [`MAX_LEAF_LINKS`].
+    pub fn leaf_links(&self) -> Option<Vec<LeafLink>> {
+        let by_uid = self.index();
+        let under = self.leaves_under(&by_uid);
+        let mut out = Vec::with_capacity(self.relations.len());
+        for (ri, r) in self.relations.iter().enumerate() {
+            let (Some(&p), Some(&q)) = (by_uid.get(r.pred.as_str()), by_uid.get(r.succ.as_str()))
+            else {
+                continue;
+            };
+            if p == q {
+                // A task linked to itself: kept, so that the check names it.
+                out.push(LeafLink {
+                    pred: p,
+                    succ: q,
+                    relation: ri,
+                });
+                continue;
+            }
+            let (ps, qs) = (&under[p], &under[q]);
+            if out.len() + ps.len() * qs.len() > MAX_LEAF_LINKS {
+                return None;
+            }
+            for &a in ps {
+                for &b in qs {
+                    if a != b {
+                        out.push(LeafLink {
+                            pred: a,
+                            succ: b,
+                            relation: ri,
+                        });
+                    }
+                }
+            }
+        }
+        Some(out)
     }
 }

@@ -130,40 +130,6 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         }
         ids.insert(t.uid.as_str(), id);
     }
-    // Leaf descendants of every summary task.
-    let by_uid: HashMap<&str, usize> = schedule
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.uid.as_str(), i))
-        .collect();
-    let mut leaves_under: HashMap<&str, Vec<&str>> = HashMap::new();
-    for t in schedule.tasks.iter().filter(|t| !t.summary) {
-        let mut p = t.parent.as_deref();
-        let mut guard = 0;
-        while let Some(pu) = p {
-            leaves_under.entry(pu).or_default().push(t.uid.as_str());
-            p = by_uid
-                .get(pu)
-                .and_then(|&i| schedule.tasks.get(i))
-                .and_then(|x| x.parent.as_deref());
-            guard += 1;
-            if guard > schedule.tasks.len() {
-                break;
-            }
-        }
-    }
-    // Leaf tasks a link end stands for: the task itself, or every leaf under a summary.
-    let expand = |uid: &str| -> Vec<usize> {
-        match by_uid.get(uid).and_then(|&i| schedule.tasks.get(i)) {
-            Some(t) if t.summary => leaves_under
-                .get(uid)
-                .map(|v| v.iter().filter_map(|u| by_uid.get(u).copied()).collect())
-                .unwrap_or_default(),
-            Some(_) => by_uid.get(uid).copied().into_iter().collect(),
-            None => Vec::new(),
-        }
-    };
     let id_of = |i: usize| {
         schedule
             .tasks
@@ -236,11 +202,14 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             }
             let (c, st) = (calendars?, start_dt?);
             if done_before(schedule, calendars, start_dt, i) {
+                // Finished after the as-of moment (a file with actuals and no status date):
+                // it keeps its actual finish.
+                let finish = t.actual_finish.filter(|&af| af > st).unwrap_or(st);
                 return Some(Pinned {
-                    duration: 0.0,
+                    duration: finish.days_since(st),
                     on_calendar: false,
                     start: st,
-                    finish: st,
+                    finish,
                 });
             }
             let (_, f) = c.task_dates(i)?;
@@ -265,53 +234,56 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         })
         .collect();
     let mut after: HashMap<String, Vec<Link>> = HashMap::new();
-    for r in &schedule.relations {
+    // The links the working-time pass follows (a summary task's stand for its leaf
+    // tasks'), so the model keeps the dates `inspect` shows.
+    let pinned_task = |i: usize| calendars.is_some_and(|c| c.pinned(i));
+    for l in schedule.leaf_links().unwrap_or_default() {
+        let (p, q) = (l.pred, l.succ);
+        let Some(r) = schedule.relations.get(l.relation) else {
+            continue;
+        };
         let plain = days(schedule, r.lag);
-        for p in expand(&r.pred) {
-            for q in expand(&r.succ) {
-                let (Some(pid), Some(qid)) = (id_of(p), id_of(q)) else {
-                    continue;
-                };
-                if p == q {
-                    continue;
-                }
-                // Lags in calendar time as the deterministic schedule has them (nights and
-                // weekends the successor waits for included), else at a day's working time.
-                // A task that has started no longer waits for its predecessors: it is pinned
-                // to the as-of date. A manually scheduled one keeps its start whatever they do.
-                if schedule.tasks.get(q).is_some_and(|t| {
-                    t.actual_start.is_some()
-                        || t.actual_finish.is_some()
-                        || t.manual_start.is_some()
-                }) {
-                    continue;
-                }
-                let lag = calendars
-                    .and_then(|c| c.link_days(schedule, r, p, q).map(|d| (c, d)))
-                    .map_or(plain, |(c, d)| {
-                        // A predecessor that has started sits where the model pins it, not
-                        // where it was: measure the lag from there.
-                        let moved = match (c.task_dates(p), pinned.get(p).and_then(Option::as_ref))
-                        {
-                            (Some((ps, pf)), Some(pin)) => match r.kind {
-                                LinkKind::FinishToStart | LinkKind::FinishToFinish => {
-                                    pin.finish.days_since(pf)
-                                }
-                                LinkKind::StartToStart | LinkKind::StartToFinish => {
-                                    pin.start.days_since(ps)
-                                }
-                            },
-                            _ => 0.0,
-                        };
-                        ((d - moved) * 1e6).round() / 1e6
-                    });
-                after.entry(qid).or_default().push(Link {
-                    task: pid,
-                    kind: r.kind,
-                    lag,
-                });
-            }
+        let (Some(pid), Some(qid)) = (id_of(p), id_of(q)) else {
+            continue;
+        };
+        if p == q {
+            continue;
         }
+        // Lags in calendar time as the deterministic schedule has them (nights and
+        // weekends the successor waits for included), else at a day's working time.
+        // A task that has started no longer waits for its predecessors: it is pinned
+        // to the as-of date. A manually scheduled one, or one a must-start-on or
+        // must-finish-on date holds, stays where it is whatever they do.
+        if pinned_task(q)
+            || schedule.tasks.get(q).is_some_and(|t| {
+                t.actual_start.is_some() || t.actual_finish.is_some() || t.manual_start.is_some()
+            })
+        {
+            continue;
+        }
+        let lag = calendars
+            .and_then(|c| c.link_days(schedule, r, p, q).map(|d| (c, d)))
+            .map_or(plain, |(c, d)| {
+                // A predecessor that has started sits where the model pins it, not
+                // where it was: measure the lag from there.
+                let moved = match (c.task_dates(p), pinned.get(p).and_then(Option::as_ref)) {
+                    (Some((ps, pf)), Some(pin)) => match r.kind {
+                        LinkKind::FinishToStart | LinkKind::FinishToFinish => {
+                            pin.finish.days_since(pf)
+                        }
+                        LinkKind::StartToStart | LinkKind::StartToFinish => {
+                            pin.start.days_since(ps)
+                        }
+                    },
+                    _ => 0.0,
+                };
+                ((d - moved) * 1e6).round() / 1e6
+            });
+        after.entry(qid).or_default().push(Link {
+            task: pid,
+            kind: r.kind,
+            lag,
+        });
     }
     let mut tasks = Vec::new();
     let mut max_days: f64 = 0.0;
@@ -323,14 +295,19 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             continue;
         };
         let pin = pinned.get(i).and_then(Option::as_ref);
-        let calendar = match pin {
+        let mut calendar = match pin {
             Some(p) if !p.on_calendar => None,
             _ => task_calendar.get(i).cloned().flatten(),
         };
+        // Working time: the duration, plus the gaps of a split task.
+        let work_days = calendars
+            .and_then(|c| c.task_work(i))
+            .map(|w| w as f64 / minutes_per_day);
         let mut duration = match calendars.and_then(|c| c.task_span_days(i)) {
             Some(d) if calendar.is_none() => d,
-            _ => days(schedule, t.duration),
+            _ => work_days.unwrap_or_else(|| days(schedule, t.duration)),
         };
+        let mut not_before = None;
         if let Some(p) = pin {
             duration = p.duration;
         } else if t.actual_finish.is_some() {
@@ -339,23 +316,53 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             duration = 0.0;
         } else if t.actual_start.is_some() {
             duration = t.remaining.map_or(duration, |rem| days(schedule, rem));
+        } else if let (Some(c), true, Some(day0)) = (calendars, pinned_task(i), start_dt)
+            && let Some((st, fi)) = c.task_dates(i)
+        {
+            // A task that stays where it is (manually scheduled, or held by a must-start-on
+            // or must-finish-on date): on its date (from 00:00 in the model, which has no
+            // time of day for dates), with the work up to its finish, so the model finishes
+            // it where the schedule does; in calendar days when its calendar cannot end the
+            // work there (a finish in non-working time).
+            let later = st.date() > start;
+            not_before = later.then(|| st.date());
+            let m0 = if later {
+                DateTime::new(st.date(), 0)
+            } else {
+                day0
+            };
+            if fi <= st {
+                duration = 0.0;
+            } else {
+                let s0 = c.next_working(schedule, i, m0);
+                let w = c.work_minutes(schedule, i, s0, fi).unwrap_or(0);
+                if calendar.is_some() && w > 0 && c.finish_after(schedule, i, s0, w) == fi {
+                    duration = w as f64 / minutes_per_day;
+                } else {
+                    calendar = None;
+                    duration = fi.days_since(m0);
+                }
+            }
+        } else if let Some(ms) = t.manual_start {
+            // A manually scheduled task starts on its own date (a date in the model: the
+            // first working moment of that day).
+            not_before = Some(ms).filter(|d| d.minutes > start_min).map(|d| d.date());
+        } else {
+            // A start- or finish-no-earlier-than or must-start-on date: where it puts the
+            // start, as a date.
+            not_before = calendars
+                .and_then(|c| c.constraint_start(i))
+                .or_else(|| {
+                    t.constraint.and_then(|c| match c.kind {
+                        ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => c.date,
+                        _ => None,
+                    })
+                })
+                .filter(|d| d.minutes > start_min)
+                .map(|d| d.date());
         }
         let duration = duration.max(0.0);
         max_days += duration;
-        let not_before = if pin.is_some() {
-            None
-        } else if let Some(ms) = t.manual_start.filter(|_| t.actual_finish.is_none()) {
-            // A manually scheduled task starts on its own date (a date in the model: the
-            // first working moment of that day).
-            Some(ms).filter(|d| d.minutes > start_min).map(|d| d.date())
-        } else {
-            t.constraint.and_then(|c| match c.kind {
-                ConstraintKind::StartNoEarlierThan | ConstraintKind::MustStartOn => {
-                    c.date.filter(|d| d.minutes > start_min).map(|d| d.date())
-                }
-                _ => None,
-            })
-        };
         tasks.push(ModelTask {
             id: id.clone(),
             name: t.name.clone(),

@@ -33,6 +33,7 @@ impl Table {
 struct Row<'a> {
     table: &'a Table,
     index: usize,
+    line: usize,
     values: &'a [String],
 }
 
@@ -44,10 +45,11 @@ impl Row<'_> {
             .map_or("", |s| s.trim())
     }
 
+    /// The row's line, its table and row number, and `field`.
     fn place(&self, field: &str) -> Place {
-        Place::Table {
-            table: self.table.name.clone(),
-            row: self.index + 1,
+        Place::Record {
+            line: self.line,
+            record: format!("{} row {}", self.table.name, self.index + 1),
             field: field.into(),
         }
     }
@@ -80,9 +82,10 @@ fn rows(t: &Table) -> impl Iterator<Item = Row<'_>> {
     t.rows
         .iter()
         .enumerate()
-        .map(move |(index, (_, values))| Row {
+        .map(move |(index, (line, values))| Row {
             table: t,
             index,
+            line: *line,
             values,
         })
 }
@@ -325,6 +328,7 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
             let id = r.get("wbs_id");
             wbs_ids.insert(id.to_string(), ());
             let mut task = Task::new(format!("wbs{id}"));
+            task.place = r.place("wbs_id");
             task.summary = true;
             task.name = r.get("wbs_name").to_string();
             task.wbs = r.get("wbs_short_name").to_string();
@@ -347,6 +351,7 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
         for r in rows(t).filter(|r| r.get("proj_id") == proj_id) {
             let id = r.get("task_id");
             let mut task = Task::new(id);
+            task.place = r.place("task_id");
             task_ids.insert(id.to_string(), ());
             task.name = r.get("task_name").to_string();
             task.wbs = r.get("task_code").to_string();
@@ -417,6 +422,7 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
                 succ: q.to_string(),
                 kind,
                 lag: Duration::working(r.hours("lag_hr_cnt")?.unwrap_or(0.0) * 60.0),
+                place: r.place("pred_task_id"),
             });
         }
     }
@@ -427,6 +433,7 @@ pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
             .push("no activity dates: project start not set".into());
     }
     s.finish = leaf.filter_map(|t| t.finish).max();
+    crate::check::check(&s)?;
     Ok(s)
 }
 

@@ -84,7 +84,8 @@ pub fn read_document(
             },
             format!("not {what} file: the root element must be <{root}>"),
         )
-        .value(&node.name));
+        .value(&node.name)
+        .hint("launchcast reads MSPDI (<Project>) and PMXML (<APIBusinessObjects>) XML"));
     }
     Ok((node, note))
 }
@@ -104,7 +105,10 @@ pub fn parse(text: &str) -> Result<Node, ImportError> {
         let line = at.1;
         let err = |msg: String| {
             let (line, column) = line_col(text, pos);
-            ImportError::syntax(Place::LineColumn { line, column }, msg)
+            ImportError::syntax(Place::LineColumn { line, column }, msg).hint(
+                "the file is not well-formed XML: save or export it again from the tool that \
+                 wrote it",
+            )
         };
         let ev = reader
             .read_event()
@@ -176,7 +180,9 @@ pub fn parse(text: &str) -> Result<Node, ImportError> {
                 "the document ends inside element <{}> (truncated file?)",
                 stack.last().map_or("", |n| n.name.as_str())
             ),
-        ));
+        )
+        .value(stack.last().map_or("", |n| n.name.as_str()))
+        .hint("the file was cut short: export it again"));
     }
     let root = stack.pop().unwrap_or_default();
     root.children.into_iter().next().ok_or_else(|| {

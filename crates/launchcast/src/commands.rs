@@ -20,6 +20,9 @@ const EXAMPLE: &str = include_str!("../../../examples/xiaomi-2022.toml");
 pub fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Check { model } if crate::schedule::is_schedule(&model) => {
+            crate::schedule::check(&model)
+        }
         Command::Check { model } => check(&model),
         Command::Inspect { input, json } if crate::schedule::is_schedule(&input) => {
             crate::schedule::inspect(&input, json)

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use launchcast_import::{Applied, ImportError, Included, Relations, Rules, RulesError, Schedule};
-use launchcast_model::Model;
+use launchcast_model::{Model, printable};
 
 use crate::cli::RunArgs;
 use crate::errors::CliError;
@@ -18,8 +18,45 @@ impl From<ImportError> for CliError {
         if let Some(v) = &e.value {
             message.push_str(&format!(" (value `{v}`)"));
         }
-        CliError::input(message, e.hint.clone().unwrap_or_default())
+        // Names and values come from the file: never raw control characters to a terminal.
+        CliError::input(
+            printable(&message).into_owned(),
+            printable(e.hint.as_deref().unwrap_or_default()).into_owned(),
+        )
     }
+}
+
+/// A schedule that `run`, `import` and `check` can use has at least one task to schedule.
+fn require_tasks(path: &Path, schedule: &Schedule) -> Result<(), CliError> {
+    if schedule.leaf_tasks().next().is_some() {
+        return Ok(());
+    }
+    let summaries = schedule.tasks.iter().filter(|t| t.summary).count();
+    let mut found = vec![plural(summaries, "summary task", "summary tasks")];
+    if schedule.blank_rows > 0 {
+        found.push(plural(schedule.blank_rows, "blank row", "blank rows"));
+    }
+    found.push(plural(schedule.calendars.len(), "calendar", "calendars"));
+    Err(CliError::input(
+        format!(
+            "{}: no tasks to schedule: the {} file has {} and no task that is not a summary \
+             task",
+            path.display(),
+            schedule.format.name(),
+            found.join(", ")
+        ),
+        match schedule.format {
+            launchcast_import::Format::Mpx => {
+                "an MPX file needs task records (70) after its task field layout (61); export \
+                 the project again, the file may have been cut short"
+            }
+            _ => "export the project again with its tasks, or check that this is the right file",
+        },
+    ))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl From<RulesError> for CliError {
@@ -70,6 +107,7 @@ struct InspectJson<'a> {
     file_finish: Option<&'a str>,
     status_date: Option<&'a str>,
     has_progress: bool,
+    blank_rows: usize,
     notes: &'a [String],
 }
 
@@ -92,6 +130,7 @@ pub fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
             file_finish: i.file_finish.as_deref(),
             status_date: i.status_date.as_deref(),
             has_progress: i.has_progress,
+            blank_rows: i.blank_rows,
             notes: &i.notes,
         };
         let mut text =
@@ -99,18 +138,28 @@ pub fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
         text.push('\n');
         return out(&text);
     }
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    out(&describe(path, &i))
+}
+
+/// What `inspect` and `check` print about a schedule: counts, calendars, dates and notes.
+fn describe(path: &Path, i: &launchcast_import::Inspect) -> String {
     let mut o = format!(
-        "{} ({}, \"{}\"): {} ({}), {}, {}\n",
+        "{} ({}, \"{}\"): {} ({}), {}, {}",
         path.display(),
         i.format,
-        i.name,
+        printable(&i.name),
         plural(i.tasks, "task", "tasks"),
         plural(i.milestones, "milestone", "milestones"),
         plural(i.summary_tasks, "summary task", "summary tasks"),
         plural(i.calendars, "calendar", "calendars"),
     );
+    if i.blank_rows > 0 {
+        o.push_str(&format!(
+            ", {} left out",
+            plural(i.blank_rows, "blank row", "blank rows")
+        ));
+    }
+    o.push('\n');
     let r = &i.relations;
     o.push_str(&format!(
         "links: {} FS, {} SS, {} FF, {} SF\n",
@@ -136,8 +185,45 @@ pub fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
         ));
     }
     for n in &i.notes {
-        o.push_str(&format!("note: {n}\n"));
+        o.push_str(&format!("note: {}\n", printable(n)));
     }
+    o
+}
+
+/// `launchcast check SCHEDULE`: reads the file as `run` and `inspect` do, prints what was
+/// read, and checks the model `run` would simulate.
+pub fn check(path: &Path) -> Result<(), CliError> {
+    let (schedule, model) = launchcast_import::import_path(path)?;
+    require_tasks(path, &schedule)?;
+    // The model is the importer's own work: a model it makes that does not validate or
+    // compile is a fault of launchcast, not of the file.
+    launchcast_model::validate(&model).map_err(|e| {
+        CliError::Internal(format!(
+            "the model imported from {} does not validate: {e}",
+            path.display()
+        ))
+    })?;
+    launchcast_engine::Plan::compile(&model).map_err(|e| {
+        CliError::Internal(format!(
+            "the model imported from {} does not compile: {e}",
+            path.display()
+        ))
+    })?;
+    let i = launchcast_import::inspect(&schedule);
+    let mut o = format!("{}: valid\n", path.display());
+    o.push_str(&describe(path, &i));
+    let on_calendar = model.tasks.iter().filter(|t| t.calendar.is_some()).count();
+    o.push_str(&format!(
+        "model: {} ({} in working time on {}), {} links\n",
+        plural(model.tasks.len(), "task", "tasks"),
+        on_calendar,
+        plural(model.calendars.len(), "calendar", "calendars"),
+        model
+            .tasks
+            .iter()
+            .map(|t| t.after.len() + t.after_any.len())
+            .sum::<usize>()
+    ));
     out(&o)
 }
 
@@ -188,6 +274,7 @@ pub fn import(
     }
     let rules = read_rules(uncertainty)?;
     let (schedule, mut model) = launchcast_import::import_path(input)?;
+    require_tasks(input, &schedule)?;
     let applied = uncertain(rules.as_ref(), Some(&schedule), &mut model)?;
     let working = model.tasks.iter().filter(|t| t.calendar.is_some()).count();
     let time = if working == 0 {
@@ -279,6 +366,7 @@ pub fn load_run(args: &RunArgs) -> Result<Option<Model>, CliError> {
     };
     let (schedule, mut model) = if is_schedule(path) {
         let (s, m) = launchcast_import::import_path(path)?;
+        require_tasks(path, &s)?;
         (Some(s), m)
     } else {
         let (model, included) = load_model(path)?;

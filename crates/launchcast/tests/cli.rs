@@ -1994,3 +1994,6 @@ fn child_cost_is_measured() {
     );
     assert!(cost.seconds > 0.0 && cost.seconds < 60.0);
 }
+
+#[path = "cli/import_hardening.rs"]
+mod import_hardening;
