@@ -72,6 +72,9 @@ pub struct Driver {
     pub p80_days: Option<f64>,
     /// Per promise id (model order): change in its probability, to 4 decimals.
     pub promises: PromiseChanges,
+    /// The risk's or task's name (empty when it has none).
+    #[serde(default)]
+    pub name: String,
 }
 
 /// Change in each promise's probability, in model order; a JSON object keyed by promise id.
@@ -349,6 +352,11 @@ pub fn measure_drivers(
                 p50_days: days_added(with.0, p50),
                 p80_days: days_added(with.1, p80),
                 promises: PromiseChanges(promises),
+                name: match c.kind {
+                    DriverKind::Risk => model.risks.get(c.index).map(|r| r.name.clone()),
+                    DriverKind::Task => model.tasks.get(c.index).map(|t| t.name.clone()),
+                }
+                .unwrap_or_default(),
             });
         }
     }

@@ -663,11 +663,13 @@ fn hand_summary() -> Summary {
                     promise: "first_by_2022".to_string(),
                     scenario: "base".to_string(),
                     probability: 0.1234,
+                    scenarios: vec!["base".to_string()],
                 },
                 BestByPromise {
                     promise: "volume_2023".to_string(),
                     scenario: "base".to_string(),
                     probability: 0.99996,
+                    scenarios: vec!["base".to_string()],
                 },
             ],
         },
@@ -684,6 +686,7 @@ fn driver(id: &str, kind: DriverKind, p50: f64, p80: f64, promises: [f64; 2]) ->
             ("first_by_2022".to_string(), promises[0]),
             ("volume_2023".to_string(), promises[1]),
         ]),
+        name: String::new(),
     }
 }
 
@@ -745,16 +748,7 @@ fn csv_tables() {
         .iter()
         .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
         .collect();
-    assert_eq!(
-        names,
-        [
-            "promises.csv",
-            "first_delivery.csv",
-            "deliveries_by_year.csv",
-            "spend_by_year.csv",
-            "tasks.csv"
-        ]
-    );
+    assert_eq!(names, launchcast_report::CSV_FILES);
     let read = |name: &str| fs::read_to_string(out.join(name)).expect("read");
     assert_eq!(
         read("promises.csv"),
@@ -797,8 +791,42 @@ fn csv_tables() {
     );
     assert_eq!(lines[3], "base,baic_talks,Talks with BAIC,0,,,,,,0");
     assert_eq!(lines.len(), 7);
-    // Nothing but the five tables was left in the directory.
-    assert_eq!(fs::read_dir(&out).expect("dir").count(), 5);
+    assert_eq!(
+        read("run.csv"),
+        format!(
+            "launchcast,model,iterations,seed,start,horizon,currency\n\
+             {},\"Test \"\"EV\"\" program, 2022\",5,7,2022-07-01,2023-12-31,CNY\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    assert_eq!(
+        read("scenarios.csv"),
+        "scenario,name\nbase,Model as written\ngo_alone,Go alone\n"
+    );
+    // Base delivers in 4 of 5 iterations, go_alone never: base is earlier in those 4, the
+    // fifth is a tie (neither); no iteration has both.
+    assert_eq!(
+        read("comparisons.csv"),
+        "a,b,p_a_earlier,median_diff_days,p10_diff_days,p90_diff_days,both_happen,p_tie\n\
+         base,go_alone,0.8,,,,0,0.2\n"
+    );
+    assert_eq!(
+        read("best_by_promise.csv"),
+        "promise,name,scenario,probability\n\
+         first_by_2022,First deliveries by end of 2022,base,0.8\n\
+         volume_2023,\"10,000 cars in 2023\",base,0.2\n"
+    );
+    // No rows kept by the engine, no drivers computed, no correlations: headers only.
+    assert_eq!(
+        read("drivers.csv"),
+        "scenario,kind,id,name,p50_days,p80_days,change_first_by_2022,change_volume_2023\n"
+    );
+    assert_eq!(read("correlations.csv"), "scenario,a,b,target,achieved\n");
+    // Nothing but the tables was left in the directory.
+    assert_eq!(
+        fs::read_dir(&out).expect("dir").count(),
+        launchcast_report::CSV_FILES.len()
+    );
 }
 
 fn entries(dir: &Path) -> Vec<String> {
@@ -983,8 +1011,8 @@ fn dominant_risk_ranks_first_and_harmless_risk_moves_nothing() {
     let keys: Vec<&String> = first.as_object().expect("object").keys().collect();
     assert_eq!(
         keys,
-        ["id", "kind", "p50_days", "p80_days", "promises"],
-        "drivers' keys"
+        ["id", "kind", "name", "p50_days", "p80_days", "promises"],
+        "drivers' keys (sorted)"
     );
     let back: Summary = serde_json::from_str(&to_json(&summary)).expect("round trip");
     assert_eq!(back, summary);
