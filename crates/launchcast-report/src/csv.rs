@@ -2,15 +2,16 @@
 //! the terminal summary), each holding the same values as the JSON result.
 //!
 //! Fields are quoted as RFC 4180 says (when they hold `,`, `"`, CR or LF; quotes doubled);
-//! records end with LF. Numbers are written as in the JSON result (shortest decimal form);
-//! missing values (`null`) are empty. A text field that a spreadsheet would take for a
+//! records end with LF. Numbers are written in the digits of the JSON result (whole numbers
+//! without `.0`); missing values (`null`) are empty. A text field that a spreadsheet would take for a
 //! formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a
 //! single quote `'` before it, as spreadsheets expect for text; numbers are never changed.
 
-use std::fmt::Display;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use serde::Serialize;
 
 use crate::{DriverKind, ScenarioSummary, Summary, YearSummary, write_atomic};
 
@@ -78,12 +79,21 @@ fn text(s: &str) -> String {
 }
 
 /// A number, or empty when missing.
-fn opt<T: Display>(v: Option<T>) -> String {
-    v.map_or_else(String::new, |v| v.to_string())
+fn opt<T: Serialize>(v: Option<T>) -> String {
+    v.map_or_else(String::new, num)
 }
 
-fn num<T: Display>(v: T) -> String {
-    v.to_string()
+/// A number in the very digits of the JSON result (an `f32` can have two shortest forms;
+/// the JSON's is the one written), without its `.0` on whole numbers; empty where the JSON
+/// has `null`.
+fn num<T: Serialize>(v: T) -> String {
+    let s = serde_json::to_string(&v).unwrap_or_default();
+    match s.as_str() {
+        "null" => String::new(),
+        _ => s
+            .strip_suffix(".0")
+            .map_or_else(|| s.clone(), str::to_string),
+    }
 }
 
 fn opt_text(v: Option<&String>) -> String {
@@ -429,5 +439,13 @@ mod tests {
         // Numbers stay numbers.
         assert_eq!(num(-0.5), "-0.5");
         assert_eq!(opt(Some(-3.2)), "-3.2");
+        // The JSON's digits: this f32 is 207108.125, halfway between two shortest forms
+        // (207108.12 and 207108.13), which Rust's and the JSON's formatting resolve apart.
+        let halfway = 207_108.12_f32;
+        assert_eq!(f64::from(halfway), 207_108.125);
+        assert_eq!(num(halfway), serde_json::to_string(&halfway).unwrap());
+        assert_eq!(num(3e9), "3000000000");
+        assert_eq!(num(2000_u64), "2000");
+        assert_eq!(opt(Some(f64::NAN)), "");
     }
 }

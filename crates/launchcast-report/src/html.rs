@@ -106,6 +106,11 @@ footer{margin-top:30px;color:var(--muted);font-size:13px;border-top:1px solid va
 }
 "#;
 
+/// A share as the terminal prints it (`<0.1%`, `>99.9%`), escaped for the markup.
+fn pct(p: f64) -> String {
+    esc(&percent(p))
+}
+
 /// A chart or placeholder with its caption.
 fn figure(o: &mut String, title: &str, how: &str, svg: &str) {
     let _ = write!(
@@ -676,7 +681,7 @@ impl Report<'_> {
                 Some((k, d)) => (
                     format!(
                         r#"<span class="promise">{}</span>"#,
-                        percent(ss.promises.get(k).map_or(0.0, |p| p.probability))
+                        pct(ss.promises.get(k).map_or(0.0, |p| p.probability))
                     ),
                     format!(
                         "chance of {} by {d}, over all simulated futures",
@@ -701,12 +706,12 @@ impl Report<'_> {
                     ),
                 ),
                 None => (
-                    percent(p),
+                    pct(p),
                     format!("chance of {} by {}", w.chance_of, self.summary.horizon),
                     String::new(),
                 ),
             };
-            let prob = format!(r#"<b class="prob">{}</b>"#, percent(p));
+            let prob = format!(r#"<b class="prob">{}</b>"#, pct(p));
             let happens = if p >= 1.0 {
                 format!(
                     "{} by {horizon} in every simulated future ({prob}).<br/>Over all of them: ",
@@ -793,7 +798,7 @@ impl Report<'_> {
                 let _ = write!(
                     o,
                     r#"<td class="{class}">{}<div class="bar"><span style="width:{:.1}%;background:{}"></span></div></td>"#,
-                    percent(pr),
+                    pct(pr),
                     pr * 100.0,
                     colour(i)
                 );
@@ -825,7 +830,7 @@ impl Report<'_> {
             let _ = write!(
                 o,
                 r#"<td class="num prob">{}</td>"#,
-                percent(ss.first_delivery.probability)
+                pct(ss.first_delivery.probability)
             );
         }
         o.push_str("</tr>");
@@ -1792,11 +1797,11 @@ impl Report<'_> {
                     r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{} to {}</td><td class="num">{}</td></tr>"#,
                     key(&s(p, "a")),
                     key(&s(p, "b")),
-                    f(p, "p_a_earlier").map_or("-".to_string(), percent),
+                    f(p, "p_a_earlier").map_or("-".to_string(), pct),
                     days(f(p, "median_diff_days")),
                     days(f(p, "p10_diff_days")),
                     days(f(p, "p90_diff_days")),
-                    f(p, "both_happen").map_or("-".to_string(), percent)
+                    f(p, "both_happen").map_or("-".to_string(), pct)
                 );
             }
             let _ = write!(
@@ -1850,7 +1855,7 @@ impl Report<'_> {
                     o,
                     r#"<tr><td>{}</td><td>{key}</td><td class="num">{}</td></tr>"#,
                     esc(&name),
-                    f(b, "probability").map_or("-".to_string(), percent)
+                    f(b, "probability").map_or("-".to_string(), pct)
                 );
             }
             o.push_str("</tbody></table>");
@@ -1965,7 +1970,7 @@ impl Report<'_> {
                 esc(&t.name),
                 esc(&t.id),
                 esc(&dist_text(&t.duration, Quantity::Duration)),
-                percent(t.chance),
+                pct(t.chance),
                 esc(if after.is_empty() { "-" } else { &after })
             );
         }
@@ -1985,7 +1990,7 @@ impl Report<'_> {
                     r#"<tr><td><b>{}</b><br/><code>{}</code></td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
                     esc(&r.name),
                     esc(&r.id),
-                    percent(r.chance),
+                    pct(r.chance),
                     esc(&impact),
                     esc(&r.tasks.join(", "))
                 );
@@ -2009,7 +2014,7 @@ impl Report<'_> {
                     esc(&dist_text(&pl.capacity, Quantity::Number)),
                     esc(&pl.starts),
                     esc(&dist_text(&pl.ramp, Quantity::Duration)),
-                    percent(pl.ramp_start),
+                    pct(pl.ramp_start),
                     esc(&dist_text(&pl.peak, Quantity::Number))
                 );
             }

@@ -37,9 +37,13 @@ pub(crate) fn esc(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             // Control characters (C0 but newline and tab, DEL, C1) and the two code points
-            // XML forbids would make the page invalid or act on a reader's terminal.
+            // XML forbids would make the page invalid; bidirectional overrides would let a
+            // name reorder the text around it.
             c if (c.is_control() && c != '\n' && c != '\t')
-                || matches!(c, '\u{fffe}' | '\u{ffff}') =>
+                || matches!(
+                    c,
+                    '\u{fffe}' | '\u{ffff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                ) =>
             {
                 out.push(' ')
             }
@@ -722,8 +726,8 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
         assert_eq!(
-            esc("a\u{1b}[2J\u{7}\r\u{0}\u{7f}\u{9b}\u{ffff}b\n\t"),
-            "a [2J      b\n\t"
+            esc("a\u{1b}[2J\u{7}\r\u{0}\u{7f}\u{9b}\u{ffff}\u{202e}b\n\t"),
+            "a [2J       b\n\t"
         );
     }
 }

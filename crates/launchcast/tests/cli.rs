@@ -113,6 +113,8 @@ fn lc_cost(args: &[&str], timeout: std::time::Duration) -> (Run, Cost) {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
     let started = std::time::Instant::now();
+    // Reaped by `wait4` below, which clippy cannot see.
+    #[allow(clippy::zombie_processes)]
     let mut child = command(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -806,9 +808,17 @@ fn csv_writes_every_table() {
             "scenario,task,name,probability,mean_days,p10_days,p50_days,p80_days,p90_days,criticality",
             0,
         ),
-        ("run.csv", "launchcast,model,iterations,seed,start,horizon,currency", 2),
+        (
+            "run.csv",
+            "launchcast,model,iterations,seed,start,horizon,currency",
+            2,
+        ),
         ("scenarios.csv", "scenario,name", 1 + 4),
-        ("sensitivity.csv", "scenario,task,name,spearman,criticality", 0),
+        (
+            "sensitivity.csv",
+            "scenario,task,name,spearman,criticality",
+            0,
+        ),
         ("correlations.csv", "scenario,a,b,target,achieved", 1),
         (
             "drivers.csv",
@@ -821,7 +831,11 @@ fn csv_writes_every_table() {
             "a,b,p_a_earlier,median_diff_days,p10_diff_days,p90_diff_days,both_happen,p_tie",
             1 + 6,
         ),
-        ("best_by_promise.csv", "promise,name,scenario,probability", 0),
+        (
+            "best_by_promise.csv",
+            "promise,name,scenario,probability",
+            0,
+        ),
     ];
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
@@ -2007,3 +2021,6 @@ fn child_cost_is_measured() {
     );
     assert!(cost.seconds > 0.0 && cost.seconds < 60.0);
 }
+
+#[path = "cli/report_hardening.rs"]
+mod report_hardening;
