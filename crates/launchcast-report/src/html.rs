@@ -573,7 +573,10 @@ fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Val
 /// The value axis of a bar chart: its range, tick format and title.
 struct BarAxis<'a> {
     domain: (f64, f64),
+    /// Tick labels.
     fmt: &'a dyn Fn(f64) -> String,
+    /// A bar's value in its tooltip (exact where the ticks are round).
+    value: &'a dyn Fn(f64) -> String,
     label: &'a str,
 }
 
@@ -1586,6 +1589,7 @@ impl Report<'_> {
         let BarAxis {
             domain,
             fmt,
+            value: shown,
             label: axis,
         } = axis;
         let ns = self.scen.len().max(1) as f64;
@@ -1630,7 +1634,7 @@ impl Report<'_> {
                     (y0, y0 + slot * 0.85),
                     colour(i),
                     1.0,
-                    &format!("{} · {}: {}", ss.id, tid, fmt(v)),
+                    &format!("{} · {}: {}", ss.id, tid, shown(v)),
                 );
             }
         }
@@ -1673,6 +1677,7 @@ impl Report<'_> {
             BarAxis {
                 domain: (0.0, 1.0),
                 fmt: &|v| format!("{:.0}%", v * 100.0),
+                value: &percent,
                 label: "criticality index: share of futures in which the task is on the critical chain",
             },
         );
@@ -1739,6 +1744,7 @@ impl Report<'_> {
             BarAxis {
                 domain: (lo, 1.0),
                 fmt: &|v| format!("{v:.1}"),
+                value: &|v| format!("{v:+.2}"),
                 label: &format!(
                     "Spearman rank correlation of the task's duration with the {}",
                     w.date
@@ -2249,7 +2255,7 @@ set = { "build.duration" = "tri(5mo, 7mo, 10mo)" }
         );
         let sens = chart(&html, "chart-sensitivity");
         assert!(!sens.contains("not computed"));
-        assert!(sens.contains("base · build: 0.8"));
+        assert!(sens.contains("base · build: +0.83"));
         assert!(
             sens.contains(">-1.0<"),
             "a negative correlation widens the axis to -1"

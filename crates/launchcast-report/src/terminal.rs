@@ -27,13 +27,14 @@ pub(crate) const MIN_LABEL: usize = 20;
 /// scenario (a note says which).
 pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {}, seed {}",
-        clean(&summary.model),
+    // The run's facts whole; the model's name cut to what is left of the width.
+    let facts = format!(
+        ": {}, seed {}",
         count(summary.iterations, "iteration"),
         summary.seed
     );
+    let room = width.saturating_sub(chars(&facts)).max(MIN_LABEL);
+    let _ = writeln!(out, "{}{facts}", fit(&clean(&summary.model), room));
     let _ = writeln!(
         out,
         "start {}, horizon {}",

@@ -715,6 +715,7 @@ fn terminal_summary_fits_100_columns_with_many_scenarios_and_long_names() {
     m.tasks[1].name = "Build the plant, which is a very long description of a task ".repeat(3);
     m.promises[0].name = "A promise with a name that goes on and on ".repeat(4);
     let mut s = hand_summary();
+    s.model = "A programme whose name alone is wider than the terminal ".repeat(3);
     let base = s.scenarios[0].clone();
     for i in 0..4 {
         let mut extra = base.clone();
@@ -725,6 +726,13 @@ fn terminal_summary_fits_100_columns_with_many_scenarios_and_long_names() {
     for line in text.lines() {
         assert!(line.len() <= 100, "{} columns: {line}", line.len());
     }
+    assert!(text.starts_with("A programme whose name"), "{text}");
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with("...: 10,000 iterations, seed 7")
+    );
     // Cut ids and labels end in "...", and every scenario still has its column.
     assert!(text.contains("go_alone") && text.contains("...er_3"));
     assert!(text.contains("Build the plant, which is"));
