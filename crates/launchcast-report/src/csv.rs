@@ -7,6 +7,7 @@
 //! formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a
 //! single quote `'` before it, as spreadsheets expect for text; numbers are never changed.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -117,14 +118,6 @@ fn header(names: &[&str]) -> String {
         &names.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
     );
     out
-}
-
-/// The name of task `id` in scenario `s` (empty when unknown).
-fn task_name<'a>(s: &'a ScenarioSummary, id: &str) -> &'a str {
-    s.tasks
-        .iter()
-        .find(|t| t.id == id)
-        .map_or("", |t| t.name.as_str())
 }
 
 fn run(summary: &Summary) -> String {
@@ -267,13 +260,19 @@ fn tasks(summary: &Summary) -> String {
 fn sensitivity(summary: &Summary) -> String {
     let mut out = header(&["scenario", "task", "name", "spearman", "criticality"]);
     for s in &summary.scenarios {
+        // Looked up by id: a model may have 100,000 tasks.
+        let names: HashMap<&str, &str> = s
+            .tasks
+            .iter()
+            .map(|t| (t.id.as_str(), t.name.as_str()))
+            .collect();
         for x in &s.sensitivity {
             record(
                 &mut out,
                 &[
                     text(&s.id),
                     text(&x.id),
-                    text(task_name(s, &x.id)),
+                    text(names.get(x.id.as_str()).copied().unwrap_or("")),
                     opt(x.spearman),
                     num(x.criticality),
                 ],

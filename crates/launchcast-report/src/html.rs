@@ -18,6 +18,7 @@
 //! Results the summary does not carry (drivers, sensitivity, comparisons) are read from its
 //! JSON form when present and shown as "not computed" otherwise.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use launchcast_engine::{Outcomes, ScenarioOutcomes};
@@ -1707,14 +1708,19 @@ impl Report<'_> {
             );
             return;
         }
+        // By id, per scenario: a model may have 100,000 tasks.
+        let by_id: Vec<HashMap<&str, f64>> = all
+            .iter()
+            .map(|list| {
+                list.iter()
+                    .flatten()
+                    .map(|s| (s.id.as_str(), s.spearman))
+                    .collect()
+            })
+            .collect();
         let value = |k: usize, t: usize| -> Option<f64> {
-            let id = &self.model.tasks.get(t)?.id;
-            all.get(k)?
-                .as_ref()?
-                .iter()
-                .find(|s| s.id == *id)
-                .map(|s| s.spearman)
-                .filter(|v| v.is_finite())
+            let id = self.model.tasks.get(t)?.id.as_str();
+            by_id.get(k)?.get(id).copied().filter(|v| v.is_finite())
         };
         // Tasks with the largest correlation anywhere.
         let mut tasks: Vec<(usize, f64)> = (0..self.model.tasks.len())
