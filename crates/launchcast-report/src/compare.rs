@@ -12,7 +12,8 @@
 //!   (A − B) in days over the iterations in which both happen (`both_happen` is their share);
 //!   negative means A is earlier.
 //!
-//! And per promise, the scenario that keeps it most often (the first in plan order on a tie).
+//! And per promise, the scenarios that keep it most often: every scenario with the largest
+//! number of iterations keeping it (several on a tie), in plan order.
 
 use launchcast_engine::{Outcomes, ScenarioInfo};
 use launchcast_model::Model;
@@ -54,9 +55,14 @@ pub struct Pair {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BestByPromise {
     pub promise: String,
+    /// The first of [`BestByPromise::scenarios`] in plan order.
     pub scenario: String,
     /// Its share of iterations keeping the promise, to 4 decimals.
     pub probability: f64,
+    /// Every scenario keeping it in that many iterations, in plan order: more than one on a
+    /// tie (all of them when none keeps it).
+    #[serde(default)]
+    pub scenarios: Vec<String>,
 }
 
 /// Compares every pair of scenarios of `outcomes` (`scenarios` names them, in the same order;
@@ -119,12 +125,16 @@ pub(crate) fn compare(
                         .copied()
                         .unwrap_or(0)
                 };
-                // First in plan order on a tie.
-                let best = (1..k).fold(0, |best, s| if kept(s) > kept(best) { s } else { best });
+                let most = (0..k).map(kept).max().unwrap_or(0);
+                let tied: Vec<String> = (0..k)
+                    .filter(|&s| kept(s) == most)
+                    .map(|s| scenarios[s].id.clone())
+                    .collect();
                 BestByPromise {
                     promise: promise.id.clone(),
-                    scenario: scenarios[best].id.clone(),
-                    probability: share(kept(best), n),
+                    scenario: tied.first().cloned().unwrap_or_default(),
+                    probability: share(most, n),
+                    scenarios: tied,
                 }
             })
             .collect()

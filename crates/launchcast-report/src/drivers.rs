@@ -72,6 +72,9 @@ pub struct Driver {
     pub p80_days: Option<f64>,
     /// Per promise id (model order): change in its probability, to 4 decimals.
     pub promises: PromiseChanges,
+    /// The risk's or task's name (empty when it has none).
+    #[serde(default)]
+    pub name: String,
 }
 
 /// Change in each promise's probability, in model order; a JSON object keyed by promise id.
@@ -260,6 +263,17 @@ fn fixed_at_mode(d: &Dist) -> Dist {
     Dist::Fixed(d.most_likely().max(0.0))
 }
 
+/// A change in probability to 4 decimals, never rounded to 0 when it is not 0 (a change of
+/// one iteration in 30,000 is ±0.0001), so that "no change" means none.
+fn change4(x: f64) -> f64 {
+    let r = round4(x);
+    if r == 0.0 && x != 0.0 {
+        0.0001_f64.copysign(x)
+    } else {
+        r
+    }
+}
+
 /// P50 and P80 of a headline column (over the iterations in which it happens).
 fn p50_p80(headline: &[f32]) -> (Option<f32>, Option<f32>) {
     let s = column_stats(headline, &[0.5, 0.8]);
@@ -340,7 +354,7 @@ pub fn measure_drivers(
                     } else {
                         (kept(&so.promises_kept) - kept(&alt.promises_kept)) / n as f64
                     };
-                    (promise.id.clone(), round4(change))
+                    (promise.id.clone(), change4(change))
                 })
                 .collect();
             out[s].push(Driver {
@@ -349,6 +363,11 @@ pub fn measure_drivers(
                 p50_days: days_added(with.0, p50),
                 p80_days: days_added(with.1, p80),
                 promises: PromiseChanges(promises),
+                name: match c.kind {
+                    DriverKind::Risk => model.risks.get(c.index).map(|r| r.name.clone()),
+                    DriverKind::Task => model.tasks.get(c.index).map(|t| t.name.clone()),
+                }
+                .unwrap_or_default(),
             });
         }
     }
@@ -361,4 +380,17 @@ pub fn measure_drivers(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_are_zero_only_when_nothing_changed() {
+        assert_eq!(change4(0.0), 0.0);
+        assert_eq!(change4(1.0 / 30_000.0), 0.0001);
+        assert_eq!(change4(-1.0 / 30_000.0), -0.0001);
+        assert_eq!(change4(-0.21237), -0.2124);
+    }
 }

@@ -6,11 +6,19 @@
 //! cumulative spend against the budget, the drivers in days (tornado), criticality and
 //! sensitivity bars, the scenario comparison, and the model's assumptions.
 //!
+//! What does not apply to the model is left out: without plants the report speaks of the
+//! finish date (the finish of the last task) and has no deliveries; without costs it has no
+//! spend; without promises it has no promises table. Every figure says what it counts:
+//! chances count all simulated futures, dates count the futures in which the event happens
+//! by the horizon (as the JSON result's `*_days`), and the scenario cards show exactly the
+//! table's figures.
+//!
 //! Every chart is an `<svg>` with a stable `id` ([`CHART_IDS`]), a title, axes with units,
 //! a legend and a one-line "how to read this". Each scenario keeps one colour throughout.
 //! Results the summary does not carry (drivers, sensitivity, comparisons) are read from its
 //! JSON form when present and shown as "not computed" otherwise.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use launchcast_engine::{Outcomes, ScenarioOutcomes};
@@ -22,12 +30,12 @@ use serde_json::Value;
 use crate::quantile::column_stats;
 use crate::summary::{ScenarioSummary, Summary};
 use crate::svg::{
-    self, Chart, LegendItem, Margins, REFERENCE, Swatch, colour, date_ticks, esc, month_year,
-    nice_ticks, si,
+    self, Chart, LegendItem, Margins, REFERENCE, Swatch, colour, esc, nice_ticks, si,
 };
-use crate::terminal::{group_thousands, percent};
+use crate::terminal::{count, group_thousands, percent};
 
-/// The `id` of every chart element of the report, in page order.
+/// The `id` of every chart element of the report, in page order (deliveries and spend only
+/// where the model has plants and costs).
 pub const CHART_IDS: [&str; 7] = [
     "chart-cdf",
     "chart-histogram",
@@ -99,6 +107,11 @@ footer{margin-top:30px;color:var(--muted);font-size:13px;border-top:1px solid va
 }
 "#;
 
+/// A share as the terminal prints it (`<0.1%`, `>99.9%`), escaped for the markup.
+fn pct(p: f64) -> String {
+    esc(&percent(p))
+}
+
 /// A chart or placeholder with its caption.
 fn figure(o: &mut String, title: &str, how: &str, svg: &str) {
     let _ = write!(
@@ -133,6 +146,64 @@ fn month_end(start: Date, y: i32, m: u32) -> f64 {
     } else {
         month_start(start, y, m + 1)
     }
+}
+
+/// Most bins a histogram gets on a calendar boundary before the next coarser unit is used.
+const MAX_BINS: f64 = 62.0;
+
+/// Histogram bin edges (days from `start`) covering `[x0, x1]` on calendar boundaries, the
+/// unit fit to the span: days up to [`MAX_BINS`] days, weeks (from Mondays) up to as many
+/// weeks, months up to 60 months, quarters beyond; and the unit's name.
+fn histogram_edges(start: Date, x0: f64, x1: f64) -> (Vec<f64>, &'static str) {
+    // Enough for any horizon the model allows, and a bound whatever the input.
+    const MAX_EDGES: usize = 4000;
+    let span = x1 - x0;
+    let mut edges: Vec<f64> = Vec::new();
+    if !x0.is_finite() || !x1.is_finite() {
+        return (edges, "day");
+    }
+    if span <= MAX_BINS * 7.0 {
+        let (step, unit) = if span <= MAX_BINS {
+            (1i64, "day")
+        } else {
+            (7, "week")
+        };
+        let mut k = x0.floor() as i64;
+        if step == 7 {
+            // Back to a Monday (1970-01-05, day 4 of the epoch, was one).
+            k -= (i64::from(start.days_since_epoch()) + k - 4).rem_euclid(7);
+        }
+        loop {
+            edges.push(k as f64);
+            if k as f64 > x1 || edges.len() >= MAX_EDGES {
+                break;
+            }
+            k += step;
+        }
+        return (edges, unit);
+    }
+    let (step, unit) = if span / 30.44 <= 60.0 {
+        (1, "month")
+    } else {
+        (3, "quarter")
+    };
+    if let Some((y, m, _)) = day_of(start, x0).map(|d| d.ymd()) {
+        let mut k = i64::from(y) * 12 + i64::from(m) - 1;
+        k -= k.rem_euclid(step);
+        loop {
+            let d = month_start(
+                start,
+                k.div_euclid(12) as i32,
+                (k.rem_euclid(12) + 1) as u32,
+            );
+            edges.push(d);
+            if d > x1 || edges.len() >= MAX_EDGES {
+                break;
+            }
+            k += step;
+        }
+    }
+    (edges, unit)
 }
 
 /// What a promise asks for, in words.
@@ -212,6 +283,41 @@ fn dist_text(d: &Dist, q: Quantity) -> String {
         ),
     }
 }
+
+/// How the report names its headline event: the first delivery of a car, or, in a model
+/// without plants, the finish of the project (its last task).
+struct Words {
+    /// `first delivery` / `finish`.
+    event: &'static str,
+    /// `First delivery` / `Finish`.
+    title: &'static str,
+    /// `first-delivery date` / `finish date`.
+    date: &'static str,
+    /// `a first delivery` / `finishing`, after "chance of".
+    chance_of: &'static str,
+    /// `deliver` / `finish`, after "futures that".
+    verb: &'static str,
+    /// The DOM id of the headline section.
+    section: &'static str,
+}
+
+const DELIVERY: Words = Words {
+    event: "first delivery",
+    title: "First delivery",
+    date: "first-delivery date",
+    chance_of: "a first delivery",
+    verb: "deliver",
+    section: "first-delivery",
+};
+
+const FINISH: Words = Words {
+    event: "finish",
+    title: "Finish",
+    date: "finish date",
+    chance_of: "finishing",
+    verb: "finish",
+    section: "finish",
+};
 
 /// One entry of a scenario's `drivers` (JSON of the summary, when computed).
 struct Driver {
@@ -403,7 +509,15 @@ fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Val
         extra,
         start: model.program.start,
         currency: &model.program.currency,
+        words: if model.plants.is_empty() {
+            &FINISH
+        } else {
+            &DELIVERY
+        },
+        delivers: !model.plants.is_empty(),
+        spends: outcomes.spends,
     };
+    let w = r.words;
     let mut o = String::with_capacity(256 * 1024);
     let title = format!("{}: launchcast forecast", summary.model);
     let _ = write!(
@@ -414,20 +528,32 @@ fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Val
     );
     r.header(&mut o);
     r.promises(&mut o);
-    let _ = write!(
-        o,
-        r#"<section id="first-delivery"><h2>When does the first car reach a customer?</h2>"#
-    );
+    let question = if r.delivers {
+        "When does the first car reach a customer?"
+    } else {
+        "When does the project finish?"
+    };
+    let _ = write!(o, r#"<section id="{}"><h2>{question}</h2>"#, w.section);
+    r.dates(&mut o);
     r.cdf(&mut o);
     r.histogram(&mut o);
     o.push_str("</section>");
-    let _ = write!(
-        o,
-        r#"<section id="volumes"><h2>How many cars follow, and at what cost?</h2>"#
-    );
-    r.deliveries(&mut o);
-    r.spend(&mut o);
-    o.push_str("</section>");
+    let volumes = match (r.delivers, r.spends) {
+        (true, true) => Some("How many cars follow, and at what cost?"),
+        (true, false) => Some("How many cars follow?"),
+        (false, true) => Some("What does it cost?"),
+        (false, false) => None,
+    };
+    if let Some(h) = volumes {
+        let _ = write!(o, r#"<section id="volumes"><h2>{h}</h2>"#);
+        if r.delivers {
+            r.deliveries(&mut o);
+        }
+        if r.spends {
+            r.spend(&mut o);
+        }
+        o.push_str("</section>");
+    }
     let _ = write!(o, r#"<section id="drivers"><h2>What drives the date?</h2>"#);
     r.tornado(&mut o);
     r.criticality(&mut o);
@@ -437,9 +563,9 @@ fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Val
     r.assumptions(&mut o);
     let _ = writeln!(
         o,
-        "<footer>launchcast {} · {} iterations, seed {} · every scenario runs on the same random draws, so differences between scenarios are not noise.</footer></main></body></html>",
+        "<footer>launchcast {} · {}, seed {} · every scenario runs on the same random draws, so differences between scenarios are not noise.</footer></main></body></html>",
         esc(&summary.launchcast),
-        group_thousands(summary.iterations as f64),
+        count(summary.iterations, "iteration"),
         summary.seed
     );
     o
@@ -448,7 +574,10 @@ fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Val
 /// The value axis of a bar chart: its range, tick format and title.
 struct BarAxis<'a> {
     domain: (f64, f64),
+    /// Tick labels.
     fmt: &'a dyn Fn(f64) -> String,
+    /// A bar's value in its tooltip (exact where the ticks are round).
+    value: &'a dyn Fn(f64) -> String,
     label: &'a str,
 }
 
@@ -462,6 +591,11 @@ struct Report<'a> {
     extra: Vec<&'a Value>,
     start: Date,
     currency: &'a str,
+    words: &'static Words,
+    /// The model has plants: deliveries apply.
+    delivers: bool,
+    /// The model has costs: spend applies.
+    spends: bool,
 }
 
 impl Report<'_> {
@@ -477,32 +611,51 @@ impl Report<'_> {
         )
     }
 
+    /// The name of task or risk `id` (of `kind`, `risk` or `task`, when known): the task's
+    /// or risk's name, empty when it has none or is unknown.
+    fn item_name(&self, kind: Option<&str>, id: &str) -> String {
+        let task = || {
+            self.model
+                .tasks
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| &t.name)
+        };
+        let risk = || {
+            self.model
+                .risks
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| &r.name)
+        };
+        let name = match kind {
+            Some("risk") => risk(),
+            Some("task") => task(),
+            _ => task().or_else(risk),
+        };
+        name.cloned().unwrap_or_default()
+    }
+
+    /// The name of task or risk `id`, or its id when it has none.
     fn task_name(&self, id: &str) -> String {
-        self.model
-            .tasks
-            .iter()
-            .find(|t| t.id == id)
-            .map(|t| t.name.clone())
-            .or_else(|| {
-                self.model
-                    .risks
-                    .iter()
-                    .find(|r| r.id == id)
-                    .map(|r| r.name.clone())
-            })
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| id.to_string())
+        let name = self.item_name(None, id);
+        if name.trim().is_empty() {
+            id.to_string()
+        } else {
+            name
+        }
     }
 
     fn header(&self, o: &mut String) {
         let s = self.summary;
+        let w = self.words;
         let _ = write!(
             o,
-            r#"<header><h1>{}</h1><p class="meta">Monte Carlo forecast as of {} · horizon {} · {} simulated futures per scenario · seed {}</p></header>"#,
+            r#"<header><h1>{}</h1><p class="meta">Monte Carlo forecast as of {} · horizon {} · {} per scenario · seed {}</p></header>"#,
             esc(&s.model),
             esc(&s.start),
             esc(&s.horizon),
-            group_thousands(s.iterations as f64),
+            count(s.iterations, "simulated future"),
             s.seed
         );
         // The first "first delivery by" promise is the headline of every card.
@@ -515,50 +668,103 @@ impl Report<'_> {
                 PromiseKind::FirstDeliveryBy(d) => Some((i, d)),
                 _ => None,
             });
+        let horizon = esc(&self.summary.horizon);
         o.push_str(r#"<section id="glance"><div class="cards">"#);
         for &(i, ss, so) in &self.scen {
             let fd = &ss.first_delivery;
-            let (big, what) = match promise {
+            let p = fd.probability;
+            let date = |class: &str, d: &Option<String>| {
+                format!(
+                    r#"<b class="{class}">{}</b>"#,
+                    esc(d.as_deref().unwrap_or("-"))
+                )
+            };
+            // The big figure: the chance of keeping the promise, or else the median date, or
+            // else (when it never happens) the chance that it happens.
+            let (big, what, dates) = match promise {
                 Some((k, d)) => (
-                    ss.promises.get(k).map_or(0.0, |p| p.probability),
-                    format!("chance of a first delivery by {d}"),
+                    format!(
+                        r#"<span class="promise">{}</span>"#,
+                        pct(ss.promises.get(k).map_or(0.0, |p| p.probability))
+                    ),
+                    format!(
+                        "chance of {} by {d}, over all simulated futures",
+                        w.chance_of
+                    ),
+                    format!(
+                        "median {} · P80 {}",
+                        date("p50", &fd.p50),
+                        date("p80", &fd.p80)
+                    ),
+                ),
+                None if p > 0.0 && fd.p50.is_some() => (
+                    format!(
+                        r#"<span class="p50">{}</span>"#,
+                        esc(fd.p50.as_deref().unwrap_or("-"))
+                    ),
+                    format!("median {}", w.event),
+                    format!(
+                        "P10 {} · P80 {}",
+                        date("p10", &fd.p10),
+                        date("p80", &fd.p80)
+                    ),
                 ),
                 None => (
-                    fd.probability,
-                    format!("chance of a first delivery by {}", self.summary.horizon),
+                    pct(p),
+                    format!("chance of {} by {}", w.chance_of, self.summary.horizon),
+                    String::new(),
                 ),
             };
-            let median = fd
-                .p50_days
-                .and_then(|d| day_of(self.start, d))
-                .map_or("not before the horizon".to_string(), month_year);
-            let p80 = fd
-                .p80_days
-                .filter(|_| fd.probability >= 0.8)
-                .and_then(|d| day_of(self.start, d))
-                .map_or("not within the horizon".to_string(), month_year);
-            let spend = spend_fan(self.model, self.outcomes, so);
-            let spent = spend.p50.last().copied().unwrap_or(0.0);
+            let prob = format!(r#"<b class="prob">{}</b>"#, pct(p));
+            let happens = if p >= 1.0 {
+                format!(
+                    "{} by {horizon} in every simulated future ({prob}).<br/>Over all of them: ",
+                    w.title
+                )
+            } else if p > 0.0 {
+                format!(
+                    "{} by {horizon} in {prob} of the simulated futures.<br/>Over those futures only: ",
+                    w.title
+                )
+            } else {
+                format!(
+                    "No {} by {horizon} in any simulated future ({prob}).",
+                    w.event
+                )
+            };
+            let dates = if p > 0.0 { dates } else { String::new() };
+            let spend = if self.spends {
+                let spend = spend_fan(self.model, self.outcomes, so);
+                let spent = spend.p50.last().copied().unwrap_or(0.0);
+                format!(
+                    "<br/>Spend to {horizon}, median of all futures: <b>{}</b>",
+                    esc(&money(spent, self.currency))
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(
                 o,
-                r#"<div class="card" style="border-top-color:{}"><div class="id">{}</div><div class="name">{}</div><div class="big">{}</div><div class="sub">{}</div><p class="sub">Median first delivery: <b>{}</b><br/>80% sure by: <b>{}</b><br/>Spend to {} (median): <b>{}</b></p></div>"#,
+                r#"<div class="card" data-scenario="{}" style="border-top-color:{}"><div class="id">{}</div><div class="name">{}</div><div class="big">{big}</div><div class="sub">{}</div><p class="sub">{happens}{dates}{spend}</p></div>"#,
+                esc(&ss.id),
                 colour(i),
                 esc(&ss.id),
                 esc(&ss.name),
-                percent(big),
                 esc(&what),
-                esc(&median),
-                esc(&p80),
-                esc(&self.summary.horizon),
-                esc(&money(spent, self.currency))
             );
         }
-        o.push_str(
-            r#"</div><p class="note">"80% sure by" is the P80 date: in 8 out of 10 simulated futures the first car is delivered by then.</p></section>"#,
+        let _ = write!(
+            o,
+            r#"</div><p class="note">Chances count all simulated futures. Dates count only the futures in which the {} happens by the horizon ({horizon}), as in the table of dates below: "P80" is the date by which 8 in 10 of those futures have had it.</p></section>"#,
+            w.event
         );
     }
 
+    /// The promises table; left out when the model makes no promises.
     fn promises(&self, o: &mut String) {
+        if self.model.promises.is_empty() {
+            return;
+        }
         o.push_str(r#"<section id="promises"><h2>Promises: chance that each is kept</h2>"#);
         o.push_str(r#"<table class="promises"><thead><tr><th>Promise</th><th>Target</th>"#);
         for &(i, ss, _) in &self.scen {
@@ -580,7 +786,11 @@ impl Report<'_> {
             let _ = write!(
                 o,
                 "<tr><td>{}</td><td>{}</td>",
-                esc(if p.name.is_empty() { &p.id } else { &p.name }),
+                esc(if p.name.trim().is_empty() {
+                    &p.id
+                } else {
+                    &p.name
+                }),
                 esc(&target(&p.kind, self.currency))
             );
             for (&(i, _, _), &pr) in self.scen.iter().zip(&probs) {
@@ -592,23 +802,20 @@ impl Report<'_> {
                 let _ = write!(
                     o,
                     r#"<td class="{class}">{}<div class="bar"><span style="width:{:.1}%;background:{}"></span></div></td>"#,
-                    percent(pr),
+                    pct(pr),
                     pr * 100.0,
                     colour(i)
                 );
             }
             o.push_str("</tr>");
         }
-        if self.model.promises.is_empty() {
-            let _ = write!(
-                o,
-                r#"<tr><td colspan="{}">The model makes no promises.</td></tr>"#,
-                2 + self.scen.len()
-            );
-        }
-        o.push_str("</tbody></table>");
-        // First-delivery dates.
-        o.push_str(r#"<table class="dates"><thead><tr><th>First delivery</th>"#);
+        o.push_str(r#"</tbody></table><p class="note">Each figure is the share of all simulated futures in which the promise is kept; the highest in each row is in bold.</p></section>"#);
+    }
+
+    /// The headline's chance and dates per scenario: the figures of the cards.
+    fn dates(&self, o: &mut String) {
+        let w = self.words;
+        let _ = write!(o, r#"<table class="dates"><thead><tr><th>{}</th>"#, w.title);
         for &(i, ss, _) in &self.scen {
             let _ = write!(
                 o,
@@ -619,40 +826,51 @@ impl Report<'_> {
         o.push_str("</tr></thead><tbody>");
         let _ = write!(
             o,
-            "<tr><td>Chance it happens by {}</td>",
+            "<tr><td>Chance of {} by {}, over all simulated futures</td>",
+            w.chance_of,
             esc(&self.summary.horizon)
         );
         for (_, ss, _) in &self.scen {
             let _ = write!(
                 o,
-                r#"<td class="num">{}</td>"#,
-                percent(ss.first_delivery.probability)
+                r#"<td class="num prob">{}</td>"#,
+                pct(ss.first_delivery.probability)
             );
         }
         o.push_str("</tr>");
+        let _ = write!(
+            o,
+            r#"<tr><td colspan="{}"><i>Dates, over the futures in which it happens by {}:</i></td></tr>"#,
+            1 + self.scen.len(),
+            esc(&self.summary.horizon)
+        );
         type Pick = fn(&ScenarioSummary) -> Option<&String>;
-        let rows: [(&str, Pick); 4] = [
-            ("P10 date (optimistic: 1 in 10 futures is earlier)", |s| {
+        let rows: [(&str, &str, Pick); 4] = [
+            ("p10", "P10 (optimistic: 1 in 10 of them is earlier)", |s| {
                 s.first_delivery.p10.as_ref()
             }),
-            ("P50 date (median)", |s| s.first_delivery.p50.as_ref()),
-            ("P80 date (8 in 10 futures are earlier)", |s| {
+            ("p50", "P50 (median)", |s| s.first_delivery.p50.as_ref()),
+            ("p80", "P80 (8 in 10 of them are earlier)", |s| {
                 s.first_delivery.p80.as_ref()
             }),
-            ("P90 date (cautious)", |s| s.first_delivery.p90.as_ref()),
+            ("p90", "P90 (cautious)", |s| s.first_delivery.p90.as_ref()),
         ];
-        for (label, pick) in rows {
+        for (class, label, pick) in rows {
             let _ = write!(o, "<tr><td>{}</td>", esc(label));
             for (_, ss, _) in &self.scen {
                 let _ = write!(
                     o,
-                    r#"<td class="num">{}</td>"#,
+                    r#"<td class="num {class}">{}</td>"#,
                     esc(pick(ss).map_or("-", String::as_str))
                 );
             }
             o.push_str("</tr>");
         }
-        o.push_str(r#"</tbody></table><p class="note">Dates are quantiles over the futures in which a first delivery happens by the horizon; a date is missing when it never does.</p></section>"#);
+        let _ = write!(
+            o,
+            r#"</tbody></table><p class="note">A date is missing when the {} never happens by the horizon.</p>"#,
+            w.event
+        );
     }
 
     /// Promised first-delivery dates, days from start, with their names.
@@ -713,7 +931,8 @@ impl Report<'_> {
         if !lo.is_finite() || !hi.is_finite() {
             return (0.0, horizon);
         }
-        let pad = ((hi - lo) * 0.05).max(30.0);
+        // A little room either side, in proportion: a six-week project gets days, not months.
+        let pad = ((hi - lo) * 0.05).max(3.0);
         let lo = (lo - pad).max(0.0);
         let hi = (hi + pad).min(horizon);
         if hi > lo { (lo, hi) } else { (0.0, horizon) }
@@ -754,9 +973,15 @@ impl Report<'_> {
     fn cdf(&self, o: &mut String) {
         let curves = self.cdf_curves();
         let (x0, x1) = self.headline_range(&curves);
+        let w = self.words;
+        let chart_title = if self.delivers {
+            "First delivery: chance of having delivered by each date"
+        } else {
+            "Finish: chance of having finished by each date"
+        };
         let mut c = Chart::new(
             "chart-cdf",
-            "First delivery: chance of having delivered by each date",
+            chart_title,
             W,
             470.0,
             Margins(64.0, 24.0, 66.0, 52.0),
@@ -764,20 +989,25 @@ impl Report<'_> {
             (0.0, 1.0),
         );
         let ticks: Vec<f64> = (0..=10).map(|k| k as f64 / 10.0).collect();
-        c.y_axis(
-            &ticks,
-            &|v| format!("{:.0}%", v * 100.0),
-            "chance first car delivered by then",
-        );
-        c.x_dates(self.start, "date of the first delivery to a customer");
+        let (y_title, x_title) = if self.delivers {
+            (
+                "delivered by then (all futures)",
+                "date of the first delivery to a customer",
+            )
+        } else {
+            ("finished by then (all futures)", "finish date")
+        };
+        c.y_axis(&ticks, &|v| format!("{:.0}%", v * 100.0), y_title);
+        c.x_dates(self.start, x_title);
         for (&(i, ss, _), pts) in self.scen.iter().zip(&curves) {
             let tip = format!(
-                "{}: median {}, P80 {}, {} by {}",
+                "{}: {} by {} in {} of all futures; over those: median {}, P80 {}",
                 ss.id,
+                w.title,
+                self.summary.horizon,
+                percent(ss.first_delivery.probability),
                 ss.first_delivery.p50.as_deref().unwrap_or("-"),
                 ss.first_delivery.p80.as_deref().unwrap_or("-"),
-                percent(ss.first_delivery.probability),
-                self.summary.horizon
             );
             c.line(pts, colour(i), 2.6, false, &tip);
         }
@@ -825,39 +1055,27 @@ impl Report<'_> {
             });
         }
         c.legend(64.0, 22.0, &legend);
+        let what = if self.delivers {
+            "the first car reaches a customer"
+        } else {
+            "the project has finished"
+        };
         let how = format!(
-            "each curve climbs from 0% to the chance that the first car reaches a customer by the date below it: the further left and the steeper, the earlier and surer. Dashed lines are promised dates; the dots and figures beside them are each scenario's chance of keeping that promise. A curve that levels off below 100% may not deliver at all before {}.",
-            self.summary.horizon
+            "each curve climbs from 0% to the chance, over all simulated futures, that {what} by the date below it: the further left and the steeper, the earlier and surer. Dashed lines are promised dates; the dots and figures beside them are each scenario's chance of keeping that promise. A curve that levels off below 100% may not {} at all before {}.",
+            w.verb, self.summary.horizon
         );
-        figure(o, "The S-curve of the first delivery", &how, &c.finish());
+        figure(
+            o,
+            &format!("The S-curve of the {}", w.date),
+            &how,
+            &c.finish(),
+        );
     }
 
     fn histogram(&self, o: &mut String) {
         let curves = self.cdf_curves();
         let (x0, x1) = self.headline_range(&curves);
-        let months = (x1 - x0) / 30.44;
-        let step = if months <= 60.0 { 1 } else { 3 };
-        let unit = if step == 1 { "month" } else { "quarter" };
-        // Bin edges on calendar month starts.
-        let edges: Vec<f64> = {
-            let ticks = date_ticks(self.start, x0, x1, 100_000);
-            let mut e: Vec<f64> = Vec::new();
-            let first = day_of(self.start, x0).map(|d| d.ymd());
-            if let Some((y, m, _)) = first {
-                let mut k = i64::from(y) * 12 + i64::from(m) - 1;
-                k -= k.rem_euclid(step);
-                loop {
-                    let d = month_start(self.start, (k / 12) as i32, (k % 12 + 1) as u32);
-                    e.push(d);
-                    if d >= x1 || e.len() > 2000 {
-                        break;
-                    }
-                    k += step;
-                }
-            }
-            let _ = ticks;
-            e
-        };
+        let (edges, unit) = histogram_edges(self.start, x0, x1);
         let n_iter = self.summary.iterations.max(1) as f64;
         let mut shares: Vec<Vec<f64>> = Vec::new();
         for &(_, _, so) in &self.scen {
@@ -885,7 +1103,8 @@ impl Report<'_> {
         let panel_h = 150.0;
         let mut inner = String::new();
         let promises = self.promise_dates();
-        let count = self.scen.len();
+        let n_rows = self.scen.len();
+        let w = self.words;
         for (row, (&(i, ss, _), sh)) in self.scen.iter().zip(&shares).enumerate() {
             let mut c = Chart::new(
                 &format!("chart-histogram-{row}"),
@@ -907,8 +1126,8 @@ impl Report<'_> {
                 }
             };
             c.y_axis(&yticks, &fmt, if row == 0 { "share" } else { "" });
-            let xlabel = if row + 1 == count {
-                format!("date of the first delivery (bars: one per {unit})")
+            let xlabel = if row + 1 == n_rows {
+                format!("{} (bars: one per {unit})", w.date)
             } else {
                 String::new()
             };
@@ -916,18 +1135,18 @@ impl Report<'_> {
             for (k, &s) in sh.iter().enumerate() {
                 if s > 0.0 {
                     let (a, b) = (edges[k], edges[k + 1]);
+                    let when = if b - a <= 1.0 {
+                        format!("on {}", self.date(a))
+                    } else {
+                        format!("from {} to {}", self.date(a), self.date(b - 1.0))
+                    };
+                    let gap = (b - a) * 0.05;
                     c.rect(
-                        (a + 1.5, b - 1.5),
+                        (a + gap, b - gap),
                         (0.0, s),
                         colour(i),
                         0.9,
-                        &format!(
-                            "{}: {} from {} to {}",
-                            ss.id,
-                            percent(s),
-                            self.date(a),
-                            self.date(b - 1.0)
-                        ),
+                        &format!("{}: {} of all futures {when}", ss.id, percent(s)),
                     );
                 }
             }
@@ -941,9 +1160,10 @@ impl Report<'_> {
                 "start",
                 "ttl",
                 &format!(
-                    "{} · median {} · no delivery by {}: {}",
+                    "{} · median {} (of the futures that {}) · none by {}: {} of all futures",
                     ss.id,
                     ss.first_delivery.p50.as_deref().unwrap_or("-"),
+                    w.verb,
                     self.summary.horizon,
                     percent(never)
                 ),
@@ -956,15 +1176,16 @@ impl Report<'_> {
         }
         let svg = svg::group(
             "chart-histogram",
-            "First delivery: how the date is spread",
+            &format!("{}: how the date is spread", w.title),
             W,
-            panel_h * count.max(1) as f64,
+            panel_h * n_rows.max(1) as f64,
             &inner,
         );
         let how = format!(
-            "one row per scenario; each bar is the share of simulated futures whose first delivery falls in that {unit} (all rows on the same scale). A tall narrow hump means a predictable date, a wide flat one an uncertain date. Dashed lines are promised dates."
+            "one row per scenario; each bar is the share of all simulated futures whose {} falls in that {unit} (all rows on the same scale). A tall narrow hump means a predictable date, a wide flat one an uncertain date. Dashed lines are promised dates.",
+            w.event
         );
-        figure(o, "Histogram of the first-delivery date", &how, &svg);
+        figure(o, &format!("Histogram of the {}", w.date), &how, &svg);
     }
 
     fn deliveries(&self, o: &mut String) {
@@ -1197,8 +1418,12 @@ impl Report<'_> {
     }
 
     fn tornado(&self, o: &mut String) {
-        let title = "Drivers of the first-delivery date, in days";
-        let how = "each bar is the number of days a risk or an uncertain task adds to the first-delivery date: the dark bar at P80 (the P80 date with the driver minus the P80 date without it), the light bar at P50. Longest first; a risk is removed by setting its chance to 0, a task by fixing its duration at its most likely value.";
+        let w = self.words;
+        let title = &format!("Drivers of the {}, in days", w.date);
+        let how = &format!(
+            "each bar is the number of days a risk or an uncertain task adds to the {}: the dark bar at P80 (the P80 date with the driver minus the P80 date without it), the light bar at P50. Longest first; a risk is removed by setting its chance to 0, a task by fixing its duration at its most likely value.",
+            w.date
+        );
         let all: Vec<Option<Vec<Driver>>> = self.extra.iter().map(|v| drivers_of(v)).collect();
         if all.iter().all(Option::is_none) {
             figure(
@@ -1250,7 +1475,7 @@ impl Report<'_> {
             c.x_linear(
                 &xt,
                 &|v| format!("{v:+.0}").replace("+0", "0"),
-                "days added to the first-delivery date",
+                &format!("days added to the {}", w.date),
             );
             c.raw(&format!(
                 r#"<rect x="8" y="8" width="8" height="13" fill="{}"/>"#,
@@ -1260,7 +1485,14 @@ impl Report<'_> {
             if list.is_empty() {
                 c.text(380.0, 50.0, "start", "lab", "no driver moves the date");
             }
-            for (r, d) in list.iter().enumerate() {
+            let labels = distinct_labels(
+                &list
+                    .iter()
+                    .map(|d| (self.item_name(Some(&d.kind), &d.id), d.id.clone()))
+                    .collect::<Vec<_>>(),
+                44,
+            );
+            for (r, (d, label)) in list.iter().zip(labels).enumerate() {
                 let r = r as f64;
                 let name = self.task_name(&d.id);
                 let mut tip = format!(
@@ -1285,7 +1517,7 @@ impl Report<'_> {
                     &tip,
                 );
                 let py = c.y.at(r + 0.5) + 4.0;
-                let label = format!("{} ({})", truncate(&name, 44), d.kind);
+                let label = format!("{label} ({})", d.kind);
                 c.text(372.0, py, "end", "lab", &label);
                 let vx = c.x.at(d.p80_days.max(d.p50_days).max(0.0)) + 5.0;
                 c.text(vx, py, "start", "val", &format!("{:+.0} d", d.p80_days));
@@ -1358,6 +1590,7 @@ impl Report<'_> {
         let BarAxis {
             domain,
             fmt,
+            value: shown,
             label: axis,
         } = axis;
         let ns = self.scen.len().max(1) as f64;
@@ -1376,11 +1609,21 @@ impl Report<'_> {
         let ticks = nice_ticks(domain.0, domain.1, 8);
         c.x_linear(&ticks, fmt, axis);
         let (slot, pad) = (bar / row_h, 6.0 / row_h);
-        for (r, &t) in tasks.iter().enumerate() {
+        let labels = distinct_labels(
+            &tasks
+                .iter()
+                .map(|&t| {
+                    self.model
+                        .tasks
+                        .get(t)
+                        .map_or_else(Default::default, |t| (t.name.clone(), t.id.clone()))
+                })
+                .collect::<Vec<_>>(),
+            52,
+        );
+        for (r, (&t, label)) in tasks.iter().zip(labels).enumerate() {
             let r = r as f64;
-            let name = self.model.tasks.get(t).map_or("", |t| t.name.as_str());
             let tid = self.model.tasks.get(t).map_or("", |t| t.id.as_str());
-            let label = truncate(if name.is_empty() { tid } else { name }, 52);
             c.text(372.0, c.y.at(r + 0.5) + 4.0, "end", "lab", &label);
             for (k, &(i, ss, _)) in self.scen.iter().enumerate() {
                 let Some(v) = value(k, t).filter(|&v| v != 0.0) else {
@@ -1392,7 +1635,7 @@ impl Report<'_> {
                     (y0, y0 + slot * 0.85),
                     colour(i),
                     1.0,
-                    &format!("{} · {}: {}", ss.id, tid, fmt(v)),
+                    &format!("{} · {}: {}", ss.id, tid, shown(v)),
                 );
             }
         }
@@ -1403,7 +1646,10 @@ impl Report<'_> {
 
     fn criticality(&self, o: &mut String) {
         let title = "Criticality index: how often each task sets the date";
-        let how = "the share of simulated futures in which the task lies on the chain of links that sets the first-delivery date. A high bar means the date waits on this task often; it says nothing about how many days the task costs (see the drivers above).";
+        let how = &format!(
+            "the share of simulated futures in which the task lies on the chain of links that sets the {}. A high bar means the date waits on this task often; it says nothing about how many days the task costs (see the drivers above).",
+            self.words.date
+        );
         let tasks = self.top_tasks();
         if tasks.is_empty() {
             figure(
@@ -1414,7 +1660,7 @@ impl Report<'_> {
                     "chart-criticality",
                     title,
                     W,
-                    "No task ever set the first-delivery date in this run.",
+                    &format!("No task ever set the {} in this run.", self.words.date),
                 ),
             );
             return;
@@ -1432,6 +1678,7 @@ impl Report<'_> {
             BarAxis {
                 domain: (0.0, 1.0),
                 fmt: &|v| format!("{:.0}%", v * 100.0),
+                value: &percent,
                 label: "criticality index: share of futures in which the task is on the critical chain",
             },
         );
@@ -1440,7 +1687,11 @@ impl Report<'_> {
 
     fn sensitivity(&self, o: &mut String) {
         let title = "Sensitivity: rank correlation of task duration with the date";
-        let how = "Spearman rank correlation between a task's sampled duration and the first-delivery date, from -1 to +1: near +1, a longer task almost always means a later first delivery; near 0, its duration hardly matters. Different from the criticality index above, which counts how often a task is on the critical chain.";
+        let w = self.words;
+        let how = &format!(
+            "Spearman rank correlation between a task's sampled duration and the {}, from -1 to +1: near +1, a longer task almost always means a later {}; near 0, its duration hardly matters. Different from the criticality index above, which counts how often a task is on the critical chain.",
+            w.date, w.event
+        );
         let all: Vec<Option<Vec<Sensitivity>>> =
             self.extra.iter().map(|v| sensitivity_of(v)).collect();
         if all.iter().all(Option::is_none) {
@@ -1457,14 +1708,19 @@ impl Report<'_> {
             );
             return;
         }
+        // By id, per scenario: a model may have 100,000 tasks.
+        let by_id: Vec<HashMap<&str, f64>> = all
+            .iter()
+            .map(|list| {
+                list.iter()
+                    .flatten()
+                    .map(|s| (s.id.as_str(), s.spearman))
+                    .collect()
+            })
+            .collect();
         let value = |k: usize, t: usize| -> Option<f64> {
-            let id = &self.model.tasks.get(t)?.id;
-            all.get(k)?
-                .as_ref()?
-                .iter()
-                .find(|s| s.id == *id)
-                .map(|s| s.spearman)
-                .filter(|v| v.is_finite())
+            let id = self.model.tasks.get(t)?.id.as_str();
+            by_id.get(k)?.get(id).copied().filter(|v| v.is_finite())
         };
         // Tasks with the largest correlation anywhere.
         let mut tasks: Vec<(usize, f64)> = (0..self.model.tasks.len())
@@ -1494,7 +1750,11 @@ impl Report<'_> {
             BarAxis {
                 domain: (lo, 1.0),
                 fmt: &|v| format!("{v:.1}"),
-                label: "Spearman rank correlation of the task's duration with the first-delivery date",
+                value: &|v| format!("{v:+.2}"),
+                label: &format!(
+                    "Spearman rank correlation of the task's duration with the {}",
+                    w.date
+                ),
             },
         );
         figure(o, title, how, &svg);
@@ -1523,8 +1783,20 @@ impl Report<'_> {
         let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
         let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let days = |x: Option<f64>| x.map_or("-".to_string(), |d| format!("{d:+.0} d"));
+        let w = self.words;
         if let Some(pairs) = pairs {
-            o.push_str(r#"<table class="pairs"><thead><tr><th>Scenario A</th><th>Scenario B</th><th class="num">Chance A delivers first earlier</th><th class="num">A minus B, median</th><th class="num">A minus B, P10 to P90</th><th class="num">Both deliver by the horizon</th></tr></thead><tbody>"#);
+            let (earlier, both) = if self.delivers {
+                (
+                    "Chance A delivers first earlier",
+                    "Both deliver by the horizon",
+                )
+            } else {
+                ("Chance A finishes earlier", "Both finish by the horizon")
+            };
+            let _ = write!(
+                o,
+                r#"<table class="pairs"><thead><tr><th>Scenario A</th><th>Scenario B</th><th class="num">{earlier}</th><th class="num">A minus B, median</th><th class="num">A minus B, P10 to P90</th><th class="num">{both}</th></tr></thead><tbody>"#
+            );
             for p in pairs {
                 let key = |id: &str| {
                     self.scen
@@ -1537,14 +1809,18 @@ impl Report<'_> {
                     r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{} to {}</td><td class="num">{}</td></tr>"#,
                     key(&s(p, "a")),
                     key(&s(p, "b")),
-                    f(p, "p_a_earlier").map_or("-".to_string(), percent),
+                    f(p, "p_a_earlier").map_or("-".to_string(), pct),
                     days(f(p, "median_diff_days")),
                     days(f(p, "p10_diff_days")),
                     days(f(p, "p90_diff_days")),
-                    f(p, "both_happen").map_or("-".to_string(), percent)
+                    f(p, "both_happen").map_or("-".to_string(), pct)
                 );
             }
-            o.push_str(r#"</tbody></table><p class="note">Differences in days between the first-delivery dates of A and B in the same simulated future, over the futures in which both deliver; negative means A is earlier.</p>"#);
+            let _ = write!(
+                o,
+                r#"</tbody></table><p class="note">Chances count all simulated futures. Differences are in days between the {} of A and of B in the same simulated future, over the futures in which both {}; negative means A is earlier.</p>"#,
+                w.date, w.verb
+            );
         }
         if let Some(best) = best {
             o.push_str(r#"<table class="best"><thead><tr><th>Promise</th><th>Kept most often by</th><th class="num">Chance</th></tr></thead><tbody>"#);
@@ -1555,18 +1831,43 @@ impl Report<'_> {
                     .promises
                     .iter()
                     .find(|p| p.id == id)
-                    .map_or(id.clone(), |p| p.name.clone());
-                let sid = s(b, "scenario");
-                let key = self
-                    .scen
-                    .iter()
-                    .find(|(_, ss, _)| ss.id == sid)
-                    .map_or_else(|| esc(&sid), |&(i, _, _)| self.scenario_key(i, &sid));
+                    .map(|p| p.name.clone())
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| id.clone());
+                // Every scenario of a tie; `scenario` alone from an older result.
+                let mut tied: Vec<String> = b
+                    .get("scenarios")
+                    .and_then(Value::as_array)
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if tied.is_empty() {
+                    tied.push(s(b, "scenario"));
+                }
+                let key = |sid: &String| {
+                    self.scen
+                        .iter()
+                        .find(|(_, ss, _)| ss.id == *sid)
+                        .map_or_else(|| esc(sid), |&(i, _, _)| self.scenario_key(i, sid))
+                };
+                let key = if f(b, "probability") == Some(0.0) {
+                    "none (no scenario keeps it)".to_string()
+                } else if tied.len() > 1 {
+                    format!(
+                        "a tie: {}",
+                        tied.iter().map(key).collect::<Vec<_>>().join(", ")
+                    )
+                } else {
+                    tied.iter().map(key).collect::<String>()
+                };
                 let _ = write!(
                     o,
                     r#"<tr><td>{}</td><td>{key}</td><td class="num">{}</td></tr>"#,
                     esc(&name),
-                    f(b, "probability").map_or("-".to_string(), percent)
+                    f(b, "probability").map_or("-".to_string(), pct)
                 );
             }
             o.push_str("</tbody></table>");
@@ -1579,23 +1880,56 @@ impl Report<'_> {
         let p = &m.program;
         let cur = self.currency;
         o.push_str(r#"<section id="assumptions" class="assumptions"><h2>Assumptions: the model as read</h2>"#);
+        // What applies to this model only: no delivery lag without plants, no money
+        // without costs.
+        let mut facts = vec![
+            format!("Start {}", p.start),
+            format!("horizon {}", p.horizon),
+        ];
+        if self.spends || !cur.is_empty() {
+            facts.push(format!(
+                "currency {}",
+                if cur.is_empty() { "-" } else { cur }
+            ));
+        }
+        if self.delivers {
+            facts.push(format!(
+                "delivery lag {}",
+                dist_text(&p.delivery_lag, Quantity::Duration)
+            ));
+        }
+        if p.overhead_per_year != Dist::ZERO {
+            facts.push(format!(
+                "programme overhead per year {}",
+                dist_text(&p.overhead_per_year, Quantity::Money)
+            ));
+        }
+        let money_units = if self.spends {
+            format!(
+                "; money in {} with k, M, bn",
+                if cur.is_empty() {
+                    "currency units"
+                } else {
+                    cur
+                }
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             o,
-            r#"<p>Start {} · horizon {} · currency {} · delivery lag {} · programme overhead per year {}.</p><p class="note">Distributions: tri(min, mode, max) triangular; pert(min, mode, max) beta-PERT; uniform(min, max); normal(mean, sd); lognormal(median, p90); discrete(value: weight, …). Durations in d, w, mo (30.4 d), y; money in {} with k, M, bn.</p>"#,
-            p.start,
-            p.horizon,
-            esc(if cur.is_empty() { "-" } else { cur }),
-            esc(&dist_text(&p.delivery_lag, Quantity::Duration)),
-            esc(&dist_text(&p.overhead_per_year, Quantity::Money)),
-            esc(if cur.is_empty() {
-                "currency units"
-            } else {
-                cur
-            })
+            r#"<p>{}.</p><p class="note">Distributions: tri(min, mode, max) triangular; pert(min, mode, max) beta-PERT; uniform(min, max); normal(mean, sd); lognormal(median, p90); discrete(value: weight, …). Durations in d, w, mo (30.4 d), y{}.</p>"#,
+            esc(&facts.join(" · ")),
+            esc(&money_units)
         );
         // Tasks.
-        let _ = write!(o, "<h4>{} tasks</h4>", m.tasks.len());
-        o.push_str("<table><thead><tr><th>Task</th><th>Duration</th><th>Chance</th><th>Cost</th><th>Starts after</th></tr></thead><tbody>");
+        let _ = write!(o, "<h4>{}</h4>", count(m.tasks.len() as u64, "task"));
+        let costs = m.tasks.iter().any(|t| t.cost != Dist::ZERO);
+        let _ = write!(
+            o,
+            "<table><thead><tr><th>Task</th><th>Duration</th><th>Chance</th>{}<th>Starts after</th></tr></thead><tbody>",
+            if costs { "<th>Cost</th>" } else { "" }
+        );
         for t in &m.tasks {
             let links = |links: &[launchcast_model::Link]| {
                 links
@@ -1635,25 +1969,27 @@ impl Report<'_> {
                 }
                 let _ = write!(after, "not before {d}");
             }
+            let cost = if !costs {
+                String::new()
+            } else if t.cost == Dist::ZERO {
+                "<td>-</td>".to_string()
+            } else {
+                format!("<td>{}</td>", esc(&dist_text(&t.cost, Quantity::Money)))
+            };
             let _ = write!(
                 o,
-                r#"<tr><td><b>{}</b><br/><code>{}</code></td><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
+                r#"<tr><td><b>{}</b><br/><code>{}</code></td><td>{}</td><td class="num">{}</td>{cost}<td>{}</td></tr>"#,
                 esc(&t.name),
                 esc(&t.id),
                 esc(&dist_text(&t.duration, Quantity::Duration)),
-                percent(t.chance),
-                esc(&if t.cost == Dist::ZERO {
-                    "-".to_string()
-                } else {
-                    dist_text(&t.cost, Quantity::Money)
-                }),
+                pct(t.chance),
                 esc(if after.is_empty() { "-" } else { &after })
             );
         }
         o.push_str("</tbody></table>");
         // Risks.
         if !m.risks.is_empty() {
-            let _ = write!(o, "<h4>{} risks</h4>", m.risks.len());
+            let _ = write!(o, "<h4>{}</h4>", count(m.risks.len() as u64, "risk"));
             o.push_str("<table><thead><tr><th>Risk</th><th>Chance</th><th>Impact</th><th>On tasks</th></tr></thead><tbody>");
             for r in &m.risks {
                 let impact = match &r.impact {
@@ -1666,7 +2002,7 @@ impl Report<'_> {
                     r#"<tr><td><b>{}</b><br/><code>{}</code></td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
                     esc(&r.name),
                     esc(&r.id),
-                    percent(r.chance),
+                    pct(r.chance),
                     esc(&impact),
                     esc(&r.tasks.join(", "))
                 );
@@ -1675,7 +2011,7 @@ impl Report<'_> {
         }
         // Plants.
         if !m.plants.is_empty() {
-            let _ = write!(o, "<h4>{} plants</h4>", m.plants.len());
+            let _ = write!(o, "<h4>{}</h4>", count(m.plants.len() as u64, "plant"));
             o.push_str("<table><thead><tr><th>Plant</th><th>Cars a year at nameplate</th><th>Production starts when</th><th>Ramp to nameplate</th><th>Output after ramp</th></tr></thead><tbody>");
             for pl in &m.plants {
                 let curve = match pl.curve {
@@ -1690,7 +2026,7 @@ impl Report<'_> {
                     esc(&dist_text(&pl.capacity, Quantity::Number)),
                     esc(&pl.starts),
                     esc(&dist_text(&pl.ramp, Quantity::Duration)),
-                    percent(pl.ramp_start),
+                    pct(pl.ramp_start),
                     esc(&dist_text(&pl.peak, Quantity::Number))
                 );
             }
@@ -1698,7 +2034,7 @@ impl Report<'_> {
         }
         // Promises.
         if !m.promises.is_empty() {
-            let _ = write!(o, "<h4>{} promises</h4>", m.promises.len());
+            let _ = write!(o, "<h4>{}</h4>", count(m.promises.len() as u64, "promise"));
             o.push_str("<table><thead><tr><th>Promise</th><th>Target</th></tr></thead><tbody>");
             for pr in &m.promises {
                 let _ = write!(
@@ -1712,7 +2048,7 @@ impl Report<'_> {
             o.push_str("</tbody></table>");
         }
         // Scenarios.
-        let _ = write!(o, "<h4>{} scenarios</h4>", self.scen.len());
+        let _ = write!(o, "<h4>{}</h4>", count(self.scen.len() as u64, "scenario"));
         o.push_str("<table><thead><tr><th>Scenario</th><th>Never happens</th><th>Values changed</th></tr></thead><tbody>");
         for &(i, ss, _) in &self.scen {
             let (disable, set) = match m.scenarios.iter().find(|s| s.id == ss.id) {
@@ -1767,6 +2103,29 @@ impl Report<'_> {
         }
         o.push_str("</section>");
     }
+}
+
+/// Chart labels for `(name, id)` items: the name (the id when it has none) cut to `max`
+/// characters; where two labels would look the same (a repeated name, or names cut alike)
+/// the id follows the name and is never cut away.
+fn distinct_labels(items: &[(String, String)], max: usize) -> Vec<String> {
+    let plain: Vec<String> = items
+        .iter()
+        .map(|(name, id)| truncate(if name.trim().is_empty() { id } else { name }, max))
+        .collect();
+    plain
+        .iter()
+        .zip(items)
+        .map(|(label, (name, id))| {
+            if name.trim().is_empty() || plain.iter().filter(|l| *l == label).count() < 2 {
+                label.clone()
+            } else {
+                let tail = format!(" ({id})");
+                let room = max.saturating_sub(tail.chars().count()).max(8);
+                format!("{}{tail}", truncate(name, room))
+            }
+        })
+        .collect()
 }
 
 /// `s` cut to `max` characters, with an ellipsis when cut.
@@ -1902,7 +2261,7 @@ set = { "build.duration" = "tri(5mo, 7mo, 10mo)" }
         );
         let sens = chart(&html, "chart-sensitivity");
         assert!(!sens.contains("not computed"));
-        assert!(sens.contains("base · build: 0.8"));
+        assert!(sens.contains("base · build: +0.83"));
         assert!(
             sens.contains(">-1.0<"),
             "a negative correlation widens the axis to -1"

@@ -26,7 +26,7 @@ mod terminal;
 mod terminal_extra;
 
 pub use compare::{BestByPromise, Comparisons, Pair};
-pub use csv::write_csv;
+pub use csv::{CSV_FILES, write_csv};
 pub use drivers::{
     Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
     driver_candidates, drivers, measure_drivers,

@@ -137,12 +137,16 @@ pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0 + 0.0
 }
 
-/// `count / total` to 4 decimals; 0 when `total` is 0.
+/// `count / total` to 4 decimals; 0 when `total` is 0. Only `count == 0` gives 0 and only
+/// `count >= total` gives 1: a share that would round to either is 0.0001 or 0.9999, so a
+/// possibility is never reported as impossible or certain.
 pub(crate) fn share(count: u64, total: u64) -> f64 {
-    if total == 0 {
+    if total == 0 || count == 0 {
         0.0
+    } else if count >= total {
+        1.0
     } else {
-        round4((count as f64 / total as f64).min(1.0))
+        round4(count as f64 / total as f64).clamp(0.0001, 0.9999)
     }
 }
 
@@ -308,5 +312,8 @@ mod tests {
         assert_eq!(share(1, 3), 0.3333);
         assert_eq!(share(5, 0), 0.0);
         assert_eq!(share(12, 10), 1.0);
+        assert_eq!(share(19_999, 20_000), 0.9999);
+        assert_eq!(share(1, 20_000), 0.0001);
+        assert_eq!(share(20_000, 20_000), 1.0);
     }
 }

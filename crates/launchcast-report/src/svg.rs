@@ -36,7 +36,17 @@ pub(crate) fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push(' '),
+            // Control characters (C0 but newline and tab, DEL, C1) and the two code points
+            // XML forbids would make the page invalid; bidirectional overrides would let a
+            // name reorder the text around it.
+            c if (c.is_control() && c != '\n' && c != '\t')
+                || matches!(
+                    c,
+                    '\u{fffe}' | '\u{ffff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                ) =>
+            {
+                out.push(' ')
+            }
             c => out.push(c),
         }
     }
@@ -124,11 +134,22 @@ pub(crate) fn month_year(d: Date) -> String {
     format!("{} {y}", MONTHS[(m as usize).saturating_sub(1).min(11)])
 }
 
+/// Spans up to this many days get ticks on days or weeks rather than on months.
+const DAY_TICKS: f64 = 120.0;
+
 /// Calendar ticks between `d0` and `d1` days after `start`: the first days of months,
-/// spaced 1, 2, 3, 6, 12, 24, 60 or 120 months apart so that at most `max` ticks fit.
-/// Returns `(days after start, label)`; yearly ticks are labelled `2025`, others `Jul 2024`
-/// (`Jul` when the year was already named by a tick to its left).
+/// spaced 1, 2, 3, 6, 12, 24, 60 or 120 months apart so that at most `max` ticks fit; over
+/// a short span (up to [`DAY_TICKS`] days), days 1 or 2 days apart or Mondays 1, 2 or 4
+/// weeks apart. Returns `(days after start, label)`; yearly ticks are labelled `2025`,
+/// monthly ones `Jul 2024` (`Jul` when the year was already named by a tick to its left),
+/// daily ones `4 Jul 2024` (`11 Jul` likewise).
 pub(crate) fn date_ticks(start: Date, d0: f64, d1: f64, max: usize) -> Vec<(f64, String)> {
+    if d1 - d0 <= DAY_TICKS {
+        let ticks = day_ticks(start, d0, d1, max);
+        if ticks.len() >= 2 {
+            return ticks;
+        }
+    }
     let Some(a) = start.add_days(d0) else {
         return Vec::new();
     };
@@ -162,6 +183,41 @@ pub(crate) fn date_ticks(start: Date, d0: f64, d1: f64, max: usize) -> Vec<(f64,
                 named_year = Some(y);
                 out.push((days, label));
             }
+        }
+        k += step;
+    }
+    out
+}
+
+/// Ticks on days (1 or 2 apart) or Mondays (1, 2 or 4 weeks apart) between `d0` and `d1`
+/// days after `start`, at most `max` of them.
+fn day_ticks(start: Date, d0: f64, d1: f64, max: usize) -> Vec<(f64, String)> {
+    let (first, last) = (d0.ceil() as i64, d1.floor() as i64);
+    let span = (last - first + 1).max(1);
+    let Some(step) = [1i64, 2, 7, 14, 28]
+        .into_iter()
+        .find(|s| span / s < max.max(2) as i64)
+    else {
+        return Vec::new();
+    };
+    let mut k = first;
+    if step >= 7 {
+        // Forward to a Monday (1970-01-05, day 4 of the epoch, was one).
+        k += (4 - i64::from(start.days_since_epoch()) - k).rem_euclid(7);
+    }
+    let mut out = Vec::new();
+    let mut named_year = None;
+    while k <= last {
+        if let Some(d) = start.add_days(k as f64) {
+            let (y, m, day) = d.ymd();
+            let month = MONTHS[(m as usize).saturating_sub(1).min(11)];
+            let label = if named_year == Some(y) {
+                format!("{day} {month}")
+            } else {
+                format!("{day} {month} {y}")
+            };
+            named_year = Some(y);
+            out.push((k as f64, label));
         }
         k += step;
     }
@@ -643,6 +699,24 @@ mod tests {
         assert_eq!(t[0], (0.0, "Jul 2022".to_string()));
         assert!(t.iter().any(|(_, l)| l == "Jan 2023"), "{t:?}");
         assert!(t.iter().any(|(_, l)| l == "Aug"), "{t:?}");
+        // A six-week span: Mondays a week apart (2022-07-04 was a Monday).
+        let t = date_ticks(start, 0.0, 42.0, 14);
+        assert_eq!(
+            t.iter().map(|(d, l)| (*d, l.as_str())).collect::<Vec<_>>(),
+            [
+                (3.0, "4 Jul 2022"),
+                (10.0, "11 Jul"),
+                (17.0, "18 Jul"),
+                (24.0, "25 Jul"),
+                (31.0, "1 Aug"),
+                (38.0, "8 Aug")
+            ]
+        );
+        // Ten days: every day.
+        let t = date_ticks(start, 0.0, 9.5, 14);
+        assert_eq!(t.len(), 10);
+        assert_eq!(t[0].1, "1 Jul 2022");
+        assert_eq!(t[9], (9.0, "10 Jul".to_string()));
     }
 
     #[test]
@@ -650,6 +724,10 @@ mod tests {
         assert_eq!(
             esc(r#"<a href="x">&'"#),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        assert_eq!(
+            esc("a\u{1b}[2J\u{7}\r\u{0}\u{7f}\u{9b}\u{ffff}\u{202e}b\n\t"),
+            "a [2J       b\n\t"
         );
     }
 }

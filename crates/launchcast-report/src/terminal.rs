@@ -1,8 +1,14 @@
 //! The terminal summary: plain ASCII, aligned columns (one per scenario), no colour.
+//!
+//! Every piece of text from the model (names, ids, the currency) goes through [`clean`], so
+//! that a control character in a name is shown escaped instead of acting on the terminal,
+//! and a newline or tab in a name cannot break a row; columns are measured in terminal
+//! cells of the escaped text.
 
 use std::fmt::Write as _;
 
-use launchcast_model::Model;
+use launchcast_model::{Dist, Model};
+use unicode_width::UnicodeWidthStr;
 
 use crate::{ScenarioSummary, Summary, TaskSummary};
 
@@ -16,16 +22,25 @@ pub(crate) const MIN_LABEL: usize = 20;
 /// Renders `summary` for a terminal `width` columns wide (100 reads well): title, promises ×
 /// scenarios, first delivery dates, deliveries and spend per year, the most critical tasks
 /// of the first scenario, and a key of the scenario ids. `model` supplies names and labels.
+/// Sections that do not apply to the model are left out (deliveries without plants, spend
+/// without costs, promises without promises), and so are year rows that are zero in every
+/// scenario (a note says which).
 pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {} iterations, seed {}",
-        summary.model,
-        group_thousands(summary.iterations as f64),
+    // The run's facts whole; the model's name cut to what is left of the width.
+    let facts = format!(
+        ": {}, seed {}",
+        count(summary.iterations, "iteration"),
         summary.seed
     );
-    let _ = writeln!(out, "start {}, horizon {}", summary.start, summary.horizon);
+    let room = width.saturating_sub(chars(&facts)).max(MIN_LABEL);
+    let _ = writeln!(out, "{}{facts}", fit(&clean(&summary.model), room));
+    let _ = writeln!(
+        out,
+        "start {}, horizon {}",
+        clean(&summary.start),
+        clean(&summary.horizon)
+    );
     let scenarios = &summary.scenarios;
     if scenarios.is_empty() {
         return out;
@@ -39,11 +54,6 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let label = if p.name.is_empty() {
-                    p.id.clone()
-                } else {
-                    p.name.clone()
-                };
                 let cells = scenarios
                     .iter()
                     .map(|s| {
@@ -52,19 +62,20 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
                             .map_or_else(dash, |p| percent(p.probability))
                     })
                     .collect();
-                (label, cells)
+                Row::named(&p.name, &p.id, cells)
             })
             .collect();
         sections.push((Section::new("PROMISES", &ids, rows), true));
     }
 
-    let headline = if model.plants.is_empty() {
-        "FINISH"
+    let plants = !model.plants.is_empty();
+    let (headline, event) = if plants {
+        ("FIRST DELIVERY", "first delivery")
     } else {
-        "FIRST DELIVERY"
+        ("FINISH", "finish")
     };
-    let mut rows = vec![(
-        format!("P(by {})", summary.horizon),
+    let mut rows = vec![Row::new(
+        &format!("P(by {})", summary.horizon),
         scenarios
             .iter()
             .map(|s| percent(s.first_delivery.probability))
@@ -82,14 +93,28 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
             .iter()
             .map(|s| date(s).clone().unwrap_or_else(dash))
             .collect();
-        rows.push((label.to_string(), cells));
+        rows.push(Row::new(label, cells));
     }
-    sections.push((Section::new(headline, &ids, rows), true));
+    let mut section = Section::new(headline, &ids, rows);
+    // The dates are over the iterations in which the event happens; say so where that is
+    // not every iteration.
+    if scenarios.iter().any(|s| s.first_delivery.probability < 1.0) {
+        section = section.with_notes(vec![format!(
+            "P10-P90: dates over the iterations in which the {event} happens by {}",
+            summary.horizon
+        )]);
+    }
+    sections.push((section, true));
 
-    if !model.plants.is_empty() {
+    if plants {
         let rows = year_rows(scenarios, |s| &s.deliveries_by_year, group_thousands);
         sections.push((
-            Section::new("DELIVERIES PER YEAR (mean cars)", &ids, rows),
+            year_section(
+                "DELIVERIES PER YEAR (mean cars)",
+                &ids,
+                rows,
+                "no car delivered in any scenario",
+            ),
             true,
         ));
     }
@@ -100,7 +125,12 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
         format!("SPEND PER YEAR (mean {})", summary.currency)
     };
     let rows = year_rows(scenarios, |s| &s.spend_by_year, money);
-    sections.push((Section::new(&title, &ids, rows), true));
+    if spends(model) || rows.iter().any(|r| !r.zero) {
+        sections.push((
+            year_section(&title, &ids, rows, "nothing spent in any scenario"),
+            true,
+        ));
+    }
 
     let first = &scenarios[0];
     let mut critical: Vec<(usize, &TaskSummary)> = first
@@ -116,17 +146,17 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
         let rows = critical
             .iter()
             .map(|&(i, t)| {
-                let label = match model.tasks.get(i) {
-                    Some(m) if m.id == t.id && !m.name.is_empty() => m.name.clone(),
-                    _ if !t.name.is_empty() => t.name.clone(),
-                    _ => t.id.clone(),
+                let name = match model.tasks.get(i) {
+                    Some(m) if m.id == t.id => m.name.as_str(),
+                    _ => t.name.as_str(),
                 };
                 let p50 = t
                     .p50_days
                     .and_then(|d| model.program.start.add_days(d))
                     .map_or_else(dash, |d| d.to_string());
-                (
-                    label,
+                Row::named(
+                    name,
+                    &t.id,
                     vec![percent(t.criticality), p50, percent(t.probability)],
                 )
             })
@@ -137,11 +167,6 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
             false,
         ));
     }
-    let event = if model.plants.is_empty() {
-        "finish"
-    } else {
-        "first delivery"
-    };
     sections.extend(crate::terminal_extra::sensitivity_section(
         summary, model, event,
     ));
@@ -156,10 +181,31 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
 
     let rows = scenarios
         .iter()
-        .map(|s| (s.id.clone(), vec![s.name.clone()]))
+        .map(|s| (clean(&s.id), clean(&s.name)))
         .collect();
     key_table(&mut out, width, "SCENARIOS", rows);
     out
+}
+
+/// Whether anything in `model` can cost money: a task cost, the overhead, or a scenario
+/// setting either.
+fn spends(model: &Model) -> bool {
+    model.program.overhead_per_year != Dist::ZERO
+        || model.tasks.iter().any(|t| t.cost != Dist::ZERO)
+        || model.scenarios.iter().any(|s| {
+            s.set
+                .iter()
+                .any(|set| set.field == "cost" || set.field == "overhead_per_year")
+        })
+}
+
+/// `n thing` or `n things`, with thousands separators.
+pub(crate) fn count(n: u64, thing: &str) -> String {
+    format!(
+        "{} {thing}{}",
+        group_thousands(n as f64),
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 pub(crate) fn dash() -> String {
@@ -168,12 +214,19 @@ pub(crate) fn dash() -> String {
 
 type Years = Vec<crate::YearSummary>;
 
+/// One row of a per-year table, and whether it is zero in every scenario.
+struct YearRow {
+    year: i32,
+    cells: Vec<String>,
+    zero: bool,
+}
+
 /// One row per year present in any scenario (first scenario's order), cells the year's mean.
 fn year_rows(
     scenarios: &[ScenarioSummary],
     column: impl Fn(&ScenarioSummary) -> &Years,
     format: impl Fn(f64) -> String,
-) -> Vec<(String, Vec<String>)> {
+) -> Vec<YearRow> {
     let mut years: Vec<i32> = Vec::new();
     for s in scenarios {
         for y in column(s) {
@@ -185,29 +238,83 @@ fn year_rows(
     years
         .iter()
         .map(|&year| {
-            let cells = scenarios
+            let entries: Vec<Option<&crate::YearSummary>> = scenarios
                 .iter()
-                .map(|s| {
-                    column(s)
-                        .iter()
-                        .find(|y| y.year == year)
-                        .and_then(|y| y.mean)
-                        .map_or_else(dash, &format)
-                })
+                .map(|s| column(s).iter().find(|y| y.year == year))
                 .collect();
-            (year.to_string(), cells)
+            // Zero: no iteration of any scenario has a value above 0 (the mean and the P90
+            // are both 0, or missing).
+            let zero = entries.iter().all(|y| {
+                y.is_none_or(|y| y.mean.is_none_or(|m| m == 0.0) && y.p90.is_none_or(|p| p == 0.0))
+            });
+            let cells = entries
+                .iter()
+                .map(|y| y.and_then(|y| y.mean).map_or_else(dash, &format))
+                .collect();
+            YearRow { year, cells, zero }
         })
         .collect()
 }
 
-/// A share as a percentage with one decimal; never rounds a possibility to 0% or 100%.
+/// A per-year table without the rows that are zero in every scenario, with a note naming
+/// the years left out (`none` says what zero means there).
+fn year_section(title: &str, ids: &[&str], rows: Vec<YearRow>, none: &str) -> Section {
+    let left_out: Vec<i32> = rows.iter().filter(|r| r.zero).map(|r| r.year).collect();
+    let kept: Vec<Row> = rows
+        .into_iter()
+        .filter(|r| !r.zero)
+        .map(|r| Row::new(&r.year.to_string(), r.cells))
+        .collect();
+    let note = if left_out.is_empty() {
+        None
+    } else if kept.is_empty() {
+        Some(format!("{none}, in any year to the horizon"))
+    } else {
+        Some(format!(
+            "{}: {none} ({} left out)",
+            year_ranges(&left_out),
+            if left_out.len() == 1 { "row" } else { "rows" }
+        ))
+    };
+    let section = Section::new(title, ids, kept);
+    match note {
+        Some(n) => section.with_notes(vec![n]),
+        None => section,
+    }
+}
+
+/// Years as ranges: `2022, 2031-2416`.
+fn year_ranges(years: &[i32]) -> String {
+    let mut sorted = years.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i {
+            sorted[i].to_string()
+        } else {
+            format!("{}-{}", sorted[i], sorted[j])
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+/// A share as a percentage with one decimal. Only exactly 0 and 1 print as `0.0%` and
+/// `100.0%`: a share that would round to either prints as `<0.1%` or `>99.9%`.
 pub(crate) fn percent(p: f64) -> String {
-    if p > 0.0 && p < 0.0005 {
+    let s = format!("{:.1}", p * 100.0);
+    if p > 0.0 && s == "0.0" {
         "<0.1%".to_string()
-    } else if p < 1.0 && p > 0.9995 {
+    } else if p < 1.0 && s == "100.0" {
         ">99.9%".to_string()
     } else {
-        format!("{:.1}%", p * 100.0)
+        format!("{}%", if s == "-0.0" { "0.0" } else { &s })
     }
 }
 
@@ -251,61 +358,182 @@ fn money(x: f64) -> String {
     format!("{text}{suffix}")
 }
 
-pub(crate) fn chars(s: &str) -> usize {
-    s.chars().count()
+/// Text from the model made safe for one line of a terminal table: control characters
+/// escaped as [`launchcast_model::printable`] does, and newlines and tabs too (`\n`, `\t`).
+pub(crate) fn clean(s: &str) -> String {
+    let p = launchcast_model::printable(s);
+    if p.contains(['\n', '\t']) {
+        p.replace('\n', "\\n").replace('\t', "\\t")
+    } else {
+        p.into_owned()
+    }
 }
 
-/// `s` cut to `max` characters, ending in `...` when cut.
+/// Terminal cells `s` takes (wide characters count two, combining marks none).
+pub(crate) fn chars(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// The longest prefix of `s` at most `max` cells wide.
+fn prefix(s: &str, max: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max {
+            return &s[..i];
+        }
+        used += w;
+    }
+    s
+}
+
+/// The longest suffix of `s` at most `max` cells wide.
+fn suffix(s: &str, max: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max {
+            return &s[i + c.len_utf8()..];
+        }
+        used += w;
+    }
+    s
+}
+
+/// `s` cut to `max` cells, ending in `...` when cut.
 fn fit(s: &str, max: usize) -> String {
     if chars(s) <= max {
         s.to_string()
     } else if max <= 3 {
-        s.chars().take(max).collect()
+        prefix(s, max).to_string()
     } else {
-        let mut t: String = s.chars().take(max - 3).collect();
-        t.push_str("...");
-        t
+        format!("{}...", prefix(s, max - 3))
     }
 }
 
-/// `s` cut to `max` characters by replacing its middle with `...`, so that ids sharing a
+/// `s` cut to `max` cells by replacing its middle with `...`, so that ids sharing a
 /// prefix stay apart.
 pub(crate) fn fit_middle(s: &str, max: usize) -> String {
-    let n = chars(s);
-    if n <= max || max <= 3 {
+    if chars(s) <= max || max <= 3 {
         return fit(s, max);
     }
     let tail = (max - 3) / 2;
     let head = max - 3 - tail;
-    let mut t: String = s.chars().take(head).collect();
-    t.push_str("...");
-    t.extend(s.chars().skip(n - tail));
-    t
+    format!("{}...{}", prefix(s, head), suffix(s, tail))
+}
+
+/// `label` followed by `tail` in at most `max` cells: the label is cut first, so that the
+/// tail (an id telling two rows apart) stays whole while it fits.
+fn fit_with_tail(label: &str, tail: &str, max: usize) -> String {
+    let t = chars(tail);
+    if chars(label) + t <= max {
+        format!("{label}{tail}")
+    } else if t + 4 <= max {
+        format!("{}{tail}", fit(label, max - t))
+    } else {
+        fit_middle(&format!("{label}{tail}"), max)
+    }
+}
+
+/// `s` right-aligned in `width` cells.
+fn right(s: &str, width: usize) -> String {
+    let n = chars(s);
+    let mut out = String::with_capacity(s.len() + width.saturating_sub(n));
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+    out.push_str(s);
+    out
+}
+
+/// One row of a table: its label (a name), the id behind it if any, and its cells.
+pub(crate) struct Row {
+    label: String,
+    /// The id of the named item, when the label is its name.
+    id: Option<String>,
+    /// Show the id after the label, as ` (id)`: another row has the same label.
+    tail: bool,
+    cells: Vec<String>,
+}
+
+impl Row {
+    pub(crate) fn new(label: &str, cells: Vec<String>) -> Row {
+        Row {
+            label: clean(label),
+            id: None,
+            tail: false,
+            cells: cells.iter().map(|c| clean(c)).collect(),
+        }
+    }
+
+    /// A row for a named item: its name, or its id when it has none.
+    pub(crate) fn named(name: &str, id: &str, cells: Vec<String>) -> Row {
+        let label = if name.trim().is_empty() { id } else { name };
+        Row {
+            id: (label != id).then(|| clean(id)),
+            ..Row::new(label, cells)
+        }
+    }
+
+    /// The label in at most `max` cells, with the id after it if `tail`.
+    fn shown(&self, tail: bool, max: usize) -> String {
+        match &self.id {
+            Some(id) if tail => fit_with_tail(&self.label, &format!(" ({id})"), max),
+            _ => fit(&self.label, max),
+        }
+    }
+
+    /// Cells the label takes uncut.
+    fn label_width(&self) -> usize {
+        chars(&self.label)
+            + match &self.id {
+                Some(id) if self.tail => chars(id) + 3,
+                _ => 0,
+            }
+    }
 }
 
 /// A titled table: the title heads the label column, `columns` head right-aligned cells.
 pub(crate) struct Section {
     title: String,
     columns: Vec<String>,
-    rows: Vec<(String, Vec<String>)>,
+    rows: Vec<Row>,
     /// Lines printed under the rows, indented by two and cut to the width.
     notes: Vec<String>,
 }
 
 impl Section {
-    pub(crate) fn new(title: &str, columns: &[&str], rows: Vec<(String, Vec<String>)>) -> Section {
-        let columns = columns.iter().map(|c| c.to_string()).collect();
+    pub(crate) fn new(title: &str, columns: &[&str], mut rows: Vec<Row>) -> Section {
+        // Rows whose names repeat show their ids, so that no two rows look alike.
+        let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+        for row in &mut rows {
+            row.tail = labels.iter().filter(|l| **l == row.label).count() > 1;
+        }
         Section {
-            title: title.to_string(),
-            columns,
+            title: clean(title),
+            columns: columns.iter().map(|c| clean(c)).collect(),
             rows,
             notes: Vec::new(),
         }
     }
 
     pub(crate) fn with_notes(mut self, notes: Vec<String>) -> Section {
-        self.notes = notes;
+        self.notes = notes.iter().map(|n| clean(n)).collect();
         self
+    }
+
+    /// The row labels as shown in `max` cells. A label that, cut short, looks like another
+    /// row's gets its id too.
+    fn shown_labels(&self, max: usize) -> Vec<String> {
+        let mut shown: Vec<String> = self.rows.iter().map(|r| r.shown(r.tail, max)).collect();
+        let repeated: Vec<bool> = shown
+            .iter()
+            .map(|s| shown.iter().filter(|t| *t == s).count() > 1)
+            .collect();
+        for ((s, r), repeated) in shown.iter_mut().zip(&self.rows).zip(repeated) {
+            if repeated && !r.tail {
+                *s = r.shown(true, max);
+            }
+        }
+        shown
     }
 
     /// Widest cell of each column, and with `headings` also its heading (up to `MAX_COLUMN`).
@@ -319,7 +547,7 @@ impl Section {
                 };
                 self.rows
                     .iter()
-                    .filter_map(|(_, cells)| cells.get(j).map(|c| chars(c)))
+                    .filter_map(|r| r.cells.get(j).map(|c| chars(c)))
                     .chain([heading])
                     .max()
                     .unwrap_or(0)
@@ -331,7 +559,7 @@ impl Section {
     fn label_width(&self) -> usize {
         self.rows
             .iter()
-            .map(|(l, _)| chars(l) + 2)
+            .map(|r| r.label_width() + 2)
             .chain([chars(&self.title)])
             .max()
             .unwrap_or(0)
@@ -402,17 +630,17 @@ fn table(out: &mut String, width: usize, label_width: usize, widths: &[usize], s
     let mut line = fit(&section.title, label_width);
     pad_to(&mut line, label_width);
     for (c, &w) in section.columns.iter().zip(widths) {
-        let c = fit_middle(c, w);
-        let _ = write!(line, "  {c:>w$}");
+        let _ = write!(line, "  {}", right(&fit_middle(c, w), w));
     }
     out.push_str(line.trim_end());
     out.push('\n');
-    for (label, cells) in &section.rows {
-        let mut line = format!("  {}", fit(label, label_width.saturating_sub(2)));
+    let labels = section.shown_labels(label_width.saturating_sub(2));
+    for (row, label) in section.rows.iter().zip(labels) {
+        let mut line = format!("  {label}");
         pad_to(&mut line, label_width);
-        for (j, w) in widths.iter().enumerate() {
-            let c = cells.get(j).map_or("", String::as_str);
-            let _ = write!(line, "  {c:>w$}");
+        for (j, &w) in widths.iter().enumerate() {
+            let c = row.cells.get(j).map_or("", String::as_str);
+            let _ = write!(line, "  {}", right(c, w));
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -428,7 +656,7 @@ fn table(out: &mut String, width: usize, label_width: usize, widths: &[usize], s
     }
 }
 
-/// `text` broken at spaces into lines of at most `max` characters (a longer word is cut).
+/// `text` broken at spaces into lines of at most `max` cells (a longer word is cut).
 fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -447,12 +675,11 @@ fn wrap(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
-/// A section of `key  text` lines, text cut to the width.
-fn key_table(out: &mut String, width: usize, title: &str, rows: Vec<(String, Vec<String>)>) {
+/// A section of `key  text` lines (both already [`clean`]), text cut to the width.
+fn key_table(out: &mut String, width: usize, title: &str, rows: Vec<(String, String)>) {
     let key_width = rows.iter().map(|(k, _)| chars(k)).max().unwrap_or(0);
     let _ = write!(out, "\n{title}\n");
-    for (k, texts) in rows {
-        let text = texts.join(" ");
+    for (k, text) in rows {
         let room = width.saturating_sub(key_width + 4).max(MIN_LABEL);
         let mut line = format!("  {k}");
         pad_to(&mut line, key_width + 2);
@@ -486,11 +713,36 @@ mod tests {
         assert_eq!(money(9.123e9), "9.12bn");
         assert_eq!(money(72e9), "72.0bn");
         assert_eq!(money(1.5e12), "1500bn");
+        assert_eq!(count(1, "iteration"), "1 iteration");
+        assert_eq!(count(0, "iteration"), "0 iterations");
+        assert_eq!(count(20_000, "iteration"), "20,000 iterations");
+        assert_eq!(
+            year_ranges(&[2031, 2022, 2032, 2033, 2025]),
+            "2022, 2025, 2031-2033"
+        );
+    }
+
+    #[test]
+    fn percentages_say_certain_only_when_certain() {
         assert_eq!(percent(0.0), "0.0%");
-        assert_eq!(percent(0.8123), "81.2%");
-        assert_eq!(percent(0.0001), "<0.1%");
-        assert_eq!(percent(0.9999), ">99.9%");
         assert_eq!(percent(1.0), "100.0%");
+        assert_eq!(percent(0.8123), "81.2%");
+        // Every share that rounds to 0.0 or 100.0 without being 0 or 1.
+        assert_eq!(percent(0.0001), "<0.1%");
+        assert_eq!(percent(0.000_499), "<0.1%");
+        assert_eq!(percent(0.9995), ">99.9%");
+        assert_eq!(percent(0.99951), ">99.9%");
+        assert_eq!(percent(0.9999), ">99.9%");
+        assert_eq!(percent(1.0 - 1e-12), ">99.9%");
+        assert_eq!(percent(f64::MIN_POSITIVE), "<0.1%");
+        // Just inside: ordinary figures.
+        assert_eq!(percent(0.9994), "99.9%");
+        assert_eq!(percent(0.0006), "0.1%");
+        assert_eq!(percent(-0.0), "0.0%");
+    }
+
+    #[test]
+    fn cuts_by_terminal_cells() {
         assert_eq!(fit("abcdefgh", 6), "abc...");
         assert_eq!(fit("abc", 6), "abc");
         assert_eq!(fit_middle("alternative_route_0", 11), "alte...te_0");
@@ -499,5 +751,24 @@ mod tests {
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
         assert_eq!(wrap("aaaaaaa b", 5), ["aa...", "b"]);
         assert!(wrap("", 5).is_empty());
+        // Wide characters take two cells each.
+        assert_eq!(chars("小米汽车"), 8);
+        assert_eq!(fit("小米汽车工厂", 9), "小米汽...");
+        assert_eq!(right("小米", 6), "  小米");
+        assert_eq!(
+            fit_with_tail("Build the plant", " (b2)", 14),
+            "Build ... (b2)"
+        );
+        assert_eq!(fit_with_tail("Build", " (b2)", 14), "Build (b2)");
+    }
+
+    #[test]
+    fn names_are_escaped_onto_one_line() {
+        assert_eq!(clean("a\u{1b}]0;owned\u{7}b"), "a\\u{1b}]0;owned\\u{7}b");
+        assert_eq!(
+            clean("two\nlines\tand\rreturn"),
+            "two\\nlines\\tand\\rreturn"
+        );
+        assert_eq!(clean("plain"), "plain");
     }
 }

@@ -3,27 +3,38 @@
 
 use launchcast_model::Model;
 
-use crate::terminal::{MAX_COLUMN, Section, chars, dash, fit_middle, percent};
-use crate::{DriverKind, Summary};
+use crate::terminal::{MAX_COLUMN, Row, Section, chars, clean, count, dash, fit_middle, percent};
+use crate::{Driver, DriverKind, Summary};
 
 /// Rows of the sensitivity table and of each drivers table.
 const TOP_ROWS: usize = 10;
 /// The drivers table keeps at least this much room for the labels before it drops promise
 /// columns.
 const DRIVER_LABEL: usize = 30;
+/// Widest list of tied scenario ids shown in a cell; a longer one goes to a note.
+const MAX_TIE_CELL: usize = 30;
 
-/// The name of a task or risk (its id when it has none).
-fn name_of(model: &Model, kind: Option<DriverKind>, id: &str) -> String {
-    let task = || model.tasks.iter().find(|t| t.id == id).map(|t| &t.name);
-    let risk = || model.risks.iter().find(|r| r.id == id).map(|r| &r.name);
+/// The name of a task or risk (empty when it has none or is not in the model).
+fn name_of<'a>(model: &'a Model, kind: Option<DriverKind>, id: &str) -> &'a str {
+    let task = || {
+        model
+            .tasks
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.as_str())
+    };
+    let risk = || {
+        model
+            .risks
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.name.as_str())
+    };
     let name = match kind {
         Some(DriverKind::Risk) => risk(),
         Some(DriverKind::Task) | None => task(),
     };
-    match name {
-        Some(n) if !n.is_empty() => n.clone(),
-        _ => id.to_string(),
-    }
+    name.unwrap_or("")
 }
 
 /// Days with a sign: `+60.0`, `-3.2`, `0.0`; `-` when unknown.
@@ -51,6 +62,11 @@ fn rho(r: Option<f64>) -> String {
     r.map_or_else(dash, |r| format!("{r:+.2}"))
 }
 
+/// Whether a driver changes nothing measured: no days at P50 or P80, no promise.
+fn no_effect(d: &Driver) -> bool {
+    d.p50_days == Some(0.0) && d.p80_days == Some(0.0) && d.promises.0.iter().all(|p| p.1 == 0.0)
+}
+
 /// SENSITIVITY of the first scenario: rank correlation beside criticality, largest |ρ|
 /// first. Left out when no rank correlation could be computed.
 pub(crate) fn sensitivity_section(
@@ -67,8 +83,9 @@ pub(crate) fn sensitivity_section(
         .iter()
         .take(TOP_ROWS)
         .map(|s| {
-            (
+            Row::named(
                 name_of(model, Some(DriverKind::Task), &s.id),
+                &s.id,
                 vec![rho(s.spearman), percent(s.criticality)],
             )
         })
@@ -81,8 +98,8 @@ pub(crate) fn sensitivity_section(
     .with_notes(vec![
         format!(
             "rank corr.: rank correlation (Spearman) of the task's duration with the {event}, \
-             over a subsample of up to {} iterations",
-            crate::terminal::group_thousands(launchcast_engine::MAX_ROWS as f64)
+             over a subsample of up to {}",
+            count(launchcast_engine::MAX_ROWS as u64, "iteration")
         ),
         "critical: share of iterations in which the task is on the driving chain".to_string(),
     ]);
@@ -99,8 +116,8 @@ pub(crate) fn correlation_section(summary: &Summary) -> Option<(Section, bool)> 
         .correlations
         .iter()
         .map(|c| {
-            (
-                format!("{} ~ {}", c.a, c.b),
+            Row::new(
+                &format!("{} ~ {}", c.a, c.b),
                 vec![format!("{:+.2}", c.target), rho(c.achieved)],
             )
         })
@@ -119,7 +136,8 @@ pub(crate) fn correlation_section(summary: &Summary) -> Option<(Section, bool)> 
 
 /// DRIVERS of the first scenario in detail (days added to its P50 and P80, change in each
 /// promise that fits), then, with several scenarios, the P80 effect of the leading drivers in
-/// every scenario side by side.
+/// every scenario side by side. Drivers with no effect at all are left out (a note counts
+/// them).
 pub(crate) fn driver_sections(
     summary: &Summary,
     model: &Model,
@@ -133,8 +151,10 @@ pub(crate) fn driver_sections(
     if summary.scenarios.iter().all(|s| s.drivers.is_empty()) {
         return out;
     }
-    let top: Vec<_> = first.drivers.iter().take(TOP_ROWS).collect();
-    if !top.is_empty() {
+    let effective: Vec<&Driver> = first.drivers.iter().filter(|d| !no_effect(d)).collect();
+    let idle = first.drivers.len() - effective.len();
+    let top: Vec<&Driver> = effective.iter().take(TOP_ROWS).copied().collect();
+    if !first.drivers.is_empty() {
         let kind = |k: DriverKind| match k {
             DriverKind::Risk => "risk",
             DriverKind::Task => "task",
@@ -170,7 +190,7 @@ pub(crate) fn driver_sections(
             let w = cells
                 .iter()
                 .map(|c| chars(c))
-                .chain([chars(&p.id).min(MAX_COLUMN)])
+                .chain([chars(&clean(&p.id)).min(MAX_COLUMN)])
                 .max()
                 .unwrap_or(0)
                 + 2;
@@ -181,14 +201,18 @@ pub(crate) fn driver_sections(
             promises.push((&p.id, cells));
         }
         let mut headings: Vec<String> = fixed_headings.iter().map(|h| h.to_string()).collect();
-        headings.extend(promises.iter().map(|(id, _)| fit_middle(id, MAX_COLUMN)));
+        headings.extend(
+            promises
+                .iter()
+                .map(|(id, _)| fit_middle(&clean(id), MAX_COLUMN)),
+        );
         let rows = top
             .iter()
             .enumerate()
             .map(|(i, d)| {
                 let mut cells = days[i].to_vec();
                 cells.extend(promises.iter().map(|(_, c)| c[i].clone()));
-                (name_of(model, Some(d.kind), &d.id), cells)
+                Row::named(name_of(model, Some(d.kind), &d.id), &d.id, cells)
             })
             .collect();
         let mut notes = vec![format!(
@@ -201,8 +225,14 @@ pub(crate) fn driver_sections(
                     .to_string(),
             );
         }
+        if idle > 0 {
+            notes.push(format!(
+                "{} with no effect on the {event} or any promise left out",
+                count(idle as u64, "driver")
+            ));
+        }
         let hidden = model.promises.len() - promises.len();
-        let more = first.drivers.len() - top.len();
+        let more = effective.len() - top.len();
         if hidden > 0 || more > 0 {
             let mut what = Vec::new();
             let plural =
@@ -214,7 +244,7 @@ pub(crate) fn driver_sections(
                 what.push(plural(hidden, "promise"));
             }
             notes.push(format!(
-                "{} in the JSON result (--json)",
+                "{} in the JSON and CSV results (--json, --csv)",
                 what.join(" and ")
             ));
         }
@@ -226,7 +256,8 @@ pub(crate) fn driver_sections(
     }
 
     if summary.scenarios.len() > 1 {
-        // The leading drivers over all scenarios, by their largest P80 effect anywhere.
+        // The leading drivers over all scenarios, by their largest P80 effect anywhere;
+        // those that move no scenario's P80 are left out.
         let mut leading: Vec<(DriverKind, &str, f64)> = Vec::new();
         for s in &summary.scenarios {
             for d in &s.drivers {
@@ -240,6 +271,16 @@ pub(crate) fn driver_sections(
                 }
             }
         }
+        let moves = |&(kind, id, _): &(DriverKind, &str, f64)| {
+            summary.scenarios.iter().any(|s| {
+                s.drivers
+                    .iter()
+                    .any(|d| d.kind == kind && d.id == id && d.p80_days.is_some_and(|v| v != 0.0))
+            })
+        };
+        let all = leading.len();
+        leading.retain(moves);
+        let idle = all - leading.len();
         leading.sort_by(|a, b| b.2.total_cmp(&a.2));
         let shown = leading.len().min(TOP_ROWS);
         let rows = leading[..shown]
@@ -255,7 +296,7 @@ pub(crate) fn driver_sections(
                             .map_or_else(dash, |d| signed_days(d.p80_days))
                     })
                     .collect();
-                (name_of(model, Some(kind), id), cells)
+                Row::named(name_of(model, Some(kind), id), id, cells)
             })
             .collect();
         let ids: Vec<&str> = summary.scenarios.iter().map(|s| s.id.as_str()).collect();
@@ -269,6 +310,12 @@ pub(crate) fn driver_sections(
                 leading.len()
             ));
         }
+        if idle > 0 {
+            notes.push(format!(
+                "{} adding no days in any scenario left out",
+                count(idle as u64, "driver")
+            ));
+        }
         out.push((
             Section::new("DRIVERS: P80 DAYS ADDED", &ids, rows).with_notes(notes),
             true,
@@ -277,7 +324,8 @@ pub(crate) fn driver_sections(
     out
 }
 
-/// COMPARISONS of every pair of scenarios, and the scenario keeping each promise most often.
+/// COMPARISONS of every pair of scenarios, and the scenarios keeping each promise most often
+/// (all of them on a tie).
 pub(crate) fn comparison_sections(
     summary: &Summary,
     model: &Model,
@@ -292,8 +340,8 @@ pub(crate) fn comparison_sections(
             .map(|p| {
                 // The shares are rounded to 4 decimals; so is what is left of them.
                 let b_earlier = ((1.0 - p.p_a_earlier - p.p_tie) * 1e4).round().max(0.0) / 1e4;
-                (
-                    format!("{} vs {}", p.a, p.b),
+                Row::new(
+                    &format!("{} vs {}", p.a, p.b),
                     vec![
                         percent(p.p_a_earlier),
                         percent(p.p_tie),
@@ -322,25 +370,59 @@ pub(crate) fn comparison_sections(
         ));
     }
     if summary.scenarios.len() > 1 && !c.best_by_promise.is_empty() {
+        let mut notes = Vec::new();
+        let (mut ties, mut nobody) = (false, false);
         let rows = c
             .best_by_promise
             .iter()
             .map(|b| {
-                let label = model
+                let name = model
                     .promises
                     .iter()
                     .find(|p| p.id == b.promise)
-                    .filter(|p| !p.name.is_empty())
-                    .map_or_else(|| b.promise.clone(), |p| p.name.clone());
-                (label, vec![b.scenario.clone(), percent(b.probability)])
+                    .map_or("", |p| p.name.as_str());
+                let tied: Vec<&str> = if b.scenarios.is_empty() {
+                    vec![b.scenario.as_str()]
+                } else {
+                    b.scenarios.iter().map(String::as_str).collect()
+                };
+                let list = clean(&tied.join(", "));
+                ties |= tied.len() > 1 && b.probability > 0.0;
+                let who = if b.probability == 0.0 {
+                    nobody = true;
+                    "none".to_string()
+                } else if tied.len() == 1 || chars(&list) <= MAX_TIE_CELL {
+                    list
+                } else {
+                    let label = if name.trim().is_empty() {
+                        &b.promise
+                    } else {
+                        name
+                    };
+                    notes.push(format!("{}: {list}", clean(label)));
+                    format!("{} tie", tied.len())
+                };
+                Row::named(name, &b.promise, vec![who, percent(b.probability)])
             })
             .collect();
+        if nobody {
+            notes.insert(0, "none: no scenario keeps it in any iteration".to_string());
+        }
+        if ties {
+            notes.insert(
+                0,
+                "several scenarios named: a tie, each keeps the promise in the same number of \
+                 iterations"
+                    .to_string(),
+            );
+        }
         out.push((
             Section::new(
                 "KEEPS THE PROMISE MOST OFTEN",
                 &["scenario", "P(kept)"],
                 rows,
-            ),
+            )
+            .with_notes(notes),
             false,
         ));
     }

@@ -663,11 +663,13 @@ fn hand_summary() -> Summary {
                     promise: "first_by_2022".to_string(),
                     scenario: "base".to_string(),
                     probability: 0.1234,
+                    scenarios: vec!["base".to_string()],
                 },
                 BestByPromise {
                     promise: "volume_2023".to_string(),
                     scenario: "base".to_string(),
                     probability: 0.99996,
+                    scenarios: vec!["base".to_string()],
                 },
             ],
         },
@@ -684,6 +686,7 @@ fn driver(id: &str, kind: DriverKind, p50: f64, p80: f64, promises: [f64; 2]) ->
             ("first_by_2022".to_string(), promises[0]),
             ("volume_2023".to_string(), promises[1]),
         ]),
+        name: String::new(),
     }
 }
 
@@ -712,6 +715,7 @@ fn terminal_summary_fits_100_columns_with_many_scenarios_and_long_names() {
     m.tasks[1].name = "Build the plant, which is a very long description of a task ".repeat(3);
     m.promises[0].name = "A promise with a name that goes on and on ".repeat(4);
     let mut s = hand_summary();
+    s.model = "A programme whose name alone is wider than the terminal ".repeat(3);
     let base = s.scenarios[0].clone();
     for i in 0..4 {
         let mut extra = base.clone();
@@ -722,6 +726,13 @@ fn terminal_summary_fits_100_columns_with_many_scenarios_and_long_names() {
     for line in text.lines() {
         assert!(line.len() <= 100, "{} columns: {line}", line.len());
     }
+    assert!(text.starts_with("A programme whose name"), "{text}");
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with("...: 10,000 iterations, seed 7")
+    );
     // Cut ids and labels end in "...", and every scenario still has its column.
     assert!(text.contains("go_alone") && text.contains("...er_3"));
     assert!(text.contains("Build the plant, which is"));
@@ -745,16 +756,7 @@ fn csv_tables() {
         .iter()
         .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
         .collect();
-    assert_eq!(
-        names,
-        [
-            "promises.csv",
-            "first_delivery.csv",
-            "deliveries_by_year.csv",
-            "spend_by_year.csv",
-            "tasks.csv"
-        ]
-    );
+    assert_eq!(names, launchcast_report::CSV_FILES);
     let read = |name: &str| fs::read_to_string(out.join(name)).expect("read");
     assert_eq!(
         read("promises.csv"),
@@ -797,8 +799,42 @@ fn csv_tables() {
     );
     assert_eq!(lines[3], "base,baic_talks,Talks with BAIC,0,,,,,,0");
     assert_eq!(lines.len(), 7);
-    // Nothing but the five tables was left in the directory.
-    assert_eq!(fs::read_dir(&out).expect("dir").count(), 5);
+    assert_eq!(
+        read("run.csv"),
+        format!(
+            "launchcast,model,iterations,seed,start,horizon,currency\n\
+             {},\"Test \"\"EV\"\" program, 2022\",5,7,2022-07-01,2023-12-31,CNY\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    assert_eq!(
+        read("scenarios.csv"),
+        "scenario,name\nbase,Model as written\ngo_alone,Go alone\n"
+    );
+    // Base delivers in 4 of 5 iterations, go_alone never: base is earlier in those 4, the
+    // fifth is a tie (neither); no iteration has both.
+    assert_eq!(
+        read("comparisons.csv"),
+        "a,b,p_a_earlier,median_diff_days,p10_diff_days,p90_diff_days,both_happen,p_tie\n\
+         base,go_alone,0.8,,,,0,0.2\n"
+    );
+    assert_eq!(
+        read("best_by_promise.csv"),
+        "promise,name,scenario,probability\n\
+         first_by_2022,First deliveries by end of 2022,base,0.8\n\
+         volume_2023,\"10,000 cars in 2023\",base,0.2\n"
+    );
+    // No rows kept by the engine, no drivers computed, no correlations: headers only.
+    assert_eq!(
+        read("drivers.csv"),
+        "scenario,kind,id,name,p50_days,p80_days,change_first_by_2022,change_volume_2023\n"
+    );
+    assert_eq!(read("correlations.csv"), "scenario,a,b,target,achieved\n");
+    // Nothing but the tables was left in the directory.
+    assert_eq!(
+        fs::read_dir(&out).expect("dir").count(),
+        launchcast_report::CSV_FILES.len()
+    );
 }
 
 fn entries(dir: &Path) -> Vec<String> {
@@ -983,8 +1019,8 @@ fn dominant_risk_ranks_first_and_harmless_risk_moves_nothing() {
     let keys: Vec<&String> = first.as_object().expect("object").keys().collect();
     assert_eq!(
         keys,
-        ["id", "kind", "p50_days", "p80_days", "promises"],
-        "drivers' keys"
+        ["id", "kind", "name", "p50_days", "p80_days", "promises"],
+        "drivers' keys (sorted)"
     );
     let back: Summary = serde_json::from_str(&to_json(&summary)).expect("round trip");
     assert_eq!(back, summary);
@@ -1437,23 +1473,35 @@ fn the_well_formedness_checker_finds_mistakes() {
 }
 
 /// The report of the bundled example, from a short run of the engine.
-fn example_report() -> String {
+/// The bundled example, 2,000 iterations, with drivers.
+fn example_run() -> (Model, Summary, Outcomes) {
     let text = include_str!("../../../examples/xiaomi-2022.toml");
     let model = launchcast_model::parse(text, "examples/xiaomi-2022.toml").expect("example");
-    let plan = launchcast_engine::Plan::compile(&model).expect("plan");
+    let (summary, outcomes) = full_run(&model, 2000, 1);
+    (model, summary, outcomes)
+}
+
+/// `model` run with `seed` and its drivers measured, as `launchcast run` does.
+fn full_run(model: &Model, iterations: u64, seed: u64) -> (Summary, Outcomes) {
+    let plan = launchcast_engine::Plan::compile(model).expect("plan");
     let opts = launchcast_engine::RunOptions {
-        iterations: 2000,
-        seed: 1,
+        iterations,
+        seed,
         threads: 0,
         progress: None,
         statistics: true,
     };
     let outcomes = launchcast_engine::run(&plan, &opts).expect("run");
-    let mut summary = summarize(&model, plan.scenarios(), &outcomes);
-    let drivers = launchcast_report::drivers(&model, &[], &outcomes, &opts).expect("drivers");
+    let mut summary = summarize(model, plan.scenarios(), &outcomes);
+    let drivers = launchcast_report::drivers(model, &[], &outcomes, &opts).expect("drivers");
     for (s, d) in summary.scenarios.iter_mut().zip(drivers) {
         s.drivers = d;
     }
+    (summary, outcomes)
+}
+
+fn example_report() -> String {
+    let (model, summary, outcomes) = example_run();
     launchcast_report::render_html(&model, &summary, &outcomes)
 }
 
@@ -1629,4 +1677,683 @@ rho = 0.8
     let text = render_terminal(&summary, &model, 100);
     assert!(text.contains("CORRELATIONS (base)"), "{text}");
     assert!(text.contains("a ~ b"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------
+// What the report says: one basis per figure, only what applies, names that cannot harm
+
+/// A launch whose licence may fail (chance 0.6): in `base` about 4 futures in 10 never
+/// deliver; `sure` makes the licence certain.
+const PART_DELIVERS: &str = r#"
+[program]
+name = "A launch that may never deliver"
+start = 2024-01-01
+horizon = 2027-12-31
+
+[[task]]
+id = "licence"
+name = "Obtain the licence"
+duration = "tri(2mo, 4mo, 9mo)"
+chance = 0.6
+
+[[task]]
+id = "build"
+name = "Build the plant"
+duration = "tri(6mo, 9mo, 14mo)"
+
+[[task]]
+id = "sop"
+name = "Start of production"
+duration = "1mo"
+after = ["licence", "build"]
+
+[[plant]]
+id = "p"
+capacity = 10000
+starts = "sop"
+ramp = "6mo"
+
+[[promise]]
+id = "first"
+name = "First car by mid-2025"
+first_delivery_by = 2025-06-30
+
+[[scenario]]
+id = "sure"
+name = "Licence certain"
+set = { "licence.chance" = 1.0 }
+"#;
+
+/// A six-week project: no plants, no promises, no costs, a two-year horizon.
+const SIX_WEEKS: &str = r#"
+[program]
+name = "Office move"
+start = 2024-03-04
+horizon = 2026-03-04
+
+[[task]]
+id = "plan"
+name = "Plan the move"
+duration = "tri(5d, 8d, 15d)"
+
+[[task]]
+id = "pack"
+name = "Pack"
+duration = "tri(10d, 14d, 25d)"
+after = ["plan"]
+
+[[task]]
+id = "move"
+name = "Move"
+duration = "tri(3d, 5d, 10d)"
+after = ["pack"]
+"#;
+
+/// `&gt;` and friends back to text.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Every text between `open` and the next `close` in `s`, in order.
+fn between(s: &str, open: &str, close: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(open) {
+        rest = &rest[i + open.len()..];
+        let Some(j) = rest.find(close) else { break };
+        out.push(unescape(&rest[..j]));
+        rest = &rest[j..];
+    }
+    out
+}
+
+/// The scenario cards of a report: `(scenario id, markup of the card)`.
+fn cards(html: &str) -> Vec<(String, String)> {
+    html.split(r#"<div class="card" data-scenario=""#)
+        .skip(1)
+        .map(|c| {
+            let id = c[..c.find('"').expect("id end")].to_string();
+            let body = c[..c.find("</p></div>").expect("card end")].to_string();
+            (id, body)
+        })
+        .collect()
+}
+
+/// The figure of class `class` on a card (`<b class=..>` or `<span class=..>`), if any.
+fn card_value(card: &str, class: &str) -> Option<String> {
+    between(card, &format!(r#"<b class="{class}">"#), "</b>")
+        .into_iter()
+        .chain(between(
+            card,
+            &format!(r#"<span class="{class}">"#),
+            "</span>",
+        ))
+        .next()
+}
+
+/// The cells of class `class` in the table of dates, one per scenario.
+fn date_cells(html: &str, class: &str) -> Vec<String> {
+    let table = &between(html, r#"<table class="dates">"#, "</table>")[0];
+    between(table, &format!(r#"<td class="num {class}">"#), "</td>")
+}
+
+/// A percentage as the report prints it, checked against the share it stands for: within
+/// rounding, and `0.0%` / `100.0%` only for exactly 0 and 1.
+fn assert_percent_of(text: &str, p: f64) {
+    match text {
+        "<0.1%" => assert!(p > 0.0 && p < 0.0005, "{text} for {p}"),
+        ">99.9%" => assert!((0.9995..1.0).contains(&p), "{text} for {p}"),
+        _ => {
+            let v: f64 = text.trim_end_matches('%').parse().expect(text);
+            assert!((v - p * 100.0).abs() <= 0.05 + 1e-9, "{text} for {p}");
+            assert_eq!(v == 0.0, p == 0.0, "{text} for {p}");
+            assert_eq!(v == 100.0, p == 1.0, "{text} for {p}");
+        }
+    }
+}
+
+/// The cards show exactly the table's figures, each with its basis: the chance over all
+/// futures, the dates over the futures in which the event happens.
+fn assert_cards_agree_with_tables(html: &str, summary: &Summary) {
+    let cards = cards(html);
+    let ids: Vec<&str> = cards.iter().map(|(id, _)| id.as_str()).collect();
+    let want: Vec<&str> = summary.scenarios.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, want);
+    let probs = date_cells(html, "prob");
+    for (k, ((_, card), s)) in cards.iter().zip(&summary.scenarios).enumerate() {
+        let fd = &s.first_delivery;
+        let p = fd.probability;
+        let prob = card_value(card, "prob").expect("chance on the card");
+        assert_eq!(prob, probs[k], "{}: card and table chance", s.id);
+        assert_percent_of(&prob, p);
+        let dates = [
+            ("p10", &fd.p10),
+            ("p50", &fd.p50),
+            ("p80", &fd.p80),
+            ("p90", &fd.p90),
+        ];
+        let mut shown = 0;
+        for (class, date) in dates {
+            let cell = &date_cells(html, class)[k];
+            assert_eq!(
+                cell,
+                date.as_deref().unwrap_or("-"),
+                "{}: table {class}",
+                s.id
+            );
+            if let Some(v) = card_value(card, class) {
+                assert_eq!(&v, cell, "{}: card and table {class}", s.id);
+                shown += 1;
+            }
+        }
+        if p > 0.0 {
+            assert!(
+                card_value(card, "p80").is_some(),
+                "{}: P80 on the card",
+                s.id
+            );
+            assert!(shown >= 2, "{}: two dates on the card", s.id);
+            let basis = if p < 1.0 {
+                "Over those futures only"
+            } else {
+                "Over all of them"
+            };
+            assert!(card.contains(basis), "{}: basis of the dates: {card}", s.id);
+        } else {
+            assert_eq!(shown, 0, "{}: no date when it never happens", s.id);
+        }
+        if let Some(v) = card_value(card, "promise") {
+            assert!(card.contains("over all simulated futures"), "{card}");
+            assert_percent_of(&v, s.promises[0].probability);
+        }
+    }
+}
+
+#[test]
+fn html_cards_show_the_tables_figures_with_their_basis() {
+    let (model, summary, outcomes) = example_run();
+    let html = launchcast_report::render_html(&model, &summary, &outcomes);
+    assert_cards_agree_with_tables(&html, &summary);
+    // Routes that deliver in under 8 futures in 10 still show their P80 date.
+    assert!(
+        summary
+            .scenarios
+            .iter()
+            .any(|s| s.first_delivery.probability < 0.8)
+    );
+    assert!(!html.contains("not within the horizon"));
+
+    let model = parse(PART_DELIVERS);
+    let (summary, outcomes) = full_run(&model, 4000, 3);
+    let base = summary.scenarios[0].first_delivery.probability;
+    assert!((0.5..0.7).contains(&base), "{base}");
+    assert_eq!(summary.scenarios[1].first_delivery.probability, 1.0);
+    let html = launchcast_report::render_html(&model, &summary, &outcomes);
+    assert_cards_agree_with_tables(&html, &summary);
+
+    // Without a promise the big figure is the median date, still the table's.
+    let mut model = model;
+    model.promises.clear();
+    let (summary, outcomes) = full_run(&model, 4000, 3);
+    let html = launchcast_report::render_html(&model, &summary, &outcomes);
+    assert_cards_agree_with_tables(&html, &summary);
+    for (_, card) in cards(&html) {
+        assert!(
+            card.contains(r#"<div class="big"><span class="p50">"#),
+            "{card}"
+        );
+    }
+    assert!(
+        !html.contains(r#"id="promises""#),
+        "no empty promises table"
+    );
+    assert!(well_formed(&html).is_ok(), "{:?}", well_formed(&html));
+}
+
+#[test]
+fn a_model_without_plants_gets_a_report_about_its_finish() {
+    let model = parse(SIX_WEEKS);
+    let (summary, outcomes) = full_run(&model, 5000, 5);
+    let html = launchcast_report::render_html(&model, &summary, &outcomes);
+    assert!(well_formed(&html).is_ok(), "{:?}", well_formed(&html));
+    assert_cards_agree_with_tables(&html, &summary);
+    assert!(html.contains("When does the project finish?"));
+    assert!(html.contains("The S-curve of the finish date"));
+    for absent in [
+        "first car",
+        "first delivery",
+        "first-delivery",
+        "customer",
+        "cars per",
+        r#"id="chart-deliveries""#,
+        r#"id="chart-spend""#,
+        r#"id="volumes""#,
+        r#"id="promises""#,
+        "Spend to",
+        "delivery lag",
+    ] {
+        assert!(
+            !html.contains(absent),
+            "{absent} in a report without plants"
+        );
+    }
+    // The histogram has one bar per day, each the share of all futures finishing that day.
+    let hist = &html[html.find(r#"id="chart-histogram""#).expect("histogram")..];
+    let hist = &hist[..hist.find("</figure>").expect("end")];
+    assert!(hist.contains("bars: one per day"), "{hist}");
+    let bars = between(hist, "<title>base: ", "</title>");
+    assert!(bars.len() >= 10, "{} bars", bars.len());
+    let days = &outcomes.scenarios[0].headline_days;
+    let mut total = 0.0;
+    for bar in &bars {
+        let (share, date) = bar.split_once(" of all futures on ").expect(bar);
+        let n = days
+            .iter()
+            .filter(|&&d| {
+                model
+                    .program
+                    .start
+                    .add_days(f64::from(d))
+                    .map(|d| d.to_string())
+                    .as_deref()
+                    == Some(date)
+            })
+            .count();
+        assert_percent_of(share, n as f64 / days.len() as f64);
+        total += n as f64;
+    }
+    assert!(
+        total / days.len() as f64 > 0.98,
+        "the bars cover the spread"
+    );
+
+    // The terminal too speaks of the finish only.
+    let text = render_terminal(&summary, &model, 100);
+    assert!(text.contains("\nFINISH "), "{text}");
+    for absent in ["DELIVER", "SPEND", "PROMISE", "car", "first delivery"] {
+        assert!(!text.contains(absent), "{absent} in:\n{text}");
+    }
+
+    // With costs, spend is back (and nothing about cars).
+    let mut model = model;
+    model.tasks[1].cost = Dist::Triangular {
+        min: 1e4,
+        mode: 2e4,
+        max: 4e4,
+    };
+    let (summary, outcomes) = full_run(&model, 2000, 5);
+    let html = launchcast_report::render_html(&model, &summary, &outcomes);
+    assert!(html.contains(r#"id="chart-spend""#) && html.contains("What does it cost?"));
+    assert!(!html.contains(r#"id="chart-deliveries""#) && !html.contains("first car"));
+    let text = render_terminal(&summary, &model, 100);
+    assert!(
+        text.contains("SPEND PER YEAR") && !text.contains("DELIVER"),
+        "{text}"
+    );
+}
+
+/// Names with terminal escapes, newlines, tabs, markup and spreadsheet formulas, in every
+/// kind of item.
+const HOSTILE: &str = r#"
+[program]
+name = "Evil \u001b]0;owned\u0007 program\r\nsecond line"
+start = 2024-01-01
+horizon = 2027-12-31
+currency = "=CNY"
+
+[[task]]
+id = "licence"
+name = "=HYPERLINK(\"http://evil.example\")"
+duration = "tri(2mo, 4mo, 9mo)"
+chance = 0.6
+cost = "tri(1M, 2M, 3M)"
+
+[[task]]
+id = "build"
+name = "Build\u001b[2J\tthe\nplant"
+duration = "tri(6mo, 9mo, 14mo)"
+cost = "tri(10M, 20M, 30M)"
+
+[[task]]
+id = "sop"
+name = "Build\u001b[2J\tthe\nplant"
+duration = "1mo"
+after = ["licence", "build"]
+
+[[risk]]
+id = "strike"
+name = "-2+3 <script>alert(1)</script>"
+chance = 0.3
+tasks = ["build"]
+delay = "tri(1mo, 2mo, 4mo)"
+
+[[plant]]
+id = "p"
+name = "@SUM(A1) \u009b31m"
+capacity = 10000
+starts = "sop"
+ramp = "6mo"
+
+[[promise]]
+id = "first"
+name = "\u0007Bell <b>bold</b> & \"quotes\" \u202e"
+first_delivery_by = 2025-06-30
+
+[[scenario]]
+id = "sure"
+name = "+sure \u202eesrever\r"
+set = { "licence.chance" = 1.0 }
+"#;
+
+/// Whether `c` may reach a terminal or a page raw: printable text, newlines between lines.
+fn harmless(c: char) -> bool {
+    c == '\n' || !(c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+}
+
+#[test]
+fn hostile_names_are_harmless_in_every_renderer() {
+    let model = parse(HOSTILE);
+    let (summary, outcomes) = full_run(&model, 2000, 1);
+
+    // Terminal: escaped, one line per row, every line within the width.
+    let text = render_terminal(&summary, &model, 100);
+    assert!(text.chars().all(harmless), "{text:?}");
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    assert!(text.starts_with("Evil \\u{1b}]0;owned\\u{7} program\\r\\nsecond line: "));
+    // The two tasks of the same name are told apart by their ids, each on one line with
+    // its three cells.
+    for id in ["build", "sop"] {
+        let row = format!("  Build\\u{{1b}}[2J\\tthe\\nplant ({id})");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&row))
+            .unwrap_or_else(|| panic!("{row} in:\n{text}"));
+        assert_eq!(line.matches('%').count(), 2, "{line}");
+    }
+    assert!(text.contains("\\u{7}Bell <b>bold</b> & \"quotes\" \\u{202e}"));
+
+    // HTML: escaped, well formed, nothing to run.
+    let html = launchcast_report::render_html(&model, &summary, &outcomes);
+    assert!(well_formed(&html).is_ok(), "{:?}", well_formed(&html));
+    assert!(
+        html.chars().all(|c| harmless(c) || c == '\t'),
+        "control character in the page"
+    );
+    for raw in ["<script", "<b>bold", "\"quotes\""] {
+        assert!(!html.contains(raw), "{raw} unescaped");
+    }
+    assert!(html.contains("-2+3 &lt;script&gt;alert(1)&lt;/script&gt;"));
+
+    // CSV: formulas neutralised in text cells, numbers untouched.
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_csv(&summary, dir.path()).expect("csv");
+    let read = |name: &str| fs::read_to_string(dir.path().join(name)).expect(name);
+    assert!(read("run.csv").ends_with(",2000,1,2024-01-01,2027-12-31,'=CNY\n"));
+    assert!(read("scenarios.csv").contains("\nsure,\"'+sure \u{202e}esrever\r\"\n"));
+    assert!(read("tasks.csv").contains(",licence,\"'=HYPERLINK(\"\"http://evil.example\"\")\","));
+    assert!(read("drivers.csv").contains(",risk,strike,'-2+3 <script>alert(1)</script>,"));
+    for name in launchcast_report::CSV_FILES {
+        for record in parse_csv(&read(name)) {
+            for cell in record {
+                if let Some(rest) = cell.strip_prefix('\'') {
+                    assert!(
+                        rest.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                        "{name}: {cell:?}"
+                    );
+                } else if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                    assert!(
+                        cell.parse::<f64>().is_ok(),
+                        "{name}: formula {cell:?} written as-is"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Records of RFC 4180 text (quoted fields may hold commas, quotes and line breaks).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let (mut record, mut field) = (Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(
+        field.is_empty() && record.is_empty(),
+        "text ends with a newline"
+    );
+    records
+}
+
+/// A chain of five tasks: two named alike, one without a name, two whose long names differ
+/// only past the width of a table.
+const REPEATED_NAMES: &str = r#"
+[program]
+name = "Names that repeat"
+start = 2024-01-01
+horizon = 2027-12-31
+
+[[task]]
+id = "build_a"
+name = "Build"
+duration = "tri(10d, 20d, 40d)"
+
+[[task]]
+id = "build_b"
+name = "Build"
+duration = "tri(10d, 20d, 40d)"
+after = ["build_a"]
+
+[[task]]
+id = "unnamed"
+duration = "tri(10d, 20d, 40d)"
+after = ["build_b"]
+
+[[task]]
+id = "north_one"
+name = "Negotiate a stake in the plant of the partner in the north of the country, phase one"
+duration = "tri(10d, 20d, 40d)"
+after = ["unnamed"]
+
+[[task]]
+id = "north_two"
+name = "Negotiate a stake in the plant of the partner in the north of the country, phase two"
+duration = "tri(10d, 20d, 40d)"
+after = ["north_one"]
+"#;
+
+/// The row labels of the terminal section titled `title` (up to its first note or blank).
+fn section_labels(text: &str, title: &str) -> Vec<String> {
+    let start = text.find(&format!("\n{title}")).expect(title) + 1;
+    text[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  ") && l.contains("  +") | l.contains('%'))
+        .map(|l| l.trim_start()[..l.trim_start().find("  ").unwrap_or(0)].to_string())
+        .collect()
+}
+
+#[test]
+fn rows_never_look_alike_ids_show_where_names_repeat_or_are_missing() {
+    let model = parse(REPEATED_NAMES);
+    let (summary, outcomes) = full_run(&model, 3000, 2);
+    for width in [100, 80, 60] {
+        let text = render_terminal(&summary, &model, width);
+        for title in [
+            "MOST CRITICAL TASKS (base)",
+            "SENSITIVITY (base)",
+            "DRIVERS (base)",
+        ] {
+            let labels = section_labels(&text, title);
+            assert_eq!(labels.len(), 5, "{title} at {width}:\n{text}");
+            let mut unique = labels.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), 5, "{title} at {width}: {labels:?}\n{text}");
+            assert!(
+                labels.contains(&"Build (build_a)".to_string()),
+                "{labels:?}"
+            );
+            assert!(
+                labels.contains(&"Build (build_b)".to_string()),
+                "{labels:?}"
+            );
+            assert!(labels.contains(&"unnamed".to_string()), "{labels:?}");
+        }
+    }
+    let html = launchcast_report::render_html(&model, &summary, &outcomes);
+    for chart in ["chart-criticality", "chart-sensitivity", "chart-tornado"] {
+        let c = &html[html.find(&format!(r#"id="{chart}""#)).expect(chart)..];
+        let c = &c[..c.find("</figure>").expect("end")];
+        let mut labels = between(c, r#"text-anchor="end" class="lab">"#, "</text>");
+        assert_eq!(labels.len(), 5, "{chart}: {labels:?}");
+        labels.sort();
+        labels.dedup();
+        assert_eq!(labels.len(), 5, "{chart}: {labels:?}");
+        assert!(
+            labels.iter().any(|l| l.starts_with("Build (build_a)")),
+            "{labels:?}"
+        );
+    }
+}
+
+#[test]
+fn ties_in_keeping_a_promise_name_every_tied_scenario() {
+    let model = parse(
+        r#"
+[program]
+name = "Two ways to the same date"
+start = 2024-01-01
+horizon = 2026-12-31
+
+[[task]]
+id = "work"
+duration = "tri(100d, 200d, 400d)"
+
+[[task]]
+id = "spare"
+duration = "tri(1d, 2d, 3d)"
+
+[[promise]]
+id = "by_2025"
+name = "Done by 2025"
+first_delivery_by = 2025-01-01
+
+[[promise]]
+id = "never"
+name = "Done in a week"
+first_delivery_by = 2024-01-08
+
+[[scenario]]
+id = "other"
+name = "A change that does not matter"
+set = { "spare.duration" = "tri(2d, 3d, 4d)" }
+
+[[scenario]]
+id = "slow"
+name = "Slower"
+set = { "work.duration" = "tri(200d, 300d, 500d)" }
+"#,
+    );
+    let (summary, outcomes) = full_run(&model, 2000, 4);
+    let best = &summary.comparisons.best_by_promise;
+    assert_eq!(best[0].scenarios, ["base", "other"]);
+    assert_eq!(best[0].scenario, "base");
+    assert_eq!(
+        best[0].probability,
+        summary.scenarios[1].promises[0].probability
+    );
+    assert!(summary.scenarios[2].promises[0].probability < best[0].probability);
+    // Nobody keeps the second: all tie at 0.
+    assert_eq!(best[1].probability, 0.0);
+    assert_eq!(best[1].scenarios, ["base", "other", "slow"]);
+
+    let text = render_terminal(&summary, &model, 100);
+    // The rows of KEEPS THE PROMISE MOST OFTEN, after those of PROMISES.
+    let row = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("  Done by 2025"))
+        .expect("row");
+    assert!(row.contains("base, other"), "{text}");
+    let row = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("  Done in a week"))
+        .expect("row");
+    assert!(row.contains(" none ") && row.ends_with("0.0%"), "{row}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_csv(&summary, dir.path()).expect("csv");
+    let csv = fs::read_to_string(dir.path().join("best_by_promise.csv")).expect("csv");
+    let rows: Vec<&str> = csv.lines().filter(|l| l.starts_with("by_2025,")).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].contains(",base,") && rows[1].contains(",other,"),
+        "{csv}"
+    );
+
+    let html = launchcast_report::render_html(&model, &summary, &outcomes);
+    let table = &between(&html, r#"<table class="best">"#, "</table>")[0];
+    assert!(table.contains("a tie: "), "{table}");
+    assert!(table.contains("none (no scenario keeps it)"), "{table}");
+}
+
+#[test]
+fn year_rows_zero_in_every_scenario_are_left_out_with_a_note() {
+    let mut s = hand_summary();
+    for sc in &mut s.scenarios {
+        for y in 2024..=2030 {
+            sc.spend_by_year.push(year(y, 0.0));
+            sc.deliveries_by_year.push(year(
+                y,
+                if y == 2026 && sc.id == "base" {
+                    5.0
+                } else {
+                    0.0
+                },
+            ));
+        }
+        // Zero in one scenario only: kept.
+    }
+    s.scenarios[0].spend_by_year[0] = year(2022, 0.0);
+    let text = render_terminal(&s, &model(), 100);
+    let spend = &text[text.find("SPEND PER YEAR").expect("spend")..];
+    let spend = &spend[..spend.find("\n\n").expect("end")];
+    // 2022 is zero in base but not in go_alone: kept; 2024 to 2030 are zero everywhere.
+    assert!(spend.contains("\n  2022 "), "{spend}");
+    assert!(!spend.contains("\n  2024 "), "{spend}");
+    assert!(
+        spend.ends_with("\n  2024-2030: nothing spent in any scenario (rows left out)"),
+        "{spend}"
+    );
+    let cars = &text[text.find("DELIVERIES PER YEAR").expect("deliveries")..];
+    let cars = &cars[..cars.find("\n\n").expect("end")];
+    assert!(cars.contains("\n  2026 "), "{cars}");
+    assert!(
+        cars.ends_with(
+            "\n  2024-2025, 2027-2030: no car delivered in any scenario (rows left out)"
+        ),
+        "{cars}"
+    );
 }
