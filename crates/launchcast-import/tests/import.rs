@@ -1514,7 +1514,12 @@ fn every_schedule_without_progress_keeps_its_finish_in_working_time() {
         let (Some(want), Some(start)) = (i.finish_days, schedule.start) else {
             continue;
         };
-        if i.has_progress || schedule.status_date.is_some() || start.date() != model.program.start {
+        // A file without tasks (a calendar-only file) has no finish to keep.
+        if model.tasks.is_empty()
+            || i.has_progress
+            || schedule.status_date.is_some()
+            || start.date() != model.program.start
+        {
             continue;
         }
         checked += 1;
