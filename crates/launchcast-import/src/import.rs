@@ -84,6 +84,15 @@ pub fn import_path(path: &Path) -> Result<(Schedule, Model), ImportError> {
             .in_file(path)
             .hint(e.help)
     })?;
+    if let Some(kind) = launchcast_model::binary_kind(&bytes) {
+        return Err(ImportError::new(
+            ErrorKind::UnknownFormat,
+            Place::File,
+            format!("this is {kind}, not a schedule file"),
+        )
+        .in_file(path)
+        .hint(launchcast_model::binary_help(kind)));
+    }
     import_bytes(path, &bytes)
 }
 

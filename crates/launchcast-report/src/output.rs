@@ -35,7 +35,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = name.to_string_lossy();
     remove_stale_temps(&dir, &name);
     let (tmp, mut file) = create_temp(&dir, &name)?;
-    pending(|p| p.push(tmp.clone()));
     let result = (|| {
         file.write_all(bytes)?;
         if let Ok(meta) = fs::metadata(path) {
@@ -117,10 +116,16 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        // Listed before it exists, so that an interruption at any moment finds it.
+        pending(|p| p.push(tmp.clone()));
         match OpenOptions::new().write(true).create_new(true).open(&tmp) {
             Ok(f) => return Ok((tmp, f)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
+            Err(e) => {
+                pending(|p| p.retain(|t| *t != tmp));
+                if e.kind() != io::ErrorKind::AlreadyExists {
+                    return Err(e);
+                }
+            }
         }
     }
 }

@@ -271,6 +271,12 @@ pub fn import(
     let output = output.filter(|p| *p != Path::new("-"));
     if let Some(o) = output {
         crate::output::check_output_file(o, "model.toml")?;
+        let mut inputs = vec![("the schedule".to_string(), input.to_path_buf())];
+        if let Some(r) = uncertainty {
+            inputs.push(("the uncertainty rules".to_string(), r.to_path_buf()));
+        }
+        let target = crate::output::Target::File(o.to_path_buf());
+        crate::output::check_distinct(&inputs, &[("-o".to_string(), target)])?;
     }
     let rules = read_rules(uncertainty)?;
     let (schedule, mut model) = launchcast_import::import_path(input)?;

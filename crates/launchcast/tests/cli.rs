@@ -2021,6 +2021,8 @@ fn child_cost_is_measured() {
     assert!(cost.seconds > 0.0 && cost.seconds < 60.0);
 }
 
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/import_hardening.rs"]
 mod import_hardening;
 #[path = "cli/report_hardening.rs"]

@@ -6,7 +6,7 @@ use super::*;
 
 /// A small schedule in each format: tasks `(id, name)` and finish-to-start links
 /// `(pred, succ)`. Names go into XML as character references.
-mod generate {
+pub(crate) mod generate {
     fn xml_text(s: &str) -> String {
         s.chars()
             .map(|c| match c {
