@@ -203,51 +203,25 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
     // Each job once in each section; its precedence line is where it is named.
     let mut succ_line = vec![0usize; n + 1];
     for (job, _, line) in &succ {
-        let j = *job as usize;
-        if j == 0 || j > n {
-            return Err(ImportError::invalid(
-                place(*line, "jobnr"),
-                format!("job number out of range 1..={n}"),
-            )
-            .value(job.to_string())
-            .hint("jobs are numbered 1 to the `jobs` count of the header"));
-        }
-        if succ_line[j] != 0 {
-            return Err(ImportError::invalid(
-                place(*line, "jobnr"),
-                format!(
-                    "job {job} is listed twice under PRECEDENCE RELATIONS: at lines {} and {line}",
-                    succ_line[j]
-                ),
-            )
-            .value(job.to_string())
-            .hint("each job has one line of successors; number the jobs 1 to the `jobs` count"));
-        }
-        succ_line[j] = *line;
+        once(
+            *job,
+            *line,
+            n,
+            &mut succ_line,
+            "PRECEDENCE RELATIONS",
+            "each job has one line of successors; number the jobs 1 to the `jobs` count",
+        )?;
     }
     let mut known = vec![0usize; n + 1];
     for (job, d, line) in &dur {
-        let j = *job as usize;
-        if j == 0 || j > n {
-            return Err(ImportError::invalid(
-                place(*line, "jobnr"),
-                format!("job number out of range 1..={n}"),
-            )
-            .value(job.to_string())
-            .hint("jobs are numbered 1 to the `jobs` count of the header"));
-        }
-        if known[j] != 0 {
-            return Err(ImportError::invalid(
-                place(*line, "jobnr"),
-                format!(
-                    "job {job} is listed twice under REQUESTS/DURATIONS: at lines {} and {line}",
-                    known[j]
-                ),
-            )
-            .value(job.to_string())
-            .hint("each job has one line of duration and requests in a single-mode file"));
-        }
-        known[j] = *line;
+        let j = once(
+            *job,
+            *line,
+            n,
+            &mut known,
+            "REQUESTS/DURATIONS",
+            "each job has one line of duration and requests in a single-mode file",
+        )?;
         let mut t = Task::new(job.to_string());
         t.place = place(succ_line[j], "jobnr");
         t.name = format!("Job {job}");
@@ -280,4 +254,38 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
         mpm_time,
         due_date,
     })
+}
+
+/// Job `job` of line `line`, numbered 1..=`n`, seen for the first time in `section` (`seen`
+/// holds the line of each job met so far): its index, or an error naming both lines.
+fn once(
+    job: u32,
+    line: usize,
+    n: usize,
+    seen: &mut [usize],
+    section: &str,
+    hint: &str,
+) -> Result<usize, ImportError> {
+    let j = job as usize;
+    if j == 0 || j > n {
+        return Err(ImportError::invalid(
+            place(line, "jobnr"),
+            format!("job number out of range 1..={n}"),
+        )
+        .value(job.to_string())
+        .hint("jobs are numbered 1 to the `jobs` count of the header"));
+    }
+    if seen[j] != 0 {
+        return Err(ImportError::invalid(
+            place(line, "jobnr"),
+            format!(
+                "job {job} is listed twice under {section}: at lines {} and {line}",
+                seen[j]
+            ),
+        )
+        .value(job.to_string())
+        .hint(hint));
+    }
+    seen[j] = line;
+    Ok(j)
 }
