@@ -2,10 +2,12 @@
 //! are exact), and integer accumulators per task (so merging worker results is associative
 //! and the outcome is identical at any thread count).
 
-/// Bins of each task's finish-time histogram over `[0, horizon]`.
+/// Bins of each task's finish-time histogram, over the range of its own finishes (see
+/// [`TaskStats`]).
 pub const TASK_HISTOGRAM_BINS: usize = 1024;
 
-/// Fixed-point scale of the per-task sums of finish days (integer sums merge exactly).
+/// Fixed-point scale of the per-task sums, extremes and histogram keys of finish days
+/// (integers merge exactly).
 pub const DAY_FIXED_POINT: f64 = 65_536.0;
 
 /// Everything one run measured, for every scenario, on the same random draws.
@@ -13,7 +15,8 @@ pub const DAY_FIXED_POINT: f64 = 65_536.0;
 pub struct Outcomes {
     pub iterations: u64,
     pub seed: u64,
-    /// Days from program start to horizon.
+    /// Days from program start (00:00) to the end of the horizon's day: the horizon includes
+    /// its day, like every other "by" date.
     pub horizon_days: f64,
     /// Calendar years covered by `*_by_year` columns, from the start's year to the horizon's.
     pub years: Vec<i32>,
@@ -118,23 +121,68 @@ pub fn sample_target(tasks: usize) -> u64 {
 /// the first increment (a read, then a write) of each page would fault twice and flush the
 /// other cores' address translations; writing once up front faults each page once.
 #[allow(clippy::slow_vector_initialization)] // the point: `vec![0; n]` maps pages lazily
-fn written_zeros(n: usize) -> Vec<u32> {
+pub(crate) fn written_zeros(n: usize) -> Vec<u32> {
     let mut v = Vec::with_capacity(n);
     v.resize(n, 0);
     v
 }
 
+/// 0-based rank of the nearest-rank `q`-quantile among `n > 0` values (Hyndman & Fan type 1:
+/// the `k`-th smallest, `k = ceil(q · n)` clamped to `1..=n`; a product within floating-point
+/// noise of an integer counts as that integer, so `q = 0.9, n = 10` gives `k = 9`). NaN
+/// counts as 0.
+pub fn nearest_rank(q: f64, n: u64) -> u64 {
+    let q = if q.is_nan() { 0.0 } else { q.clamp(0.0, 1.0) };
+    let x = q * n as f64;
+    let r = x.round();
+    let k = if (x - r).abs() <= 1e-9 * r.max(1.0) {
+        r
+    } else {
+        x.ceil()
+    };
+    (k as u64).clamp(1, n.max(1)) - 1
+}
+
+/// The fixed-point key of a finish day `x` ≥ 0: ⌊x · [`DAY_FIXED_POINT`]⌋, exact (a finish
+/// is an `f32`, and a 100-year horizon is below 2^22 · 2^16).
+#[inline(always)]
+pub(crate) fn finish_key(x: f32) -> u64 {
+    (f64::from(x.max(0.0)) * DAY_FIXED_POINT) as u64
+}
+
+/// The histogram level of keys from `min` to `max`: the smallest `k` such that bins of
+/// width 2^k, the first at ⌊min / 2^k⌋, hold `max` within [`TASK_HISTOGRAM_BINS`] bins.
+/// It grows with the range only, so it depends on the extremes, not on the order of the
+/// values nor on how they were split.
+#[inline]
+pub(crate) fn histogram_level(min: u64, max: u64) -> u8 {
+    let mut k = 0;
+    while (max >> k) - (min >> k) >= TASK_HISTOGRAM_BINS as u64 {
+        k += 1;
+    }
+    k
+}
+
 /// Per-task accumulators, indexed by the model's task order.
+///
+/// Each task's finishes are counted in its own histogram of [`TASK_HISTOGRAM_BINS`] bins on
+/// a power-of-two grid of its own range: bin width 2^`bin_level` fixed-point units (see
+/// [`DAY_FIXED_POINT`]), the first bin at key `bin_origin` · 2^`bin_level` =
+/// ⌊min / 2^level⌋ · 2^level, the level the smallest that holds the task's earliest and
+/// latest finish. A value outside the window coarsens the histogram in place, exactly (every
+/// fine bin lies inside one coarse bin), so the counts are those of the finishes at the level
+/// set by the extremes alone: merging any partition of the iterations gives the same
+/// histogram, whatever the thread count.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskStats {
-    /// Histogram bin width, days.
-    pub bin_days: f64,
     /// Sampled iterations in which the task finished successfully by the horizon.
     pub finished: Vec<u64>,
-    /// Sum over those iterations of the finish, in days × [`DAY_FIXED_POINT`].
+    /// Sum over those iterations of the finish, in days × [`DAY_FIXED_POINT`] (each lane
+    /// group of 32 summed in `f64`, rounded once).
     pub finish_sum_fixed: Vec<u128>,
-    /// Earliest and latest finish seen, in the same fixed point (quantiles are clamped to
-    /// them, so a task of fixed duration reports its exact day).
+    /// Keys (⌊days × [`DAY_FIXED_POINT`]⌋) of the earliest and latest finish seen: quantiles
+    /// are clamped to them, so a task of fixed duration reports its exact day. `u64::MAX`
+    /// and 0 while none.
     pub finish_min_fixed: Vec<u64>,
     pub finish_max_fixed: Vec<u64>,
     /// Iterations in the subsample behind every field below (see [`sample_target`]).
@@ -142,55 +190,123 @@ pub struct TaskStats {
     /// Sampled iterations in which the task lies on the chain of links that set the
     /// headline event.
     pub critical: Vec<u64>,
-    /// `[task * TASK_HISTOGRAM_BINS + bin]`: finish-day histogram of the finished iterations.
+    /// Per task: the histogram's bin width is 2^level fixed-point units.
+    pub bin_level: Vec<u8>,
+    /// Per task: key / 2^level of the start of its first bin.
+    pub bin_origin: Vec<u64>,
+    /// `[task * TASK_HISTOGRAM_BINS + bin]`: finish histogram of the finished iterations.
     pub histogram: Vec<u32>,
 }
 
 impl TaskStats {
-    pub fn new(tasks: usize, horizon_days: f64) -> TaskStats {
+    /// Empty accumulators for `tasks` tasks.
+    pub fn new(tasks: usize) -> TaskStats {
         TaskStats {
-            bin_days: horizon_days.max(1.0) / TASK_HISTOGRAM_BINS as f64,
             finished: vec![0; tasks],
             finish_sum_fixed: vec![0; tasks],
             finish_min_fixed: vec![u64::MAX; tasks],
             finish_max_fixed: vec![0; tasks],
             sampled: 0,
             critical: vec![0; tasks],
-            histogram: written_zeros(tasks * TASK_HISTOGRAM_BINS),
+            bin_level: vec![0; tasks],
+            bin_origin: vec![0; tasks],
+            // Mapped lazily: unwritten histograms cost no memory.
+            histogram: vec![0; tasks * TASK_HISTOGRAM_BINS],
         }
     }
 
+    pub fn tasks(&self) -> usize {
+        self.finished.len()
+    }
+
+    /// Task `task`'s bins.
+    pub fn bins(&self, task: usize) -> &[u32] {
+        &self.histogram[task * TASK_HISTOGRAM_BINS..(task + 1) * TASK_HISTOGRAM_BINS]
+    }
+
+    /// Widens task `task`'s window to hold keys `min ..= max` (see [`TaskStripe::widen`]).
+    #[inline]
+    pub(crate) fn widen(&mut self, task: usize, min: u64, max: u64) {
+        TaskStripe {
+            first: 0,
+            finished: &mut self.finished,
+            finish_sum_fixed: &mut self.finish_sum_fixed,
+            finish_min_fixed: &mut self.finish_min_fixed,
+            finish_max_fixed: &mut self.finish_max_fixed,
+            critical: &mut self.critical,
+            bin_level: &mut self.bin_level,
+            bin_origin: &mut self.bin_origin,
+            histogram: &mut self.histogram,
+        }
+        .widen(task, min, max);
+    }
+
+    /// Every field cut into stripes of `size` tasks (the last may be shorter), each for one
+    /// writer.
+    pub(crate) fn stripes(&mut self, size: usize) -> Vec<TaskStripe<'_>> {
+        let size = size.clamp(1, self.tasks().max(1));
+        let bins = size.saturating_mul(TASK_HISTOGRAM_BINS);
+        self.finished
+            .chunks_mut(size)
+            .zip(self.finish_sum_fixed.chunks_mut(size))
+            .zip(self.finish_min_fixed.chunks_mut(size))
+            .zip(self.finish_max_fixed.chunks_mut(size))
+            .zip(self.critical.chunks_mut(size))
+            .zip(self.bin_level.chunks_mut(size))
+            .zip(self.bin_origin.chunks_mut(size))
+            .zip(self.histogram.chunks_mut(bins))
+            .enumerate()
+            .map(
+                |(k, (((((((finished, sum), min), max), critical), level), origin), histogram))| {
+                    TaskStripe {
+                        first: k * size,
+                        finished,
+                        finish_sum_fixed: sum,
+                        finish_min_fixed: min,
+                        finish_max_fixed: max,
+                        critical,
+                        bin_level: level,
+                        bin_origin: origin,
+                        histogram,
+                    }
+                },
+            )
+            .collect()
+    }
+
+    /// Counts one finish of task `task` at `days` (≥ 0) by the horizon: the engine counts
+    /// lane groups at once, to the same effect.
+    pub fn add_finish(&mut self, task: usize, days: f32) {
+        let key = finish_key(days);
+        self.widen(task, key, key);
+        self.finished[task] += 1;
+        self.finish_sum_fixed[task] +=
+            u128::from((f64::from(days.max(0.0)) * DAY_FIXED_POINT).round() as u64);
+        let bin = (key >> self.bin_level[task]) - self.bin_origin[task];
+        self.histogram[task * TASK_HISTOGRAM_BINS + bin as usize] += 1;
+    }
+
+    /// Adds everything `other` counted.
     pub fn merge(&mut self, other: &TaskStats) {
         self.sampled += other.sampled;
-        for (a, b) in self.finished.iter_mut().zip(&other.finished) {
-            *a += b;
-        }
-        for (a, b) in self
-            .finish_sum_fixed
-            .iter_mut()
-            .zip(&other.finish_sum_fixed)
-        {
-            *a += b;
-        }
-        for (a, b) in self
-            .finish_min_fixed
-            .iter_mut()
-            .zip(&other.finish_min_fixed)
-        {
-            *a = (*a).min(*b);
-        }
-        for (a, b) in self
-            .finish_max_fixed
-            .iter_mut()
-            .zip(&other.finish_max_fixed)
-        {
-            *a = (*a).max(*b);
-        }
-        for (a, b) in self.critical.iter_mut().zip(&other.critical) {
-            *a += b;
-        }
-        for (a, b) in self.histogram.iter_mut().zip(&other.histogram) {
-            *a += b;
+        for t in 0..self.tasks().min(other.tasks()) {
+            self.finished[t] += other.finished[t];
+            self.finish_sum_fixed[t] += other.finish_sum_fixed[t];
+            self.critical[t] += other.critical[t];
+            let (min, max) = (other.finish_min_fixed[t], other.finish_max_fixed[t]);
+            if min > max {
+                continue;
+            }
+            self.widen(t, min, max);
+            let (level, origin) = (self.bin_level[t], self.bin_origin[t]);
+            let shift = level - other.bin_level[t];
+            let bins = &mut self.histogram[t * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
+            for (j, &c) in other.bins(t).iter().enumerate() {
+                if c != 0 {
+                    let to = ((other.bin_origin[t] + j as u64) >> shift) - origin;
+                    bins[to as usize] += c;
+                }
+            }
         }
     }
 
@@ -219,27 +335,211 @@ impl TaskStats {
         }
     }
 
-    /// Quantile `q` in [0, 1] of the finish day over the sampled iterations in which the task
-    /// finished, by linear interpolation inside the histogram bin (error below one bin), and
-    /// clamped to the exact minimum and maximum of the sample.
+    /// Width of task `task`'s histogram bins, days: 2^level / [`DAY_FIXED_POINT`], less than
+    /// 2/1,023 of the range of its finishes (or 2^-16 day).
+    pub fn bin_days(&self, task: usize) -> f64 {
+        (1u64 << self.bin_level[task]) as f64 / DAY_FIXED_POINT
+    }
+
+    /// Nearest-rank quantile `q` in [0, 1] of the finish day over the sampled iterations in
+    /// which the task finished (see [`nearest_rank`]): the middle of the histogram bin that
+    /// holds it (see [`TaskStats::quantile_bin`]). The exact quantile lies in that bin, so the
+    /// error is at most half a bin: below 1/1,023 of the range of the task's finishes
+    /// (0.098 %), or 2^-17 day, whatever the horizon.
     pub fn quantile_days(&self, task: usize, q: f64) -> Option<f64> {
+        self.quantile_bin(task, q).map(|(lo, hi)| 0.5 * (lo + hi))
+    }
+
+    /// The part of the histogram bin holding the nearest-rank quantile `q` of task `task`'s
+    /// finish days that lies between its earliest and latest finish, `(from, to)` in days:
+    /// the exact quantile is one of the finishes in it. `None` if the task never finished.
+    pub fn quantile_bin(&self, task: usize, q: f64) -> Option<(f64, f64)> {
         let n = self.finished[task];
         if n == 0 {
             return None;
         }
-        let lo = self.finish_min_fixed[task] as f64 / DAY_FIXED_POINT;
-        let hi = self.finish_max_fixed[task] as f64 / DAY_FIXED_POINT;
-        let bins = &self.histogram[task * TASK_HISTOGRAM_BINS..(task + 1) * TASK_HISTOGRAM_BINS];
-        let target = q.clamp(0.0, 1.0) * n as f64;
-        let mut below = 0.0;
-        for (i, &c) in bins.iter().enumerate() {
-            let c = f64::from(c);
-            if c > 0.0 && below + c >= target {
-                let frac = ((target - below) / c).clamp(0.0, 1.0);
-                return Some(((i as f64 + frac) * self.bin_days).clamp(lo, hi));
+        let days = |k: u64| k as f64 / DAY_FIXED_POINT;
+        let (min, max) = (self.finish_min_fixed[task], self.finish_max_fixed[task]);
+        let level = self.bin_level[task];
+        let k = nearest_rank(q, n) + 1;
+        let mut below = 0u64;
+        let mut bin = TASK_HISTOGRAM_BINS as u64 - 1;
+        for (i, &c) in self.bins(task).iter().enumerate() {
+            below += u64::from(c);
+            if below >= k {
+                bin = i as u64;
+                break;
             }
-            below += c;
         }
-        Some(hi)
+        // Keys of the bin: [first, first + 2^level), within the extremes.
+        let first = (self.bin_origin[task] + bin) << level;
+        let last = first + ((1u64 << level) - 1);
+        Some((days(first.clamp(min, max)), days(last.clamp(min, max))))
+    }
+}
+
+/// The fields of a run of tasks of a [`TaskStats`] (from task `first`), borrowed for one
+/// writer: each stripe of the shared statistics lies under its own lock.
+pub(crate) struct TaskStripe<'a> {
+    pub first: usize,
+    pub finished: &'a mut [u64],
+    pub finish_sum_fixed: &'a mut [u128],
+    pub finish_min_fixed: &'a mut [u64],
+    pub finish_max_fixed: &'a mut [u64],
+    pub critical: &'a mut [u64],
+    pub bin_level: &'a mut [u8],
+    pub bin_origin: &'a mut [u64],
+    pub histogram: &'a mut [u32],
+}
+
+impl TaskStripe<'_> {
+    pub(crate) fn tasks(&self) -> usize {
+        self.finished.len()
+    }
+
+    /// Widens task `i`'s window to hold keys `min ..= max` (and the extremes seen so far),
+    /// coarsening its bins if need be. Afterwards every key `k` of the range counts in bin
+    /// `(k >> level) − origin`.
+    #[inline]
+    pub(crate) fn widen(&mut self, i: usize, min: u64, max: u64) {
+        let (old_min, old_max) = (self.finish_min_fixed[i], self.finish_max_fixed[i]);
+        let empty = old_min > old_max;
+        let (min, max) = if empty {
+            (min, max)
+        } else {
+            (min.min(old_min), max.max(old_max))
+        };
+        self.finish_min_fixed[i] = min;
+        self.finish_max_fixed[i] = max;
+        if !empty && min == old_min && max == old_max {
+            return;
+        }
+        let level = histogram_level(min, max);
+        let origin = min >> level;
+        let (old_level, old_origin) = (self.bin_level[i], self.bin_origin[i]);
+        if empty || (level, origin) == (old_level, old_origin) {
+            (self.bin_level[i], self.bin_origin[i]) = (level, origin);
+            return;
+        }
+        let bins = &mut self.histogram[i * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
+        let old: [u32; TASK_HISTOGRAM_BINS] = match (&*bins).try_into() {
+            Ok(b) => b,
+            Err(_) => return,
+        };
+        // Bins in use: from the old origin (the old minimum's) to the old maximum's.
+        let used = ((old_max >> old_level) - old_origin) as usize;
+        bins[..=used.min(TASK_HISTOGRAM_BINS - 1)].fill(0);
+        let shift = level - old_level;
+        for (j, &c) in old.iter().enumerate().take(used + 1) {
+            if c != 0 {
+                // The old bin's keys all fall in this one new bin.
+                let to = ((old_origin + j as u64) >> shift) - origin;
+                bins[to as usize] += c;
+            }
+        }
+        (self.bin_level[i], self.bin_origin[i]) = (level, origin);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add(stats: &mut TaskStats, t: usize, x: f32) {
+        stats.add_finish(t, x);
+    }
+
+    /// Values from a seeded generator: a narrow spread, a wide one, a few far outliers.
+    fn values(seed: u64, n: usize) -> Vec<f32> {
+        let mut x = seed | 1;
+        (0..n)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let u = (x >> 40) as f32 / 16_777_216.0;
+                match i % 7 {
+                    0 => 3000.0 + u * 0.01,
+                    1..=4 => 3000.0 + u * 5.0,
+                    5 => 10.0 + u * 30_000.0,
+                    _ => 3000.0 - u * 2.0,
+                }
+            })
+            .collect()
+    }
+
+    /// Counting any partition of the finishes in any order and merging the parts gives the
+    /// histogram of counting them all at once, and that one is the histogram at the level set
+    /// by the extremes: the exact count of keys in each bin.
+    #[test]
+    fn histograms_do_not_depend_on_how_finishes_are_split() {
+        for seed in 1..20u64 {
+            let v = values(seed, 5_000);
+            let mut whole = TaskStats::new(2);
+            for &x in &v {
+                add(&mut whole, 1, x);
+            }
+            // Parts of uneven sizes, merged in reverse.
+            let mut parts = Vec::new();
+            let mut rest = &v[..];
+            let mut size = 1 + seed as usize;
+            while !rest.is_empty() {
+                let (a, b) = rest.split_at(size.min(rest.len()));
+                let mut p = TaskStats::new(2);
+                for &x in a {
+                    add(&mut p, 1, x);
+                }
+                parts.push(p);
+                rest = b;
+                size = size * 3 % 1_777 + 1;
+            }
+            let mut merged = TaskStats::new(2);
+            for p in parts.iter().rev() {
+                merged.merge(p);
+            }
+            assert_eq!(merged, whole, "seed {seed}");
+            let (min, max) = (
+                v.iter().map(|&x| finish_key(x)).min().unwrap_or(0),
+                v.iter().map(|&x| finish_key(x)).max().unwrap_or(0),
+            );
+            let level = histogram_level(min, max);
+            assert_eq!(whole.bin_level[1], level);
+            assert_eq!(whole.bin_origin[1], min >> level);
+            let mut want = vec![0u32; TASK_HISTOGRAM_BINS];
+            for &x in &v {
+                want[((finish_key(x) >> level) - (min >> level)) as usize] += 1;
+            }
+            assert_eq!(whole.bins(1), &want[..]);
+            // Half a bin is below 1/1,023 of the range.
+            let half = whole.bin_days(1) / 2.0;
+            assert!(half <= (max - min) as f64 / DAY_FIXED_POINT / 1023.0 + 1e-9);
+        }
+    }
+
+    /// Every quantile is within half a bin of the exact nearest-rank one, and a task of one
+    /// value reports it exactly.
+    #[test]
+    fn quantiles_lie_within_half_a_bin_of_the_exact_ones() {
+        let mut v = values(7, 20_001);
+        let mut stats = TaskStats::new(1);
+        for &x in &v {
+            add(&mut stats, 0, x);
+        }
+        v.sort_by(f32::total_cmp);
+        let half = stats.bin_days(0) / 2.0 + 1.0 / DAY_FIXED_POINT;
+        for i in 0..=100 {
+            let q = f64::from(i) / 100.0;
+            let want = f64::from(v[nearest_rank(q, v.len() as u64) as usize]);
+            let got = stats.quantile_days(0, q).unwrap_or(f64::NAN);
+            assert!((got - want).abs() <= half, "P{i}: {got} vs {want} ± {half}");
+        }
+        let mut one = TaskStats::new(1);
+        for _ in 0..5 {
+            add(&mut one, 0, 12.25);
+        }
+        assert_eq!(one.quantile_days(0, 0.5), Some(12.25));
+        assert_eq!(nearest_rank(0.9, 10), 8);
+        assert_eq!(nearest_rank(0.0, 10), 0);
+        assert_eq!(nearest_rank(1.0, 10), 9);
     }
 }

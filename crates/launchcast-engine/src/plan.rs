@@ -136,6 +136,8 @@ pub(crate) struct Compiled {
     pub duration_slot: Vec<u32>,
     pub correlated_slots: usize,
     pub tables: Tables,
+    /// End of the horizon's day, days from start: simulated time runs up to and including
+    /// the horizon date, so an event at any moment of that day counts.
     pub horizon: f32,
     pub has_plants: bool,
     /// Whether any task has a cost or the program an overhead (else spend is always 0).
@@ -159,23 +161,31 @@ pub(crate) struct Compiled {
     pub backward: Links,
 }
 
-/// Tables for the calendars tasks use (only those: each costs a few MB over a decade), over
-/// the horizon plus a margin, and each position's table.
+/// Tables for the calendars tasks use (only those: each costs about 0.5 KB a day, 2 MB over a
+/// decade), over the horizon plus a margin, and each position's table. Calendars with the
+/// same week and exceptions (an imported schedule's copies of one calendar) share one table.
 fn calendars(model: &Model, order: &[u32], horizon: f64) -> (Vec<CalendarTable>, Vec<u32>) {
     let days = horizon.max(0.0).ceil() as usize + 1 + MARGIN_DAYS;
     let mut table_of = vec![NONE; model.calendars.len()];
-    let mut tables = Vec::new();
+    let mut tables: Vec<CalendarTable> = Vec::new();
+    // The model calendar each table was made from.
+    let mut made_from: Vec<usize> = Vec::new();
     let task_calendar = order
         .iter()
         .map(|&i| match model.task_calendar(&model.tasks[i as usize]) {
             Some(c) => {
                 if table_of[c] == NONE {
+                    let cal = &model.calendars[c];
+                    let same = made_from.iter().position(|&o| {
+                        let other = &model.calendars[o];
+                        other.week == cal.week && other.exceptions == cal.exceptions
+                    });
                     table_of[c] = tables.len() as u32;
-                    tables.push(CalendarTable::new(
-                        &model.calendars[c],
-                        model.program.start,
-                        days,
-                    ));
+                    tables.push(match same {
+                        Some(t) => tables[t].sharing(cal),
+                        None => CalendarTable::new(cal, model.program.start, days),
+                    });
+                    made_from.push(c);
                 }
                 table_of[c]
             }
@@ -733,4 +743,39 @@ fn assign_slots(n: usize, links: [&Links; 3], params: &[ScenarioParams]) -> Vec<
         }
     }
     slot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Calendars with the same working time share one table (an imported schedule often holds
+    /// copies of one calendar); each keeps its own hours per day, and a calendar with other
+    /// hours gets its own table.
+    #[test]
+    fn calendars_with_the_same_working_time_share_a_table() {
+        let mut m = crate::synthetic::network(6, false, 1);
+        let site = launchcast_model::Calendar::standard("site");
+        let mut copy = launchcast_model::Calendar::standard("copy");
+        copy.hours_per_day = 7.5;
+        let mut other = launchcast_model::Calendar::standard("other");
+        other.week[5] = vec![(480, 720)];
+        m.calendars = vec![site, copy, other];
+        for (i, t) in m.tasks.iter_mut().enumerate() {
+            t.calendar = Some(["site", "copy", "other"][i % 3].into());
+        }
+        let order: Vec<u32> = (0..m.tasks.len() as u32).collect();
+        let (tables, of) = calendars(&m, &order, 400.0);
+        assert_eq!(tables.len(), 3);
+        assert_eq!(&of[..3], &[0, 1, 2]);
+        assert!(tables[0].shares_tables_with(&tables[1]));
+        assert!(!tables[0].shares_tables_with(&tables[2]));
+        // The same work in other hours per day: 8 h of a 7.5-hour day end later.
+        let (mut s0, mut s1) = ([0f32; crate::kernel::LANES], [0f32; crate::kernel::LANES]);
+        let (mut f0, mut f1) = ([0f32; crate::kernel::LANES], [0f32; crate::kernel::LANES]);
+        let dur = [3.0f32; crate::kernel::LANES];
+        tables[0].schedule(&mut s0, &dur, &mut f0);
+        tables[1].schedule(&mut s1, &dur, &mut f1);
+        assert!(f1[0] < f0[0], "{} {}", f0[0], f1[0]);
+    }
 }

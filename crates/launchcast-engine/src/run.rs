@@ -1,12 +1,25 @@
 //! The parallel driver: iterations are cut into fixed blocks; each block writes its slice of
-//! the per-iteration columns and adds into its worker's integer accumulators. Columns are
-//! indexed by iteration and accumulators are integers, so the result is the same for any
-//! number of threads and any scheduling.
+//! the per-iteration columns, and the sampled lane groups add into per-task statistics that
+//! all workers share. Columns are indexed by iteration and the statistics are integer counts
+//! whose histograms depend only on the extremes of what they count (see [`TaskStats`]), so
+//! the result is the same for any number of threads and any scheduling.
+//!
+//! Memory: the per-task statistics (a 4 KB histogram per task and scenario, the largest part
+//! of a big model's memory) exist once, whatever the thread count. A worker holds only its
+//! kernel scratch and a buffer of the finishes of a few sampled lane groups, which it adds
+//! into the shared statistics a stripe of tasks at a time, each stripe under its own lock, so
+//! workers rarely wait on each other. No more workers run than the machine has cores: more
+//! would only wait, and each costs its buffers.
+
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::kernel::{Isa, Kernels, LANES, Lanes, Scratch, promise_kept, select_kernels};
-use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, sample_target};
+use crate::outcomes::TaskStripe;
+use crate::outcomes::{
+    DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, finish_key, sample_target, written_zeros,
+};
 use crate::plan::{Compiled, NONE};
 use crate::{EngineError, MAX_ROWS, Outcomes, Rows, RunOptions, ScenarioOutcomes, TaskStats};
 
@@ -25,15 +38,80 @@ struct BlockColumns<'a> {
     spend: Vec<&'a mut [f32]>,
 }
 
-struct Accumulators {
-    tasks: Vec<TaskStats>,
-    /// Per scenario: histogram bins recorded but not yet counted (see [`PendingBins`]).
-    pending: Vec<PendingBins>,
+/// Tasks per stripe of the shared statistics, each stripe under its own lock.
+const STRIPE: usize = 64;
+
+/// The per-task statistics of one scenario, in model task order, shared by every worker:
+/// stripes of [`STRIPE`] tasks, each under its own lock.
+type SharedStats<'a> = Vec<Mutex<TaskStripe<'a>>>;
+
+/// Empty statistics for `tasks` tasks, every page of their histograms written once up front
+/// (a zeroed allocation maps pages lazily, so each first increment would fault twice).
+fn empty_stats(tasks: usize) -> TaskStats {
+    TaskStats {
+        histogram: written_zeros(tasks * TASK_HISTOGRAM_BINS),
+        ..TaskStats::new(tasks)
+    }
+}
+
+/// What one worker thread holds: its kernel scratch, the finishes of its pending sampled
+/// lane groups, and its results.
+struct Worker {
+    scratch: Scratch,
+    pending: Pending,
+    tally: Tally,
+}
+
+/// A worker's results beside the shared statistics, kept when its working memory is freed.
+struct Tally {
+    /// Per scenario: sampled iterations run.
+    sampled: Vec<u64>,
     promises: Vec<Vec<u64>>,
     /// Per scenario: the whole-iteration records of the rows this worker ran, a lane group
     /// at a time, copied into [`Rows`] at the end: one piece per worker, which merging
     /// collects without copying.
     rows: Vec<Vec<RowRecords>>,
+}
+
+impl Worker {
+    fn new(plan: &Compiled, seed: u64, statistics: bool) -> Worker {
+        Worker {
+            scratch: Scratch::new(plan, seed),
+            pending: Pending::new(
+                if statistics { plan.order.len() } else { 0 },
+                plan.params.len(),
+            ),
+            tally: Tally::new(plan),
+        }
+    }
+}
+
+impl Tally {
+    fn new(plan: &Compiled) -> Tally {
+        let scenarios = plan.params.len();
+        Tally {
+            sampled: vec![0; scenarios],
+            promises: vec![vec![0; plan.promises.len()]; scenarios],
+            rows: (0..scenarios)
+                .map(|_| vec![RowRecords::default()])
+                .collect(),
+        }
+    }
+
+    fn merge(mut self, other: Tally) -> Tally {
+        for (a, b) in self.sampled.iter_mut().zip(&other.sampled) {
+            *a += b;
+        }
+        for (a, b) in self.promises.iter_mut().zip(&other.promises) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (a, b) in self.rows.iter_mut().zip(other.rows) {
+            a.extend(b);
+        }
+        self
+    }
 }
 
 /// Row records of one worker: for each lane group its first row and row count, and then
@@ -80,107 +158,65 @@ impl RowLayout {
     }
 }
 
-/// Sampled lane groups whose finish bins are counted together.
-const PENDING_GROUPS: usize = 16;
-/// A finish outside the histogram (not finished by the horizon, or a lane past the end).
+/// Sampled lane groups a worker buffers before adding them to the shared statistics. A task's
+/// finishes spread over its histogram's 64 cache lines: counting those of many groups at once
+/// reuses the lines (and takes each lock once for all of them); one group at a time would
+/// miss the cache on most finishes of a large model.
+const PENDING_GROUPS: usize = 32;
+
+/// A buffered lane that did not finish by the horizon, or lies past the run's end.
 const NO_BIN: u16 = u16::MAX;
 
-/// Histogram bins of up to [`PENDING_GROUPS`] sampled lane groups, task by task
-/// (`[task][group][lane]`). Counting them one group at a time would touch every task's
-/// histogram once per group, a cache miss each in a large model; counting a task's bins of
-/// many groups at once keeps its histogram in cache.
-struct PendingBins {
+/// A worker's view of one task's histogram in one scenario: the extremes of the shared
+/// statistics when it last added to them and of its finishes since, the window they set
+/// (computed as the shared statistics compute theirs, so the shared level is never finer
+/// when the buffered bins are added), and the count and fixed-point sum of those finishes.
+#[derive(Clone, Copy)]
+struct Shadow {
+    /// Keys; `min > max` while there are none.
+    min: u64,
+    max: u64,
+    level: u8,
+    origin: u64,
+    finished: u32,
+    sum: u64,
+}
+
+const NO_SHADOW: Shadow = Shadow {
+    min: u64::MAX,
+    max: 0,
+    level: 0,
+    origin: 0,
+    finished: 0,
+    sum: 0,
+};
+
+/// Up to [`PENDING_GROUPS`] sampled lane groups, of any scenarios: each finish as its bin in
+/// its task's [`Shadow`] window (`[position][group][lane]`, [`NO_BIN`] where none), which
+/// lanes each task was critical in (bit `l` of `[position][group]`), the shadows
+/// (`[scenario][position]`) and each group's scenario.
+struct Pending {
     bins: Vec<u16>,
+    critical: Vec<u32>,
+    shadows: Vec<Shadow>,
+    scenario: [usize; PENDING_GROUPS],
     groups: usize,
+    tasks: usize,
+    /// Stripes found locked during a flush, kept for reuse.
+    busy: Vec<usize>,
 }
 
-impl PendingBins {
-    fn new(tasks: usize) -> PendingBins {
-        PendingBins {
+impl Pending {
+    fn new(tasks: usize, scenarios: usize) -> Pending {
+        Pending {
             bins: vec![NO_BIN; tasks * PENDING_GROUPS * LANES],
+            critical: vec![0; tasks * PENDING_GROUPS],
+            shadows: vec![NO_SHADOW; tasks * scenarios],
+            scenario: [0; PENDING_GROUPS],
             groups: 0,
+            tasks,
+            busy: Vec::new(),
         }
-    }
-
-    /// Counts every pending bin into `stats` and empties the buffer.
-    fn flush(&mut self, stats: &mut TaskStats) {
-        if self.groups == 0 {
-            return;
-        }
-        let used = self.groups * LANES;
-        // Two partial histograms for alternate entries halve the chains of increments to
-        // the same bin (a task's finishes crowd into a few bins).
-        let mut partial = [[0u32; TASK_HISTOGRAM_BINS + 1]; 2];
-        for (task, pending) in self.bins.chunks_exact(PENDING_GROUPS * LANES).enumerate() {
-            // Only the span of bins in use is added and cleared again.
-            let (mut lo, mut hi) = (TASK_HISTOGRAM_BINS, 0);
-            for pair in pending[..used].chunks_exact(2) {
-                let (a, b) = (
-                    usize::from(pair[0]).min(TASK_HISTOGRAM_BINS),
-                    usize::from(pair[1]).min(TASK_HISTOGRAM_BINS),
-                );
-                partial[0][a] += 1;
-                partial[1][b] += 1;
-                lo = lo.min(a).min(b);
-                hi = hi.max(a).max(b);
-            }
-            let hi = hi.min(TASK_HISTOGRAM_BINS - 1);
-            partial[0][TASK_HISTOGRAM_BINS] = 0;
-            partial[1][TASK_HISTOGRAM_BINS] = 0;
-            if lo > hi {
-                continue;
-            }
-            let hist = &mut stats.histogram[task * TASK_HISTOGRAM_BINS..][lo..=hi];
-            let [first, second] = &mut partial;
-            for ((h, a), b) in hist
-                .iter_mut()
-                .zip(&mut first[lo..=hi])
-                .zip(&mut second[lo..=hi])
-            {
-                *h += *a + *b;
-                (*a, *b) = (0, 0);
-            }
-        }
-        self.groups = 0;
-    }
-}
-
-impl Accumulators {
-    fn new(plan: &Compiled) -> Accumulators {
-        let n = plan.order.len();
-        Accumulators {
-            pending: plan.params.iter().map(|_| PendingBins::new(n)).collect(),
-            tasks: plan
-                .params
-                .iter()
-                .map(|_| TaskStats::new(n, f64::from(plan.horizon)))
-                .collect(),
-            promises: plan
-                .params
-                .iter()
-                .map(|_| vec![0; plan.promises.len()])
-                .collect(),
-            rows: plan
-                .params
-                .iter()
-                .map(|_| vec![RowRecords::default()])
-                .collect(),
-        }
-    }
-
-    fn merge(mut self, other: Accumulators) -> Accumulators {
-        for (a, b) in self.tasks.iter_mut().zip(&other.tasks) {
-            a.merge(b);
-        }
-        for (a, b) in self.promises.iter_mut().zip(&other.promises) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
-        for (a, b) in self.rows.iter_mut().zip(other.rows) {
-            a.extend(b);
-        }
-        self
     }
 }
 
@@ -192,6 +228,18 @@ fn split_columns<'a>(columns: &'a mut [Vec<f32>], blocks: usize) -> Vec<Vec<&'a 
         }
     }
     per_block
+}
+
+/// Worker threads for `requested` (0: one per core): never more than the machine's cores
+/// (more would only wait, each holding its buffers) nor than there are blocks.
+fn worker_threads(requested: usize, blocks: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let wanted = if requested == 0 {
+        rayon::current_num_threads()
+    } else {
+        requested
+    };
+    wanted.min(cores).min(blocks).max(1)
 }
 
 pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, EngineError> {
@@ -220,13 +268,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         })
         .collect();
 
-    // No more threads than blocks: each would only wait.
-    let threads = if opts.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        opts.threads
-    }
-    .min(blocks.max(1));
+    let threads = worker_threads(opts.threads, blocks);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -234,7 +276,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             threads,
             message: e.to_string(),
         })?;
-    let machine = (select_kernels(), Recorder::select());
+    let machine = (select_kernels(), Adder::select());
     // Every k-th lane of iterations feeds the per-task statistics and criticality.
     let sample_every = (opts.iterations / sample_target(plan.order.len())).max(1);
     let groups = n.div_ceil(LANES) as u64;
@@ -268,57 +310,86 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         statistics: opts.statistics,
         row_every,
     };
-    // Each thread takes the next block as it becomes free, so a busy core delays nothing,
-    // and keeps one set of accumulators (their histograms are the largest memory of a big
-    // model). Which thread runs a block changes nothing: every block writes its own part of
-    // the columns, row records carry their row, and the statistics are integer sums.
+    // One set of per-task statistics per scenario, whatever the thread count (none when
+    // statistics are off), written by workers a stripe at a time.
+    let mut stats: Vec<TaskStats> = (0..scenarios)
+        .map(|_| empty_stats(if opts.statistics { tasks } else { 0 }))
+        .collect();
+    let shared: Vec<SharedStats> = stats
+        .iter_mut()
+        .map(|s| s.stripes(STRIPE).into_iter().map(Mutex::new).collect())
+        .collect();
+    let mut position = vec![0u32; tasks];
+    for (pos, &task) in plan.order.iter().enumerate() {
+        position[task as usize] = pos as u32;
+    }
+    // Each thread takes the next block as it becomes free, so a busy core delays nothing.
+    // Which thread runs a block changes nothing: every block writes its own part of the
+    // columns, row records carry their row, and the statistics are integer counts.
     let queue = std::sync::Mutex::new(work.into_iter());
-    let per_thread = pool.broadcast(|_| {
+    let per_thread = pool.broadcast(|ctx| {
         // Made on a thread's first block: a thread that gets none costs no memory.
-        let mut state: Option<(Accumulators, Scratch)> = None;
+        let mut worker: Option<Worker> = None;
+        let first_stripe =
+            ctx.index() * shared.first().map_or(0, Vec::len) / ctx.num_threads().max(1);
+        let at = Stripes {
+            shared: &shared,
+            first: first_stripe,
+            position: &position,
+        };
         // A poisoned lock means another worker panicked; that panic is reported.
         while let Some(mut block) = queue.lock().ok().and_then(|mut q| q.next()) {
-            let (acc, scratch) = state
-                .get_or_insert_with(|| (Accumulators::new(plan), Scratch::new(plan, opts.seed)));
-            run_block(plan, machine, layout, &mut block, acc, scratch);
+            let w = worker.get_or_insert_with(|| Worker::new(plan, opts.seed, opts.statistics));
+            run_block(plan, machine, layout, &mut block, w, at);
             if let Some(progress) = opts.progress {
                 progress(block.len as u64);
             }
         }
-        state.map(|(mut acc, _)| {
-            for (pending, stats) in acc.pending.iter_mut().zip(&mut acc.tasks) {
-                pending.flush(stats);
-            }
-            acc
+        // Only the tally outlives the thread's work: its buffers are freed here.
+        worker.map(|mut w| {
+            flush(machine.1, &mut w.pending, at);
+            w.tally
         })
     });
-    // Pairs merge in parallel.
-    let acc = pool
+    let workers = pool
         .install(|| {
             per_thread
                 .into_par_iter()
                 .flatten()
-                .reduce_with(Accumulators::merge)
+                .reduce_with(Tally::merge)
         })
-        .unwrap_or_else(|| Accumulators::new(plan));
+        .unwrap_or_else(|| Tally::new(plan));
+    let Tally {
+        sampled,
+        promises,
+        rows,
+    } = workers;
+    drop(shared);
 
     let mut deliveries = deliveries.into_iter();
     let mut spend = spend.into_iter();
-    let outcomes = headline
-        .into_iter()
-        .zip(acc.tasks)
-        .zip(acc.promises)
-        .map(|((headline_days, tasks), promises_kept)| ScenarioOutcomes {
+    let mut outcomes = Vec::with_capacity(scenarios);
+    for (((headline_days, stats), promises_kept), sampled) in
+        headline.into_iter().zip(stats).zip(promises).zip(sampled)
+    {
+        let tasks = if opts.statistics {
+            TaskStats { sampled, ..stats }
+        } else {
+            TaskStats {
+                sampled,
+                ..TaskStats::new(tasks)
+            }
+        };
+        outcomes.push(ScenarioOutcomes {
             headline_days,
             deliveries_by_year: deliveries.by_ref().take(years).collect(),
             spend_by_year: spend.by_ref().take(years).collect(),
             promises_kept,
             tasks,
             rows: crate::Rows::default(),
-        })
-        .collect::<Vec<_>>();
-    let mut outcomes = outcomes;
-    for (out, pieces) in outcomes.iter_mut().zip(acc.rows) {
+        });
+    }
+    for (out, pieces) in outcomes.iter_mut().zip(rows) {
         out.rows = pool.install(|| gather_rows(&layout, &plan.order, &pieces));
     }
     Ok(Outcomes {
@@ -333,23 +404,32 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     })
 }
 
+/// The shared statistics, the stripe a worker starts its additions at (workers start apart,
+/// so they seldom wait for the same lock), and each task's plan position.
+#[derive(Clone, Copy)]
+struct Stripes<'a, 's> {
+    shared: &'a [SharedStats<'s>],
+    first: usize,
+    position: &'a [u32],
+}
+
 fn run_block(
     plan: &Compiled,
-    (kernels, recorder): (Kernels, Recorder),
+    (kernels, adder): (Kernels, Adder),
     layout: RowLayout,
     block: &mut BlockColumns,
-    acc: &mut Accumulators,
-    s: &mut Scratch,
+    w: &mut Worker,
+    at: Stripes<'_, '_>,
 ) {
     let years = plan.years.len();
-    let inv_bin = TASK_HISTOGRAM_BINS as f32 / plan.horizon.max(1.0);
+    let n = plan.order.len();
     for (sc, params) in plan.params.iter().enumerate() {
-        let stats = &mut acc.tasks[sc];
-        let kept = &mut acc.promises[sc];
+        let s = &mut w.scratch;
+        let kept = &mut w.tally.promises[sc];
         let RowRecords {
             index: row_index,
             data: row_data,
-        } = &mut acc.rows[sc][0];
+        } = &mut w.tally.rows[sc][0];
         for offset in (0..block.len).step_by(LANES) {
             let first = block.first + offset as u64;
             let group = first / LANES as u64;
@@ -390,17 +470,17 @@ fn run_block(
                 continue;
             }
             // The subsample: per-task statistics, criticality chains and whole rows.
-            stats.sampled += live as u64;
-            let kept = (0..live)
+            w.tally.sampled[sc] += live as u64;
+            let kept_rows = (0..live)
                 .take_while(|&l| layout.row(group, l).is_some())
                 .count();
-            if let Some(first_row) = layout.row(group, 0).filter(|_| kept > 0) {
+            if let Some(first_row) = layout.row(group, 0).filter(|_| kept_rows > 0) {
                 if row_data.capacity() == 0 {
                     // Room for every row at once: growing by doubling would copy tens of
                     // megabytes; untouched capacity costs no memory.
                     row_data.reserve(layout.rows.div_ceil(LANES) * layout.len() * LANES);
                 }
-                row_index.push([first_row as u32, kept as u32]);
+                row_index.push([first_row as u32, kept_rows as u32]);
                 let (dm, sm) = (layout.delivered_months, layout.spent_months);
                 for lanes in s
                     .duration
@@ -412,123 +492,271 @@ fn run_block(
                     row_data.extend_from_slice(lanes);
                 }
             }
+            let pending = &mut w.pending;
+            let g = pending.groups;
+            (adder.record)(plan.horizon, &s.finish_ok[..n], live, pending, sc);
+            let critical = &mut pending.critical;
             for l in 0..live {
                 if s.headline[l] < f32::INFINITY {
                     let mut pos = s.headline_driver[l];
                     while pos != NONE {
-                        stats.critical[plan.order[pos as usize] as usize] += 1;
+                        critical[pos as usize * PENDING_GROUPS + g] |= 1 << l;
                         pos = s.driver[pos as usize][l];
                     }
                 }
             }
-            let pending = &mut acc.pending[sc];
-            (recorder.0)(plan, stats, &s.finish_ok, live, inv_bin, pending);
+            pending.scenario[g] = sc;
             pending.groups += 1;
             if pending.groups == PENDING_GROUPS {
-                pending.flush(stats);
+                flush(adder, pending, at);
             }
         }
     }
 }
 
-/// Records one sampled lane group's finishes of every task (see [`add_finishes`]).
-type Record = fn(&Compiled, &mut TaskStats, &[Lanes], usize, f32, &mut PendingBins);
+/// Adds the pending groups into the shared statistics of their scenarios, stripe by stripe
+/// from the worker's first, and empties the buffer.
+fn flush(adder: Adder, pending: &mut Pending, at: Stripes<'_, '_>) {
+    let mut groups = [0usize; PENDING_GROUPS];
+    for (sc, shared) in at.shared.iter().enumerate() {
+        let mut count = 0;
+        for g in 0..pending.groups {
+            if pending.scenario[g] == sc {
+                groups[count] = g;
+                count += 1;
+            }
+        }
+        if count == 0 {
+            continue;
+        }
+        let k = shared.len();
+        // Stripes another worker holds are left for later rather than waited for.
+        let mut busy = std::mem::take(&mut pending.busy);
+        busy.clear();
+        for i in 0..k {
+            let at_stripe = (at.first + i) % k;
+            match shared[at_stripe].try_lock() {
+                Ok(mut stripe) => {
+                    (adder.add)(&mut stripe, at.position, pending, sc, &groups[..count])
+                }
+                Err(std::sync::TryLockError::WouldBlock) => busy.push(at_stripe),
+                // A poisoned lock means another worker panicked; that panic is reported.
+                Err(std::sync::TryLockError::Poisoned(_)) => return,
+            }
+        }
+        for &at_stripe in busy.iter() {
+            let Ok(mut stripe) = shared[at_stripe].lock() else {
+                return;
+            };
+            (adder.add)(&mut stripe, at.position, pending, sc, &groups[..count]);
+        }
+        pending.busy = busy;
+    }
+    // Bins are overwritten whole by the next groups; critical lanes are or-ed in.
+    pending.critical.fill(0);
+    pending.groups = 0;
+}
 
-/// The recorder compiled for the widest instruction set this processor has.
+/// Buffers one sampled lane group of scenario `sc` (the finishes of every task by plan
+/// position, `live` lanes of them real) as the next pending group.
+type Record = fn(f32, &[Lanes], usize, &mut Pending, usize);
+
+/// Adds pending groups `groups` of scenario `sc` of the tasks of one stripe (at their
+/// `position`s in the buffer) into it.
+type Add = fn(&mut TaskStripe, &[u32], &mut Pending, usize, &[usize]);
+
+/// The buffering and adding compiled for the widest instruction set this processor has.
 #[derive(Clone, Copy)]
-struct Recorder(Record);
+struct Adder {
+    record: Record,
+    add: Add,
+}
 
 #[inline(always)]
-fn record_body(
-    plan: &Compiled,
-    stats: &mut TaskStats,
-    finish_ok: &[Lanes],
-    live: usize,
-    inv_bin: f32,
-    pending: &mut PendingBins,
-) {
-    let group = pending.groups;
-    for (finish, &task) in finish_ok.iter().zip(&plan.order) {
-        let at = (task as usize * PENDING_GROUPS + group) * LANES;
-        let Some(bins) = pending.bins.get_mut(at..at + LANES) else {
-            continue;
+fn record_body(horizon: f32, finish_ok: &[Lanes], live: usize, pending: &mut Pending, sc: usize) {
+    let (n, g) = (pending.tasks, pending.groups);
+    for (pos, finish) in finish_ok.iter().enumerate().take(n) {
+        let mut finish = *finish;
+        if live < LANES {
+            finish[live..].fill(f32::INFINITY);
+        }
+        let (count, sum, lo, hi) = group_totals(&finish, horizon);
+        let at = (pos * PENDING_GROUPS + g) * LANES;
+        let Some(out) = pending.bins.get_mut(at..at + LANES) else {
+            return;
         };
-        let Ok(bins) = <&mut [u16; LANES]>::try_from(bins) else {
+        if count == 0 {
+            out.fill(NO_BIN);
             continue;
-        };
-        add_finishes(
-            stats,
-            task as usize,
-            finish,
-            live,
-            plan.horizon,
-            inv_bin,
-            bins,
-        );
+        }
+        let shadow = &mut pending.shadows[sc * n + pos];
+        shadow.finished += count;
+        shadow.sum += (sum * DAY_FIXED_POINT).round() as u64;
+        let (lo, hi) = (finish_key(lo), finish_key(hi));
+        if shadow.min > shadow.max || lo < shadow.min || hi > shadow.max {
+            let task = &mut pending.bins[pos * PENDING_GROUPS * LANES..][..g * LANES];
+            widen_shadow(shadow, lo, hi, task, &pending.scenario[..g], sc);
+        }
+        let shadow = pending.shadows[sc * n + pos];
+        let out = &mut pending.bins[at..at + LANES];
+        // Bin of a finish x: ⌊x · 2^16 / 2^level⌋ − origin, exact in `f32`: x · 2^(16 − level)
+        // is a power-of-two multiple of an `f32`, its floor an `f32`, and so is the origin
+        // (the floor of the earliest finish's); two such integers less than 1,024 apart
+        // subtract exactly.
+        let scale = 2f32.powi(16 - i32::from(shadow.level));
+        let origin = shadow.origin as f32;
+        for l in 0..LANES {
+            let ok = finish[l] <= horizon;
+            let x = if ok { finish[l].max(0.0) } else { 0.0 };
+            let b = ((x * scale).floor() - origin).clamp(0.0, (TASK_HISTOGRAM_BINS - 1) as f32);
+            // SAFETY: `b` is finite and within 0..=1023 (clamped just above, from finite
+            // values), so the conversion is exact; `as` would add saturation checks that stop
+            // vectorisation.
+            let b = unsafe { b.to_int_unchecked::<u32>() } as u16;
+            out[l] = if ok { b } else { NO_BIN };
+        }
     }
 }
 
-macro_rules! recorder_for {
-    ($name:ident, $features:literal) => {
-        #[cfg(target_arch = "x86_64")]
-        #[target_feature(enable = $features)]
-        fn $name(
-            plan: &Compiled,
-            stats: &mut TaskStats,
-            finish_ok: &[Lanes],
-            live: usize,
-            inv_bin: f32,
-            pending: &mut PendingBins,
-        ) {
-            record_body(plan, stats, finish_ok, live, inv_bin, pending);
-        }
+/// Widens a shadow window to hold keys `lo ..= hi`, moving the task's buffered bins of
+/// scenario `sc` (groups before the current one, `[group][lane]`) into the new window as
+/// [`TaskStripe::widen`] does with a histogram.
+#[cold]
+fn widen_shadow(
+    shadow: &mut Shadow,
+    lo: u64,
+    hi: u64,
+    bins: &mut [u16],
+    scenario: &[usize],
+    sc: usize,
+) {
+    let empty = shadow.min > shadow.max;
+    let (min, max) = if empty {
+        (lo, hi)
+    } else {
+        (lo.min(shadow.min), hi.max(shadow.max))
     };
-}
-recorder_for!(record_avx512, "avx512f,avx512dq,avx2,fma");
-recorder_for!(record_avx2, "avx2,fma");
-
-impl Recorder {
-    fn select() -> Recorder {
-        match Isa::detect() {
-            // SAFETY: `Isa::detect` found AVX-512F and AVX-512DQ.
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => {
-                Recorder(|p, st, f, l, b, pe| unsafe { record_avx512(p, st, f, l, b, pe) })
+    let level = crate::outcomes::histogram_level(min, max);
+    let origin = min >> level;
+    if !empty && (level, origin) != (shadow.level, shadow.origin) {
+        let shift = level - shadow.level;
+        for (group, lanes) in bins.chunks_exact_mut(LANES).enumerate() {
+            if scenario.get(group) != Some(&sc) {
+                continue;
             }
-            // SAFETY: `Isa::detect` found AVX2.
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => Recorder(|p, st, f, l, b, pe| unsafe { record_avx2(p, st, f, l, b, pe) }),
-            _ => Recorder(record_body),
+            for b in lanes.iter_mut().filter(|b| **b != NO_BIN) {
+                *b = (((shadow.origin + u64::from(*b)) >> shift) - origin) as u16;
+            }
         }
+    }
+    (shadow.min, shadow.max, shadow.level, shadow.origin) = (min, max, level, origin);
+}
+
+#[inline(always)]
+fn add_body(
+    stats: &mut TaskStripe,
+    position: &[u32],
+    pending: &mut Pending,
+    sc: usize,
+    groups: &[usize],
+) {
+    let n = pending.tasks;
+    for i in 0..stats.tasks() {
+        let pos = position[stats.first + i] as usize;
+        if i + 1 < stats.tasks() {
+            prefetch_next(stats, i + 1, &pending.bins, position);
+        }
+        let mut critical = 0u64;
+        for &g in groups {
+            critical += u64::from(pending.critical[pos * PENDING_GROUPS + g].count_ones());
+        }
+        stats.critical[i] += critical;
+        let shadow = pending.shadows[sc * n + pos];
+        if shadow.finished > 0 {
+            stats.finished[i] += u64::from(shadow.finished);
+            stats.finish_sum_fixed[i] += u128::from(shadow.sum);
+            stats.widen(i, shadow.min, shadow.max);
+            let (level, origin) = (stats.bin_level[i], stats.bin_origin[i]);
+            let bins = &mut stats.histogram[i * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
+            let task = &pending.bins[pos * PENDING_GROUPS * LANES..][..PENDING_GROUPS * LANES];
+            if (level, origin) == (shadow.level, shadow.origin) {
+                for &g in groups {
+                    for &b in &task[g * LANES..][..LANES] {
+                        if let Some(c) = bins.get_mut(usize::from(b)) {
+                            *c += 1;
+                        }
+                    }
+                }
+            } else {
+                // The shared window is as fine or coarser: each buffered bin lies in one bin.
+                let shift = level - shadow.level;
+                for &g in groups {
+                    for &b in &task[g * LANES..][..LANES] {
+                        if b != NO_BIN {
+                            let to = ((shadow.origin + u64::from(b)) >> shift) - origin;
+                            bins[to as usize] += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // The next buffered finishes are binned in the shared window as it is now.
+        pending.shadows[sc * n + pos] = Shadow {
+            min: stats.finish_min_fixed[i],
+            max: stats.finish_max_fixed[i],
+            level: stats.bin_level[i],
+            origin: stats.bin_origin[i],
+            finished: 0,
+            sum: 0,
+        };
     }
 }
 
-/// Adds one lane group's finishes of a task to its statistics (counts, fixed-point sum,
-/// extremes) and writes their histogram bins to `pending`. Lane-wise and branch-free.
+/// Asks for the cache lines the next task will need while this one is counted: its buffered
+/// bins and the bins in use of its histogram (its finishes spread over them, and they lie far
+/// apart in a large model, each a cache miss otherwise).
 #[inline(always)]
-fn add_finishes(
-    stats: &mut TaskStats,
-    task: usize,
-    finish: &[f32; LANES],
-    live: usize,
-    horizon: f32,
-    inv_bin: f32,
-    pending: &mut [u16; LANES],
-) {
-    // Branch-free lane loops over plain arrays, reduced through eight fixed partial results:
-    // this vectorises even without the kernel's instruction sets, and sums in a fixed order.
+fn prefetch_next(stats: &TaskStripe, next: usize, pending: &[u16], position: &[u32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        const LINE: usize = 64;
+        let pos = position[stats.first + next] as usize;
+        let (min, max) = (stats.finish_min_fixed[next], stats.finish_max_fixed[next]);
+        let used = if min > max {
+            0
+        } else {
+            let level = stats.bin_level[next];
+            (((max >> level) - (min >> level)) as usize + 1).min(TASK_HISTOGRAM_BINS)
+        };
+        let bins = &stats.histogram[next * TASK_HISTOGRAM_BINS..][..used];
+        let buffered = &pending[pos * PENDING_GROUPS * LANES..][..PENDING_GROUPS * LANES];
+        // SAFETY: a prefetch only hints the cache: it never faults nor changes memory, and
+        // every address is within a slice.
+        unsafe {
+            for line in (0..std::mem::size_of_val(buffered)).step_by(LINE) {
+                _mm_prefetch(buffered.as_ptr().cast::<i8>().add(line), _MM_HINT_T0);
+            }
+            for line in (0..std::mem::size_of_val(bins)).step_by(LINE) {
+                _mm_prefetch(bins.as_ptr().cast::<i8>().add(line), _MM_HINT_T0);
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (stats, next, pending, position);
+}
+
+/// Finished lanes (finish by the horizon) of one group: their count, sum (eight fixed partial
+/// sums, so the order is fixed), earliest and latest.
+#[inline(always)]
+fn group_totals(finish: &Lanes, horizon: f32) -> (u32, f64, f32, f32) {
     let mut ok = [0u32; LANES];
     let mut value = [0f32; LANES];
     let mut low = [f32::INFINITY; LANES];
     for l in 0..LANES {
-        ok[l] = u32::from(finish[l] <= horizon) & u32::from(l < live);
+        ok[l] = u32::from(finish[l] <= horizon);
         value[l] = if ok[l] != 0 { finish[l] } else { 0.0 };
         low[l] = if ok[l] != 0 { finish[l] } else { f32::INFINITY };
-        let bin = (value[l] * inv_bin).clamp(0.0, (TASK_HISTOGRAM_BINS - 1) as f32);
-        // SAFETY: `bin` is finite and within 0..=1023 (clamped just above), so the
-        // conversion is exact; `as` would add saturation checks that stop vectorisation.
-        let bin = unsafe { bin.to_int_unchecked::<u32>() } as u16;
-        pending[l] = if ok[l] != 0 { bin } else { NO_BIN };
     }
     let (mut partial, mut lo8, mut hi8) = ([0f64; 8], [f32::INFINITY; 8], [0f32; 8]);
     for chunk in 0..LANES / 8 {
@@ -543,16 +771,60 @@ fn add_finishes(
         .iter()
         .fold(f32::INFINITY, |a, &b| if b < a { b } else { a });
     let hi = hi8.iter().fold(0f32, |a, &b| if b > a { b } else { a });
-    let count: u32 = ok.iter().sum();
-    if count == 0 {
-        return;
+    (ok.iter().sum(), partial.iter().sum(), lo, hi)
+}
+
+macro_rules! adder_for {
+    ($record:ident, $add:ident, $features:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        fn $record(
+            horizon: f32,
+            finish_ok: &[Lanes],
+            live: usize,
+            pending: &mut Pending,
+            sc: usize,
+        ) {
+            record_body(horizon, finish_ok, live, pending, sc);
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        fn $add(
+            stats: &mut TaskStripe,
+            position: &[u32],
+            pending: &mut Pending,
+            sc: usize,
+            groups: &[usize],
+        ) {
+            add_body(stats, position, pending, sc, groups);
+        }
+    };
+}
+adder_for!(record_avx512, add_avx512, "avx512f,avx512dq,avx2,fma");
+adder_for!(record_avx2, add_avx2, "avx2,fma");
+
+impl Adder {
+    fn select() -> Adder {
+        match Isa::detect() {
+            // SAFETY (both): `Isa::detect` found AVX-512F and AVX-512DQ.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => Adder {
+                record: |h, f, l, p, sc| unsafe { record_avx512(h, f, l, p, sc) },
+                add: |s, po, p, sc, g| unsafe { add_avx512(s, po, p, sc, g) },
+            },
+            // SAFETY (both): `Isa::detect` found AVX2.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => Adder {
+                record: |h, f, l, p, sc| unsafe { record_avx2(h, f, l, p, sc) },
+                add: |s, po, p, sc, g| unsafe { add_avx2(s, po, p, sc, g) },
+            },
+            _ => Adder {
+                record: record_body,
+                add: add_body,
+            },
+        }
     }
-    let sum = partial.iter().sum::<f64>();
-    let fixed = |x: f64| (x * DAY_FIXED_POINT).round() as u64;
-    stats.finished[task] += u64::from(count);
-    stats.finish_sum_fixed[task] += u128::from(fixed(sum));
-    stats.finish_min_fixed[task] = stats.finish_min_fixed[task].min(fixed(f64::from(lo)));
-    stats.finish_max_fixed[task] = stats.finish_max_fixed[task].max(fixed(f64::from(hi)));
 }
 
 /// Scatters the workers' row records (durations by plan position) into column-major

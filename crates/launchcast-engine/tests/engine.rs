@@ -184,10 +184,15 @@ fn earlier_of_two_alternatives_with_after_any() {
         .tasks
         .quantile_days(2, 0.5)
         .unwrap_or(f64::NAN);
-    let bin = out.scenarios[0].tasks.bin_days;
+    let bin = out.scenarios[0].tasks.bin_days(2);
     let c_only = finite(&out.scenarios[0].headline_days);
     assert_close(median(&c_only), q, 4.0 * se, "P50 of the earlier of two");
-    assert_close(cq, median(&x), bin, "histogram quantile within one bin");
+    assert_close(
+        cq,
+        median(&x),
+        bin,
+        "histogram quantile within one bin of its own range",
+    );
 }
 
 #[test]
@@ -366,8 +371,8 @@ fn a_plant_delivers_exact_volumes_per_calendar_year() {
     assert_eq!(out.years, vec![2023, 2024, 2025, 2026]);
     // 2023: production from day 181 to 365 (184 days); the linear ramp from 20 % to 100 %
     // over 100 days makes 100·(0.2·100 + 0.8·100/2) = 6,000, then 84 days at 100 a day.
-    // 2024 is a leap year; 2026 ends at the horizon, 2026-12-31 (364 days).
-    let want = [6_000.0 + 8_400.0, 36_600.0, 36_500.0, 36_400.0];
+    // 2024 is a leap year; 2026 ends with the horizon's day, 2026-12-31 (365 days).
+    let want = [6_000.0 + 8_400.0, 36_600.0, 36_500.0, 36_500.0];
     for (y, w) in want.iter().enumerate() {
         for &got in &s.deliveries_by_year[y] {
             assert_close(
@@ -416,6 +421,107 @@ fn a_cost_is_spread_over_its_duration_across_a_year_end() {
             w * 1e-6,
             &format!("spend {}", out.years[y]),
         );
+    }
+}
+
+/// A plant making one car a day from the first day of a leap year to a horizon on its last
+/// day, a delivery lag of `lag` days, and promises dated on the horizon.
+fn one_car_a_day(horizon: Date, lag: f64) -> Model {
+    let mut m = model(vec![task("sop", Dist::ZERO)]);
+    m.program.start = date(2024, 1, 1);
+    m.program.horizon = horizon;
+    m.program.iterations = 64;
+    m.program.delivery_lag = Dist::Fixed(lag);
+    m.program.overhead_per_year = Dist::Fixed(365.2425e6); // a million a day
+    m.plants = vec![Plant {
+        id: "p".into(),
+        name: "p".into(),
+        capacity: Dist::Fixed(365.2425),
+        starts: "sop".into(),
+        ramp: Dist::ZERO,
+        ramp_start: 1.0,
+        curve: Curve::Linear,
+        peak: Dist::Fixed(1.0),
+        disabled: false,
+    }];
+    let promise = |id: &str, kind| Promise {
+        id: id.into(),
+        name: "".into(),
+        kind,
+    };
+    let last = date(2024, 12, 31);
+    m.promises = vec![
+        promise("first", PromiseKind::FirstDeliveryBy(last)),
+        promise(
+            "cars",
+            PromiseKind::DeliveriesBy {
+                date: last,
+                at_least: 365.5,
+            },
+        ),
+        promise(
+            "year",
+            PromiseKind::DeliveriesInYear {
+                year: 2024,
+                at_least: 365.5,
+            },
+        ),
+        promise(
+            "spend",
+            PromiseKind::SpendBy {
+                date: last,
+                at_most: 365.5e6,
+            },
+        ),
+    ];
+    m
+}
+
+#[test]
+fn the_horizon_includes_its_day() {
+    let (last, later) = (date(2024, 12, 31), date(2025, 6, 30));
+    let at_horizon = simulate(&one_car_a_day(last, 0.0), 1, 0);
+    let s = &at_horizon.scenarios[0];
+    assert_eq!(at_horizon.years, vec![2024]);
+    assert_eq!(at_horizon.horizon_days, 366.0);
+    // 2024 has 366 days, each with its car and its million of overhead.
+    assert!(
+        s.deliveries_by_year[0]
+            .iter()
+            .all(|&x| (x - 366.0).abs() < 1e-3),
+        "{:?}",
+        &s.deliveries_by_year[0][..2]
+    );
+    assert!(
+        s.spend_by_year[0]
+            .iter()
+            .all(|&x| (f64::from(x) - 366.0e6).abs() < 366.0),
+        "{:?}",
+        &s.spend_by_year[0][..2]
+    );
+    // Promises dated on the horizon: the first car on day one, 366 cars (more than 365.5),
+    // 366 millions spent (more than 365.5).
+    assert_eq!(s.promises_kept, vec![64, 64, 64, 0]);
+    // The same promises under a later horizon are counted the same.
+    let beyond = simulate(&one_car_a_day(later, 0.0), 1, 0);
+    assert_eq!(beyond.scenarios[0].promises_kept, s.promises_kept);
+    assert_eq!(
+        beyond.scenarios[0].deliveries_by_year[0],
+        s.deliveries_by_year[0]
+    );
+
+    // A first car at noon on the horizon's day happens by the horizon, as it does under a
+    // later horizon; at noon on the day after, it does not.
+    for (lag, kept) in [(364.5, 64), (365.5, 0)] {
+        for horizon in [last, later] {
+            let out = simulate(&one_car_a_day(horizon, lag), 1, 0);
+            let s = &out.scenarios[0];
+            assert_eq!(s.promises_kept[0], kept, "lag {lag}, horizon {horizon}");
+            let by_horizon = s.headline_days.iter().filter(|x| x.is_finite()).count();
+            if horizon == last {
+                assert_eq!(by_horizon, kept as usize, "lag {lag}");
+            }
+        }
     }
 }
 
@@ -502,6 +608,7 @@ fn scenarios_share_random_draws() {
     let mut b = task("b", u.clone());
     b.after = vec![fs("a")];
     let mut m = model(vec![task("a", u), b]);
+    // 313 lane groups per scenario: several buffers of 32, each mixing the scenarios.
     m.program.iterations = 10_000;
     m.scenarios = vec![
         Scenario {
@@ -542,6 +649,27 @@ fn scenarios_share_random_draws() {
     // Without b the program ends with a.
     assert!(no_b.headline_days.iter().all(|&x| x <= 100.0));
     assert_eq!(no_b.tasks.finished[1], 0);
+    // A scenario's per-task statistics are the same run alone or beside the others (whose
+    // lane groups share the workers' buffers), at any thread count; and "same" counts what
+    // the model as written counts.
+    assert_eq!(same.tasks, base.tasks);
+    for (k, id) in ["base", "same", "faster", "no_b"].iter().enumerate() {
+        let plan = Plan::compile_selected(&m, &[id.to_string()]).expect("compiles");
+        for threads in [1, 2] {
+            let alone = run(
+                &plan,
+                &RunOptions {
+                    iterations: m.program.iterations,
+                    seed: 2,
+                    threads,
+                    progress: None,
+                    statistics: true,
+                },
+            )
+            .expect("runs");
+            assert_eq!(alone.scenarios[0].tasks, out.scenarios[k].tasks, "{id}");
+        }
+    }
 }
 
 #[test]
@@ -956,4 +1084,165 @@ fn every_valid_correlation_set_compiles() {
     }
     assert!(valid > 300, "{valid}");
     assert!(refused_in_normal_scores_only > 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-task quantiles against the exact quantiles of the same iterations
+// ---------------------------------------------------------------------------------------------
+
+/// Runs a one-task model over 100,000 iterations (all of them in the per-task subsample: the
+/// target is 65,536, every iteration counts up to twice that) and checks the task's P1–P99
+/// against the exact nearest-rank quantiles of its finishes, which are the headline column
+/// (the task is the model's only sink): within 0.01 day or 0.1 % of the range of the
+/// finishes, whichever is larger. Returns the task's P10, P50, P80 and P90, and the exact
+/// ones.
+fn quantiles_match_the_exact_ones(m: &Model, what: &str) -> (Vec<f64>, Vec<f64>) {
+    let mut m = m.clone();
+    m.program.iterations = 100_000;
+    let out = simulate(&m, 11, 0);
+    let s = &out.scenarios[0];
+    let last = m.tasks.len() - 1;
+    assert_eq!(s.tasks.sampled, 100_000, "{what}: every iteration sampled");
+    let exact = finite(&s.headline_days);
+    assert_eq!(s.tasks.finished[last], exact.len() as u64, "{what}");
+    // The run's histogram, counted a lane group at a time by several workers, is the one of
+    // counting each finish on its own.
+    let mut one_by_one = launchcast_engine::TaskStats::new(m.tasks.len());
+    for &x in s.headline_days.iter().filter(|x| x.is_finite()) {
+        one_by_one.add_finish(last, x);
+    }
+    assert_eq!(
+        s.tasks.bin_level[last], one_by_one.bin_level[last],
+        "{what}"
+    );
+    assert_eq!(
+        s.tasks.bin_origin[last], one_by_one.bin_origin[last],
+        "{what}"
+    );
+    assert_eq!(s.tasks.bins(last), one_by_one.bins(last), "{what}");
+    assert_eq!(
+        s.tasks.finish_min_fixed[last],
+        one_by_one.finish_min_fixed[last]
+    );
+    assert_eq!(
+        s.tasks.finish_max_fixed[last],
+        one_by_one.finish_max_fixed[last]
+    );
+    let spread = exact[exact.len() - 1] - exact[0];
+    let tol = (0.001 * spread).max(0.01);
+    let qs: Vec<f64> = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.8, 0.9, 0.95, 0.99]
+        .into_iter()
+        .chain((1..100).map(|i| f64::from(i) / 100.0))
+        .collect();
+    for &q in &qs {
+        let want = exact[launchcast_engine::nearest_rank(q, exact.len() as u64) as usize];
+        let got = s.tasks.quantile_days(last, q).expect("finishes");
+        assert_close(got, want, tol, &format!("{what}: P{}", q * 100.0));
+    }
+    let four = [0.1, 0.5, 0.8, 0.9];
+    (
+        four.iter()
+            .map(|&q| s.tasks.quantile_days(last, q).unwrap_or(f64::NAN))
+            .collect(),
+        four.iter()
+            .map(|&q| exact[launchcast_engine::nearest_rank(q, exact.len() as u64) as usize])
+            .collect(),
+    )
+}
+
+#[test]
+fn a_short_task_in_a_long_horizon_has_exact_quantiles() {
+    let tri = Dist::Triangular {
+        min: 1.0,
+        mode: 2.0,
+        max: 3.0,
+    };
+    // A ten-year horizon: 1,024 bins over it would be 3.6 days wide.
+    let m = model(vec![task("a", tri)]);
+    let (got, _) = quantiles_match_the_exact_ones(&m, "tri(1d, 2d, 3d)");
+    // And the analytic quantiles: F(x) = (x − 1)²/2 up to the mode, so P10 = 1 + √0.2,
+    // P50 = 2, P80 = 3 − √0.4; within 4 standard errors (√(q(1−q)/n) / f).
+    let n = 100_000.0;
+    for (q, want, density) in [
+        (0.1f64, 1.0 + 0.2f64.sqrt(), 0.2f64.sqrt()),
+        (0.5, 2.0, 1.0),
+        (0.8, 3.0 - 0.4f64.sqrt(), 0.4f64.sqrt()),
+    ] {
+        let se = (q * (1.0 - q) / n).sqrt() / density;
+        let got = got[[0.1, 0.5, 0.8].iter().position(|&x| x == q).unwrap_or(0)];
+        assert_close(
+            got,
+            want,
+            4.0 * se + 0.002,
+            &format!("analytic P{}", q * 100.0),
+        );
+    }
+}
+
+#[test]
+fn a_heavy_tailed_task_has_exact_quantiles() {
+    let m = model(vec![task(
+        "a",
+        Dist::LogNormal {
+            median: 10.0,
+            p90: 60.0,
+        },
+    )]);
+    quantiles_match_the_exact_ones(&m, "lognormal(10d, 60d)");
+}
+
+#[test]
+fn a_mixture_with_atoms_has_exact_quantiles() {
+    // Atoms at 2, 7 and 40 days where the risk does not occur (70 %), a spread of delays
+    // where it does: most quantiles fall on an atom, inside the range.
+    let a = task(
+        "a",
+        Dist::Discrete(vec![(2.0, 0.25), (7.0, 0.5), (40.0, 0.25)]),
+    );
+    let mut m = model(vec![task("before", Dist::Fixed(0.5)), {
+        let mut a = a;
+        a.after = vec![fs("before")];
+        a
+    }]);
+    m.risks = vec![Risk {
+        id: "r".into(),
+        name: "r".into(),
+        chance: 0.3,
+        tasks: vec!["a".into()],
+        impact: Impact::Delay(Dist::Uniform {
+            min: 1.0,
+            max: 50.0,
+        }),
+        disabled: false,
+    }];
+    let (_, exact) = quantiles_match_the_exact_ones(&m, "atoms and a risk");
+    // The median lies on the atom at 7.5 days (0.5 + 7) and P80 on the one at 40.5, inside
+    // the range: 0.7·0.25 of the mass is at 2.5, 0.7·0.5 at 7.5, 0.7·0.25 at 40.5, and the
+    // delays spread 0.3 over 2.5–90.5.
+    assert_eq!(exact[1], 7.5);
+    assert_eq!(exact[2], 40.5);
+}
+
+#[test]
+fn a_calendar_task_has_exact_quantiles_on_working_days() {
+    // Monday to Friday, 08–12 and 13–17: every finish is on a weekday by 17:00.
+    let m = calendar_model(
+        vec![task(
+            "a",
+            Dist::Triangular {
+                min: 2.0,
+                mode: 5.0,
+                max: 30.0,
+            },
+        )],
+        vec![],
+    );
+    let (got, _) = quantiles_match_the_exact_ones(&m, "a calendar task");
+    for (q, days) in [0.1, 0.5, 0.8, 0.9].iter().zip(&got) {
+        let day = m.program.start.add_days(*days).expect("date");
+        let weekday = launchcast_model::weekday(day);
+        assert!(weekday < 5, "P{} on {day}, weekday {weekday}", q * 100.0);
+        let hour = days.fract() * 24.0;
+        assert!((8.0..=17.0).contains(&hour), "P{} at {hour} h", q * 100.0);
+    }
 }

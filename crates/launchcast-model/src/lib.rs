@@ -53,8 +53,9 @@ pub use input::{
     read_input, set_max_input_bytes,
 };
 pub use model::{
-    Correlation, Curve, Impact, Include, Link, LinkKind, MAX_ITERATIONS, Model, Origin, Plant,
-    Program, Promise, PromiseKind, Risk, Scenario, Setting, SettingValue, Task, iterations_problem,
+    Correlation, Curve, Impact, Include, Link, LinkKind, MAX_HORIZON_DAYS, MAX_ITERATIONS, Model,
+    Origin, Plant, Program, Promise, PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
+    horizon_problem, iterations_problem,
 };
 pub use validate::{parse, parse_file, read_model_text};
 pub use write::to_toml;

@@ -97,39 +97,6 @@ pub fn iterations_problem(n: i128) -> Option<(&'static str, String, &'static str
     }
 }
 
-/// The longest span from `start` to `horizon`, in years: far beyond any vehicle program,
-/// and it bounds what a run keeps per month and per year of the span.
-pub const MAX_HORIZON_YEARS: i32 = 100;
-
-/// Why `horizon` does not fit `start`, if it does not: (label, message, help), the one
-/// wording for a file and a model built in code.
-pub fn horizon_problem(
-    start: crate::Date,
-    horizon: crate::Date,
-) -> Option<(&'static str, String, String)> {
-    if horizon <= start {
-        return Some((
-            "not after start",
-            format!("`horizon` = {horizon} is not after `start` = {start}"),
-            "the horizon must be a later date than the start".to_string(),
-        ));
-    }
-    let latest = crate::Date::from_ymd(start.year().saturating_add(MAX_HORIZON_YEARS), 12, 31);
-    match latest {
-        Some(latest) if horizon <= latest => None,
-        _ => Some((
-            "too far",
-            format!(
-                "`horizon` = {horizon} is more than {MAX_HORIZON_YEARS} years after `start` = {start}"
-            ),
-            format!(
-                "choose a horizon within {MAX_HORIZON_YEARS} years of the start, e.g. horizon = {}-12-31",
-                start.year().saturating_add(15).min(9999)
-            ),
-        )),
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     pub name: String,
@@ -308,10 +275,44 @@ pub enum SettingValue {
     Curve(Curve),
 }
 
+/// The horizon may lie at most this many days (100 years) after the start: simulated time,
+/// the per-year results of every iteration and the working-time tables of calendars all grow
+/// with the span, and the engine's day arithmetic keeps its precision within it.
+pub const MAX_HORIZON_DAYS: i32 = 36_525;
+
+/// The problem with a horizon `horizon` for a program starting `start`, if any, as
+/// (label, message, help): not after the start, or more than [`MAX_HORIZON_DAYS`] after it.
+pub fn horizon_problem(start: Date, horizon: Date) -> Option<(&'static str, String, String)> {
+    let span = horizon.days_since(start);
+    if span <= 0 {
+        return Some((
+            "not after start",
+            format!("`horizon` = {horizon} is not after `start` = {start}"),
+            "the horizon must be a later date than the start".into(),
+        ));
+    }
+    if span > MAX_HORIZON_DAYS {
+        let latest = start
+            .add_days(f64::from(MAX_HORIZON_DAYS))
+            .map_or_else(String::new, |d| format!(", e.g. horizon = {d}"));
+        return Some((
+            "too far",
+            format!(
+                "`horizon` = {horizon} is {span} days after `start` = {start}; it may be at most {MAX_HORIZON_DAYS} days (100 years) after it"
+            ),
+            format!(
+                "simulated time, the results per year and the working-time tables grow with the horizon: choose one within 100 years of the start{latest}"
+            ),
+        ));
+    }
+    None
+}
+
 impl Model {
-    /// Days from `program.start` to `program.horizon`.
+    /// Days from `program.start` (00:00) to the end of `program.horizon`: the horizon
+    /// includes its day, like every other "by" date.
     pub fn horizon_days(&self) -> f64 {
-        f64::from(self.program.horizon.days_since(self.program.start))
+        f64::from(self.program.horizon.days_since(self.program.start)) + 1.0
     }
 
     /// Index in `calendars` of the calendar task `t` runs on: its own `calendar`, else the

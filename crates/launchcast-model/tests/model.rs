@@ -1559,6 +1559,13 @@ fn value_ranges() {
             "later date",
         ),
         (
+            "[program]\nname = \"t\"\nstart = 2024-01-01\nhorizon = 9999-12-31\n".into(),
+            "9999-12-31\n",
+            "program.horizon",
+            "`horizon` = 9999-12-31 is 2913173 days after `start` = 2024-01-01; it may be at most 36525 days (100 years) after it",
+            "e.g. horizon = 2124-01-02",
+        ),
+        (
             format!("{PROG}{t}not_before = 2021-01-01\n"),
             "2021-01-01",
             "task[0].not_before",
@@ -3569,4 +3576,34 @@ fn short_lines_render_whole() {
     assert!(rendered.contains("duration = \"12\""), "{rendered}");
     assert!(rendered.contains("m.toml:7:13"), "{rendered}");
     assert!(!rendered.contains('…'), "{rendered}");
+}
+
+/// The horizon may lie up to 100 years (36,525 days) after the start, in a file and in a model
+/// built in code; one day more is bad input naming the key and the value.
+#[test]
+fn the_horizon_lies_within_a_hundred_years_of_the_start() {
+    let file = |horizon: &str| {
+        format!(
+            "[program]\nname = \"t\"\nstart = 2024-01-01\nhorizon = {horizon}\n[[task]]\nid = \"a\"\nduration = \"1d\"\n"
+        )
+    };
+    let m = parse(&file("2124-01-02"), "m.toml").expect("36,525 days is allowed");
+    assert_eq!(m.horizon_days(), 36_526.0, "the horizon includes its day");
+    assert_eq!(validate(&m).map_err(|e| e.plain()), Ok(()));
+    let src = file("2124-01-03");
+    assert_err(
+        &src,
+        &format!("{}: program.horizon: ", at(&src, "2124-01-03")),
+        &[
+            "`horizon` = 2124-01-03 is 36526 days after `start` = 2024-01-01; it may be at most 36525 days (100 years) after it",
+            "choose one within 100 years of the start, e.g. horizon = 2124-01-02",
+        ],
+    );
+    let mut far = m.clone();
+    far.program.horizon = Date::from_ymd(9999, 12, 31).expect("date");
+    let out = validate(&far).map_err(|e| e.plain()).expect_err("too far");
+    assert!(
+        out.contains("program.horizon: `horizon` = 9999-12-31 is 2913173 days after"),
+        "{out}"
+    );
 }

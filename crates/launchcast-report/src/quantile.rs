@@ -91,17 +91,10 @@ fn from_key(k: u32) -> f32 {
     })
 }
 
-/// 0-based rank of the nearest-rank `q`-quantile among `n > 0` values.
+/// 0-based rank of the nearest-rank `q`-quantile among `n > 0` values: the rule of the
+/// per-task quantiles too.
 fn rank(q: f64, n: u64) -> u64 {
-    let q = if q.is_nan() { 0.0 } else { q.clamp(0.0, 1.0) };
-    let x = q * n as f64;
-    let r = x.round();
-    let k = if (x - r).abs() <= 1e-9 * r.max(1.0) {
-        r
-    } else {
-        x.ceil()
-    };
-    (k as u64).clamp(1, n) - 1
+    launchcast_engine::nearest_rank(q, n)
 }
 
 fn by_sorting(values: &[f32], qs: &[f64]) -> ColumnStats {

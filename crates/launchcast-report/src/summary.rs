@@ -4,7 +4,7 @@
 //! `comparisons`) are additions only.
 
 use launchcast_engine::{Outcomes, ScenarioInfo, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats};
-use launchcast_model::{Date, Model};
+use launchcast_model::{Calendar, Date, Model};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -108,8 +108,12 @@ pub struct YearSummary {
 }
 
 /// Finish of one task, from the engine's per-task accumulators over its subsample of
-/// iterations. Days are over the sampled iterations in which the task finishes by the horizon
-/// (quantiles from the engine's finish-day histogram), to 0.1 day.
+/// iterations. Days are over the sampled iterations in which the task finishes by the horizon,
+/// to 0.1 day. Quantiles come from the engine's histogram of the task's own range of finishes
+/// (see [`TaskStats::quantile_days`]): within 1/1,023 of that range (0.1 %) of the exact
+/// nearest-rank quantile before rounding, whatever the horizon; on a working-time calendar,
+/// one that would fall outside working time moves to the nearest working moment among the
+/// finishes it may stand for (see [`TaskStats::quantile_bin`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskSummary {
     pub id: String,
@@ -226,7 +230,10 @@ pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes)
                 .tasks
                 .iter()
                 .enumerate()
-                .map(|(i, t)| task_summary(&so.tasks, i, &t.id, &t.name))
+                .map(|(i, t)| {
+                    let calendar = model.task_calendar(t).and_then(|c| model.calendars.get(c));
+                    task_summary(&so.tasks, i, &t.id, &t.name, calendar.map(|c| (c, start)))
+                })
                 .collect(),
             drivers: Vec::new(),
             sensitivity: sensitivity(model, so),
@@ -272,18 +279,30 @@ fn first_delivery(start: Date, iterations: u64, stats: Option<&ColumnStats>) -> 
     }
 }
 
-/// Statistics of task `i`, or an empty record if the accumulators do not cover it.
-fn task_summary(ts: &TaskStats, i: usize, id: &str, name: &str) -> TaskSummary {
+/// Statistics of task `i` (on `calendar`, counted from the program start, if it has one), or
+/// an empty record if the accumulators do not cover it.
+fn task_summary(
+    ts: &TaskStats,
+    i: usize,
+    id: &str,
+    name: &str,
+    calendar: Option<(&Calendar, Date)>,
+) -> TaskSummary {
     let covered = i < ts.finished.len()
         && i < ts.finish_sum_fixed.len()
         && i < ts.finish_min_fixed.len()
         && i < ts.finish_max_fixed.len()
+        && i < ts.bin_level.len()
+        && i < ts.bin_origin.len()
         && (i + 1) * TASK_HISTOGRAM_BINS <= ts.histogram.len();
     let q = |p: f64| {
-        covered
-            .then(|| ts.quantile_days(i, p))
-            .flatten()
-            .map(round1)
+        let (from, to) = covered.then(|| ts.quantile_bin(i, p)).flatten()?;
+        let middle = 0.5 * (from + to);
+        let at = match calendar {
+            Some((c, start)) => working_moment(c, start, middle, from, to),
+            None => middle,
+        };
+        Some(round1(at))
     };
     TaskSummary {
         id: id.to_string(),
@@ -296,6 +315,36 @@ fn task_summary(ts: &TaskStats, i: usize, id: &str, name: &str) -> TaskSummary {
         criticality: share(ts.critical.get(i).copied().unwrap_or(0), ts.sampled),
         name: name.to_string(),
     }
+}
+
+/// `x` (days from `start`, 00:00) if it lies in working time on `calendar` (a working period
+/// with its ends), else the working moment in `from ..= to` nearest to it; `x` if that range
+/// holds no working time. A finish on a calendar is a working moment (work ends at the end of
+/// a working period at the latest), so an estimate of one belongs there too.
+fn working_moment(calendar: &Calendar, start: Date, x: f64, from: f64, to: f64) -> f64 {
+    const MINUTES: f64 = 1440.0;
+    let mut best: Option<f64> = None;
+    // The bin holding a quantile spans a few days at most (1/1,023 of the range of finishes).
+    let (first, last) = (from.floor(), to.floor());
+    let mut day = first;
+    while day <= last {
+        let Some(date) = start.add_days(day) else {
+            break;
+        };
+        for &(a, b) in calendar.hours_on(date) {
+            let (a, b) = (day + f64::from(a) / MINUTES, day + f64::from(b) / MINUTES);
+            let (a, b) = (a.max(from), b.min(to));
+            if a > b {
+                continue;
+            }
+            let nearest = x.clamp(a, b);
+            if best.is_none_or(|y| (nearest - x).abs() < (y - x).abs()) {
+                best = Some(nearest);
+            }
+        }
+        day += 1.0;
+    }
+    best.unwrap_or(x)
 }
 
 #[cfg(test)]
@@ -315,5 +364,49 @@ mod tests {
         assert_eq!(share(19_999, 20_000), 0.9999);
         assert_eq!(share(1, 20_000), 0.0001);
         assert_eq!(share(20_000, 20_000), 1.0);
+    }
+
+    /// Estimates in working time stay; others move to the nearest working moment within
+    /// their range, never out of it.
+    #[test]
+    fn estimates_on_a_calendar_move_into_working_time() {
+        // Monday 2024-01-01; Monday to Friday, 08:00–12:00 and 13:00–17:00.
+        let c = Calendar::standard("site");
+        let monday = Date::from_ymd(2024, 1, 1).expect("date");
+        let h = |d: f64, hour: f64| d + hour / 24.0;
+        // Tuesday 10:00 is working time.
+        assert_eq!(
+            working_moment(&c, monday, h(1.0, 10.0), 0.0, 7.0),
+            h(1.0, 10.0)
+        );
+        // Friday 18:00 → Friday 17:00; Saturday noon in a bin from Thursday to Monday noon →
+        // Friday 17:00 (41 h away) rather than Monday 08:00 (44 h).
+        assert_eq!(
+            working_moment(&c, monday, h(4.0, 18.0), 4.0, 5.0),
+            h(4.0, 17.0)
+        );
+        assert_eq!(
+            working_moment(&c, monday, h(5.0, 12.0), 3.0, h(7.0, 12.0)),
+            h(4.0, 17.0)
+        );
+        // Sunday 23:00 → Monday 08:00; a bin ending before Monday keeps its Friday.
+        assert_eq!(
+            working_moment(&c, monday, h(6.0, 23.0), 4.0, h(7.0, 9.0)),
+            h(7.0, 8.0)
+        );
+        assert_eq!(
+            working_moment(&c, monday, h(6.0, 23.0), 4.0, h(6.9, 0.0)),
+            h(4.0, 17.0)
+        );
+        // Lunch: 12:20 → 12:00, 12:40 → 13:00.
+        let lunch =
+            |minute: f64| working_moment(&c, monday, h(2.0, 12.0 + minute / 60.0), 2.0, 3.0);
+        assert!((lunch(20.0) - h(2.0, 12.0)).abs() < 1e-12);
+        assert!((lunch(40.0) - h(2.0, 13.0)).abs() < 1e-12);
+        // A range with no working time at all keeps the estimate.
+        assert_eq!(
+            working_moment(&c, monday, h(5.0, 12.0), 5.0, 6.0),
+            h(5.0, 12.0)
+        );
     }
 }

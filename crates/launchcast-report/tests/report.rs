@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use launchcast_engine::{DAY_FIXED_POINT, Outcomes, ScenarioInfo, ScenarioOutcomes, TaskStats};
+use launchcast_engine::{Outcomes, ScenarioInfo, ScenarioOutcomes, TaskStats};
 use launchcast_model::{
     Curve, Date, Dist, Model, Plant, Program, Promise, PromiseKind, Scenario, Task,
 };
@@ -112,13 +112,7 @@ fn infos() -> Vec<ScenarioInfo> {
 
 /// Records that task `t` finished at `days` in one iteration (and was critical if `critical`).
 fn finish(stats: &mut TaskStats, t: usize, days: f64, critical: bool) {
-    let fixed = (days * DAY_FIXED_POINT) as u64;
-    stats.finished[t] += 1;
-    stats.finish_sum_fixed[t] += u128::from(fixed);
-    stats.finish_min_fixed[t] = stats.finish_min_fixed[t].min(fixed);
-    stats.finish_max_fixed[t] = stats.finish_max_fixed[t].max(fixed);
-    let bin = ((days / stats.bin_days) as usize).min(launchcast_engine::TASK_HISTOGRAM_BINS - 1);
-    stats.histogram[t * launchcast_engine::TASK_HISTOGRAM_BINS + bin] += 1;
+    stats.add_finish(t, days as f32);
     if critical {
         stats.critical[t] += 1;
     }
@@ -127,7 +121,7 @@ fn finish(stats: &mut TaskStats, t: usize, days: f64, critical: bool) {
 /// Five iterations, two scenarios, years 2022 and 2023.
 fn outcomes() -> Outcomes {
     let horizon = 548.0;
-    let mut base_tasks = TaskStats::new(3, horizon);
+    let mut base_tasks = TaskStats::new(3);
     for _ in 0..5 {
         finish(&mut base_tasks, 0, 100.0, true);
     }
@@ -135,7 +129,7 @@ fn outcomes() -> Outcomes {
         finish(&mut base_tasks, 1, d, i < 2);
     }
     base_tasks.sampled = 5;
-    let mut alone_tasks = TaskStats::new(3, horizon);
+    let mut alone_tasks = TaskStats::new(3);
     finish(&mut alone_tasks, 0, 200.0, true);
     alone_tasks.sampled = 5;
     Outcomes {
@@ -440,7 +434,7 @@ fn mismatched_outcomes_do_not_panic() {
     let mut o = outcomes();
     o.scenarios[0].promises_kept.clear();
     o.scenarios[0].deliveries_by_year.pop();
-    o.scenarios[0].tasks = TaskStats::new(1, 10.0);
+    o.scenarios[0].tasks = TaskStats::new(1);
     o.scenarios[0].tasks.sampled = 3;
     o.iterations = 0;
     let s = summarize(&model(), &infos()[..1], &o);

@@ -2027,3 +2027,6 @@ mod hostile;
 mod import_hardening;
 #[path = "cli/report_hardening.rs"]
 mod report_hardening;
+
+#[path = "cli/engine.rs"]
+mod engine;

@@ -289,11 +289,11 @@ fn the_widest_valid_model_runs_in_bounded_memory() {
     // The longest span allowed, with the largest values accepted: a valid model, so it runs,
     // and what it keeps per month and per year stays bounded.
     let dir = tmp();
-    let text = "[program]\nname = \"wide\"\nstart = 2000-01-01\nhorizon = 2100-12-31\n\
+    let text = "[program]\nname = \"wide\"\nstart = 2000-01-01\nhorizon = 2099-12-31\n\
                 delivery_lag = \"1e14d\"\n\
                 [[task]]\nid = \"a\"\nduration = \"tri(1d, 1e3d, 1e14d)\"\ncost = \"1e15\"\n\
                 [[plant]]\nid = \"p\"\ncapacity = 1e15\nstarts = \"a\"\nramp = \"1e14d\"\npeak = 1e15\n\
-                [[promise]]\nid = \"x\"\ndeliveries_by = { date = 2100-12-31, at_least = 1e15 }\n";
+                [[promise]]\nid = \"x\"\ndeliveries_by = { date = 2099-12-31, at_least = 1e15 }\n";
     let path = write_model(dir.path(), "wide.toml", text);
     let (run, cost) = lc_cost(
         &["run", s(&path), "-n", "20000", "--json", "-"],
