@@ -60,7 +60,7 @@ pub struct RunArgs {
     /// Random seed (default: the model's `program.seed`).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
+    /// Worker threads (default and at most: one per core). Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
     /// Run only these scenarios (`base` is the model as written); repeatable.
