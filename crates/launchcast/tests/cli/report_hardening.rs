@@ -282,56 +282,7 @@ fn every_csv_table_agrees_with_the_json() {
 }
 
 /// Names with terminal escapes, newlines, tabs, markup and formulas, in every kind of item.
-const HOSTILE: &str = r#"
-[program]
-name = "Evil \u001b]0;owned\u0007 program\r\nsecond \u009b2J line"
-start = 2024-01-01
-horizon = 2027-12-31
-currency = "=CNY\u001b[5m"
-
-[[task]]
-id = "licence"
-name = "=HYPERLINK(\"http://evil.example\")"
-duration = "tri(2mo, 4mo, 9mo)"
-chance = 0.6
-cost = "tri(1M, 2M, 3M)"
-
-[[task]]
-id = "build"
-name = "Build\u001b[2J\tthe\nplant"
-duration = "tri(6mo, 9mo, 14mo)"
-cost = "tri(10M, 20M, 30M)"
-
-[[task]]
-id = "sop"
-name = "Build\u001b[2J\tthe\nplant"
-duration = "tri(20d, 1mo, 2mo)"
-after = ["licence", "build"]
-
-[[risk]]
-id = "strike"
-name = "-2+3 <script>alert(1)</script>\u0008\u0008"
-chance = 0.3
-tasks = ["build"]
-delay = "tri(1mo, 2mo, 4mo)"
-
-[[plant]]
-id = "p"
-name = "@SUM(A1) \u009b31m"
-capacity = 10000
-starts = "sop"
-ramp = "6mo"
-
-[[promise]]
-id = "first"
-name = "\u0007Bell <b>bold</b> & \"quotes\" \u202e"
-first_delivery_by = 2025-06-30
-
-[[scenario]]
-id = "sure"
-name = "+sure \u202eesrever\r"
-set = { "licence.chance" = 1.0 }
-"#;
+const HOSTILE: &str = include_str!("../../../launchcast-report/tests/fixtures/hostile-names.toml");
 
 /// Printable text and line ends only: nothing that acts on a terminal.
 fn harmless(c: char) -> bool {
