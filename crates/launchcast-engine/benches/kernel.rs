@@ -1,10 +1,14 @@
 //! Kernel benchmark: a whole engine run (all outputs) over random layered networks, in
 //! activity-samples per second. Run with `cargo bench -p launchcast-engine`.
 //!
-//! Networks come from [`launchcast_engine::synthetic::network`].
+//! Networks come from the engine's `src/synthetic.rs`, compiled in here by path.
 
 use divan::counter::ItemsCount;
-use launchcast_engine::{Plan, RunOptions, run, synthetic::network};
+use launchcast_engine::{Plan, RunOptions, run};
+
+#[path = "../src/synthetic.rs"]
+mod synthetic;
+use synthetic::network;
 
 fn main() {
     divan::main();

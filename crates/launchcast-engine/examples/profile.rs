@@ -3,7 +3,11 @@
 //! (`calendar`: every task on a Monday-to-Friday working-time calendar)
 //! or `... --example profile -- MODEL.toml ITERATIONS [THREADS]`.
 
-use launchcast_engine::{Plan, RunOptions, run, synthetic::network};
+use launchcast_engine::{Plan, RunOptions, run};
+
+#[path = "../src/synthetic.rs"]
+mod synthetic;
+use synthetic::network;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use launchcast_model::{Calendar, Date, GRID_MINUTES};
 
-use crate::kernel::{LANES, Lanes};
+use crate::simd::{LANES, Lanes};
 
 /// 15-minute cells in a day.
 pub(crate) const CELLS_PER_DAY: f64 = (24 * 60 / GRID_MINUTES) as f64;
@@ -165,21 +165,32 @@ fn per_day(calendar: &Calendar) -> f64 {
 /// loads instead of one lane at a time.
 #[cfg(target_arch = "x86_64")]
 mod wide {
+    // Calls AVX-512 intrinsics.
+    #![allow(unsafe_code)]
+
     use std::arch::x86_64::*;
 
     use super::{CELLS_PER_DAY, CalendarTable, SNAP};
-    use crate::kernel::{LANES, Lanes};
+    use crate::simd::{Avx512, LANES, Lanes};
 
     impl CalendarTable {
-        /// # Safety
-        /// The processor must have AVX-512F and AVX-512DQ.
-        #[target_feature(enable = "avx512f,avx512dq")]
-        pub(crate) unsafe fn schedule_wide(
+        /// [`CalendarTable::schedule`] on a processor proven to have AVX-512.
+        #[inline(always)]
+        pub(crate) fn schedule_avx512(
             &self,
+            _: Avx512,
             start: &mut Lanes,
             dur: &Lanes,
             finish: &mut Lanes,
         ) {
+            // SAFETY: the token proves AVX-512F and AVX-512DQ.
+            unsafe { self.schedule_wide(start, dur, finish) };
+        }
+
+        /// # Safety
+        /// The processor must have AVX-512F and AVX-512DQ.
+        #[target_feature(enable = "avx512f,avx512dq")]
+        unsafe fn schedule_wide(&self, start: &mut Lanes, dur: &Lanes, finish: &mut Lanes) {
             if self.end.len() < 2 {
                 self.schedule(start, dur, finish);
                 return;
@@ -326,11 +337,9 @@ mod tests {
     /// in and out of working time, past the tables, never; durations zero, fractional, long.
     #[test]
     #[cfg(target_arch = "x86_64")]
+    #[cfg_attr(not(avx512), ignore = "needs a processor with AVX-512")]
     fn wide_schedule_equals_the_portable_one() {
-        if crate::kernel::Isa::detect() != crate::kernel::Isa::Avx512 {
-            eprintln!("skipped: this processor has no AVX-512F/DQ");
-            return;
-        }
+        let avx512 = crate::simd::Avx512::detect().expect("this processor has AVX-512");
         let mut calendar = Calendar::standard("site");
         let start = Date::from_ymd(2024, 1, 5).expect("date");
         calendar
@@ -360,8 +369,7 @@ mod tests {
             let (mut a, mut b) = (st, st);
             let (mut fa, mut fb) = ([0f32; LANES], [0f32; LANES]);
             table.schedule(&mut a, &du, &mut fa);
-            // SAFETY: AVX-512F and DQ are present (checked above).
-            unsafe { table.schedule_wide(&mut b, &du, &mut fb) };
+            table.schedule_avx512(avx512, &mut b, &du, &mut fb);
             assert_eq!(
                 a.map(f32::to_bits),
                 b.map(f32::to_bits),

@@ -34,13 +34,16 @@
 #![allow(clippy::needless_range_loop)]
 
 mod calendar;
+mod index;
 mod kernel;
 mod outcomes;
 mod plan;
 mod rng;
 mod run;
 mod sampler;
-pub mod synthetic;
+mod simd;
+#[cfg(test)]
+mod synthetic;
 
 pub use outcomes::{
     DAY_FIXED_POINT, MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS,
@@ -170,12 +173,13 @@ impl Plan {
         let fixed = most_likely(model);
         let plan = plan::Compiled::new(&fixed, &[None])?;
         let mut scratch = kernel::Scratch::new(&plan, 0);
-        kernel::simulate_lanes(&plan, &plan.params[0], 0, &mut scratch);
+        kernel::simulate_portable::<true>(&plan, &plan.params[0], 0, &mut scratch);
         let mut dates = vec![None; plan.order.len()];
-        for (pos, &task) in plan.order.iter().enumerate() {
-            let (start, finish) = (scratch.start_ok[pos][0], scratch.finish_ok[pos][0]);
+        for (pos, &task) in plan.order.iter_enumerated() {
+            let row = index::Row::full(pos);
+            let (start, finish) = (scratch.start_ok[row][0], scratch.finish_ok[row][0]);
             if finish.is_finite() {
-                dates[task as usize] = Some(TaskDates {
+                dates[index::Id::index(task)] = Some(TaskDates {
                     start: f64::from(start),
                     finish: f64::from(finish),
                 });

@@ -5,11 +5,10 @@
 use launchcast_model::{CorrelatedItem, Curve, Date, Dist, Impact, LinkKind, Model, PromiseKind};
 
 use crate::calendar::{CalendarTable, MARGIN_DAYS};
+use crate::index::{CalendarId, Checkpoint, DrawSlot, Id, IdVec, Pos, RiskId, Slot, TaskId};
 use crate::rng::stream_key;
 use crate::sampler::{Sampler, Tables};
 use crate::{EngineError, ScenarioInfo};
-
-pub(crate) const NONE: u32 = u32::MAX;
 
 /// What later tasks read of a task besides its finish (bit flags in [`Compiled::needs`]).
 pub(crate) const NEEDS_START_OK: u8 = 1;
@@ -19,19 +18,20 @@ pub(crate) const NEEDS_START: u8 = 4;
 /// Links into one task, compressed-row: `offsets[pos]..offsets[pos + 1]` index the rest.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Links {
-    pub offsets: Vec<u32>,
+    pub(crate) offsets: Vec<u32>,
     /// Predecessor position (the full kernel's index) …
-    pub pred: Vec<u32>,
+    pub(crate) pred: Vec<Pos>,
     /// … and its slot in the fast kernel's compact arrays.
-    pub slot: Vec<u32>,
-    pub kind: Vec<LinkKind>,
-    pub lag: Vec<f32>,
+    pub(crate) slot: Vec<Slot>,
+    pub(crate) kind: Vec<LinkKind>,
+    pub(crate) lag: Vec<f32>,
 }
 
 impl Links {
+    /// The links into the task at `pos`.
     #[inline(always)]
-    pub fn range(&self, pos: usize) -> std::ops::Range<usize> {
-        self.offsets[pos] as usize..self.offsets[pos + 1] as usize
+    pub(crate) fn range(&self, pos: Pos) -> std::ops::Range<usize> {
+        self.offsets[pos.index()] as usize..self.offsets[pos.index() + 1] as usize
     }
 }
 
@@ -44,17 +44,17 @@ pub(crate) enum RiskKind {
 
 #[derive(Clone, Debug)]
 pub(crate) struct PlantParams {
-    pub start_pos: u32,
+    pub(crate) start_pos: Pos,
     /// The start task's slot in the fast kernel.
-    pub start_slot: u32,
-    pub capacity: Sampler,
-    pub ramp: Sampler,
-    pub peak: Sampler,
-    pub ramp_start: f32,
-    pub s_curve: bool,
-    pub keys: [u64; 3],
-    /// Slot of the ramp's correlated uniform, or [`NONE`].
-    pub ramp_slot: u32,
+    pub(crate) start_slot: Slot,
+    pub(crate) capacity: Sampler,
+    pub(crate) ramp: Sampler,
+    pub(crate) peak: Sampler,
+    pub(crate) ramp_start: f32,
+    pub(crate) s_curve: bool,
+    pub(crate) keys: [u64; 3],
+    /// The ramp's correlated uniform, if it is correlated.
+    pub(crate) ramp_slot: Option<DrawSlot>,
 }
 
 /// A group of rank-correlated draws (Gaussian copula): each member's own uniform is mapped
@@ -63,133 +63,151 @@ pub(crate) struct PlantParams {
 #[derive(Clone, Debug)]
 pub(crate) struct CorrelationGroup {
     /// Stream key of each member's draw (a task's duration, a plant's ramp).
-    pub keys: Vec<u64>,
+    pub(crate) keys: Vec<u64>,
     /// First slot of the group in [`crate::kernel::Scratch`]'s correlated uniforms.
-    pub first_slot: u32,
+    pub(crate) first_slot: DrawSlot,
     /// Lower-triangular factor, row-major, of the normal correlations that give the
     /// requested rank correlations: r = 2·sin(π·ρ/6).
-    pub cholesky: Vec<f64>,
+    pub(crate) cholesky: Vec<f64>,
 }
 
 /// Everything that may differ between scenarios, indexed by task position.
 #[derive(Clone, Debug)]
 pub(crate) struct ScenarioParams {
-    pub duration: Vec<Sampler>,
-    pub chance: Vec<f32>,
-    pub cost: Vec<Sampler>,
+    pub(crate) duration: IdVec<Pos, Sampler>,
+    pub(crate) chance: IdVec<Pos, f32>,
+    pub(crate) cost: IdVec<Pos, Sampler>,
     /// Earliest start: `not_before`, 0, or +∞ for a task removed by the scenario.
-    pub earliest: Vec<f32>,
-    pub risk_chance: Vec<f32>,
-    pub risk_impact: Vec<Sampler>,
-    pub plants: Vec<PlantParams>,
-    pub delivery_lag: Sampler,
-    pub overhead_per_year: Sampler,
+    pub(crate) earliest: IdVec<Pos, f32>,
+    pub(crate) risk_chance: IdVec<RiskId, f32>,
+    pub(crate) risk_impact: IdVec<RiskId, Sampler>,
+    pub(crate) plants: Vec<PlantParams>,
+    pub(crate) delivery_lag: Sampler,
+    pub(crate) overhead_per_year: Sampler,
     /// Without plants: the tasks whose finish ends the program (sinks still present), and
     /// whether each is a fallback (which only counts if it was triggered).
-    pub sinks: Vec<(u32, bool)>,
+    pub(crate) sinks: Vec<(Pos, bool)>,
     /// Fast-kernel slot of each sink.
-    pub sink_slots: Vec<u32>,
+    pub(crate) sink_slots: Vec<Slot>,
     /// Per position: the end (exclusive) of the run of consecutive plain tasks that starts
     /// there, or the position itself if its task is not plain. A plain task has only
     /// finish-to-start links, no risks, alternatives, fallbacks, correlation, calendar, cost
     /// or chance of failure: the fast kernel runs such runs in a tight loop of their own.
-    pub plain_end: Vec<u32>,
+    pub(crate) plain_end: IdVec<Pos, Pos>,
 }
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum PromiseCheck {
     FirstBy(f32),
     DeliveriesAtLeast {
-        at: u32,
-        from: Option<u32>,
+        at: Checkpoint,
+        from: Option<Checkpoint>,
         at_least: f32,
     },
     SpendAtMost {
-        at: u32,
+        at: Checkpoint,
         at_most: f32,
     },
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct Compiled {
-    pub scenarios: Vec<ScenarioInfo>,
-    pub params: Vec<ScenarioParams>,
-    /// Model task index of each position.
-    pub order: Vec<u32>,
-    pub after: Links,
-    pub after_any: Links,
-    pub after_failure: Links,
+    pub(crate) scenarios: Vec<ScenarioInfo>,
+    pub(crate) params: Vec<ScenarioParams>,
+    /// Model task of each position.
+    pub(crate) order: IdVec<Pos, TaskId>,
+    pub(crate) after: Links,
+    pub(crate) after_any: Links,
+    pub(crate) after_failure: Links,
     /// Per position: which of start / start if succeeded / failure time the kernel must keep.
-    pub needs: Vec<u8>,
+    pub(crate) needs: IdVec<Pos, u8>,
     /// Per position: the task's slot in the fast kernel's compact arrays, reused once its last
     /// reader has run, so large networks stay in cache.
-    pub fast_slot: Vec<u32>,
-    /// Risks of each task, compressed-row.
-    pub task_risk_offsets: Vec<u32>,
-    pub task_risks: Vec<u32>,
-    pub risk_kind: Vec<RiskKind>,
-    pub task_keys: Vec<[u64; 3]>,
-    pub risk_keys: Vec<[u64; 2]>,
-    pub program_keys: [u64; 2],
-    pub correlation_groups: Vec<CorrelationGroup>,
-    /// Per position: slot of the duration's correlated uniform, or [`NONE`].
-    pub duration_slot: Vec<u32>,
-    pub correlated_slots: usize,
-    pub tables: Tables,
+    pub(crate) fast_slot: IdVec<Pos, Slot>,
+    /// Risks of each task, compressed-row (see [`Compiled::risks_of`]).
+    pub(crate) task_risk_offsets: Vec<u32>,
+    pub(crate) task_risks: Vec<RiskId>,
+    pub(crate) risk_kind: IdVec<RiskId, RiskKind>,
+    pub(crate) task_keys: IdVec<Pos, [u64; 3]>,
+    pub(crate) risk_keys: IdVec<RiskId, [u64; 2]>,
+    pub(crate) program_keys: [u64; 2],
+    pub(crate) correlation_groups: Vec<CorrelationGroup>,
+    /// Per position: the duration's correlated uniform, if it is correlated.
+    pub(crate) duration_slot: IdVec<Pos, Option<DrawSlot>>,
+    pub(crate) correlated_slots: usize,
+    pub(crate) tables: Tables,
     /// End of the horizon's day, days from start: simulated time runs up to and including
     /// the horizon date, so an event at any moment of that day counts.
-    pub horizon: f32,
-    pub has_plants: bool,
+    pub(crate) horizon: f32,
+    pub(crate) has_plants: bool,
     /// Whether any task has a cost or the program an overhead (else spend is always 0).
-    pub has_spend: bool,
+    pub(crate) has_spend: bool,
     /// Days from start, ascending.
-    pub checkpoints: Vec<f32>,
+    pub(crate) checkpoints: Vec<f32>,
     /// Per year: checkpoint indices of its first and last instant.
-    pub year_spans: Vec<(u32, u32)>,
-    pub years: Vec<i32>,
+    pub(crate) year_spans: Vec<(Checkpoint, Checkpoint)>,
+    pub(crate) years: Vec<i32>,
     /// Month ends (days from start, clipped to the horizon), kept for the subsample only.
-    pub month_ends: Vec<f32>,
-    pub months: Vec<(i32, u32)>,
-    pub promises: Vec<PromiseCheck>,
+    pub(crate) month_ends: Vec<f32>,
+    pub(crate) months: Vec<(i32, u32)>,
+    pub(crate) promises: Vec<PromiseCheck>,
     /// Working-time tables of the calendars some task runs on.
-    pub calendars: Vec<CalendarTable>,
-    /// Per position: index into `calendars`, or [`NONE`] for 24-hour calendar days.
-    pub task_calendar: Vec<u32>,
+    pub(crate) calendars: IdVec<CalendarId, CalendarTable>,
+    /// Per position: the task's working-time calendar, or none for 24-hour calendar days.
+    pub(crate) task_calendar: IdVec<Pos, Option<CalendarId>>,
     /// `after` links of kind FF / SF into tasks on a calendar (also in `after`, with a lag
     /// that never binds there): the kernel turns each finish bound into a start in working
     /// time.
-    pub backward: Links,
+    pub(crate) backward: Links,
+}
+
+impl Compiled {
+    /// The risks of the task at `pos`.
+    #[inline(always)]
+    pub(crate) fn risks_of(&self, pos: Pos) -> &[RiskId] {
+        let (from, to) = (
+            self.task_risk_offsets[pos.index()],
+            self.task_risk_offsets[pos.index() + 1],
+        );
+        &self.task_risks[from as usize..to as usize]
+    }
 }
 
 /// Tables for the calendars tasks use (only those: each costs about 0.5 KB a day, 2 MB over a
 /// decade), over the horizon plus a margin, and each position's table. Calendars with the
 /// same week and exceptions (an imported schedule's copies of one calendar) share one table.
-fn calendars(model: &Model, order: &[u32], horizon: f64) -> (Vec<CalendarTable>, Vec<u32>) {
+#[allow(clippy::type_complexity)]
+fn calendars(
+    model: &Model,
+    order: &IdVec<Pos, TaskId>,
+    horizon: f64,
+) -> (
+    IdVec<CalendarId, CalendarTable>,
+    IdVec<Pos, Option<CalendarId>>,
+) {
     let days = horizon.max(0.0).ceil() as usize + 1 + MARGIN_DAYS;
-    let mut table_of = vec![NONE; model.calendars.len()];
-    let mut tables: Vec<CalendarTable> = Vec::new();
+    let mut table_of: Vec<Option<CalendarId>> = vec![None; model.calendars.len()];
+    let mut tables: IdVec<CalendarId, CalendarTable> = IdVec::default();
     // The model calendar each table was made from.
     let mut made_from: Vec<usize> = Vec::new();
     let task_calendar = order
         .iter()
-        .map(|&i| match model.task_calendar(&model.tasks[i as usize]) {
-            Some(c) => {
-                if table_of[c] == NONE {
-                    let cal = &model.calendars[c];
-                    let same = made_from.iter().position(|&o| {
-                        let other = &model.calendars[o];
-                        other.week == cal.week && other.exceptions == cal.exceptions
-                    });
-                    table_of[c] = tables.len() as u32;
-                    tables.push(match same {
-                        Some(t) => tables[t].sharing(cal),
-                        None => CalendarTable::new(cal, model.program.start, days),
-                    });
-                    made_from.push(c);
-                }
-                table_of[c]
+        .map(|&i| {
+            let c = model.task_calendar(&model.tasks[i.index()])?;
+            if table_of[c].is_none() {
+                let cal = &model.calendars[c];
+                let same = made_from.iter().position(|&o| {
+                    let other = &model.calendars[o];
+                    other.week == cal.week && other.exceptions == cal.exceptions
+                });
+                let table = match same {
+                    Some(t) => tables[CalendarId::from_index(t)].sharing(cal),
+                    None => CalendarTable::new(cal, model.program.start, days),
+                };
+                table_of[c] = Some(tables.push(table));
+                made_from.push(c);
             }
-            None => NONE,
+            table_of[c]
         })
         .collect();
     (tables, task_calendar)
@@ -201,7 +219,7 @@ fn days(model: &Model, d: Date) -> f64 {
 
 /// Task ids to model indices, built once per compilation (compilation only; the kernel never
 /// sees an id).
-struct TaskIndex<'m>(std::collections::HashMap<&'m str, usize>);
+struct TaskIndex<'m>(std::collections::HashMap<&'m str, TaskId>);
 
 impl<'m> TaskIndex<'m> {
     fn new(model: &'m Model) -> TaskIndex<'m> {
@@ -210,12 +228,12 @@ impl<'m> TaskIndex<'m> {
                 .tasks
                 .iter()
                 .enumerate()
-                .map(|(i, t)| (t.id.as_str(), i))
+                .map(|(i, t)| (t.id.as_str(), TaskId::from_index(i)))
                 .collect(),
         )
     }
 
-    fn get(&self, id: &str) -> Result<usize, EngineError> {
+    fn get(&self, id: &str) -> Result<TaskId, EngineError> {
         self.0
             .get(id)
             .copied()
@@ -225,35 +243,35 @@ impl<'m> TaskIndex<'m> {
 
 /// Positions in topological order over after / after_any / after_failure (Kahn, stable by
 /// model order so the plan does not depend on hash order).
-fn topological_order(model: &Model, ids: &TaskIndex) -> Result<Vec<u32>, EngineError> {
+fn topological_order(model: &Model, ids: &TaskIndex) -> Result<IdVec<Pos, TaskId>, EngineError> {
     let n = model.tasks.len();
-    let index = |id: &str| ids.get(id);
-    let mut succ: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut indeg = vec![0u32; n];
+    let mut succ: IdVec<TaskId, Vec<TaskId>> = IdVec::filled(Vec::new(), n);
+    let mut indeg: IdVec<TaskId, u32> = IdVec::filled(0, n);
     for (i, t) in model.tasks.iter().enumerate() {
+        let i = TaskId::from_index(i);
         let preds = t.after.iter().chain(&t.after_any).map(|l| l.task.as_str());
         for p in preds.chain(t.after_failure.iter().map(String::as_str)) {
-            let p = index(p)?;
-            succ[p].push(i as u32);
+            succ[ids.get(p)?].push(i);
             indeg[i] += 1;
         }
     }
-    let mut ready: std::collections::BTreeSet<u32> =
-        (0..n as u32).filter(|&i| indeg[i as usize] == 0).collect();
-    let mut order = Vec::with_capacity(n);
+    let mut ready: std::collections::BTreeSet<TaskId> =
+        indeg.ids().filter(|&i| indeg[i] == 0).collect();
+    let mut order = IdVec::default();
     while let Some(i) = ready.pop_first() {
         order.push(i);
-        for &s in &succ[i as usize] {
-            indeg[s as usize] -= 1;
-            if indeg[s as usize] == 0 {
+        for &s in &succ[i] {
+            indeg[s] -= 1;
+            if indeg[s] == 0 {
                 ready.insert(s);
             }
         }
     }
     if order.len() != n {
-        let stuck = (0..n)
+        let stuck = indeg
+            .ids()
             .find(|&i| indeg[i] > 0)
-            .map_or(String::new(), |i| model.tasks[i].id.clone());
+            .map_or(String::new(), |i| model.tasks[i.index()].id.clone());
         return Err(EngineError::Cycle(stuck));
     }
     Ok(order)
@@ -264,15 +282,15 @@ impl Compiled {
         let ids = TaskIndex::new(model);
         let order = topological_order(model, &ids)?;
         let n = order.len();
-        let mut pos_of = vec![0u32; n];
-        for (pos, &i) in order.iter().enumerate() {
-            pos_of[i as usize] = pos as u32;
+        let mut pos_of: IdVec<TaskId, Pos> = IdVec::filled(Pos::from_index(0), n);
+        for (pos, &i) in order.iter_enumerated() {
+            pos_of[i] = pos;
         }
-        let pos = |id: &str| -> Result<u32, EngineError> { ids.get(id).map(|i| pos_of[i]) };
-        let mut risks_of: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let pos = |id: &str| -> Result<Pos, EngineError> { ids.get(id).map(|i| pos_of[i]) };
+        let mut risks_of: IdVec<TaskId, Vec<RiskId>> = IdVec::filled(Vec::new(), n);
         for (r, risk) in model.risks.iter().enumerate() {
             for id in &risk.tasks {
-                risks_of[ids.get(id)?].push(r as u32);
+                risks_of[ids.get(id)?].push(RiskId::from_index(r));
             }
         }
         let (calendars, task_calendar) = calendars(model, &order, model.horizon_days());
@@ -292,14 +310,14 @@ impl Compiled {
         }
         let mut task_risk_offsets = vec![0u32];
         let mut task_risks = Vec::new();
-        for (p, &i) in order.iter().enumerate() {
-            let t = &model.tasks[i as usize];
+        for (p, &i) in order.iter_enumerated() {
+            let t = &model.tasks[i.index()];
             for l in &t.after {
                 after.pred.push(pos(&l.task)?);
                 after.kind.push(l.kind);
                 let finish_bound =
                     matches!(l.kind, LinkKind::FinishToFinish | LinkKind::StartToFinish);
-                if finish_bound && task_calendar[p] != NONE {
+                if finish_bound && task_calendar[p].is_some() {
                     // Bounds the finish of a task in working time: the kernel's calendar step
                     // applies it (`backward`); here a lag of −∞ never binds (and a
                     // predecessor that never happens gives NaN, which never binds either).
@@ -325,20 +343,20 @@ impl Compiled {
             after.offsets.push(after.pred.len() as u32);
             after_any.offsets.push(after_any.pred.len() as u32);
             after_failure.offsets.push(after_failure.pred.len() as u32);
-            task_risks.extend(&risks_of[i as usize]);
+            task_risks.extend(&risks_of[i]);
             task_risk_offsets.push(task_risks.len() as u32);
         }
-        let mut needs = vec![0u8; n];
+        let mut needs: IdVec<Pos, u8> = IdVec::filled(0, n);
         for links in [&after, &after_any] {
             for (k, kind) in links.kind.iter().enumerate() {
                 if matches!(kind, LinkKind::StartToStart | LinkKind::StartToFinish) {
-                    needs[links.pred[k] as usize] |= NEEDS_START_OK;
+                    needs[links.pred[k]] |= NEEDS_START_OK;
                 }
             }
         }
-        for p in 0..n {
+        for p in order.ids() {
             for k in after_failure.range(p) {
-                needs[after_failure.pred[k] as usize] |= NEEDS_FAIL_AT;
+                needs[after_failure.pred[k]] |= NEEDS_FAIL_AT;
                 // A fallback that ends the program only counts if it started.
                 needs[p] |= NEEDS_START;
             }
@@ -355,7 +373,7 @@ impl Compiled {
         let task_keys = order
             .iter()
             .map(|&i| {
-                let id = &model.tasks[i as usize].id;
+                let id = &model.tasks[i.index()].id;
                 [0, 1, 2].map(|slot| stream_key("task", id, slot))
             })
             .collect();
@@ -402,7 +420,7 @@ impl Compiled {
         }
         raw.sort_by(f64::total_cmp);
         raw.dedup();
-        let at = |t: f64| raw.iter().position(|&c| c == t).unwrap_or(0) as u32;
+        let at = |t: f64| Checkpoint::from_index(raw.iter().position(|&c| c == t).unwrap_or(0));
         let year_spans = years
             .iter()
             .map(|&y| {
@@ -423,10 +441,10 @@ impl Compiled {
                     at_least: *at_least as f32,
                 },
                 PromiseKind::DeliveriesInYear { year, at_least } => {
-                    let (from, to) = years
-                        .iter()
-                        .position(|y| y == year)
-                        .map_or((0, 0), |k| year_spans[k]);
+                    let (from, to) = years.iter().position(|y| y == year).map_or(
+                        (Checkpoint::from_index(0), Checkpoint::from_index(0)),
+                        |k| year_spans[k],
+                    );
                     PromiseCheck::DeliveriesAtLeast {
                         at: to,
                         from: Some(from),
@@ -444,7 +462,7 @@ impl Compiled {
         let correlated_slots = duration_slot
             .iter()
             .chain(&plant_slots)
-            .filter(|&&x| x != NONE)
+            .filter(|x| x.is_some())
             .count();
         let mut tables = Tables::default();
         let spends = |m: &Model| {
@@ -484,44 +502,42 @@ impl Compiled {
             )?);
         }
         tables.build();
-        let fast_slot = assign_slots(n, [&after, &after_any, &after_failure], &params);
+        let fast_slot = assign_slots(&order, [&after, &after_any, &after_failure], &params);
         for links in [
             &mut after,
             &mut after_any,
             &mut after_failure,
             &mut backward,
         ] {
-            links.slot = links.pred.iter().map(|&p| fast_slot[p as usize]).collect();
+            links.slot = links.pred.iter().map(|&p| fast_slot[p]).collect();
         }
         // Plain in every scenario's structure; each scenario may still give a cost or chance.
-        let plain_links: Vec<bool> = (0..n)
+        let plain_links: IdVec<Pos, bool> = order
+            .ids()
             .map(|p| {
-                task_risk_offsets[p] == task_risk_offsets[p + 1]
+                task_risk_offsets[p.index()] == task_risk_offsets[p.index() + 1]
                     && after_any.range(p).is_empty()
                     && after_failure.range(p).is_empty()
-                    && duration_slot[p] == NONE
-                    && task_calendar[p] == NONE
+                    && duration_slot[p].is_none()
+                    && task_calendar[p].is_none()
                     && after
                         .range(p)
                         .all(|k| after.kind[k] == LinkKind::FinishToStart)
             })
             .collect();
         for ps in &mut params {
-            ps.plain_end = vec![0; n];
-            let mut end = n as u32;
-            for p in (0..n).rev() {
+            let mut plain_end = IdVec::filled(Pos::from_index(0), n);
+            let mut end = Pos::from_index(n);
+            for p in order.ids().rev() {
                 if !(plain_links[p] && ps.chance[p] >= 1.0 && ps.cost[p].is_zero()) {
-                    end = p as u32;
+                    end = p;
                 }
-                ps.plain_end[p] = end.max(p as u32);
+                plain_end[p] = end.max(p);
             }
-            ps.sink_slots = ps
-                .sinks
-                .iter()
-                .map(|&(p, _)| fast_slot[p as usize])
-                .collect();
+            ps.plain_end = plain_end;
+            ps.sink_slots = ps.sinks.iter().map(|&(p, _)| fast_slot[p]).collect();
             for plant in &mut ps.plants {
-                plant.start_slot = fast_slot[plant.start_pos as usize];
+                plant.start_slot = fast_slot[plant.start_pos];
             }
         }
         Ok(Compiled {
@@ -561,11 +577,11 @@ impl Compiled {
 
 #[allow(clippy::too_many_arguments)]
 fn scenario_params(
-    plant_slots: &[u32],
+    plant_slots: &[Option<DrawSlot>],
     ids: &TaskIndex,
     m: &Model,
-    order: &[u32],
-    pos_of: &[u32],
+    order: &IdVec<Pos, TaskId>,
+    pos_of: &IdVec<TaskId, Pos>,
     after: &Links,
     after_any: &Links,
     after_failure: &Links,
@@ -574,46 +590,47 @@ fn scenario_params(
     let n = order.len();
     // A task is removed when disabled, or when it can never start: an `after` or
     // `after_failure` predecessor is removed, or every `after_any` alternative is.
-    let mut removed = vec![false; n];
-    for p in 0..n {
-        let t = &m.tasks[order[p] as usize];
-        let blocked = |links: &Links| links.range(p).any(|k| removed[links.pred[k] as usize]);
+    let mut removed: IdVec<Pos, bool> = IdVec::filled(false, n);
+    for p in order.ids() {
+        let t = &m.tasks[order[p].index()];
+        let blocked = |links: &Links| links.range(p).any(|k| removed[links.pred[k]]);
         let by_after = blocked(after) || blocked(after_failure);
         let any = after_any.range(p);
-        let by_any = !any.is_empty() && any.clone().all(|k| removed[after_any.pred[k] as usize]);
+        let by_any = !any.is_empty() && any.clone().all(|k| removed[after_any.pred[k]]);
         removed[p] = t.disabled || by_after || by_any;
     }
-    let mut has_successor = vec![false; n];
+    let mut has_successor: IdVec<Pos, bool> = IdVec::filled(false, n);
     for links in [after, after_any, after_failure] {
-        for p in 0..n {
+        for p in order.ids() {
             if !removed[p] {
                 for k in links.range(p) {
-                    has_successor[links.pred[k] as usize] = true;
+                    has_successor[links.pred[k]] = true;
                 }
             }
         }
     }
-    let sinks = (0..n)
+    let sinks = order
+        .ids()
         .filter(|&p| !removed[p] && !has_successor[p])
-        .map(|p| (p as u32, !after_failure.range(p).is_empty()))
+        .map(|p| (p, !after_failure.range(p).is_empty()))
         .collect();
 
     let mut ps = ScenarioParams {
-        duration: Vec::with_capacity(n),
-        chance: Vec::with_capacity(n),
-        cost: Vec::with_capacity(n),
-        earliest: Vec::with_capacity(n),
-        risk_chance: Vec::new(),
-        risk_impact: Vec::new(),
+        duration: IdVec::default(),
+        chance: IdVec::default(),
+        cost: IdVec::default(),
+        earliest: IdVec::default(),
+        risk_chance: IdVec::default(),
+        risk_impact: IdVec::default(),
         plants: Vec::new(),
         delivery_lag: Sampler::new(&m.program.delivery_lag, true, tables),
         overhead_per_year: Sampler::new(&m.program.overhead_per_year, true, tables),
         sinks,
         sink_slots: Vec::new(),
-        plain_end: Vec::new(),
+        plain_end: IdVec::default(),
     };
-    for (p, &i) in order.iter().enumerate() {
-        let t = &m.tasks[i as usize];
+    for (p, &i) in order.iter_enumerated() {
+        let t = &m.tasks[i.index()];
         ps.duration.push(Sampler::new(&t.duration, true, tables));
         ps.chance.push(t.chance as f32);
         ps.cost.push(Sampler::new(&t.cost, true, tables));
@@ -636,7 +653,7 @@ fn scenario_params(
         let start = ids.get(&plant.starts)?;
         ps.plants.push(PlantParams {
             start_pos: pos_of[start],
-            start_slot: 0,
+            start_slot: Slot::from_index(0),
             capacity: Sampler::new(&plant.capacity, true, tables),
             ramp: Sampler::new(&plant.ramp, true, tables),
             peak: Sampler::new(&plant.peak, true, tables),
@@ -654,12 +671,19 @@ fn scenario_params(
 #[allow(clippy::type_complexity)]
 fn correlations(
     model: &Model,
-    pos_of: &[u32],
-) -> Result<(Vec<CorrelationGroup>, Vec<u32>, Vec<u32>), EngineError> {
-    let mut duration_slot = vec![NONE; pos_of.len()];
-    let mut plant_slots = vec![NONE; model.plants.len()];
+    pos_of: &IdVec<TaskId, Pos>,
+) -> Result<
+    (
+        Vec<CorrelationGroup>,
+        IdVec<Pos, Option<DrawSlot>>,
+        Vec<Option<DrawSlot>>,
+    ),
+    EngineError,
+> {
+    let mut duration_slot = IdVec::filled(None, pos_of.len());
+    let mut plant_slots = vec![None; model.plants.len()];
     let mut groups = Vec::new();
-    let mut next = 0u32;
+    let mut next = 0;
     for g in launchcast_model::correlation_groups(model) {
         let k = g.items.len();
         // The model's factor is of the normal-score matrix, 2·sin(π·ρ/6) of the rank
@@ -668,16 +692,16 @@ fn correlations(
             return Err(EngineError::Correlation(describe(model, &g.items)));
         }
         let cholesky = g.cholesky.clone();
-        let first_slot = next;
+        let first_slot = DrawSlot::from_index(next);
         let mut keys = Vec::with_capacity(k);
         for item in &g.items {
             match *item {
                 CorrelatedItem::TaskDuration(i) => {
-                    duration_slot[pos_of[i] as usize] = next;
+                    duration_slot[pos_of[TaskId::from_index(i)]] = Some(DrawSlot::from_index(next));
                     keys.push(stream_key("task", &model.tasks[i].id, 0));
                 }
                 CorrelatedItem::PlantRamp(i) => {
-                    plant_slots[i] = next;
+                    plant_slots[i] = Some(DrawSlot::from_index(next));
                     keys.push(stream_key("plant", &model.plants[i].id, 1));
                 }
             }
@@ -707,39 +731,43 @@ fn describe(model: &Model, items: &[CorrelatedItem]) -> String {
 /// order) has read them; then the slot is reused. Tasks read after the pass (sinks of any
 /// scenario, plants' start tasks) keep theirs. A reader frees its predecessors' slots before
 /// taking one, which is safe because the kernel reads a task's predecessors before writing it.
-fn assign_slots(n: usize, links: [&Links; 3], params: &[ScenarioParams]) -> Vec<u32> {
-    const KEPT: u32 = u32::MAX;
-    let mut last_reader: Vec<Option<u32>> = vec![None; n];
+fn assign_slots(
+    order: &IdVec<Pos, TaskId>,
+    links: [&Links; 3],
+    params: &[ScenarioParams],
+) -> IdVec<Pos, Slot> {
+    let n = order.len();
+    // The last reader of each task, or none if it is kept to the end.
+    let mut until: IdVec<Pos, Option<Pos>> = IdVec::filled(None, n);
     for l in links {
-        for reader in 0..n {
+        for reader in order.ids() {
             for k in l.range(reader) {
-                let p = l.pred[k] as usize;
-                last_reader[p] =
-                    Some(last_reader[p].map_or(reader as u32, |r| r.max(reader as u32)));
+                let p = l.pred[k];
+                until[p] = Some(until[p].map_or(reader, |r| r.max(reader)));
             }
         }
     }
-    let mut until: Vec<u32> = last_reader.iter().map(|r| r.unwrap_or(KEPT)).collect();
     for ps in params {
         for &(p, _) in &ps.sinks {
-            until[p as usize] = KEPT;
+            until[p] = None;
         }
         for plant in &ps.plants {
-            until[plant.start_pos as usize] = KEPT;
+            until[plant.start_pos] = None;
         }
     }
-    let mut expiring: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let (mut slot, mut free, mut next) = (vec![0u32; n], Vec::new(), 0u32);
-    for pos in 0..n {
+    let mut expiring: IdVec<Pos, Vec<Pos>> = IdVec::filled(Vec::new(), n);
+    let mut slot = IdVec::filled(Slot::from_index(0), n);
+    let (mut free, mut next) = (Vec::new(), 0);
+    for pos in order.ids() {
         for &q in &expiring[pos] {
-            free.push(slot[q as usize]);
+            free.push(slot[q]);
         }
         slot[pos] = free.pop().unwrap_or_else(|| {
             next += 1;
-            next - 1
+            Slot::from_index(next - 1)
         });
-        if until[pos] != KEPT {
-            expiring[until[pos] as usize].push(pos as u32);
+        if let Some(last) = until[pos] {
+            expiring[last].push(pos);
         }
     }
     slot
@@ -764,18 +792,22 @@ mod tests {
         for (i, t) in m.tasks.iter_mut().enumerate() {
             t.calendar = Some(["site", "copy", "other"][i % 3].into());
         }
-        let order: Vec<u32> = (0..m.tasks.len() as u32).collect();
+        let order: IdVec<Pos, TaskId> = (0..m.tasks.len()).map(TaskId::from_index).collect();
         let (tables, of) = calendars(&m, &order, 400.0);
         assert_eq!(tables.len(), 3);
-        assert_eq!(&of[..3], &[0, 1, 2]);
-        assert!(tables[0].shares_tables_with(&tables[1]));
-        assert!(!tables[0].shares_tables_with(&tables[2]));
+        let table = CalendarId::from_index;
+        assert_eq!(
+            &of.as_slice()[..3],
+            &[Some(table(0)), Some(table(1)), Some(table(2))]
+        );
+        assert!(tables[table(0)].shares_tables_with(&tables[table(1)]));
+        assert!(!tables[table(0)].shares_tables_with(&tables[table(2)]));
         // The same work in other hours per day: 8 h of a 7.5-hour day end later.
-        let (mut s0, mut s1) = ([0f32; crate::kernel::LANES], [0f32; crate::kernel::LANES]);
-        let (mut f0, mut f1) = ([0f32; crate::kernel::LANES], [0f32; crate::kernel::LANES]);
-        let dur = [3.0f32; crate::kernel::LANES];
-        tables[0].schedule(&mut s0, &dur, &mut f0);
-        tables[1].schedule(&mut s1, &dur, &mut f1);
+        let (mut s0, mut s1) = ([0f32; crate::simd::LANES], [0f32; crate::simd::LANES]);
+        let (mut f0, mut f1) = ([0f32; crate::simd::LANES], [0f32; crate::simd::LANES]);
+        let dur = [3.0f32; crate::simd::LANES];
+        tables[table(0)].schedule(&mut s0, &dur, &mut f0);
+        tables[table(1)].schedule(&mut s1, &dur, &mut f1);
         assert!(f1[0] < f0[0], "{} {}", f0[0], f1[0]);
     }
 }

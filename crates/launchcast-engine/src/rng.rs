@@ -3,6 +3,13 @@
 //! never depends on which other items exist, which scenario runs, how iterations are split
 //! into blocks, or how many threads there are.
 
+// `fill_uniform_wide` calls AVX-512 intrinsics; the portable fill reads its hashes as words.
+#![allow(unsafe_code)]
+
+#[cfg(target_arch = "x86_64")]
+use crate::simd::Avx512;
+use crate::simd::{LANES, Simd};
+
 /// SplitMix64's increment (2^64 / golden ratio).
 pub(crate) const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -57,17 +64,24 @@ pub(crate) fn fill_uniform(out: &mut [f32; 32], key: u64, first: u64) {
     }
 }
 
-/// [`fill_uniform`] by the code of the caller's instruction set: `WIDE` callers run only
-/// where [`crate::kernel::Isa::Avx512`] was detected.
+/// [`fill_uniform`] by the code of instruction set `isa` (the same values).
 #[inline(always)]
-pub(crate) fn fill_uniform_in<const WIDE: bool>(out: &mut [f32; 32], key: u64, first: u64) {
+pub(crate) fn fill_uniform_in<S: Simd>(isa: S, out: &mut [f32; LANES], key: u64, first: u64) {
     #[cfg(target_arch = "x86_64")]
-    if WIDE {
-        // SAFETY: `WIDE` code runs only where AVX-512F and DQ were detected.
-        unsafe { fill_uniform_wide(out, key, first) };
+    if let Some(wide) = isa.avx512() {
+        fill_uniform_avx512(wide, out, key, first);
         return;
     }
+    let _ = isa;
     fill_uniform(out, key, first);
+}
+
+/// [`fill_uniform_wide`] on a processor proven to have AVX-512.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn fill_uniform_avx512(_: Avx512, out: &mut [f32; LANES], key: u64, first: u64) {
+    // SAFETY: the token proves AVX-512F and AVX-512DQ.
+    unsafe { fill_uniform_wide(out, key, first) };
 }
 
 /// [`fill_uniform`] with AVX-512 intrinsics: the same hashes, and the 16 words of each
@@ -78,7 +92,7 @@ pub(crate) fn fill_uniform_in<const WIDE: bool>(out: &mut [f32; 32], key: u64, f
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq")]
 #[inline]
-pub(crate) unsafe fn fill_uniform_wide(out: &mut [f32; 32], key: u64, first: u64) {
+unsafe fn fill_uniform_wide(out: &mut [f32; 32], key: u64, first: u64) {
     use std::arch::x86_64::*;
     let base = key.wrapping_add((first / 2).wrapping_mul(GAMMA));
     let c = |x: u64| _mm512_set1_epi64(x as i64);
@@ -140,11 +154,9 @@ mod tests {
 
     #[test]
     #[cfg(target_arch = "x86_64")]
+    #[cfg_attr(not(avx512), ignore = "needs a processor with AVX-512")]
     fn wide_uniforms_equal_the_portable_ones() {
-        if crate::kernel::Isa::detect() != crate::kernel::Isa::Avx512 {
-            eprintln!("skipped: this processor has no AVX-512F/DQ");
-            return;
-        }
+        let avx512 = crate::simd::Avx512::detect().expect("this processor has AVX-512");
         for (key, first) in [
             (0u64, 0u64),
             (u64::MAX, 1 << 40),
@@ -152,8 +164,7 @@ mod tests {
         ] {
             let (mut a, mut b) = ([0f32; 32], [0f32; 32]);
             fill_uniform(&mut a, key, first);
-            // SAFETY: AVX-512F and DQ are present (checked above).
-            unsafe { fill_uniform_wide(&mut b, key, first) };
+            fill_uniform_avx512(avx512, &mut b, key, first);
             assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
         }
     }

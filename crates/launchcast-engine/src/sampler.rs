@@ -5,7 +5,7 @@
 
 use launchcast_model::{Dist, normal_cdf, pert_shape};
 
-use crate::kernel::{LANES, Lanes};
+use crate::simd::{LANES, Lanes, Simd};
 
 /// Inverse-CDF tables are piecewise quartics in `u`, 16 segments on each side of u = ½. A
 /// segment covers one octave of `m = min(u, 1 − u)` (from ½ down to [`TAIL`]), so the
@@ -340,10 +340,10 @@ impl Sampler {
     }
 
     /// Values for a lane of uniforms. `nonnegative` samplers never return below zero.
-    /// `WIDE`: the caller runs with AVX-512F enabled, so tables are read with in-register
-    /// permutes instead of gathered loads (same values, bit for bit).
+    /// With AVX-512 in `isa`, tables are read with in-register permutes instead of gathered
+    /// loads (same values, bit for bit).
     #[inline(always)]
-    pub(crate) fn sample<const WIDE: bool>(&self, u: &Lanes, tables: &Tables, out: &mut Lanes) {
+    pub(crate) fn sample<S: Simd>(&self, isa: S, u: &Lanes, tables: &Tables, out: &mut Lanes) {
         match self {
             Sampler::Const(v) => *out = [*v; LANES],
             Sampler::Uniform { min, width } => {
@@ -375,11 +375,11 @@ impl Sampler {
             } => {
                 let t = tables.table(*table);
                 #[cfg(target_arch = "x86_64")]
-                if WIDE {
-                    // SAFETY: `WIDE` kernels are chosen only on processors with AVX-512F.
-                    unsafe { wide::eval_lanes(t, *offset, *scale, u, out) };
+                if let Some(wide) = isa.avx512() {
+                    wide::eval_lanes(wide, t, *offset, *scale, u, out);
                     return;
                 }
+                let _ = isa;
                 for l in 0..LANES {
                     out[l] = t.eval(u[l]).mul_add(*scale, *offset);
                 }
@@ -401,13 +401,32 @@ impl Sampler {
 /// order, with each coefficient picked from two registers by one `vpermt2ps`.
 #[cfg(target_arch = "x86_64")]
 mod wide {
+    // Calls AVX-512 intrinsics.
+    #![allow(unsafe_code)]
+
     use std::arch::x86_64::*;
 
     use super::{CENTRE, DEGREE, PolyTable, SEGMENTS, TAIL};
-    use crate::kernel::{LANES, Lanes};
+    use crate::simd::{Avx512, LANES, Lanes};
 
+    /// [`eval_lanes_unchecked`] on a processor proven to have AVX-512.
+    #[inline(always)]
+    pub(super) fn eval_lanes(
+        _: Avx512,
+        t: &PolyTable,
+        offset: f32,
+        scale: f32,
+        u: &Lanes,
+        out: &mut Lanes,
+    ) {
+        // SAFETY: the token proves AVX-512F.
+        unsafe { eval_lanes_unchecked(t, offset, scale, u, out) };
+    }
+
+    /// # Safety
+    /// The processor must have AVX-512F.
     #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn eval_lanes(
+    unsafe fn eval_lanes_unchecked(
         t: &PolyTable,
         offset: f32,
         scale: f32,
@@ -469,7 +488,7 @@ mod tests {
             for l in 0..LANES {
                 u[l] = ((i + l) as f32 + 0.5) / n as f32;
             }
-            s.sample::<false>(&u, &tables, &mut out);
+            s.sample(crate::simd::Portable, &u, &tables, &mut out);
             sum += out.iter().map(|&x| f64::from(x)).sum::<f64>();
         }
         sum / n as f64
@@ -536,11 +555,9 @@ mod tests {
     /// segment of both sides.
     #[test]
     #[cfg(target_arch = "x86_64")]
+    #[cfg_attr(not(avx512), ignore = "needs a processor with AVX-512")]
     fn wide_tables_equal_the_scalar_definition() {
-        if !std::arch::is_x86_feature_detected!("avx512f") {
-            eprintln!("skipped: this processor has no AVX-512F");
-            return;
-        }
+        let avx512 = crate::simd::Avx512::detect().expect("this processor has AVX-512");
         let cdf = BetaCdf::new(1.8, 4.2);
         let table = PolyTable::fit(|u| cdf.quantile(u));
         let mut us = Vec::new();
@@ -554,8 +571,7 @@ mod tests {
             let mut u = [0.5f32; LANES];
             u[..chunk.len()].copy_from_slice(chunk);
             let mut wide = [0f32; LANES];
-            // SAFETY: AVX-512F is present (checked above).
-            unsafe { wide::eval_lanes(&table, 3.0, 7.0, &u, &mut wide) };
+            wide::eval_lanes(avx512, &table, 3.0, 7.0, &u, &mut wide);
             for l in 0..LANES {
                 let scalar = table.eval(u[l]).mul_add(7.0, 3.0);
                 assert_eq!(wide[l].to_bits(), scalar.to_bits(), "u = {}", u[l]);

@@ -2,19 +2,24 @@
 //! benchmark's (`bench/gen_network.py`): every activity after the first has 1–3
 //! finish-to-start predecessors among the previous 50, and a triangular or beta-PERT duration
 //! with mode 5–30 days, min 0.8 × mode and max 1.6 × mode.
+//!
+//! Not part of the engine's API: compiled into its unit tests, and by path into the kernel
+//! benchmark and the profiling example.
 
 use launchcast_model::{Date, Dist, Link, LinkKind, Model, Program, Task};
 
-use crate::rng::{GAMMA, mix64};
-
 /// SplitMix64 run as a sequential stream: a dependency-free, seeded stream for the network
-/// generator.
+/// generator. (Its own copy of the engine's mixer: this file is also compiled into the
+/// benchmark and the profiling example, which see only the engine's public API.)
 struct Stream(u64);
 
 impl Stream {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(GAMMA);
-        mix64(self.0)
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -23,7 +28,7 @@ impl Stream {
 }
 
 /// A network of `activities` tasks; the same arguments always give the same model.
-pub fn network(activities: usize, pert: bool, seed: u64) -> Model {
+pub(crate) fn network(activities: usize, pert: bool, seed: u64) -> Model {
     let mut rng = Stream(seed);
     let mut tasks = Vec::with_capacity(activities);
     for i in 0..activities {

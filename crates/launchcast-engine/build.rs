@@ -1,0 +1,5 @@
+include!("../../build-support/test_environment.rs");
+
+fn main() {
+    test_environment();
+}

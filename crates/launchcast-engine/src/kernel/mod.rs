@@ -1,0 +1,188 @@
+//! The simulation kernel: one forward pass over the plan for a lane of `LANES` consecutive
+//! iterations of one scenario. Each task's values for all lanes sit side by side (struct of
+//! arrays), so the inner loops over lanes have no data-dependent branches and vectorize.
+//! "Never" is +∞: it propagates through max/min and sums without special cases.
+//!
+//! Two kernels: the fast one keeps only what successors read (in compact slots); the full one
+//! also records every start, failure and driving link (for criticality, statistics and
+//! schedules). Each is compiled once per instruction set ([`crate::simd`]); every version
+//! performs the same IEEE operations in the same order (fused multiply-adds only where the
+//! source asks for `mul_add`, never contracted by the compiler), so results are identical
+//! whichever runs. `pass` holds the pass over the tasks, `delivery` plants and the headline.
+
+// Calls the kernels compiled for an instruction set, which the `Isa` token proves present.
+#![allow(unsafe_code)]
+
+mod delivery;
+mod pass;
+#[cfg(test)]
+mod tests;
+
+use crate::index::{Checkpoint, DrawSlot, Driver, IdVec, Pos, RiskId, Row};
+use crate::plan::{Compiled, PromiseCheck, ScenarioParams};
+#[cfg(target_arch = "x86_64")]
+use crate::simd::{Avx2, Avx512};
+use crate::simd::{Isa, LANES, Lanes, Portable};
+use pass::{plain_tasks, simulate_body};
+
+const INF: f32 = f32::INFINITY;
+
+/// Per-lane-group working state, allocated once per worker and reused. Each entry holds one
+/// task's (risk's, checkpoint's) values for all lanes, so a task costs one bounds check and
+/// its lane loops compile to whole-vector operations.
+///
+/// A task's own values sit in its [`Row`]: its position in the full kernel, its slot in the
+/// fast one.
+pub(crate) struct Scratch {
+    /// Start of each task; +∞ if it never starts.
+    pub(crate) start: IdVec<Row, Lanes>,
+    /// Start / finish if the task succeeded, else +∞ (what successors see).
+    pub(crate) start_ok: IdVec<Row, Lanes>,
+    pub(crate) finish_ok: IdVec<Row, Lanes>,
+    /// Finish of a task that failed, else +∞ (what fallbacks see).
+    pub(crate) fail_at: IdVec<Row, Lanes>,
+    /// Full kernel only: the predecessor that set each task's start, if any.
+    pub(crate) driver: IdVec<Pos, [Driver; LANES]>,
+    pub(crate) risk_occurs: IdVec<RiskId, Lanes>,
+    pub(crate) risk_value: IdVec<RiskId, Lanes>,
+    /// Cumulative cars delivered and money spent at each checkpoint.
+    pub(crate) delivered: IdVec<Checkpoint, Lanes>,
+    pub(crate) spent: IdVec<Checkpoint, Lanes>,
+    /// Correlated uniforms of this lane group, one per correlated draw.
+    pub(crate) correlated: IdVec<DrawSlot, Lanes>,
+    /// Normal scores of the largest correlation group.
+    pub(crate) scores: Vec<[f64; LANES]>,
+    /// Full kernel only: each task's duration (risks included), and cumulative cars and money
+    /// at each month end.
+    pub(crate) duration: IdVec<Pos, Lanes>,
+    pub(crate) delivered_monthly: Vec<Lanes>,
+    pub(crate) spent_monthly: Vec<Lanes>,
+    /// Days to the headline event, and the task position whose chain set it.
+    pub(crate) headline: Lanes,
+    pub(crate) headline_driver: [Driver; LANES],
+    /// Combined into every stream key: the run's seed.
+    pub(crate) seed: u64,
+}
+
+impl Scratch {
+    pub(crate) fn new(plan: &Compiled, seed: u64) -> Scratch {
+        let n = plan.order.len();
+        let c = plan.checkpoints.len();
+        let r = plan.risk_kind.len();
+        Scratch {
+            start: IdVec::filled([0.0; LANES], n),
+            start_ok: IdVec::filled([0.0; LANES], n),
+            finish_ok: IdVec::filled([0.0; LANES], n),
+            fail_at: IdVec::filled([0.0; LANES], n),
+            driver: IdVec::filled([Driver::NONE; LANES], n),
+            risk_occurs: IdVec::filled([0.0; LANES], r),
+            risk_value: IdVec::filled([0.0; LANES], r),
+            delivered: IdVec::filled([0.0; LANES], c),
+            spent: IdVec::filled([0.0; LANES], c),
+            duration: IdVec::filled([0.0; LANES], n),
+            correlated: IdVec::filled([0.5; LANES], plan.correlated_slots),
+            scores: vec![
+                [0.0; LANES];
+                plan.correlation_groups
+                    .iter()
+                    .map(|g| g.keys.len())
+                    .max()
+                    .unwrap_or(0)
+            ],
+            delivered_monthly: vec![[0.0; LANES]; plan.month_ends.len()],
+            spent_monthly: vec![[0.0; LANES]; plan.month_ends.len()],
+            headline: [INF; LANES],
+            headline_driver: [Driver::NONE; LANES],
+            seed: crate::rng::seeded(seed),
+        }
+    }
+}
+
+macro_rules! kernels_for {
+    ($token:ty, $name:ident, $plain:ident, $features:literal) => {
+        /// Compiled on its own, so its few live values get the registers to themselves.
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        #[inline(never)]
+        fn $plain<const FULL: bool>(
+            isa: $token,
+            plan: &Compiled,
+            sc: &ScenarioParams,
+            run: std::ops::Range<Pos>,
+            first: u64,
+            s: &mut Scratch,
+        ) {
+            plain_tasks::<FULL, $token>(isa, plan, sc, run, first, s);
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        fn $name<const FULL: bool>(
+            isa: $token,
+            plan: &Compiled,
+            sc: &ScenarioParams,
+            first: u64,
+            s: &mut Scratch,
+        ) {
+            // The closure inherits this function's features, which make the call safe.
+            simulate_body::<FULL, $token>(isa, plan, sc, first, s, |p, sc, run, first, s| {
+                $plain::<FULL>(isa, p, sc, run, first, s)
+            });
+        }
+    };
+}
+kernels_for!(
+    Avx512,
+    simulate_avx512,
+    plain_avx512,
+    "avx512f,avx512dq,avx2,fma"
+);
+kernels_for!(Avx2, simulate_avx2, plain_avx2, "avx2,fma");
+
+/// Runs one scenario for iterations `first .. first + LANES` with the kernels of `isa`: the
+/// full kernel (`FULL`), recording everything, or the fast one.
+#[inline(always)]
+pub(crate) fn simulate<const FULL: bool>(
+    isa: Isa,
+    plan: &Compiled,
+    sc: &ScenarioParams,
+    first: u64,
+    s: &mut Scratch,
+) {
+    match isa {
+        // SAFETY: the token proves AVX-512F, AVX-512DQ, AVX2 and FMA, the features this
+        // kernel is compiled for.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(t) => unsafe { simulate_avx512::<FULL>(t, plan, sc, first, s) },
+        // SAFETY: the token proves AVX2 and FMA.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(t) => unsafe { simulate_avx2::<FULL>(t, plan, sc, first, s) },
+        _ => simulate_portable::<FULL>(plan, sc, first, s),
+    }
+}
+
+/// [`simulate`] with the baseline instruction set.
+pub(crate) fn simulate_portable<const FULL: bool>(
+    plan: &Compiled,
+    sc: &ScenarioParams,
+    first: u64,
+    s: &mut Scratch,
+) {
+    simulate_body::<FULL, Portable>(Portable, plan, sc, first, s, |p, sc, run, first, s| {
+        plain_tasks::<FULL, Portable>(Portable, p, sc, run, first, s)
+    });
+}
+
+/// Whether each promise is kept in lane `l`.
+#[inline(always)]
+pub(crate) fn promise_kept(check: &PromiseCheck, s: &Scratch, l: usize) -> bool {
+    match *check {
+        PromiseCheck::FirstBy(t) => s.headline[l] <= t,
+        PromiseCheck::DeliveriesAtLeast { at, from, at_least } => {
+            let upto = s.delivered[at][l];
+            let before = from.map_or(0.0, |f| s.delivered[f][l]);
+            upto - before >= at_least
+        }
+        PromiseCheck::SpendAtMost { at, at_most } => s.spent[at][l] <= at_most,
+    }
+}

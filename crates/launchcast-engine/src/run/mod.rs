@@ -1,0 +1,409 @@
+//! The parallel driver: iterations are cut into fixed blocks; each block writes its slice of
+//! the per-iteration columns, and the sampled lane groups add into per-task statistics that
+//! all workers share. Columns are indexed by iteration and the statistics are integer counts
+//! whose histograms depend only on the extremes of what they count (see [`TaskStats`]), so
+//! the result is the same for any number of threads and any scheduling.
+//!
+//! Memory: the per-task statistics (a 4 KB histogram per task and scenario, the largest part
+//! of a big model's memory) exist once, whatever the thread count. A worker holds only its
+//! kernel scratch and a buffer of the finishes of a few sampled lane groups, which it adds
+//! into the shared statistics a stripe of tasks at a time, each stripe under its own lock, so
+//! workers rarely wait on each other. No more workers run than the machine has cores: more
+//! would only wait, and each costs its buffers.
+//!
+//! `recorder` buffers the sampled lane groups and adds them into the shared statistics;
+//! `rows` keeps the whole iterations that become [`crate::Rows`].
+
+mod recorder;
+mod rows;
+
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::index::{Id, IdVec, Pos, TaskId};
+use crate::kernel::{Scratch, promise_kept, simulate};
+use crate::outcomes::{TASK_HISTOGRAM_BINS, sample_target, written_zeros};
+use crate::plan::Compiled;
+use crate::simd::{Isa, LANES};
+use crate::{EngineError, MAX_ROWS, Outcomes, RunOptions, ScenarioOutcomes, TaskStats};
+use recorder::{PENDING_GROUPS, Pending, STRIPE, SharedStats, Stripes, flush, record};
+use rows::{RowLayout, RowRecords, gather_rows};
+
+/// Iterations per block: a multiple of [`LANES`], small enough to balance two cores and
+/// report progress often, large enough to amortise the bookkeeping.
+const BLOCK: usize = 4096;
+
+/// One block's slices of every per-iteration column.
+struct BlockColumns<'a> {
+    first: u64,
+    len: usize,
+    /// `[scenario]`
+    headline: Vec<&'a mut [f32]>,
+    /// `[scenario * years + year]`
+    deliveries: Vec<&'a mut [f32]>,
+    spend: Vec<&'a mut [f32]>,
+}
+
+/// Empty statistics for `tasks` tasks, every page of their histograms written once up front
+/// (a zeroed allocation maps pages lazily, so each first increment would fault twice).
+fn empty_stats(tasks: usize) -> TaskStats {
+    TaskStats {
+        histogram: written_zeros(tasks * TASK_HISTOGRAM_BINS),
+        ..TaskStats::new(tasks)
+    }
+}
+
+/// What one worker thread holds: its kernel scratch, the finishes of its pending sampled
+/// lane groups, and its results.
+struct Worker {
+    scratch: Scratch,
+    pending: Pending,
+    tally: Tally,
+}
+
+/// A worker's results beside the shared statistics, kept when its working memory is freed.
+struct Tally {
+    /// Per scenario: sampled iterations run.
+    sampled: Vec<u64>,
+    promises: Vec<Vec<u64>>,
+    /// Per scenario: the whole-iteration records of the rows this worker ran, a lane group
+    /// at a time, copied into [`Rows`] at the end: one piece per worker, which merging
+    /// collects without copying.
+    rows: Vec<Vec<RowRecords>>,
+}
+
+impl Worker {
+    fn new(plan: &Compiled, seed: u64, statistics: bool) -> Worker {
+        Worker {
+            scratch: Scratch::new(plan, seed),
+            pending: Pending::new(
+                if statistics { plan.order.len() } else { 0 },
+                plan.params.len(),
+            ),
+            tally: Tally::new(plan),
+        }
+    }
+}
+
+impl Tally {
+    fn new(plan: &Compiled) -> Tally {
+        let scenarios = plan.params.len();
+        Tally {
+            sampled: vec![0; scenarios],
+            promises: vec![vec![0; plan.promises.len()]; scenarios],
+            rows: (0..scenarios)
+                .map(|_| vec![RowRecords::default()])
+                .collect(),
+        }
+    }
+
+    fn merge(mut self, other: Tally) -> Tally {
+        for (a, b) in self.sampled.iter_mut().zip(&other.sampled) {
+            *a += b;
+        }
+        for (a, b) in self.promises.iter_mut().zip(&other.promises) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (a, b) in self.rows.iter_mut().zip(other.rows) {
+            a.extend(b);
+        }
+        self
+    }
+}
+fn split_columns<'a>(columns: &'a mut [Vec<f32>], blocks: usize) -> Vec<Vec<&'a mut [f32]>> {
+    let mut per_block: Vec<Vec<&'a mut [f32]>> = (0..blocks).map(|_| Vec::new()).collect();
+    for column in columns.iter_mut() {
+        for (b, chunk) in column.chunks_mut(BLOCK).enumerate() {
+            per_block[b].push(chunk);
+        }
+    }
+    per_block
+}
+
+/// Worker threads for `requested` (0: one per core): never more than the machine's cores
+/// (more would only wait, each holding its buffers) nor than there are blocks.
+fn worker_threads(requested: usize, blocks: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let wanted = if requested == 0 {
+        rayon::current_num_threads()
+    } else {
+        requested
+    };
+    wanted.min(cores).min(blocks).max(1)
+}
+
+pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, EngineError> {
+    let n = usize::try_from(opts.iterations)
+        .map_err(|_| EngineError::TooManyIterations(opts.iterations))?;
+    let scenarios = plan.params.len();
+    let years = plan.years.len();
+    let blocks = n.div_ceil(BLOCK);
+    // Each column allocated zeroed on its own (`vec![vec![..]; k]` would copy the first and
+    // touch every page), so columns never written cost no memory.
+    let zeroed = |k: usize| (0..k).map(|_| vec![0f32; n]).collect::<Vec<_>>();
+    let mut headline = zeroed(scenarios);
+    let mut deliveries = zeroed(scenarios * years);
+    let mut spend = zeroed(scenarios * years);
+    let work: Vec<BlockColumns> = split_columns(&mut headline, blocks)
+        .into_iter()
+        .zip(split_columns(&mut deliveries, blocks))
+        .zip(split_columns(&mut spend, blocks))
+        .enumerate()
+        .map(|(b, ((h, d), s))| BlockColumns {
+            first: (b * BLOCK) as u64,
+            len: BLOCK.min(n - b * BLOCK),
+            headline: h,
+            deliveries: d,
+            spend: s,
+        })
+        .collect();
+
+    let threads = worker_threads(opts.threads, blocks);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| EngineError::ThreadPool {
+            threads,
+            message: e.to_string(),
+        })?;
+    let isa = Isa::detect();
+    // Every k-th lane of iterations feeds the per-task statistics and criticality.
+    let sample_every = (opts.iterations / sample_target(plan.order.len())).max(1);
+    let groups = n.div_ceil(LANES) as u64;
+    let tasks = plan.order.len();
+    let wanted = MAX_ROWS.min((1 << 24) / tasks.max(1)).max(LANES);
+    let sampled_groups = groups.div_ceil(sample_every);
+    let row_every = (sampled_groups / wanted.div_ceil(LANES) as u64).max(1);
+    // Rows actually available: lanes of the row-giving groups that exist.
+    let available = (0..sampled_groups.div_ceil(row_every))
+        .map(|k| (n - (k * row_every * sample_every) as usize * LANES).min(LANES))
+        .sum::<usize>();
+    let layout = RowLayout {
+        rows: if opts.statistics {
+            wanted.min(available)
+        } else {
+            0
+        },
+        tasks,
+        months: plan.month_ends.len(),
+        delivered_months: if plan.has_plants {
+            plan.month_ends.len()
+        } else {
+            0
+        },
+        spent_months: if plan.has_spend {
+            plan.month_ends.len()
+        } else {
+            0
+        },
+        sample_every,
+        statistics: opts.statistics,
+        row_every,
+    };
+    // One set of per-task statistics per scenario, whatever the thread count (none when
+    // statistics are off), written by workers a stripe at a time.
+    let mut stats: Vec<TaskStats> = (0..scenarios)
+        .map(|_| empty_stats(if opts.statistics { tasks } else { 0 }))
+        .collect();
+    let shared: Vec<SharedStats> = stats
+        .iter_mut()
+        .map(|s| s.stripes(STRIPE).into_iter().map(Mutex::new).collect())
+        .collect();
+    let mut position: IdVec<TaskId, Pos> = IdVec::filled(Pos::from_index(0), tasks);
+    for (pos, &task) in plan.order.iter_enumerated() {
+        position[task] = pos;
+    }
+    // Each thread takes the next block as it becomes free, so a busy core delays nothing.
+    // Which thread runs a block changes nothing: every block writes its own part of the
+    // columns, row records carry their row, and the statistics are integer counts.
+    let queue = std::sync::Mutex::new(work.into_iter());
+    let per_thread = pool.broadcast(|ctx| {
+        // Made on a thread's first block: a thread that gets none costs no memory.
+        let mut worker: Option<Worker> = None;
+        let first_stripe =
+            ctx.index() * shared.first().map_or(0, Vec::len) / ctx.num_threads().max(1);
+        let at = Stripes {
+            shared: &shared,
+            first: first_stripe,
+            position: &position,
+        };
+        // A poisoned lock means another worker panicked; that panic is reported.
+        while let Some(mut block) = queue.lock().ok().and_then(|mut q| q.next()) {
+            let w = worker.get_or_insert_with(|| Worker::new(plan, opts.seed, opts.statistics));
+            run_block(plan, isa, layout, &mut block, w, at);
+            if let Some(progress) = opts.progress {
+                progress(block.len as u64);
+            }
+        }
+        // Only the tally outlives the thread's work: its buffers are freed here.
+        worker.map(|mut w| {
+            flush(isa, &mut w.pending, at);
+            w.tally
+        })
+    });
+    let workers = pool
+        .install(|| {
+            per_thread
+                .into_par_iter()
+                .flatten()
+                .reduce_with(Tally::merge)
+        })
+        .unwrap_or_else(|| Tally::new(plan));
+    let Tally {
+        sampled,
+        promises,
+        rows,
+    } = workers;
+    drop(shared);
+
+    let mut deliveries = deliveries.into_iter();
+    let mut spend = spend.into_iter();
+    let mut outcomes = Vec::with_capacity(scenarios);
+    for (((headline_days, stats), promises_kept), sampled) in
+        headline.into_iter().zip(stats).zip(promises).zip(sampled)
+    {
+        let tasks = if opts.statistics {
+            TaskStats { sampled, ..stats }
+        } else {
+            TaskStats {
+                sampled,
+                ..TaskStats::new(tasks)
+            }
+        };
+        outcomes.push(ScenarioOutcomes {
+            headline_days,
+            deliveries_by_year: deliveries.by_ref().take(years).collect(),
+            spend_by_year: spend.by_ref().take(years).collect(),
+            promises_kept,
+            tasks,
+            rows: crate::Rows::default(),
+        });
+    }
+    for (out, pieces) in outcomes.iter_mut().zip(rows) {
+        out.rows = pool.install(|| gather_rows(&layout, &plan.order, &pieces));
+    }
+    Ok(Outcomes {
+        iterations: opts.iterations,
+        seed: opts.seed,
+        horizon_days: f64::from(plan.horizon),
+        years: plan.years.clone(),
+        months: plan.months.clone(),
+        delivers: plan.has_plants,
+        spends: plan.has_spend,
+        scenarios: outcomes,
+    })
+}
+
+fn run_block(
+    plan: &Compiled,
+    isa: Isa,
+    layout: RowLayout,
+    block: &mut BlockColumns,
+    w: &mut Worker,
+    at: Stripes<'_, '_>,
+) {
+    let years = plan.years.len();
+    let n = plan.order.len();
+    for (sc, params) in plan.params.iter().enumerate() {
+        let s = &mut w.scratch;
+        let kept = &mut w.tally.promises[sc];
+        let RowRecords {
+            index: row_index,
+            data: row_data,
+        } = &mut w.tally.rows[sc][0];
+        for offset in (0..block.len).step_by(LANES) {
+            let first = block.first + offset as u64;
+            let group = first / LANES as u64;
+            let sampled = layout.statistics && group.is_multiple_of(layout.sample_every);
+            if sampled {
+                simulate::<true>(isa, plan, params, first, s);
+            } else {
+                simulate::<false>(isa, plan, params, first, s);
+            }
+            let live = LANES.min(block.len - offset);
+            let lanes = offset..offset + live;
+            block.headline[sc][lanes.clone()].copy_from_slice(&s.headline[..live]);
+            // Columns that are zero by construction stay untouched (zeroed pages cost no
+            // memory until written).
+            for (y, &(from, to)) in plan.year_spans.iter().enumerate() {
+                if plan.has_plants {
+                    let (a, b) = (&s.delivered[from], &s.delivered[to]);
+                    for (l, out) in block.deliveries[sc * years + y][lanes.clone()]
+                        .iter_mut()
+                        .enumerate()
+                    {
+                        *out = b[l] - a[l];
+                    }
+                }
+                if plan.has_spend {
+                    let (a, b) = (&s.spent[from], &s.spent[to]);
+                    for (l, out) in block.spend[sc * years + y][lanes.clone()]
+                        .iter_mut()
+                        .enumerate()
+                    {
+                        *out = b[l] - a[l];
+                    }
+                }
+            }
+            for (p, check) in plan.promises.iter().enumerate() {
+                kept[p] += (0..live)
+                    .map(|l| u64::from(promise_kept(check, s, l)))
+                    .sum::<u64>();
+            }
+            if !sampled {
+                continue;
+            }
+            // The subsample: per-task statistics, criticality chains and whole rows.
+            w.tally.sampled[sc] += live as u64;
+            let kept_rows = (0..live)
+                .take_while(|&l| layout.row(group, l).is_some())
+                .count();
+            if let Some(first_row) = layout.row(group, 0).filter(|_| kept_rows > 0) {
+                if row_data.capacity() == 0 {
+                    // Room for every row at once: growing by doubling would copy tens of
+                    // megabytes; untouched capacity costs no memory.
+                    row_data.reserve(layout.rows.div_ceil(LANES) * layout.len() * LANES);
+                }
+                row_index.push([first_row as u32, kept_rows as u32]);
+                let (dm, sm) = (layout.delivered_months, layout.spent_months);
+                for lanes in s
+                    .duration
+                    .iter()
+                    .chain([&s.headline])
+                    .chain(&s.delivered_monthly[..dm])
+                    .chain(&s.spent_monthly[..sm])
+                {
+                    row_data.extend_from_slice(lanes);
+                }
+            }
+            let pending = &mut w.pending;
+            let g = pending.groups;
+            record(
+                isa,
+                plan.horizon,
+                &s.finish_ok.as_slice()[..n],
+                live,
+                pending,
+                sc,
+            );
+            let critical = &mut pending.critical;
+            for l in 0..live {
+                if s.headline[l] < f32::INFINITY {
+                    let mut driver = s.headline_driver[l];
+                    while let Some(pos) = driver.pos() {
+                        critical[pos.index() * PENDING_GROUPS + g] |= 1 << l;
+                        driver = s.driver[pos][l];
+                    }
+                }
+            }
+            pending.scenario[g] = sc;
+            pending.groups += 1;
+            if pending.groups == PENDING_GROUPS {
+                flush(isa, pending, at);
+            }
+        }
+    }
+}

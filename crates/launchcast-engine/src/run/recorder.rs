@@ -1,0 +1,412 @@
+//! The statistics recorder: a worker buffers the task finishes of sampled lane groups as
+//! histogram bins in windows that shadow the shared statistics', and adds them in a stripe of
+//! tasks at a time. Compiled once per instruction set, chosen by the run's [`Isa`].
+
+// `record_body` converts clamped bins without saturation checks, `prefetch_next` calls a
+// prefetch intrinsic, and the versions compiled for an instruction set need its token.
+#![allow(unsafe_code)]
+
+use std::sync::Mutex;
+
+use crate::index::{Id, IdVec, Pos, TaskId};
+use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, TaskStripe, finish_key};
+#[cfg(target_arch = "x86_64")]
+use crate::simd::{Avx2, Avx512};
+use crate::simd::{Isa, LANES, Lanes};
+
+/// Tasks per stripe of the shared statistics, each stripe under its own lock.
+pub(super) const STRIPE: usize = 64;
+
+/// The per-task statistics of one scenario, in model task order, shared by every worker:
+/// stripes of [`STRIPE`] tasks, each under its own lock.
+pub(super) type SharedStats<'a> = Vec<Mutex<TaskStripe<'a>>>;
+
+/// miss the cache on most finishes of a large model.
+pub(super) const PENDING_GROUPS: usize = 32;
+
+/// A buffered lane that did not finish by the horizon, or lies past the run's end.
+const NO_BIN: u16 = u16::MAX;
+
+/// A worker's view of one task's histogram in one scenario: the extremes of the shared
+/// statistics when it last added to them and of its finishes since, the window they set
+/// (computed as the shared statistics compute theirs, so the shared level is never finer
+/// when the buffered bins are added), and the count and fixed-point sum of those finishes.
+#[derive(Clone, Copy)]
+struct Shadow {
+    /// Keys; `min > max` while there are none.
+    min: u64,
+    max: u64,
+    level: u8,
+    origin: u64,
+    finished: u32,
+    sum: u64,
+}
+
+const NO_SHADOW: Shadow = Shadow {
+    min: u64::MAX,
+    max: 0,
+    level: 0,
+    origin: 0,
+    finished: 0,
+    sum: 0,
+};
+
+/// Up to [`PENDING_GROUPS`] sampled lane groups, of any scenarios: each finish as its bin in
+/// its task's [`Shadow`] window (`[position][group][lane]`, [`NO_BIN`] where none), which
+/// lanes each task was critical in (bit `l` of `[position][group]`), the shadows
+/// (`[scenario][position]`) and each group's scenario.
+pub(super) struct Pending {
+    bins: Vec<u16>,
+    pub(super) critical: Vec<u32>,
+    shadows: Vec<Shadow>,
+    pub(super) scenario: [usize; PENDING_GROUPS],
+    pub(super) groups: usize,
+    tasks: usize,
+    /// Stripes found locked during a flush, kept for reuse.
+    busy: Vec<usize>,
+}
+
+impl Pending {
+    pub(super) fn new(tasks: usize, scenarios: usize) -> Pending {
+        Pending {
+            bins: vec![NO_BIN; tasks * PENDING_GROUPS * LANES],
+            critical: vec![0; tasks * PENDING_GROUPS],
+            shadows: vec![NO_SHADOW; tasks * scenarios],
+            scenario: [0; PENDING_GROUPS],
+            groups: 0,
+            tasks,
+            busy: Vec::new(),
+        }
+    }
+}
+
+/// The shared statistics, the stripe a worker starts its additions at (workers start apart,
+/// so they seldom wait for the same lock), and each task's plan position.
+#[derive(Clone, Copy)]
+pub(super) struct Stripes<'a, 's> {
+    pub(super) shared: &'a [SharedStats<'s>],
+    pub(super) first: usize,
+    pub(super) position: &'a IdVec<TaskId, Pos>,
+}
+
+/// Adds the pending groups into the shared statistics of their scenarios, stripe by stripe
+/// from the worker's first, and empties the buffer.
+pub(super) fn flush(isa: Isa, pending: &mut Pending, at: Stripes<'_, '_>) {
+    let mut groups = [0usize; PENDING_GROUPS];
+    for (sc, shared) in at.shared.iter().enumerate() {
+        let mut count = 0;
+        for g in 0..pending.groups {
+            if pending.scenario[g] == sc {
+                groups[count] = g;
+                count += 1;
+            }
+        }
+        if count == 0 {
+            continue;
+        }
+        let k = shared.len();
+        // Stripes another worker holds are left for later rather than waited for.
+        let mut busy = std::mem::take(&mut pending.busy);
+        busy.clear();
+        for i in 0..k {
+            let at_stripe = (at.first + i) % k;
+            match shared[at_stripe].try_lock() {
+                Ok(mut stripe) => add(isa, &mut stripe, at.position, pending, sc, &groups[..count]),
+                Err(std::sync::TryLockError::WouldBlock) => busy.push(at_stripe),
+                // A poisoned lock means another worker panicked; that panic is reported.
+                Err(std::sync::TryLockError::Poisoned(_)) => return,
+            }
+        }
+        for &at_stripe in busy.iter() {
+            let Ok(mut stripe) = shared[at_stripe].lock() else {
+                return;
+            };
+            add(isa, &mut stripe, at.position, pending, sc, &groups[..count]);
+        }
+        pending.busy = busy;
+    }
+    // Bins are overwritten whole by the next groups; critical lanes are or-ed in.
+    pending.critical.fill(0);
+    pending.groups = 0;
+}
+
+#[inline(always)]
+fn record_body(horizon: f32, finish_ok: &[Lanes], live: usize, pending: &mut Pending, sc: usize) {
+    let (n, g) = (pending.tasks, pending.groups);
+    for (pos, finish) in finish_ok.iter().enumerate().take(n) {
+        let mut finish = *finish;
+        if live < LANES {
+            finish[live..].fill(f32::INFINITY);
+        }
+        let (count, sum, lo, hi) = group_totals(&finish, horizon);
+        let at = (pos * PENDING_GROUPS + g) * LANES;
+        let Some(out) = pending.bins.get_mut(at..at + LANES) else {
+            return;
+        };
+        if count == 0 {
+            out.fill(NO_BIN);
+            continue;
+        }
+        let shadow = &mut pending.shadows[sc * n + pos];
+        shadow.finished += count;
+        shadow.sum += (sum * DAY_FIXED_POINT).round() as u64;
+        let (lo, hi) = (finish_key(lo), finish_key(hi));
+        if shadow.min > shadow.max || lo < shadow.min || hi > shadow.max {
+            let task = &mut pending.bins[pos * PENDING_GROUPS * LANES..][..g * LANES];
+            widen_shadow(shadow, lo, hi, task, &pending.scenario[..g], sc);
+        }
+        let shadow = pending.shadows[sc * n + pos];
+        let out = &mut pending.bins[at..at + LANES];
+        // Bin of a finish x: ⌊x · 2^16 / 2^level⌋ − origin, exact in `f32`: x · 2^(16 − level)
+        // is a power-of-two multiple of an `f32`, its floor an `f32`, and so is the origin
+        // (the floor of the earliest finish's); two such integers less than 1,024 apart
+        // subtract exactly.
+        let scale = 2f32.powi(16 - i32::from(shadow.level));
+        let origin = shadow.origin as f32;
+        for l in 0..LANES {
+            let ok = finish[l] <= horizon;
+            let x = if ok { finish[l].max(0.0) } else { 0.0 };
+            let b = ((x * scale).floor() - origin).clamp(0.0, (TASK_HISTOGRAM_BINS - 1) as f32);
+            // SAFETY: `b` is finite and within 0..=1023 (clamped just above, from finite
+            // values), so the conversion is exact; `as` would add saturation checks that stop
+            // vectorisation.
+            let b = unsafe { b.to_int_unchecked::<u32>() } as u16;
+            out[l] = if ok { b } else { NO_BIN };
+        }
+    }
+}
+
+/// Widens a shadow window to hold keys `lo ..= hi`, moving the task's buffered bins of
+/// scenario `sc` (groups before the current one, `[group][lane]`) into the new window as
+/// [`TaskStripe::widen`] does with a histogram.
+#[cold]
+fn widen_shadow(
+    shadow: &mut Shadow,
+    lo: u64,
+    hi: u64,
+    bins: &mut [u16],
+    scenario: &[usize],
+    sc: usize,
+) {
+    let empty = shadow.min > shadow.max;
+    let (min, max) = if empty {
+        (lo, hi)
+    } else {
+        (lo.min(shadow.min), hi.max(shadow.max))
+    };
+    let level = crate::outcomes::histogram_level(min, max);
+    let origin = min >> level;
+    if !empty && (level, origin) != (shadow.level, shadow.origin) {
+        let shift = level - shadow.level;
+        for (group, lanes) in bins.chunks_exact_mut(LANES).enumerate() {
+            if scenario.get(group) != Some(&sc) {
+                continue;
+            }
+            for b in lanes.iter_mut().filter(|b| **b != NO_BIN) {
+                *b = (((shadow.origin + u64::from(*b)) >> shift) - origin) as u16;
+            }
+        }
+    }
+    (shadow.min, shadow.max, shadow.level, shadow.origin) = (min, max, level, origin);
+}
+
+#[inline(always)]
+fn add_body(
+    stats: &mut TaskStripe,
+    position: &IdVec<TaskId, Pos>,
+    pending: &mut Pending,
+    sc: usize,
+    groups: &[usize],
+) {
+    let n = pending.tasks;
+    for i in 0..stats.tasks() {
+        let pos = position[TaskId::from_index(stats.first + i)].index();
+        if i + 1 < stats.tasks() {
+            prefetch_next(stats, i + 1, &pending.bins, position);
+        }
+        let mut critical = 0u64;
+        for &g in groups {
+            critical += u64::from(pending.critical[pos * PENDING_GROUPS + g].count_ones());
+        }
+        stats.critical[i] += critical;
+        let shadow = pending.shadows[sc * n + pos];
+        if shadow.finished > 0 {
+            stats.finished[i] += u64::from(shadow.finished);
+            stats.finish_sum_fixed[i] += u128::from(shadow.sum);
+            stats.widen(i, shadow.min, shadow.max);
+            let (level, origin) = (stats.bin_level[i], stats.bin_origin[i]);
+            let bins = &mut stats.histogram[i * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
+            let task = &pending.bins[pos * PENDING_GROUPS * LANES..][..PENDING_GROUPS * LANES];
+            if (level, origin) == (shadow.level, shadow.origin) {
+                for &g in groups {
+                    for &b in &task[g * LANES..][..LANES] {
+                        if let Some(c) = bins.get_mut(usize::from(b)) {
+                            *c += 1;
+                        }
+                    }
+                }
+            } else {
+                // The shared window is as fine or coarser: each buffered bin lies in one bin.
+                let shift = level - shadow.level;
+                for &g in groups {
+                    for &b in &task[g * LANES..][..LANES] {
+                        if b != NO_BIN {
+                            let to = ((shadow.origin + u64::from(b)) >> shift) - origin;
+                            bins[to as usize] += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // The next buffered finishes are binned in the shared window as it is now.
+        pending.shadows[sc * n + pos] = Shadow {
+            min: stats.finish_min_fixed[i],
+            max: stats.finish_max_fixed[i],
+            level: stats.bin_level[i],
+            origin: stats.bin_origin[i],
+            finished: 0,
+            sum: 0,
+        };
+    }
+}
+
+/// Asks for the cache lines the next task will need while this one is counted: its buffered
+/// bins and the bins in use of its histogram (its finishes spread over them, and they lie far
+/// apart in a large model, each a cache miss otherwise).
+#[inline(always)]
+fn prefetch_next(stats: &TaskStripe, next: usize, pending: &[u16], position: &IdVec<TaskId, Pos>) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        const LINE: usize = 64;
+        let pos = position[TaskId::from_index(stats.first + next)].index();
+        let (min, max) = (stats.finish_min_fixed[next], stats.finish_max_fixed[next]);
+        let used = if min > max {
+            0
+        } else {
+            let level = stats.bin_level[next];
+            (((max >> level) - (min >> level)) as usize + 1).min(TASK_HISTOGRAM_BINS)
+        };
+        let bins = &stats.histogram[next * TASK_HISTOGRAM_BINS..][..used];
+        let buffered = &pending[pos * PENDING_GROUPS * LANES..][..PENDING_GROUPS * LANES];
+        // SAFETY: a prefetch only hints the cache: it never faults nor changes memory, and
+        // every address is within a slice.
+        unsafe {
+            for line in (0..std::mem::size_of_val(buffered)).step_by(LINE) {
+                _mm_prefetch(buffered.as_ptr().cast::<i8>().add(line), _MM_HINT_T0);
+            }
+            for line in (0..std::mem::size_of_val(bins)).step_by(LINE) {
+                _mm_prefetch(bins.as_ptr().cast::<i8>().add(line), _MM_HINT_T0);
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (stats, next, pending, position);
+}
+
+/// Finished lanes (finish by the horizon) of one group: their count, sum (eight fixed partial
+/// sums, so the order is fixed), earliest and latest.
+#[inline(always)]
+fn group_totals(finish: &Lanes, horizon: f32) -> (u32, f64, f32, f32) {
+    let mut ok = [0u32; LANES];
+    let mut value = [0f32; LANES];
+    let mut low = [f32::INFINITY; LANES];
+    for l in 0..LANES {
+        ok[l] = u32::from(finish[l] <= horizon);
+        value[l] = if ok[l] != 0 { finish[l] } else { 0.0 };
+        low[l] = if ok[l] != 0 { finish[l] } else { f32::INFINITY };
+    }
+    let (mut partial, mut lo8, mut hi8) = ([0f64; 8], [f32::INFINITY; 8], [0f32; 8]);
+    for chunk in 0..LANES / 8 {
+        for j in 0..8 {
+            let l = chunk * 8 + j;
+            partial[j] += f64::from(value[l]);
+            lo8[j] = if low[l] < lo8[j] { low[l] } else { lo8[j] };
+            hi8[j] = if value[l] > hi8[j] { value[l] } else { hi8[j] };
+        }
+    }
+    let lo = lo8
+        .iter()
+        .fold(f32::INFINITY, |a, &b| if b < a { b } else { a });
+    let hi = hi8.iter().fold(0f32, |a, &b| if b > a { b } else { a });
+    (ok.iter().sum(), partial.iter().sum(), lo, hi)
+}
+
+macro_rules! recorder_for {
+    ($token:ty, $record:ident, $add:ident, $features:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        fn $record(
+            _: $token,
+            horizon: f32,
+            finish_ok: &[Lanes],
+            live: usize,
+            pending: &mut Pending,
+            sc: usize,
+        ) {
+            record_body(horizon, finish_ok, live, pending, sc);
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        fn $add(
+            _: $token,
+            stats: &mut TaskStripe,
+            position: &IdVec<TaskId, Pos>,
+            pending: &mut Pending,
+            sc: usize,
+            groups: &[usize],
+        ) {
+            add_body(stats, position, pending, sc, groups);
+        }
+    };
+}
+recorder_for!(
+    Avx512,
+    record_avx512,
+    add_avx512,
+    "avx512f,avx512dq,avx2,fma"
+);
+recorder_for!(Avx2, record_avx2, add_avx2, "avx2,fma");
+
+/// Buffers one sampled lane group of scenario `sc` (the finishes of every task by plan
+/// position, `live` lanes of them real) as the next pending group, with the code of `isa`.
+pub(super) fn record(
+    isa: Isa,
+    horizon: f32,
+    finish_ok: &[Lanes],
+    live: usize,
+    pending: &mut Pending,
+    sc: usize,
+) {
+    match isa {
+        // SAFETY: the token proves the features `record_avx512` is compiled for.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(t) => unsafe { record_avx512(t, horizon, finish_ok, live, pending, sc) },
+        // SAFETY: the token proves AVX2 and FMA.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(t) => unsafe { record_avx2(t, horizon, finish_ok, live, pending, sc) },
+        _ => record_body(horizon, finish_ok, live, pending, sc),
+    }
+}
+
+/// Adds pending groups `groups` of scenario `sc` of the tasks of one stripe (at their
+/// `position`s in the buffer) into it, with the code of `isa`.
+fn add(
+    isa: Isa,
+    stats: &mut TaskStripe,
+    position: &IdVec<TaskId, Pos>,
+    pending: &mut Pending,
+    sc: usize,
+    groups: &[usize],
+) {
+    match isa {
+        // SAFETY: the token proves the features `add_avx512` is compiled for.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(t) => unsafe { add_avx512(t, stats, position, pending, sc, groups) },
+        // SAFETY: the token proves AVX2 and FMA.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(t) => unsafe { add_avx2(t, stats, position, pending, sc, groups) },
+        _ => add_body(stats, position, pending, sc, groups),
+    }
+}
