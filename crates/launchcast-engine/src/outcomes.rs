@@ -13,7 +13,9 @@ pub const DAY_FIXED_POINT: f64 = 65_536.0;
 /// Everything one run measured, for every scenario, on the same random draws.
 #[derive(Clone, Debug)]
 pub struct Outcomes {
+    /// Iterations run, of every scenario.
     pub iterations: u64,
+    /// The run's seed.
     pub seed: u64,
     /// Days from program start (00:00) to the end of the horizon's day: the horizon includes
     /// its day, like every other "by" date.
@@ -30,7 +32,7 @@ pub struct Outcomes {
     pub delivers: bool,
     /// False when the model has no costs: every `spend_by_year` value is zero.
     pub spends: bool,
-    /// In the order of [`crate::Plan::scenarios`].
+    /// In the order of `Plan::scenarios`.
     pub scenarios: Vec<ScenarioOutcomes>,
 }
 
@@ -58,10 +60,12 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// Iterations kept as rows.
     pub fn len(&self) -> usize {
         self.iterations.len()
     }
 
+    /// Whether no iteration was kept.
     pub fn is_empty(&self) -> bool {
         self.iterations.is_empty()
     }
@@ -85,6 +89,7 @@ impl Rows {
     }
 }
 
+/// What one run measured of one scenario.
 #[derive(Clone, Debug)]
 pub struct ScenarioOutcomes {
     /// Days from start to the headline event (first delivery; in a model without plants the
@@ -97,6 +102,8 @@ pub struct ScenarioOutcomes {
     pub spend_by_year: Vec<Vec<f32>>,
     /// Per promise (model order): iterations in which it was kept.
     pub promises_kept: Vec<u64>,
+    /// Per-task statistics of the subsample (empty when the run kept no
+    /// statistics).
     pub tasks: TaskStats,
     /// Whole iterations of a fixed subsample.
     pub rows: Rows,
@@ -184,6 +191,7 @@ pub struct TaskStats {
     /// are clamped to them, so a task of fixed duration reports its exact day. `u64::MAX`
     /// and 0 while none.
     pub finish_min_fixed: Vec<u64>,
+    /// See `finish_min_fixed`.
     pub finish_max_fixed: Vec<u64>,
     /// Iterations in the subsample behind every field below (see [`sample_target`]).
     pub sampled: u64,
@@ -215,6 +223,7 @@ impl TaskStats {
         }
     }
 
+    /// Number of tasks.
     pub fn tasks(&self) -> usize {
         self.finished.len()
     }
@@ -381,15 +390,15 @@ impl TaskStats {
 /// The fields of a run of tasks of a [`TaskStats`] (from task `first`), borrowed for one
 /// writer: each stripe of the shared statistics lies under its own lock.
 pub(crate) struct TaskStripe<'a> {
-    pub first: usize,
-    pub finished: &'a mut [u64],
-    pub finish_sum_fixed: &'a mut [u128],
-    pub finish_min_fixed: &'a mut [u64],
-    pub finish_max_fixed: &'a mut [u64],
-    pub critical: &'a mut [u64],
-    pub bin_level: &'a mut [u8],
-    pub bin_origin: &'a mut [u64],
-    pub histogram: &'a mut [u32],
+    pub(crate) first: usize,
+    pub(crate) finished: &'a mut [u64],
+    pub(crate) finish_sum_fixed: &'a mut [u128],
+    pub(crate) finish_min_fixed: &'a mut [u64],
+    pub(crate) finish_max_fixed: &'a mut [u64],
+    pub(crate) critical: &'a mut [u64],
+    pub(crate) bin_level: &'a mut [u8],
+    pub(crate) bin_origin: &'a mut [u64],
+    pub(crate) histogram: &'a mut [u32],
 }
 
 impl TaskStripe<'_> {

@@ -3,7 +3,7 @@
 
 use launchcast_model::DAYS_PER_YEAR;
 
-use super::{INF, Scratch};
+use super::scratch::{INF, Scratch};
 use crate::index::{Driver, Row};
 use crate::plan::{Compiled, PlantParams, ScenarioParams};
 use crate::rng::fill_uniform_in;

@@ -5,7 +5,7 @@
 use launchcast_model::{DAYS_PER_YEAR, LinkKind};
 
 use super::delivery::{produce, program_finish};
-use super::{INF, Scratch};
+use super::scratch::{INF, Scratch};
 use crate::index::{CalendarId, DrawSlot, Driver, Id, Pos, Row};
 use crate::plan::{
     Compiled, Links, NEEDS_FAIL_AT, NEEDS_START, NEEDS_START_OK, RiskKind, ScenarioParams,

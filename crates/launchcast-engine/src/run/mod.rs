@@ -12,7 +12,7 @@
 //! would only wait, and each costs its buffers.
 //!
 //! `recorder` buffers the sampled lane groups and adds them into the shared statistics;
-//! `rows` keeps the whole iterations that become [`crate::Rows`].
+//! `rows` keeps the whole iterations that become [`Rows`](crate::outcomes::Rows).
 
 mod recorder;
 mod rows;
@@ -21,14 +21,34 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::error::EngineError;
 use crate::index::{Id, IdVec, Pos, TaskId};
 use crate::kernel::{Scratch, promise_kept, simulate};
-use crate::outcomes::{TASK_HISTOGRAM_BINS, sample_target, written_zeros};
+use crate::outcomes::{
+    MAX_ROWS, Outcomes, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats, sample_target,
+    written_zeros,
+};
 use crate::plan::Compiled;
 use crate::simd::{Isa, LANES};
-use crate::{EngineError, MAX_ROWS, Outcomes, RunOptions, ScenarioOutcomes, TaskStats};
 use recorder::{PENDING_GROUPS, Pending, STRIPE, SharedStats, Stripes, flush, record};
 use rows::{RowLayout, RowRecords, gather_rows};
+
+/// How to run.
+pub struct RunOptions<'a> {
+    /// Iterations of every scenario.
+    pub iterations: u64,
+    /// Seed of every random stream: the same seed gives the same results.
+    pub seed: u64,
+    /// Worker threads; 0 means one per core. No more run than the machine has cores (more
+    /// would only wait, each holding its working memory). Results do not depend on it.
+    pub threads: usize,
+    /// Called from workers with the number of iterations just completed.
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Record per-task statistics, criticality and rows (a subsample of iterations runs the
+    /// full kernel). Without them only the headline, yearly and promise results are made,
+    /// several times faster: what reruns such as drivers need.
+    pub statistics: bool,
+}
 
 /// Iterations per block: a multiple of [`LANES`], small enough to balance two cores and
 /// report progress often, large enough to amortise the bookkeeping.
@@ -279,7 +299,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             spend_by_year: spend.by_ref().take(years).collect(),
             promises_kept,
             tasks,
-            rows: crate::Rows::default(),
+            rows: Default::default(),
         });
     }
     for (out, pieces) in outcomes.iter_mut().zip(rows) {

@@ -3,8 +3,8 @@
 
 use rayon::prelude::*;
 
-use crate::Rows;
 use crate::index::{Id, IdVec, Pos, TaskId};
+use crate::outcomes::Rows;
 use crate::simd::LANES;
 
 /// Row records of one worker: for each lane group its first row and row count, and then
