@@ -156,11 +156,6 @@ impl<I: Id, T> IdVec<I, T> {
         self.items.len()
     }
 
-    #[allow(dead_code)]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Appends `value` and returns its index.
     pub(crate) fn push(&mut self, value: T) -> I {
         self.items.push(value);

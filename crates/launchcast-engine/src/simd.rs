@@ -1,12 +1,10 @@
 //! Lanes and instruction sets: the width every kernel works in, and proof of what this
 //! processor runs. An instruction set beyond the baseline is a zero-sized token made only by
-//! run-time detection (or by an `unsafe` constructor), so safe code holding no token cannot
-//! run an instruction the processor lacks, and code holding one needs no further check.
+//! run-time detection, so safe code holding no token cannot run an instruction the processor
+//! lacks, and code holding one needs no further check: the modules with intrinsics take the
+//! token in their safe entry points.
 //!
 //! A leaf: it depends on no other module of the engine.
-
-// The tokens' `unsafe` constructors state what their callers must guarantee.
-#![allow(unsafe_code)]
 
 /// Iterations simulated side by side.
 pub(crate) const LANES: usize = 32;
@@ -50,15 +48,6 @@ impl Avx512 {
             return Some(Avx512(()));
         }
         None
-    }
-
-    /// The token without detection.
-    ///
-    /// # Safety
-    /// The processor must run AVX-512F, AVX-512DQ, AVX2 and FMA.
-    #[allow(dead_code)]
-    pub(crate) const unsafe fn new_unchecked() -> Avx512 {
-        Avx512(())
     }
 }
 
