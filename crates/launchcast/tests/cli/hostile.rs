@@ -6,8 +6,11 @@
 //! cases (cycles, duplicate ids, truncation in MSPDI, XER, PMXML, MPX and PSPLIB) are in
 //! `import_hardening`.
 
-use super::*;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::time::Duration;
+
+use crate::support::*;
 
 /// What any refusal may cost: well under what a run of the example costs.
 const SECONDS: f64 = 20.0;
@@ -452,7 +455,7 @@ fn outputs_never_overwrite_inputs_or_each_other() {
         assert!(!json.exists(), "{args:?}: nothing is written");
     }
     // An include is an input too.
-    let xer = super::import_hardening::generate::xer(&[("1", "One")], &[]);
+    let xer = crate::import_hardening::generate::xer(&[("1", "One")], &[]);
     std::fs::write(d.join("plan.xer"), &xer).unwrap();
     let with_inc = write_model(
         d,
