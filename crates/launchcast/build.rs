@@ -1,3 +1,5 @@
+//! Tells the tests what this machine has: the shared data, AVX-512 and Chromium.
+
 include!("../../build-support/test_environment.rs");
 
 fn main() {

@@ -71,9 +71,7 @@ fn tmp() -> tempfile::TempDir {
 #[cfg(unix)]
 fn fifo(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
-    let c = std::ffi::CString::new(s(&path)).unwrap();
-    // SAFETY: a plain system call with a valid, NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    sys::mkfifo(&path);
     path
 }
 
@@ -549,8 +547,7 @@ fn an_interrupted_write_leaves_no_temporary_file_and_the_old_output() {
             std::thread::sleep(Duration::from_micros(200));
         };
         if tmp_seen {
-            // SAFETY: a signal to our own child.
-            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+            sys::interrupt(child.id());
         }
         let status = child.wait().unwrap();
         let leftovers: Vec<String> = std::fs::read_dir(d)

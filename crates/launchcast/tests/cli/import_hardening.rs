@@ -4,7 +4,10 @@
 
 use crate::support::*;
 
+/// The import crate's generators of small valid schedule files, shared with its own tests
+/// (where they are public at the root, hence `pub`).
 #[path = "../../../launchcast-import/tests/support/generate.rs"]
+#[allow(unreachable_pub)]
 pub(crate) mod generate;
 
 type Gen = fn(&[(&str, &str)], &[(&str, &str)]) -> String;

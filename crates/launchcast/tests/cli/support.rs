@@ -164,7 +164,7 @@ pub(crate) fn lc_cost(args: &[&str], timeout: std::time::Duration) -> (Run, Cost
         .stderr(Stdio::piped())
         .spawn()
         .expect("launchcast starts");
-    let pid = child.id() as libc::pid_t;
+    let pid = child.id();
     // Drain both pipes on threads so that a chatty child cannot block on a full pipe.
     let mut out = child.stdout.take().unwrap();
     let mut err = child.stderr.take().unwrap();
@@ -179,14 +179,9 @@ pub(crate) fn lc_cost(args: &[&str], timeout: std::time::Duration) -> (Run, Cost
         b
     });
     let (status, usage) = loop {
-        let mut status: libc::c_int = 0;
-        // SAFETY: plain system call on our own child; `usage` is written by the kernel.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if r == pid {
-            break (status, usage);
+        if let Some(ended) = sys::try_wait4(pid) {
+            break ended;
         }
-        assert!(r == 0, "wait4 failed for launchcast {args:?}");
         if started.elapsed() > timeout {
             let _ = child.kill();
             panic!("launchcast {args:?} ran longer than {timeout:?}");
@@ -202,6 +197,37 @@ pub(crate) fn lc_cost(args: &[&str], timeout: std::time::Duration) -> (Run, Cost
     // Linux reports ru_maxrss in KiB.
     let peak_mib = usage.ru_maxrss as f64 / 1024.0;
     (Run::from(args, output), Cost { seconds, peak_mib })
+}
+
+/// The system calls the tests make, the only `unsafe` code of the crate: the kernel's account
+/// of a child's peak memory (`wait4`), FIFOs and an interrupt at a chosen moment have no safe
+/// interface in the standard library.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+pub(crate) mod sys {
+    /// `(wait status, resource usage)` of child `pid` if it has ended (reaping it), else `None`.
+    pub(crate) fn try_wait4(pid: u32) -> Option<(libc::c_int, libc::rusage)> {
+        let pid = pid as libc::pid_t;
+        let mut status: libc::c_int = 0;
+        // SAFETY: plain system call on our own child; `usage` is written by the kernel.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        assert!(r == pid || r == 0, "wait4 failed for child {pid}");
+        (r == pid).then_some((status, usage))
+    }
+
+    /// Makes a FIFO at `path`.
+    pub(crate) fn mkfifo(path: &std::path::Path) {
+        let c = std::ffi::CString::new(super::s(path)).unwrap();
+        // SAFETY: a plain system call with a valid, NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    }
+
+    /// Sends SIGINT to child `pid`, as Ctrl-C would.
+    pub(crate) fn interrupt(pid: u32) {
+        // SAFETY: a signal to our own child.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGINT) };
+    }
 }
 
 /// A model of a program from 2024-01-01 to 2026-01-01, without items.
