@@ -16,6 +16,8 @@ use crate::schedule::is_schedule;
 /// The bundled example: the Xiaomi EV launch as seen in mid-2022.
 const EXAMPLE_NAME: &str = "examples/xiaomi-2022.toml";
 const EXAMPLE: &str = include_str!("../../../../examples/xiaomi-2022.toml");
+
+/// Runs one command; a model file and a schedule file each go to their own reader.
 pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
     match job {
         Job::Run(args) => run::run(args),
@@ -42,7 +44,7 @@ fn load(path: Option<&Path>) -> Result<Model, CliError> {
 }
 
 /// A number of cars with thousands separators (`300,000`).
-pub(crate) fn cars(n: impl Into<f64>) -> String {
+fn cars(n: impl Into<f64>) -> String {
     let n: f64 = n.into();
     if n >= 0.0 && n.fract() == 0.0 && n < 1e15 {
         count(n as u64, "", "").trim_end().to_string()
@@ -52,7 +54,7 @@ pub(crate) fn cars(n: impl Into<f64>) -> String {
 }
 
 /// `1 iteration`, `10,000 iterations`.
-pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+fn count(n: u64, one: &str, many: &str) -> String {
     let digits = n.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
