@@ -115,3 +115,44 @@ impl From<RunArgs> for Run {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Args, Job, JsonTo};
+    use crate::cli::Cli;
+
+    fn run(args: &[&str]) -> super::Run {
+        let cli = Cli::try_parse_from([&["launchcast", "run"][..], args].concat()).unwrap();
+        match Args::from(cli).job {
+            Job::Run(run) => run,
+            _ => panic!("not a run"),
+        }
+    }
+
+    #[test]
+    fn json_dash_is_standard_output_and_anything_else_a_file() {
+        assert!(matches!(run(&["--json", "-"]).json, Some(JsonTo::Stdout)));
+        assert_eq!(run(&["--json", "-"]).json_file(), None);
+        let file = run(&["--json", "./-"]);
+        assert_eq!(file.json_file(), Some(std::path::Path::new("./-")));
+        assert!(run(&[]).json.is_none());
+    }
+
+    #[test]
+    fn defaults_are_spelled_out() {
+        let r = run(&[]);
+        assert_eq!((r.threads, r.drivers, r.quiet), (0, true, false));
+        assert_eq!((r.iterations, r.seed), (None, None));
+        let r = run(&["--threads", "3", "--no-drivers", "-n", "10", "--seed", "7"]);
+        assert_eq!((r.threads, r.drivers), (3, false));
+        assert_eq!((r.iterations, r.seed), (Some(10), Some(7)));
+    }
+
+    #[test]
+    fn the_input_limit_is_in_bytes() {
+        let cli = Cli::try_parse_from(["launchcast", "check", "m.toml", "--max-input-mb", "3"]);
+        assert_eq!(Args::from(cli.unwrap()).max_input_bytes, 3 << 20);
+    }
+}
