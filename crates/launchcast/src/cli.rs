@@ -1,4 +1,5 @@
-//! Raw command-line flags (clap). Checked and turned into work in `commands`.
+//! Raw command-line flags (clap), the first of two stages: each number checked against its
+//! range here, then turned into validated arguments in `args`.
 
 use std::path::PathBuf;
 
@@ -8,17 +9,17 @@ use clap::{Parser, Subcommand};
 /// route, how many follow, what it costs and which risks drive it.
 #[derive(Debug, Parser)]
 #[command(name = "launchcast", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
     /// Largest input file read, in MiB (models, includes, rules and schedules).
     #[arg(long, global = true, value_name = "MIB", default_value_t = 256,
           value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
-    pub max_input_mb: u64,
+    pub(crate) max_input_mb: u64,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Simulate a model (the bundled Xiaomi 2022 example if none is given).
     Run(RunArgs),
     /// Validate a model and print what was read; no simulation.
@@ -48,39 +49,39 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// The model file (TOML) or a schedule file; omit to run the bundled Xiaomi 2022 example.
-    pub model: Option<PathBuf>,
+    pub(crate) model: Option<PathBuf>,
     /// Uncertainty rules (TOML) applied to the schedule or model before running.
     #[arg(long, value_name = "RULES")]
-    pub uncertainty: Option<PathBuf>,
+    pub(crate) uncertainty: Option<PathBuf>,
     /// Iterations, 1 to 100,000,000 (default: the model's `program.iterations`).
     #[arg(long, short = 'n', value_name = "N", value_parser = iterations)]
-    pub iterations: Option<u64>,
+    pub(crate) iterations: Option<u64>,
     /// Random seed (default: the model's `program.seed`).
     #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
+    pub(crate) seed: Option<u64>,
     /// Worker threads (default and at most: one per core). Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub threads: Option<u16>,
+    pub(crate) threads: Option<u16>,
     /// Run only these scenarios (`base` is the model as written); repeatable.
     #[arg(long = "scenario", value_name = "ID")]
-    pub scenarios: Vec<String>,
+    pub(crate) scenarios: Vec<String>,
     /// Write the JSON result to PATH, or to standard output with `-`.
     #[arg(long, value_name = "PATH|-")]
-    pub json: Option<PathBuf>,
+    pub(crate) json: Option<PathBuf>,
     /// Write one CSV file per table into DIR.
     #[arg(long, value_name = "DIR")]
-    pub csv: Option<PathBuf>,
+    pub(crate) csv: Option<PathBuf>,
     /// Write a self-contained HTML report with charts (no network needed to view it).
     #[arg(long, value_name = "PATH")]
-    pub html: Option<PathBuf>,
+    pub(crate) html: Option<PathBuf>,
     /// No terminal summary and no progress bar.
     #[arg(long, short)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Skip the drivers in days (one extra run per risk and uncertain task).
     #[arg(long)]
-    pub no_drivers: bool,
+    pub(crate) no_drivers: bool,
 }
 
 /// `--iterations`: the limits and wording of the model file's `program.iterations`.

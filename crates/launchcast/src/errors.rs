@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// A failure of a command, reported on standard error.
 #[derive(Debug)]
-pub enum CliError {
+pub(crate) enum CliError {
     /// A model that does not validate: rendered with its source spans. Exit 2.
     Model(launchcast_model::ModelError),
     /// Other bad input or usage, with a hint. Exit 2.
@@ -22,7 +22,7 @@ pub enum CliError {
 }
 
 impl CliError {
-    pub fn input(message: impl Into<String>, help: impl Into<String>) -> CliError {
+    pub(crate) fn input(message: impl Into<String>, help: impl Into<String>) -> CliError {
         CliError::Input {
             message: message.into(),
             help: help.into(),
@@ -31,7 +31,7 @@ impl CliError {
 
     /// Prints the error and returns the exit code. Every error is one `miette` diagnostic,
     /// with the user's text (paths, values) escaped so that it cannot drive the terminal.
-    pub fn report(self) -> i32 {
+    pub(crate) fn report(self) -> i32 {
         set_miette_hook();
         let shown = |t: &str| launchcast_model::printable(t).into_owned();
         let (diagnostic, code): (miette::Report, i32) = match self {
@@ -71,7 +71,7 @@ impl CliError {
 
 /// Reports a command line that does not parse (exit 2) like every other error; `--help` and
 /// `--version` print as usual (exit 0).
-pub fn usage(e: clap::Error) -> i32 {
+pub(crate) fn usage(e: clap::Error) -> i32 {
     use clap::error::ErrorKind;
     if matches!(
         e.kind(),
@@ -152,7 +152,7 @@ fn set_miette_hook() {
 
 /// Turns a panic, which is always a fault of launchcast, into an internal-error message; the
 /// caller then exits with code 1 (see `main`).
-pub fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let what = info
             .payload()

@@ -5,6 +5,7 @@
 //! column or the key path, and the offending value); 1 internal error, a panic included. A
 //! reader that closes standard output early (`| head`) ends the command quietly with 0.
 
+mod args;
 mod cli;
 mod commands;
 mod errors;
@@ -14,11 +15,12 @@ mod schedule;
 use clap::Parser;
 
 fn main() {
-    let cli = match cli::Cli::try_parse() {
-        Ok(cli) => cli,
+    // Two stages: raw flags (`cli`), then validated arguments (`args`).
+    let args = match cli::Cli::try_parse() {
+        Ok(cli) => args::Args::from(cli),
         Err(e) => std::process::exit(errors::usage(e)),
     };
-    launchcast_model::set_max_input_bytes(cli.max_input_mb.saturating_mul(1 << 20));
+    launchcast_model::set_max_input_bytes(args.max_input_bytes);
     errors::install_panic_hook();
     // Interrupted (Ctrl-C, SIGTERM, SIGHUP): leave no temporary files behind; the files
     // being replaced keep their old content.
@@ -26,7 +28,7 @@ fn main() {
         launchcast_report::remove_temp_files();
         std::process::exit(130);
     });
-    let code = match std::panic::catch_unwind(|| commands::dispatch(cli)) {
+    let code = match std::panic::catch_unwind(|| commands::dispatch(args.job)) {
         Ok(Ok(())) => 0,
         Ok(Err(e)) => e.report(),
         // The hook has reported it.

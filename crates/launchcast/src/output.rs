@@ -10,7 +10,7 @@ use crate::errors::CliError;
 /// Writes `text` to standard output, control characters escaped (a name from the user's
 /// file must not drive the terminal; machine outputs such as JSON have none to escape). A
 /// reader that went away (`| head`) ends the command quietly; any other failure is reported.
-pub fn out(text: &str) -> Result<(), CliError> {
+pub(crate) fn out(text: &str) -> Result<(), CliError> {
     let text = launchcast_model::printable(text);
     let mut stdout = io::stdout().lock();
     stdout
@@ -29,7 +29,7 @@ pub fn out(text: &str) -> Result<(), CliError> {
 }
 
 /// An output file must be creatable: its directory exists and it is not itself a directory.
-pub fn check_output_file(path: &Path, example: &str) -> Result<(), CliError> {
+pub(crate) fn check_output_file(path: &Path, example: &str) -> Result<(), CliError> {
     if path.is_dir() {
         return Err(CliError::input(
             format!("cannot write {}: it is a directory", path.display()),
@@ -54,7 +54,7 @@ pub fn check_output_file(path: &Path, example: &str) -> Result<(), CliError> {
 }
 
 /// An output directory is created if missing, but must not be an existing file.
-pub fn check_output_dir(dir: &Path) -> Result<(), CliError> {
+pub(crate) fn check_output_dir(dir: &Path) -> Result<(), CliError> {
     if dir.exists() && !dir.is_dir() {
         return Err(CliError::input(
             format!(
@@ -69,7 +69,7 @@ pub fn check_output_dir(dir: &Path) -> Result<(), CliError> {
 
 /// Writes a whole output file. A regular file (or a link to one) is replaced atomically; a
 /// device, pipe or socket (`/dev/stdout`, a FIFO) is written in place, never replaced.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let fail = |source: io::Error| CliError::Write {
         path: path.to_path_buf(),
         source,
@@ -102,7 +102,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 }
 
 /// An output: one file, or a directory of CSV files.
-pub enum Target {
+pub(crate) enum Target {
     File(PathBuf),
     CsvDir(PathBuf),
 }
@@ -150,7 +150,7 @@ fn in_csv_dir(file: &Path, dir: &Path) -> bool {
 
 /// Refuses, before any work, an output that is one of the inputs or another output (compared
 /// as files: links and other spellings of a path count), naming both.
-pub fn check_distinct(
+pub(crate) fn check_distinct(
     inputs: &[(String, PathBuf)],
     outputs: &[(String, Target)],
 ) -> Result<(), CliError> {
@@ -230,7 +230,7 @@ pub fn check_distinct(
 
 /// How much memory a run's per-iteration results may take: half of this machine's memory
 /// (from `/proc/meminfo`), or 8 GiB where that cannot be read.
-pub fn memory_budget() -> u64 {
+pub(crate) fn memory_budget() -> u64 {
     let total = fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
         let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
         let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

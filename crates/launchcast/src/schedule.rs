@@ -8,7 +8,7 @@ use std::path::Path;
 use launchcast_import::{Applied, ImportError, Included, Relations, Rules, RulesError, Schedule};
 use launchcast_model::{Model, printable};
 
-use crate::cli::RunArgs;
+use crate::args::Run;
 use crate::errors::CliError;
 use crate::output::{out, write};
 
@@ -76,7 +76,7 @@ impl From<RulesError> for CliError {
 
 /// Whether `path` is to be read as a schedule file rather than a model: not `.toml`, and
 /// either its content is recognised or its extension is a schedule format's.
-pub fn is_schedule(path: &Path) -> bool {
+pub(crate) fn is_schedule(path: &Path) -> bool {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -91,7 +91,7 @@ pub fn is_schedule(path: &Path) -> bool {
     }
 }
 
-/// `inspect --json` of a schedule file: issue 5's fields first, in this order.
+/// `inspect --json` of a schedule file: the counts and dates first, in this order.
 #[derive(serde::Serialize)]
 struct InspectJson<'a> {
     tasks: usize,
@@ -112,7 +112,7 @@ struct InspectJson<'a> {
 }
 
 /// `launchcast inspect SCHEDULE [--json]`.
-pub fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
+pub(crate) fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
     let (schedule, _model) = launchcast_import::import_path(path)?;
     let i = launchcast_import::inspect(&schedule);
     if json {
@@ -192,7 +192,7 @@ fn describe(path: &Path, i: &launchcast_import::Inspect) -> String {
 
 /// `launchcast check SCHEDULE`: reads the file as `run` and `inspect` do, prints what was
 /// read, and checks the model `run` would simulate.
-pub fn check(path: &Path) -> Result<(), CliError> {
+pub(crate) fn check(path: &Path) -> Result<(), CliError> {
     let (schedule, model) = launchcast_import::import_path(path)?;
     require_tasks(path, &schedule)?;
     // The model is the importer's own work: a model it makes that does not validate or
@@ -263,7 +263,7 @@ fn report(file: &Path, applied: &Applied, rules: Option<&Path>) {
 }
 
 /// `launchcast import FILE [-o MODEL.toml] [--uncertainty RULES.toml]`.
-pub fn import(
+pub(crate) fn import(
     input: &Path,
     output: Option<&Path>,
     uncertainty: Option<&Path>,
@@ -323,13 +323,13 @@ pub fn import(
 }
 
 /// Reads a model file and merges the schedules of its `[[include]]`s (`plant/<task id>`).
-pub fn load_model(path: &Path) -> Result<(Model, Vec<Included>), CliError> {
+pub(crate) fn load_model(path: &Path) -> Result<(Model, Vec<Included>), CliError> {
     let r = launchcast_import::load_model(path)?;
     Ok((r.model, r.included))
 }
 
 /// One line per include (tasks merged, how many uncertain, from when), then its notes.
-pub fn describe_includes(model: &Path, included: &[Included]) -> String {
+pub(crate) fn describe_includes(model: &Path, included: &[Included]) -> String {
     let mut o = String::new();
     for i in included {
         let rules = i
@@ -359,7 +359,7 @@ pub fn describe_includes(model: &Path, included: &[Included]) -> String {
 /// The model `run` simulates when a file is given: a schedule file (with or without rules),
 /// or a model file with its `[[include]]`s merged (and rules applied, if given). `None`: no
 /// file, load the bundled example.
-pub fn load_run(args: &RunArgs) -> Result<Option<Model>, CliError> {
+pub(crate) fn load_run(args: &Run) -> Result<Option<Model>, CliError> {
     let rules = read_rules(args.uncertainty.as_deref())?;
     let Some(path) = args.model.as_deref() else {
         return match rules {

@@ -1,7 +1,7 @@
 //! The engine's resource bounds and figures, end to end: memory that does not grow with
 //! `--threads`, a horizon within its limit, calendars that stay small, the horizon's own day.
 
-use super::*;
+use crate::support::*;
 
 /// A network of `tasks` tasks: task `i` follows task `i / 2` (a tree about 12 deep for a few
 /// thousand tasks), triangular durations of 5 to 30 days, finishing well within two years.

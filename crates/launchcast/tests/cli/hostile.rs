@@ -6,8 +6,11 @@
 //! cases (cycles, duplicate ids, truncation in MSPDI, XER, PMXML, MPX and PSPLIB) are in
 //! `import_hardening`.
 
-use super::*;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::time::Duration;
+
+use crate::support::*;
 
 /// What any refusal may cost: well under what a run of the example costs.
 const SECONDS: f64 = 20.0;
@@ -68,9 +71,7 @@ fn tmp() -> tempfile::TempDir {
 #[cfg(unix)]
 fn fifo(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
-    let c = std::ffi::CString::new(s(&path)).unwrap();
-    // SAFETY: a plain system call with a valid, NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    sys::mkfifo(&path);
     path
 }
 
@@ -452,7 +453,7 @@ fn outputs_never_overwrite_inputs_or_each_other() {
         assert!(!json.exists(), "{args:?}: nothing is written");
     }
     // An include is an input too.
-    let xer = super::import_hardening::generate::xer(&[("1", "One")], &[]);
+    let xer = crate::import_hardening::generate::xer(&[("1", "One")], &[]);
     std::fs::write(d.join("plan.xer"), &xer).unwrap();
     let with_inc = write_model(
         d,
@@ -546,8 +547,7 @@ fn an_interrupted_write_leaves_no_temporary_file_and_the_old_output() {
             std::thread::sleep(Duration::from_micros(200));
         };
         if tmp_seen {
-            // SAFETY: a signal to our own child.
-            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+            sys::interrupt(child.id());
         }
         let status = child.wait().unwrap();
         let leftovers: Vec<String> = std::fs::read_dir(d)

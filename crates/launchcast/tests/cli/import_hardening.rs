@@ -2,9 +2,12 @@
 //! short, in every schedule format, with control characters in the names; `check` of a
 //! schedule file; schedules with no task; one answer for a cycle from every command.
 
-use super::*;
+use crate::support::*;
 
+/// The import crate's generators of small valid schedule files, shared with its own tests
+/// (where they are public at the root, hence `pub`).
 #[path = "../../../launchcast-import/tests/support/generate.rs"]
+#[allow(unreachable_pub)]
 pub(crate) mod generate;
 
 type Gen = fn(&[(&str, &str)], &[(&str, &str)]) -> String;
@@ -177,7 +180,12 @@ fn check_reads_a_schedule_file_as_run_does() {
         "{out}\n---\n{}",
         inspect.stdout
     );
-    let Some(data) = shared_data() else { return };
+}
+
+#[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data beside the workspace")]
+fn check_reads_the_shared_schedule_files_as_run_does() {
+    let data = shared_data();
     for file in [
         "aspose-tasks-net/MultiprojectWithExternal.xer",
         "mpxj-junit/legacy/sample.mpx",
@@ -225,8 +233,13 @@ fn a_schedule_without_tasks_is_refused_by_run_import_and_check() {
             "help:",
         ],
     );
-    let Some(data) = shared_data() else { return };
-    // MS Project's own empty project, and one that holds only its project summary task.
+}
+
+/// MS Project's own empty project, and one that holds only its project summary task.
+#[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data beside the workspace")]
+fn ms_projects_own_schedules_without_tasks_are_refused() {
+    let data = shared_data();
     for file in [
         "mpxj-junit/empty.mpx",
         "mpxj-junit/generated/calendar-recurring-exceptions/calendar-recurring-exceptions-project2016-mspdi.xml",
@@ -238,8 +251,9 @@ fn a_schedule_without_tasks_is_refused_by_run_import_and_check() {
 }
 
 #[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data beside the workspace")]
 fn inspect_and_run_follow_a_summary_task_link_alike() {
-    let Some(data) = shared_data() else { return };
+    let data = shared_data();
     // `Subproject Task B2` follows the summary task `B1`, whose task finishes 2006-08-28
     // 17:00: MS Project puts B2 on 2006-08-29, finishing at 17:00.
     let file = data.join("mpxj-mpp-derived/SubprojectB-9.xml");

@@ -1,0 +1,158 @@
+//! Validated arguments, the second of two stages: `cli` parses the raw flags (clap, with the
+//! range of every number); here they become what the commands act on, each with one meaning
+//! (`--json -` is standard output, `--no-drivers` is `drivers: false`, no `--threads` is one
+//! worker per core). Nothing is read or written here: the checks of files are the commands'
+//! own, made before any work and in the order they are reported.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Command, RunArgs};
+
+/// What to do, and the limit on what may be read.
+pub(crate) struct Args {
+    /// Largest input file read, in bytes.
+    pub(crate) max_input_bytes: u64,
+    pub(crate) job: Job,
+}
+
+/// One command with its arguments.
+pub(crate) enum Job {
+    /// `run`: simulate.
+    Run(Run),
+    /// `check MODEL`: validate and describe.
+    Check { model: PathBuf },
+    /// `inspect INPUT [--json]`: counts and the most-likely schedule.
+    Inspect { input: PathBuf, json: bool },
+    /// `import INPUT [-o MODEL] [--uncertainty RULES]`: a schedule file into a model file.
+    Import {
+        input: PathBuf,
+        output: Option<PathBuf>,
+        uncertainty: Option<PathBuf>,
+    },
+}
+
+/// Where the JSON result goes.
+pub(crate) enum JsonTo {
+    /// `--json -`
+    Stdout,
+    File(PathBuf),
+}
+
+/// `run`'s arguments.
+pub(crate) struct Run {
+    /// The model or schedule file; `None`: the bundled example.
+    pub(crate) model: Option<PathBuf>,
+    pub(crate) uncertainty: Option<PathBuf>,
+    /// `None`: the model's `program.iterations`.
+    pub(crate) iterations: Option<u64>,
+    /// `None`: the model's `program.seed`.
+    pub(crate) seed: Option<u64>,
+    /// Worker threads; 0: one per core (the engine caps it at the cores in any case).
+    pub(crate) threads: usize,
+    /// Scenarios to run (`base` is the model as written); empty: every one.
+    pub(crate) scenarios: Vec<String>,
+    pub(crate) json: Option<JsonTo>,
+    pub(crate) csv: Option<PathBuf>,
+    pub(crate) html: Option<PathBuf>,
+    /// No terminal summary, no progress bar, no notes on standard error.
+    pub(crate) quiet: bool,
+    /// Measure the drivers in days (one more run per risk and uncertain task).
+    pub(crate) drivers: bool,
+}
+
+impl Run {
+    /// The JSON result's file, unless it goes to standard output.
+    pub(crate) fn json_file(&self) -> Option<&Path> {
+        match &self.json {
+            Some(JsonTo::File(path)) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+impl From<Cli> for Args {
+    fn from(cli: Cli) -> Args {
+        Args {
+            max_input_bytes: cli.max_input_mb.saturating_mul(1 << 20),
+            job: match cli.command {
+                Command::Run(args) => Job::Run(Run::from(args)),
+                Command::Check { model } => Job::Check { model },
+                Command::Inspect { input, json } => Job::Inspect { input, json },
+                Command::Import {
+                    input,
+                    output,
+                    uncertainty,
+                } => Job::Import {
+                    input,
+                    output,
+                    uncertainty,
+                },
+            },
+        }
+    }
+}
+
+impl From<RunArgs> for Run {
+    fn from(a: RunArgs) -> Run {
+        Run {
+            model: a.model,
+            uncertainty: a.uncertainty,
+            iterations: a.iterations,
+            seed: a.seed,
+            threads: a.threads.map_or(0, usize::from),
+            scenarios: a.scenarios,
+            json: a.json.map(|path| {
+                if path == Path::new("-") {
+                    JsonTo::Stdout
+                } else {
+                    JsonTo::File(path)
+                }
+            }),
+            csv: a.csv,
+            html: a.html,
+            quiet: a.quiet,
+            drivers: !a.no_drivers,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Args, Job, JsonTo};
+    use crate::cli::Cli;
+
+    fn run(args: &[&str]) -> super::Run {
+        let cli = Cli::try_parse_from([&["launchcast", "run"][..], args].concat()).unwrap();
+        match Args::from(cli).job {
+            Job::Run(run) => run,
+            _ => panic!("not a run"),
+        }
+    }
+
+    #[test]
+    fn json_dash_is_standard_output_and_anything_else_a_file() {
+        assert!(matches!(run(&["--json", "-"]).json, Some(JsonTo::Stdout)));
+        assert_eq!(run(&["--json", "-"]).json_file(), None);
+        let file = run(&["--json", "./-"]);
+        assert_eq!(file.json_file(), Some(std::path::Path::new("./-")));
+        assert!(run(&[]).json.is_none());
+    }
+
+    #[test]
+    fn defaults_are_spelled_out() {
+        let r = run(&[]);
+        assert_eq!((r.threads, r.drivers, r.quiet), (0, true, false));
+        assert_eq!((r.iterations, r.seed), (None, None));
+        let r = run(&["--threads", "3", "--no-drivers", "-n", "10", "--seed", "7"]);
+        assert_eq!((r.threads, r.drivers), (3, false));
+        assert_eq!((r.iterations, r.seed), (Some(10), Some(7)));
+    }
+
+    #[test]
+    fn the_input_limit_is_in_bytes() {
+        let cli = Cli::try_parse_from(["launchcast", "check", "m.toml", "--max-input-mb", "3"]);
+        assert_eq!(Args::from(cli.unwrap()).max_input_bytes, 3 << 20);
+    }
+}

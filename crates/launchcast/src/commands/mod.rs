@@ -1,0 +1,67 @@
+//! The commands: validated arguments (`args`) in, library calls, outputs written whole. One
+//! module per command on a model file; schedule files have theirs in `crate::schedule`.
+
+mod check;
+mod inspect;
+mod run;
+
+use std::path::Path;
+
+use launchcast_model::Model;
+
+use crate::args::Job;
+use crate::errors::CliError;
+use crate::schedule::is_schedule;
+
+/// The bundled example: the Xiaomi EV launch as seen in mid-2022.
+const EXAMPLE_NAME: &str = "examples/xiaomi-2022.toml";
+const EXAMPLE: &str = include_str!("../../../../examples/xiaomi-2022.toml");
+
+/// Runs one command; a model file and a schedule file each go to their own reader.
+pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
+    match job {
+        Job::Run(args) => run::run(args),
+        Job::Check { model } if is_schedule(&model) => crate::schedule::check(&model),
+        Job::Check { model } => check::check(&model),
+        Job::Inspect { input, json } if is_schedule(&input) => {
+            crate::schedule::inspect(&input, json)
+        }
+        Job::Inspect { input, json } => inspect::inspect(&input, json),
+        Job::Import {
+            input,
+            output,
+            uncertainty,
+        } => crate::schedule::import(&input, output.as_deref(), uncertainty.as_deref()),
+    }
+}
+
+/// The model file at `path`, or the bundled example.
+fn load(path: Option<&Path>) -> Result<Model, CliError> {
+    match path {
+        None => Ok(launchcast_model::parse(EXAMPLE, EXAMPLE_NAME)?),
+        Some(p) => Ok(launchcast_model::parse_file(p)?),
+    }
+}
+
+/// A number of cars with thousands separators (`300,000`).
+fn cars(n: impl Into<f64>) -> String {
+    let n: f64 = n.into();
+    if n >= 0.0 && n.fract() == 0.0 && n < 1e15 {
+        count(n as u64, "", "").trim_end().to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// `1 iteration`, `10,000 iterations`.
+fn count(n: u64, one: &str, many: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} {}", if n == 1 { one } else { many })
+}

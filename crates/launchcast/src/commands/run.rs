@@ -1,0 +1,314 @@
+//! `run`: outputs and inputs checked before any work, the simulation with a progress bar, the
+//! drivers in days, and every output written.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use launchcast_engine::{Plan, RunOptions};
+use launchcast_model::Model;
+
+use super::{count, load};
+use crate::args::{JsonTo, Run};
+use crate::errors::CliError;
+use crate::output::{Target, check_output_dir, check_output_file, out, write};
+
+pub(super) fn run(args: Run) -> Result<(), CliError> {
+    // Outputs are checked before the model is even read, so that a mistyped path costs
+    // nothing and nothing is written when one of several outputs cannot be.
+    if let Some(path) = &args.html {
+        check_output_file(path, "report.html")?;
+    }
+    if let Some(path) = args.json_file() {
+        check_output_file(path, "result.json")?;
+    }
+    if let Some(dir) = &args.csv {
+        check_output_dir(dir)?;
+    }
+    let model = match crate::schedule::load_run(&args)? {
+        Some(model) => model,
+        None => load(args.model.as_deref())?,
+    };
+    // Before any work: nothing the user gave may be overwritten, and two outputs may not
+    // be one file.
+    crate::output::check_distinct(&inputs(&args, &model), &outputs(&args))?;
+    check_scenarios(&model, &args.scenarios)?;
+    let plan = Plan::compile_selected(&model, &args.scenarios)?;
+    let iterations = args.iterations.unwrap_or(model.program.iterations);
+    check_memory(&plan, iterations)?;
+    let seed = args.seed.unwrap_or(model.program.seed);
+    let threads = args.threads;
+    let json_to_stdout = matches!(args.json, Some(JsonTo::Stdout));
+
+    let bar = Progress::new(iterations * plan.scenarios().len() as u64, !args.quiet);
+    let tick = |n: u64| bar.advance(n);
+    let started = Instant::now();
+    let outcomes = launchcast_engine::run(
+        &plan,
+        &RunOptions {
+            iterations,
+            seed,
+            threads,
+            progress: Some(&tick),
+            statistics: true,
+        },
+    )?;
+    let mut summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
+    let elapsed = started.elapsed();
+    // Drivers in days: one more run per risk and uncertain task, on the same draws.
+    let mut drivers_timing = None;
+    if args.drivers {
+        let started = Instant::now();
+        let candidates = launchcast_report::driver_candidates(&model, &args.scenarios, &outcomes);
+        // One run per candidate, plus a shorter baseline past DRIVER_ITERATIONS.
+        let per_run = iterations.min(launchcast_report::DRIVER_ITERATIONS);
+        let runs = candidates.len() as u64 + u64::from(per_run < iterations);
+        bar.extend(runs * per_run * plan.scenarios().len() as u64);
+        let drivers = launchcast_report::measure_drivers(
+            &model,
+            &args.scenarios,
+            &outcomes,
+            &candidates,
+            &RunOptions {
+                iterations,
+                seed,
+                threads,
+                progress: Some(&tick),
+                statistics: false,
+            },
+        )?;
+        for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
+            scenario.drivers = list;
+        }
+        drivers_timing = Some((candidates.len(), started.elapsed()));
+    }
+    bar.finish();
+
+    match &args.json {
+        Some(JsonTo::Stdout) => out(&launchcast_report::to_json(&summary))?,
+        Some(JsonTo::File(path)) => write(path, launchcast_report::to_json(&summary).as_bytes())?,
+        None => {}
+    }
+    if let Some(path) = &args.html {
+        let html = launchcast_report::render_html(&model, &summary, &outcomes);
+        write(path, html.as_bytes())?;
+    }
+    if let Some(dir) = &args.csv {
+        launchcast_report::write_csv(&summary, dir).map_err(|e| CliError::Write {
+            path: dir.clone(),
+            source: e,
+        })?;
+    }
+    if !args.quiet && !json_to_stdout {
+        let mut text = launchcast_report::render_terminal(&summary, &model, terminal_width());
+        let scenarios = plan.scenarios().len();
+        text.push_str(&format!(
+            "\n{} × {} in {:.2} s",
+            count(iterations, "iteration", "iterations"),
+            count(scenarios as u64, "scenario", "scenarios"),
+            elapsed.as_secs_f64()
+        ));
+        if let Some((runs, took)) = drivers_timing {
+            text.push_str(&format!(
+                ", drivers ({} more) in {:.2} s",
+                count(runs as u64, "run", "runs"),
+                took.as_secs_f64()
+            ));
+        }
+        text.push('\n');
+        out(&text)?;
+    }
+    if !args.quiet
+        && summary
+            .scenarios
+            .iter()
+            .all(|s| s.first_delivery.probability == 0.0)
+    {
+        eprint!("{}", nothing_by_the_horizon(&model, &plan));
+    }
+    Ok(())
+}
+
+/// Every file the run reads: the model (or schedule), its rules, its includes and theirs.
+fn inputs(args: &Run, model: &Model) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    if let Some(m) = &args.model {
+        files.push(("the model".to_string(), m.clone()));
+        let dir = m.parent().unwrap_or(Path::new(""));
+        for inc in &model.includes {
+            files.push((format!("include `{}`", inc.prefix), dir.join(&inc.file)));
+            if let Some(r) = &inc.uncertainty {
+                files.push((
+                    format!("the rules of include `{}`", inc.prefix),
+                    dir.join(r),
+                ));
+            }
+        }
+    }
+    if let Some(r) = &args.uncertainty {
+        files.push(("the uncertainty rules".to_string(), r.clone()));
+    }
+    files
+}
+
+/// Every file the run writes, by the flag that names it.
+fn outputs(args: &Run) -> Vec<(String, Target)> {
+    let mut files = Vec::new();
+    if let Some(j) = args.json_file() {
+        files.push(("--json".to_string(), Target::File(j.to_path_buf())));
+    }
+    if let Some(h) = &args.html {
+        files.push(("--html".to_string(), Target::File(h.clone())));
+    }
+    if let Some(d) = &args.csv {
+        files.push(("--csv".to_string(), Target::CsvDir(d.clone())));
+    }
+    files
+}
+
+/// Every `--scenario` names `base` or a scenario of the model; if not, say which exist.
+fn check_scenarios(model: &Model, wanted: &[String]) -> Result<(), CliError> {
+    let ids: Vec<&str> = std::iter::once("base")
+        .chain(model.scenarios.iter().map(|s| s.id.as_str()))
+        .collect();
+    for w in wanted {
+        if !ids.contains(&w.as_str()) {
+            let near = ids
+                .iter()
+                .map(|id| (strsim::jaro_winkler(w, id), *id))
+                .filter(|(score, _)| *score >= 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map_or(String::new(), |(_, id)| format!("did you mean `{id}`? "));
+            return Err(CliError::input(
+                format!("unknown scenario `{w}`: the model has {}", quoted(&ids)),
+                format!(
+                    "{near}`base` is the model as written; the others are its [[scenario]] ids"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn quoted(ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A run keeps a few numbers per iteration and scenario (the headline, deliveries and
+/// spend per year); refuse a run whose numbers cannot fit in half of this machine's memory.
+fn check_memory(plan: &Plan, iterations: u64) -> Result<(), CliError> {
+    let budget = crate::output::memory_budget();
+    let need = plan.iteration_bytes(iterations);
+    if need <= budget {
+        return Ok(());
+    }
+    let per = plan.iteration_bytes(1).max(1);
+    let fit = (budget / per).max(1);
+    let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+    Err(CliError::input(
+        format!(
+            "{} of {} keep {:.1} GiB of results, more than half of this machine's memory ({:.1} GiB)",
+            count(iterations, "iteration", "iterations"),
+            count(plan.scenarios().len() as u64, "scenario", "scenarios"),
+            gib(need),
+            gib(budget)
+        ),
+        format!(
+            "use at most {fit} iterations (-n {fit}), or fewer scenarios (--scenario ID); a shorter horizon keeps fewer years"
+        ),
+    ))
+}
+
+/// When nothing happens by the horizon in any scenario: say so, and what horizon the
+/// most-likely schedule would need.
+fn nothing_by_the_horizon(model: &Model, plan: &Plan) -> String {
+    let p = &model.program;
+    let what = if model.plants.is_empty() {
+        "the last task finishes"
+    } else {
+        "a car is delivered"
+    };
+    let finish = plan
+        .deterministic(0)
+        .ok()
+        .and_then(|dates| {
+            dates
+                .iter()
+                .flatten()
+                .map(|d| d.finish)
+                .fold(None, |m: Option<f64>, f| Some(m.map_or(f, |m| m.max(f))))
+        })
+        .and_then(|days| p.start.add_days(days));
+    let mut text = format!(
+        "note: in no iteration of any scenario {what} by the horizon, {}: the results above are empty\n",
+        p.horizon
+    );
+    match finish {
+        Some(f) if f >= p.horizon => text.push_str(&format!(
+            "  help: the most-likely schedule (launchcast inspect) finishes on {f}; set `horizon` in [program] well after it, e.g. {}-12-31\n",
+            f.year() + 1 + (f.year() - p.start.year()).max(1) / 2
+        )),
+        _ => text.push_str(
+            "  help: check the chances of the tasks and risks that fail (`launchcast inspect` shows the most-likely schedule)\n",
+        ),
+    }
+    text
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+/// A progress bar on standard error, shown only on a terminal and only once a run has taken
+/// more than a second.
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    shown: AtomicBool,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(total: u64, wanted: bool) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{bar:40} {percent:>3}% {pos}/{len} iterations, {eta} left",
+        ) {
+            bar.set_style(style);
+        }
+        Progress {
+            bar,
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+            enabled: wanted && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+        if self.enabled
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// More work than announced: `n` more iterations.
+    fn extend(&self, n: u64) {
+        self.bar.inc_length(n);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
