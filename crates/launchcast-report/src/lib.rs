@@ -13,29 +13,23 @@
 //!   per table) and [`write_atomic`], which every file output goes through so that an
 //!   existing file is replaced whole or not at all.
 
-mod compare;
-mod csv;
-mod drivers;
-mod html;
-mod output;
-mod quantile;
-mod sensitivity;
-mod summary;
-mod svg;
-mod terminal;
-mod terminal_extra;
+mod analysis;
+mod atomic;
+pub mod format;
+mod render;
 
-pub use compare::{BestByPromise, Comparisons, Pair};
-pub use csv::{CSV_FILES, write_csv};
-pub use drivers::{
+pub use analysis::comparisons::{BestByPromise, Comparisons, Pair};
+pub use analysis::drivers::{
     Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
     driver_candidates, drivers, measure_drivers,
 };
-pub use html::{CHART_IDS, render_html};
-pub use output::{remove_temp_files, to_json, write_atomic};
-pub use quantile::{ColumnStats, column_stats};
-pub use sensitivity::{CorrelationCheck, Sensitivity, spearman};
-pub use summary::{
+pub use analysis::quantile::{ColumnStats, column_stats};
+pub use analysis::sensitivity::{CorrelationCheck, Sensitivity, spearman};
+pub use analysis::summary::{
     FirstDelivery, PromiseSummary, ScenarioSummary, Summary, TaskSummary, YearSummary, summarize,
 };
-pub use terminal::render_terminal;
+pub use atomic::{remove_temp_files, write_atomic};
+pub use render::csv::{CSV_FILES, write_csv};
+pub use render::html::{CHART_IDS, render_html};
+pub use render::json::to_json;
+pub use render::terminal::render_terminal;

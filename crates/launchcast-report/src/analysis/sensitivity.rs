@@ -22,7 +22,7 @@ use launchcast_model::Model;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::summary::{round4, share};
+use crate::analysis::summary::{round4, share};
 
 /// One task's rank correlation with the headline and its criticality, in one scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,9 +1,10 @@
 //! The terminal sections on what drives the date and how the scenarios compare: SENSITIVITY,
-//! DRIVERS and COMPARISONS (laid out by [`crate::terminal`]).
+//! DRIVERS and COMPARISONS (laid out by [`super`]).
 
 use launchcast_model::Model;
 
-use crate::terminal::{MAX_COLUMN, Row, Section, chars, clean, count, dash, fit_middle, percent};
+use super::{MAX_COLUMN, Row, Section, chars, clean, dash, fit_middle};
+use crate::format::{count, percent};
 use crate::{Driver, DriverKind, Summary};
 
 /// Rows of the sensitivity table and of each drivers table.

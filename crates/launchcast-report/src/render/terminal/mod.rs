@@ -10,7 +10,10 @@ use std::fmt::Write as _;
 use launchcast_model::{Dist, Model};
 use unicode_width::UnicodeWidthStr;
 
+use crate::format::{count, group_thousands, money, percent};
 use crate::{ScenarioSummary, Summary, TaskSummary};
+
+mod drivers;
 
 /// Tasks listed under "MOST CRITICAL TASKS".
 const TOP_TASKS: usize = 8;
@@ -167,16 +170,10 @@ pub fn render_terminal(summary: &Summary, model: &Model, width: usize) -> String
             false,
         ));
     }
-    sections.extend(crate::terminal_extra::sensitivity_section(
-        summary, model, event,
-    ));
-    sections.extend(crate::terminal_extra::correlation_section(summary));
-    sections.extend(crate::terminal_extra::driver_sections(
-        summary, model, width, event,
-    ));
-    sections.extend(crate::terminal_extra::comparison_sections(
-        summary, model, event,
-    ));
+    sections.extend(drivers::sensitivity_section(summary, model, event));
+    sections.extend(drivers::correlation_section(summary));
+    sections.extend(drivers::driver_sections(summary, model, width, event));
+    sections.extend(drivers::comparison_sections(summary, model, event));
     render_sections(&mut out, width, &sections);
 
     let rows = scenarios
@@ -197,15 +194,6 @@ fn spends(model: &Model) -> bool {
                 .iter()
                 .any(|set| set.field == "cost" || set.field == "overhead_per_year")
         })
-}
-
-/// `n thing` or `n things`, with thousands separators.
-pub(crate) fn count(n: u64, thing: &str) -> String {
-    format!(
-        "{} {thing}{}",
-        group_thousands(n as f64),
-        if n == 1 { "" } else { "s" }
-    )
 }
 
 pub(crate) fn dash() -> String {
@@ -303,59 +291,6 @@ fn year_ranges(years: &[i32]) -> String {
         i = j + 1;
     }
     parts.join(", ")
-}
-
-/// A share as a percentage with one decimal. Only exactly 0 and 1 print as `0.0%` and
-/// `100.0%`: a share that would round to either prints as `<0.1%` or `>99.9%`.
-pub(crate) fn percent(p: f64) -> String {
-    let s = format!("{:.1}", p * 100.0);
-    if p > 0.0 && s == "0.0" {
-        "<0.1%".to_string()
-    } else if p < 1.0 && s == "100.0" {
-        ">99.9%".to_string()
-    } else {
-        format!("{}%", if s == "-0.0" { "0.0" } else { &s })
-    }
-}
-
-/// `1234567.8` → `1,234,568`.
-pub(crate) fn group_thousands(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 && digits != "0" {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-/// Money with three significant digits and a `k`, `M` or `bn` suffix: `9.12bn`, `450M`.
-fn money(x: f64) -> String {
-    let a = x.abs();
-    let (scaled, suffix) = if a >= 999.5e6 {
-        (x / 1e9, "bn")
-    } else if a >= 999.5e3 {
-        (x / 1e6, "M")
-    } else if a >= 999.5 {
-        (x / 1e3, "k")
-    } else {
-        return format!("{x:.0}");
-    };
-    let s = scaled.abs();
-    let text = if s >= 99.95 {
-        format!("{scaled:.0}")
-    } else if s >= 9.995 {
-        format!("{scaled:.1}")
-    } else {
-        format!("{scaled:.2}")
-    };
-    format!("{text}{suffix}")
 }
 
 /// Text from the model made safe for one line of a terminal table: control characters
@@ -700,45 +635,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_numbers() {
-        assert_eq!(group_thousands(0.0), "0");
-        assert_eq!(group_thousands(999.4), "999");
-        assert_eq!(group_thousands(1234567.8), "1,234,568");
-        assert_eq!(group_thousands(-41000.4), "-41,000");
-        assert_eq!(money(0.0), "0");
-        assert_eq!(money(950.0), "950");
-        assert_eq!(money(999.6), "1.00k");
-        assert_eq!(money(12_345.0), "12.3k");
-        assert_eq!(money(450e6), "450M");
-        assert_eq!(money(9.123e9), "9.12bn");
-        assert_eq!(money(72e9), "72.0bn");
-        assert_eq!(money(1.5e12), "1500bn");
-        assert_eq!(count(1, "iteration"), "1 iteration");
-        assert_eq!(count(0, "iteration"), "0 iterations");
-        assert_eq!(count(20_000, "iteration"), "20,000 iterations");
+    fn years_read_as_ranges() {
         assert_eq!(
             year_ranges(&[2031, 2022, 2032, 2033, 2025]),
             "2022, 2025, 2031-2033"
         );
-    }
-
-    #[test]
-    fn percentages_say_certain_only_when_certain() {
-        assert_eq!(percent(0.0), "0.0%");
-        assert_eq!(percent(1.0), "100.0%");
-        assert_eq!(percent(0.8123), "81.2%");
-        // Every share that rounds to 0.0 or 100.0 without being 0 or 1.
-        assert_eq!(percent(0.0001), "<0.1%");
-        assert_eq!(percent(0.000_499), "<0.1%");
-        assert_eq!(percent(0.9995), ">99.9%");
-        assert_eq!(percent(0.99951), ">99.9%");
-        assert_eq!(percent(0.9999), ">99.9%");
-        assert_eq!(percent(1.0 - 1e-12), ">99.9%");
-        assert_eq!(percent(f64::MIN_POSITIVE), "<0.1%");
-        // Just inside: ordinary figures.
-        assert_eq!(percent(0.9994), "99.9%");
-        assert_eq!(percent(0.0006), "0.1%");
-        assert_eq!(percent(-0.0), "0.0%");
     }
 
     #[test]

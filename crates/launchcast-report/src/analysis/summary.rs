@@ -8,10 +8,12 @@ use launchcast_model::{Calendar, Date, Model};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{Comparisons, compare};
-use crate::drivers::Driver;
-use crate::quantile::{ColumnStats, column_stats, zero_column_stats};
-use crate::sensitivity::{CorrelationCheck, Sensitivity, correlation_checks, sensitivity};
+use crate::analysis::comparisons::{Comparisons, compare};
+use crate::analysis::drivers::Driver;
+use crate::analysis::quantile::{ColumnStats, column_stats, zero_column_stats};
+use crate::analysis::sensitivity::{
+    CorrelationCheck, Sensitivity, correlation_checks, sensitivity,
+};
 
 /// Quantiles reported for the headline event: P10, P50, P80, P90.
 const HEADLINE_QS: [f64; 4] = [0.1, 0.5, 0.8, 0.9];

@@ -100,34 +100,6 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Number with a `k`, `M` or `bn` suffix, at most three significant digits: `67bn`,
-/// `2.5M`, `450k`, `12`.
-pub(crate) fn si(x: f64) -> String {
-    let a = x.abs();
-    let (v, suffix) = if a >= 1e9 {
-        (x / 1e9, "bn")
-    } else if a >= 1e6 {
-        (x / 1e6, "M")
-    } else if a >= 1e3 {
-        (x / 1e3, "k")
-    } else {
-        (x, "")
-    };
-    let s = if v.abs() >= 100.0 || v == v.round() {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    };
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    format!("{s}{suffix}")
-}
-
 /// `Jul 2024`.
 pub(crate) fn month_year(d: Date) -> String {
     let (y, m, _) = d.ymd();
@@ -682,11 +654,6 @@ mod tests {
     fn ticks_are_round() {
         assert_eq!(nice_ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
         assert_eq!(nice_ticks(0.0, 67e9, 5), vec![0.0, 2e10, 4e10, 6e10, 8e10]);
-        assert_eq!(si(67e9), "67bn");
-        assert_eq!(si(2.5e6), "2.5M");
-        assert_eq!(si(12_000.0), "12k");
-        assert_eq!(si(0.0), "0");
-        assert_eq!(si(1.25e9), "1.25bn");
     }
 
     #[test]

@@ -20,8 +20,8 @@ use launchcast_model::Model;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::quantile::column_stats;
-use crate::summary::{round1, share};
+use crate::analysis::quantile::column_stats;
+use crate::analysis::summary::{round1, share};
 
 /// All pairwise comparisons of one run (empty with a single scenario).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

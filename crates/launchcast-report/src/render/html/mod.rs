@@ -22,17 +22,15 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use launchcast_engine::{Outcomes, ScenarioOutcomes};
-use launchcast_model::{
-    DAYS_PER_YEAR, Date, Dist, Impact, LinkKind, Model, PromiseKind, Quantity, SettingValue,
-};
+use launchcast_model::{Date, Dist, Impact, LinkKind, Model, PromiseKind, Quantity, SettingValue};
 use serde_json::Value;
 
-use crate::quantile::column_stats;
-use crate::summary::{ScenarioSummary, Summary};
-use crate::svg::{
-    self, Chart, LegendItem, Margins, REFERENCE, Swatch, colour, esc, nice_ticks, si,
+use crate::analysis::quantile::column_stats;
+use crate::analysis::summary::{ScenarioSummary, Summary};
+use crate::format::{count, distribution, group_thousands, money_in, percent, si};
+use crate::render::svg::{
+    self, Chart, LegendItem, Margins, REFERENCE, Swatch, colour, esc, nice_ticks,
 };
-use crate::terminal::{count, group_thousands, percent};
 
 /// The `id` of every chart element of the report, in page order (deliveries and spend only
 /// where the model has plants and costs).
@@ -120,14 +118,6 @@ fn figure(o: &mut String, title: &str, how: &str, svg: &str) {
         esc(title),
         esc(how)
     );
-}
-
-fn money(x: f64, currency: &str) -> String {
-    if currency.is_empty() {
-        si(x)
-    } else {
-        format!("{currency} {}", si(x))
-    }
 }
 
 fn day_of(start: Date, days: f64) -> Option<Date> {
@@ -223,64 +213,8 @@ fn target(kind: &PromiseKind, currency: &str) -> String {
             )
         }
         PromiseKind::SpendBy { date, at_most } => {
-            format!("at most {} spent by {date}", money(*at_most, currency))
+            format!("at most {} spent by {date}", money_in(*at_most, currency))
         }
-    }
-}
-
-/// A value in the units a person would write: durations in months, weeks or days, money
-/// with k/M/bn, numbers plain.
-fn amount(v: f64, q: Quantity) -> String {
-    match q {
-        Quantity::Duration | Quantity::Lag => {
-            let month = DAYS_PER_YEAR / 12.0;
-            let sign = if v < 0.0 { "-" } else { "" };
-            let a = v.abs();
-            let near = |x: f64, step: f64| ((x / step).round() * step - x).abs() < 1e-6;
-            if a == 0.0 {
-                "0d".to_string()
-            } else if near(a / DAYS_PER_YEAR, 1.0) && a >= 5.0 * DAYS_PER_YEAR {
-                format!("{sign}{}y", (a / DAYS_PER_YEAR).round())
-            } else if near(a / month, 0.5) || near(a / DAYS_PER_YEAR, 1.0) {
-                format!("{sign}{}mo", (a / month * 2.0).round() / 2.0)
-            } else if near(a / 7.0, 1.0) {
-                format!("{sign}{}w", (a / 7.0).round())
-            } else if near(a, 1.0) {
-                format!("{sign}{a:.0}d")
-            } else {
-                format!("{sign}{a:.1}d")
-            }
-        }
-        Quantity::Money => si(v),
-        Quantity::Number => {
-            if v.abs() >= 1e4 {
-                group_thousands(v)
-            } else {
-                format!("{}", (v * 1e4).round() / 1e4)
-            }
-        }
-    }
-}
-
-/// A distribution as model-file text, in readable units.
-fn dist_text(d: &Dist, q: Quantity) -> String {
-    let a = |v: f64| amount(v, q);
-    match d {
-        Dist::Fixed(v) => a(*v),
-        Dist::Triangular { min, mode, max } => {
-            format!("tri({}, {}, {})", a(*min), a(*mode), a(*max))
-        }
-        Dist::Pert { min, mode, max } => format!("pert({}, {}, {})", a(*min), a(*mode), a(*max)),
-        Dist::Uniform { min, max } => format!("uniform({}, {})", a(*min), a(*max)),
-        Dist::Normal { mean, sd } => format!("normal({}, {})", a(*mean), a(*sd)),
-        Dist::LogNormal { median, p90 } => format!("lognormal({}, {})", a(*median), a(*p90)),
-        Dist::Discrete(v) => format!(
-            "discrete({})",
-            v.iter()
-                .map(|(x, w)| format!("{}: {}", a(*x), (w * 1e4).round() / 1e4))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 
@@ -738,7 +672,7 @@ impl Report<'_> {
                 let spent = spend.p50.last().copied().unwrap_or(0.0);
                 format!(
                     "<br/>Spend to {horizon}, median of all futures: <b>{}</b>",
-                    esc(&money(spent, self.currency))
+                    esc(&money_in(spent, self.currency))
                 )
             } else {
                 String::new()
@@ -1328,7 +1262,7 @@ impl Report<'_> {
                 PromiseKind::SpendBy { date, at_most } => Some((
                     f64::from(date.days_since(self.start)),
                     at_most,
-                    format!("budget: {} by {date}", money(at_most, self.currency)),
+                    format!("budget: {} by {date}", money_in(at_most, self.currency)),
                 )),
                 _ => None,
             })
@@ -1386,7 +1320,7 @@ impl Report<'_> {
                 &format!(
                     "{}: median {} by {}",
                     ss.id,
-                    money(last, cur),
+                    money_in(last, cur),
                     self.summary.horizon
                 ),
             );
@@ -1895,13 +1829,13 @@ impl Report<'_> {
         if self.delivers {
             facts.push(format!(
                 "delivery lag {}",
-                dist_text(&p.delivery_lag, Quantity::Duration)
+                distribution(&p.delivery_lag, Quantity::Duration)
             ));
         }
         if p.overhead_per_year != Dist::ZERO {
             facts.push(format!(
                 "programme overhead per year {}",
-                dist_text(&p.overhead_per_year, Quantity::Money)
+                distribution(&p.overhead_per_year, Quantity::Money)
             ));
         }
         let money_units = if self.spends {
@@ -1974,14 +1908,14 @@ impl Report<'_> {
             } else if t.cost == Dist::ZERO {
                 "<td>-</td>".to_string()
             } else {
-                format!("<td>{}</td>", esc(&dist_text(&t.cost, Quantity::Money)))
+                format!("<td>{}</td>", esc(&distribution(&t.cost, Quantity::Money)))
             };
             let _ = write!(
                 o,
                 r#"<tr><td><b>{}</b><br/><code>{}</code></td><td>{}</td><td class="num">{}</td>{cost}<td>{}</td></tr>"#,
                 esc(&t.name),
                 esc(&t.id),
-                esc(&dist_text(&t.duration, Quantity::Duration)),
+                esc(&distribution(&t.duration, Quantity::Duration)),
                 pct(t.chance),
                 esc(if after.is_empty() { "-" } else { &after })
             );
@@ -1993,8 +1927,8 @@ impl Report<'_> {
             o.push_str("<table><thead><tr><th>Risk</th><th>Chance</th><th>Impact</th><th>On tasks</th></tr></thead><tbody>");
             for r in &m.risks {
                 let impact = match &r.impact {
-                    Impact::Delay(d) => format!("delay {}", dist_text(d, Quantity::Duration)),
-                    Impact::Scale(d) => format!("duration × {}", dist_text(d, Quantity::Number)),
+                    Impact::Delay(d) => format!("delay {}", distribution(d, Quantity::Duration)),
+                    Impact::Scale(d) => format!("duration × {}", distribution(d, Quantity::Number)),
                     Impact::Fail => "the task fails".to_string(),
                 };
                 let _ = write!(
@@ -2023,11 +1957,11 @@ impl Report<'_> {
                     r#"<tr><td><b>{}</b><br/><code>{}</code></td><td>{}</td><td><code>{}</code> finishes</td><td>{} ({curve}, from {} of nameplate)</td><td>{} × nameplate</td></tr>"#,
                     esc(&pl.name),
                     esc(&pl.id),
-                    esc(&dist_text(&pl.capacity, Quantity::Number)),
+                    esc(&distribution(&pl.capacity, Quantity::Number)),
                     esc(&pl.starts),
-                    esc(&dist_text(&pl.ramp, Quantity::Duration)),
+                    esc(&distribution(&pl.ramp, Quantity::Duration)),
                     pct(pl.ramp_start),
-                    esc(&dist_text(&pl.peak, Quantity::Number))
+                    esc(&distribution(&pl.peak, Quantity::Number))
                 );
             }
             o.push_str("</tbody></table>");
@@ -2066,7 +2000,7 @@ impl Report<'_> {
                                         }
                                         _ => Quantity::Number,
                                     };
-                                    dist_text(d, q)
+                                    distribution(d, q)
                                 }
                                 SettingValue::Number(x) => x.to_string(),
                                 SettingValue::Date(d) => d.to_string(),
@@ -2296,28 +2230,5 @@ set = { "build.duration" = "tri(5mo, 7mo, 10mo)" }
         assert!(cdf.contains("First car in 2023 (2023-12-31)"));
         // The budget is drawn on the spend chart, in the model's currency.
         assert!(chart(&html, "chart-spend").contains("budget: EUR 4bn by 2026-12-31"));
-    }
-
-    #[test]
-    fn amounts_read_like_the_model_file() {
-        let month = DAYS_PER_YEAR / 12.0;
-        assert_eq!(amount(9.0 * month, Quantity::Duration), "9mo");
-        assert_eq!(amount(12.0 * month, Quantity::Duration), "12mo");
-        assert_eq!(amount(14.0, Quantity::Duration), "2w");
-        assert_eq!(amount(10.0, Quantity::Duration), "10d");
-        assert_eq!(amount(6.0 * DAYS_PER_YEAR, Quantity::Duration), "6y");
-        assert_eq!(amount(13.4e9, Quantity::Money), "13.4bn");
-        assert_eq!(amount(150_000.0, Quantity::Number), "150,000");
-        assert_eq!(
-            dist_text(
-                &Dist::Triangular {
-                    min: 0.5,
-                    mode: 0.8,
-                    max: 1.0
-                },
-                Quantity::Number
-            ),
-            "tri(0.5, 0.8, 1)"
-        );
     }
 }

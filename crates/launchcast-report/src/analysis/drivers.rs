@@ -43,9 +43,9 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::quantile::column_stats;
-use crate::sensitivity::spearman_by_task;
-use crate::summary::{round1, round4};
+use crate::analysis::quantile::column_stats;
+use crate::analysis::sensitivity::spearman_by_task;
+use crate::analysis::summary::{round1, round4};
 
 /// At most this many tasks are run as drivers (the rest are not measured).
 pub const MAX_TASK_DRIVERS: usize = 30;
