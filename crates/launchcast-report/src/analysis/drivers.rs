@@ -60,6 +60,16 @@ pub enum DriverKind {
     Task,
 }
 
+impl DriverKind {
+    /// `risk` or `task`, as in the JSON result.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DriverKind::Risk => "risk",
+            DriverKind::Task => "task",
+        }
+    }
+}
+
 /// One driver's effect in one scenario (see the module docs for how it is measured).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Driver {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::{DriverKind, ScenarioSummary, Summary, YearSummary, write_atomic};
+use crate::{ScenarioSummary, Summary, YearSummary, write_atomic};
 
 /// The files [`write_csv`] writes, in order.
 pub const CSV_FILES: [&str; 12] = [
@@ -328,10 +328,7 @@ fn drivers(summary: &Summary) -> String {
     let mut out = header(&names);
     for s in &summary.scenarios {
         for d in &s.drivers {
-            let kind = match d.kind {
-                DriverKind::Risk => "risk",
-                DriverKind::Task => "task",
-            };
+            let kind = d.kind.as_str();
             let mut fields = vec![
                 text(&s.id),
                 text(kind),

@@ -15,15 +15,14 @@
 //!
 //! Every chart is an `<svg>` with a stable `id` ([`CHART_IDS`]), a title, axes with units,
 //! a legend and a one-line "how to read this". Each scenario keeps one colour throughout.
-//! Results the summary does not carry (drivers, sensitivity, comparisons) are read from its
-//! JSON form when present and shown as "not computed" otherwise.
+//! Results a summary may not carry (drivers, sensitivity, comparisons: empty when they were
+//! not computed) are shown as "not computed".
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use launchcast_engine::{Outcomes, ScenarioOutcomes};
 use launchcast_model::{Date, Dist, Impact, LinkKind, Model, PromiseKind, Quantity, SettingValue};
-use serde_json::Value;
 
 use crate::analysis::quantile::column_stats;
 use crate::analysis::summary::{ScenarioSummary, Summary};
@@ -31,6 +30,7 @@ use crate::format::{count, distribution, group_thousands, money_in, percent, si}
 use crate::render::svg::{
     self, Chart, LegendItem, Margins, REFERENCE, Swatch, colour, esc, nice_ticks,
 };
+use crate::{Driver, DriverKind, Sensitivity};
 
 /// The `id` of every chart element of the report, in page order (deliveries and spend only
 /// where the model has plants and costs).
@@ -253,60 +253,55 @@ const FINISH: Words = Words {
     section: "finish",
 };
 
-/// One entry of a scenario's `drivers` (JSON of the summary, when computed).
-struct Driver {
-    id: String,
-    kind: String,
-    p50_days: f64,
-    p80_days: f64,
-    promises: Vec<(String, f64)>,
+/// `v` when it is a number the JSON result writes as one (not `null`).
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
 }
 
-/// One entry of a scenario's `sensitivity` (JSON of the summary, when computed).
-struct Sensitivity {
-    id: String,
-    spearman: f64,
-}
-
-fn drivers_of(s: &Value) -> Option<Vec<Driver>> {
-    let list = s.get("drivers")?.as_array().filter(|l| !l.is_empty())?;
+/// The drivers drawn for one scenario: those with an effect on the P80; `None` when the
+/// drivers were not measured.
+fn drawn_drivers(list: &[Driver]) -> Option<Vec<&Driver>> {
+    if list.is_empty() {
+        return None;
+    }
     Some(
         list.iter()
-            .filter_map(|d| {
-                Some(Driver {
-                    id: d.get("id")?.as_str()?.to_string(),
-                    kind: d
-                        .get("kind")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                    p50_days: d.get("p50_days").and_then(Value::as_f64).unwrap_or(0.0),
-                    p80_days: d.get("p80_days").and_then(Value::as_f64)?,
-                    promises: d
-                        .get("promises")
-                        .and_then(Value::as_object)
-                        .map(|m| {
-                            m.iter()
-                                .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                })
-            })
+            .filter(|d| finite(d.p80_days).is_some())
             .collect(),
     )
 }
 
-fn sensitivity_of(s: &Value) -> Option<Vec<Sensitivity>> {
-    let list = s.get("sensitivity")?.as_array().filter(|l| !l.is_empty())?;
+/// A driver's days on the P50 and P80 (0 where unknown).
+fn driver_days(d: &Driver) -> (f64, f64) {
+    (
+        finite(d.p50_days).unwrap_or(0.0),
+        finite(d.p80_days).unwrap_or(0.0),
+    )
+}
+
+/// A driver's changes in promise probability, by promise id.
+fn promise_changes(d: &Driver) -> Vec<(&str, f64)> {
+    let by_id: BTreeMap<&str, Option<f64>> = d
+        .promises
+        .0
+        .iter()
+        .map(|(k, v)| (k.as_str(), finite(Some(*v))))
+        .collect();
+    by_id
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect()
+}
+
+/// Each task's rank correlation in one scenario, by task id; `None` when the sensitivity
+/// was not computed.
+fn spearman_by_id(list: &[Sensitivity]) -> Option<HashMap<&str, f64>> {
+    if list.is_empty() {
+        return None;
+    }
     Some(
         list.iter()
-            .filter_map(|d| {
-                Some(Sensitivity {
-                    id: d.get("id")?.as_str()?.to_string(),
-                    spearman: d.get("spearman").and_then(Value::as_f64)?,
-                })
-            })
+            .filter_map(|s| Some((s.id.as_str(), finite(s.spearman)?)))
             .collect(),
     )
 }
@@ -419,16 +414,6 @@ fn spend_fan(model: &Model, outcomes: &Outcomes, so: &ScenarioOutcomes) -> Fan {
 /// Renders the report. `summary` and `outcomes` come from the same run of `model` (their
 /// scenarios in the same order).
 pub fn render_html(model: &Model, summary: &Summary, outcomes: &Outcomes) -> String {
-    let json = serde_json::to_value(summary).unwrap_or(Value::Null);
-    render_with(model, summary, outcomes, &json)
-}
-
-/// [`render_html`] with the summary's JSON form given: the drivers, sensitivity and
-/// comparisons are read from it.
-fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Value) -> String {
-    let extra: Vec<&Value> = (0..summary.scenarios.len())
-        .map(|i| &json["scenarios"][i])
-        .collect();
     let r = Report {
         model,
         summary,
@@ -440,7 +425,6 @@ fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Val
             .enumerate()
             .map(|(i, (s, o))| (i, s, o))
             .collect(),
-        extra,
         start: model.program.start,
         currency: &model.program.currency,
         words: if model.plants.is_empty() {
@@ -493,7 +477,7 @@ fn render_with(model: &Model, summary: &Summary, outcomes: &Outcomes, json: &Val
     r.criticality(&mut o);
     r.sensitivity(&mut o);
     o.push_str("</section>");
-    r.comparisons(&mut o, json);
+    r.comparisons(&mut o);
     r.assumptions(&mut o);
     let _ = writeln!(
         o,
@@ -521,8 +505,6 @@ struct Report<'a> {
     outcomes: &'a Outcomes,
     /// `(index, summary, outcomes)` of every scenario present in both.
     scen: Vec<(usize, &'a ScenarioSummary, &'a ScenarioOutcomes)>,
-    /// Each scenario's JSON object (for results the summary may not carry yet).
-    extra: Vec<&'a Value>,
     start: Date,
     currency: &'a str,
     words: &'static Words,
@@ -547,7 +529,7 @@ impl Report<'_> {
 
     /// The name of task or risk `id` (of `kind`, `risk` or `task`, when known): the task's
     /// or risk's name, empty when it has none or is unknown.
-    fn item_name(&self, kind: Option<&str>, id: &str) -> String {
+    fn item_name(&self, kind: Option<DriverKind>, id: &str) -> String {
         let task = || {
             self.model
                 .tasks
@@ -563,9 +545,9 @@ impl Report<'_> {
                 .map(|r| &r.name)
         };
         let name = match kind {
-            Some("risk") => risk(),
-            Some("task") => task(),
-            _ => task().or_else(risk),
+            Some(DriverKind::Risk) => risk(),
+            Some(DriverKind::Task) => task(),
+            None => task().or_else(risk),
         };
         name.cloned().unwrap_or_default()
     }
@@ -1358,7 +1340,12 @@ impl Report<'_> {
             "each bar is the number of days a risk or an uncertain task adds to the {}: the dark bar at P80 (the P80 date with the driver minus the P80 date without it), the light bar at P50. Longest first; a risk is removed by setting its chance to 0, a task by fixing its duration at its most likely value.",
             w.date
         );
-        let all: Vec<Option<Vec<Driver>>> = self.extra.iter().map(|v| drivers_of(v)).collect();
+        let all: Vec<Option<Vec<&Driver>>> = self
+            .summary
+            .scenarios
+            .iter()
+            .map(|s| drawn_drivers(&s.drivers))
+            .collect();
         if all.iter().all(Option::is_none) {
             figure(
                 o,
@@ -1384,8 +1371,9 @@ impl Report<'_> {
             .flatten()
             .flat_map(|v| v.iter().take(TOP_DRIVERS))
         {
-            lo = lo.min(d.p80_days.min(d.p50_days));
-            hi = hi.max(d.p80_days.max(d.p50_days));
+            let (p50, p80) = driver_days(d);
+            lo = lo.min(p80.min(p50));
+            hi = hi.max(p80.max(p50));
         }
         let xt = nice_ticks(lo, hi, 6);
         let (xa, xb) = (xt[0], *xt.last().unwrap_or(&hi));
@@ -1393,8 +1381,8 @@ impl Report<'_> {
             let Some(Some(list)) = all.get(k) else {
                 continue;
             };
-            let mut list: Vec<&Driver> = list.iter().collect();
-            list.sort_by(|a, b| b.p80_days.abs().total_cmp(&a.p80_days.abs()));
+            let mut list: Vec<&Driver> = list.clone();
+            list.sort_by(|a, b| driver_days(b).1.abs().total_cmp(&driver_days(a).1.abs()));
             list.truncate(TOP_DRIVERS);
             let h = 30.0 + 50.0 + bar * list.len().max(1) as f64;
             let mut c = Chart::new(
@@ -1422,39 +1410,26 @@ impl Report<'_> {
             let labels = distinct_labels(
                 &list
                     .iter()
-                    .map(|d| (self.item_name(Some(&d.kind), &d.id), d.id.clone()))
+                    .map(|d| (self.item_name(Some(d.kind), &d.id), d.id.clone()))
                     .collect::<Vec<_>>(),
                 44,
             );
             for (r, (d, label)) in list.iter().zip(labels).enumerate() {
                 let r = r as f64;
                 let name = self.task_name(&d.id);
-                let mut tip = format!(
-                    "{} ({}): P80 {:+.1} days, P50 {:+.1} days",
-                    name, d.kind, d.p80_days, d.p50_days
-                );
-                for (p, v) in &d.promises {
+                let (p50, p80) = driver_days(d);
+                let kind = d.kind.as_str();
+                let mut tip = format!("{name} ({kind}): P80 {p80:+.1} days, P50 {p50:+.1} days");
+                for (p, v) in promise_changes(d) {
                     let _ = write!(tip, "; {p} {:+.1} points", v * 100.0);
                 }
-                c.rect(
-                    (0.0, d.p80_days),
-                    (r + 0.12, r + 0.62),
-                    colour(i),
-                    1.0,
-                    &tip,
-                );
-                c.rect(
-                    (0.0, d.p50_days),
-                    (r + 0.62, r + 0.88),
-                    colour(i),
-                    0.4,
-                    &tip,
-                );
+                c.rect((0.0, p80), (r + 0.12, r + 0.62), colour(i), 1.0, &tip);
+                c.rect((0.0, p50), (r + 0.62, r + 0.88), colour(i), 0.4, &tip);
                 let py = c.y.at(r + 0.5) + 4.0;
-                let label = format!("{label} ({})", d.kind);
+                let label = format!("{label} ({kind})");
                 c.text(372.0, py, "end", "lab", &label);
-                let vx = c.x.at(d.p80_days.max(d.p50_days).max(0.0)) + 5.0;
-                c.text(vx, py, "start", "val", &format!("{:+.0} d", d.p80_days));
+                let vx = c.x.at(p80.max(p50).max(0.0)) + 5.0;
+                c.text(vx, py, "start", "val", &format!("{p80:+.0} d"));
             }
             inner.push_str(&c.panel(0.0, y));
             y += h;
@@ -1626,9 +1601,14 @@ impl Report<'_> {
             "Spearman rank correlation between a task's sampled duration and the {}, from -1 to +1: near +1, a longer task almost always means a later {}; near 0, its duration hardly matters. Different from the criticality index above, which counts how often a task is on the critical chain.",
             w.date, w.event
         );
-        let all: Vec<Option<Vec<Sensitivity>>> =
-            self.extra.iter().map(|v| sensitivity_of(v)).collect();
-        if all.iter().all(Option::is_none) {
+        // By id, per scenario: a model may have 100,000 tasks.
+        let by_id: Vec<Option<HashMap<&str, f64>>> = self
+            .summary
+            .scenarios
+            .iter()
+            .map(|s| spearman_by_id(&s.sensitivity))
+            .collect();
+        if by_id.iter().all(Option::is_none) {
             figure(
                 o,
                 title,
@@ -1642,19 +1622,14 @@ impl Report<'_> {
             );
             return;
         }
-        // By id, per scenario: a model may have 100,000 tasks.
-        let by_id: Vec<HashMap<&str, f64>> = all
-            .iter()
-            .map(|list| {
-                list.iter()
-                    .flatten()
-                    .map(|s| (s.id.as_str(), s.spearman))
-                    .collect()
-            })
-            .collect();
         let value = |k: usize, t: usize| -> Option<f64> {
             let id = self.model.tasks.get(t)?.id.as_str();
-            by_id.get(k)?.get(id).copied().filter(|v| v.is_finite())
+            by_id
+                .get(k)?
+                .as_ref()?
+                .get(id)
+                .copied()
+                .filter(|v| v.is_finite())
         };
         // Tasks with the largest correlation anywhere.
         let mut tasks: Vec<(usize, f64)> = (0..self.model.tasks.len())
@@ -1694,17 +1669,11 @@ impl Report<'_> {
         figure(o, title, how, &svg);
     }
 
-    fn comparisons(&self, o: &mut String, json: &Value) {
+    fn comparisons(&self, o: &mut String) {
         o.push_str(r#"<section id="comparisons"><h2>Scenarios compared, on the same draws</h2>"#);
-        let c = json.get("comparisons");
-        let pairs = c
-            .and_then(|c| c.get("pairs"))
-            .and_then(Value::as_array)
-            .filter(|p| !p.is_empty());
-        let best = c
-            .and_then(|c| c.get("best_by_promise"))
-            .and_then(Value::as_array)
-            .filter(|p| !p.is_empty());
+        let c = &self.summary.comparisons;
+        let pairs = Some(&c.pairs).filter(|p| !p.is_empty());
+        let best = Some(&c.best_by_promise).filter(|p| !p.is_empty());
         if pairs.is_none() && best.is_none() {
             let why = if self.scen.len() < 2 {
                 "Only one scenario was run: nothing to compare."
@@ -1714,8 +1683,6 @@ impl Report<'_> {
             let _ = write!(o, r#"<p class="note">{why}</p></section>"#);
             return;
         }
-        let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
-        let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let days = |x: Option<f64>| x.map_or("-".to_string(), |d| format!("{d:+.0} d"));
         let w = self.words;
         if let Some(pairs) = pairs {
@@ -1741,13 +1708,13 @@ impl Report<'_> {
                 let _ = write!(
                     o,
                     r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{} to {}</td><td class="num">{}</td></tr>"#,
-                    key(&s(p, "a")),
-                    key(&s(p, "b")),
-                    f(p, "p_a_earlier").map_or("-".to_string(), pct),
-                    days(f(p, "median_diff_days")),
-                    days(f(p, "p10_diff_days")),
-                    days(f(p, "p90_diff_days")),
-                    f(p, "both_happen").map_or("-".to_string(), pct)
+                    key(&p.a),
+                    key(&p.b),
+                    finite(Some(p.p_a_earlier)).map_or("-".to_string(), pct),
+                    days(finite(p.median_diff_days)),
+                    days(finite(p.p10_diff_days)),
+                    days(finite(p.p90_diff_days)),
+                    finite(Some(p.both_happen)).map_or("-".to_string(), pct)
                 );
             }
             let _ = write!(
@@ -1759,7 +1726,7 @@ impl Report<'_> {
         if let Some(best) = best {
             o.push_str(r#"<table class="best"><thead><tr><th>Promise</th><th>Kept most often by</th><th class="num">Chance</th></tr></thead><tbody>"#);
             for b in best {
-                let id = s(b, "promise");
+                let id = b.promise.clone();
                 let name = self
                     .model
                     .promises
@@ -1769,17 +1736,9 @@ impl Report<'_> {
                     .filter(|n| !n.trim().is_empty())
                     .unwrap_or_else(|| id.clone());
                 // Every scenario of a tie; `scenario` alone from an older result.
-                let mut tied: Vec<String> = b
-                    .get("scenarios")
-                    .and_then(Value::as_array)
-                    .map(|l| {
-                        l.iter()
-                            .filter_map(|v| v.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let mut tied: Vec<String> = b.scenarios.clone();
                 if tied.is_empty() {
-                    tied.push(s(b, "scenario"));
+                    tied.push(b.scenario.clone());
                 }
                 let key = |sid: &String| {
                     self.scen
@@ -1787,7 +1746,8 @@ impl Report<'_> {
                         .find(|(_, ss, _)| ss.id == *sid)
                         .map_or_else(|| esc(sid), |&(i, _, _)| self.scenario_key(i, sid))
                 };
-                let key = if f(b, "probability") == Some(0.0) {
+                let probability = finite(Some(b.probability));
+                let key = if probability == Some(0.0) {
                     "none (no scenario keeps it)".to_string()
                 } else if tied.len() > 1 {
                     format!(
@@ -1801,7 +1761,7 @@ impl Report<'_> {
                     o,
                     r#"<tr><td>{}</td><td>{key}</td><td class="num">{}</td></tr>"#,
                     esc(&name),
-                    f(b, "probability").map_or("-".to_string(), pct)
+                    probability.map_or("-".to_string(), pct)
                 );
             }
             o.push_str("</tbody></table>");
@@ -2076,6 +2036,7 @@ fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{BestByPromise, Comparisons, Pair, PromiseChanges};
 
     const MODEL: &str = r#"
 [program]
@@ -2150,34 +2111,65 @@ set = { "build.duration" = "tri(5mo, 7mo, 10mo)" }
 
     #[test]
     fn drivers_sensitivity_and_comparisons_are_drawn_when_present() {
-        let (model, summary, outcomes) = run();
-        let mut json = serde_json::to_value(&summary).expect("json");
-        for (k, s) in json["scenarios"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .enumerate()
-        {
-            s["drivers"] = serde_json::json!([
-                {"id": "strike", "kind": "risk", "p50_days": 20.5 - k as f64, "p80_days": 61.0,
-                 "promises": {"first_2023": -0.12, "budget": 0.0}},
-                {"id": "build", "kind": "task", "p50_days": 10.0, "p80_days": 25.0,
-                 "promises": {"first_2023": -0.05}},
-                {"id": "licence", "kind": "task", "p50_days": null, "p80_days": null,
-                 "promises": {}}
-            ]);
-            s["sensitivity"] = serde_json::json!([
-                {"id": "build", "spearman": 0.83, "criticality": 0.9},
-                {"id": "licence", "spearman": -0.1, "criticality": 0.1}
-            ]);
+        let (model, mut summary, outcomes) = run();
+        let changes = |list: &[(&str, f64)]| {
+            PromiseChanges(list.iter().map(|&(k, v)| (k.to_string(), v)).collect())
+        };
+        let driver = |id: &str, kind, p50, p80, promises| Driver {
+            id: id.to_string(),
+            kind,
+            p50_days: p50,
+            p80_days: p80,
+            promises,
+            name: String::new(),
+        };
+        for (k, s) in summary.scenarios.iter_mut().enumerate() {
+            s.drivers = vec![
+                driver(
+                    "strike",
+                    DriverKind::Risk,
+                    Some(20.5 - k as f64),
+                    Some(61.0),
+                    changes(&[("first_2023", -0.12), ("budget", 0.0)]),
+                ),
+                driver(
+                    "build",
+                    DriverKind::Task,
+                    Some(10.0),
+                    Some(25.0),
+                    changes(&[("first_2023", -0.05)]),
+                ),
+                driver("licence", DriverKind::Task, None, None, changes(&[])),
+            ];
+            let sensitivity = |id: &str, spearman, criticality| Sensitivity {
+                id: id.to_string(),
+                spearman: Some(spearman),
+                criticality,
+            };
+            s.sensitivity = vec![
+                sensitivity("build", 0.83, 0.9),
+                sensitivity("licence", -0.1, 0.1),
+            ];
         }
-        json["comparisons"] = serde_json::json!({
-            "pairs": [{"a": "base", "b": "fast", "p_a_earlier": 0.12, "median_diff_days": 45.0,
-                       "p10_diff_days": 0.0, "p90_diff_days": 120.0, "both_happen": 0.9,
-                       "p_tie": 0.05}],
-            "best_by_promise": [{"promise": "first_2023", "scenario": "fast", "probability": 0.7}]
-        });
-        let html = render_with(&model, &summary, &outcomes, &json);
+        summary.comparisons = Comparisons {
+            pairs: vec![Pair {
+                a: "base".to_string(),
+                b: "fast".to_string(),
+                p_a_earlier: 0.12,
+                median_diff_days: Some(45.0),
+                p10_diff_days: Some(0.0),
+                p90_diff_days: Some(120.0),
+                both_happen: 0.9,
+                p_tie: 0.05,
+            }],
+            best_by_promise: vec![BestByPromise {
+                promise: "first_2023".to_string(),
+                scenario: "fast".to_string(),
+                probability: 0.7,
+                scenarios: Vec::new(),
+            }],
+        };
+        let html = render_html(&model, &summary, &outcomes);
         let tornado = chart(&html, "chart-tornado");
         assert!(!tornado.contains("not computed"));
         assert!(
@@ -2210,14 +2202,13 @@ set = { "build.duration" = "tri(5mo, 7mo, 10mo)" }
 
     #[test]
     fn placeholders_when_not_computed_and_promise_dots_match_the_table() {
-        let (model, summary, outcomes) = run();
-        let mut json = serde_json::to_value(&summary).expect("json");
-        for s in json["scenarios"].as_array_mut().unwrap() {
-            s["drivers"] = serde_json::json!([]);
-            s.as_object_mut().unwrap().remove("sensitivity");
+        let (model, mut summary, outcomes) = run();
+        for s in &mut summary.scenarios {
+            s.drivers.clear();
+            s.sensitivity.clear();
         }
-        json.as_object_mut().unwrap().remove("comparisons");
-        let html = render_with(&model, &summary, &outcomes, &json);
+        summary.comparisons = Comparisons::default();
+        let html = render_html(&model, &summary, &outcomes);
         assert!(chart(&html, "chart-tornado").contains("not computed"));
         assert!(chart(&html, "chart-sensitivity").contains("not computed"));
         assert!(html.contains("comparisons were not computed"));

@@ -156,15 +156,11 @@ pub(crate) fn driver_sections(
     let idle = first.drivers.len() - effective.len();
     let top: Vec<&Driver> = effective.iter().take(TOP_ROWS).copied().collect();
     if !first.drivers.is_empty() {
-        let kind = |k: DriverKind| match k {
-            DriverKind::Risk => "risk",
-            DriverKind::Task => "task",
-        };
         let days: Vec<[String; 3]> = top
             .iter()
             .map(|d| {
                 [
-                    kind(d.kind).to_string(),
+                    d.kind.as_str().to_string(),
                     signed_days(d.p50_days),
                     signed_days(d.p80_days),
                 ]
