@@ -1,7 +1,13 @@
 //! The model's assumptions, as tables.
 
+use std::fmt::Write as _;
+
+use launchcast_model::{Dist, Impact, LinkKind, Quantity, SettingValue};
+
 use super::page::target;
-use super::*;
+use super::{Report, pct};
+use crate::format::{count, distribution};
+use crate::render::svg::esc;
 
 impl Report<'_> {
     pub(super) fn assumptions(&self, o: &mut String) {

@@ -1,7 +1,8 @@
 //! Grouped horizontal bars per task, one per scenario: the form of the criticality and
 //! sensitivity charts.
 
-use super::*;
+use super::{Report, TOP_TASKS, W, distinct_labels};
+use crate::render::svg::{Chart, LegendItem, Margins, Swatch, colour, nice_ticks};
 
 /// The value axis of a bar chart: its range, tick format and title.
 pub(super) struct BarAxis<'a> {

@@ -1,6 +1,11 @@
 //! The S-curve (CDF) of the headline date, with the promised dates.
 
-use super::*;
+use launchcast_model::PromiseKind;
+
+use super::{CDF_POINTS, Report, W, figure};
+use crate::analysis::quantile::column_stats;
+use crate::format::percent;
+use crate::render::svg::{Chart, LegendItem, Margins, REFERENCE, Swatch, colour, esc};
 
 impl Report<'_> {
     pub(super) fn promise_dates(&self) -> Vec<(f64, String)> {

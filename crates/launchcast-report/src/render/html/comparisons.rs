@@ -1,6 +1,9 @@
 //! The scenario comparison tables.
 
-use super::*;
+use std::fmt::Write as _;
+
+use super::{Report, finite, pct};
+use crate::render::svg::esc;
 
 impl Report<'_> {
     pub(super) fn comparisons(&self, o: &mut String) {

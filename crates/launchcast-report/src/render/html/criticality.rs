@@ -1,7 +1,9 @@
 //! The criticality index per task.
 
 use super::bars::BarAxis;
-use super::*;
+use super::{Report, W, figure};
+use crate::format::percent;
+use crate::render::svg;
 
 impl Report<'_> {
     pub(super) fn criticality(&self, o: &mut String) {

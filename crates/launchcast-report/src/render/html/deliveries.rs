@@ -1,10 +1,16 @@
 //! Deliveries per month as a P10/P50/P90 fan chart.
 
+use launchcast_engine::{Outcomes, ScenarioOutcomes};
+use launchcast_model::Model;
+
 use super::fan::{Fan, has_months};
-use super::*;
+use super::{Report, W, figure, month_end, month_start};
+use crate::ScenarioSummary;
+use crate::format::{group_thousands, si};
+use crate::render::svg::{self, Chart, LegendItem, Margins, Swatch, colour, nice_ticks};
 
 /// Deliveries per month (from the rows) or, without rows, per calendar year.
-pub(super) fn deliveries_fan(
+fn deliveries_fan(
     model: &Model,
     outcomes: &Outcomes,
     so: &ScenarioOutcomes,

@@ -1,6 +1,8 @@
 //! P10/P50/P90 series over time, for the deliveries and spend fan charts.
 
-use super::*;
+use launchcast_engine::{Outcomes, ScenarioOutcomes};
+
+use crate::analysis::quantile::column_stats;
 
 /// A P10/P50/P90 series over time.
 pub(super) struct Fan {

@@ -1,14 +1,18 @@
 //! The histogram of the headline date, on calendar bins.
 
-use super::*;
+use launchcast_model::Date;
+
+use super::{Report, W, day_of, figure, month_start};
+use crate::format::percent;
+use crate::render::svg::{self, Chart, Margins, colour, nice_ticks};
 
 /// Most bins a histogram gets on a calendar boundary before the next coarser unit is used.
-pub(super) const MAX_BINS: f64 = 62.0;
+const MAX_BINS: f64 = 62.0;
 
 /// Histogram bin edges (days from `start`) covering `[x0, x1]` on calendar boundaries, the
 /// unit fit to the span: days up to [`MAX_BINS`] days, weeks (from Mondays) up to as many
 /// weeks, months up to 60 months, quarters beyond; and the unit's name.
-pub(super) fn histogram_edges(start: Date, x0: f64, x1: f64) -> (Vec<f64>, &'static str) {
+fn histogram_edges(start: Date, x0: f64, x1: f64) -> (Vec<f64>, &'static str) {
     // Enough for any horizon the model allows, and a bound whatever the input.
     const MAX_EDGES: usize = 4000;
     let span = x1 - x0;

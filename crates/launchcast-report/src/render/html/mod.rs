@@ -18,19 +18,15 @@
 //! Results a summary may not carry (drivers, sensitivity, comparisons: empty when they were
 //! not computed) are shown as "not computed".
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use launchcast_engine::{Outcomes, ScenarioOutcomes};
-use launchcast_model::{Date, Dist, Impact, LinkKind, Model, PromiseKind, Quantity, SettingValue};
+use launchcast_model::{Date, Model};
 
-use crate::analysis::quantile::column_stats;
+use crate::DriverKind;
 use crate::analysis::summary::{ScenarioSummary, Summary};
-use crate::format::{count, distribution, group_thousands, money_in, percent, si};
-use crate::render::svg::{
-    self, Chart, LegendItem, Margins, REFERENCE, Swatch, colour, esc, nice_ticks,
-};
-use crate::{Driver, DriverKind, Sensitivity};
+use crate::format::percent;
+use crate::render::svg::{LegendItem, Swatch, colour, esc};
 
 mod assumptions;
 mod bars;

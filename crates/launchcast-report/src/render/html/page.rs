@@ -1,10 +1,18 @@
 //! The page: its style, its order of sections, the header, the promises table and the
 //! headline table with its scenario cards.
 
-use super::spend::spend_fan;
-use super::*;
+use std::fmt::Write as _;
 
-pub(super) const CSS: &str = r#"
+use launchcast_engine::Outcomes;
+use launchcast_model::{Model, PromiseKind};
+
+use super::spend::spend_fan;
+use super::{DELIVERY, FINISH, Report, pct};
+use crate::format::{count, group_thousands, money_in};
+use crate::render::svg::{colour, esc};
+use crate::{ScenarioSummary, Summary};
+
+const CSS: &str = r#"
 :root{--ink:#1b1b1b;--muted:#555;--rule:#dcdcdc}
 *{box-sizing:border-box}
 body{margin:0;background:#fff;color:var(--ink);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}

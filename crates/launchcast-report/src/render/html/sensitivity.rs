@@ -1,11 +1,15 @@
 //! The rank correlation of each task's duration with the headline date.
 
+use std::collections::HashMap;
+
 use super::bars::BarAxis;
-use super::*;
+use super::{Report, TOP_TASKS, W, figure, finite};
+use crate::Sensitivity;
+use crate::render::svg;
 
 /// Each task's rank correlation in one scenario, by task id; `None` when the sensitivity
 /// was not computed.
-pub(super) fn spearman_by_id(list: &[Sensitivity]) -> Option<HashMap<&str, f64>> {
+fn spearman_by_id(list: &[Sensitivity]) -> Option<HashMap<&str, f64>> {
     if list.is_empty() {
         return None;
     }

@@ -1,7 +1,12 @@
 //! Cumulative spend against the budget.
 
+use launchcast_engine::{Outcomes, ScenarioOutcomes};
+use launchcast_model::{Model, PromiseKind};
+
 use super::fan::{Fan, has_months};
-use super::*;
+use super::{Report, W, figure, month_end, month_start};
+use crate::format::{money_in, si};
+use crate::render::svg::{Chart, LegendItem, Margins, REFERENCE, Swatch, colour, nice_ticks};
 
 /// Cumulative spend at month ends (from the rows) or, without rows, at year ends (from the
 /// per-iteration yearly columns, every iteration). Starts at 0 on the start date.

@@ -1,5 +1,8 @@
+//! The HTML report of a small model: charts drawn from typed results, placeholders where
+//! results were not computed, text from the model escaped.
+
 use super::*;
-use crate::{BestByPromise, Comparisons, Pair, PromiseChanges};
+use crate::{BestByPromise, Comparisons, Driver, Pair, PromiseChanges, Sensitivity};
 
 const MODEL: &str = r#"
 [program]

@@ -1,10 +1,15 @@
 //! The drivers in days (tornado).
 
-use super::*;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::{Report, TOP_DRIVERS, W, distinct_labels, figure, finite};
+use crate::Driver;
+use crate::render::svg::{self, Chart, LegendItem, Margins, Swatch, colour, nice_ticks};
 
 /// The drivers drawn for one scenario: those with an effect on the P80; `None` when the
 /// drivers were not measured.
-pub(super) fn drawn_drivers(list: &[Driver]) -> Option<Vec<&Driver>> {
+fn drawn_drivers(list: &[Driver]) -> Option<Vec<&Driver>> {
     if list.is_empty() {
         return None;
     }
@@ -16,7 +21,7 @@ pub(super) fn drawn_drivers(list: &[Driver]) -> Option<Vec<&Driver>> {
 }
 
 /// A driver's days on the P50 and P80 (0 where unknown).
-pub(super) fn driver_days(d: &Driver) -> (f64, f64) {
+fn driver_days(d: &Driver) -> (f64, f64) {
     (
         finite(d.p50_days).unwrap_or(0.0),
         finite(d.p80_days).unwrap_or(0.0),
@@ -24,7 +29,7 @@ pub(super) fn driver_days(d: &Driver) -> (f64, f64) {
 }
 
 /// A driver's changes in promise probability, by promise id.
-pub(super) fn promise_changes(d: &Driver) -> Vec<(&str, f64)> {
+fn promise_changes(d: &Driver) -> Vec<(&str, f64)> {
     let by_id: BTreeMap<&str, Option<f64>> = d
         .promises
         .0
