@@ -75,6 +75,7 @@ impl DriverKind {
 pub struct Driver {
     /// Risk or task id.
     pub id: String,
+    /// Whether `id` names a risk or a task.
     pub kind: DriverKind,
     /// Days added to the P50 of the headline, to 0.1 day.
     pub p50_days: Option<f64>,
@@ -92,6 +93,7 @@ pub struct Driver {
 pub struct PromiseChanges(pub Vec<(String, f64)>);
 
 impl PromiseChanges {
+    /// The change in promise `id`'s probability, if it was measured.
     pub fn get(&self, id: &str) -> Option<f64> {
         self.0.iter().find(|(k, _)| k == id).map(|&(_, v)| v)
     }
@@ -130,7 +132,9 @@ impl<'de> Deserialize<'de> for PromiseChanges {
 /// A driver to measure: which item, and in which selected scenarios it can act.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {
+    /// Risk or task id.
     pub id: String,
+    /// Whether `id` names a risk or a task.
     pub kind: DriverKind,
     /// Index in the model's risks or tasks.
     pub index: usize,
