@@ -129,6 +129,34 @@ impl<'de> Deserialize<'de> for PromiseChanges {
     }
 }
 
+/// The name of risk or task `id` (`kind` says which; either, tasks first, when `None`), if
+/// the model has it.
+pub(crate) fn item_name<'a>(
+    model: &'a Model,
+    kind: Option<DriverKind>,
+    id: &str,
+) -> Option<&'a str> {
+    let task = || {
+        model
+            .tasks
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.as_str())
+    };
+    let risk = || {
+        model
+            .risks
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.name.as_str())
+    };
+    match kind {
+        Some(DriverKind::Risk) => risk(),
+        Some(DriverKind::Task) => task(),
+        None => task().or_else(risk),
+    }
+}
+
 /// A driver to measure: which item, and in which selected scenarios it can act.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {

@@ -24,6 +24,7 @@ use launchcast_engine::{Outcomes, ScenarioOutcomes};
 use launchcast_model::{Date, Model};
 
 use crate::DriverKind;
+use crate::analysis::drivers::item_name;
 use crate::analysis::summary::{ScenarioSummary, Summary};
 use crate::format::percent;
 use crate::render::svg::{LegendItem, Swatch, colour, esc};
@@ -169,26 +170,9 @@ impl Report<'_> {
     /// The name of task or risk `id` (of `kind`, `risk` or `task`, when known): the task's
     /// or risk's name, empty when it has none or is unknown.
     fn item_name(&self, kind: Option<DriverKind>, id: &str) -> String {
-        let task = || {
-            self.model
-                .tasks
-                .iter()
-                .find(|t| t.id == id)
-                .map(|t| &t.name)
-        };
-        let risk = || {
-            self.model
-                .risks
-                .iter()
-                .find(|r| r.id == id)
-                .map(|r| &r.name)
-        };
-        let name = match kind {
-            Some(DriverKind::Risk) => risk(),
-            Some(DriverKind::Task) => task(),
-            None => task().or_else(risk),
-        };
-        name.cloned().unwrap_or_default()
+        item_name(self.model, kind, id)
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// The name of task or risk `id`, or its id when it has none.

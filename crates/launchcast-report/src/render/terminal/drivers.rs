@@ -5,6 +5,7 @@ use launchcast_model::Model;
 
 use super::table::{Row, Section, chars, clean, fit_middle};
 use super::{MAX_COLUMN, dash};
+use crate::analysis::drivers::item_name;
 use crate::format::{count, percent};
 use crate::{Driver, DriverKind, Summary};
 
@@ -13,29 +14,6 @@ const TOP_ROWS: usize = 10;
 /// The drivers table keeps at least this much room for the labels before it drops promise
 /// columns.
 const DRIVER_LABEL: usize = 30;
-
-/// The name of a task or risk (empty when it has none or is not in the model).
-fn name_of<'a>(model: &'a Model, kind: Option<DriverKind>, id: &str) -> &'a str {
-    let task = || {
-        model
-            .tasks
-            .iter()
-            .find(|t| t.id == id)
-            .map(|t| t.name.as_str())
-    };
-    let risk = || {
-        model
-            .risks
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.name.as_str())
-    };
-    let name = match kind {
-        Some(DriverKind::Risk) => risk(),
-        Some(DriverKind::Task) | None => task(),
-    };
-    name.unwrap_or("")
-}
 
 /// Days with a sign: `+60.0`, `-3.2`, `0.0`; `-` when unknown.
 pub(super) fn signed_days(d: Option<f64>) -> String {
@@ -84,7 +62,7 @@ pub(crate) fn sensitivity_section(
         .take(TOP_ROWS)
         .map(|s| {
             Row::named(
-                name_of(model, Some(DriverKind::Task), &s.id),
+                item_name(model, Some(DriverKind::Task), &s.id).unwrap_or(""),
                 &s.id,
                 vec![rho(s.spearman), percent(s.criticality)],
             )
@@ -208,7 +186,11 @@ pub(crate) fn driver_sections(
             .map(|(i, d)| {
                 let mut cells = days[i].to_vec();
                 cells.extend(promises.iter().map(|(_, c)| c[i].clone()));
-                Row::named(name_of(model, Some(d.kind), &d.id), &d.id, cells)
+                Row::named(
+                    item_name(model, Some(d.kind), &d.id).unwrap_or(""),
+                    &d.id,
+                    cells,
+                )
             })
             .collect();
         let mut notes = vec![format!(
@@ -292,7 +274,7 @@ pub(crate) fn driver_sections(
                             .map_or_else(dash, |d| signed_days(d.p80_days))
                     })
                     .collect();
-                Row::named(name_of(model, Some(kind), id), id, cells)
+                Row::named(item_name(model, Some(kind), id).unwrap_or(""), id, cells)
             })
             .collect();
         let ids: Vec<&str> = summary.scenarios.iter().map(|s| s.id.as_str()).collect();
