@@ -6,4 +6,5 @@ pub(crate) mod comparisons;
 pub(crate) mod drivers;
 pub(crate) mod quantile;
 pub(crate) mod sensitivity;
+pub(crate) mod series;
 pub(crate) mod summary;

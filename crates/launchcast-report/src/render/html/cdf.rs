@@ -4,6 +4,7 @@ use launchcast_model::PromiseKind;
 
 use super::{CDF_POINTS, Report, W, figure};
 use crate::analysis::quantile::column_stats;
+use crate::analysis::series::cdf_points;
 use crate::format::percent;
 use crate::render::svg::{Chart, LegendItem, Margins, REFERENCE, Swatch, colour, esc};
 
@@ -66,29 +67,7 @@ impl Report<'_> {
         let horizon = self.outcomes.horizon_days;
         self.scen
             .iter()
-            .map(|&(_, _, so)| {
-                let total = so.headline_days.len();
-                let qs: Vec<f64> = (0..=CDF_POINTS)
-                    .map(|k| k as f64 / CDF_POINTS as f64)
-                    .collect();
-                let s = column_stats(&so.headline_days, &qs);
-                if s.count == 0 || total == 0 {
-                    return vec![(0.0, 0.0), (horizon, 0.0)];
-                }
-                let ever = s.count as f64 / total as f64;
-                let mut pts = Vec::with_capacity(qs.len() + 2);
-                for (q, v) in qs.iter().zip(&s.quantiles) {
-                    if let Some(v) = v {
-                        pts.push((f64::from(*v), q * ever));
-                    }
-                }
-                if let Some(&(x, _)) = pts.first() {
-                    pts.insert(0, (x.min(0.0), 0.0));
-                    pts.insert(1, (x, 0.0));
-                }
-                pts.push((horizon.max(pts.last().map_or(0.0, |p| p.0)), ever));
-                pts
-            })
+            .map(|&(_, _, so)| cdf_points(&so.headline_days, horizon, CDF_POINTS))
             .collect()
     }
 

@@ -1,49 +1,9 @@
 //! Deliveries per month as a P10/P50/P90 fan chart.
 
-use launchcast_engine::{Outcomes, ScenarioOutcomes};
-use launchcast_model::Model;
-
-use super::fan::{Fan, has_months};
-use super::{Report, W, figure, month_end, month_start};
-use crate::ScenarioSummary;
+use super::{Report, W, figure};
+use crate::analysis::series::{Fan, deliveries_fan, has_months};
 use crate::format::{group_thousands, si};
 use crate::render::svg::{self, Chart, LegendItem, Margins, Swatch, colour, nice_ticks};
-
-/// Deliveries per month (from the rows) or, without rows, per calendar year.
-fn deliveries_fan(
-    model: &Model,
-    outcomes: &Outcomes,
-    so: &ScenarioOutcomes,
-    ss: &ScenarioSummary,
-) -> Fan {
-    let start = model.program.start;
-    let horizon = outcomes.horizon_days;
-    let mut fan = Fan::new();
-    if has_months(outcomes, so) {
-        let mut prev = vec![0f32; so.rows.len()];
-        let mut diff = vec![0f32; so.rows.len()];
-        for (m, &(y, mo)) in outcomes.months.iter().enumerate() {
-            let cur = so.rows.delivered_by(m);
-            for ((d, &c), &p) in diff.iter_mut().zip(cur).zip(&prev) {
-                *d = (c - p).max(0.0);
-            }
-            let a = month_start(start, y, mo).max(0.0);
-            let b = month_end(start, y, mo).min(horizon);
-            fan.push((a + b) / 2.0, &diff);
-            prev.copy_from_slice(cur);
-        }
-    } else {
-        for y in &ss.deliveries_by_year {
-            let a = month_start(start, y.year, 1).max(0.0);
-            let b = month_start(start, y.year + 1, 1).min(horizon);
-            fan.xs.push((a + b) / 2.0);
-            fan.p10.push(f64::from(y.p10.unwrap_or(0.0)));
-            fan.p50.push(f64::from(y.p50.unwrap_or(0.0)));
-            fan.p90.push(f64::from(y.p90.unwrap_or(0.0)));
-        }
-    }
-    fan
-}
 
 impl Report<'_> {
     pub(super) fn deliveries(&self, o: &mut String) {

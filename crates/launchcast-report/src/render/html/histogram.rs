@@ -2,7 +2,8 @@
 
 use launchcast_model::Date;
 
-use super::{Report, W, day_of, figure, month_start};
+use super::{Report, W, day_of, figure};
+use crate::analysis::series::{bin_shares, month_start};
 use crate::format::percent;
 use crate::render::svg::{self, Chart, Margins, colour, nice_ticks};
 
@@ -72,18 +73,7 @@ impl Report<'_> {
         let n_iter = self.summary.iterations.max(1) as f64;
         let mut shares: Vec<Vec<f64>> = Vec::new();
         for &(_, _, so) in &self.scen {
-            let mut counts = vec![0u64; edges.len().saturating_sub(1)];
-            for &v in &so.headline_days {
-                let v = f64::from(v);
-                if !v.is_finite() {
-                    continue;
-                }
-                let k = edges.partition_point(|&e| e <= v);
-                if k >= 1 && k < edges.len() {
-                    counts[k - 1] += 1;
-                }
-            }
-            shares.push(counts.iter().map(|&c| c as f64 / n_iter).collect());
+            shares.push(bin_shares(&so.headline_days, &edges, n_iter));
         }
         let ymax = shares
             .iter()

@@ -35,7 +35,6 @@ mod cdf;
 mod comparisons;
 mod criticality;
 mod deliveries;
-mod fan;
 mod histogram;
 mod page;
 mod sensitivity;
@@ -83,20 +82,6 @@ fn figure(o: &mut String, title: &str, how: &str, svg: &str) {
 
 fn day_of(start: Date, days: f64) -> Option<Date> {
     start.add_days(days)
-}
-
-/// Days from `start` to the first day of month `(y, m)`.
-fn month_start(start: Date, y: i32, m: u32) -> f64 {
-    Date::from_ymd(y, m, 1).map_or(0.0, |d| f64::from(d.days_since(start)))
-}
-
-/// Days from `start` to the end of month `(y, m)` (the first day of the next month).
-fn month_end(start: Date, y: i32, m: u32) -> f64 {
-    if m >= 12 {
-        month_start(start, y + 1, 1)
-    } else {
-        month_start(start, y, m + 1)
-    }
 }
 
 /// How the report names its headline event: the first delivery of a car, or, in a model

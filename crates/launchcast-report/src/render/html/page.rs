@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use launchcast_engine::Outcomes;
 use launchcast_model::{Model, PromiseKind};
 
-use super::spend::spend_fan;
 use super::{DELIVERY, FINISH, Report, pct};
+use crate::analysis::series::spend_fan;
 use crate::format::{count, group_thousands, money_in};
 use crate::render::svg::{colour, esc};
 use crate::{ScenarioSummary, Summary};

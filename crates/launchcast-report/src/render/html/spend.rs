@@ -1,36 +1,11 @@
 //! Cumulative spend against the budget.
 
-use launchcast_engine::{Outcomes, ScenarioOutcomes};
-use launchcast_model::{Model, PromiseKind};
+use launchcast_model::PromiseKind;
 
-use super::fan::{Fan, has_months};
-use super::{Report, W, figure, month_end, month_start};
+use super::{Report, W, figure};
+use crate::analysis::series::{Fan, spend_fan};
 use crate::format::{money_in, si};
 use crate::render::svg::{Chart, LegendItem, Margins, REFERENCE, Swatch, colour, nice_ticks};
-
-/// Cumulative spend at month ends (from the rows) or, without rows, at year ends (from the
-/// per-iteration yearly columns, every iteration). Starts at 0 on the start date.
-pub(super) fn spend_fan(model: &Model, outcomes: &Outcomes, so: &ScenarioOutcomes) -> Fan {
-    let start = model.program.start;
-    let horizon = outcomes.horizon_days;
-    let mut fan = Fan::new();
-    fan.push(0.0, &[0.0]);
-    if has_months(outcomes, so) {
-        for (m, &(y, mo)) in outcomes.months.iter().enumerate() {
-            fan.push(month_end(start, y, mo).min(horizon), so.rows.spent_by(m));
-        }
-    } else {
-        let n = so.spend_by_year.first().map_or(0, Vec::len);
-        let mut cum = vec![0f32; n];
-        for (col, &y) in so.spend_by_year.iter().zip(&outcomes.years) {
-            for (c, v) in cum.iter_mut().zip(col) {
-                *c += v;
-            }
-            fan.push(month_start(start, y + 1, 1).min(horizon), &cum);
-        }
-    }
-    fan
-}
 
 impl Report<'_> {
     pub(super) fn spend(&self, o: &mut String) {
