@@ -33,6 +33,16 @@ pub(crate) fn cdf_points(headline_days: &[f32], horizon: f64, points: usize) -> 
     pts
 }
 
+/// The earliest headline day and its P99 (exact nearest rank), over the iterations in which
+/// it happens; `None` when it never does.
+pub(crate) fn earliest_and_p99(headline_days: &[f32]) -> Option<(f64, f64)> {
+    let s = column_stats(headline_days, &[0.0, 0.99]);
+    match (s.quantiles[0], s.quantiles[1]) {
+        (Some(a), Some(b)) => Some((f64::from(a), f64::from(b))),
+        _ => None,
+    }
+}
+
 /// The share of `iterations` whose headline day falls in each bin `[edges[k], edges[k + 1])`.
 pub(crate) fn bin_shares(headline_days: &[f32], edges: &[f64], iterations: f64) -> Vec<f64> {
     let mut counts = vec![0u64; edges.len().saturating_sub(1)];

@@ -3,8 +3,7 @@
 use launchcast_model::PromiseKind;
 
 use super::{CDF_POINTS, Report, W, figure};
-use crate::analysis::quantile::column_stats;
-use crate::analysis::series::cdf_points;
+use crate::analysis::series::{cdf_points, earliest_and_p99};
 use crate::format::percent;
 use crate::render::svg::{Chart, LegendItem, Margins, REFERENCE, Swatch, colour, esc};
 
@@ -35,22 +34,20 @@ impl Report<'_> {
 
     /// The x range of the first-delivery charts: from the earliest first delivery to the
     /// latest P99 (and every promised date), within start and horizon.
-    pub(super) fn headline_range(&self, curves: &[Vec<(f64, f64)>]) -> (f64, f64) {
+    pub(super) fn headline_range(&self) -> (f64, f64) {
         let horizon = self.outcomes.horizon_days.max(1.0);
         let mut lo = f64::INFINITY;
         let mut hi = f64::NEG_INFINITY;
         for &(_, _, so) in &self.scen {
-            let s = column_stats(&so.headline_days, &[0.0, 0.99]);
-            if let (Some(a), Some(b)) = (s.quantiles[0], s.quantiles[1]) {
-                lo = lo.min(f64::from(a));
-                hi = hi.max(f64::from(b));
+            if let Some((earliest, p99)) = earliest_and_p99(&so.headline_days) {
+                lo = lo.min(earliest);
+                hi = hi.max(p99);
             }
         }
         for (d, _) in self.promise_dates() {
             lo = lo.min(d);
             hi = hi.max(d);
         }
-        let _ = curves;
         if !lo.is_finite() || !hi.is_finite() {
             return (0.0, horizon);
         }
@@ -73,7 +70,7 @@ impl Report<'_> {
 
     pub(super) fn cdf(&self, o: &mut String) {
         let curves = self.cdf_curves();
-        let (x0, x1) = self.headline_range(&curves);
+        let (x0, x1) = self.headline_range();
         let w = self.words;
         let chart_title = if self.delivers {
             "First delivery: chance of having delivered by each date"

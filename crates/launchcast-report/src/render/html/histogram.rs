@@ -67,8 +67,7 @@ fn histogram_edges(start: Date, x0: f64, x1: f64) -> (Vec<f64>, &'static str) {
 
 impl Report<'_> {
     pub(super) fn histogram(&self, o: &mut String) {
-        let curves = self.cdf_curves();
-        let (x0, x1) = self.headline_range(&curves);
+        let (x0, x1) = self.headline_range();
         let (edges, unit) = histogram_edges(self.start, x0, x1);
         let n_iter = self.summary.iterations.max(1) as f64;
         let mut shares: Vec<Vec<f64>> = Vec::new();
