@@ -119,11 +119,14 @@ const FINISH: Words = Words {
     section: "finish",
 };
 
-/// `v` when it is a number the JSON result writes as one (not `null`).
+/// `v` when it is a number the JSON result writes as one (not `null`): the report shows
+/// exactly what the JSON result holds.
 fn finite(v: Option<f64>) -> Option<f64> {
     v.filter(|x| x.is_finite())
 }
 
+/// What every section of the page reads: one run's model, summary and outcomes, and how the
+/// page speaks of its headline event. Each section's module adds the methods that draw it.
 struct Report<'a> {
     model: &'a Model,
     summary: &'a Summary,
