@@ -1,8 +1,8 @@
 //! How the report writes numbers: shares as percentages, counts with thousands separators,
 //! money, and distributions in the units a person would write.
 //!
-//! Every renderer formats through these functions, so that a figure reads the same in the
-//! terminal, the CSV notes and the HTML report.
+//! The terminal tables and the HTML report format through these functions, so that a figure
+//! reads the same in both (the CSV tables and the JSON result carry plain numbers).
 
 use launchcast_model::{DAYS_PER_YEAR, Dist, Quantity};
 
@@ -45,7 +45,8 @@ pub fn count(n: u64, thing: &str) -> String {
     )
 }
 
-/// Money as the terminal tables print it: three significant digits and a `k`, `M` or `bn` suffix: `9.12bn`, `450M`.
+/// Money as the terminal tables print it: three significant digits and a `k`, `M` or `bn`
+/// suffix, `9.12bn`, `450M`, `72.0bn` (compare [`money_in`]).
 pub fn money(x: f64) -> String {
     let a = x.abs();
     let (scaled, suffix) = if a >= 999.5e6 {
@@ -96,8 +97,8 @@ pub fn si(x: f64) -> String {
     format!("{s}{suffix}")
 }
 
-/// Money as the HTML report and the model file write it: [`si`] after the currency
-/// (`EUR 4bn`), or [`si`] alone without one.
+/// Money as the HTML report writes it: [`si`] after the currency (`EUR 4bn`), or [`si`]
+/// alone without one.
 pub fn money_in(x: f64, currency: &str) -> String {
     if currency.is_empty() {
         si(x)
