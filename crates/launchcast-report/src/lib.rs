@@ -19,8 +19,9 @@
 //!
 //! Rendering: [`render_terminal`] (aligned plain-text tables), [`to_json`], [`write_csv`]
 //! (one file per table, [`CSV_FILES`]) and [`render_html`] (one self-contained page with
-//! SVG charts, [`CHART_IDS`]). Every figure is written through [`format`](mod@format). Every file output
-//! goes through [`write_atomic`], so that an existing file is replaced whole or not at all.
+//! SVG charts, [`CHART_IDS`]). The terminal and the HTML report write their figures through
+//! [`format`](mod@format). Every file output goes through [`write_atomic`], so that an
+//! existing file is replaced whole or not at all.
 //!
 //! # From a model file to a report
 //!

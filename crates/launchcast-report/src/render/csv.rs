@@ -3,9 +3,10 @@
 //!
 //! Fields are quoted as RFC 4180 says (when they hold `,`, `"`, CR or LF; quotes doubled);
 //! records end with LF. Numbers are written in the digits of the JSON result (whole numbers
-//! without `.0`); missing values (`null`) are empty. A text field that a spreadsheet would take for a
-//! formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a
-//! single quote `'` before it, as spreadsheets expect for text; numbers are never changed.
+//! without `.0`); missing values (`null`) are empty. A text field that a spreadsheet would
+//! take for a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is
+//! written with a single quote `'` before it, as spreadsheets expect for text; numbers are
+//! never changed.
 
 use std::collections::HashMap;
 use std::fs;
