@@ -97,7 +97,7 @@ pub use analysis::drivers::{
     Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
     driver_candidates, drivers, measure_drivers,
 };
-pub use analysis::quantile::{ColumnStats, column_stats};
+pub use analysis::quantiles::{ColumnStats, column_stats};
 pub use analysis::sensitivity::{CorrelationCheck, Sensitivity, spearman};
 pub use analysis::summary::{
     FirstDelivery, PromiseSummary, ScenarioSummary, Summary, TaskSummary, YearSummary, summarize,

@@ -20,7 +20,7 @@ use launchcast_model::Model;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::quantile::column_stats;
+use crate::analysis::quantiles::column_stats;
 use crate::analysis::summary::{round1, share};
 
 /// All pairwise comparisons of one run (empty with a single scenario).

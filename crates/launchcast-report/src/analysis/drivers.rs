@@ -43,7 +43,7 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::analysis::quantile::column_stats;
+use crate::analysis::quantiles::column_stats;
 use crate::analysis::sensitivity::spearman_by_task;
 use crate::analysis::summary::{round1, round4};
 

@@ -4,7 +4,7 @@
 
 pub(crate) mod comparisons;
 pub(crate) mod drivers;
-pub(crate) mod quantile;
+pub(crate) mod quantiles;
 pub(crate) mod sensitivity;
 pub(crate) mod series;
 pub(crate) mod summary;

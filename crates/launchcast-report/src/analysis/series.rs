@@ -6,7 +6,7 @@ use launchcast_engine::{Outcomes, ScenarioOutcomes};
 use launchcast_model::{Date, Model};
 
 use crate::ScenarioSummary;
-use crate::analysis::quantile::column_stats;
+use crate::analysis::quantiles::column_stats;
 
 /// The headline's cumulative distribution as `(day, share of all iterations)` points: the
 /// exact order statistics at `points` even steps, from 0 at the earliest day to the share

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::comparisons::{Comparisons, compare};
 use crate::analysis::drivers::Driver;
-use crate::analysis::quantile::{ColumnStats, column_stats, zero_column_stats};
+use crate::analysis::quantiles::{ColumnStats, column_stats, zero_column_stats};
 use crate::analysis::sensitivity::{
     CorrelationCheck, Sensitivity, correlation_checks, sensitivity,
 };
