@@ -1,41 +1,109 @@
 //! # launchcast-report
 //!
 //! Turns what the engine measured ([`launchcast_engine::Outcomes`]) into what people read.
+//! Analysis and rendering are apart: the analysis produces typed data, the renderers only
+//! read it.
+//!
+//! Analysis:
 //!
 //! - [`summarize`] computes a [`Summary`]: per scenario, the probability and exact quantiles
 //!   (dates included) of the first delivery, the probability of every promise, deliveries and
-//!   spend per calendar year, and per-task finish statistics with criticality. Its JSON form
-//!   ([`to_json`]) is the stable contract of `DESIGN.md`.
+//!   spend per calendar year, per-task finish statistics with criticality, the [`Sensitivity`]
+//!   of the headline to each task, and the [`Comparisons`] of every pair of scenarios on the
+//!   same draws. Its JSON form ([`to_json`]) is the stable contract of `DESIGN.md`.
+//! - [`drivers`] (or [`driver_candidates`] then [`measure_drivers`]) measures what each risk
+//!   and uncertain task adds to the headline date: [`Driver`]s, which go into the summary.
 //! - [`column_stats`] is the exact-quantile routine behind it: a two-pass radix select on the
-//!   bit patterns of `f32` columns, no sort, deterministic at any thread count. Its module docs
-//!   state the quantile rule (nearest rank).
-//! - Renderers: [`render_terminal`] (aligned plain-ASCII tables), [`write_csv`] (one file
-//!   per table) and [`write_atomic`], which every file output goes through so that an
-//!   existing file is replaced whole or not at all.
+//!   bit patterns of `f32` columns, no sort, deterministic at any thread count. Its docs
+//!   state the quantile rule (nearest rank). [`spearman`] is the rank correlation.
+//!
+//! Rendering: [`render_terminal`] (aligned plain-text tables), [`to_json`], [`write_csv`]
+//! (one file per table, [`CSV_FILES`]) and [`render_html`] (one self-contained page with
+//! SVG charts, [`CHART_IDS`]). The terminal and the HTML report write their figures through
+//! [`format`](mod@format). Every file output goes through [`write_atomic`], so that an
+//! existing file is replaced whole or not at all.
+//!
+//! # From a model file to a report
+//!
+//! ```
+//! use launchcast_engine::{Plan, RunOptions};
+//!
+//! let text = r#"
+//! [program]
+//! name = "Pilot line"
+//! start = 2025-01-06
+//! horizon = 2027-12-31
+//!
+//! [[task]]
+//! id = "build"
+//! name = "Build the line"
+//! duration = "tri(3mo, 4mo, 7mo)"
+//!
+//! [[risk]]
+//! id = "late_permit"
+//! chance = 0.3
+//! tasks = ["build"]
+//! delay = "tri(1mo, 2mo, 4mo)"
+//!
+//! [[plant]]
+//! id = "line"
+//! capacity = 20000
+//! starts = "build"
+//! ramp = "tri(2mo, 3mo, 6mo)"
+//!
+//! [[promise]]
+//! id = "autumn"
+//! first_delivery_by = 2025-10-01
+//! "#;
+//! // Read (parsing reports every problem of the file) and validate.
+//! let model = launchcast_model::parse(text, "pilot.toml")?;
+//! launchcast_model::validate(&model)?;
+//! // Compile and simulate.
+//! let plan = Plan::compile(&model)?;
+//! let options = RunOptions {
+//!     iterations: 2_000,
+//!     seed: 7,
+//!     threads: 1,
+//!     progress: None,
+//!     statistics: true,
+//! };
+//! let outcomes = launchcast_engine::run(&plan, &options)?;
+//! // Summarise, with the drivers in days.
+//! let mut summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
+//! let drivers = launchcast_report::drivers(&model, &[], &outcomes, &options)?;
+//! for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
+//!     scenario.drivers = list;
+//! }
+//! let base = &summary.scenarios[0];
+//! assert!(base.promises[0].probability > 0.0 && base.promises[0].probability < 1.0);
+//! assert_eq!(base.drivers[0].id, "late_permit");
+//! // Render.
+//! let terminal = launchcast_report::render_terminal(&summary, &model, 100);
+//! assert!(terminal.contains("autumn"));
+//! let json = launchcast_report::to_json(&summary);
+//! assert!(json.contains(r#""first_delivery""#));
+//! let html = launchcast_report::render_html(&model, &summary, &outcomes);
+//! assert!(html.starts_with("<!DOCTYPE html>") && html.contains(r#"id="chart-cdf""#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-mod compare;
-mod csv;
-mod drivers;
-mod html;
-mod output;
-mod quantile;
-mod sensitivity;
-mod summary;
-mod svg;
-mod terminal;
-mod terminal_extra;
+mod analysis;
+mod atomic;
+pub mod format;
+mod render;
 
-pub use compare::{BestByPromise, Comparisons, Pair};
-pub use csv::{CSV_FILES, write_csv};
-pub use drivers::{
+pub use analysis::comparisons::{BestByPromise, Comparisons, Pair};
+pub use analysis::drivers::{
     Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
     driver_candidates, drivers, measure_drivers,
 };
-pub use html::{CHART_IDS, render_html};
-pub use output::{remove_temp_files, to_json, write_atomic};
-pub use quantile::{ColumnStats, column_stats};
-pub use sensitivity::{CorrelationCheck, Sensitivity, spearman};
-pub use summary::{
+pub use analysis::quantiles::{ColumnStats, column_stats};
+pub use analysis::sensitivity::{CorrelationCheck, Sensitivity, spearman};
+pub use analysis::summary::{
     FirstDelivery, PromiseSummary, ScenarioSummary, Summary, TaskSummary, YearSummary, summarize,
 };
-pub use terminal::render_terminal;
+pub use atomic::{remove_temp_files, write_atomic};
+pub use render::csv::{CSV_FILES, write_csv};
+pub use render::html::{CHART_IDS, render_html};
+pub use render::json::to_json;
+pub use render::terminal::render_terminal;

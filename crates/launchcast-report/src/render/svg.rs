@@ -100,34 +100,6 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Number with a `k`, `M` or `bn` suffix, at most three significant digits: `67bn`,
-/// `2.5M`, `450k`, `12`.
-pub(crate) fn si(x: f64) -> String {
-    let a = x.abs();
-    let (v, suffix) = if a >= 1e9 {
-        (x / 1e9, "bn")
-    } else if a >= 1e6 {
-        (x / 1e6, "M")
-    } else if a >= 1e3 {
-        (x / 1e3, "k")
-    } else {
-        (x, "")
-    };
-    let s = if v.abs() >= 100.0 || v == v.round() {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    };
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    format!("{s}{suffix}")
-}
-
 /// `Jul 2024`.
 pub(crate) fn month_year(d: Date) -> String {
     let (y, m, _) = d.ymd();
@@ -234,7 +206,7 @@ pub(crate) struct Scale {
 }
 
 impl Scale {
-    pub fn at(&self, v: f64) -> f64 {
+    pub(crate) fn at(&self, v: f64) -> f64 {
         let span = self.d1 - self.d0;
         if span == 0.0 {
             return self.r0;
@@ -278,7 +250,7 @@ pub(crate) struct Margins(pub f64, pub f64, pub f64, pub f64);
 impl Chart {
     /// A `width` × `height` chart whose plot area, inside `m`, shows `xd` across and `yd`
     /// up (the y scale points upwards).
-    pub fn new(
+    pub(crate) fn new(
         id: &str,
         title: &str,
         width: f64,
@@ -325,7 +297,7 @@ impl Chart {
 
     /// Text at pixel `(x, y)`; `anchor` is `start`, `middle` or `end`; `class` one of the
     /// report's text classes (`tick`, `lab`, `ref`, `val`, `ttl`).
-    pub fn text(&mut self, x: f64, y: f64, anchor: &str, class: &str, s: &str) {
+    pub(crate) fn text(&mut self, x: f64, y: f64, anchor: &str, class: &str, s: &str) {
         let _ = write!(
             self.over,
             r#"<text x="{}" y="{}" text-anchor="{anchor}" class="{class}">{}</text>"#,
@@ -336,7 +308,7 @@ impl Chart {
     }
 
     /// Like [`Chart::text`] with a white halo, so the label stays legible over lines.
-    pub fn label(&mut self, x: f64, y: f64, anchor: &str, class: &str, s: &str) {
+    pub(crate) fn label(&mut self, x: f64, y: f64, anchor: &str, class: &str, s: &str) {
         let _ = write!(
             self.over,
             r#"<text x="{}" y="{}" text-anchor="{anchor}" class="{class} halo">{}</text>"#,
@@ -348,7 +320,7 @@ impl Chart {
     }
 
     /// A bottom axis of calendar dates (days after `start`), with vertical grid lines.
-    pub fn x_dates(&mut self, start: Date, label: &str) {
+    pub(crate) fn x_dates(&mut self, start: Date, label: &str) {
         let max = ((self.right() - self.left()) / 70.0).max(2.0) as usize;
         let ticks = date_ticks(start, self.x.d0, self.x.d1, max);
         for (d, t) in ticks {
@@ -367,7 +339,7 @@ impl Chart {
     }
 
     /// A bottom axis of numbers formatted by `fmt`, with vertical grid lines.
-    pub fn x_linear(&mut self, ticks: &[f64], fmt: &dyn Fn(f64) -> String, label: &str) {
+    pub(crate) fn x_linear(&mut self, ticks: &[f64], fmt: &dyn Fn(f64) -> String, label: &str) {
         for &t in ticks {
             let px = self.x.at(t);
             let class = if t == 0.0 { "axis" } else { "grid" };
@@ -398,7 +370,7 @@ impl Chart {
 
     /// A left axis of numbers formatted by `fmt`, with horizontal grid lines, titled
     /// `label` (written vertically).
-    pub fn y_axis(&mut self, ticks: &[f64], fmt: &dyn Fn(f64) -> String, label: &str) {
+    pub(crate) fn y_axis(&mut self, ticks: &[f64], fmt: &dyn Fn(f64) -> String, label: &str) {
         for &t in ticks {
             let py = self.y.at(t);
             let _ = write!(
@@ -428,7 +400,14 @@ impl Chart {
     }
 
     /// A polyline through data points (clipped to the plot area), with a tooltip.
-    pub fn line(&mut self, pts: &[(f64, f64)], colour: &str, width: f64, dash: bool, tip: &str) {
+    pub(crate) fn line(
+        &mut self,
+        pts: &[(f64, f64)],
+        colour: &str,
+        width: f64,
+        dash: bool,
+        tip: &str,
+    ) {
         if pts.is_empty() {
             return;
         }
@@ -456,7 +435,7 @@ impl Chart {
     }
 
     /// A filled band between `lo` and `hi` over the same x values (clipped).
-    pub fn band(
+    pub(crate) fn band(
         &mut self,
         xs: &[f64],
         lo: &[f64],
@@ -490,7 +469,7 @@ impl Chart {
     }
 
     /// A filled rectangle over data ranges `x` and `y`, with a tooltip.
-    pub fn rect(
+    pub(crate) fn rect(
         &mut self,
         (x0, x1): (f64, f64),
         (y0, y1): (f64, f64),
@@ -512,7 +491,7 @@ impl Chart {
     }
 
     /// A circle marker at a data point.
-    pub fn dot(&mut self, x: f64, y: f64, colour: &str, tip: &str) {
+    pub(crate) fn dot(&mut self, x: f64, y: f64, colour: &str, tip: &str) {
         let _ = write!(
             self.over,
             r##"<circle cx="{}" cy="{}" r="4" fill="{colour}" stroke="#fff" stroke-width="1.5"><title>{}</title></circle>"##,
@@ -524,7 +503,7 @@ impl Chart {
 
     /// A dashed vertical reference line at data `x` across the plot, labelled at its top.
     /// `row` staggers labels of nearby lines (0 = top row).
-    pub fn vline(&mut self, x: f64, label: &str, row: usize) {
+    pub(crate) fn vline(&mut self, x: f64, label: &str, row: usize) {
         if x < self.x.d0.min(self.x.d1) || x > self.x.d0.max(self.x.d1) {
             return;
         }
@@ -547,7 +526,7 @@ impl Chart {
     }
 
     /// A dashed horizontal reference line at data `y` from data `x0` to `x1`, labelled.
-    pub fn hline(&mut self, y: f64, x0: f64, x1: f64, label: &str) {
+    pub(crate) fn hline(&mut self, y: f64, x0: f64, x1: f64, label: &str) {
         let py = self.y.at(y);
         let (a, b) = (self.x.at(x0.max(self.x.d0)), self.x.at(x1.min(self.x.d1)));
         let _ = write!(
@@ -561,12 +540,12 @@ impl Chart {
     }
 
     /// Raw markup added above the series (for annotations the kit does not cover).
-    pub fn raw(&mut self, markup: &str) {
+    pub(crate) fn raw(&mut self, markup: &str) {
         self.over.push_str(markup);
     }
 
     /// A legend in one or more rows above the plot area, starting at pixel `(x, y)`.
-    pub fn legend(&mut self, x: f64, y: f64, items: &[LegendItem]) {
+    pub(crate) fn legend(&mut self, x: f64, y: f64, items: &[LegendItem]) {
         let (mut cx, mut cy) = (x, y);
         for it in items {
             let w = 30.0 + 6.6 * it.label.chars().count() as f64 + 18.0;
@@ -626,7 +605,7 @@ impl Chart {
     }
 
     /// The finished `<svg>` element: scales to its container's width.
-    pub fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         group(
             &self.id,
             &self.title,
@@ -637,7 +616,7 @@ impl Chart {
     }
 
     /// The chart as a panel at `(x, y)` inside a [`group`].
-    pub fn panel(self, x: f64, y: f64) -> String {
+    pub(crate) fn panel(self, x: f64, y: f64) -> String {
         format!(
             r#"<svg id="{}" x="{}" y="{}" width="{}" height="{}" viewBox="0 0 {3} {4}">{}</svg>"#,
             esc(&self.id),
@@ -682,11 +661,6 @@ mod tests {
     fn ticks_are_round() {
         assert_eq!(nice_ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
         assert_eq!(nice_ticks(0.0, 67e9, 5), vec![0.0, 2e10, 4e10, 6e10, 8e10]);
-        assert_eq!(si(67e9), "67bn");
-        assert_eq!(si(2.5e6), "2.5M");
-        assert_eq!(si(12_000.0), "12k");
-        assert_eq!(si(0.0), "0");
-        assert_eq!(si(1.25e9), "1.25bn");
     }
 
     #[test]

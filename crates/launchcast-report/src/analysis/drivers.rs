@@ -43,9 +43,9 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::quantile::column_stats;
-use crate::sensitivity::spearman_by_task;
-use crate::summary::{round1, round4};
+use crate::analysis::quantiles::column_stats;
+use crate::analysis::sensitivity::spearman_by_task;
+use crate::analysis::summary::{round1, round4};
 
 /// At most this many tasks are run as drivers (the rest are not measured).
 pub const MAX_TASK_DRIVERS: usize = 30;
@@ -60,11 +60,22 @@ pub enum DriverKind {
     Task,
 }
 
+impl DriverKind {
+    /// `risk` or `task`, as in the JSON result.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DriverKind::Risk => "risk",
+            DriverKind::Task => "task",
+        }
+    }
+}
+
 /// One driver's effect in one scenario (see the module docs for how it is measured).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Driver {
     /// Risk or task id.
     pub id: String,
+    /// Whether `id` names a risk or a task.
     pub kind: DriverKind,
     /// Days added to the P50 of the headline, to 0.1 day.
     pub p50_days: Option<f64>,
@@ -82,6 +93,7 @@ pub struct Driver {
 pub struct PromiseChanges(pub Vec<(String, f64)>);
 
 impl PromiseChanges {
+    /// The change in promise `id`'s probability, if it was measured.
     pub fn get(&self, id: &str) -> Option<f64> {
         self.0.iter().find(|(k, _)| k == id).map(|&(_, v)| v)
     }
@@ -117,10 +129,40 @@ impl<'de> Deserialize<'de> for PromiseChanges {
     }
 }
 
+/// The name of risk or task `id` (`kind` says which; either, tasks first, when `None`), if
+/// the model has it.
+pub(crate) fn item_name<'a>(
+    model: &'a Model,
+    kind: Option<DriverKind>,
+    id: &str,
+) -> Option<&'a str> {
+    let task = || {
+        model
+            .tasks
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.as_str())
+    };
+    let risk = || {
+        model
+            .risks
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.name.as_str())
+    };
+    match kind {
+        Some(DriverKind::Risk) => risk(),
+        Some(DriverKind::Task) => task(),
+        None => task().or_else(risk),
+    }
+}
+
 /// A driver to measure: which item, and in which selected scenarios it can act.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {
+    /// Risk or task id.
     pub id: String,
+    /// Whether `id` names a risk or a task.
     pub kind: DriverKind,
     /// Index in the model's risks or tasks.
     pub index: usize,

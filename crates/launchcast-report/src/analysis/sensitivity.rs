@@ -22,7 +22,7 @@ use launchcast_model::Model;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::summary::{round4, share};
+use crate::analysis::summary::{round4, share};
 
 /// One task's rank correlation with the headline and its criticality, in one scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -231,8 +231,11 @@ pub(crate) fn sensitivity(model: &Model, so: &ScenarioOutcomes) -> Vec<Sensitivi
 /// is not kept per row, so its pairs have `achieved: null`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CorrelationCheck {
+    /// The first item of the pair.
     pub a: String,
+    /// The second item of the pair.
     pub b: String,
+    /// The rank correlation asked for.
     pub target: f64,
     /// Spearman ρ between the two durations over rows where both tasks started, to 4 decimals.
     pub achieved: Option<f64>,

@@ -8,10 +8,12 @@ use launchcast_model::{Calendar, Date, Model};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{Comparisons, compare};
-use crate::drivers::Driver;
-use crate::quantile::{ColumnStats, column_stats, zero_column_stats};
-use crate::sensitivity::{CorrelationCheck, Sensitivity, correlation_checks, sensitivity};
+use crate::analysis::comparisons::{Comparisons, compare};
+use crate::analysis::drivers::Driver;
+use crate::analysis::quantiles::{ColumnStats, column_stats, zero_column_stats};
+use crate::analysis::sensitivity::{
+    CorrelationCheck, Sensitivity, correlation_checks, sensitivity,
+};
 
 /// Quantiles reported for the headline event: P10, P50, P80, P90.
 const HEADLINE_QS: [f64; 4] = [0.1, 0.5, 0.8, 0.9];
@@ -25,10 +27,13 @@ pub struct Summary {
     pub launchcast: String,
     /// Program name.
     pub model: String,
+    /// Iterations simulated per scenario.
     pub iterations: u64,
+    /// Seed of the random draws.
     pub seed: u64,
     /// `program.start`, `YYYY-MM-DD`; every `*_days` counts from it.
     pub start: String,
+    /// One per scenario run, in plan order (`base` first).
     pub scenarios: Vec<ScenarioSummary>,
     // Keys beyond DESIGN.md's contract come after its keys.
     /// Every pair of scenarios compared on the same iterations, and the scenario keeping each
@@ -41,14 +46,20 @@ pub struct Summary {
     pub currency: String,
 }
 
+/// What one scenario's iterations say.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioSummary {
+    /// Scenario id (`base` for the model as written).
     pub id: String,
+    /// Scenario name (empty when it has none).
     pub name: String,
+    /// The headline event: when the first car is delivered (or the project finishes).
     pub first_delivery: FirstDelivery,
     /// In model order.
     pub promises: Vec<PromiseSummary>,
+    /// Cars delivered in each calendar year to the horizon.
     pub deliveries_by_year: Vec<YearSummary>,
+    /// Money spent in each calendar year to the horizon.
     pub spend_by_year: Vec<YearSummary>,
     /// In model order.
     pub tasks: Vec<TaskSummary>,
@@ -77,33 +88,45 @@ pub struct FirstDelivery {
     pub mean_days: Option<f64>,
     /// Exact nearest-rank quantiles (see [`crate::column_stats`]), to 0.1 day.
     pub p10_days: Option<f64>,
+    /// P50 in days from start, as `p10_days`.
     pub p50_days: Option<f64>,
+    /// P80 in days from start, as `p10_days`.
     pub p80_days: Option<f64>,
+    /// P90 in days from start, as `p10_days`.
     pub p90_days: Option<f64>,
     /// `start + floor(pNN_days)` (of the reported, rounded days), `YYYY-MM-DD`.
     pub p10: Option<String>,
+    /// The P50 date, as `p10`.
     pub p50: Option<String>,
+    /// The P80 date, as `p10`.
     pub p80: Option<String>,
+    /// The P90 date, as `p10`.
     pub p90: Option<String>,
 }
 
+/// How often one promise is kept.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PromiseSummary {
+    /// Promise id.
     pub id: String,
     /// Share of iterations keeping the promise, to 4 decimals.
     pub probability: f64,
+    /// Promise name (empty when it has none).
     pub name: String,
 }
 
 /// One calendar year of deliveries (cars) or spend (currency units) over all iterations.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct YearSummary {
+    /// Calendar year.
     pub year: i32,
     /// Mean, to 0.1.
     pub mean: Option<f64>,
     /// Exact nearest-rank quantiles, unrounded (they are values of the column).
     pub p10: Option<f32>,
+    /// P50, as `p10`.
     pub p50: Option<f32>,
+    /// P90, as `p10`.
     pub p90: Option<f32>,
 }
 
@@ -116,18 +139,25 @@ pub struct YearSummary {
 /// finishes it may stand for (see [`TaskStats::quantile_bin`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskSummary {
+    /// Task id.
     pub id: String,
     /// Share of iterations in which it finishes successfully by the horizon (over the
     /// engine's task subsample, `TaskStats::sampled`), to 4 decimals.
     pub probability: f64,
+    /// Mean finish, days from start.
     pub mean_days: Option<f64>,
+    /// P10 of the finish, days from start.
     pub p10_days: Option<f64>,
+    /// P50 of the finish, days from start.
     pub p50_days: Option<f64>,
+    /// P80 of the finish, days from start.
     pub p80_days: Option<f64>,
+    /// P90 of the finish, days from start.
     pub p90_days: Option<f64>,
     /// Share of iterations in which it lies on the chain that sets the headline event (over
     /// the engine's task subsample, `TaskStats::sampled`), to 4 decimals.
     pub criticality: f64,
+    /// Task name (empty when it has none).
     pub name: String,
 }
 

@@ -20,12 +20,13 @@ use launchcast_model::Model;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::quantile::column_stats;
-use crate::summary::{round1, share};
+use crate::analysis::quantiles::column_stats;
+use crate::analysis::summary::{round1, share};
 
 /// All pairwise comparisons of one run (empty with a single scenario).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Comparisons {
+    /// Every pair of scenarios, A before B in plan order.
     pub pairs: Vec<Pair>,
     /// In model order of the promises.
     pub best_by_promise: Vec<BestByPromise>,
@@ -34,7 +35,9 @@ pub struct Comparisons {
 /// Scenario `a` against scenario `b`, iteration by iteration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pair {
+    /// Scenario id of A.
     pub a: String,
+    /// Scenario id of B.
     pub b: String,
     /// Share of iterations in which `a`'s headline is strictly earlier (or `a`'s happens and
     /// `b`'s does not), to 4 decimals.
@@ -42,7 +45,9 @@ pub struct Pair {
     /// Nearest-rank quantiles of `a − b` in days over the iterations in which both happen,
     /// to 0.1 day; `null` when there are none.
     pub median_diff_days: Option<f64>,
+    /// P10 of `a − b` in days, as `median_diff_days`.
     pub p10_diff_days: Option<f64>,
+    /// P90 of `a − b` in days, as `median_diff_days`.
     pub p90_diff_days: Option<f64>,
     /// Share of iterations in which both happen by the horizon, to 4 decimals.
     pub both_happen: f64,
@@ -54,6 +59,7 @@ pub struct Pair {
 /// The scenario keeping a promise most often.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BestByPromise {
+    /// Promise id.
     pub promise: String,
     /// The first of [`BestByPromise::scenarios`] in plan order.
     pub scenario: String,

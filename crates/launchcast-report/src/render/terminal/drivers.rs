@@ -1,9 +1,12 @@
-//! The terminal sections on what drives the date and how the scenarios compare: SENSITIVITY,
-//! DRIVERS and COMPARISONS (laid out by [`crate::terminal`]).
+//! The terminal sections on what drives the date: SENSITIVITY, CORRELATIONS and DRIVERS
+//! (laid out by [`super::table`]).
 
 use launchcast_model::Model;
 
-use crate::terminal::{MAX_COLUMN, Row, Section, chars, clean, count, dash, fit_middle, percent};
+use super::table::{Row, Section, chars, clean, fit_middle};
+use super::{MAX_COLUMN, dash};
+use crate::analysis::drivers::item_name;
+use crate::format::{count, percent};
 use crate::{Driver, DriverKind, Summary};
 
 /// Rows of the sensitivity table and of each drivers table.
@@ -11,34 +14,9 @@ const TOP_ROWS: usize = 10;
 /// The drivers table keeps at least this much room for the labels before it drops promise
 /// columns.
 const DRIVER_LABEL: usize = 30;
-/// Widest list of tied scenario ids shown in a cell; a longer one goes to a note.
-const MAX_TIE_CELL: usize = 30;
-
-/// The name of a task or risk (empty when it has none or is not in the model).
-fn name_of<'a>(model: &'a Model, kind: Option<DriverKind>, id: &str) -> &'a str {
-    let task = || {
-        model
-            .tasks
-            .iter()
-            .find(|t| t.id == id)
-            .map(|t| t.name.as_str())
-    };
-    let risk = || {
-        model
-            .risks
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.name.as_str())
-    };
-    let name = match kind {
-        Some(DriverKind::Risk) => risk(),
-        Some(DriverKind::Task) | None => task(),
-    };
-    name.unwrap_or("")
-}
 
 /// Days with a sign: `+60.0`, `-3.2`, `0.0`; `-` when unknown.
-fn signed_days(d: Option<f64>) -> String {
+pub(super) fn signed_days(d: Option<f64>) -> String {
     match d {
         Some(0.0) => "0.0".to_string(),
         Some(d) => format!("{d:+.1}"),
@@ -84,7 +62,7 @@ pub(crate) fn sensitivity_section(
         .take(TOP_ROWS)
         .map(|s| {
             Row::named(
-                name_of(model, Some(DriverKind::Task), &s.id),
+                item_name(model, Some(DriverKind::Task), &s.id).unwrap_or(""),
                 &s.id,
                 vec![rho(s.spearman), percent(s.criticality)],
             )
@@ -155,15 +133,11 @@ pub(crate) fn driver_sections(
     let idle = first.drivers.len() - effective.len();
     let top: Vec<&Driver> = effective.iter().take(TOP_ROWS).copied().collect();
     if !first.drivers.is_empty() {
-        let kind = |k: DriverKind| match k {
-            DriverKind::Risk => "risk",
-            DriverKind::Task => "task",
-        };
         let days: Vec<[String; 3]> = top
             .iter()
             .map(|d| {
                 [
-                    kind(d.kind).to_string(),
+                    d.kind.as_str().to_string(),
                     signed_days(d.p50_days),
                     signed_days(d.p80_days),
                 ]
@@ -212,7 +186,11 @@ pub(crate) fn driver_sections(
             .map(|(i, d)| {
                 let mut cells = days[i].to_vec();
                 cells.extend(promises.iter().map(|(_, c)| c[i].clone()));
-                Row::named(name_of(model, Some(d.kind), &d.id), &d.id, cells)
+                Row::named(
+                    item_name(model, Some(d.kind), &d.id).unwrap_or(""),
+                    &d.id,
+                    cells,
+                )
             })
             .collect();
         let mut notes = vec![format!(
@@ -296,7 +274,7 @@ pub(crate) fn driver_sections(
                             .map_or_else(dash, |d| signed_days(d.p80_days))
                     })
                     .collect();
-                Row::named(name_of(model, Some(kind), id), id, cells)
+                Row::named(item_name(model, Some(kind), id).unwrap_or(""), id, cells)
             })
             .collect();
         let ids: Vec<&str> = summary.scenarios.iter().map(|s| s.id.as_str()).collect();
@@ -319,111 +297,6 @@ pub(crate) fn driver_sections(
         out.push((
             Section::new("DRIVERS: P80 DAYS ADDED", &ids, rows).with_notes(notes),
             true,
-        ));
-    }
-    out
-}
-
-/// COMPARISONS of every pair of scenarios, and the scenarios keeping each promise most often
-/// (all of them on a tie).
-pub(crate) fn comparison_sections(
-    summary: &Summary,
-    model: &Model,
-    event: &str,
-) -> Vec<(Section, bool)> {
-    let mut out = Vec::new();
-    let c = &summary.comparisons;
-    if !c.pairs.is_empty() {
-        let rows = c
-            .pairs
-            .iter()
-            .map(|p| {
-                // The shares are rounded to 4 decimals; so is what is left of them.
-                let b_earlier = ((1.0 - p.p_a_earlier - p.p_tie) * 1e4).round().max(0.0) / 1e4;
-                Row::new(
-                    &format!("{} vs {}", p.a, p.b),
-                    vec![
-                        percent(p.p_a_earlier),
-                        percent(p.p_tie),
-                        percent(b_earlier),
-                        signed_days(p.median_diff_days),
-                        signed_days(p.p10_diff_days),
-                        signed_days(p.p90_diff_days),
-                    ],
-                )
-            })
-            .collect();
-        out.push((
-            Section::new(
-                "COMPARISONS (A vs B)",
-                &["A earlier", "same", "B earlier", "median A-B", "P10", "P90"],
-                rows,
-            )
-            .with_notes(vec![
-                format!(
-                    "share of iterations in which A's {event} is earlier, the same (or neither \
-                     by the horizon), or later"
-                ),
-                "A-B: days between them, over the iterations in which both happen".to_string(),
-            ]),
-            false,
-        ));
-    }
-    if summary.scenarios.len() > 1 && !c.best_by_promise.is_empty() {
-        let mut notes = Vec::new();
-        let (mut ties, mut nobody) = (false, false);
-        let rows = c
-            .best_by_promise
-            .iter()
-            .map(|b| {
-                let name = model
-                    .promises
-                    .iter()
-                    .find(|p| p.id == b.promise)
-                    .map_or("", |p| p.name.as_str());
-                let tied: Vec<&str> = if b.scenarios.is_empty() {
-                    vec![b.scenario.as_str()]
-                } else {
-                    b.scenarios.iter().map(String::as_str).collect()
-                };
-                let list = clean(&tied.join(", "));
-                ties |= tied.len() > 1 && b.probability > 0.0;
-                let who = if b.probability == 0.0 {
-                    nobody = true;
-                    "none".to_string()
-                } else if tied.len() == 1 || chars(&list) <= MAX_TIE_CELL {
-                    list
-                } else {
-                    let label = if name.trim().is_empty() {
-                        &b.promise
-                    } else {
-                        name
-                    };
-                    notes.push(format!("{}: {list}", clean(label)));
-                    format!("{} tie", tied.len())
-                };
-                Row::named(name, &b.promise, vec![who, percent(b.probability)])
-            })
-            .collect();
-        if nobody {
-            notes.insert(0, "none: no scenario keeps it in any iteration".to_string());
-        }
-        if ties {
-            notes.insert(
-                0,
-                "several scenarios named: a tie, each keeps the promise in the same number of \
-                 iterations"
-                    .to_string(),
-            );
-        }
-        out.push((
-            Section::new(
-                "KEEPS THE PROMISE MOST OFTEN",
-                &["scenario", "P(kept)"],
-                rows,
-            )
-            .with_notes(notes),
-            false,
         ));
     }
     out

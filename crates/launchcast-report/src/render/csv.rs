@@ -3,9 +3,10 @@
 //!
 //! Fields are quoted as RFC 4180 says (when they hold `,`, `"`, CR or LF; quotes doubled);
 //! records end with LF. Numbers are written in the digits of the JSON result (whole numbers
-//! without `.0`); missing values (`null`) are empty. A text field that a spreadsheet would take for a
-//! formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a
-//! single quote `'` before it, as spreadsheets expect for text; numbers are never changed.
+//! without `.0`); missing values (`null`) are empty. A text field that a spreadsheet would
+//! take for a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is
+//! written with a single quote `'` before it, as spreadsheets expect for text; numbers are
+//! never changed.
 
 use std::collections::HashMap;
 use std::fs;
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::{DriverKind, ScenarioSummary, Summary, YearSummary, write_atomic};
+use crate::{ScenarioSummary, Summary, YearSummary, write_atomic};
 
 /// The files [`write_csv`] writes, in order.
 pub const CSV_FILES: [&str; 12] = [
@@ -328,10 +329,7 @@ fn drivers(summary: &Summary) -> String {
     let mut out = header(&names);
     for s in &summary.scenarios {
         for d in &s.drivers {
-            let kind = match d.kind {
-                DriverKind::Risk => "risk",
-                DriverKind::Task => "task",
-            };
+            let kind = d.kind.as_str();
             let mut fields = vec![
                 text(&s.id),
                 text(kind),

@@ -1,21 +1,10 @@
-//! JSON text and atomic file replacement.
+//! Atomic file replacement: every file output goes through [`write_atomic`].
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-use crate::Summary;
-
-/// The JSON result of `DESIGN.md`: pretty-printed with 2-space indentation, fields in
-/// contract order, ending with a newline.
-pub fn to_json(summary: &Summary) -> String {
-    // Plain structs with string keys and finite-or-null numbers: serialization cannot fail.
-    let mut s = serde_json::to_string_pretty(summary).expect("a Summary always serializes");
-    s.push('\n');
-    s
-}
 
 /// Writes `bytes` to `path` so that `path` holds either its old content or all of the new
 /// one, never a part: the bytes go to a fresh temporary file in the same directory, which is

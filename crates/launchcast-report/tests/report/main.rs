@@ -1,0 +1,15 @@
+//! Statistics, JSON, CSV, terminal, HTML and file output of launchcast-report, on hand-built
+//! outcomes and on short runs of the engine. One test binary; a module per subject.
+
+mod atomic_write;
+mod comparisons;
+mod csv;
+mod drivers;
+mod fixtures;
+mod hostile_names;
+mod html_figures;
+mod html_markup;
+mod quantiles;
+mod sensitivity;
+mod summary;
+mod terminal;
