@@ -4,9 +4,10 @@ use std::path::Path;
 
 use launchcast_model::{Dist, Impact, LinkKind, Model, PromiseKind, Quantity};
 
-use super::{cars, count};
+use super::cars;
 use crate::errors::CliError;
 use crate::output::out;
+use launchcast_report::format::count;
 
 pub(super) fn check(path: &Path) -> Result<(), CliError> {
     let (model, included) = crate::schedule::load_model(path)?;
@@ -82,7 +83,7 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
         "          {} to {}, {}, seed {}",
         p.start,
         p.horizon,
-        count(p.iterations, "iteration", "iterations"),
+        count(p.iterations, "iteration"),
         p.seed
     );
     if !p.currency.is_empty() {
@@ -104,7 +105,7 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
         )
     );
     if !m.calendars.is_empty() {
-        let calendars = count(m.calendars.len() as u64, "calendar", "calendars");
+        let calendars = count(m.calendars.len() as u64, "calendar");
         let _ = writeln!(o, "\n{calendars}");
         for c in &m.calendars {
             let week: f64 = c.week.iter().map(launchcast_model::minutes).sum::<u32>() as f64;
@@ -114,11 +115,11 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
                 c.id,
                 c.hours_per_day,
                 week / 60.0,
-                count(c.exceptions.len() as u64, "exception", "exceptions")
+                count(c.exceptions.len() as u64, "exception")
             );
         }
     }
-    let _ = writeln!(o, "\n{}", count(m.tasks.len() as u64, "task", "tasks"));
+    let _ = writeln!(o, "\n{}", count(m.tasks.len() as u64, "task"));
     for t in &m.tasks {
         let duration = written.show(&t.id, "duration", t.duration.display(Quantity::Duration));
         let mut line = format!("  {:<w$} {duration}", t.id);
@@ -165,7 +166,7 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
         }
         let _ = writeln!(o, "{line}");
     }
-    let _ = writeln!(o, "\n{}", count(m.risks.len() as u64, "risk", "risks"));
+    let _ = writeln!(o, "\n{}", count(m.risks.len() as u64, "risk"));
     for r in &m.risks {
         let impact = match &r.impact {
             Impact::Delay(d) => format!(
@@ -186,11 +187,11 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
             r.tasks.join(", ")
         );
     }
-    let _ = writeln!(o, "\n{}", count(m.plants.len() as u64, "plant", "plants"));
+    let _ = writeln!(o, "\n{}", count(m.plants.len() as u64, "plant"));
     for pl in &m.plants {
         let capacity = match pl.capacity {
             Dist::Fixed(c) if c >= 0.0 && c.fract() == 0.0 && c < 1e15 => {
-                count(c as u64, "", "").trim_end().to_string()
+                launchcast_report::format::group_thousands(c)
             }
             _ => written.show(&pl.id, "capacity", pl.capacity.display(Quantity::Number)),
         };
@@ -202,11 +203,7 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
             written.show(&pl.id, "ramp", pl.ramp.display(Quantity::Duration))
         );
     }
-    let _ = writeln!(
-        o,
-        "\n{}",
-        count(m.promises.len() as u64, "promise", "promises")
-    );
+    let _ = writeln!(o, "\n{}", count(m.promises.len() as u64, "promise"));
     for pr in &m.promises {
         let what = match &pr.kind {
             PromiseKind::FirstDeliveryBy(d) => format!("first delivery by {d}"),
@@ -226,7 +223,7 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
     let _ = writeln!(
         o,
         "\n{} besides base",
-        count(m.scenarios.len() as u64, "scenario", "scenarios")
+        count(m.scenarios.len() as u64, "scenario")
     );
     for s in &m.scenarios {
         let _ = writeln!(

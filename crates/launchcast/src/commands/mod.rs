@@ -47,21 +47,8 @@ fn load(path: Option<&Path>) -> Result<Model, CliError> {
 fn cars(n: impl Into<f64>) -> String {
     let n: f64 = n.into();
     if n >= 0.0 && n.fract() == 0.0 && n < 1e15 {
-        count(n as u64, "", "").trim_end().to_string()
+        launchcast_report::format::group_thousands(n)
     } else {
         n.to_string()
     }
-}
-
-/// `1 iteration`, `10,000 iterations`.
-fn count(n: u64, one: &str, many: &str) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped} {}", if n == 1 { one } else { many })
 }

@@ -10,10 +10,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use launchcast_engine::{Plan, RunOptions};
 use launchcast_model::Model;
 
-use super::{count, load};
+use super::load;
 use crate::args::{JsonTo, Run};
 use crate::errors::CliError;
 use crate::output::{Target, check_output_dir, check_output_file, out, write};
+use launchcast_report::format::count;
 
 pub(super) fn run(args: Run) -> Result<(), CliError> {
     // Outputs are checked before the model is even read, so that a mistyped path costs
@@ -106,14 +107,14 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
         let scenarios = plan.scenarios().len();
         text.push_str(&format!(
             "\n{} × {} in {:.2} s",
-            count(iterations, "iteration", "iterations"),
-            count(scenarios as u64, "scenario", "scenarios"),
+            count(iterations, "iteration"),
+            count(scenarios as u64, "scenario"),
             elapsed.as_secs_f64()
         ));
         if let Some((runs, took)) = drivers_timing {
             text.push_str(&format!(
                 ", drivers ({} more) in {:.2} s",
-                count(runs as u64, "run", "runs"),
+                count(runs as u64, "run"),
                 took.as_secs_f64()
             ));
         }
@@ -213,8 +214,8 @@ fn check_memory(plan: &Plan, iterations: u64) -> Result<(), CliError> {
     Err(CliError::input(
         format!(
             "{} of {} keep {:.1} GiB of results, more than half of this machine's memory ({:.1} GiB)",
-            count(iterations, "iteration", "iterations"),
-            count(plan.scenarios().len() as u64, "scenario", "scenarios"),
+            count(iterations, "iteration"),
+            count(plan.scenarios().len() as u64, "scenario"),
             gib(need),
             gib(budget)
         ),
