@@ -10,7 +10,7 @@
 //!   (dates included) of the first delivery, the probability of every promise, deliveries and
 //!   spend per calendar year, per-task finish statistics with criticality, the [`Sensitivity`]
 //!   of the headline to each task, and the [`Comparisons`] of every pair of scenarios on the
-//!   same draws. Its JSON form ([`to_json`]) is the stable contract of `DESIGN.md`.
+//!   same draws. Its JSON form ([`to_json`]) is the stable contract of `docs/model-format.md`.
 //! - [`drivers`] (or [`driver_candidates`] then [`measure_drivers`]) measures what each risk
 //!   and uncertain task adds to the headline date: [`Driver`]s, which go into the summary.
 //! - [`column_stats`] is the exact-quantile routine behind it: a two-pass radix select on the

@@ -1,5 +1,5 @@
 //! [`Summary`]: what a run means, as plain data whose JSON form is the stable contract of
-//! `DESIGN.md` ("JSON result"). Fields serialize in declaration order; fields beyond the
+//! `docs/model-format.md` ("The JSON result"). Fields serialize in declaration order; fields beyond the
 //! contract (`horizon`, `currency`, the `name` of promises and tasks, `drivers`, `sensitivity`,
 //! `comparisons`) are additions only.
 
@@ -35,7 +35,7 @@ pub struct Summary {
     pub start: String,
     /// One per scenario run, in plan order (`base` first).
     pub scenarios: Vec<ScenarioSummary>,
-    // Keys beyond DESIGN.md's contract come after its keys.
+    // Keys beyond the contract in docs/model-format.md come after its keys.
     /// Every pair of scenarios compared on the same iterations, and the scenario keeping each
     /// promise most often (see [`crate::Comparisons`]).
     #[serde(default)]

@@ -2,7 +2,7 @@
 
 use crate::Summary;
 
-/// The JSON result of `DESIGN.md`: pretty-printed with 2-space indentation, fields in
+/// The JSON result of `docs/model-format.md`: pretty-printed with 2-space indentation, fields in
 /// contract order, ending with a newline.
 pub fn to_json(summary: &Summary) -> String {
     // Plain structs with string keys and finite-or-null numbers: serialization cannot fail.

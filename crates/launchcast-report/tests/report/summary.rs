@@ -121,7 +121,7 @@ fn json_is_the_contract() {
     let s = summarize(&model(), &infos(), &outcomes());
     let json = to_json(&s);
     assert!(json.ends_with("}\n"));
-    // Field order of the contract (DESIGN.md "JSON result"), checked in the text itself.
+    // Field order of the contract (docs/model-format.md, "The JSON result"), checked in the text itself.
     let in_order = |from: &str, keys: &[&str]| {
         let mut at = json.find(from).expect("anchor");
         for k in keys {
