@@ -22,7 +22,6 @@
 //! `miette::Diagnostic` with a labelled span and a help).
 
 mod calendar;
-mod check;
 mod correlate;
 mod cross;
 mod date;
@@ -32,6 +31,7 @@ mod grammar;
 mod input;
 mod model;
 mod raw;
+mod read;
 mod scenario;
 mod validate;
 mod write;
@@ -40,7 +40,6 @@ pub use calendar::{
     Calendar, CalendarException, GRID_MINUTES, Hours, NO_CALENDAR, WEEKDAYS, hours_text, minutes,
     parse_hours, weekday,
 };
-pub use check::validate;
 pub use correlate::{CorrelatedItem, CorrelationGroup, correlation_groups, normal_score};
 pub use date::{DAYS_PER_YEAR, Date};
 pub use dist::{
@@ -57,5 +56,6 @@ pub use model::{
     Origin, Plant, Program, Promise, PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
     horizon_problem, iterations_problem,
 };
-pub use validate::{parse, parse_file, read_model_text};
+pub use read::{parse, parse_file, read_model_text};
+pub use validate::validate;
 pub use write::to_toml;
