@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use crate::Date;
-use crate::errors::did_you_mean;
 use crate::raw::{Cx, Span};
+use crate::suggest::did_you_mean;
 
 /// Working hours are whole quarter hours.
 pub const GRID_MINUTES: u32 = 15;

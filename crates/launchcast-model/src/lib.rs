@@ -29,10 +29,13 @@ mod dist;
 mod errors;
 mod grammar;
 mod input;
+mod kind;
 mod model;
 mod raw;
 mod read;
 mod scenario;
+mod source_map;
+mod suggest;
 mod validate;
 mod write;
 
@@ -45,7 +48,7 @@ pub use date::{DAYS_PER_YEAR, Date};
 pub use dist::{
     Dist, Quantity, Z90, beta_cdf, beta_quantile, normal_cdf, normal_quantile, pert_shape,
 };
-pub use errors::{DistError, ModelError, Problem};
+pub use errors::{DistError, ModelError, Problem, line_column};
 pub use grammar::DistText;
 pub use input::{
     DEFAULT_MAX_INPUT_BYTES, InputError, binary_help, binary_kind, max_input_bytes, printable,
@@ -56,6 +59,8 @@ pub use model::{
     Origin, Plant, Program, Promise, PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
     horizon_problem, iterations_problem,
 };
-pub use read::{parse, parse_file, read_model_text};
-pub use validate::validate;
+pub use read::{parse, parse_file, parse_with_map, read_model_text};
+pub use source_map::SourceMap;
+pub use suggest::{closest, nearest};
+pub use validate::{ValidModel, validate};
 pub use write::to_toml;

@@ -78,23 +78,8 @@ pub const MAX_ITERATIONS: u64 = 100_000_000;
 
 /// Why `n` iterations is not a valid count, if it is not: (label, message, help), the one
 /// wording for the file and the command line.
-pub fn iterations_problem(n: i128) -> Option<(&'static str, String, &'static str)> {
-    if n < 1 {
-        Some((
-            "must be ≥ 1",
-            format!("`iterations` = {n} must be at least 1"),
-            "write a whole number of 1 or more, e.g. iterations = 10000",
-        ))
-    } else if n > i128::from(MAX_ITERATIONS) {
-        Some((
-            "too many",
-            format!("`iterations` = {n} is more than the limit of {MAX_ITERATIONS}"),
-            "write at most 100000000; 10,000 to 100,000 iterations give most results to a \
-             fraction of a percent",
-        ))
-    } else {
-        None
-    }
+pub fn iterations_problem(n: i128) -> Option<(&'static str, String, String)> {
+    crate::kind::ProblemKind::of_iterations(n).map(|k| (k.label(), k.message(), k.help()))
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -283,29 +268,7 @@ pub const MAX_HORIZON_DAYS: i32 = 36_525;
 /// The problem with a horizon `horizon` for a program starting `start`, if any, as
 /// (label, message, help): not after the start, or more than [`MAX_HORIZON_DAYS`] after it.
 pub fn horizon_problem(start: Date, horizon: Date) -> Option<(&'static str, String, String)> {
-    let span = horizon.days_since(start);
-    if span <= 0 {
-        return Some((
-            "not after start",
-            format!("`horizon` = {horizon} is not after `start` = {start}"),
-            "the horizon must be a later date than the start".into(),
-        ));
-    }
-    if span > MAX_HORIZON_DAYS {
-        let latest = start
-            .add_days(f64::from(MAX_HORIZON_DAYS))
-            .map_or_else(String::new, |d| format!(", e.g. horizon = {d}"));
-        return Some((
-            "too far",
-            format!(
-                "`horizon` = {horizon} is {span} days after `start` = {start}; it may be at most {MAX_HORIZON_DAYS} days (100 years) after it"
-            ),
-            format!(
-                "simulated time, the results per year and the working-time tables grow with the horizon: choose one within 100 years of the start{latest}"
-            ),
-        ));
-    }
-    None
+    crate::kind::ProblemKind::of_horizon(start, horizon).map(|k| (k.label(), k.message(), k.help()))
 }
 
 impl Model {

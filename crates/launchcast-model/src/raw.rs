@@ -7,8 +7,10 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::errors::{DistError, Problem, did_you_mean, line_column};
+use crate::errors::{DistError, Problem, line_column};
 use crate::grammar::check_plain;
+use crate::kind::{Fraction, ProblemKind};
+use crate::suggest::did_you_mean;
 use crate::{Date, Dist, ModelError, Quantity};
 
 pub(crate) type Span = Range<usize>;
@@ -79,6 +81,18 @@ impl<'s> Cx<'s> {
             help: (!help.is_empty()).then_some(help),
             related,
         });
+    }
+
+    /// Records a problem of kind `kind` at `span` (none for models built in code).
+    pub fn report_kind(&mut self, span: Option<Span>, path: &str, kind: &ProblemKind<'_>) {
+        self.report_at(
+            span,
+            path,
+            kind.label(),
+            kind.message(),
+            kind.help(),
+            Vec::new(),
+        );
     }
 
     pub fn into_error(self, file: &str) -> ModelError {
@@ -290,17 +304,21 @@ pub(crate) fn integer(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> O
 }
 
 /// A probability or fraction in [0, 1].
-pub(crate) fn unit_interval(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<f64> {
-    let x = number(cx, v, path, help)?;
+pub(crate) fn unit_interval(
+    cx: &mut Cx<'_>,
+    v: &Val<'_>,
+    path: &str,
+    what: Fraction,
+) -> Option<f64> {
+    let x = number(cx, v, path, what.help())?;
     if !(0.0..=1.0).contains(&x) {
         let text = cx.text(&v.span());
-        cx.report(
-            v.span(),
-            path,
-            "outside [0, 1]",
-            format!("`{}` = `{text}` is outside [0, 1]", leaf(path)),
-            help,
-        );
+        let kind = ProblemKind::OutsideUnitInterval {
+            key: path,
+            value: &text,
+            what,
+        };
+        cx.report_kind(Some(v.span()), path, &kind);
         return None;
     }
     Some(x + 0.0)
@@ -345,12 +363,7 @@ pub(crate) fn report_text_error(
     } else {
         span
     };
-    let message = if e.message.contains(text.trim()) {
-        e.message.clone()
-    } else {
-        format!("\"{text}\": {}", e.message)
-    };
-    cx.report(at, path, "here", message, e.help.clone());
+    cx.report_kind(Some(at), path, &ProblemKind::BadText { text, error: e });
 }
 
 /// A distribution of quantity `q`: a string in the grammar, or (for money and plain

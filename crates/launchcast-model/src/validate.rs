@@ -4,6 +4,7 @@
 //! an `[[include]]` (ids `prefix/id`) into a program model.
 
 use crate::cross::{CorrEntry, Cross, Edge, Item, Kind, Ref, Want, check_own_namespace, num_text};
+use crate::kind::{Fraction, ProblemKind};
 use crate::raw::{Cx, leaf};
 use crate::scenario::Slot;
 use crate::{Date, Dist, Impact, Link, Model, ModelError, PromiseKind, Quantity, SettingValue};
@@ -25,9 +26,9 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
         ..Cross::default()
     };
     let p = &model.program;
-    let range = match crate::model::horizon_problem(p.start, p.horizon) {
-        Some((label, message, help)) => {
-            cx.report_at(None, "program.horizon", label, message, help, Vec::new());
+    let range = match ProblemKind::of_horizon(p.start, p.horizon) {
+        Some(kind) => {
+            cx.report_kind(None, "program.horizon", &kind);
             None
         }
         None => Some((p.start, p.horizon)),
@@ -45,9 +46,8 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
             Vec::new(),
         );
     }
-    if let Some((label, message, help)) = crate::model::iterations_problem(i128::from(p.iterations))
-    {
-        cx.report_at(None, "program.iterations", label, message, help, Vec::new());
+    if let Some(kind) = ProblemKind::of_iterations(i128::from(p.iterations)) {
+        cx.report_kind(None, "program.iterations", &kind);
     }
     dist(
         &mut cx,
@@ -65,19 +65,9 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
     for (i, inc) in model.includes.iter().enumerate() {
         x.prefixes
             .push((inc.prefix.clone(), None, format!("include[{i}].prefix")));
-        non_empty(
-            &mut cx,
-            &inc.file,
-            &format!("include[{i}].file"),
-            "the schedule file to include, e.g. file = \"plant.xer\"",
-        );
+        non_empty(&mut cx, &inc.file, &format!("include[{i}].file"));
         if let Some(u) = &inc.uncertainty {
-            non_empty(
-                &mut cx,
-                u,
-                &format!("include[{i}].uncertainty"),
-                "the uncertainty rules file, e.g. uncertainty = \"rules.toml\", or leave the key out",
-            );
+            non_empty(&mut cx, u, &format!("include[{i}].uncertainty"));
         }
     }
 
@@ -99,7 +89,7 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
             &mut cx,
             t.chance,
             &format!("{path}.chance"),
-            "a probability in [0, 1]: 0.7 means 70%",
+            Fraction::TaskChance,
         );
         let mut edges = Vec::new();
         for (key, links) in [("after", &t.after), ("after_any", &t.after_any)] {
@@ -152,16 +142,13 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
             &mut cx,
             r.chance,
             &format!("{path}.chance"),
-            "a probability in [0, 1]: 0.3 means 30%",
+            Fraction::RiskChance,
         );
         if r.tasks.is_empty() {
-            cx.report_at(
+            cx.report_kind(
                 None,
                 &format!("{path}.tasks"),
-                "empty",
-                "`tasks` is empty: the risk affects no task".to_string(),
-                "list the ids of the tasks it affects",
-                Vec::new(),
+                &ProblemKind::RiskAffectsNoTask,
             );
         }
         for (k, id) in r.tasks.iter().enumerate() {
@@ -209,7 +196,7 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
             &mut cx,
             pl.ramp_start,
             &format!("{path}.ramp_start"),
-            "a fraction of nameplate in [0, 1], e.g. 0.1",
+            Fraction::RampStart,
         );
         dist(&mut cx, &pl.peak, &format!("{path}.peak"), Quantity::Number);
     }
@@ -386,26 +373,24 @@ fn dist(cx: &mut Cx<'_>, d: &Dist, path: &str, q: Quantity) {
         return;
     }
     if let Err(e) = Dist::parse(&text, q) {
-        let message = if e.message.contains(text.trim()) {
-            e.message
-        } else {
-            format!("\"{text}\": {}", e.message)
+        let kind = ProblemKind::BadText {
+            text: &text,
+            error: &e,
         };
-        cx.report_at(None, path, "here", message, e.help, Vec::new());
+        cx.report_kind(None, path, &kind);
     }
 }
 
 /// A probability or fraction in [0, 1].
-fn fraction(cx: &mut Cx<'_>, x: f64, path: &str, help: &str) {
+fn fraction(cx: &mut Cx<'_>, x: f64, path: &str, what: Fraction) {
     if !(0.0..=1.0).contains(&x) {
-        cx.report_at(
-            None,
-            path,
-            "outside [0, 1]",
-            format!("`{}` = `{}` is outside [0, 1]", leaf(path), num_text(x)),
-            help,
-            Vec::new(),
-        );
+        let value = num_text(x);
+        let kind = ProblemKind::OutsideUnitInterval {
+            key: path,
+            value: &value,
+            what,
+        };
+        cx.report_kind(None, path, &kind);
     }
 }
 
@@ -416,16 +401,9 @@ fn link(cx: &mut Cx<'_>, l: &Link, path: &str) {
     }
 }
 
-fn non_empty(cx: &mut Cx<'_>, s: &str, path: &str, help: &str) {
+fn non_empty(cx: &mut Cx<'_>, s: &str, path: &str) {
     if s.trim().is_empty() {
-        cx.report_at(
-            None,
-            path,
-            "empty",
-            format!("`{}` is empty", leaf(path)),
-            help,
-            Vec::new(),
-        );
+        cx.report_kind(None, path, &ProblemKind::EmptyIncludeKey { key: path });
     }
 }
 
@@ -446,20 +424,20 @@ fn setting(
     match (slot, value) {
         (Slot::Dist(q), SettingValue::Dist(d)) => dist(cx, d, path, q),
         (Slot::Fraction, SettingValue::Number(x)) => {
-            fraction(cx, *x, path, "a number in [0, 1]");
+            fraction(cx, *x, path, Fraction::Setting);
         }
         (Slot::Date, SettingValue::Date(d)) => {
             if let Some((s, h)) = range
                 && (*d < s || *d > h)
             {
-                cx.report_at(
-                    None,
-                    path,
-                    "outside start..horizon",
-                    format!("`{}` = {d} is outside the program, {s} to {h}", leaf(path)),
-                    "use a date between program.start and program.horizon",
-                    Vec::new(),
-                );
+                let kind = ProblemKind::DateOutsideProgram {
+                    key: path,
+                    date: *d,
+                    start: s,
+                    horizon: h,
+                    item: false,
+                };
+                cx.report_kind(None, path, &kind);
             }
         }
         (Slot::Curve, SettingValue::Curve(_)) => {}
@@ -479,5 +457,37 @@ fn setting(
                 Vec::new(),
             );
         }
+    }
+}
+
+/// A model that passed validation: read by [`ValidModel::parse`] or checked by
+/// [`ValidModel::new`], and obtainable no other way, so code that takes one needs no
+/// checks of its own. Reads as the [`Model`] it holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidModel(Model);
+
+impl ValidModel {
+    /// `model`, if [`validate`] finds nothing wrong with it.
+    pub fn new(model: Model) -> Result<ValidModel, ModelError> {
+        validate(&model)?;
+        Ok(ValidModel(model))
+    }
+
+    /// Reads a model file as [`crate::parse`] does (which validates while reading).
+    pub fn parse(source: &str, path: &str) -> Result<ValidModel, ModelError> {
+        crate::parse(source, path).map(ValidModel)
+    }
+
+    /// The model, to change it (it must then be validated again).
+    pub fn into_model(self) -> Model {
+        self.0
+    }
+}
+
+impl std::ops::Deref for ValidModel {
+    type Target = Model;
+
+    fn deref(&self) -> &Model {
+        &self.0
     }
 }

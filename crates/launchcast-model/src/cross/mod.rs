@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::grammar::{fmt_num, valid_id, valid_ref_id};
+use crate::kind::ProblemKind;
 use crate::raw::{Cx, Span, leaf};
 
 mod correlations;
@@ -314,17 +315,14 @@ impl Cross {
     pub fn check_dates(&self, cx: &mut Cx<'_>, start: Date, horizon: Date) {
         for (d, span, path) in &self.dates {
             if *d < start || *d > horizon {
-                cx.report_at(
-                    span.clone(),
-                    path,
-                    "outside start..horizon",
-                    format!(
-                        "`{}` = {d} is outside the program, {start} to {horizon}",
-                        leaf(path)
-                    ),
-                    "use a date between program.start and program.horizon, or move them",
-                    Vec::new(),
-                );
+                let kind = ProblemKind::DateOutsideProgram {
+                    key: path,
+                    date: *d,
+                    start,
+                    horizon,
+                    item: true,
+                };
+                cx.report_kind(span.clone(), path, &kind);
             }
         }
         for (y, span, path) in &self.years {

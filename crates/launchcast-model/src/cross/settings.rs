@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use super::{Found, Index, Kind, Miss, Want};
-use crate::errors::nearest;
 use crate::grammar::valid_ref_id;
 use crate::scenario::{PLANT_FIELDS, PROGRAM_FIELDS, Slot, TASK_FIELDS, risk_fields};
+use crate::suggest::nearest;
 use crate::{Dist, Quantity, Risk};
 
 impl Index<'_> {

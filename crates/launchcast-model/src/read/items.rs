@@ -1,5 +1,6 @@
 //! Reading `[[task]]` (with its links), `[[risk]]` and `[[plant]]`.
 
+use crate::kind::{Fraction, ProblemKind};
 use toml::de::DeValue;
 
 use super::promises::curve;
@@ -97,14 +98,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         );
         let chance = t
             .get("chance")
-            .and_then(|v| {
-                raw::unit_interval(
-                    cx,
-                    v,
-                    &t.sub("chance"),
-                    "a probability in [0, 1]: 0.7 means 70%",
-                )
-            })
+            .and_then(|v| raw::unit_interval(cx, v, &t.sub("chance"), Fraction::TaskChance))
             .unwrap_or(1.0);
         let after = self.links(cx, t, "after", index);
         let after_any = self.links(cx, t, "after_any", index);
@@ -174,14 +168,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         let name = opt_name(cx, t, &id);
         let chance = t
             .required(cx, "chance", "0.3")
-            .and_then(|v| {
-                raw::unit_interval(
-                    cx,
-                    v,
-                    &t.sub("chance"),
-                    "a probability in [0, 1]: 0.3 means 30%",
-                )
-            })
+            .and_then(|v| raw::unit_interval(cx, v, &t.sub("chance"), Fraction::RiskChance))
             .unwrap_or(0.0);
         let mut tasks = Vec::new();
         if let Some(v) = t.required(cx, "tasks", "[\"own_licence\"]") {
@@ -192,12 +179,10 @@ impl<'a, 'i> Reader<'a, 'i> {
                 "a list of task ids, e.g. [\"own_licence\"]",
             );
             if list.is_empty() && matches!(v.get_ref(), DeValue::Array(_)) {
-                cx.report(
-                    v.span(),
+                cx.report_kind(
+                    Some(v.span()),
                     &t.sub("tasks"),
-                    "empty",
-                    "`tasks` is empty: the risk affects no task".to_string(),
-                    "list the ids of the tasks it affects",
+                    &ProblemKind::RiskAffectsNoTask,
                 );
             }
             for (s, span, path) in list {
@@ -297,14 +282,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         let ramp = req_dist(cx, t, "ramp", Quantity::Duration, "\"tri(3mo, 7mo, 15mo)\"");
         let ramp_start = t
             .get("ramp_start")
-            .and_then(|v| {
-                raw::unit_interval(
-                    cx,
-                    v,
-                    &t.sub("ramp_start"),
-                    "a fraction of nameplate in [0, 1], e.g. 0.1",
-                )
-            })
+            .and_then(|v| raw::unit_interval(cx, v, &t.sub("ramp_start"), Fraction::RampStart))
             .unwrap_or(0.0);
         let curve = t
             .get("curve")

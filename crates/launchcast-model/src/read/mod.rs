@@ -11,7 +11,9 @@ mod promises;
 
 use crate::cross::{Cross, Item, Kind, check_own_namespace};
 use crate::errors::Problem;
-use crate::raw::{self, Cx, Span, Tab, Val, leaf};
+use crate::kind::ProblemKind;
+use crate::raw::{self, Cx, Span, Tab, Val};
+use crate::source_map::SourceMap;
 use crate::{Dist, Model, ModelError, Quantity};
 
 const TOP_KEYS: [&str; 9] = [
@@ -28,6 +30,17 @@ const TOP_KEYS: [&str; 9] = [
 
 /// Parses and validates a model file. `path` names the file in messages.
 pub fn parse(source: &str, path: &str) -> Result<Model, ModelError> {
+    read(source, path, false).map(|(model, _)| model)
+}
+
+/// [`parse`], also giving where each value is in `source`, for problems found later (in the
+/// model with its includes merged) to be shown at their place.
+pub fn parse_with_map(source: &str, path: &str) -> Result<(Model, SourceMap), ModelError> {
+    read(source, path, true).map(|(model, map)| (model, map.unwrap_or_default()))
+}
+
+/// Reads and validates `source`, and maps it if `map`.
+fn read(source: &str, path: &str, map: bool) -> Result<(Model, Option<SourceMap>), ModelError> {
     let (doc, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         let problems = errors
@@ -63,7 +76,7 @@ pub fn parse(source: &str, path: &str) -> Result<Model, ModelError> {
     if cx.has_problems() {
         Err(cx.into_error(path))
     } else {
-        Ok(model)
+        Ok((model, map.then(|| SourceMap::from_doc(doc.get_ref()))))
     }
 }
 
@@ -280,15 +293,13 @@ impl<'a, 'i> Reader<'a, 'i> {
     }
 }
 
-/// `s`, unless it is empty or blank (reported).
-fn non_empty(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, s: String, help: &str) -> Option<String> {
+/// `s`, the value of an `[[include]]`'s `path`, unless it is empty or blank (reported).
+fn non_empty(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, s: String) -> Option<String> {
     if s.trim().is_empty() {
-        cx.report(
-            v.span(),
+        cx.report_kind(
+            Some(v.span()),
             path,
-            "empty",
-            format!("`{}` is empty", leaf(path)),
-            help,
+            &ProblemKind::EmptyIncludeKey { key: path },
         );
         return None;
     }

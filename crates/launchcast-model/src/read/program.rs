@@ -5,6 +5,7 @@ use toml::de::DeValue;
 use super::{Reader, non_empty, opt_dist};
 use crate::cross::CorrEntry;
 use crate::errors::line_column;
+use crate::kind::ProblemKind;
 use crate::raw::{self, Cx, Tab};
 use crate::{Correlation, Date, Dist, Include, Origin, Program, Quantity};
 
@@ -32,13 +33,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             .and_then(|v| {
                 file_span = Some(v.span());
                 let s = raw::string(cx, v, &t.sub("file"), "write file = \"plant.xer\"")?;
-                non_empty(
-                    cx,
-                    v,
-                    &t.sub("file"),
-                    s,
-                    "the schedule file to include, e.g. file = \"plant.xer\"",
-                )
+                non_empty(cx, v, &t.sub("file"), s)
             })
             .unwrap_or_default();
         let prefix = t
@@ -54,8 +49,13 @@ impl<'a, 'i> Reader<'a, 'i> {
         let mut uncertainty_span = None;
         let uncertainty = t.get("uncertainty").and_then(|v| {
             uncertainty_span = Some(v.span());
-            let s = raw::string(cx, v, &t.sub("uncertainty"), "write uncertainty = \"rules.toml\"")?;
-            non_empty(cx, v, &t.sub("uncertainty"), s, "the uncertainty rules file, e.g. uncertainty = \"rules.toml\", or leave the key out")
+            let s = raw::string(
+                cx,
+                v,
+                &t.sub("uncertainty"),
+                "write uncertainty = \"rules.toml\"",
+            )?;
+            non_empty(cx, v, &t.sub("uncertainty"), s)
         });
         let origin = file_span.map(|span| {
             let (line, column) = line_column(cx.src, span.start);
@@ -179,10 +179,8 @@ impl<'a, 'i> Reader<'a, 'i> {
         if let Some(v) = t.get("iterations") {
             let help = "write a whole number of 1 or more, e.g. iterations = 10000";
             if let Some(n) = raw::integer(cx, v, "program.iterations", help) {
-                match crate::model::iterations_problem(i128::from(n)) {
-                    Some((label, message, help)) => {
-                        cx.report(v.span(), "program.iterations", label, message, help);
-                    }
+                match ProblemKind::of_iterations(i128::from(n)) {
+                    Some(kind) => cx.report_kind(Some(v.span()), "program.iterations", &kind),
                     None => p.iterations = n as u64,
                 }
             }
@@ -210,10 +208,8 @@ impl<'a, 'i> Reader<'a, 'i> {
         if let (Some(s), Some(h), Some(hv)) = (start, horizon, horizon_v) {
             p.start = s;
             p.horizon = h;
-            match crate::model::horizon_problem(s, h) {
-                Some((label, message, help)) => {
-                    cx.report(hv.span(), "program.horizon", label, message, help);
-                }
+            match ProblemKind::of_horizon(s, h) {
+                Some(kind) => cx.report_kind(Some(hv.span()), "program.horizon", &kind),
                 None => range = Some((s, h)),
             }
         }

@@ -1,6 +1,7 @@
 //! Reading `[[promise]]` and `[[scenario]]` (with its settings, checked once every item
 //! is known).
 
+use crate::kind::{Fraction, ProblemKind};
 use toml::de::DeValue;
 
 use super::{Reader, SetEntry, exactly_one, opt_name, req_id};
@@ -236,23 +237,21 @@ impl<'a, 'i> Reader<'a, 'i> {
             };
             let value = match slot {
                 Slot::Dist(q) => raw::dist(cx, e.value, &e.path, q).map(SettingValue::Dist),
-                Slot::Fraction => raw::unit_interval(cx, e.value, &e.path, "a number in [0, 1]")
+                Slot::Fraction => raw::unit_interval(cx, e.value, &e.path, Fraction::Setting)
                     .map(SettingValue::Number),
                 Slot::Curve => curve(cx, e.value, &e.path).map(SettingValue::Curve),
                 Slot::Date => raw::date(cx, e.value, &e.path).and_then(|d| {
                     if let Some((s, h)) = range
                         && (d < s || d > h)
                     {
-                        cx.report(
-                            e.value.span(),
-                            &e.path,
-                            "outside start..horizon",
-                            format!(
-                                "`{}` = {d} is outside the program, {s} to {h}",
-                                leaf(&e.path)
-                            ),
-                            "use a date between program.start and program.horizon",
-                        );
+                        let kind = ProblemKind::DateOutsideProgram {
+                            key: &e.path,
+                            date: d,
+                            start: s,
+                            horizon: h,
+                            item: false,
+                        };
+                        cx.report_kind(Some(e.value.span()), &e.path, &kind);
                         return None;
                     }
                     Some(SettingValue::Date(d))
