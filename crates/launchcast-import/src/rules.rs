@@ -50,7 +50,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
-use launchcast_model::{Correlation, Dist, Impact, Model, Quantity, Risk};
+use launchcast_model::{Correlation, Dist, Impact, Model, Quantity, Risk, line_column};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -228,13 +228,6 @@ const RULE_KEYS: [&str; 8] = [
     "correlate",
 ];
 const RISK_KEYS: [&str; 6] = ["id", "name", "chance", "delay", "scale", "fail"];
-
-fn line_column(src: &str, at: usize) -> (usize, usize) {
-    let before = src.get(..at.min(src.len())).unwrap_or(src);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, column)
-}
 
 struct Reader<'s> {
     file: &'s str,

@@ -52,13 +52,6 @@ pub(crate) fn clock_minutes(s: &str) -> Option<u16> {
     (h <= 24 && m < 60).then_some(h * 60 + m)
 }
 
-fn line_col(text: &str, pos: usize) -> (usize, usize) {
-    let before = text.get(..pos.min(text.len())).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
 fn local(name: &[u8]) -> String {
     let n = String::from_utf8_lossy(name);
     match n.rsplit_once(':') {
@@ -104,7 +97,7 @@ pub fn parse(text: &str) -> Result<Node, ImportError> {
         }
         let line = at.1;
         let err = |msg: String| {
-            let (line, column) = line_col(text, pos);
+            let (line, column) = launchcast_model::line_column(text, pos);
             ImportError::syntax(Place::LineColumn { line, column }, msg).hint(
                 "the file is not well-formed XML: save or export it again from the tool that \
                  wrote it",
@@ -173,7 +166,7 @@ pub fn parse(text: &str) -> Result<Node, ImportError> {
         }
     }
     if stack.len() != 1 {
-        let (line, column) = line_col(text, text.len());
+        let (line, column) = launchcast_model::line_column(text, text.len());
         return Err(ImportError::syntax(
             Place::LineColumn { line, column },
             format!(
