@@ -11,6 +11,7 @@ mod files;
 mod fuzz;
 mod grammar;
 mod includes;
+mod invalid;
 mod links;
 mod ranges;
 mod reading;
@@ -21,6 +22,7 @@ mod writer;
 
 use correlations::{CORR, assert_cholesky};
 use includes::INC;
+use rendering::render;
 use writer::round_trip;
 
 const MONTH: f64 = 365.2425 / 12.0;

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Renders `e` as the command line does (graphical, no colours, no wrapping).
-fn render(e: &ModelError) -> String {
+pub(crate) fn render(e: &ModelError) -> String {
     let mut rendered = String::new();
     miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
         .with_wrap_lines(false)
