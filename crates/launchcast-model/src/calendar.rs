@@ -25,7 +25,9 @@ pub type Hours = Vec<(u32, u32)>;
 /// its durations in working days of `hours_per_day` working hours.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Calendar {
+    /// Unique among calendars; referred to by `calendar = "..."`.
     pub id: String,
+    /// For people; the id if not given.
     pub name: String,
     /// Working hours in one day of duration (`1d` on this calendar).
     pub hours_per_day: f64,
@@ -38,9 +40,11 @@ pub struct Calendar {
 /// Days `from..=to` with their own hours (empty: not working, e.g. a holiday).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CalendarException {
+    /// First day.
     pub from: Date,
     /// Inclusive.
     pub to: Date,
+    /// Working periods of each of those days.
     pub hours: Hours,
 }
 

@@ -23,6 +23,7 @@ pub struct Problem {
     pub span: Option<Range<usize>>,
     /// 1-based line and column (in characters) of the span start; 0 without a span.
     pub line: usize,
+    /// Column of the span start, in characters (see `line`).
     pub column: usize,
     /// Short text under the highlighted span.
     pub label: String,

@@ -34,23 +34,23 @@ pub(crate) struct Cx<'s> {
 }
 
 impl<'s> Cx<'s> {
-    pub fn new(src: &'s str) -> Cx<'s> {
+    pub(crate) fn new(src: &'s str) -> Cx<'s> {
         Cx {
             src,
             problems: Vec::new(),
         }
     }
 
-    pub fn has_problems(&self) -> bool {
+    pub(crate) fn has_problems(&self) -> bool {
         !self.problems.is_empty()
     }
 
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.problems.len()
     }
 
     /// Records a problem at `span` (key `path`), with a short `label` and a `help`.
-    pub fn report(
+    pub(crate) fn report(
         &mut self,
         span: Span,
         path: &str,
@@ -63,7 +63,7 @@ impl<'s> Cx<'s> {
 
     /// [`Cx::report`] with an optional span (none for models built in code) and other
     /// places that take part (labelled).
-    pub fn report_at(
+    pub(crate) fn report_at(
         &mut self,
         span: Option<Span>,
         path: &str,
@@ -84,7 +84,7 @@ impl<'s> Cx<'s> {
     }
 
     /// Records a problem of kind `kind` at `span` (none for models built in code).
-    pub fn report_kind(&mut self, span: Option<Span>, path: &str, kind: &ProblemKind<'_>) {
+    pub(crate) fn report_kind(&mut self, span: Option<Span>, path: &str, kind: &ProblemKind<'_>) {
         self.report_at(
             span,
             path,
@@ -95,7 +95,7 @@ impl<'s> Cx<'s> {
         );
     }
 
-    pub fn into_error(self, file: &str) -> ModelError {
+    pub(crate) fn into_error(self, file: &str) -> ModelError {
         let problems = self
             .problems
             .into_iter()
@@ -115,7 +115,7 @@ impl<'s> Cx<'s> {
 
     /// `file:line:column` of `span` (for messages naming other places), or `None`
     /// without a source.
-    pub fn place(&self, span: &Span) -> Option<String> {
+    pub(crate) fn place(&self, span: &Span) -> Option<String> {
         if self.src.is_empty() {
             return None;
         }
@@ -124,7 +124,7 @@ impl<'s> Cx<'s> {
     }
 
     /// The source text at `span`, on one line and shortened for messages.
-    pub fn text(&self, span: &Span) -> String {
+    pub(crate) fn text(&self, span: &Span) -> String {
         let s = self.src.get(span.clone()).unwrap_or("");
         let s = s.split('\n').next().unwrap_or("").trim_end();
         if s.chars().count() > 60 {
@@ -135,7 +135,7 @@ impl<'s> Cx<'s> {
     }
 
     /// The first line of `span` (a table's header rather than its whole body).
-    pub fn head(&self, span: &Span) -> Span {
+    pub(crate) fn head(&self, span: &Span) -> Span {
         let s = self.src.get(span.clone()).unwrap_or("");
         let len = s.find('\n').unwrap_or(s.len());
         span.start..span.start + len
@@ -175,7 +175,7 @@ pub(crate) struct Tab<'a, 'i> {
 
 impl<'a, 'i> Tab<'a, 'i> {
     /// Reports keys not in `known`, with the nearest known key as a suggestion.
-    pub fn check_keys(&self, cx: &mut Cx<'_>, known: &[&str]) {
+    pub(crate) fn check_keys(&self, cx: &mut Cx<'_>, known: &[&str]) {
         for (k, _) in self.table.iter() {
             let name = k.get_ref().as_ref();
             if !known.contains(&name) {
@@ -199,7 +199,7 @@ impl<'a, 'i> Tab<'a, 'i> {
         }
     }
 
-    pub fn sub(&self, key: &str) -> String {
+    pub(crate) fn sub(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
         } else {
@@ -207,12 +207,12 @@ impl<'a, 'i> Tab<'a, 'i> {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a Val<'i>> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Val<'i>> {
         self.table.get(key)
     }
 
     /// Reports `key` as missing, pointing at the table's first line.
-    pub fn missing(&self, cx: &mut Cx<'_>, key: &str, example: &str) {
+    pub(crate) fn missing(&self, cx: &mut Cx<'_>, key: &str, example: &str) {
         let head = cx.head(&self.span);
         cx.report(
             head,
@@ -223,7 +223,12 @@ impl<'a, 'i> Tab<'a, 'i> {
         );
     }
 
-    pub fn required(&self, cx: &mut Cx<'_>, key: &str, example: &str) -> Option<&'a Val<'i>> {
+    pub(crate) fn required(
+        &self,
+        cx: &mut Cx<'_>,
+        key: &str,
+        example: &str,
+    ) -> Option<&'a Val<'i>> {
         let v = self.get(key);
         if v.is_none() {
             self.missing(cx, key, example);

@@ -12,7 +12,7 @@ impl Cross {
     /// Every `[[correlate]]` entry: at least two items, each once, each an uncertain task or
     /// plant; rho in [-1, 1]; a pair given twice only with one value; then, if all entries
     /// are sound, every connected group's matrix positive definite.
-    pub fn check_correlations(
+    pub(crate) fn check_correlations(
         &self,
         cx: &mut Cx<'_>,
         ix: &Index<'_>,

@@ -116,7 +116,7 @@ pub(crate) struct Index<'x> {
 }
 
 impl Cross {
-    pub fn index(&self) -> Index<'_> {
+    pub(crate) fn index(&self) -> Index<'_> {
         let mut kinds = HashMap::new();
         for it in &self.items {
             kinds.entry(it.id.as_str()).or_insert(it.kind);
@@ -144,7 +144,7 @@ impl Cross {
     }
 
     /// Id shape, reserved ids and duplicates in the shared task/risk/plant namespace.
-    pub fn check_ids(&self, cx: &mut Cx<'_>) {
+    pub(crate) fn check_ids(&self, cx: &mut Cx<'_>) {
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for it in &self.items {
             let (id, span, path) = (&it.id, &it.span, &it.path);
@@ -188,7 +188,7 @@ impl Cross {
     }
 
     /// `[[include]]` prefixes: shape and duplicates.
-    pub fn check_includes(&self, cx: &mut Cx<'_>) {
+    pub(crate) fn check_includes(&self, cx: &mut Cx<'_>) {
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for (prefix, span, path) in &self.prefixes {
             if !valid_id(prefix) {
@@ -217,7 +217,7 @@ impl Cross {
         }
     }
 
-    pub fn check_refs(&self, cx: &mut Cx<'_>, ix: &Index<'_>) {
+    pub(crate) fn check_refs(&self, cx: &mut Cx<'_>, ix: &Index<'_>) {
         for r in &self.refs {
             if let Err(m) = ix.resolve(&r.target, r.want) {
                 cx.report_at(
@@ -233,7 +233,7 @@ impl Cross {
     }
 
     /// Tasks listing themselves, and cycles over after / after_any / after_failure.
-    pub fn check_cycles(&self, cx: &mut Cx<'_>, tasks: &[Task]) {
+    pub(crate) fn check_cycles(&self, cx: &mut Cx<'_>, tasks: &[Task]) {
         let index: HashMap<&str, usize> = tasks
             .iter()
             .enumerate()
@@ -312,7 +312,7 @@ impl Cross {
         }
     }
 
-    pub fn check_dates(&self, cx: &mut Cx<'_>, start: Date, horizon: Date) {
+    pub(crate) fn check_dates(&self, cx: &mut Cx<'_>, start: Date, horizon: Date) {
         for (d, span, path) in &self.dates {
             if *d < start || *d > horizon {
                 let kind = ProblemKind::DateOutsideProgram {

@@ -11,7 +11,7 @@ use crate::{Dist, Quantity, Risk};
 impl Index<'_> {
     /// Resolves a reference: an item of the wanted kind, or a task of an include whose tasks
     /// are not merged yet (accepted unchecked).
-    pub fn resolve(&self, target: &str, want: Want) -> Result<Found, Miss> {
+    pub(crate) fn resolve(&self, target: &str, want: Want) -> Result<Found, Miss> {
         let what = match want {
             Want::Task => "task",
             Want::Item => "task, risk or plant",
@@ -89,7 +89,7 @@ impl Index<'_> {
 
     /// The fields a scenario may set on `item` (`program`, a task, risk or plant, or a task
     /// of an include not merged yet). `key` is the whole setting, for messages.
-    pub fn setting_fields(
+    pub(crate) fn setting_fields(
         &self,
         item: &str,
         key: &str,
@@ -143,7 +143,7 @@ pub(crate) fn split_setting(key: &str) -> Option<(&str, &str)> {
 
 impl Index<'_> {
     /// What a scenario setting `key` sets: the item, the field and the kind of value.
-    pub fn setting_slot<'k>(
+    pub(crate) fn setting_slot<'k>(
         &self,
         key: &'k str,
         risks: &[Risk],
@@ -162,7 +162,7 @@ impl Index<'_> {
     }
 
     /// What kind of value scenario setting `key` (= `item.field`) takes.
-    pub fn slot_of(
+    pub(crate) fn slot_of(
         &self,
         item: &str,
         field: &str,
