@@ -1,43 +1,5 @@
-//! `[[include]]`: a program model that brings in the tasks of schedule files.
-//!
-//! ```toml
-//! [[include]]
-//! file = "plant.xer"            # any schedule this crate reads, relative to the model file
-//! prefix = "plant"              # its tasks are `plant/<task id>`
-//! uncertainty = "rules.toml"    # optional uncertainty rules for its tasks (see [`crate::rules`])
-//!
-//! [[plant]]
-//! id = "yizhuang_1"
-//! starts = "plant/t1234"        # start of production: the contractor's commissioning milestone
-//! ```
-//!
-//! [`resolve_includes`] (or [`load_model`], which also reads the model file) reads each
-//! included file relative to the model file's directory, applies its uncertainty rules (path
-//! relative to the model file too), turns it into tasks as [`crate::to_model`] does and merges
-//! them into the program model, then checks the whole with [`launchcast_model::validate`].
-//!
-//! - **Ids**: an included task is `<prefix>/<its model id>`, the id `launchcast import` would
-//!   give it (`t<task id>` for MSPDI, MPX, XER and PMXML; `j<job>` for PSPLIB), and its links
-//!   point to `<prefix>/…` ids. Risks its rules add are `<prefix>_<risk id>`, its calendars
-//!   `<prefix>_<calendar id>` (its tasks keep theirs, or none: never the program's); correlation
-//!   groups its rules make name the prefixed tasks. Included tasks come after the program's
-//!   own, so the key paths of the program's items (`task[3]`) stay those of the file.
-//! - **Dates**: an included schedule keeps its real dates. Its as-of date (the status date
-//!   of a schedule in progress, else the project start) becomes `not_before` of every
-//!   included task, so no included work starts before the schedule says it can, and the
-//!   file's own start constraints are kept; both only matter when later than the program's
-//!   `start`. An included milestone therefore finishes, with planned durations, at the date
-//!   the schedule gives it (to the day: the schedule's day starts at the program's). A
-//!   schedule that starts before the program's `start` and has no status date is simulated
-//!   from the program's `start` (noted in [`Included::notes`]). A schedule without dates
-//!   (PSPLIB) starts at the program's `start`.
-//! - **Errors** name the model file and the include's line (the `file` value, or the
-//!   `uncertainty` value for the rules), then the included file's own place. A reference to
-//!   an included task that does not exist (`plant/xyz` in a link, a risk, a plant's `starts`,
-//!   a correlation or a scenario) is reported at its line and column in the model file, with
-//!   the nearest included id as a hint (or the task whose file id, activity id or name it is).
-//!   Everything else wrong in the merged model is reported by [`launchcast_model::validate`],
-//!   at the include for the included items and at the key's place for the program's own.
+//! `[[include]]`: merging the schedules a program model names into it ([`load_model`],
+//! whose documentation gives the rules).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -45,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use launchcast_model::{Date, Include, Model, ModelError, NO_CALENDAR, SourceMap, line_column};
 
-use crate::rules::{Applied, Rules, RulesError};
+use crate::uncertainty::{Applied, Rules, RulesError};
 use crate::{ImportError, Place};
 
 /// The model file as read, for errors located by line and column.
@@ -62,6 +24,7 @@ pub struct ModelSource<'a> {
 /// What one `[[include]]` brought in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Included {
+    /// The include's `prefix`: its tasks are `<prefix>/<task id>`.
     pub prefix: String,
     /// The schedule file as read (the model file's directory joined with `file`).
     pub path: PathBuf,
@@ -69,6 +32,7 @@ pub struct Included {
     pub format: &'static str,
     /// Tasks merged (the schedule's leaf tasks, milestones included).
     pub tasks: usize,
+    /// Of those, milestones.
     pub milestones: usize,
     /// The rules file, when the include gives one.
     pub rules: Option<PathBuf>,
@@ -85,7 +49,9 @@ pub struct Included {
 /// A program model with its includes merged, and what each brought in.
 #[derive(Clone, Debug)]
 pub struct Resolved {
+    /// The program model with the included tasks, risks, calendars and correlations merged in.
     pub model: Model,
+    /// What each include brought in, in the order of the `[[include]]`s.
     pub included: Vec<Included>,
 }
 
@@ -98,6 +64,47 @@ pub fn resolve_includes(model: Model, base_dir: &Path) -> Result<Model, ModelErr
 }
 
 /// Reads a model file and merges its includes (relative to the file's directory).
+///
+/// `[[include]]`: a program model that brings in the tasks of schedule files.
+///
+/// ```toml
+/// [[include]]
+/// file = "plant.xer"            # any schedule this crate reads, relative to the model file
+/// prefix = "plant"              # its tasks are `plant/<task id>`
+/// uncertainty = "rules.toml"    # optional uncertainty rules for its tasks (see [`crate::Rules`])
+///
+/// [[plant]]
+/// id = "yizhuang_1"
+/// starts = "plant/t1234"        # start of production: the contractor's commissioning milestone
+/// ```
+///
+/// [`resolve_includes`] (or [`load_model`], which also reads the model file) reads each
+/// included file relative to the model file's directory, applies its uncertainty rules (path
+/// relative to the model file too), turns it into tasks as [`crate::to_model`] does and merges
+/// them into the program model, then checks the whole with [`launchcast_model::validate`].
+///
+/// - **Ids**: an included task is `<prefix>/<its model id>`, the id `launchcast import` would
+///   give it (`t<task id>` for MSPDI, MPX, XER and PMXML; `j<job>` for PSPLIB), and its links
+///   point to `<prefix>/…` ids. Risks its rules add are `<prefix>_<risk id>`, its calendars
+///   `<prefix>_<calendar id>` (its tasks keep theirs, or none: never the program's); correlation
+///   groups its rules make name the prefixed tasks. Included tasks come after the program's
+///   own, so the key paths of the program's items (`task[3]`) stay those of the file.
+/// - **Dates**: an included schedule keeps its real dates. Its as-of date (the status date
+///   of a schedule in progress, else the project start) becomes `not_before` of every
+///   included task, so no included work starts before the schedule says it can, and the
+///   file's own start constraints are kept; both only matter when later than the program's
+///   `start`. An included milestone therefore finishes, with planned durations, at the date
+///   the schedule gives it (to the day: the schedule's day starts at the program's). A
+///   schedule that starts before the program's `start` and has no status date is simulated
+///   from the program's `start` (noted in [`Included::notes`]). A schedule without dates
+///   (PSPLIB) starts at the program's `start`.
+/// - **Errors** name the model file and the include's line (the `file` value, or the
+///   `uncertainty` value for the rules), then the included file's own place. A reference to
+///   an included task that does not exist (`plant/xyz` in a link, a risk, a plant's `starts`,
+///   a correlation or a scenario) is reported at its line and column in the model file, with
+///   the nearest included id as a hint (or the task whose file id, activity id or name it is).
+///   Everything else wrong in the merged model is reported by [`launchcast_model::validate`],
+///   at the include for the included items and at the key's place for the program's own.
 pub fn load_model(path: &Path) -> Result<Resolved, ModelError> {
     let name = path.display().to_string();
     let text = launchcast_model::read_model_text(path)?;
@@ -210,7 +217,7 @@ fn merge_one(
     let applied = match &rules_path {
         Some(rp) => {
             let rules = Rules::read(rp).map_err(|e| cx.rules_error(inc, index, &e))?;
-            crate::rules::apply(&rules, Some(&schedule), &mut sub)
+            crate::uncertainty::apply(&rules, Some(&schedule), &mut sub)
                 .map_err(|e| cx.rules_error(inc, index, &e))?
         }
         None => Applied {

@@ -130,7 +130,7 @@ fn a_psplib_instance_with_a_cycle_names_its_lines() {
         .find(|(n, _)| n.ends_with("j301_1.sm"))
         .expect("j301_1");
     let text = String::from_utf8(bytes).expect("ascii");
-    let ok = psplib::read(text.as_bytes()).expect(&name);
+    let ok = read_psplib(text.as_bytes()).expect(&name);
     let s = &ok.schedule;
     // A successor of job 2 (not the sink) gets job 2 as a successor: 2 → at → 2.
     let at = s

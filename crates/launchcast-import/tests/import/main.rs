@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use launchcast_import::{Format, cpm, inspect, psplib, read_bytes, to_model};
+use launchcast_import::{Format, inspect, read_bytes, read_psplib, to_model};
 
 mod bad_input;
 mod calendars;
+mod cpm;
 mod fuzz;
 mod generate;
 mod german_mpx;

@@ -16,7 +16,7 @@ fn psplib_finish_equals_mpm_time() {
                 continue;
             }
             total += 1;
-            let inst = match psplib::read(&bytes) {
+            let inst = match read_psplib(&bytes) {
                 Ok(i) => i,
                 Err(e) => {
                     failures.push(format!("{name}: {e}"));
@@ -50,13 +50,13 @@ fn psplib_reads_known_instance() {
         PROJECT INFORMATION:\npronr.  #jobs rel.date duedate tardcost  MPM-Time\n 1 1 0 5 1 4\n\
         PRECEDENCE RELATIONS:\njobnr. #modes #successors successors\n 1 1 1 2\n 2 1 1 3\n 3 1 0\n\
         REQUESTS/DURATIONS:\njobnr. mode duration R 1\n----\n 1 1 0 0\n 2 1 4 1\n 3 1 0 0\n";
-    let inst = psplib::read(text.as_bytes()).expect("reads");
+    let inst = read_psplib(text.as_bytes()).expect("reads");
     assert_eq!(inst.mpm_time, Some(4));
     let model = to_model(&inst.schedule, None);
     assert_eq!(model.tasks.len(), 3);
     assert_eq!(model.tasks[1].id, "j2");
     assert_eq!(cpm::finish_days(&model), Ok(4.0));
     let truncated = &text.as_bytes()[..text.len() - 20];
-    let e = psplib::read(truncated).expect_err("truncated");
+    let e = read_psplib(truncated).expect_err("truncated");
     assert!(e.to_string().contains("jobs"), "{e}");
 }

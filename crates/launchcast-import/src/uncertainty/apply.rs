@@ -18,7 +18,9 @@ pub struct Applied {
     pub by_duration: usize,
     /// Tasks under at least one rule's risk.
     pub by_risk: usize,
+    /// Risks added to the model (one per rule with a risk that matched).
     pub risks_added: usize,
+    /// Correlation groups added to the model.
     pub correlations_added: usize,
     /// Tasks each rule matched, in rule order.
     pub matched: Vec<usize>,
@@ -53,7 +55,7 @@ fn lower(s: &str) -> String {
 }
 
 /// `*` any run of characters, `?` one character.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let (mut pi, mut ti) = (0, 0);
@@ -331,4 +333,15 @@ pub fn correlations_toml(model: &Model) -> String {
         ));
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs_match_any_run_and_one_character() {
+        assert!(glob_match("a*c", "abbbc") && glob_match("a?c", "abc") && glob_match("*", ""));
+        assert!(!glob_match("a*c", "abcd") && !glob_match("a?c", "ac"));
+    }
 }

@@ -1,50 +1,5 @@
-//! Uncertainty rules: a small TOML file that turns the fixed durations of an imported
-//! schedule into distributions, adds risks and correlation groups.
-//!
-//! ```toml
-//! # Every rule has selectors (all must hold; none at all matches every task) and at least
-//! # one of `duration`, `risk`, `correlate`.
-//! [[rule]]
-//! wbs = "1.2"                          # WBS path prefix, by whole segments: 1.2, 1.2.3, not 1.20
-//! duration = "pert(90%, 100%, 140%)"   # relative to each task's planned duration
-//!
-//! [[rule]]
-//! name = "*permit*"                    # glob (* ?) or, without wildcards, a substring
-//! risk = { id = "permit_refused", chance = 0.2, delay = "tri(1mo, 2mo, 6mo)" }
-//!
-//! [[rule]]
-//! id = "A1*"                           # task id: exact or glob
-//! duration_min = 10                    # planned duration in days, inclusive
-//! duration_max = 60
-//! duration = "tri(95%, 100%, 130%)"
-//! correlate = 0.5                      # the matched uncertain tasks, rank-correlated
-//!
-//! [[rule]]                             # no selector: every task not matched above
-//! duration = "uniform(95%, 110%)"
-//! ```
-//!
-//! - **Selectors** (case-insensitive): `id` matches the file's task id (MSPDI/MPX `UID`,
-//!   XER `task_id`, PSPLIB job number), the activity id P6 shows (`task_code`) and the
-//!   model id (`t123`); `name` is a glob when it holds `*` or `?`, else a substring;
-//!   `wbs` is a prefix of the WBS path (MSPDI and MPX: the task's WBS code; XER and PMXML:
-//!   the WBS codes from the root down to the activity's WBS node, joined by `.`);
-//!   `duration_min` / `duration_max` bound the planned duration as the file states it, in
-//!   days (working days for working-time durations: a 5-day task in MS Project is 5).
-//! - **`duration`**: `pert(a%, b%, c%)`, `tri(a%, b%, c%)`, `uniform(a%, b%)` or a single
-//!   `p%`, each a percentage of the task's duration in the model (calendar days: a task of
-//!   5 working days over a weekend lasts 7), turned into absolute days per task. For
-//!   durations the **first matching rule wins**; later rules with a `duration` do not apply
-//!   to a task already given one. Tasks of zero duration (milestones, finished work) stay 0.
-//! - **`risk`**: a table like a model `[[risk]]` without `tasks`: `id` (default `rule_N`),
-//!   optional `name`, `chance`, and exactly one of `delay` (a duration distribution, added),
-//!   `scale` (a number distribution, multiplies) or `fail = true`. Every rule's risk applies
-//!   to every task it matches (one `[[risk]]` per rule, shared impact).
-//! - **`correlate`**: a rank correlation in [0, 1]; the tasks the rule matches that end up
-//!   with an uncertain duration form one `[[correlate]]` group.
-//! - Tasks no rule gives a duration or risk stay fixed; [`Applied`] says how many are
-//!   uncertain.
-//!
-//! Errors name the file, line and column, the offending value and a hint ([`RulesError`]).
+//! Uncertainty rules: reading a rules file ([`Rules`], whose documentation gives the format)
+//! and applying it to an imported model ([`apply`]).
 
 use std::fmt;
 use std::path::Path;
@@ -55,18 +10,23 @@ use toml::de::{DeTable, DeValue};
 mod apply;
 mod read;
 
-pub use apply::{Applied, apply, correlations_toml, glob_match};
+pub use apply::{Applied, apply, correlations_toml};
 use read::Reader;
 
 /// A mistake in a rules file, with its place.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RulesError {
+    /// The rules file as named in messages.
     pub file: String,
     /// 1-based; 0 when the error concerns the whole file.
     pub line: usize,
+    /// 1-based column, in characters (0 with `line`).
     pub column: usize,
+    /// What is wrong.
     pub message: String,
+    /// The offending value as written, if there is one.
     pub value: Option<String>,
+    /// How to fix it.
     pub hint: Option<String>,
 }
 
@@ -92,9 +52,13 @@ impl std::error::Error for RulesError {}
 /// A duration distribution relative to the planned duration; factors (1.0 = 100 %).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Relative {
+    /// `p%`: always this factor.
     Fixed(f64),
+    /// `pert(a%, b%, c%)`: min, most likely, max factors.
     Pert(f64, f64, f64),
+    /// `tri(a%, b%, c%)`: min, most likely, max factors.
     Tri(f64, f64, f64),
+    /// `uniform(a%, b%)`: min and max factors.
     Uniform(f64, f64),
 }
 
@@ -184,19 +148,28 @@ impl Relative {
 /// A risk a rule adds, on every task it matches.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RiskRule {
+    /// The risk's id in the model (prefixed for an include).
     pub id: String,
+    /// For people; the id if not given.
     pub name: String,
+    /// Probability that it happens in an iteration.
     pub chance: f64,
+    /// What it does to every task the rule matches.
     pub impact: Impact,
 }
 
 /// Which tasks a rule applies to. Every given selector must hold.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Selector {
+    /// The task's id: exact or glob (`*`, `?`), case-insensitive.
     pub id: Option<String>,
+    /// The task's name: glob, or else a substring, case-insensitive.
     pub name: Option<String>,
+    /// A prefix of the task's WBS path, by whole segments.
     pub wbs: Option<String>,
+    /// Least planned duration, in days (inclusive).
     pub duration_min: Option<f64>,
+    /// Greatest planned duration, in days (inclusive).
     pub duration_max: Option<f64>,
 }
 
@@ -205,17 +178,70 @@ pub struct Selector {
 pub struct Rule {
     /// Where its table starts, for messages.
     pub line: usize,
+    /// 1-based column of the rule's table (see `line`).
     pub column: usize,
+    /// Which tasks it applies to.
     pub selector: Selector,
+    /// The duration it gives them, relative to their planned duration.
     pub duration: Option<Relative>,
+    /// The risk it adds on them.
     pub risk: Option<RiskRule>,
+    /// Their rank correlation, as one `[[correlate]]` group.
     pub correlate: Option<f64>,
 }
 
-/// A rules file, read and checked.
+/// A rules file, read and checked. Uncertainty rules: a small TOML file that turns the fixed durations of an imported
+/// schedule into distributions, adds risks and correlation groups.
+///
+/// ```toml
+/// # Every rule has selectors (all must hold; none at all matches every task) and at least
+/// # one of `duration`, `risk`, `correlate`.
+/// [[rule]]
+/// wbs = "1.2"                          # WBS path prefix, by whole segments: 1.2, 1.2.3, not 1.20
+/// duration = "pert(90%, 100%, 140%)"   # relative to each task's planned duration
+///
+/// [[rule]]
+/// name = "*permit*"                    # glob (* ?) or, without wildcards, a substring
+/// risk = { id = "permit_refused", chance = 0.2, delay = "tri(1mo, 2mo, 6mo)" }
+///
+/// [[rule]]
+/// id = "A1*"                           # task id: exact or glob
+/// duration_min = 10                    # planned duration in days, inclusive
+/// duration_max = 60
+/// duration = "tri(95%, 100%, 130%)"
+/// correlate = 0.5                      # the matched uncertain tasks, rank-correlated
+///
+/// [[rule]]                             # no selector: every task not matched above
+/// duration = "uniform(95%, 110%)"
+/// ```
+///
+/// - **Selectors** (case-insensitive): `id` matches the file's task id (MSPDI/MPX `UID`,
+///   XER `task_id`, PSPLIB job number), the activity id P6 shows (`task_code`) and the
+///   model id (`t123`); `name` is a glob when it holds `*` or `?`, else a substring;
+///   `wbs` is a prefix of the WBS path (MSPDI and MPX: the task's WBS code; XER and PMXML:
+///   the WBS codes from the root down to the activity's WBS node, joined by `.`);
+///   `duration_min` / `duration_max` bound the planned duration as the file states it, in
+///   days (working days for working-time durations: a 5-day task in MS Project is 5).
+/// - **`duration`**: `pert(a%, b%, c%)`, `tri(a%, b%, c%)`, `uniform(a%, b%)` or a single
+///   `p%`, each a percentage of the task's duration in the model (calendar days: a task of
+///   5 working days over a weekend lasts 7), turned into absolute days per task. For
+///   durations the **first matching rule wins**; later rules with a `duration` do not apply
+///   to a task already given one. Tasks of zero duration (milestones, finished work) stay 0.
+/// - **`risk`**: a table like a model `[[risk]]` without `tasks`: `id` (default `rule_N`),
+///   optional `name`, `chance`, and exactly one of `delay` (a duration distribution, added),
+///   `scale` (a number distribution, multiplies) or `fail = true`. Every rule's risk applies
+///   to every task it matches (one `[[risk]]` per rule, shared impact).
+/// - **`correlate`**: a rank correlation in [0, 1]; the tasks the rule matches that end up
+///   with an uncertain duration form one `[[correlate]]` group.
+/// - Tasks no rule gives a duration or risk stay fixed; [`Applied`] says how many are
+///   uncertain.
+///
+/// Errors name the file, line and column, the offending value and a hint ([`RulesError`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rules {
+    /// The file as named in messages.
     pub file: String,
+    /// The rules, in file order.
     pub rules: Vec<Rule>,
 }
 

@@ -8,7 +8,7 @@ use launchcast_model::{Link, LinkKind, Model};
 /// Start and finish of each task, days from `program.start`, indexed like `model.tasks`.
 /// `None` for a task that never happens (disabled, or waiting on one that never happens,
 /// or on a failure that is never reported). Errors with the id of a task on a cycle.
-pub fn forward_pass(model: &Model) -> Result<Vec<Option<(f64, f64)>>, String> {
+pub(crate) fn forward_pass(model: &Model) -> Result<Vec<Option<(f64, f64)>>, String> {
     let n = model.tasks.len();
     let index: std::collections::HashMap<&str, usize> = model
         .tasks
@@ -100,7 +100,7 @@ pub fn forward_pass(model: &Model) -> Result<Vec<Option<(f64, f64)>>, String> {
 }
 
 /// The latest finish over all tasks that happen, days from `program.start` (0 if none).
-pub fn finish_days(model: &Model) -> Result<f64, String> {
+pub(crate) fn finish_days(model: &Model) -> Result<f64, String> {
     Ok(forward_pass(model)?
         .iter()
         .flatten()
