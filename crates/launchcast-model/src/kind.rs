@@ -8,6 +8,7 @@ use crate::errors::DistError;
 use crate::model::MAX_HORIZON_DAYS;
 use crate::model::MAX_ITERATIONS;
 use crate::raw::leaf;
+use crate::suggest::did_you_mean;
 
 /// Which value in [0, 1] a fraction is, for its help.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,20 +62,93 @@ pub(crate) enum ProblemKind<'a> {
     },
     /// A distribution (or link) text that does not read, or reads as an invalid one.
     BadText { text: &'a str, error: &'a DistError },
+    /// A key the table `table` (a key path, empty for the top level) does not know.
+    UnknownKey {
+        name: &'a str,
+        table: &'a str,
+        known: &'a [&'a str],
+    },
+    /// A required key missing from the table `table`; `example` is a value to write.
+    MissingKey {
+        key: &'a str,
+        table: &'a str,
+        example: &'a str,
+    },
+    /// A value of the wrong TOML type: `found` (`a string`) written as `text`.
+    WrongType {
+        key: &'a str,
+        expected: &'a str,
+        found: &'static str,
+        text: &'a str,
+        help: &'a str,
+    },
+    /// A number TOML reads but that does not fit (a 20-digit integer).
+    OutOfRange {
+        key: &'a str,
+        text: &'a str,
+        help: &'a str,
+    },
+    /// A value that is no date.
+    NotADate { key: &'a str, text: &'a str },
+    /// A duration written as a bare number.
+    NoUnit { key: &'a str, text: &'a str },
+    /// `key` (`task`) given other than as `[[key]]` tables.
+    NotAnArrayOfTables {
+        key: &'a str,
+        found: &'static str,
+        text: &'a str,
+    },
+    /// An element `key` of the array of tables `array` that is no table.
+    NotATable {
+        key: &'a str,
+        array: &'a str,
+        found: &'static str,
+        text: &'a str,
+    },
+    /// A start time (minutes after midnight) beyond the day, in a model built in code.
+    StartTimeOutsideDay(u32),
+    /// A distribution with a value that is not finite, in a model built in code.
+    NotFinite { key: &'a str, text: &'a str },
+    /// A scenario setting of the wrong kind for its field, in a model built in code.
+    WrongSettingKind {
+        key: &'a str,
+        expected: &'static str,
+        found: &'static str,
+    },
+}
+
+/// `the top level`, or the key path of a table in backquotes.
+fn describe(table: &str) -> String {
+    if table.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`{table}`")
+    }
 }
 
 impl ProblemKind<'_> {
     /// The short text under the highlighted span.
-    pub(crate) fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> String {
         match self {
-            ProblemKind::TooFewIterations(_) => "must be ≥ 1",
-            ProblemKind::TooManyIterations(_) => "too many",
-            ProblemKind::HorizonNotAfterStart { .. } => "not after start",
-            ProblemKind::HorizonTooFar { .. } => "too far",
-            ProblemKind::OutsideUnitInterval { .. } => "outside [0, 1]",
-            ProblemKind::EmptyIncludeKey { .. } | ProblemKind::RiskAffectsNoTask => "empty",
-            ProblemKind::DateOutsideProgram { .. } => "outside start..horizon",
-            ProblemKind::BadText { .. } => "here",
+            ProblemKind::TooFewIterations(_) => "must be ≥ 1".into(),
+            ProblemKind::TooManyIterations(_) => "too many".into(),
+            ProblemKind::HorizonNotAfterStart { .. } => "not after start".into(),
+            ProblemKind::HorizonTooFar { .. } => "too far".into(),
+            ProblemKind::OutsideUnitInterval { .. } => "outside [0, 1]".into(),
+            ProblemKind::EmptyIncludeKey { .. } | ProblemKind::RiskAffectsNoTask => "empty".into(),
+            ProblemKind::DateOutsideProgram { .. } => "outside start..horizon".into(),
+            ProblemKind::BadText { .. } => "here".into(),
+            ProblemKind::UnknownKey { .. } => "unknown key".into(),
+            ProblemKind::MissingKey { key, .. } => format!("missing `{key}`"),
+            ProblemKind::WrongType { expected, .. } => format!("expected {expected}"),
+            ProblemKind::WrongSettingKind { expected, .. } => format!("expected {expected}"),
+            ProblemKind::OutOfRange { .. } => "out of range".into(),
+            ProblemKind::NotADate { .. } => "expected a date".into(),
+            ProblemKind::NoUnit { .. } => "no unit".into(),
+            ProblemKind::NotAnArrayOfTables { .. } => "expected [[...]]".into(),
+            ProblemKind::NotATable { .. } => "expected a table".into(),
+            ProblemKind::StartTimeOutsideDay(_) => "time outside the day".into(),
+            ProblemKind::NotFinite { .. } => "not finite".into(),
         }
     }
 
@@ -116,6 +190,46 @@ impl ProblemKind<'_> {
                     format!("\"{text}\": {}", error.message)
                 }
             }
+            ProblemKind::UnknownKey { name, table, .. } => {
+                format!("unknown key `{name}` in {}", describe(table))
+            }
+            ProblemKind::MissingKey { key, table, .. } => {
+                format!("{} is missing the required key `{key}`", describe(table))
+            }
+            ProblemKind::WrongType {
+                key,
+                expected,
+                found,
+                text,
+                ..
+            } => format!("`{}` must be {expected}, found {found} `{text}`", leaf(key)),
+            ProblemKind::OutOfRange { key, text, .. } => {
+                format!("`{}` = `{text}` is out of range", leaf(key))
+            }
+            ProblemKind::NotADate { key, text } => {
+                format!("`{}` must be a date, found `{text}`", leaf(key))
+            }
+            ProblemKind::NoUnit { key, text } => {
+                format!("`{}` = {text} has no unit; a duration needs one", leaf(key))
+            }
+            ProblemKind::NotAnArrayOfTables { key, found, text } => {
+                format!("`{key}` must be an array of tables, found {found} `{text}`")
+            }
+            ProblemKind::NotATable {
+                key, found, text, ..
+            } => format!("`{}` must be a table, found {found} `{text}`", leaf(key)),
+            ProblemKind::StartTimeOutsideDay(minutes) => {
+                format!("the start time, {minutes} minutes after midnight, is not within the day")
+            }
+            ProblemKind::NotFinite { key, text } => format!(
+                "`{}` = \"{text}\" has a value that is not a finite number",
+                leaf(key)
+            ),
+            ProblemKind::WrongSettingKind {
+                key,
+                expected,
+                found,
+            } => format!("`{}` must be {expected}, found {found}", leaf(key)),
         }
     }
 
@@ -158,6 +272,30 @@ impl ProblemKind<'_> {
                 }
             }
             ProblemKind::BadText { error, .. } => error.help.clone(),
+            ProblemKind::UnknownKey { name, known, .. } => format!(
+                "{}known keys: {}",
+                did_you_mean(name, known.iter().copied()),
+                known.join(", ")
+            ),
+            ProblemKind::MissingKey { key, example, .. } => format!("add `{key} = {example}`"),
+            ProblemKind::WrongType { help, .. } | ProblemKind::OutOfRange { help, .. } => {
+                (*help).to_string()
+            }
+            ProblemKind::NotADate { .. } => {
+                "write a date like 2024-12-31 (a TOML date, no quotes needed)".into()
+            }
+            ProblemKind::NoUnit { text, .. } => format!(
+                "write a string with a unit: write 12mo or 365d, e.g. \"{text}mo\" or \"{text}d\""
+            ),
+            ProblemKind::NotAnArrayOfTables { key, .. } => {
+                format!("write each one as a `[[{key}]]` table")
+            }
+            ProblemKind::NotATable { array, .. } => {
+                format!("write each one as a `[[{array}]]` table")
+            }
+            ProblemKind::StartTimeOutsideDay(_) => "a start time between 00:00 and 23:59".into(),
+            ProblemKind::NotFinite { .. } => "every value must be a finite number".into(),
+            ProblemKind::WrongSettingKind { expected, .. } => format!("set it to {expected}"),
         }
     }
 

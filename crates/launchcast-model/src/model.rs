@@ -86,7 +86,7 @@ pub const MAX_ITERATIONS: u64 = 100_000_000;
 
 /// Why `n` iterations is not a valid count, if it is not: (label, message, help), the one
 /// wording for the file and the command line.
-pub fn iterations_problem(n: i128) -> Option<(&'static str, String, String)> {
+pub fn iterations_problem(n: i128) -> Option<(String, String, String)> {
     crate::kind::ProblemKind::of_iterations(n).map(|k| (k.label(), k.message(), k.help()))
 }
 

@@ -10,7 +10,6 @@ use toml::de::{DeTable, DeValue};
 use crate::errors::{DistError, Problem, line_column};
 use crate::grammar::check_plain;
 use crate::kind::{Fraction, ProblemKind};
-use crate::suggest::did_you_mean;
 use crate::{Date, Dist, ModelError, Quantity};
 
 pub(crate) type Span = Range<usize>;
@@ -88,7 +87,7 @@ impl<'s> Cx<'s> {
         self.report_at(
             span,
             path,
-            kind.label(),
+            &kind.label(),
             kind.message(),
             kind.help(),
             Vec::new(),
@@ -179,23 +178,13 @@ impl<'a, 'i> Tab<'a, 'i> {
         for (k, _) in self.table.iter() {
             let name = k.get_ref().as_ref();
             if !known.contains(&name) {
-                let mean = did_you_mean(name, known.iter().copied());
-                cx.report(
-                    k.span(),
-                    &self.sub(name),
-                    "unknown key",
-                    format!("unknown key `{name}` in {}", self.describe()),
-                    format!("{mean}known keys: {}", known.join(", ")),
-                );
+                let kind = ProblemKind::UnknownKey {
+                    name,
+                    table: &self.path,
+                    known,
+                };
+                cx.report_kind(Some(k.span()), &self.sub(name), &kind);
             }
-        }
-    }
-
-    fn describe(&self) -> String {
-        if self.path.is_empty() {
-            "the top level".to_string()
-        } else {
-            format!("`{}`", self.path)
         }
     }
 
@@ -214,13 +203,12 @@ impl<'a, 'i> Tab<'a, 'i> {
     /// Reports `key` as missing, pointing at the table's first line.
     pub(crate) fn missing(&self, cx: &mut Cx<'_>, key: &str, example: &str) {
         let head = cx.head(&self.span);
-        cx.report(
-            head,
-            &self.sub(key),
-            &format!("missing `{key}`"),
-            format!("{} is missing the required key `{key}`", self.describe()),
-            format!("add `{key} = {example}`"),
-        );
+        let kind = ProblemKind::MissingKey {
+            key,
+            table: &self.path,
+            example,
+        };
+        cx.report_kind(Some(head), &self.sub(key), &kind);
     }
 
     pub(crate) fn required(
@@ -239,17 +227,14 @@ impl<'a, 'i> Tab<'a, 'i> {
 
 fn wrong_type(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, expected: &str, help: &str) {
     let text = cx.text(&v.span());
-    cx.report(
-        v.span(),
-        path,
-        &format!("expected {expected}"),
-        format!(
-            "`{}` must be {expected}, found {} `{text}`",
-            leaf(path),
-            kind(v.get_ref())
-        ),
+    let problem = ProblemKind::WrongType {
+        key: path,
+        expected,
+        found: kind(v.get_ref()),
+        text: &text,
         help,
-    );
+    };
+    cx.report_kind(Some(v.span()), path, &problem);
 }
 
 pub(crate) fn string(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<String> {
@@ -283,13 +268,12 @@ pub(crate) fn number(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Op
 /// A number TOML read but that does not fit (a 20-digit integer).
 fn out_of_range(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) {
     let text = cx.text(&v.span());
-    cx.report(
-        v.span(),
-        path,
-        "out of range",
-        format!("`{}` = `{text}` is out of range", leaf(path)),
+    let kind = ProblemKind::OutOfRange {
+        key: path,
+        text: &text,
         help,
-    );
+    };
+    cx.report_kind(Some(v.span()), path, &kind);
 }
 
 pub(crate) fn integer(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<i64> {
@@ -330,7 +314,6 @@ pub(crate) fn unit_interval(
 }
 
 pub(crate) fn date(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Date> {
-    let help = "write a date like 2024-12-31 (a TOML date, no quotes needed)";
     let d = match v.get_ref() {
         DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt
             .date
@@ -340,13 +323,11 @@ pub(crate) fn date(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Date> {
     };
     if d.is_none() {
         let text = cx.text(&v.span());
-        cx.report(
-            v.span(),
-            path,
-            "expected a date",
-            format!("`{}` must be a date, found `{text}`", leaf(path)),
-            help,
-        );
+        let kind = ProblemKind::NotADate {
+            key: path,
+            text: &text,
+        };
+        cx.report_kind(Some(v.span()), path, &kind);
     }
     d
 }
@@ -386,13 +367,11 @@ pub(crate) fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Opt
             if matches!(q, Quantity::Duration | Quantity::Lag) =>
         {
             let text = cx.text(&v.span());
-            cx.report(
-                v.span(),
-                path,
-                "no unit",
-                format!("`{}` = {text} has no unit; a duration needs one", leaf(path)),
-                format!("write a string with a unit: write 12mo or 365d, e.g. \"{text}mo\" or \"{text}d\""),
-            );
+            let kind = ProblemKind::NoUnit {
+                key: path,
+                text: &text,
+            };
+            cx.report_kind(Some(v.span()), path, &kind);
             None
         }
         DeValue::Integer(_) | DeValue::Float(_) => {
@@ -445,16 +424,12 @@ pub(crate) fn tables<'a, 'i>(cx: &mut Cx<'_>, top: &Tab<'a, 'i>, key: &str) -> V
     };
     let DeValue::Array(items) = v.get_ref() else {
         let text = cx.text(&v.span());
-        cx.report(
-            v.span(),
+        let problem = ProblemKind::NotAnArrayOfTables {
             key,
-            "expected [[...]]",
-            format!(
-                "`{key}` must be an array of tables, found {} `{text}`",
-                kind(v.get_ref())
-            ),
-            format!("write each one as a `[[{key}]]` table"),
-        );
+            found: kind(v.get_ref()),
+            text: &text,
+        };
+        cx.report_kind(Some(v.span()), key, &problem);
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -468,17 +443,13 @@ pub(crate) fn tables<'a, 'i>(cx: &mut Cx<'_>, top: &Tab<'a, 'i>, key: &str) -> V
             }),
             other => {
                 let text = cx.text(&item.span());
-                cx.report(
-                    item.span(),
-                    &path,
-                    "expected a table",
-                    format!(
-                        "`{}` must be a table, found {} `{text}`",
-                        leaf(&path),
-                        kind(other)
-                    ),
-                    format!("write each one as a `[[{key}]]` table"),
-                );
+                let problem = ProblemKind::NotATable {
+                    key: &path,
+                    array: key,
+                    found: kind(other),
+                    text: &text,
+                };
+                cx.report_kind(Some(item.span()), &path, &problem);
             }
         }
     }

@@ -5,7 +5,7 @@
 
 use crate::cross::{CorrEntry, Cross, Edge, Item, Kind, Ref, Want, check_own_namespace, num_text};
 use crate::kind::{Fraction, ProblemKind};
-use crate::raw::{Cx, leaf};
+use crate::raw::Cx;
 use crate::scenario::Slot;
 use crate::{Date, Dist, Impact, Link, Model, ModelError, PromiseKind, Quantity, SettingValue};
 
@@ -34,17 +34,8 @@ pub fn validate(model: &Model) -> Result<(), ModelError> {
         None => Some((p.start, p.horizon)),
     };
     if p.start_time >= 24 * 60 {
-        cx.report_at(
-            None,
-            "program.start",
-            "time outside the day",
-            format!(
-                "the start time, {} minutes after midnight, is not within the day",
-                p.start_time
-            ),
-            "a start time between 00:00 and 23:59",
-            Vec::new(),
-        );
+        let kind = ProblemKind::StartTimeOutsideDay(p.start_time);
+        cx.report_kind(None, "program.start", &kind);
     }
     if let Some(kind) = ProblemKind::of_iterations(i128::from(p.iterations)) {
         cx.report_kind(None, "program.iterations", &kind);
@@ -359,17 +350,11 @@ fn dist(cx: &mut Cx<'_>, d: &Dist, path: &str, q: Quantity) {
     if d.values().iter().any(|v| !v.is_finite())
         || matches!(d, Dist::Discrete(v) if v.iter().any(|(_, w)| !w.is_finite()))
     {
-        cx.report_at(
-            None,
-            path,
-            "not finite",
-            format!(
-                "`{}` = \"{text}\" has a value that is not a finite number",
-                leaf(path)
-            ),
-            "every value must be a finite number",
-            Vec::new(),
-        );
+        let kind = ProblemKind::NotFinite {
+            key: path,
+            text: &text,
+        };
+        cx.report_kind(None, path, &kind);
         return;
     }
     if let Err(e) = Dist::parse(&text, q) {
@@ -448,14 +433,12 @@ fn setting(
                 Slot::Date => "a date",
                 Slot::Curve => "a curve (linear or s)",
             };
-            cx.report_at(
-                None,
-                path,
-                &format!("expected {expected}"),
-                format!("`{}` must be {expected}, found {found}", leaf(path)),
-                format!("set it to {expected}"),
-                Vec::new(),
-            );
+            let kind = ProblemKind::WrongSettingKind {
+                key: path,
+                expected,
+                found,
+            };
+            cx.report_kind(None, path, &kind);
         }
     }
 }
