@@ -10,6 +10,14 @@ use crate::model::MAX_ITERATIONS;
 use crate::raw::leaf;
 use crate::suggest::did_you_mean;
 
+/// How to write `hours_per_day` (also the help when it is no number).
+pub(crate) const HOURS_PER_DAY_HELP: &str =
+    "the working hours in one day of duration, e.g. hours_per_day = 8";
+/// How to write a `curve` (also the help when it is no string).
+pub(crate) const CURVE_HELP: &str = "write curve = \"linear\" or curve = \"s\" (smoothstep)";
+/// How to write `seed` (also the help when it is no whole number).
+pub(crate) const SEED_HELP: &str = "write a whole number of 0 or more, e.g. seed = 1";
+
 /// Which value in [0, 1] a fraction is, for its help.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Fraction {
@@ -109,6 +117,20 @@ pub(crate) enum ProblemKind<'a> {
     StartTimeOutsideDay(u32),
     /// A distribution with a value that is not finite, in a model built in code.
     NotFinite { key: &'a str, text: &'a str },
+    /// No `[program]` table.
+    NoProgram,
+    /// A negative `seed`.
+    NegativeSeed(i64),
+    /// `hours_per_day` outside (0, 24], as written.
+    HoursPerDay(&'a str),
+    /// A calendar exception whose `from` is after its `to`.
+    ExceptionFromAfterTo { from: Date, to: Date },
+    /// `fail` other than a boolean, as written.
+    FailNotBoolean(&'a str),
+    /// A promise amount (`key`) written as a distribution.
+    NotFixed { key: &'a str, text: &'a str },
+    /// A `curve` that is neither `linear` nor `s`.
+    UnknownCurve { key: &'a str, name: &'a str },
     /// A scenario setting of the wrong kind for its field, in a model built in code.
     WrongSettingKind {
         key: &'a str,
@@ -149,6 +171,13 @@ impl ProblemKind<'_> {
             ProblemKind::NotATable { .. } => "expected a table".into(),
             ProblemKind::StartTimeOutsideDay(_) => "time outside the day".into(),
             ProblemKind::NotFinite { .. } => "not finite".into(),
+            ProblemKind::NoProgram => "missing [program]".into(),
+            ProblemKind::NegativeSeed(_) => "negative".into(),
+            ProblemKind::HoursPerDay(_) => "outside (0, 24]".into(),
+            ProblemKind::ExceptionFromAfterTo { .. } => "from after to".into(),
+            ProblemKind::FailNotBoolean(_) => "expected true".into(),
+            ProblemKind::NotFixed { .. } => "not a fixed value".into(),
+            ProblemKind::UnknownCurve { .. } => "unknown curve".into(),
         }
     }
 
@@ -230,6 +259,24 @@ impl ProblemKind<'_> {
                 expected,
                 found,
             } => format!("`{}` must be {expected}, found {found}", leaf(key)),
+            ProblemKind::NoProgram => "the model has no [program] table".into(),
+            ProblemKind::NegativeSeed(n) => format!("`seed` = {n} must not be negative"),
+            ProblemKind::HoursPerDay(text) => {
+                format!("`hours_per_day` = {text} must be more than 0 and at most 24")
+            }
+            ProblemKind::ExceptionFromAfterTo { from, to } => {
+                format!("exception `from` = {from} is after `to` = {to}")
+            }
+            ProblemKind::FailNotBoolean(text) => {
+                format!("`fail` must be true or false, found `{text}`")
+            }
+            ProblemKind::NotFixed { key, text } => format!(
+                "`{}` = {text} must be a single value, not a distribution",
+                leaf(key)
+            ),
+            ProblemKind::UnknownCurve { key, name } => {
+                format!("`{}` = \"{name}\" is not a curve", leaf(key))
+            }
         }
     }
 
@@ -296,6 +343,13 @@ impl ProblemKind<'_> {
             ProblemKind::StartTimeOutsideDay(_) => "a start time between 00:00 and 23:59".into(),
             ProblemKind::NotFinite { .. } => "every value must be a finite number".into(),
             ProblemKind::WrongSettingKind { expected, .. } => format!("set it to {expected}"),
+            ProblemKind::NoProgram => "add [program] with name, start and horizon, e.g. name = \"My launch\", start = 2022-07-01, horizon = 2031-12-31".into(),
+            ProblemKind::NegativeSeed(_) => SEED_HELP.into(),
+            ProblemKind::HoursPerDay(_) => HOURS_PER_DAY_HELP.into(),
+            ProblemKind::ExceptionFromAfterTo { .. } => "write the first day as from and the last day as to (the same day for one day)".into(),
+            ProblemKind::FailNotBoolean(_) => "write fail = true".into(),
+            ProblemKind::NotFixed { .. } => "write a number, e.g. 200000 or \"72bn\"".into(),
+            ProblemKind::UnknownCurve { .. } => CURVE_HELP.into(),
         }
     }
 

@@ -3,6 +3,7 @@
 use toml::de::DeValue;
 
 use super::opt_name;
+use crate::kind::{HOURS_PER_DAY_HELP, ProblemKind};
 use crate::raw::{self, Cx, Tab, Val, leaf};
 use crate::{Calendar, CalendarException};
 
@@ -21,19 +22,14 @@ pub(super) fn calendar(cx: &mut Cx<'_>, t: &Tab<'_, '_>) -> Calendar {
     c.name = opt_name(cx, t, &id);
     let mut bad_day = false;
     if let Some(v) = t.get("hours_per_day") {
-        let help = "the working hours in one day of duration, e.g. hours_per_day = 8";
+        let help = HOURS_PER_DAY_HELP;
         if let Some(x) = raw::number(cx, v, &t.sub("hours_per_day"), help) {
             if x > 0.0 && x <= 24.0 {
                 c.hours_per_day = x;
             } else {
                 let text = cx.text(&v.span());
-                cx.report(
-                    v.span(),
-                    &t.sub("hours_per_day"),
-                    "outside (0, 24]",
-                    format!("`hours_per_day` = {text} must be more than 0 and at most 24"),
-                    help,
-                );
+                let kind = ProblemKind::HoursPerDay(&text);
+                cx.report_kind(Some(v.span()), &t.sub("hours_per_day"), &kind);
             }
         }
     }
@@ -73,13 +69,8 @@ pub(super) fn calendar(cx: &mut Cx<'_>, t: &Tab<'_, '_>) -> Calendar {
                     .and_then(|v| hours(cx, v, &e.sub("hours")));
                 if let (Some(from), Some(to), Some(hours)) = (from, to, h) {
                     if from > to {
-                        cx.report(
-                            item.span(),
-                            &path,
-                            "from after to",
-                            format!("exception `from` = {from} is after `to` = {to}"),
-                            "write the first day as from and the last day as to (the same day for one day)",
-                        );
+                        let kind = ProblemKind::ExceptionFromAfterTo { from, to };
+                        cx.report_kind(Some(item.span()), &path, &kind);
                     }
                     c.exceptions.push(CalendarException { from, to, hours });
                 }

@@ -200,13 +200,8 @@ impl<'a, 'i> Reader<'a, 'i> {
                 DeValue::Boolean(b) => *b,
                 _ => {
                     let text = cx.text(&v.span());
-                    cx.report(
-                        v.span(),
-                        &t.sub("fail"),
-                        "expected true",
-                        format!("`fail` must be true or false, found `{text}`"),
-                        "write fail = true",
-                    );
+                    let kind = ProblemKind::FailNotBoolean(&text);
+                    cx.report_kind(Some(v.span()), &t.sub("fail"), &kind);
                     false
                 }
             },

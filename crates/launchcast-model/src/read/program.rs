@@ -5,7 +5,7 @@ use toml::de::DeValue;
 use super::{Reader, non_empty, opt_dist};
 use crate::cross::CorrEntry;
 use crate::errors::line_column;
-use crate::kind::ProblemKind;
+use crate::kind::{ProblemKind, SEED_HELP};
 use crate::raw::{self, Cx, Tab};
 use crate::{Correlation, Date, Dist, Include, Origin, Program, Quantity};
 
@@ -134,13 +134,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             start_time: 0,
         };
         let Some(v) = top.get("program") else {
-            cx.report(
-                0..0,
-                "program",
-                "missing [program]",
-                "the model has no [program] table".into(),
-                "add [program] with name, start and horizon, e.g. name = \"My launch\", start = 2022-07-01, horizon = 2031-12-31",
-            );
+            cx.report_kind(Some(0..0), "program", &ProblemKind::NoProgram);
             return (p, None);
         };
         let Some(t) = raw::table(cx, v, "program", "write a [program] table") else {
@@ -185,20 +179,14 @@ impl<'a, 'i> Reader<'a, 'i> {
                 }
             }
         }
-        if let Some(v) = t.get("seed") {
-            let help = "write a whole number of 0 or more, e.g. seed = 1";
-            if let Some(n) = raw::integer(cx, v, "program.seed", help) {
-                if n < 0 {
-                    cx.report(
-                        v.span(),
-                        "program.seed",
-                        "negative",
-                        format!("`seed` = {n} must not be negative"),
-                        help,
-                    );
-                } else {
-                    p.seed = n as u64;
-                }
+        if let Some(v) = t.get("seed")
+            && let Some(n) = raw::integer(cx, v, "program.seed", SEED_HELP)
+        {
+            if n < 0 {
+                let kind = ProblemKind::NegativeSeed(n);
+                cx.report_kind(Some(v.span()), "program.seed", &kind);
+            } else {
+                p.seed = n as u64;
             }
         }
         p.delivery_lag = opt_dist(cx, &t, "delivery_lag", Quantity::Duration, Dist::ZERO);

@@ -1,12 +1,12 @@
 //! Reading `[[promise]]` and `[[scenario]]` (with its settings, checked once every item
 //! is known).
 
-use crate::kind::{Fraction, ProblemKind};
+use crate::kind::{CURVE_HELP, Fraction, ProblemKind};
 use toml::de::DeValue;
 
 use super::{Reader, SetEntry, exactly_one, opt_name, req_id};
 use crate::cross::{Ref, Want};
-use crate::raw::{self, Cx, Tab, Val, leaf};
+use crate::raw::{self, Cx, Tab, Val};
 use crate::scenario::Slot;
 use crate::{
     Curve, Date, Dist, Promise, PromiseKind, Quantity, Risk, Scenario, Setting, SettingValue,
@@ -128,13 +128,12 @@ impl<'a, 'i> Reader<'a, 'i> {
             Dist::Fixed(x) => x,
             _ => {
                 let text = cx.text(&b.span());
-                cx.report(
-                    b.span(),
-                    &inner.sub(second),
-                    "not a fixed value",
-                    format!("`{second}` = {text} must be a single value, not a distribution"),
-                    "write a number, e.g. 200000 or \"72bn\"",
-                );
+                let key = inner.sub(second);
+                let kind = ProblemKind::NotFixed {
+                    key: &key,
+                    text: &text,
+                };
+                cx.report_kind(Some(b.span()), &key, &kind);
                 return None;
             }
         };
@@ -269,19 +268,16 @@ impl<'a, 'i> Reader<'a, 'i> {
 }
 
 pub(super) fn curve(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Curve> {
-    let help = "write curve = \"linear\" or curve = \"s\" (smoothstep)";
-    let s = raw::string(cx, v, path, help)?;
+    let s = raw::string(cx, v, path, CURVE_HELP)?;
     match s.as_str() {
         "linear" => Some(Curve::Linear),
         "s" => Some(Curve::S),
         _ => {
-            cx.report(
-                v.span(),
-                path,
-                "unknown curve",
-                format!("`{}` = \"{s}\" is not a curve", leaf(path)),
-                help,
-            );
+            let kind = ProblemKind::UnknownCurve {
+                key: path,
+                name: &s,
+            };
+            cx.report_kind(Some(v.span()), path, &kind);
             None
         }
     }
