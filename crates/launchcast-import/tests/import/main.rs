@@ -10,6 +10,9 @@ mod bad_input;
 mod calendars;
 mod cpm;
 mod fuzz;
+// Shared with the command line's tests, which include it by path.
+#[path = "../support/generate.rs"]
+#[allow(unreachable_pub)]
 mod generate;
 mod german_mpx;
 mod includes;

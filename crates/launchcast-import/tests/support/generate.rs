@@ -14,7 +14,7 @@ fn xml_text(s: &str) -> String {
         .collect()
 }
 
-pub(crate) fn mspdi(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
+pub fn mspdi(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\"?>\n<Project xmlns=\"http://schemas.microsoft.com/project\">\n\
          <Name>p</Name>\n<StartDate>2024-01-01T08:00:00</StartDate>\n<Tasks>\n",
@@ -38,7 +38,7 @@ pub(crate) fn mspdi(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
     s
 }
 
-pub(crate) fn xer(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
+pub fn xer(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
     let mut s = String::from(
         "ERMHDR\t8.0\n%T\tPROJECT\n%F\tproj_id\tproj_short_name\texport_flag\n%R\t1\tP\tY\n\
          %T\tTASK\n%F\ttask_id\tproj_id\ttask_name\ttarget_drtn_hr_cnt\n",
@@ -54,7 +54,7 @@ pub(crate) fn xer(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
     s
 }
 
-pub(crate) fn pmxml(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
+pub fn pmxml(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\"?>\n<APIBusinessObjects>\n<Project>\n<ObjectId>1</ObjectId>\n<Name>p</Name>\n",
     );
@@ -74,7 +74,7 @@ pub(crate) fn pmxml(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
     s
 }
 
-pub(crate) fn mpx(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
+pub fn mpx(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
     let mut s = String::from("MPX,Microsoft Project for Windows,4.0,ANSI\r\n61,1,40,70,90,98\r\n");
     for (id, name) in tasks {
         let preds: Vec<&str> = links
@@ -91,7 +91,7 @@ pub(crate) fn mpx(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
 }
 
 /// Ids are job numbers 1..=n; PSPLIB has no names.
-pub(crate) fn psplib(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
+pub fn psplib(tasks: &[(&str, &str)], links: &[(&str, &str)]) -> String {
     let mut s = format!(
         "jobs (incl. supersource/sink ):  {}\nPRECEDENCE RELATIONS:\njobnr. #modes #successors successors\n",
         tasks.len()
