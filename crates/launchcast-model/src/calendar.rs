@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use crate::Date;
+use crate::kind::ProblemKind;
 use crate::raw::{Cx, Span};
-use crate::suggest::did_you_mean;
 
 /// Working hours are whole quarter hours.
 pub const GRID_MINUTES: u32 = 15;
@@ -224,39 +224,18 @@ pub(crate) fn check_refs(
     let known: HashMap<&str, ()> = ids.iter().map(|(id, _, _)| (*id, ())).collect();
     for (id, span, path) in ids {
         if *id == NO_CALENDAR {
-            cx.report_at(
-                span.clone(),
-                path,
-                "reserved",
-                "calendar id `none` is reserved for 24-hour calendar days".into(),
-                "choose another id",
-                Vec::new(),
-            );
+            cx.report_kind(span.clone(), path, &ProblemKind::ReservedCalendarNone);
         }
     }
     for (target, span, path) in refs {
         if target == NO_CALENDAR || known.contains_key(target.as_str()) {
             continue;
         }
-        let mean = did_you_mean(target, ids.iter().map(|(id, _, _)| *id));
-        let list = if ids.is_empty() {
-            "the model has no [[calendar]]".to_string()
-        } else {
-            format!(
-                "calendars: {}",
-                ids.iter()
-                    .map(|(id, _, _)| *id)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        let known: Vec<&str> = ids.iter().map(|(id, _, _)| *id).collect();
+        let kind = ProblemKind::UnknownCalendar {
+            target,
+            known: &known,
         };
-        cx.report_at(
-            span.clone(),
-            path,
-            "unknown calendar",
-            format!("unknown calendar `{target}`"),
-            format!("{mean}{list}; or \"none\" for 24-hour calendar days"),
-            Vec::new(),
-        );
+        cx.report_kind(span.clone(), path, &kind);
     }
 }

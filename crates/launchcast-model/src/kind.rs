@@ -131,6 +131,44 @@ pub(crate) enum ProblemKind<'a> {
     NotFixed { key: &'a str, text: &'a str },
     /// A `curve` that is neither `linear` nor `s`.
     UnknownCurve { key: &'a str, name: &'a str },
+    /// An id that is not `[a-z0-9_]+`; `fixed` a suggestion.
+    InvalidId { id: &'a str, fixed: &'a str },
+    /// A merged included task's id that is not `prefix/id`.
+    InvalidIncludedId(&'a str),
+    /// A task, risk or plant called `program`.
+    ReservedProgramId,
+    /// A scenario called `base`.
+    ReservedBaseScenario,
+    /// A calendar called `none`.
+    ReservedCalendarNone,
+    /// An id of the task/risk/plant namespace used twice; `first` is the first user.
+    DuplicateId { id: &'a str, first: &'a str },
+    /// An id of promises, scenarios or calendars (`what`) used twice within its kind.
+    DuplicateOwnId {
+        what: &'a str,
+        id: &'a str,
+        first: &'a str,
+    },
+    /// An include prefix that is not `[a-z0-9_]+`; `fixed` a suggestion.
+    InvalidPrefix { prefix: &'a str, fixed: &'a str },
+    /// An include prefix used twice; `first` is the first include.
+    DuplicatePrefix { prefix: &'a str, first: &'a str },
+    /// A task that waits on itself in its list `key`.
+    ListsItself { task: &'a str, key: &'a str },
+    /// Tasks that wait on each other, `names` joined by arrows.
+    Cycle(&'a str),
+    /// A year outside those of the program.
+    YearOutsideProgram {
+        key: &'a str,
+        year: i64,
+        start: i32,
+        horizon: i32,
+    },
+    /// A reference to a calendar that does not exist; `known` the calendars' ids.
+    UnknownCalendar {
+        target: &'a str,
+        known: &'a [&'a str],
+    },
     /// A scenario setting of the wrong kind for its field, in a model built in code.
     WrongSettingKind {
         key: &'a str,
@@ -178,6 +216,21 @@ impl ProblemKind<'_> {
             ProblemKind::FailNotBoolean(_) => "expected true".into(),
             ProblemKind::NotFixed { .. } => "not a fixed value".into(),
             ProblemKind::UnknownCurve { .. } => "unknown curve".into(),
+            ProblemKind::InvalidId { .. } | ProblemKind::InvalidIncludedId(_) => {
+                "invalid id".into()
+            }
+            ProblemKind::ReservedProgramId
+            | ProblemKind::ReservedBaseScenario
+            | ProblemKind::ReservedCalendarNone => "reserved".into(),
+            ProblemKind::DuplicateId { .. } | ProblemKind::DuplicateOwnId { .. } => {
+                "duplicate id".into()
+            }
+            ProblemKind::InvalidPrefix { .. } => "invalid prefix".into(),
+            ProblemKind::DuplicatePrefix { .. } => "duplicate prefix".into(),
+            ProblemKind::ListsItself { .. } => "lists itself".into(),
+            ProblemKind::Cycle(_) => "closes a cycle".into(),
+            ProblemKind::YearOutsideProgram { .. } => "outside the program".into(),
+            ProblemKind::UnknownCalendar { .. } => "unknown calendar".into(),
         }
     }
 
@@ -277,6 +330,49 @@ impl ProblemKind<'_> {
             ProblemKind::UnknownCurve { key, name } => {
                 format!("`{}` = \"{name}\" is not a curve", leaf(key))
             }
+            ProblemKind::InvalidId { id, .. } => format!("id `{id}` must match [a-z0-9_]+"),
+            ProblemKind::InvalidIncludedId(id) => {
+                format!("id `{id}` must match [a-z0-9_]+(/[A-Za-z0-9_.-]+)*")
+            }
+            ProblemKind::ReservedProgramId => {
+                "id `program` is reserved (scenario settings use `program.field`)".into()
+            }
+            ProblemKind::ReservedBaseScenario => {
+                "scenario id `base` is reserved for the model as written".into()
+            }
+            ProblemKind::ReservedCalendarNone => {
+                "calendar id `none` is reserved for 24-hour calendar days".into()
+            }
+            ProblemKind::DuplicateId { id, first } => {
+                format!("duplicate id `{id}`: already used by {first}")
+            }
+            ProblemKind::DuplicateOwnId { what, id, first } => {
+                format!("duplicate {what} id `{id}`: already used by {first}")
+            }
+            ProblemKind::InvalidPrefix { prefix, .. } => {
+                format!("include prefix `{prefix}` must match [a-z0-9_]+")
+            }
+            ProblemKind::DuplicatePrefix { prefix, first } => {
+                format!("duplicate include prefix `{prefix}`: already used by {first}")
+            }
+            ProblemKind::ListsItself { task, key } => {
+                format!("task `{task}` lists itself in `{}`", leaf(key))
+            }
+            ProblemKind::Cycle(names) => {
+                format!("tasks wait on each other in a cycle: {names} (each waits on the next)")
+            }
+            ProblemKind::YearOutsideProgram {
+                key,
+                year,
+                start,
+                horizon,
+            } => format!(
+                "`{}` = {year} is outside the years of the program, {start} to {horizon}",
+                leaf(key)
+            ),
+            ProblemKind::UnknownCalendar { target, .. } => {
+                format!("unknown calendar `{target}`")
+            }
         }
     }
 
@@ -350,6 +446,45 @@ impl ProblemKind<'_> {
             ProblemKind::FailNotBoolean(_) => "write fail = true".into(),
             ProblemKind::NotFixed { .. } => "write a number, e.g. 200000 or \"72bn\"".into(),
             ProblemKind::UnknownCurve { .. } => CURVE_HELP.into(),
+            ProblemKind::InvalidId { id, fixed } => {
+                if id.contains('/') {
+                    format!(
+                        "ids with `/` name the tasks of an [[include]] and are only referred to, never defined; use lowercase letters, digits and _, e.g. `{fixed}`"
+                    )
+                } else {
+                    format!("use lowercase letters, digits and _, e.g. `{fixed}`")
+                }
+            }
+            ProblemKind::InvalidIncludedId(_) => "an included task's id is its include's prefix, `/`, and its id of letters, digits, _ . and -".into(),
+            ProblemKind::ReservedProgramId
+            | ProblemKind::ReservedBaseScenario
+            | ProblemKind::ReservedCalendarNone => "choose another id".into(),
+            ProblemKind::DuplicateId { .. } => {
+                "tasks, risks and plants share one namespace: give each a unique id".into()
+            }
+            ProblemKind::DuplicateOwnId { what, .. } => format!("give each {what} a unique id"),
+            ProblemKind::InvalidPrefix { fixed, .. } => {
+                format!("use lowercase letters, digits and _, e.g. `{fixed}`")
+            }
+            ProblemKind::DuplicatePrefix { .. } => {
+                "give each include its own prefix: its tasks are named prefix/id".into()
+            }
+            ProblemKind::ListsItself { .. } => "remove it: a task cannot wait on itself".into(),
+            ProblemKind::Cycle(_) => "remove or reverse one of these links".into(),
+            ProblemKind::YearOutsideProgram { .. } => {
+                "use a year between those of program.start and program.horizon".into()
+            }
+            ProblemKind::UnknownCalendar { target, known } => {
+                let list = if known.is_empty() {
+                    "the model has no [[calendar]]".to_string()
+                } else {
+                    format!("calendars: {}", known.join(", "))
+                };
+                format!(
+                    "{}{list}; or \"none\" for 24-hour calendar days",
+                    did_you_mean(target, known.iter().copied())
+                )
+            }
         }
     }
 

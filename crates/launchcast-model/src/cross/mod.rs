@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::grammar::{fmt_num, valid_id, valid_ref_id};
 use crate::kind::ProblemKind;
-use crate::raw::{Cx, Span, leaf};
+use crate::raw::{Cx, Span};
 
 mod correlations;
 mod settings;
@@ -150,37 +150,17 @@ impl Cross {
             let (id, span, path) = (&it.id, &it.span, &it.path);
             if self.merged_ids && it.kind == Kind::Task && id.contains('/') {
                 if !valid_ref_id(id) {
-                    cx.report_at(
-                        span.clone(),
-                        path,
-                        "invalid id",
-                        format!("id `{id}` must match [a-z0-9_]+(/[A-Za-z0-9_.-]+)*"),
-                        "an included task's id is its include's prefix, `/`, and its id of letters, digits, _ . and -",
-                        Vec::new(),
-                    );
+                    cx.report_kind(span.clone(), path, &ProblemKind::InvalidIncludedId(id));
                 }
             } else {
                 check_id_shape(cx, id, span, path);
             }
             if id == "program" {
-                cx.report_at(
-                    span.clone(),
-                    path,
-                    "reserved",
-                    "id `program` is reserved (scenario settings use `program.field`)".into(),
-                    "choose another id",
-                    Vec::new(),
-                );
+                cx.report_kind(span.clone(), path, &ProblemKind::ReservedProgramId);
             }
             if let Some(first) = seen.get(id.as_str()) {
-                cx.report_at(
-                    span.clone(),
-                    path,
-                    "duplicate id",
-                    format!("duplicate id `{id}`: already used by {first}"),
-                    "tasks, risks and plants share one namespace: give each a unique id",
-                    Vec::new(),
-                );
+                let kind = ProblemKind::DuplicateId { id, first };
+                cx.report_kind(span.clone(), path, &kind);
             } else {
                 seen.insert(id, path.trim_end_matches(".id"));
             }
@@ -193,24 +173,15 @@ impl Cross {
         for (prefix, span, path) in &self.prefixes {
             if !valid_id(prefix) {
                 let fixed = fixed_id(prefix);
-                cx.report_at(
-                    span.clone(),
-                    path,
-                    "invalid prefix",
-                    format!("include prefix `{prefix}` must match [a-z0-9_]+"),
-                    format!("use lowercase letters, digits and _, e.g. `{fixed}`"),
-                    Vec::new(),
-                );
+                let kind = ProblemKind::InvalidPrefix {
+                    prefix,
+                    fixed: &fixed,
+                };
+                cx.report_kind(span.clone(), path, &kind);
             }
             if let Some(first) = seen.get(prefix.as_str()) {
-                cx.report_at(
-                    span.clone(),
-                    path,
-                    "duplicate prefix",
-                    format!("duplicate include prefix `{prefix}`: already used by {first}"),
-                    "give each include its own prefix: its tasks are named prefix/id",
-                    Vec::new(),
-                );
+                let kind = ProblemKind::DuplicatePrefix { prefix, first };
+                cx.report_kind(span.clone(), path, &kind);
             } else {
                 seen.insert(prefix, path.trim_end_matches(".prefix"));
             }
@@ -245,14 +216,11 @@ impl Cross {
         for (i, (edges, task)) in self.edges.iter().zip(tasks).enumerate() {
             for e in edges {
                 if e.to == task.id && !task.id.is_empty() {
-                    cx.report_at(
-                        e.span.clone(),
-                        &e.path,
-                        "lists itself",
-                        format!("task `{}` lists itself in `{}`", task.id, leaf(&e.path)),
-                        "remove it: a task cannot wait on itself",
-                        Vec::new(),
-                    );
+                    let kind = ProblemKind::ListsItself {
+                        task: &task.id,
+                        key: &e.path,
+                    };
+                    cx.report_kind(e.span.clone(), &e.path, &kind);
                 } else if let (Some(&j), Some(list)) = (index.get(e.to.as_str()), adj.get_mut(i)) {
                     list.push((j, e));
                 }
@@ -290,14 +258,9 @@ impl Cross {
                                 .filter_map(|(n, _)| tasks.get(*n).map(|t| t.id.as_str()))
                                 .collect();
                             names.push(tasks.get(to).map_or("", |t| t.id.as_str()));
-                            cx.report_at(
-                                edge.span.clone(),
-                                &edge.path,
-                                "closes a cycle",
-                                format!("tasks wait on each other in a cycle: {} (each waits on the next)", names.join(" → ")),
-                                "remove or reverse one of these links",
-                                Vec::new(),
-                            );
+                            let names = names.join(" → ");
+                            let kind = ProblemKind::Cycle(&names);
+                            cx.report_kind(edge.span.clone(), &edge.path, &kind);
                         }
                         _ => {}
                     },
@@ -327,19 +290,13 @@ impl Cross {
         }
         for (y, span, path) in &self.years {
             if *y < i64::from(start.year()) || *y > i64::from(horizon.year()) {
-                cx.report_at(
-                    span.clone(),
-                    path,
-                    "outside the program",
-                    format!(
-                        "`{}` = {y} is outside the years of the program, {} to {}",
-                        leaf(path),
-                        start.year(),
-                        horizon.year()
-                    ),
-                    "use a year between those of program.start and program.horizon",
-                    Vec::new(),
-                );
+                let kind = ProblemKind::YearOutsideProgram {
+                    key: path,
+                    year: *y,
+                    start: start.year(),
+                    horizon: horizon.year(),
+                };
+                cx.report_kind(span.clone(), path, &kind);
             }
         }
     }
@@ -360,25 +317,9 @@ fn fixed_id(id: &str) -> String {
 
 pub(crate) fn check_id_shape(cx: &mut Cx<'_>, id: &str, span: &Option<Span>, path: &str) {
     if !valid_id(id) {
-        let help = if id.contains('/') {
-            format!(
-                "ids with `/` name the tasks of an [[include]] and are only referred to, never defined; use lowercase letters, digits and _, e.g. `{}`",
-                fixed_id(id)
-            )
-        } else {
-            format!(
-                "use lowercase letters, digits and _, e.g. `{}`",
-                fixed_id(id)
-            )
-        };
-        cx.report_at(
-            span.clone(),
-            path,
-            "invalid id",
-            format!("id `{id}` must match [a-z0-9_]+"),
-            help,
-            Vec::new(),
-        );
+        let fixed = fixed_id(id);
+        let kind = ProblemKind::InvalidId { id, fixed: &fixed };
+        cx.report_kind(span.clone(), path, &kind);
     }
 }
 
@@ -392,24 +333,11 @@ pub(crate) fn check_own_namespace(
     for (id, span, path) in ids {
         check_id_shape(cx, id, span, path);
         if what == "scenario" && *id == "base" {
-            cx.report_at(
-                span.clone(),
-                path,
-                "reserved",
-                "scenario id `base` is reserved for the model as written".into(),
-                "choose another id",
-                Vec::new(),
-            );
+            cx.report_kind(span.clone(), path, &ProblemKind::ReservedBaseScenario);
         }
         if let Some(first) = seen.get(id) {
-            cx.report_at(
-                span.clone(),
-                path,
-                "duplicate id",
-                format!("duplicate {what} id `{id}`: already used by {first}"),
-                format!("give each {what} a unique id"),
-                Vec::new(),
-            );
+            let kind = ProblemKind::DuplicateOwnId { what, id, first };
+            cx.report_kind(span.clone(), path, &kind);
         } else {
             seen.insert(id, path.trim_end_matches(".id").to_string());
         }
