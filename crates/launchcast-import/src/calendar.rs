@@ -54,7 +54,7 @@ fn standard_day(weekday: usize) -> DayHours {
 }
 
 /// Monday = 0.
-pub fn weekday(d: Date) -> usize {
+pub(crate) fn weekday(d: Date) -> usize {
     (d.days_since_epoch() + 3).rem_euclid(7) as usize
 }
 

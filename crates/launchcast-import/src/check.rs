@@ -30,7 +30,7 @@ fn describe(t: &Task) -> String {
 }
 
 /// Checks ids and links; the error names the file's records.
-pub fn check(s: &Schedule) -> Result<(), ImportError> {
+pub(crate) fn check(s: &Schedule) -> Result<(), ImportError> {
     duplicates(s)?;
     cycles(s)
 }

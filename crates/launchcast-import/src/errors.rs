@@ -10,21 +10,37 @@ pub enum Place {
     /// The file as a whole (unreadable, empty, unknown format).
     File,
     /// A line and column, both counted from 1 (text formats, XML).
-    LineColumn { line: usize, column: usize },
+    LineColumn {
+        /// The line.
+        line: usize,
+        /// The column, in characters.
+        column: usize,
+    },
     /// A table, a row (counted from 1 within the table) and a field (XER).
     Table {
+        /// The table's name (`TASK`, `TASKPRED`, …).
         table: String,
+        /// The row, counted from 1 within the table.
         row: usize,
+        /// The field's name.
         field: String,
     },
     /// A record on a line, and a field of it (MPX, PSPLIB).
     Record {
+        /// The line, counted from 1.
         line: usize,
+        /// The record's type or number.
         record: String,
+        /// The field's name.
         field: String,
     },
     /// An XML element path such as `Project/Tasks/Task[3]/Duration`, with its line.
-    Element { path: String, line: usize },
+    Element {
+        /// The element's path.
+        path: String,
+        /// The line the element starts on.
+        line: usize,
+    },
 }
 
 impl fmt::Display for Place {
@@ -81,12 +97,17 @@ pub struct ImportError(Box<Details>);
 /// What an [`ImportError`] says.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Details {
+    /// The file read.
     pub path: PathBuf,
+    /// What sort of problem it is.
     pub kind: ErrorKind,
+    /// Where in the file.
     pub place: Place,
+    /// What is wrong.
     pub message: String,
     /// The offending text, shortened to at most 80 characters.
     pub value: Option<String>,
+    /// How to fix it, if there is something to say.
     pub hint: Option<String>,
 }
 
@@ -98,6 +119,7 @@ impl std::ops::Deref for ImportError {
 }
 
 impl ImportError {
+    /// An error of `kind` at `place`.
     pub fn new(kind: ErrorKind, place: Place, message: impl Into<String>) -> ImportError {
         ImportError(Box::new(Details {
             path: PathBuf::new(),
@@ -109,10 +131,12 @@ impl ImportError {
         }))
     }
 
+    /// Malformed input: the file breaks its format's syntax.
     pub fn syntax(place: Place, message: impl Into<String>) -> ImportError {
         ImportError::new(ErrorKind::Syntax, place, message)
     }
 
+    /// Well-formed input whose content is not acceptable (a cycle, two tasks with one id).
     pub fn invalid(place: Place, message: impl Into<String>) -> ImportError {
         ImportError::new(ErrorKind::Invalid, place, message)
     }
@@ -128,6 +152,7 @@ impl ImportError {
         self
     }
 
+    /// The error with a hint how to fix it.
     pub fn hint(mut self, hint: impl Into<String>) -> ImportError {
         self.0.hint = Some(hint.into());
         self

@@ -99,12 +99,16 @@ pub fn import_path(path: &Path) -> Result<(Schedule, Model), ImportError> {
 /// Links by type.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Relations {
+    /// Finish-to-start links.
     #[serde(rename = "FS")]
     pub fs: usize,
+    /// Start-to-start links.
     #[serde(rename = "SS")]
     pub ss: usize,
+    /// Finish-to-finish links.
     #[serde(rename = "FF")]
     pub ff: usize,
+    /// Start-to-finish links.
     #[serde(rename = "SF")]
     pub sf: usize,
 }
@@ -112,16 +116,21 @@ pub struct Relations {
 /// What `launchcast inspect FILE --json` prints for a schedule file.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Inspect {
+    /// The format's name (`MSPDI`, `XER`, …).
     pub format: &'static str,
+    /// The project's name as the file gives it.
     pub name: String,
     /// Leaf tasks, milestones included.
     pub tasks: usize,
     /// Tasks flagged as milestones (a summary task may carry the flag too).
     pub milestones: usize,
+    /// Summary tasks (structure only, not scheduled).
     pub summary_tasks: usize,
     /// Blank rows (MSPDI `IsNull`), which are no tasks.
     pub blank_rows: usize,
+    /// Links by type.
     pub relations: Relations,
+    /// Working-time calendars.
     pub calendars: usize,
     /// Project start as the file gives it (else the earliest task start).
     pub start: Option<String>,
@@ -131,9 +140,11 @@ pub struct Inspect {
     pub finish_days: Option<f64>,
     /// Project finish as the file gives it.
     pub file_finish: Option<String>,
+    /// Status date as the file gives it, for a schedule in progress.
     pub status_date: Option<String>,
     /// Whether any task carries an actual start or finish.
     pub has_progress: bool,
+    /// Things worth knowing about the file (what was read approximately, left out or repaired).
     pub notes: Vec<String>,
 }
 

@@ -1,65 +1,30 @@
-//! `[[include]]`: a program model that brings in the tasks of schedule files.
-//!
-//! ```toml
-//! [[include]]
-//! file = "plant.xer"            # any schedule this crate reads, relative to the model file
-//! prefix = "plant"              # its tasks are `plant/<task id>`
-//! uncertainty = "rules.toml"    # optional uncertainty rules for its tasks (see [`crate::rules`])
-//!
-//! [[plant]]
-//! id = "yizhuang_1"
-//! starts = "plant/t1234"        # start of production: the contractor's commissioning milestone
-//! ```
-//!
-//! [`resolve_includes`] (or [`load_model`], which also reads the model file) reads each
-//! included file relative to the model file's directory, applies its uncertainty rules (path
-//! relative to the model file too), turns it into tasks as [`crate::to_model`] does and merges
-//! them into the program model, then checks the whole with [`launchcast_model::validate`].
-//!
-//! - **Ids**: an included task is `<prefix>/<its model id>`, the id `launchcast import` would
-//!   give it (`t<task id>` for MSPDI, MPX, XER and PMXML; `j<job>` for PSPLIB), and its links
-//!   point to `<prefix>/…` ids. Risks its rules add are `<prefix>_<risk id>`, its calendars
-//!   `<prefix>_<calendar id>` (its tasks keep theirs, or none: never the program's); correlation
-//!   groups its rules make name the prefixed tasks. Included tasks come after the program's
-//!   own, so the key paths of the program's items (`task[3]`) stay those of the file.
-//! - **Dates**: an included schedule keeps its real dates. Its as-of date (the status date
-//!   of a schedule in progress, else the project start) becomes `not_before` of every
-//!   included task, so no included work starts before the schedule says it can, and the
-//!   file's own start constraints are kept; both only matter when later than the program's
-//!   `start`. An included milestone therefore finishes, with planned durations, at the date
-//!   the schedule gives it (to the day: the schedule's day starts at the program's). A
-//!   schedule that starts before the program's `start` and has no status date is simulated
-//!   from the program's `start` (noted in [`Included::notes`]). A schedule without dates
-//!   (PSPLIB) starts at the program's `start`.
-//! - **Errors** name the model file and the include's line (the `file` value, or the
-//!   `uncertainty` value for the rules), then the included file's own place. A reference to
-//!   an included task that does not exist (`plant/xyz` in a link, a risk, a plant's `starts`,
-//!   a correlation or a scenario) is reported at its line and column in the model file, with
-//!   the nearest included id as a hint (or the task whose file id, activity id or name it is).
-//!   Everything else wrong in the merged model is reported by [`launchcast_model::validate`],
-//!   at the include for the included items and at the key's place for the program's own.
+//! `[[include]]`: merging the schedules a program model names into it ([`load_model`],
+//! whose documentation gives the rules).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use launchcast_model::{Date, Include, Model, ModelError, NO_CALENDAR};
-use toml::de::{DeTable, DeValue};
+use launchcast_model::{Date, Include, Model, ModelError, NO_CALENDAR, SourceMap, line_column};
 
-use crate::rules::{Applied, Rules, RulesError};
+use crate::uncertainty::{Applied, Rules, RulesError};
 use crate::{ImportError, Place};
 
-/// The text of the model file, for errors located by line and column.
+/// The model file as read, for errors located by line and column.
 #[derive(Clone, Copy, Debug)]
 pub struct ModelSource<'a> {
     /// The file name as it appears in messages.
     pub name: &'a str,
+    /// The file's text.
     pub text: &'a str,
+    /// Where each value is in `text` ([`launchcast_model::parse_with_map`] gives it).
+    pub map: &'a SourceMap,
 }
 
 /// What one `[[include]]` brought in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Included {
+    /// The include's `prefix`: its tasks are `<prefix>/<task id>`.
     pub prefix: String,
     /// The schedule file as read (the model file's directory joined with `file`).
     pub path: PathBuf,
@@ -67,6 +32,7 @@ pub struct Included {
     pub format: &'static str,
     /// Tasks merged (the schedule's leaf tasks, milestones included).
     pub tasks: usize,
+    /// Of those, milestones.
     pub milestones: usize,
     /// The rules file, when the include gives one.
     pub rules: Option<PathBuf>,
@@ -83,7 +49,9 @@ pub struct Included {
 /// A program model with its includes merged, and what each brought in.
 #[derive(Clone, Debug)]
 pub struct Resolved {
+    /// The program model with the included tasks, risks, calendars and correlations merged in.
     pub model: Model,
+    /// What each include brought in, in the order of the `[[include]]`s.
     pub included: Vec<Included>,
 }
 
@@ -96,10 +64,51 @@ pub fn resolve_includes(model: Model, base_dir: &Path) -> Result<Model, ModelErr
 }
 
 /// Reads a model file and merges its includes (relative to the file's directory).
+///
+/// `[[include]]`: a program model that brings in the tasks of schedule files.
+///
+/// ```toml
+/// [[include]]
+/// file = "plant.xer"            # any schedule this crate reads, relative to the model file
+/// prefix = "plant"              # its tasks are `plant/<task id>`
+/// uncertainty = "rules.toml"    # optional uncertainty rules for its tasks (see [`crate::Rules`])
+///
+/// [[plant]]
+/// id = "yizhuang_1"
+/// starts = "plant/t1234"        # start of production: the contractor's commissioning milestone
+/// ```
+///
+/// [`resolve_includes`] (or [`load_model`], which also reads the model file) reads each
+/// included file relative to the model file's directory, applies its uncertainty rules (path
+/// relative to the model file too), turns it into tasks as [`crate::to_model`] does and merges
+/// them into the program model, then checks the whole with [`launchcast_model::validate`].
+///
+/// - **Ids**: an included task is `<prefix>/<its model id>`, the id `launchcast import` would
+///   give it (`t<task id>` for MSPDI, MPX, XER and PMXML; `j<job>` for PSPLIB), and its links
+///   point to `<prefix>/…` ids. Risks its rules add are `<prefix>_<risk id>`, its calendars
+///   `<prefix>_<calendar id>` (its tasks keep theirs, or none: never the program's); correlation
+///   groups its rules make name the prefixed tasks. Included tasks come after the program's
+///   own, so the key paths of the program's items (`task[3]`) stay those of the file.
+/// - **Dates**: an included schedule keeps its real dates. Its as-of date (the status date
+///   of a schedule in progress, else the project start) becomes `not_before` of every
+///   included task, so no included work starts before the schedule says it can, and the
+///   file's own start constraints are kept; both only matter when later than the program's
+///   `start`. An included milestone therefore finishes, with planned durations, at the date
+///   the schedule gives it (to the day: the schedule's day starts at the program's). A
+///   schedule that starts before the program's `start` and has no status date is simulated
+///   from the program's `start` (noted in [`Included::notes`]). A schedule without dates
+///   (PSPLIB) starts at the program's `start`.
+/// - **Errors** name the model file and the include's line (the `file` value, or the
+///   `uncertainty` value for the rules), then the included file's own place. A reference to
+///   an included task that does not exist (`plant/xyz` in a link, a risk, a plant's `starts`,
+///   a correlation or a scenario) is reported at its line and column in the model file, with
+///   the nearest included id as a hint (or the task whose file id, activity id or name it is).
+///   Everything else wrong in the merged model is reported by [`launchcast_model::validate`],
+///   at the include for the included items and at the key's place for the program's own.
 pub fn load_model(path: &Path) -> Result<Resolved, ModelError> {
     let name = path.display().to_string();
     let text = launchcast_model::read_model_text(path)?;
-    let model = launchcast_model::parse(&text, &name)?;
+    let (model, map) = launchcast_model::parse_with_map(&text, &name)?;
     if model.includes.is_empty() {
         return Ok(Resolved {
             model,
@@ -113,6 +122,7 @@ pub fn load_model(path: &Path) -> Result<Resolved, ModelError> {
         Some(ModelSource {
             name: &name,
             text: &text,
+            map: &map,
         }),
     )
 }
@@ -207,7 +217,7 @@ fn merge_one(
     let applied = match &rules_path {
         Some(rp) => {
             let rules = Rules::read(rp).map_err(|e| cx.rules_error(inc, index, &e))?;
-            crate::rules::apply(&rules, Some(&schedule), &mut sub)
+            crate::uncertainty::apply(&rules, Some(&schedule), &mut sub)
                 .map_err(|e| cx.rules_error(inc, index, &e))?
         }
         None => Applied {
@@ -412,11 +422,13 @@ fn hint(prefix: &str, rest: &str, file: &str, list: &[Alias]) -> String {
             a.id, a.name, a.id
         );
     }
-    let best = list.iter().min_by_key(|a| {
-        let by_id = levenshtein(&low, &a.id.to_lowercase());
-        let by_name = levenshtein(&low, &a.name.to_lowercase());
-        by_id.min(by_name)
-    });
+    let known: Vec<(String, &Alias)> = list
+        .iter()
+        .flat_map(|a| [(a.id.to_lowercase(), a), (a.name.to_lowercase(), a)])
+        .collect();
+    let best = launchcast_model::closest(&low, known.iter().map(|(k, _)| k.as_str()))
+        .and_then(|k| known.iter().find(|(x, _)| x == k))
+        .map(|(_, a)| *a);
     match best {
         Some(a) => format!(
             "the nearest included id is `{prefix}/{}` (\"{}\"); `launchcast import {file}` lists \
@@ -429,31 +441,14 @@ fn hint(prefix: &str, rest: &str, file: &str, list: &[Alias]) -> String {
     }
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// Builds located errors from the model file's text, when there is one.
 struct Cx<'a> {
     source: Option<ModelSource<'a>>,
-    doc: Option<DeTable<'a>>,
 }
 
 impl<'a> Cx<'a> {
     fn new(source: Option<ModelSource<'a>>) -> Cx<'a> {
-        let doc = source.and_then(|s| DeTable::parse(s.text).ok().map(|d| d.into_inner()));
-        Cx { source, doc }
+        Cx { source }
     }
 
     fn name(&self) -> &str {
@@ -467,21 +462,7 @@ impl<'a> Cx<'a> {
     /// The byte range of the value at `key_path` (`plant[0].starts`, `task[2].after[1]`,
     /// `scenario[0].set."a.b"`), or of the deepest part of it found.
     fn span(&self, key_path: &str) -> Option<Range<usize>> {
-        let doc = self.doc.as_ref()?;
-        let mut found: Option<Range<usize>> = None;
-        let mut at: Option<&DeValue<'_>> = None;
-        for seg in segments(key_path) {
-            let next = match (seg, at) {
-                (Seg::Key(k), None) => doc.get(k.as_str()),
-                (Seg::Key(k), Some(DeValue::Table(t))) => t.get(k.as_str()),
-                (Seg::Index(n), Some(DeValue::Array(a))) => a.get(n),
-                _ => None,
-            };
-            let Some(v) = next else { break };
-            found = Some(v.span());
-            at = Some(v.get_ref());
-        }
-        found
+        self.source?.map.span(key_path)
     }
 
     /// One error at `span` (or without a position), with the include's line in the message
@@ -659,79 +640,13 @@ fn head(key_path: &str) -> (&str, usize) {
     }
 }
 
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// Splits a key path into keys and indices: `scenario[0].set."a/b.c"`.
-fn segments(key_path: &str) -> Vec<Seg> {
-    let mut out = Vec::new();
-    let mut chars = key_path.chars().peekable();
-    let mut key = String::new();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                for q in chars.by_ref() {
-                    if q == '"' {
-                        break;
-                    }
-                    key.push(q);
-                }
-            }
-            '.' => {
-                if !key.is_empty() {
-                    out.push(Seg::Key(std::mem::take(&mut key)));
-                }
-            }
-            '[' => {
-                if !key.is_empty() {
-                    out.push(Seg::Key(std::mem::take(&mut key)));
-                }
-                let mut n = String::new();
-                for d in chars.by_ref() {
-                    if d == ']' {
-                        break;
-                    }
-                    n.push(d);
-                }
-                if let Ok(n) = n.parse() {
-                    out.push(Seg::Index(n));
-                }
-            }
-            c => key.push(c),
-        }
-    }
-    if !key.is_empty() {
-        out.push(Seg::Key(key));
-    }
-    out
-}
-
-/// 1-based line and character column of byte `at`.
-fn line_column(src: &str, at: usize) -> (usize, usize) {
-    let mut at = at.min(src.len());
-    while !src.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = src.get(..at).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn key_paths_split_into_segments() {
-        let s = segments("scenario[0].set.\"plant/t1.2.duration\"");
-        assert!(matches!(&s[0], Seg::Key(k) if k == "scenario"));
-        assert!(matches!(&s[1], Seg::Index(0)));
-        assert!(matches!(&s[2], Seg::Key(k) if k == "set"));
-        assert!(matches!(&s[3], Seg::Key(k) if k == "plant/t1.2.duration"));
+    fn key_paths_name_their_table_and_index() {
         assert_eq!(head("task[12].after[0]"), ("task", 12));
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(head("program.horizon"), ("program", usize::MAX));
     }
 }

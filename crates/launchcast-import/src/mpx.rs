@@ -279,7 +279,7 @@ fn periods(f: &[String]) -> DayHours {
 }
 
 /// Reads an MPX file.
-pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     let (text, note) = crate::text::decode(bytes, None);
     let mut lines = text.lines().enumerate();
     let sep = match lines.next() {

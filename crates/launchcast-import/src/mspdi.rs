@@ -358,7 +358,7 @@ fn calendar(n: &Node, path: &str) -> Result<Calendar, ImportError> {
 }
 
 /// Reads an MSPDI file.
-pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     let (root, note) = read_document(bytes, "Project", "an MSPDI")?;
     let mut s = Schedule::new(Format::Mspdi);
     s.notes.extend(note);

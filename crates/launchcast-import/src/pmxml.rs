@@ -98,7 +98,7 @@ fn calendar(n: &Node) -> Calendar {
 }
 
 /// Reads a PMXML file.
-pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     let (root, note) = read_document(bytes, "APIBusinessObjects", "a PMXML")?;
     let mut s = Schedule::new(Format::Pmxml);
     s.notes.extend(note);

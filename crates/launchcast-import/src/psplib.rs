@@ -9,11 +9,13 @@ use crate::schedule::{Duration, Format, Relation, Schedule, Task};
 /// A PSPLIB instance: the schedule and the header values the file carries.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Instance {
+    /// The instance as a schedule of jobs and precedence links.
     pub schedule: Schedule,
     /// Periods; `horizon` in the header.
     pub horizon: Option<u32>,
     /// Critical-path length without resources (`MPM-Time` in the header).
     pub mpm_time: Option<u32>,
+    /// Due date in periods, if the header gives one.
     pub due_date: Option<u32>,
 }
 

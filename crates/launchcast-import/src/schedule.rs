@@ -19,12 +19,14 @@ pub struct DateTime {
 }
 
 impl DateTime {
+    /// The moment `minute_of_day` minutes after 00:00 of `date`.
     pub fn new(date: Date, minute_of_day: i64) -> DateTime {
         DateTime {
             minutes: i64::from(date.days_since_epoch()) * MINUTES_PER_DAY + minute_of_day,
         }
     }
 
+    /// The date it falls on.
     pub fn date(self) -> Date {
         let days = self.minutes.div_euclid(MINUTES_PER_DAY);
         Date::from_days_since_epoch(days.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
@@ -81,11 +83,13 @@ pub struct Duration {
 }
 
 impl Duration {
+    /// No time.
     pub const ZERO: Duration = Duration {
         minutes: 0.0,
         elapsed: false,
     };
 
+    /// A duration in working minutes (on the task's calendar).
     pub fn working(minutes: f64) -> Duration {
         Duration {
             minutes,
@@ -93,6 +97,7 @@ impl Duration {
         }
     }
 
+    /// A duration in elapsed minutes (calendar time, `ed` in MS Project).
     pub fn elapsed(minutes: f64) -> Duration {
         Duration {
             minutes,
@@ -104,19 +109,30 @@ impl Duration {
 /// A date constraint on a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConstraintKind {
+    /// No constraint: as soon as the links allow.
     AsSoonAsPossible,
+    /// As late as possible.
     AsLateAsPossible,
+    /// Start exactly on the date.
     MustStartOn,
+    /// Finish exactly on the date.
     MustFinishOn,
+    /// Start on or after the date.
     StartNoEarlierThan,
+    /// Start on or before the date.
     StartNoLaterThan,
+    /// Finish on or after the date.
     FinishNoEarlierThan,
+    /// Finish on or before the date.
     FinishNoLaterThan,
 }
 
+/// A task's date constraint.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Constraint {
+    /// Which constraint.
     pub kind: ConstraintKind,
+    /// Its date (none for as soon or as late as possible).
     pub date: Option<DateTime>,
 }
 
@@ -125,6 +141,7 @@ pub struct Constraint {
 pub struct Task {
     /// The file's unique id (MSPDI `UID`, XER `task_id`, PSPLIB job number).
     pub uid: String,
+    /// The task's name.
     pub name: String,
     /// WBS code or outline number as the file gives it.
     pub wbs: String,
@@ -134,16 +151,23 @@ pub struct Task {
     pub parent: Option<String>,
     /// Summary tasks give structure and are not scheduled themselves.
     pub summary: bool,
+    /// A milestone (usually of zero duration).
     pub milestone: bool,
+    /// Planned duration (for a task in progress, the whole of it).
     pub duration: Duration,
     /// Calendar id; `None` means the project's default calendar.
     pub calendar: Option<String>,
+    /// Its date constraint, if any.
     pub constraint: Option<Constraint>,
     /// Scheduled dates the file carries (not recomputed).
     pub start: Option<DateTime>,
+    /// Scheduled finish the file carries.
     pub finish: Option<DateTime>,
+    /// Actual start, for a task that has started.
     pub actual_start: Option<DateTime>,
+    /// Actual finish, for a finished task.
     pub actual_finish: Option<DateTime>,
+    /// Work remaining, for a task in progress.
     pub remaining: Option<Duration>,
     /// 0–100.
     pub percent_complete: f64,
@@ -157,6 +181,7 @@ pub struct Task {
 }
 
 impl Task {
+    /// A task with the file's unique id `uid` and nothing else set.
     pub fn new(uid: impl Into<String>) -> Task {
         Task {
             uid: uid.into(),
@@ -185,9 +210,13 @@ impl Task {
 /// A precedence link.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Relation {
+    /// The uid of the predecessor.
     pub pred: String,
+    /// The uid of the successor.
     pub succ: String,
+    /// Which ends of the two tasks the link ties.
     pub kind: LinkKind,
+    /// Lag (negative: lead).
     pub lag: Duration,
     /// Where the file states the link, for messages.
     pub place: Place,
@@ -199,21 +228,26 @@ pub type DayHours = Vec<(u16, u16)>;
 /// A date range with its own working hours (empty hours: non-working).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CalendarException {
+    /// First day.
     pub from: Date,
     /// Inclusive.
     pub to: Date,
+    /// Working hours of each of those days.
     pub hours: DayHours,
 }
 
 /// A working-time calendar.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Calendar {
+    /// The file's id of the calendar.
     pub id: String,
+    /// The calendar's name.
     pub name: String,
     /// Calendar this one derives from; days it leaves `None` come from there.
     pub base: Option<String>,
     /// Monday first. `None`: as the base calendar (or the standard 08–12, 13–17 week).
     pub week: [Option<DayHours>; 7],
+    /// Dated exceptions to the week; the first covering a day sets its hours.
     pub exceptions: Vec<CalendarException>,
     /// Non-empty: the working time is the union of these calendars' (a task whose resources
     /// work on different calendars works whenever any of them does); `week` and
@@ -222,6 +256,7 @@ pub struct Calendar {
 }
 
 impl Calendar {
+    /// A calendar `id` with the standard week, no base and no exceptions.
     pub fn new(id: impl Into<String>) -> Calendar {
         Calendar {
             id: id.into(),
@@ -251,14 +286,20 @@ impl Calendar {
 /// Which format a schedule came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Format {
+    /// Microsoft Project XML.
     Mspdi,
+    /// Primavera P6 export (tab-separated tables).
     Xer,
+    /// Primavera P6 XML.
     Pmxml,
+    /// Microsoft Project exchange format (comma-separated records).
     Mpx,
+    /// PSPLIB single-mode instance (`.sm`).
     Psplib,
 }
 
 impl Format {
+    /// The format's name in messages (`MSPDI`, `XER`, …).
     pub fn name(self) -> &'static str {
         match self {
             Format::Mspdi => "MSPDI",
@@ -273,17 +314,25 @@ impl Format {
 /// A schedule as read from a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schedule {
+    /// Which format it was read from.
     pub format: Format,
+    /// The project's name.
     pub name: String,
+    /// Every task, summary tasks and milestones included, in file order.
     pub tasks: Vec<Task>,
+    /// Every link, as the file gives it.
     pub relations: Vec<Relation>,
+    /// Working-time calendars.
     pub calendars: Vec<Calendar>,
     /// Id of the project's default calendar.
     pub default_calendar: Option<String>,
     /// Minutes of work in a "day" of duration text (MS Project default 480).
     pub minutes_per_day: f64,
+    /// Project start as the file gives it.
     pub start: Option<DateTime>,
+    /// Project finish as the file gives it.
     pub finish: Option<DateTime>,
+    /// Status date of a schedule in progress.
     pub status_date: Option<DateTime>,
     /// Things the reader could not take over exactly (an encoding guessed, a field ignored).
     pub notes: Vec<String>,
@@ -292,6 +341,7 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// An empty schedule of `format`.
     pub fn new(format: Format) -> Schedule {
         Schedule {
             format,
@@ -314,6 +364,7 @@ impl Schedule {
         self.tasks.iter().filter(|t| !t.summary)
     }
 
+    /// The calendar with the file's id `id`, if any.
     pub fn calendar(&self, id: &str) -> Option<&Calendar> {
         self.calendars.iter().find(|c| c.id == id)
     }
@@ -325,6 +376,7 @@ impl Schedule {
 pub struct LeafLink {
     /// Task indexes into [`Schedule::tasks`].
     pub pred: usize,
+    /// Index of the successor (see `pred`).
     pub succ: usize,
     /// Index into [`Schedule::relations`] of the link it comes from.
     pub relation: usize,

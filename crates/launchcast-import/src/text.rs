@@ -5,7 +5,10 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 /// Decodes `bytes`: UTF-16 if it starts with a BOM, UTF-8 if valid, else `fallback`
 /// (Windows-1252 if `None`). Returns the text and a note when a fallback was used or bytes
 /// were replaced.
-pub fn decode(bytes: &[u8], fallback: Option<&'static Encoding>) -> (String, Option<String>) {
+pub(crate) fn decode(
+    bytes: &[u8],
+    fallback: Option<&'static Encoding>,
+) -> (String, Option<String>) {
     if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
         let (s, bad) = UTF_16LE.decode_without_bom_handling(rest);
         return (

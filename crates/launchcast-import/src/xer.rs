@@ -270,7 +270,7 @@ fn push_period(h: &mut DayHours, s: u16, f: u16) {
 }
 
 /// Reads an XER file.
-pub fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<Schedule, ImportError> {
     let (text, note) = crate::text::decode(bytes, None);
     let tables = parse_tables(&text)?;
     let table = |name: &str| tables.iter().find(|t| t.name == name);

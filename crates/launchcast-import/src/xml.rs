@@ -10,7 +10,7 @@ use crate::errors::{ImportError, Place};
 const MAX_DEPTH: usize = 64;
 
 #[derive(Clone, Debug, Default)]
-pub struct Node {
+pub(crate) struct Node {
     pub name: String,
     #[allow(dead_code)]
     pub attrs: Vec<(String, String)>,
@@ -21,21 +21,21 @@ pub struct Node {
 
 impl Node {
     /// First child named `name`.
-    pub fn child(&self, name: &str) -> Option<&Node> {
+    pub(crate) fn child(&self, name: &str) -> Option<&Node> {
         self.children.iter().find(|c| c.name == name)
     }
 
-    pub fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+    pub(crate) fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
         self.children.iter().filter(move |c| c.name == name)
     }
 
     /// Trimmed text of the first child named `name`, or "" if absent.
-    pub fn text_of(&self, name: &str) -> &str {
+    pub(crate) fn text_of(&self, name: &str) -> &str {
         self.child(name).map_or("", |c| c.text.trim())
     }
 
     /// Place of the child `name` (or of this element if absent), for errors.
-    pub fn place(&self, path: &str, name: &str) -> Place {
+    pub(crate) fn place(&self, path: &str, name: &str) -> Place {
         Place::Element {
             path: format!("{path}/{name}"),
             line: self.child(name).map_or(self.line, |c| c.line),
@@ -52,13 +52,6 @@ pub(crate) fn clock_minutes(s: &str) -> Option<u16> {
     (h <= 24 && m < 60).then_some(h * 60 + m)
 }
 
-fn line_col(text: &str, pos: usize) -> (usize, usize) {
-    let before = text.get(..pos.min(text.len())).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
 fn local(name: &[u8]) -> String {
     let n = String::from_utf8_lossy(name);
     match n.rsplit_once(':') {
@@ -69,7 +62,7 @@ fn local(name: &[u8]) -> String {
 
 /// Decodes and parses a file whose root element must be `root` (`what` names the format in
 /// the error); returns the root and the decoder's note, if any.
-pub fn read_document(
+pub(crate) fn read_document(
     bytes: &[u8],
     root: &str,
     what: &str,
@@ -91,7 +84,7 @@ pub fn read_document(
 }
 
 /// Parses a whole document; the root element is returned.
-pub fn parse(text: &str) -> Result<Node, ImportError> {
+pub(crate) fn parse(text: &str) -> Result<Node, ImportError> {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Node> = vec![Node::default()];
     // Lines counted incrementally: (byte position, line there).
@@ -104,7 +97,7 @@ pub fn parse(text: &str) -> Result<Node, ImportError> {
         }
         let line = at.1;
         let err = |msg: String| {
-            let (line, column) = line_col(text, pos);
+            let (line, column) = launchcast_model::line_column(text, pos);
             ImportError::syntax(Place::LineColumn { line, column }, msg).hint(
                 "the file is not well-formed XML: save or export it again from the tool that \
                  wrote it",
@@ -173,7 +166,7 @@ pub fn parse(text: &str) -> Result<Node, ImportError> {
         }
     }
     if stack.len() != 1 {
-        let (line, column) = line_col(text, text.len());
+        let (line, column) = launchcast_model::line_column(text, text.len());
         return Err(ImportError::syntax(
             Place::LineColumn { line, column },
             format!(

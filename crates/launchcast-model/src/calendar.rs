@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use crate::Date;
-use crate::errors::did_you_mean;
+use crate::kind::ProblemKind;
 use crate::raw::{Cx, Span};
 
 /// Working hours are whole quarter hours.
@@ -25,7 +25,9 @@ pub type Hours = Vec<(u32, u32)>;
 /// its durations in working days of `hours_per_day` working hours.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Calendar {
+    /// Unique among calendars; referred to by `calendar = "..."`.
     pub id: String,
+    /// For people; the id if not given.
     pub name: String,
     /// Working hours in one day of duration (`1d` on this calendar).
     pub hours_per_day: f64,
@@ -38,9 +40,11 @@ pub struct Calendar {
 /// Days `from..=to` with their own hours (empty: not working, e.g. a holiday).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CalendarException {
+    /// First day.
     pub from: Date,
     /// Inclusive.
     pub to: Date,
+    /// Working periods of each of those days.
     pub hours: Hours,
 }
 
@@ -220,39 +224,18 @@ pub(crate) fn check_refs(
     let known: HashMap<&str, ()> = ids.iter().map(|(id, _, _)| (*id, ())).collect();
     for (id, span, path) in ids {
         if *id == NO_CALENDAR {
-            cx.report_at(
-                span.clone(),
-                path,
-                "reserved",
-                "calendar id `none` is reserved for 24-hour calendar days".into(),
-                "choose another id",
-                Vec::new(),
-            );
+            cx.report_kind(span.clone(), path, &ProblemKind::ReservedCalendarNone);
         }
     }
     for (target, span, path) in refs {
         if target == NO_CALENDAR || known.contains_key(target.as_str()) {
             continue;
         }
-        let mean = did_you_mean(target, ids.iter().map(|(id, _, _)| *id));
-        let list = if ids.is_empty() {
-            "the model has no [[calendar]]".to_string()
-        } else {
-            format!(
-                "calendars: {}",
-                ids.iter()
-                    .map(|(id, _, _)| *id)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        let known: Vec<&str> = ids.iter().map(|(id, _, _)| *id).collect();
+        let kind = ProblemKind::UnknownCalendar {
+            target,
+            known: &known,
         };
-        cx.report_at(
-            span.clone(),
-            path,
-            "unknown calendar",
-            format!("unknown calendar `{target}`"),
-            format!("{mean}{list}; or \"none\" for 24-hour calendar days"),
-            Vec::new(),
-        );
+        cx.report_kind(span.clone(), path, &kind);
     }
 }

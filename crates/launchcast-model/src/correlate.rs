@@ -37,10 +37,12 @@ pub struct CorrelationGroup {
 }
 
 impl CorrelationGroup {
+    /// How many items the group correlates.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// True if the group has no items.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -159,13 +161,13 @@ pub(crate) struct RawGroup {
 }
 
 impl RawGroup {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.names.len()
     }
 
     /// Whether the engine can draw with these rank correlations: the matrix of their normal
     /// scores is positive definite.
-    pub fn is_consistent(&self) -> bool {
+    pub(crate) fn is_consistent(&self) -> bool {
         cholesky(&normal_scores(&self.matrix, self.len()), self.len()).is_ok()
     }
 
@@ -179,7 +181,7 @@ impl RawGroup {
         }
     }
 
-    pub fn at(&self, i: usize, j: usize) -> f64 {
+    pub(crate) fn at(&self, i: usize, j: usize) -> f64 {
         self.matrix
             .get(i * self.names.len() + j)
             .copied()

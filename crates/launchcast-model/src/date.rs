@@ -38,6 +38,7 @@ impl Date {
         Date(days)
     }
 
+    /// Days since 1970-01-01 (negative before).
     pub const fn days_since_epoch(self) -> i32 {
         self.0
     }
@@ -56,6 +57,7 @@ impl Date {
         (y, m, d)
     }
 
+    /// The year.
     pub fn year(self) -> i32 {
         self.ymd().0
     }

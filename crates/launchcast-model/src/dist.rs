@@ -18,30 +18,45 @@ pub enum Quantity {
 /// A distribution of one uncertain quantity.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
+    /// Always this value.
     Fixed(f64),
+    /// Triangular on [min, max] with its peak at `mode`.
     Triangular {
+        /// Smallest value.
         min: f64,
+        /// Most likely value.
         mode: f64,
+        /// Largest value.
         max: f64,
     },
     /// Beta-PERT with λ = 4.
     Pert {
+        /// Smallest value.
         min: f64,
+        /// Most likely value.
         mode: f64,
+        /// Largest value.
         max: f64,
     },
+    /// Every value in [min, max] equally likely.
     Uniform {
+        /// Smallest value.
         min: f64,
+        /// Largest value.
         max: f64,
     },
     /// For durations, truncated at 0 (the negative tail is cut off and renormalised).
     Normal {
+        /// Mean.
         mean: f64,
+        /// Standard deviation.
         sd: f64,
     },
     /// Log-normal given by its median and 90th percentile.
     LogNormal {
+        /// Median (50th percentile).
         median: f64,
+        /// 90th percentile.
         p90: f64,
     },
     /// `(value, weight)` pairs; weights sum to 1.
@@ -52,6 +67,7 @@ pub enum Dist {
 pub const Z90: f64 = 1.281_551_565_544_600_5;
 
 impl Dist {
+    /// Always 0.
     pub const ZERO: Dist = Dist::Fixed(0.0);
 
     /// True if every draw gives the same value.
@@ -231,7 +247,7 @@ pub fn normal_cdf(z: f64) -> f64 {
 
 /// Complementary error function (W. J. Cody's rational approximations via a Chebyshev fit,
 /// Numerical Recipes `erfccheb`, relative error below 1.2e-16 after one refinement).
-pub fn erfc(x: f64) -> f64 {
+pub(crate) fn erfc(x: f64) -> f64 {
     // Numerical Recipes 3rd ed. §6.2.2 Chebyshev coefficients.
     const COF: [f64; 28] = [
         -1.3026537197817094,

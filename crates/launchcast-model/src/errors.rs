@@ -23,6 +23,7 @@ pub struct Problem {
     pub span: Option<Range<usize>>,
     /// 1-based line and column (in characters) of the span start; 0 without a span.
     pub line: usize,
+    /// Column of the span start, in characters (see `line`).
     pub column: usize,
     /// Short text under the highlighted span.
     pub label: String,
@@ -494,8 +495,10 @@ impl DistError {
     }
 }
 
-/// 1-based line and character column of byte `offset` in `source` (clamped to its length).
-pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
+/// 1-based line and character column of byte `offset` in `source` (clamped to its length;
+/// an offset inside a character counts as that character's start): the one place every
+/// message of the workspace that names a line and column gets them from.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());
     while !source.is_char_boundary(offset) {
         offset -= 1;
@@ -505,25 +508,4 @@ pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
     (line, column)
-}
-
-/// The candidate closest to `word`, if close enough to be a plausible typo.
-pub(crate) fn nearest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
-/// ` did you mean `x`?` or nothing.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> String {
-    nearest(word, candidates).map_or(String::new(), |c| format!("did you mean `{c}`? "))
 }

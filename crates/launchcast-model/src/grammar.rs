@@ -5,7 +5,8 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::errors::{DistError, did_you_mean};
+use crate::errors::DistError;
+use crate::suggest::did_you_mean;
 use crate::{DAYS_PER_YEAR, Dist, Link, LinkKind, Quantity};
 
 /// Largest magnitude accepted anywhere: beyond it sums of draws lose whole units.

@@ -1,28 +1,64 @@
 //! # launchcast-model
 //!
-//! The program model of launchcast: the TOML file format (version 1, see `DESIGN.md`), the
-//! grammar of distributions and units, validation, and diagnostics that name the file, the
-//! line and column and the offending value.
+//! The program model of launchcast: the TOML file format (version 1, see
+//! `docs/model-format.md`), the grammar of distributions and units, validation, and
+//! diagnostics that name the file, the line and column and the offending value.
 //!
 //! The path through this crate is: text → [`parse`] / [`parse_file`] → [`Model`] (validated,
 //! named, defaults filled in, values in base units) → [`Model::scenario_model`] (one per
 //! scenario, overrides applied). [`to_toml`] writes a model back as a file that reads back
-//! equal. The engine compiles a [`Model`] into dense arrays; nothing downstream needs to
-//! re-check it. A model built or extended in code (an imported schedule; a program model with
-//! the tasks of its `[[include]]`s merged in as `prefix/id`) is checked by [`validate`], with
-//! the same messages by key path. [`correlation_groups`] gives the engine each connected
-//! group of `[[correlate]]` items with its matrix and Cholesky factor.
+//! equal. A model built or extended in code (an imported schedule; a program model with the
+//! tasks of its `[[include]]`s merged in as `prefix/id`) is checked by [`validate`], with the
+//! same problem kinds by key path; [`ValidModel`] is a model that passed, and derefs to it.
+//! [`parse_with_map`] also gives a [`SourceMap`] (key path → place in the file), so that
+//! problems found later are shown at their place. [`correlation_groups`] gives the engine
+//! each connected group of `[[correlate]]` items with its matrix and Cholesky factor.
+//!
+//! ```
+//! use launchcast_model::{ValidModel, validate};
+//!
+//! let text = r#"
+//! [program]
+//! name = "Launch"
+//! start = 2025-01-01
+//! horizon = 2027-12-31
+//!
+//! [[task]]
+//! id = "build"
+//! duration = "tri(2mo, 3mo, 6mo)"
+//!
+//! [[task]]
+//! id = "launch"
+//! duration = "1w"
+//! after = ["build"]
+//! "#;
+//! // Read: every problem of the file at once, each with its line, column and a help.
+//! let model = launchcast_model::parse(text, "launch.toml")?;
+//! assert_eq!(model.tasks[1].after[0].task, "build");
+//!
+//! // Validate a model changed in code: problems by key path.
+//! let mut changed = model.clone();
+//! changed.tasks[1].after[0].task = "biuld".into();
+//! let e = validate(&changed).unwrap_err();
+//! assert!(e.plain().contains("task[1].after[0]"));
+//!
+//! // A model that passed, for code that needs no checks of its own.
+//! let valid = ValidModel::new(model)?;
+//! assert_eq!(valid.tasks.len(), 2);
+//! # Ok::<(), launchcast_model::ModelError>(())
+//! ```
 //!
 //! Modules: `grammar` (amounts, units, distributions, links: [`Dist::parse`],
-//! [`Dist::display`]), `raw` (span-keeping access to the TOML tree), `validate` (reading a
-//! file), `cross` (the checks across items shared by reading and [`validate`]: ids,
-//! references and include prefixes, cycles, dates, scenario settings, correlations),
-//! `check` ([`validate`]), `correlate` (groups, Cholesky, which pair to blame), `scenario`,
-//! `write`, and `errors` ([`ModelError`] holds every [`Problem`] found, each a
-//! `miette::Diagnostic` with a labelled span and a help).
+//! [`Dist::display`]), `raw` (span-keeping access to the TOML tree), `read` (reading a file,
+//! one module per kind of table), `source_map`, `cross` (the checks across items shared by
+//! reading and [`validate`]: ids, references and include prefixes, cycles, dates, scenario
+//! settings, correlations), `validate` ([`validate`], [`ValidModel`]), `kind` (every kind of
+//! problem with its label, message and help), `suggest` ("did you mean"), `correlate`
+//! (groups, Cholesky, which pair to blame), `scenario`, `write`, and `errors` ([`ModelError`]
+//! holds every [`Problem`] found, each a `miette::Diagnostic` with a labelled span and a help;
+//! [`line_column`]).
 
 mod calendar;
-mod check;
 mod correlate;
 mod cross;
 mod date;
@@ -30,9 +66,13 @@ mod dist;
 mod errors;
 mod grammar;
 mod input;
+mod kind;
 mod model;
 mod raw;
+mod read;
 mod scenario;
+mod source_map;
+mod suggest;
 mod validate;
 mod write;
 
@@ -40,13 +80,12 @@ pub use calendar::{
     Calendar, CalendarException, GRID_MINUTES, Hours, NO_CALENDAR, WEEKDAYS, hours_text, minutes,
     parse_hours, weekday,
 };
-pub use check::validate;
 pub use correlate::{CorrelatedItem, CorrelationGroup, correlation_groups, normal_score};
 pub use date::{DAYS_PER_YEAR, Date};
 pub use dist::{
     Dist, Quantity, Z90, beta_cdf, beta_quantile, normal_cdf, normal_quantile, pert_shape,
 };
-pub use errors::{DistError, ModelError, Problem};
+pub use errors::{DistError, ModelError, Problem, line_column};
 pub use grammar::DistText;
 pub use input::{
     DEFAULT_MAX_INPUT_BYTES, InputError, binary_help, binary_kind, max_input_bytes, printable,
@@ -55,7 +94,10 @@ pub use input::{
 pub use model::{
     Correlation, Curve, Impact, Include, Link, LinkKind, MAX_HORIZON_DAYS, MAX_ITERATIONS, Model,
     Origin, Plant, Program, Promise, PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
-    horizon_problem, iterations_problem,
+    iterations_problem,
 };
-pub use validate::{parse, parse_file, read_model_text};
+pub use read::{parse, parse_file, parse_with_map, read_model_text};
+pub use source_map::SourceMap;
+pub use suggest::{closest, nearest};
+pub use validate::{ValidModel, validate};
 pub use write::to_toml;

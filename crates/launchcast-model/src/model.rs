@@ -7,10 +7,15 @@ use crate::{Calendar, Date, Dist};
 /// A whole program model. Built by [`crate::parse`] (or an importer), never half-valid.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
+    /// `[program]`: name, dates, run settings.
     pub program: Program,
+    /// `[[task]]`s, in file order.
     pub tasks: Vec<Task>,
+    /// `[[risk]]`s, in file order.
     pub risks: Vec<Risk>,
+    /// `[[plant]]`s, in file order.
     pub plants: Vec<Plant>,
+    /// `[[promise]]`s, in file order.
     pub promises: Vec<Promise>,
     /// Alternatives run beside the model as written (which is scenario `base`).
     pub scenarios: Vec<Scenario>,
@@ -60,6 +65,7 @@ pub struct Origin {
     pub uncertainty: Option<std::ops::Range<usize>>,
     /// 1-based line and column (in characters) of the `file` value.
     pub line: usize,
+    /// Column of the `file` value (see `line`).
     pub column: usize,
 }
 
@@ -68,7 +74,9 @@ pub struct Origin {
 /// appear in several entries; [`crate::correlation_groups`] gives the resulting matrices.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Correlation {
+    /// Ids of the tasks and plants correlated.
     pub items: Vec<String>,
+    /// Their rank correlation, pairwise, in [-1, 1].
     pub rho: f64,
 }
 
@@ -78,27 +86,14 @@ pub const MAX_ITERATIONS: u64 = 100_000_000;
 
 /// Why `n` iterations is not a valid count, if it is not: (label, message, help), the one
 /// wording for the file and the command line.
-pub fn iterations_problem(n: i128) -> Option<(&'static str, String, &'static str)> {
-    if n < 1 {
-        Some((
-            "must be ≥ 1",
-            format!("`iterations` = {n} must be at least 1"),
-            "write a whole number of 1 or more, e.g. iterations = 10000",
-        ))
-    } else if n > i128::from(MAX_ITERATIONS) {
-        Some((
-            "too many",
-            format!("`iterations` = {n} is more than the limit of {MAX_ITERATIONS}"),
-            "write at most 100000000; 10,000 to 100,000 iterations give most results to a \
-             fraction of a percent",
-        ))
-    } else {
-        None
-    }
+pub fn iterations_problem(n: i128) -> Option<(String, String, String)> {
+    crate::kind::ProblemKind::of_iterations(n).map(|k| (k.label(), k.message(), k.help()))
 }
 
+/// `[program]`: the program's name, dates and run settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
+    /// For people (titles of reports).
     pub name: String,
     /// As-of date: no task starts earlier; all `*_days` count from here (its 00:00).
     pub start: Date,
@@ -107,8 +102,11 @@ pub struct Program {
     pub start_time: u32,
     /// Simulated time ends here.
     pub horizon: Date,
+    /// For people (money in reports); may be empty.
     pub currency: String,
+    /// Monte Carlo iterations of a run, 1 to [`MAX_ITERATIONS`].
     pub iterations: u64,
+    /// Seed of the random numbers: the same seed gives the same results.
     pub seed: u64,
     /// Plant output to customer delivery, days.
     pub delivery_lag: Dist,
@@ -118,9 +116,12 @@ pub struct Program {
     pub calendar: Option<String>,
 }
 
+/// `[[task]]`: a piece of work with an uncertain duration, links and cost.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Task {
+    /// `[a-z0-9_]+` (`prefix/id` for merged included tasks); unique among tasks, risks and plants.
     pub id: String,
+    /// For people; the id if not given.
     pub name: String,
     /// Days.
     pub duration: Dist,
@@ -134,6 +135,7 @@ pub struct Task {
     pub after_failure: Vec<String>,
     /// One-off spend, spread evenly over the task's duration.
     pub cost: Dist,
+    /// No earlier start than this date (00:00).
     pub not_before: Option<Date>,
     /// Set only by a scenario's `disable`: the task never happens.
     pub disabled: bool,
@@ -145,12 +147,15 @@ pub struct Task {
 /// A precedence link to another task.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
+    /// The predecessor's id.
     pub task: String,
+    /// Which ends of the two tasks the link ties.
     pub kind: LinkKind,
     /// Days, may be negative.
     pub lag: f64,
 }
 
+/// Which ends of two tasks a [`Link`] ties.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LinkKind {
     /// Start after the predecessor finishes.
@@ -164,6 +169,7 @@ pub enum LinkKind {
 }
 
 impl LinkKind {
+    /// `FS`, `SS`, `FF` or `SF`, as written in links.
     pub fn code(self) -> &'static str {
         match self {
             LinkKind::FinishToStart => "FS",
@@ -174,18 +180,24 @@ impl LinkKind {
     }
 }
 
+/// `[[risk]]`: an event that may happen once per iteration and affects some tasks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Risk {
+    /// Unique among tasks, risks and plants.
     pub id: String,
+    /// For people; the id if not given.
     pub name: String,
+    /// Probability that it happens in an iteration.
     pub chance: f64,
     /// Every affected task gets the same sampled impact.
     pub tasks: Vec<String>,
+    /// What it does to the tasks it affects.
     pub impact: Impact,
     /// Set only by a scenario's `disable`: the risk never occurs.
     pub disabled: bool,
 }
 
+/// What a [`Risk`] does to the tasks it affects.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Impact {
     /// Days added to each affected task's duration.
@@ -196,9 +208,12 @@ pub enum Impact {
     Fail,
 }
 
+/// `[[plant]]`: production that starts when a task finishes and ramps up to nameplate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plant {
+    /// Unique among tasks, risks and plants.
     pub id: String,
+    /// For people; the id if not given.
     pub name: String,
     /// Cars a year at nameplate.
     pub capacity: Dist,
@@ -208,6 +223,7 @@ pub struct Plant {
     pub ramp: Dist,
     /// Fraction of nameplate at start of production.
     pub ramp_start: f64,
+    /// Shape of the ramp from `ramp_start` to nameplate.
     pub curve: Curve,
     /// Sustained output over nameplate.
     pub peak: Dist,
@@ -215,35 +231,50 @@ pub struct Plant {
     pub disabled: bool,
 }
 
+/// Shape of a plant's ramp.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Curve {
+    /// Straight line.
     Linear,
     /// Smoothstep 3x² − 2x³.
     S,
 }
 
+/// `[[promise]]`: a commitment whose probability of being kept a run reports.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Promise {
+    /// Unique among promises.
     pub id: String,
+    /// For people; the id if not given.
     pub name: String,
+    /// What is promised.
     pub kind: PromiseKind,
 }
 
+/// What a [`Promise`] commits to.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PromiseKind {
+    /// First delivery no later than the end of this date.
     FirstDeliveryBy(Date),
     /// Cumulative deliveries by the end of `date` at least `at_least`.
     DeliveriesBy {
+        /// The last day counted.
         date: Date,
+        /// Deliveries at least this many.
         at_least: f64,
     },
+    /// Deliveries within calendar year `year` at least `at_least`.
     DeliveriesInYear {
+        /// The calendar year.
         year: i32,
+        /// Deliveries at least this many.
         at_least: f64,
     },
     /// Cumulative spend by the end of `date` at most `at_most`.
     SpendBy {
+        /// The last day counted.
         date: Date,
+        /// Spend at most this much, currency units.
         at_most: f64,
     },
 }
@@ -251,10 +282,13 @@ pub enum PromiseKind {
 /// A named alternative: the base model with some items disabled and some values replaced.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
+    /// Unique among scenarios; `base` is the model as written.
     pub id: String,
+    /// For people; the id if not given.
     pub name: String,
     /// Ids of tasks, risks or plants that never happen in this scenario.
     pub disable: Vec<String>,
+    /// Values replaced, in the order written.
     pub set: Vec<Setting>,
 }
 
@@ -263,15 +297,22 @@ pub struct Scenario {
 pub struct Setting {
     /// `program`, or the id of a task, risk or plant.
     pub item: String,
+    /// The field: `duration`, `chance`, `cost`, `not_before`, `capacity`, …
     pub field: String,
+    /// The new value, of the field's kind.
     pub value: SettingValue,
 }
 
+/// The new value of a scenario [`Setting`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum SettingValue {
+    /// A distribution (durations, costs, capacities, …).
     Dist(Dist),
+    /// A number in [0, 1] (chances, `ramp_start`).
     Number(f64),
+    /// A date (`not_before`).
     Date(Date),
+    /// A ramp curve.
     Curve(Curve),
 }
 
@@ -279,34 +320,6 @@ pub enum SettingValue {
 /// the per-year results of every iteration and the working-time tables of calendars all grow
 /// with the span, and the engine's day arithmetic keeps its precision within it.
 pub const MAX_HORIZON_DAYS: i32 = 36_525;
-
-/// The problem with a horizon `horizon` for a program starting `start`, if any, as
-/// (label, message, help): not after the start, or more than [`MAX_HORIZON_DAYS`] after it.
-pub fn horizon_problem(start: Date, horizon: Date) -> Option<(&'static str, String, String)> {
-    let span = horizon.days_since(start);
-    if span <= 0 {
-        return Some((
-            "not after start",
-            format!("`horizon` = {horizon} is not after `start` = {start}"),
-            "the horizon must be a later date than the start".into(),
-        ));
-    }
-    if span > MAX_HORIZON_DAYS {
-        let latest = start
-            .add_days(f64::from(MAX_HORIZON_DAYS))
-            .map_or_else(String::new, |d| format!(", e.g. horizon = {d}"));
-        return Some((
-            "too far",
-            format!(
-                "`horizon` = {horizon} is {span} days after `start` = {start}; it may be at most {MAX_HORIZON_DAYS} days (100 years) after it"
-            ),
-            format!(
-                "simulated time, the results per year and the working-time tables grow with the horizon: choose one within 100 years of the start{latest}"
-            ),
-        ));
-    }
-    None
-}
 
 impl Model {
     /// Days from `program.start` (00:00) to the end of `program.horizon`: the horizon
@@ -325,6 +338,7 @@ impl Model {
         self.calendars.iter().position(|c| c.id == id)
     }
 
+    /// The index of the task `id` in [`Model::tasks`], if there is one.
     pub fn task_index(&self, id: &str) -> Option<usize> {
         self.tasks.iter().position(|t| t.id == id)
     }

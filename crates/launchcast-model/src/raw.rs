@@ -7,8 +7,9 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::errors::{DistError, Problem, did_you_mean, line_column};
+use crate::errors::{DistError, Problem, line_column};
 use crate::grammar::check_plain;
+use crate::kind::{Fraction, ProblemKind};
 use crate::{Date, Dist, ModelError, Quantity};
 
 pub(crate) type Span = Range<usize>;
@@ -32,23 +33,23 @@ pub(crate) struct Cx<'s> {
 }
 
 impl<'s> Cx<'s> {
-    pub fn new(src: &'s str) -> Cx<'s> {
+    pub(crate) fn new(src: &'s str) -> Cx<'s> {
         Cx {
             src,
             problems: Vec::new(),
         }
     }
 
-    pub fn has_problems(&self) -> bool {
+    pub(crate) fn has_problems(&self) -> bool {
         !self.problems.is_empty()
     }
 
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.problems.len()
     }
 
     /// Records a problem at `span` (key `path`), with a short `label` and a `help`.
-    pub fn report(
+    pub(crate) fn report(
         &mut self,
         span: Span,
         path: &str,
@@ -61,7 +62,7 @@ impl<'s> Cx<'s> {
 
     /// [`Cx::report`] with an optional span (none for models built in code) and other
     /// places that take part (labelled).
-    pub fn report_at(
+    pub(crate) fn report_at(
         &mut self,
         span: Option<Span>,
         path: &str,
@@ -81,7 +82,19 @@ impl<'s> Cx<'s> {
         });
     }
 
-    pub fn into_error(self, file: &str) -> ModelError {
+    /// Records a problem of kind `kind` at `span` (none for models built in code).
+    pub(crate) fn report_kind(&mut self, span: Option<Span>, path: &str, kind: &ProblemKind<'_>) {
+        self.report_at(
+            span,
+            path,
+            &kind.label(),
+            kind.message(),
+            kind.help(),
+            Vec::new(),
+        );
+    }
+
+    pub(crate) fn into_error(self, file: &str) -> ModelError {
         let problems = self
             .problems
             .into_iter()
@@ -101,7 +114,7 @@ impl<'s> Cx<'s> {
 
     /// `file:line:column` of `span` (for messages naming other places), or `None`
     /// without a source.
-    pub fn place(&self, span: &Span) -> Option<String> {
+    pub(crate) fn place(&self, span: &Span) -> Option<String> {
         if self.src.is_empty() {
             return None;
         }
@@ -110,7 +123,7 @@ impl<'s> Cx<'s> {
     }
 
     /// The source text at `span`, on one line and shortened for messages.
-    pub fn text(&self, span: &Span) -> String {
+    pub(crate) fn text(&self, span: &Span) -> String {
         let s = self.src.get(span.clone()).unwrap_or("");
         let s = s.split('\n').next().unwrap_or("").trim_end();
         if s.chars().count() > 60 {
@@ -121,7 +134,7 @@ impl<'s> Cx<'s> {
     }
 
     /// The first line of `span` (a table's header rather than its whole body).
-    pub fn head(&self, span: &Span) -> Span {
+    pub(crate) fn head(&self, span: &Span) -> Span {
         let s = self.src.get(span.clone()).unwrap_or("");
         let len = s.find('\n').unwrap_or(s.len());
         span.start..span.start + len
@@ -161,31 +174,21 @@ pub(crate) struct Tab<'a, 'i> {
 
 impl<'a, 'i> Tab<'a, 'i> {
     /// Reports keys not in `known`, with the nearest known key as a suggestion.
-    pub fn check_keys(&self, cx: &mut Cx<'_>, known: &[&str]) {
+    pub(crate) fn check_keys(&self, cx: &mut Cx<'_>, known: &[&str]) {
         for (k, _) in self.table.iter() {
             let name = k.get_ref().as_ref();
             if !known.contains(&name) {
-                let mean = did_you_mean(name, known.iter().copied());
-                cx.report(
-                    k.span(),
-                    &self.sub(name),
-                    "unknown key",
-                    format!("unknown key `{name}` in {}", self.describe()),
-                    format!("{mean}known keys: {}", known.join(", ")),
-                );
+                let kind = ProblemKind::UnknownKey {
+                    name,
+                    table: &self.path,
+                    known,
+                };
+                cx.report_kind(Some(k.span()), &self.sub(name), &kind);
             }
         }
     }
 
-    fn describe(&self) -> String {
-        if self.path.is_empty() {
-            "the top level".to_string()
-        } else {
-            format!("`{}`", self.path)
-        }
-    }
-
-    pub fn sub(&self, key: &str) -> String {
+    pub(crate) fn sub(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
         } else {
@@ -193,23 +196,27 @@ impl<'a, 'i> Tab<'a, 'i> {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a Val<'i>> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Val<'i>> {
         self.table.get(key)
     }
 
     /// Reports `key` as missing, pointing at the table's first line.
-    pub fn missing(&self, cx: &mut Cx<'_>, key: &str, example: &str) {
+    pub(crate) fn missing(&self, cx: &mut Cx<'_>, key: &str, example: &str) {
         let head = cx.head(&self.span);
-        cx.report(
-            head,
-            &self.sub(key),
-            &format!("missing `{key}`"),
-            format!("{} is missing the required key `{key}`", self.describe()),
-            format!("add `{key} = {example}`"),
-        );
+        let kind = ProblemKind::MissingKey {
+            key,
+            table: &self.path,
+            example,
+        };
+        cx.report_kind(Some(head), &self.sub(key), &kind);
     }
 
-    pub fn required(&self, cx: &mut Cx<'_>, key: &str, example: &str) -> Option<&'a Val<'i>> {
+    pub(crate) fn required(
+        &self,
+        cx: &mut Cx<'_>,
+        key: &str,
+        example: &str,
+    ) -> Option<&'a Val<'i>> {
         let v = self.get(key);
         if v.is_none() {
             self.missing(cx, key, example);
@@ -220,17 +227,14 @@ impl<'a, 'i> Tab<'a, 'i> {
 
 fn wrong_type(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, expected: &str, help: &str) {
     let text = cx.text(&v.span());
-    cx.report(
-        v.span(),
-        path,
-        &format!("expected {expected}"),
-        format!(
-            "`{}` must be {expected}, found {} `{text}`",
-            leaf(path),
-            kind(v.get_ref())
-        ),
+    let problem = ProblemKind::WrongType {
+        key: path,
+        expected,
+        found: kind(v.get_ref()),
+        text: &text,
         help,
-    );
+    };
+    cx.report_kind(Some(v.span()), path, &problem);
 }
 
 pub(crate) fn string(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<String> {
@@ -264,13 +268,12 @@ pub(crate) fn number(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Op
 /// A number TOML read but that does not fit (a 20-digit integer).
 fn out_of_range(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) {
     let text = cx.text(&v.span());
-    cx.report(
-        v.span(),
-        path,
-        "out of range",
-        format!("`{}` = `{text}` is out of range", leaf(path)),
+    let kind = ProblemKind::OutOfRange {
+        key: path,
+        text: &text,
         help,
-    );
+    };
+    cx.report_kind(Some(v.span()), path, &kind);
 }
 
 pub(crate) fn integer(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<i64> {
@@ -290,24 +293,27 @@ pub(crate) fn integer(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> O
 }
 
 /// A probability or fraction in [0, 1].
-pub(crate) fn unit_interval(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<f64> {
-    let x = number(cx, v, path, help)?;
+pub(crate) fn unit_interval(
+    cx: &mut Cx<'_>,
+    v: &Val<'_>,
+    path: &str,
+    what: Fraction,
+) -> Option<f64> {
+    let x = number(cx, v, path, what.help())?;
     if !(0.0..=1.0).contains(&x) {
         let text = cx.text(&v.span());
-        cx.report(
-            v.span(),
-            path,
-            "outside [0, 1]",
-            format!("`{}` = `{text}` is outside [0, 1]", leaf(path)),
-            help,
-        );
+        let kind = ProblemKind::OutsideUnitInterval {
+            key: path,
+            value: &text,
+            what,
+        };
+        cx.report_kind(Some(v.span()), path, &kind);
         return None;
     }
     Some(x + 0.0)
 }
 
 pub(crate) fn date(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Date> {
-    let help = "write a date like 2024-12-31 (a TOML date, no quotes needed)";
     let d = match v.get_ref() {
         DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt
             .date
@@ -317,13 +323,11 @@ pub(crate) fn date(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Date> {
     };
     if d.is_none() {
         let text = cx.text(&v.span());
-        cx.report(
-            v.span(),
-            path,
-            "expected a date",
-            format!("`{}` must be a date, found `{text}`", leaf(path)),
-            help,
-        );
+        let kind = ProblemKind::NotADate {
+            key: path,
+            text: &text,
+        };
+        cx.report_kind(Some(v.span()), path, &kind);
     }
     d
 }
@@ -345,12 +349,7 @@ pub(crate) fn report_text_error(
     } else {
         span
     };
-    let message = if e.message.contains(text.trim()) {
-        e.message.clone()
-    } else {
-        format!("\"{text}\": {}", e.message)
-    };
-    cx.report(at, path, "here", message, e.help.clone());
+    cx.report_kind(Some(at), path, &ProblemKind::BadText { text, error: e });
 }
 
 /// A distribution of quantity `q`: a string in the grammar, or (for money and plain
@@ -368,13 +367,11 @@ pub(crate) fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Opt
             if matches!(q, Quantity::Duration | Quantity::Lag) =>
         {
             let text = cx.text(&v.span());
-            cx.report(
-                v.span(),
-                path,
-                "no unit",
-                format!("`{}` = {text} has no unit; a duration needs one", leaf(path)),
-                format!("write a string with a unit: write 12mo or 365d, e.g. \"{text}mo\" or \"{text}d\""),
-            );
+            let kind = ProblemKind::NoUnit {
+                key: path,
+                text: &text,
+            };
+            cx.report_kind(Some(v.span()), path, &kind);
             None
         }
         DeValue::Integer(_) | DeValue::Float(_) => {
@@ -427,16 +424,12 @@ pub(crate) fn tables<'a, 'i>(cx: &mut Cx<'_>, top: &Tab<'a, 'i>, key: &str) -> V
     };
     let DeValue::Array(items) = v.get_ref() else {
         let text = cx.text(&v.span());
-        cx.report(
-            v.span(),
+        let problem = ProblemKind::NotAnArrayOfTables {
             key,
-            "expected [[...]]",
-            format!(
-                "`{key}` must be an array of tables, found {} `{text}`",
-                kind(v.get_ref())
-            ),
-            format!("write each one as a `[[{key}]]` table"),
-        );
+            found: kind(v.get_ref()),
+            text: &text,
+        };
+        cx.report_kind(Some(v.span()), key, &problem);
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -450,17 +443,13 @@ pub(crate) fn tables<'a, 'i>(cx: &mut Cx<'_>, top: &Tab<'a, 'i>, key: &str) -> V
             }),
             other => {
                 let text = cx.text(&item.span());
-                cx.report(
-                    item.span(),
-                    &path,
-                    "expected a table",
-                    format!(
-                        "`{}` must be a table, found {} `{text}`",
-                        leaf(&path),
-                        kind(other)
-                    ),
-                    format!("write each one as a `[[{key}]]` table"),
-                );
+                let problem = ProblemKind::NotATable {
+                    key: &path,
+                    array: key,
+                    found: kind(other),
+                    text: &text,
+                };
+                cx.report_kind(Some(item.span()), &path, &problem);
             }
         }
     }

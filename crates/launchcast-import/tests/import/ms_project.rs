@@ -1,0 +1,320 @@
+//! MS Project's own dates: MSPDI task dates, files in progress from their status date.
+
+use super::*;
+
+/// MSPDI files under `dir`, recursively (`.xml` files carrying the MSPDI namespace), sorted.
+fn mspdi_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            mspdi_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "xml")
+            && std::fs::read(&p)
+                .is_ok_and(|b| launchcast_import::detect(&p, &b) == Some(Format::Mspdi))
+        {
+            out.push(p);
+        }
+    }
+    out.sort();
+}
+
+/// Why an MSPDI file is left out of the task-date comparison, if it is: MS Project's dates
+/// of a schedule in progress follow actuals and its status date, and leveled ones follow
+/// resource levelling, neither of which the deterministic pass reproduces from the file.
+fn task_dates_filter(s: &launchcast_import::Schedule, text: &str) -> Option<&'static str> {
+    let progress = s
+        .tasks
+        .iter()
+        .any(|t| t.actual_start.is_some() || t.actual_finish.is_some() || t.percent_complete > 0.0);
+    // `LevelingDelay` of a task or an assignment, in tenths of minutes; any non-zero value.
+    let leveled = text.split("<LevelingDelay>").skip(1).any(|r| {
+        r.split('<')
+            .next()
+            .is_some_and(|v| v.trim().parse::<f64>().ok() != Some(0.0))
+    });
+    match (progress, leveled) {
+        (true, true) => Some("progress and leveling delay"),
+        (true, false) => Some("progress"),
+        (false, true) => Some("leveling delay"),
+        (false, false) => None,
+    }
+}
+
+/// Causes recorded in a checked-in table, by (file, second column): the last column of the
+/// rows of its `section`.
+fn recorded_causes(md: &str, section: &str) -> std::collections::HashMap<(String, String), String> {
+    let mut out = std::collections::HashMap::new();
+    let Some((_, rest)) = md.split_once(section) else {
+        return out;
+    };
+    for line in rest.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        if let (Some(file), Some(uid), Some(cause)) = (cells.first(), cells.get(1), cells.last()) {
+            out.insert(
+                (file.trim_matches('`').to_string(), uid.to_string()),
+                cause.to_string(),
+            );
+        }
+    }
+    out
+}
+
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data beside the workspace")]
+#[test]
+fn mspdi_task_dates_match_ms_project() {
+    let data = data_dir();
+    // MS Project writes each task's Start and Finish as it scheduled them: on every MSPDI
+    // file without progress or leveling, compare every leaf task's with the deterministic
+    // working-time dates computed here, to the minute.
+    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/TASKDATES.md");
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    let causes = recorded_causes(&expected, "## Tasks that differ");
+    let mut files = Vec::new();
+    mspdi_files(&data, &mut files);
+    let mut rows = Vec::new();
+    let mut differ = Vec::new();
+    let (mut n_files, mut n_tasks, mut n_ok) = (0, 0, 0);
+    for path in &files {
+        let rel = path
+            .strip_prefix(&data)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = std::fs::read(path).expect("read");
+        let s = read_bytes(Format::Mspdi, &bytes).expect(&rel);
+        if let Some(why) = task_dates_filter(&s, &String::from_utf8_lossy(&bytes)) {
+            rows.push(format!("| `{rel}` | skipped: {why} | | |"));
+            continue;
+        }
+        let cals = launchcast_import::CalendarSet::schedule(&s);
+        let (mut n, mut ok) = (0, 0);
+        for (i, t) in s.tasks.iter().enumerate() {
+            let (false, Some(fs), Some(ff)) = (t.summary, t.start, t.finish) else {
+                continue;
+            };
+            n += 1;
+            let ours = cals.task_dates(i);
+            if ours == Some((fs, ff)) {
+                ok += 1;
+                continue;
+            }
+            let ours = ours.map_or("none".to_string(), |(a, b)| format!("{a} – {b}"));
+            let cause = causes
+                .get(&(rel.clone(), t.uid.clone()))
+                .map_or("UNKNOWN: no cause recorded", String::as_str);
+            differ.push(format!(
+                "| `{rel}` | {} | {} | {ours} | {fs} – {ff} | {cause} |",
+                t.uid, t.name
+            ));
+        }
+        n_files += 1;
+        n_tasks += n;
+        n_ok += ok;
+        rows.push(format!("| `{rel}` | compared | {n} | {ok} |"));
+    }
+    let mut md = String::from(
+        "# MS Project's task dates against launchcast's\n\n\
+         Generated by `cargo test -p launchcast-import --test import mspdi_task_dates_match_ms_project`\n\
+         into `launchcast-import-TASKDATES.md` in the target directory; the test fails when that differs\n\
+         from this file (`tests/TASKDATES.md`), so an improvement or a regression shows. For every MSPDI\n\
+         file in the shared data, every leaf task's `Start` and `Finish` as MS Project wrote them are\n\
+         compared, to the minute, with the deterministic working-time dates computed here. Left out:\n\
+         files with progress (a task with `ActualStart`, `ActualFinish` or `PercentComplete` above 0),\n\
+         whose dates follow actuals and the status date, and files with a non-zero `LevelingDelay` on a\n\
+         task or an assignment, whose dates follow resource levelling. Split tasks cannot be told from\n\
+         the task fields and stay in; they are listed below.\n\n\
+         | file | | leaf tasks compared | matching |\n|---|---|---|---|\n",
+    );
+    for r in &rows {
+        md.push_str(r);
+        md.push('\n');
+    }
+    md.push_str(&format!(
+        "| **{n_files} files compared** | | **{n_tasks}** | **{n_ok}** |\n\n\
+         ## Tasks that differ\n\n\
+         | file | UID | task | ours | MS Project | cause |\n|---|---|---|---|---|---|\n"
+    ));
+    for r in &differ {
+        md.push_str(r);
+        md.push('\n');
+    }
+    let out = report_path("launchcast-import-TASKDATES.md");
+    let _ = std::fs::write(&out, &md);
+    println!("{md}");
+    assert!(
+        !md.contains("UNKNOWN: no cause recorded"),
+        "a task differs without a recorded cause; see {}",
+        out.display()
+    );
+    assert!(
+        md == expected,
+        "task dates changed: compare {} with {}",
+        out.display(),
+        expected_path.display()
+    );
+}
+
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data beside the workspace")]
+#[test]
+fn progress_files_finish_from_their_status_date() {
+    let data = data_dir();
+    // Every file with progress: the finish computed here (actuals as facts, the rest from the
+    // status date by the format's rules) against the file's own project finish (what MPXJ
+    // reports), and the mapped model's deterministic finish against the computed one.
+    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/PROGRESS.md");
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    let causes = recorded_causes(&expected, "## Files with progress");
+    let csv = std::fs::read_to_string(data.join("MPXJ_REFERENCE_SUMMARY.csv")).expect("csv");
+    let mut lines = csv.lines();
+    let header = csv_fields(lines.next().unwrap_or(""));
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let mut rows = Vec::new();
+    for line in lines {
+        let f = csv_fields(line);
+        let get = |name: &str| f.get(col(name)).map_or("", |s| s.as_str());
+        let file = get("file").trim_start_matches("./").to_string();
+        let path = data.join(&file);
+        if !path.is_file() || file.starts_with("psplib/") {
+            continue;
+        }
+        let Ok((s, model)) = launchcast_import::import_path(&path) else {
+            continue;
+        };
+        let i = inspect(&s);
+        if !i.has_progress {
+            continue;
+        }
+        let ours = i.finish.clone().unwrap_or_default();
+        let theirs = get("project_finish").get(..16).unwrap_or("").to_string();
+        // The model counts days from 00:00 of its start date (the as-of date); the engine
+        // runs its tasks in working time.
+        let cals = launchcast_import::CalendarSet::schedule(&s);
+        let as_of = launchcast_import::as_of(&s, Some(&cals));
+        let model_finish = match as_of {
+            Some(a) => launchcast_import::DateTime {
+                minutes: a.minutes - a.minute_of_day()
+                    + (engine_finish(&model) * 1440.0).round() as i64,
+            }
+            .to_string(),
+            None => "none".into(),
+        };
+        let same_day = ours.get(..10) == theirs.get(..10);
+        let agrees =
+            ours == theirs || (s.format == Format::Mpx && theirs.ends_with("T00:00") && same_day);
+        // A schedule finished before its as-of date finishes at the as-of date in the model.
+        let model_ok = match as_of {
+            Some(a) if a.to_string() > ours => model_finish == a.to_string(),
+            _ => model_finish == ours,
+        };
+        let cause = if agrees && model_ok {
+            "agrees"
+        } else {
+            causes
+                .get(&(file.clone(), "finish".to_string()))
+                .map_or("UNKNOWN: no cause recorded", String::as_str)
+        };
+        rows.push(format!(
+            "| `{file}` | finish | {} | {} | {ours} | {model_finish} | {theirs} | {cause} |",
+            s.format.name(),
+            i.status_date.clone().unwrap_or_else(|| "none".into()),
+        ));
+    }
+    let mut md = String::from(
+        "# Schedules in progress\n\n\
+         Generated by `cargo test -p launchcast-import --test import progress_files_finish_from_their_status_date`\n\
+         into `launchcast-import-PROGRESS.md` in the target directory; the test fails when that differs\n\
+         from this file (`tests/PROGRESS.md`). Every schedule file in the shared data with an actual\n\
+         start or finish: the finish computed here in working time (finished tasks at their actual\n\
+         dates; started ones by the format's rule: MS Project resumes the remaining work right after\n\
+         the work done, P6 runs the remaining duration from the data date; the rest from the status\n\
+         date), the mapped model's deterministic finish (calendar days from its as-of date), and the\n\
+         file's own project finish as MPXJ reports it.\n\n\
+         ## Files with progress\n\n\
+         | file | | format | status date | ours | model | file (MPXJ) | cause |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for r in &rows {
+        md.push_str(r);
+        md.push('\n');
+    }
+    let out = report_path("launchcast-import-PROGRESS.md");
+    let _ = std::fs::write(&out, &md);
+    println!("{md}");
+    assert!(
+        !md.contains("UNKNOWN: no cause recorded"),
+        "a finish differs without a recorded cause; see {}",
+        out.display()
+    );
+    assert!(
+        md == expected,
+        "progress results changed: compare {} with {}",
+        out.display(),
+        expected_path.display()
+    );
+}
+
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data beside the workspace")]
+#[test]
+fn progressed_models_keep_actuals_and_run_the_rest_from_the_status_date() {
+    let data = data_dir();
+    for file in [
+        "mpxj-junit/generated/task-percentcomplete/percent-complete-8.4.xer",
+        "aspose-tasks-net/encoding1251.xer",
+        "mpxj-junit/generated/assignment-assignments/assignment-assignments-project2019-mspdi.xml",
+    ] {
+        let (s, model) = launchcast_import::import_path(&data.join(file)).expect(file);
+        let cals = launchcast_import::CalendarSet::schedule(&s);
+        let as_of = launchcast_import::as_of(&s, Some(&cals)).expect("as-of date");
+        let dates = engine_dates(&model);
+        let day0 = as_of.minutes - as_of.minute_of_day();
+        let (mut finished, mut started) = (0, 0);
+        for (i, t) in s.tasks.iter().enumerate().filter(|(_, t)| !t.summary) {
+            let k = model
+                .tasks
+                .iter()
+                .position(|m| m.id == format!("t{}", t.uid))
+                .expect("model task");
+            let m = &model.tasks[k];
+            let launchcast_model::Dist::Fixed(d) = m.duration else {
+                panic!("{file}: fixed durations expected")
+            };
+            // Where the engine puts it, to the minute.
+            let at = |x: f64| day0 + (x * 1440.0).round() as i64;
+            let (start, finish) = dates[k]
+                .map(|x| (at(x.start), at(x.finish)))
+                .expect("dates");
+            if t.actual_finish.is_some() {
+                // Done: takes no time, waits for nothing, sits at the as-of moment.
+                finished += 1;
+                assert_eq!((d, m.after.len()), (0.0, 0), "{file} {}", t.uid);
+                assert_eq!(m.calendar, None, "{file} {}", t.uid);
+                assert_eq!(
+                    (start, finish),
+                    (as_of.minutes, as_of.minutes),
+                    "{file} {}",
+                    t.uid
+                );
+            } else if t.actual_start.is_some() {
+                // Under way: what remains runs from the as-of date to its finish, in working
+                // time on its calendar, else in calendar days from the as-of moment.
+                started += 1;
+                let (_, f) = cals.task_dates(i).expect("dates");
+                let want = match &m.calendar {
+                    Some(_) => {
+                        let work = cals.work_minutes(&s, i, as_of, f).expect("working time");
+                        work as f64 / s.minutes_per_day
+                    }
+                    None => f.days_since(as_of).max(0.0),
+                };
+                assert!((d - want).abs() < 1e-9, "{file} {}: {d} vs {want}", t.uid);
+                assert!(m.after.is_empty(), "{file} {}", t.uid);
+                assert!(start >= as_of.minutes, "{file} {}", t.uid);
+                assert_eq!(finish, f.minutes.max(as_of.minutes), "{file} {}", t.uid);
+            }
+        }
+        assert!(finished + started > 0, "{file}");
+    }
+}

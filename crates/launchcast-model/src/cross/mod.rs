@@ -1,0 +1,350 @@
+//! Checks across items, shared by reading a file (`read`, which knows spans) and
+//! validating a model built in code (`validate`, key paths only), so both give the same
+//! messages: id shapes and duplicates, references (with `[[include]]` prefixes), cycles,
+//! dates within the program, the targets of scenario settings, includes and correlations.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::grammar::{fmt_num, valid_id, valid_ref_id};
+use crate::kind::ProblemKind;
+use crate::raw::{Cx, Span};
+
+mod correlations;
+mod settings;
+
+use crate::{Date, Task};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Task,
+    Risk,
+    Plant,
+}
+
+/// A task, risk or plant id where it is defined.
+pub(crate) struct Item {
+    pub id: String,
+    pub span: Option<Span>,
+    pub path: String,
+    pub kind: Kind,
+}
+
+/// What a reference may name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Want {
+    Task,
+    /// A task, risk or plant (scenario `disable`).
+    Item,
+    /// A task or a plant (`[[correlate]]` items).
+    Correlatable,
+}
+
+/// One reference to an id, checked once every item is known.
+pub(crate) struct Ref {
+    pub target: String,
+    pub span: Option<Span>,
+    pub path: String,
+    pub want: Want,
+}
+
+/// A link of the task graph, for cycle detection.
+pub(crate) struct Edge {
+    pub to: String,
+    pub span: Option<Span>,
+    pub path: String,
+}
+
+/// One `[[correlate]]` entry as read.
+pub(crate) struct CorrEntry {
+    /// `correlate[i]`.
+    pub path: String,
+    /// (id, span, key path) of each item.
+    pub items: Vec<(String, Option<Span>, String)>,
+    /// The `items` value was a list (so `items` is what it says).
+    pub items_read: bool,
+    /// The `items` value.
+    pub items_span: Option<Span>,
+    /// `None` if missing or unreadable (already reported).
+    pub rho: Option<f64>,
+    pub rho_span: Option<Span>,
+    /// The value as written, for messages.
+    pub rho_text: String,
+}
+
+/// How a reference resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// An item of the model, of this kind.
+    Is(Kind),
+    /// A task of an `[[include]]` whose tasks are not merged yet: accepted unchecked.
+    Included,
+}
+
+/// Why a reference did not resolve: a label, the message and a hint.
+pub(crate) struct Miss {
+    pub label: &'static str,
+    pub message: String,
+    pub help: String,
+}
+
+/// Everything gathered for the checks across items.
+#[derive(Default)]
+pub(crate) struct Cross {
+    pub items: Vec<Item>,
+    pub refs: Vec<Ref>,
+    /// Per task (indexed like the tasks), its links.
+    pub edges: Vec<Vec<Edge>>,
+    /// Dates that must lie within start..=horizon.
+    pub dates: Vec<(Date, Option<Span>, String)>,
+    pub years: Vec<(i64, Option<Span>, String)>,
+    /// `[[include]]` prefixes: (prefix, span, key path).
+    pub prefixes: Vec<(String, Option<Span>, String)>,
+    pub correlate: Vec<CorrEntry>,
+    /// Task ids may be `prefix/id` (a model built in code with included tasks merged).
+    pub merged_ids: bool,
+}
+
+/// Lookups over the items, built once the items are known.
+pub(crate) struct Index<'x> {
+    kinds: HashMap<&'x str, Kind>,
+    task_ids: Vec<&'x str>,
+    all_ids: Vec<&'x str>,
+    correlatable_ids: Vec<&'x str>,
+    declared: Vec<&'x str>,
+    /// Prefixes of task ids with a `/`: includes whose tasks are merged.
+    merged: HashSet<&'x str>,
+}
+
+impl Cross {
+    pub(crate) fn index(&self) -> Index<'_> {
+        let mut kinds = HashMap::new();
+        for it in &self.items {
+            kinds.entry(it.id.as_str()).or_insert(it.kind);
+        }
+        let ids = |f: &dyn Fn(Kind) -> bool| -> Vec<&str> {
+            self.items
+                .iter()
+                .filter(|it| f(it.kind))
+                .map(|it| it.id.as_str())
+                .collect()
+        };
+        Index {
+            task_ids: ids(&|k| k == Kind::Task),
+            all_ids: ids(&|_| true),
+            correlatable_ids: ids(&|k| k != Kind::Risk),
+            kinds,
+            declared: self.prefixes.iter().map(|(p, _, _)| p.as_str()).collect(),
+            merged: self
+                .items
+                .iter()
+                .filter(|it| it.kind == Kind::Task)
+                .filter_map(|it| it.id.split_once('/').map(|(p, _)| p))
+                .collect(),
+        }
+    }
+
+    /// Id shape, reserved ids and duplicates in the shared task/risk/plant namespace.
+    pub(crate) fn check_ids(&self, cx: &mut Cx<'_>) {
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for it in &self.items {
+            let (id, span, path) = (&it.id, &it.span, &it.path);
+            if self.merged_ids && it.kind == Kind::Task && id.contains('/') {
+                if !valid_ref_id(id) {
+                    cx.report_kind(span.clone(), path, &ProblemKind::InvalidIncludedId(id));
+                }
+            } else {
+                check_id_shape(cx, id, span, path);
+            }
+            if id == "program" {
+                cx.report_kind(span.clone(), path, &ProblemKind::ReservedProgramId);
+            }
+            if let Some(first) = seen.get(id.as_str()) {
+                let kind = ProblemKind::DuplicateId { id, first };
+                cx.report_kind(span.clone(), path, &kind);
+            } else {
+                seen.insert(id, path.trim_end_matches(".id"));
+            }
+        }
+    }
+
+    /// `[[include]]` prefixes: shape and duplicates.
+    pub(crate) fn check_includes(&self, cx: &mut Cx<'_>) {
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for (prefix, span, path) in &self.prefixes {
+            if !valid_id(prefix) {
+                let fixed = fixed_id(prefix);
+                let kind = ProblemKind::InvalidPrefix {
+                    prefix,
+                    fixed: &fixed,
+                };
+                cx.report_kind(span.clone(), path, &kind);
+            }
+            if let Some(first) = seen.get(prefix.as_str()) {
+                let kind = ProblemKind::DuplicatePrefix { prefix, first };
+                cx.report_kind(span.clone(), path, &kind);
+            } else {
+                seen.insert(prefix, path.trim_end_matches(".prefix"));
+            }
+        }
+    }
+
+    pub(crate) fn check_refs(&self, cx: &mut Cx<'_>, ix: &Index<'_>) {
+        for r in &self.refs {
+            if let Err(m) = ix.resolve(&r.target, r.want) {
+                cx.report_at(
+                    r.span.clone(),
+                    &r.path,
+                    m.label,
+                    m.message,
+                    m.help,
+                    Vec::new(),
+                );
+            }
+        }
+    }
+
+    /// Tasks listing themselves, and cycles over after / after_any / after_failure.
+    pub(crate) fn check_cycles(&self, cx: &mut Cx<'_>, tasks: &[Task]) {
+        let index: HashMap<&str, usize> = tasks
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
+        // adjacency: task -> (predecessor index, edge)
+        let mut adj: Vec<Vec<(usize, &Edge)>> = vec![Vec::new(); tasks.len()];
+        for (i, (edges, task)) in self.edges.iter().zip(tasks).enumerate() {
+            for e in edges {
+                if e.to == task.id && !task.id.is_empty() {
+                    let kind = ProblemKind::ListsItself {
+                        task: &task.id,
+                        key: &e.path,
+                    };
+                    cx.report_kind(e.span.clone(), &e.path, &kind);
+                } else if let (Some(&j), Some(list)) = (index.get(e.to.as_str()), adj.get_mut(i)) {
+                    list.push((j, e));
+                }
+            }
+        }
+        // Iterative depth-first search (deep chains must not overflow the stack).
+        let mut color = vec![0u8; tasks.len()];
+        let mut reported = 0;
+        for root in 0..tasks.len() {
+            if color.get(root) != Some(&0) {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+            if let Some(c) = color.get_mut(root) {
+                *c = 1;
+            }
+            while let Some(top) = stack.last_mut() {
+                let (node, next) = (top.0, top.1);
+                top.1 += 1;
+                match adj.get(node).and_then(|a| a.get(next)) {
+                    Some(&(to, edge)) => match color.get(to) {
+                        Some(0) => {
+                            if let Some(c) = color.get_mut(to) {
+                                *c = 1;
+                            }
+                            stack.push((to, 0));
+                        }
+                        Some(1) if reported < 20 => {
+                            reported += 1;
+                            let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                            let mut names: Vec<&str> = stack
+                                .get(from..)
+                                .unwrap_or(&[])
+                                .iter()
+                                .filter_map(|(n, _)| tasks.get(*n).map(|t| t.id.as_str()))
+                                .collect();
+                            names.push(tasks.get(to).map_or("", |t| t.id.as_str()));
+                            let names = names.join(" → ");
+                            let kind = ProblemKind::Cycle(&names);
+                            cx.report_kind(edge.span.clone(), &edge.path, &kind);
+                        }
+                        _ => {}
+                    },
+                    None => {
+                        if let Some(c) = color.get_mut(node) {
+                            *c = 2;
+                        }
+                        stack.pop();
+                    }
+                }
+            }
+        }
+    }
+
+    pub(crate) fn check_dates(&self, cx: &mut Cx<'_>, start: Date, horizon: Date) {
+        for (d, span, path) in &self.dates {
+            if *d < start || *d > horizon {
+                let kind = ProblemKind::DateOutsideProgram {
+                    key: path,
+                    date: *d,
+                    start,
+                    horizon,
+                    item: true,
+                };
+                cx.report_kind(span.clone(), path, &kind);
+            }
+        }
+        for (y, span, path) in &self.years {
+            if *y < i64::from(start.year()) || *y > i64::from(horizon.year()) {
+                let kind = ProblemKind::YearOutsideProgram {
+                    key: path,
+                    year: *y,
+                    start: start.year(),
+                    horizon: horizon.year(),
+                };
+                cx.report_kind(span.clone(), path, &kind);
+            }
+        }
+    }
+}
+/// A suggestion for an id that is not `[a-z0-9_]+`.
+fn fixed_id(id: &str) -> String {
+    let fixed: String = id
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if fixed.is_empty() {
+        "my_id".to_string()
+    } else {
+        fixed
+    }
+}
+
+pub(crate) fn check_id_shape(cx: &mut Cx<'_>, id: &str, span: &Option<Span>, path: &str) {
+    if !valid_id(id) {
+        let fixed = fixed_id(id);
+        let kind = ProblemKind::InvalidId { id, fixed: &fixed };
+        cx.report_kind(span.clone(), path, &kind);
+    }
+}
+
+/// Ids of promises or scenarios: shape, reserved `base`, and duplicates within their kind.
+pub(crate) fn check_own_namespace(
+    cx: &mut Cx<'_>,
+    ids: &[(&str, Option<Span>, String)],
+    what: &str,
+) {
+    let mut seen: HashMap<&str, String> = HashMap::new();
+    for (id, span, path) in ids {
+        check_id_shape(cx, id, span, path);
+        if what == "scenario" && *id == "base" {
+            cx.report_kind(span.clone(), path, &ProblemKind::ReservedBaseScenario);
+        }
+        if let Some(first) = seen.get(id) {
+            let kind = ProblemKind::DuplicateOwnId { what, id, first };
+            cx.report_kind(span.clone(), path, &kind);
+        } else {
+            seen.insert(id, path.trim_end_matches(".id").to_string());
+        }
+    }
+}
+
+/// A number as written in a message about a model built in code.
+pub(crate) fn num_text(x: f64) -> String {
+    fmt_num(x)
+}

@@ -1,0 +1,62 @@
+//! Scenario models: `disable` and `set` applied.
+
+use super::*;
+
+#[test]
+fn scenario_model_applies_disable_and_set() {
+    let m = model(BASE);
+    assert_eq!(m.scenario_model(None), m);
+    assert_eq!(m.scenario_model(Some(99)), m);
+    let s = m.scenario_model(Some(0));
+    let ids = |m: &Model| m.tasks.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&s), ids(&m));
+    assert_eq!(s.risks.len(), m.risks.len());
+    assert_eq!(s.plants.len(), m.plants.len());
+    let disabled: Vec<&str> = s
+        .tasks
+        .iter()
+        .filter(|t| t.disabled)
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(disabled, ["baic_talks"]);
+    assert!(s.risks[2].disabled && !s.risks[0].disabled);
+    assert!(s.plants[1].disabled && !s.plants[0].disabled);
+    assert_eq!(s.tasks[3].chance, 0.9);
+    assert_eq!(
+        s.tasks[4].duration,
+        Dist::Triangular {
+            min: 8.0 * MONTH,
+            mode: 10.0 * MONTH,
+            max: 14.0 * MONTH
+        }
+    );
+    assert_eq!(s.tasks[2].not_before, Date::from_ymd(2023, 1, 1));
+    assert_eq!(s.risks[0].impact, Impact::Delay(Dist::Fixed(MONTH)));
+    assert_eq!(s.risks[1].impact, Impact::Scale(Dist::Fixed(1.5)));
+    assert_eq!(
+        (s.plants[0].curve, s.plants[0].ramp_start),
+        (Curve::Linear, 0.2)
+    );
+    assert_eq!(s.program.overhead_per_year, Dist::Fixed(1e9));
+    // Untouched values stay.
+    assert_eq!(s.tasks[0], m.tasks[0]);
+    assert_eq!(s.program.delivery_lag, m.program.delivery_lag);
+    let d = m.scenario_model(Some(1));
+    assert_eq!(d.plants[0].capacity, Dist::Fixed(200000.0));
+    assert_eq!(d.program.delivery_lag, Dist::Fixed(14.0));
+    assert!(d.tasks.iter().all(|t| !t.disabled));
+    // Every settable field.
+    let src = format!(
+        "{PROG}delivery_lag = \"1d\"\n[[task]]\nid = \"a\"\nduration = \"1d\"\n[[risk]]\nid = \"r\"\nchance = 0.5\ntasks = [\"a\"]\ndelay = \"1d\"\n[[plant]]\nid = \"p\"\ncapacity = 1\nstarts = \"a\"\nramp = \"1d\"\n[[scenario]]\nid = \"s\"\nset = {{ \"a.cost\" = \"5k\", \"r.chance\" = 0.25, \"p.ramp\" = \"2d\", \"p.peak\" = 1.1, \"p.capacity\" = \"uniform(1, 2)\", \"program.delivery_lag\" = \"3d\", \"a.duration\" = \"4d\" }}\n"
+    );
+    let s = model(&src).scenario_model(Some(0));
+    assert_eq!(s.tasks[0].cost, Dist::Fixed(5000.0));
+    assert_eq!(s.tasks[0].duration, Dist::Fixed(4.0));
+    assert_eq!(s.risks[0].chance, 0.25);
+    assert_eq!(
+        (&s.plants[0].ramp, &s.plants[0].peak),
+        (&Dist::Fixed(2.0), &Dist::Fixed(1.1))
+    );
+    assert_eq!(s.plants[0].capacity, Dist::Uniform { min: 1.0, max: 2.0 });
+    assert_eq!(s.program.delivery_lag, Dist::Fixed(3.0));
+}
