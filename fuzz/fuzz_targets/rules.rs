@@ -1,7 +1,7 @@
 //! Any text as an uncertainty rules file: an error with a place, or rules that apply.
 #![no_main]
 
-use launchcast_import::{Format, Rules, Schedule, Task, rules, to_model};
+use launchcast_import::{Format, Rules, Schedule, Task, apply_rules, to_model};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,6 +12,6 @@ fuzz_target!(|data: &[u8]| {
         let mut s = Schedule::new(Format::Mspdi);
         s.tasks.push(Task::new("1"));
         let mut m = to_model(&s, None);
-        let _ = rules::apply(&r, Some(&s), &mut m);
+        let _ = apply_rules(&r, Some(&s), &mut m);
     }
 });

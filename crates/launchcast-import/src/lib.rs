@@ -83,10 +83,3 @@ pub use uncertainty::{
     Applied, Relative, RiskRule, Rule, Rules, RulesError, Selector, apply as apply_rules,
     correlations_toml,
 };
-
-/// The uncertainty rules' functions under their former path (`rules::apply`), kept for
-/// callers not yet using [`apply_rules`] and [`correlations_toml`] from the crate root.
-#[doc(hidden)]
-pub mod rules {
-    pub use crate::uncertainty::{apply, correlations_toml};
-}

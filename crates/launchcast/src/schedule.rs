@@ -238,7 +238,7 @@ fn uncertain(
     model: &mut Model,
 ) -> Result<Applied, CliError> {
     match rules {
-        Some(r) => Ok(launchcast_import::rules::apply(r, schedule, model)?),
+        Some(r) => Ok(launchcast_import::apply_rules(r, schedule, model)?),
         None => Ok(Applied {
             tasks: model.tasks.len(),
             uncertain: model
@@ -312,7 +312,7 @@ pub(crate) fn import(
     );
     text.push_str(&launchcast_model::to_toml(&model));
     if !model.correlations.is_empty() && !text.contains("[[correlate]]") {
-        text.push_str(&launchcast_import::rules::correlations_toml(&model));
+        text.push_str(&launchcast_import::correlations_toml(&model));
     }
     match output {
         Some(o) => write(o, text.as_bytes())?,

@@ -176,12 +176,8 @@ fn check_scenarios(model: &Model, wanted: &[String]) -> Result<(), CliError> {
         .collect();
     for w in wanted {
         if !ids.contains(&w.as_str()) {
-            let near = ids
-                .iter()
-                .map(|id| (strsim::jaro_winkler(w, id), *id))
-                .filter(|(score, _)| *score >= 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map_or(String::new(), |(_, id)| format!("did you mean `{id}`? "));
+            let near = launchcast_model::nearest(w, ids.iter().copied())
+                .map_or(String::new(), |id| format!("did you mean `{id}`? "));
             return Err(CliError::input(
                 format!("unknown scenario `{w}`: the model has {}", quoted(&ids)),
                 format!(
