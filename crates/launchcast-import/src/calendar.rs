@@ -134,7 +134,7 @@ impl CalendarSet {
                     .filter_map(|t| t.start.or(t.actual_start))
                     .min()
             })
-            .unwrap_or(DateTime::new(crate::to_model::default_start(), 0));
+            .unwrap_or(DateTime::new(crate::schedule::default_start(), 0));
         // Constraints, manual starts and actual dates may lie before the project start
         // (MS Project lets them); the tables reach back to the earliest of them.
         let earliest = s

@@ -74,11 +74,12 @@ pub use include::{
     Included, ModelSource, Resolved, load_model, resolve_includes, resolve_includes_in,
 };
 pub use psplib::{Instance as PsplibInstance, read as read_psplib};
+pub use schedule::default_start;
 pub use schedule::{
     Calendar, CalendarException, Constraint, ConstraintKind, DateTime, DayHours, Duration, Format,
     LeafLink, MAX_LEAF_LINKS, MINUTES_PER_DAY, Relation, Schedule, Task,
 };
-pub use to_model::{as_of, default_start, to_model};
+pub use to_model::{as_of, to_model};
 pub use uncertainty::{
     Applied, Relative, RiskRule, Rule, Rules, RulesError, Selector, apply as apply_rules,
     correlations_toml,

@@ -198,7 +198,7 @@ pub fn read(bytes: &[u8]) -> Result<Instance, ImportError> {
     let mut schedule = Schedule::new(Format::Psplib);
     schedule.minutes_per_day = PERIOD;
     schedule.start = Some(crate::schedule::DateTime::new(
-        crate::to_model::default_start(),
+        crate::schedule::default_start(),
         0,
     ));
     schedule.name = "PSPLIB instance".into();

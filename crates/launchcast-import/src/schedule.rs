@@ -8,6 +8,11 @@ use launchcast_model::{Date, LinkKind};
 
 use crate::errors::Place;
 
+/// Start used when a schedule carries no date at all (PSPLIB): a Monday.
+pub fn default_start() -> Date {
+    Date::from_ymd(2000, 1, 3).unwrap_or(Date::from_days_since_epoch(10_959))
+}
+
 /// Minutes in a day.
 pub const MINUTES_PER_DAY: i64 = 1440;
 

@@ -10,12 +10,9 @@ use launchcast_model::{
 };
 
 use crate::calendar::CalendarSet;
-use crate::schedule::{ConstraintKind, DateTime, DayHours, Duration, Format, Schedule};
-
-/// Start used when a schedule carries no date at all (PSPLIB): a Monday.
-pub fn default_start() -> Date {
-    Date::from_ymd(2000, 1, 3).unwrap_or(Date::from_days_since_epoch(10_959))
-}
+use crate::schedule::{
+    ConstraintKind, DateTime, DayHours, Duration, Format, Schedule, default_start,
+};
 
 /// Turns a file id into a model id: `[a-z0-9_]+`, prefixed so it never starts empty.
 fn model_id(prefix: &str, uid: &str) -> String {

@@ -5,9 +5,7 @@
 
 use crate::Date;
 use crate::errors::DistError;
-use crate::model::MAX_HORIZON_DAYS;
-use crate::model::MAX_ITERATIONS;
-use crate::raw::leaf;
+use crate::limits::{MAX_HORIZON_DAYS, MAX_ITERATIONS};
 use crate::suggest::did_you_mean;
 
 /// How to write `hours_per_day` (also the help when it is no number).
@@ -510,4 +508,21 @@ impl ProblemKind<'_> {
             None
         }
     }
+}
+
+/// Why `n` iterations is not a valid count, if it is not: (label, message, help), the one
+/// wording for the file and the command line.
+pub fn iterations_problem(n: i128) -> Option<(String, String, String)> {
+    ProblemKind::of_iterations(n).map(|k| (k.label(), k.message(), k.help()))
+}
+
+/// The last part of a key path, for messages that follow the full path:
+/// `task[0].chance` → `chance`, `scenario[0].set."a.cost"` → `"a.cost"`.
+pub(crate) fn leaf(path: &str) -> &str {
+    let cut = if path.ends_with('"') {
+        path.rfind(".\"")
+    } else {
+        path.rfind('.')
+    };
+    cut.and_then(|i| path.get(i + 1..)).unwrap_or(path)
 }

@@ -67,6 +67,7 @@ mod errors;
 mod grammar;
 mod input;
 mod kind;
+mod limits;
 mod model;
 mod raw;
 mod read;
@@ -91,10 +92,11 @@ pub use input::{
     DEFAULT_MAX_INPUT_BYTES, InputError, binary_help, binary_kind, max_input_bytes, printable,
     read_input, set_max_input_bytes,
 };
+pub use kind::iterations_problem;
+pub use limits::{MAX_HORIZON_DAYS, MAX_ITERATIONS};
 pub use model::{
-    Correlation, Curve, Impact, Include, Link, LinkKind, MAX_HORIZON_DAYS, MAX_ITERATIONS, Model,
-    Origin, Plant, Program, Promise, PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
-    iterations_problem,
+    Correlation, Curve, Impact, Include, Link, LinkKind, Model, Origin, Plant, Program, Promise,
+    PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
 };
 pub use read::{parse, parse_file, parse_with_map, read_model_text};
 pub use source_map::SourceMap;

@@ -80,16 +80,6 @@ pub struct Correlation {
     pub rho: f64,
 }
 
-/// The most iterations a run may have, whether the number comes from the model file or the
-/// command line.
-pub const MAX_ITERATIONS: u64 = 100_000_000;
-
-/// Why `n` iterations is not a valid count, if it is not: (label, message, help), the one
-/// wording for the file and the command line.
-pub fn iterations_problem(n: i128) -> Option<(String, String, String)> {
-    crate::kind::ProblemKind::of_iterations(n).map(|k| (k.label(), k.message(), k.help()))
-}
-
 /// `[program]`: the program's name, dates and run settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Program {
@@ -104,7 +94,7 @@ pub struct Program {
     pub horizon: Date,
     /// For people (money in reports); may be empty.
     pub currency: String,
-    /// Monte Carlo iterations of a run, 1 to [`MAX_ITERATIONS`].
+    /// Monte Carlo iterations of a run, 1 to [`MAX_ITERATIONS`](crate::MAX_ITERATIONS).
     pub iterations: u64,
     /// Seed of the random numbers: the same seed gives the same results.
     pub seed: u64,
@@ -315,11 +305,6 @@ pub enum SettingValue {
     /// A ramp curve.
     Curve(Curve),
 }
-
-/// The horizon may lie at most this many days (100 years) after the start: simulated time,
-/// the per-year results of every iteration and the working-time tables of calendars all grow
-/// with the span, and the engine's day arithmetic keeps its precision within it.
-pub const MAX_HORIZON_DAYS: i32 = 36_525;
 
 impl Model {
     /// Days from `program.start` (00:00) to the end of `program.horizon`: the horizon

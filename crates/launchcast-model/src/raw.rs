@@ -141,17 +141,6 @@ impl<'s> Cx<'s> {
     }
 }
 
-/// The last part of a key path, for messages that follow the full path:
-/// `task[0].chance` → `chance`, `scenario[0].set."a.cost"` → `"a.cost"`.
-pub(crate) fn leaf(path: &str) -> &str {
-    let cut = if path.ends_with('"') {
-        path.rfind(".\"")
-    } else {
-        path.rfind('.')
-    };
-    cut.and_then(|i| path.get(i + 1..)).unwrap_or(path)
-}
-
 /// What kind of TOML value `v` is, for messages.
 pub(crate) fn kind(v: &DeValue<'_>) -> &'static str {
     match v {

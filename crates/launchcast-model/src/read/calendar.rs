@@ -3,8 +3,9 @@
 use toml::de::DeValue;
 
 use super::opt_name;
+use crate::kind::leaf;
 use crate::kind::{HOURS_PER_DAY_HELP, ProblemKind};
-use crate::raw::{self, Cx, Tab, Val, leaf};
+use crate::raw::{self, Cx, Tab, Val};
 use crate::{Calendar, CalendarException};
 
 const CALENDAR_KEYS: [&str; 5] = ["id", "name", "hours_per_day", "week", "exceptions"];
