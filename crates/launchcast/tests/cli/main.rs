@@ -19,4 +19,5 @@ mod usage;
 mod engine;
 mod hostile;
 mod import_hardening;
+mod layout;
 mod report_hardening;
