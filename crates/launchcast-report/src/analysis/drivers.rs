@@ -9,9 +9,10 @@
 //! removed:
 //!
 //! - a risk by setting its chance to 0 (in the base model and in any scenario that sets it);
-//! - a task by fixing its duration at its most likely value ([`launchcast_model::Dist::most_likely`], at least
-//!   0), in the base model and in any scenario that sets its duration (there at the most
-//!   likely value of the scenario's distribution).
+//! - a task by fixing its duration at its most likely value
+//!   ([`launchcast_model::Dist::most_likely`], at least 0), in the base model and in any
+//!   scenario that sets its duration (there at the most likely value of the scenario's
+//!   distribution).
 //!
 //! Draws are keyed by (seed, item, slot, iteration), so every other item sees the very same
 //! draws in both runs (common random numbers): the differences are the driver's effect, not
