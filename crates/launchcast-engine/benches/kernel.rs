@@ -5,6 +5,7 @@
 
 use divan::counter::ItemsCount;
 use launchcast_engine::{Plan, RunOptions, run};
+use launchcast_model::ValidModel;
 
 #[path = "../src/synthetic.rs"]
 mod synthetic;
@@ -21,7 +22,8 @@ fn bench_run(
     iterations: u64,
     threads: usize,
 ) {
-    let plan = Plan::compile(&network(activities, pert, 1)).expect("network compiles");
+    let model = ValidModel::new(network(activities, pert, 1)).expect("a valid network");
+    let plan = Plan::compile(&model);
     bencher
         .counter(ItemsCount::new(activities as u64 * iterations))
         .bench(|| {

@@ -4,6 +4,7 @@
 //! or `... --example profile -- MODEL.toml ITERATIONS [THREADS]`.
 
 use launchcast_engine::{Plan, RunOptions, run};
+use launchcast_model::ValidModel;
 
 #[path = "../src/synthetic.rs"]
 mod synthetic;
@@ -36,8 +37,8 @@ fn main() {
         model.program.calendar = Some("site".into());
     }
     let activities = model.tasks.len();
-    let plan = match Plan::compile(&model) {
-        Ok(plan) => plan,
+    let plan = match ValidModel::new(model) {
+        Ok(model) => Plan::compile(&model),
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(1);

@@ -1,7 +1,7 @@
 //! The engine's entry points: [`Plan`] compiles a model, [`run`] simulates it, and
 //! [`Plan::deterministic`] gives its most-likely schedule.
 
-use launchcast_model::Model;
+use launchcast_model::{Selection, ValidModel};
 
 use crate::error::EngineError;
 use crate::index::{Id, Row};
@@ -15,7 +15,7 @@ use crate::run::RunOptions;
 pub struct Plan {
     compiled: plan::Compiled,
     /// The scenario models, for the deterministic schedule.
-    models: Vec<Model>,
+    models: Vec<ValidModel>,
 }
 
 /// Start and finish of one task in a deterministic (most-likely) schedule, days from start;
@@ -30,36 +30,18 @@ pub struct TaskDates {
 
 impl Plan {
     /// Compiles `base` and every scenario of the model.
-    pub fn compile(model: &Model) -> Result<Plan, EngineError> {
-        Self::compile_selected(model, &[])
+    pub fn compile(model: &ValidModel) -> Plan {
+        Self::compile_selected(model, &model.all_scenarios())
     }
 
-    /// Compiles only the scenarios named in `ids` (`"base"` names the model as written);
-    /// all of them when `ids` is empty.
-    pub fn compile_selected(model: &Model, ids: &[String]) -> Result<Plan, EngineError> {
-        if model.tasks.is_empty() {
-            return Err(EngineError::NoTasks);
-        }
-        let mut selected: Vec<Option<usize>> = Vec::new();
-        if ids.is_empty() {
-            selected.push(None);
-            selected.extend((0..model.scenarios.len()).map(Some));
-        } else {
-            for id in ids {
-                let sel = if id == "base" {
-                    None
-                } else {
-                    let i = model.scenarios.iter().position(|s| s.id == *id);
-                    Some(i.ok_or_else(|| EngineError::UnknownScenario(id.clone()))?)
-                };
-                if !selected.contains(&sel) {
-                    selected.push(sel);
-                }
-            }
-        }
-        let compiled = plan::Compiled::new(model, &selected)?;
-        let models = selected.iter().map(|&s| model.scenario_model(s)).collect();
-        Ok(Plan { compiled, models })
+    /// Compiles the scenarios of `selection` (from [`ValidModel::select`] on this model), in
+    /// its order. Nothing about a valid model can stop it: validation has ruled out cycles,
+    /// unknown ids and correlations without a factor.
+    pub fn compile_selected(model: &ValidModel, selection: &Selection) -> Plan {
+        let selected = selection.scenarios();
+        let compiled = plan::Compiled::new(model, selected);
+        let models = selected.iter().map(|&s| model.scenario(s)).collect();
+        Plan { compiled, models }
     }
 
     /// The compiled scenarios, in the order of a run's results.
@@ -82,14 +64,12 @@ impl Plan {
         iterations.saturating_mul(per_iteration)
     }
 
-    /// Most-likely schedule of one scenario: every duration at its most likely value, every
-    /// chance taken as success, no risk. Indexed like the model's tasks.
-    pub fn deterministic(&self, scenario: usize) -> Result<Vec<Option<TaskDates>>, EngineError> {
-        let Some(model) = self.models.get(scenario) else {
-            return Err(EngineError::UnknownScenario(scenario.to_string()));
-        };
-        let fixed = most_likely(model);
-        let plan = plan::Compiled::new(&fixed, &[None])?;
+    /// Most-likely schedule of one scenario (an index into [`Plan::scenarios`]; `None` past
+    /// them): every duration at its most likely value, every chance taken as success, no
+    /// risk. Indexed like the model's tasks.
+    pub fn deterministic(&self, scenario: usize) -> Option<Vec<Option<TaskDates>>> {
+        let fixed = self.models.get(scenario)?.most_likely();
+        let plan = plan::Compiled::new(&fixed, &[None]);
         let mut scratch = kernel::Scratch::new(&plan, 0);
         kernel::simulate_portable::<true>(&plan, &plan.params[0], 0, &mut scratch);
         let mut dates = vec![None; plan.order.len()];
@@ -103,22 +83,8 @@ impl Plan {
                 });
             }
         }
-        Ok(dates)
+        Some(dates)
     }
-}
-
-/// The model with every distribution at its most likely value, every chance 1 and no risk.
-fn most_likely(model: &Model) -> Model {
-    let mut m = model.clone();
-    m.scenarios.clear();
-    for t in &mut m.tasks {
-        t.duration = launchcast_model::Dist::Fixed(t.duration.most_likely().max(0.0));
-        t.chance = 1.0;
-    }
-    for r in &mut m.risks {
-        r.chance = 0.0;
-    }
-    m
 }
 
 /// Runs `opts.iterations` iterations of every scenario of `plan`.

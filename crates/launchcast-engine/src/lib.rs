@@ -1,7 +1,8 @@
 //! # launchcast-engine
 //!
-//! Compiles a validated [`launchcast_model::Model`] into a [`Plan`] (dense typed indices, tasks in
-//! topological order, flat parameter arrays, one parameter set per scenario) and runs Monte
+//! Compiles a [`launchcast_model::ValidModel`] into a [`Plan`] (dense typed indices, tasks in
+//! topological order, flat parameter arrays, one parameter set per scenario), which cannot
+//! fail: validation has ruled out everything that could stop it. Then runs Monte
 //! Carlo iterations over it in parallel, producing [`Outcomes`].
 //!
 //! Simulated time runs from 00:00 of `program.start` to the end of `program.horizon` (the
@@ -51,9 +52,9 @@
 //! duration = "uniform(5d, 15d)"
 //! after = ["build"]
 //! "#;
-//! // Reading validates the model; the engine compiles any model that reads.
-//! let model = launchcast_model::parse(text, "stand.toml")?;
-//! let plan = Plan::compile(&model)?;
+//! // Reading validates the model; the engine compiles any valid model.
+//! let model = launchcast_model::ValidModel::parse(text, "stand.toml")?;
+//! let plan = Plan::compile(&model);
 //! assert_eq!(plan.tasks(), 2);
 //! let options = RunOptions {
 //!     iterations: 10_000,

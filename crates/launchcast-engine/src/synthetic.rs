@@ -75,7 +75,7 @@ pub(crate) fn network(activities: usize, pert: bool, seed: u64) -> Model {
             start: Date::jan1(2025),
             horizon: Date::jan1(2125),
             currency: String::new(),
-            iterations: 0,
+            iterations: 10_000,
             seed: 1,
             delivery_lag: Dist::ZERO,
             overhead_per_year: Dist::ZERO,

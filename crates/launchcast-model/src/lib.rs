@@ -9,7 +9,9 @@
 //! scenario, overrides applied). [`to_toml`] writes a model back as a file that reads back
 //! equal. A model built or extended in code (an imported schedule; a program model with the
 //! tasks of its `[[include]]`s merged in as `prefix/id`) is checked by [`validate`], with the
-//! same problem kinds by key path; [`ValidModel`] is a model that passed, and derefs to it.
+//! same problem kinds by key path; [`ValidModel`] is a model that passed, is complete
+//! (includes merged, a task to simulate) and derefs to it; [`ValidModel::select`] checks a
+//! choice of its scenarios ([`Selection`]).
 //! [`parse_with_map`] also gives a [`SourceMap`] (key path → place in the file), so that
 //! problems found later are shown at their place. [`correlation_groups`] gives the engine
 //! each connected group of `[[correlate]]` items with its matrix and Cholesky factor.
@@ -45,14 +47,17 @@
 //! // A model that passed, for code that needs no checks of its own.
 //! let valid = ValidModel::new(model)?;
 //! assert_eq!(valid.tasks.len(), 2);
-//! # Ok::<(), launchcast_model::ModelError>(())
+//! let selection = valid.select(&["base".to_string()])?;
+//! assert_eq!(selection.scenarios(), &[None]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! Modules: `grammar` (amounts, units, distributions, links: [`Dist::parse`],
 //! [`Dist::display`]), `raw` (span-keeping access to the TOML tree), `read` (reading a file,
 //! one module per kind of table), `source_map`, `cross` (the checks across items shared by
 //! reading and [`validate`]: ids, references and include prefixes, cycles, dates, scenario
-//! settings, correlations), `validate` ([`validate`], [`ValidModel`]), `kind` (every kind of
+//! settings, correlations), `validate` ([`validate`]), `valid` ([`ValidModel`], the changes
+//! that keep it valid, [`Selection`]), `kind` (every kind of
 //! problem with its label, message and help), `suggest` ("did you mean"), `correlate`
 //! (groups, Cholesky, which pair to blame), `scenario`, `write`, and `errors` ([`ModelError`]
 //! holds every [`Problem`] found, each a `miette::Diagnostic` with a labelled span and a help;
@@ -74,6 +79,7 @@ mod read;
 mod scenario;
 mod source_map;
 mod suggest;
+mod valid;
 mod validate;
 mod write;
 
@@ -101,5 +107,6 @@ pub use model::{
 pub use read::{parse, parse_file, parse_with_map, read_model_text};
 pub use source_map::SourceMap;
 pub use suggest::{closest, nearest};
-pub use validate::{ValidModel, validate};
+pub use valid::{InvalidModel, Selection, UnknownScenario, ValidModel};
+pub use validate::validate;
 pub use write::to_toml;

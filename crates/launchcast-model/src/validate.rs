@@ -20,9 +20,16 @@ use crate::{Date, Dist, Impact, Link, Model, ModelError, PromiseKind, Quantity, 
 ///
 /// Every model read by [`crate::parse`] passes.
 pub fn validate(model: &Model) -> Result<(), ModelError> {
+    check(model, false)
+}
+
+/// [`validate`]; with `includes_merged`, a reference into a declared include must also name
+/// a task of the model (every include is merged, so the model is complete).
+pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelError> {
     let mut cx = Cx::new("");
     let mut x = Cross {
         merged_ids: true,
+        includes_merged,
         ..Cross::default()
     };
     let p = &model.program;
@@ -440,37 +447,5 @@ fn setting(
             };
             cx.report_kind(None, path, &kind);
         }
-    }
-}
-
-/// A model that passed validation: read by [`ValidModel::parse`] or checked by
-/// [`ValidModel::new`], and obtainable no other way, so code that takes one needs no
-/// checks of its own. Reads as the [`Model`] it holds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ValidModel(Model);
-
-impl ValidModel {
-    /// `model`, if [`validate`] finds nothing wrong with it.
-    pub fn new(model: Model) -> Result<ValidModel, ModelError> {
-        validate(&model)?;
-        Ok(ValidModel(model))
-    }
-
-    /// Reads a model file as [`crate::parse`] does (which validates while reading).
-    pub fn parse(source: &str, path: &str) -> Result<ValidModel, ModelError> {
-        crate::parse(source, path).map(ValidModel)
-    }
-
-    /// The model, to change it (it must then be validated again).
-    pub fn into_model(self) -> Model {
-        self.0
-    }
-}
-
-impl std::ops::Deref for ValidModel {
-    type Target = Model;
-
-    fn deref(&self) -> &Model {
-        &self.0
     }
 }

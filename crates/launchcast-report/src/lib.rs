@@ -55,11 +55,10 @@
 //! id = "autumn"
 //! first_delivery_by = 2025-10-01
 //! "#;
-//! // Read (parsing reports every problem of the file) and validate.
-//! let model = launchcast_model::parse(text, "pilot.toml")?;
-//! launchcast_model::validate(&model)?;
-//! // Compile and simulate.
-//! let plan = Plan::compile(&model)?;
+//! // Read (parsing reports every problem of the file, and validates).
+//! let model = launchcast_model::ValidModel::parse(text, "pilot.toml")?;
+//! // Compile (a valid model always compiles) and simulate.
+//! let plan = Plan::compile(&model);
 //! let options = RunOptions {
 //!     iterations: 2_000,
 //!     seed: 7,
@@ -70,7 +69,7 @@
 //! let outcomes = launchcast_engine::run(&plan, &options)?;
 //! // Summarise, with the drivers in days.
 //! let mut summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
-//! let drivers = launchcast_report::drivers(&model, &[], &outcomes, &options)?;
+//! let drivers = launchcast_report::drivers(&model, &model.all_scenarios(), &outcomes, &options)?;
 //! for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
 //!     scenario.drivers = list;
 //! }

@@ -174,18 +174,20 @@ impl From<launchcast_model::ModelError> for CliError {
     }
 }
 
+impl From<launchcast_model::InvalidModel> for CliError {
+    fn from(e: launchcast_model::InvalidModel) -> CliError {
+        use launchcast_model::InvalidModel as E;
+        match e {
+            E::Problems(e) => CliError::Model(e),
+            E::NoTasks => CliError::input(e.to_string(), e.help().unwrap_or_default()),
+        }
+    }
+}
+
 impl From<launchcast_engine::EngineError> for CliError {
     fn from(e: launchcast_engine::EngineError) -> CliError {
         use launchcast_engine::EngineError as E;
         match e {
-            E::UnknownScenario(id) => CliError::input(
-                format!("unknown scenario `{id}`"),
-                "`base` is the model as written; other ids are the model's [[scenario]] ids",
-            ),
-            E::NoTasks => CliError::input(
-                "the model has no tasks: there is nothing to simulate",
-                "add at least one [[task]] with an id and a duration",
-            ),
             E::TooManyIterations(n) => CliError::input(
                 format!("{n} iterations do not fit in memory"),
                 "use fewer iterations",

@@ -1,7 +1,7 @@
 //! Model → plan: the topological order, the links, keys and checkpoints, and each selected
 //! scenario's parameters.
 
-use launchcast_model::{Date, Dist, Impact, LinkKind, Model, PromiseKind};
+use launchcast_model::{Date, Dist, Impact, LinkKind, Model, PromiseKind, ValidModel};
 
 use super::calendars::calendars;
 use super::correlation::correlations;
@@ -11,14 +11,14 @@ use super::{
     Compiled, Links, NEEDS_FAIL_AT, NEEDS_START, NEEDS_START_OK, PromiseCheck, RiskKind,
     ScenarioInfo, TaskIndex, days,
 };
-use crate::error::EngineError;
 use crate::index::{Checkpoint, Id, IdVec, Pos, RiskId, TaskId};
 use crate::rng::stream_key;
 use crate::sampler::Tables;
 
 /// Positions in topological order over after / after_any / after_failure (Kahn, stable by
-/// model order so the plan does not depend on hash order).
-fn topological_order(model: &Model, ids: &TaskIndex) -> Result<IdVec<Pos, TaskId>, EngineError> {
+/// model order so the plan does not depend on hash order). Validation rules out cycles; were
+/// there one, its tasks would follow the others in model order.
+fn topological_order(model: &Model, ids: &TaskIndex) -> IdVec<Pos, TaskId> {
     let n = model.tasks.len();
     let mut succ: IdVec<TaskId, Vec<TaskId>> = IdVec::filled(Vec::new(), n);
     let mut indeg: IdVec<TaskId, u32> = IdVec::filled(0, n);
@@ -26,8 +26,10 @@ fn topological_order(model: &Model, ids: &TaskIndex) -> Result<IdVec<Pos, TaskId
         let i = TaskId::from_index(i);
         let preds = t.after.iter().chain(&t.after_any).map(|l| l.task.as_str());
         for p in preds.chain(t.after_failure.iter().map(String::as_str)) {
-            succ[ids.get(p)?].push(i);
-            indeg[i] += 1;
+            if let Some(p) = ids.get(p) {
+                succ[p].push(i);
+                indeg[i] += 1;
+            }
         }
     }
     let mut ready: std::collections::BTreeSet<TaskId> =
@@ -42,30 +44,31 @@ fn topological_order(model: &Model, ids: &TaskIndex) -> Result<IdVec<Pos, TaskId
             }
         }
     }
-    if order.len() != n {
-        let stuck = indeg
-            .ids()
-            .find(|&i| indeg[i] > 0)
-            .map_or(String::new(), |i| model.tasks[i.index()].id.clone());
-        return Err(EngineError::Cycle(stuck));
+    debug_assert_eq!(order.len(), n, "a valid model's links form no cycle");
+    for i in indeg.ids().filter(|&i| indeg[i] > 0) {
+        order.push(i);
     }
-    Ok(order)
+    order
 }
 
 impl Compiled {
-    pub(crate) fn new(model: &Model, selected: &[Option<usize>]) -> Result<Compiled, EngineError> {
+    /// The plan of `model`'s scenarios `selected` (`None` is base; an index the model does
+    /// not have, never in a [`launchcast_model::Selection`] of it, is left out).
+    pub(crate) fn new(model: &ValidModel, selected: &[Option<usize>]) -> Compiled {
+        let model: &Model = model;
         let ids = TaskIndex::new(model);
-        let order = topological_order(model, &ids)?;
+        let order = topological_order(model, &ids);
         let n = order.len();
         let mut pos_of: IdVec<TaskId, Pos> = IdVec::filled(Pos::from_index(0), n);
         for (pos, &i) in order.iter_enumerated() {
             pos_of[i] = pos;
         }
-        let pos = |id: &str| -> Result<Pos, EngineError> { ids.get(id).map(|i| pos_of[i]) };
+        // Validation resolves every reference: one that did not would be left out.
+        let pos = |id: &str| -> Option<Pos> { ids.get(id).map(|i| pos_of[i]) };
         let mut risks_of: IdVec<TaskId, Vec<RiskId>> = IdVec::filled(Vec::new(), n);
         for (r, risk) in model.risks.iter().enumerate() {
-            for id in &risk.tasks {
-                risks_of[ids.get(id)?].push(RiskId::from_index(r));
+            for i in risk.tasks.iter().filter_map(|id| ids.get(id)) {
+                risks_of[i].push(RiskId::from_index(r));
             }
         }
         let (calendars, task_calendar) = calendars(model, &order, model.horizon_days());
@@ -88,7 +91,10 @@ impl Compiled {
         for (p, &i) in order.iter_enumerated() {
             let t = &model.tasks[i.index()];
             for l in &t.after {
-                after.pred.push(pos(&l.task)?);
+                let Some(pred) = pos(&l.task) else {
+                    continue;
+                };
+                after.pred.push(pred);
                 after.kind.push(l.kind);
                 let finish_bound =
                     matches!(l.kind, LinkKind::FinishToFinish | LinkKind::StartToFinish);
@@ -96,7 +102,7 @@ impl Compiled {
                     // Bounds the finish of a task in working time: the kernel's calendar step
                     // applies it (`backward`); here a lag of −∞ never binds (and a
                     // predecessor that never happens gives NaN, which never binds either).
-                    backward.pred.push(pos(&l.task)?);
+                    backward.pred.push(pred);
                     backward.kind.push(l.kind);
                     backward.lag.push(l.lag as f32);
                     after.lag.push(f32::NEG_INFINITY);
@@ -106,12 +112,15 @@ impl Compiled {
             }
             backward.offsets.push(backward.pred.len() as u32);
             for l in &t.after_any {
-                after_any.pred.push(pos(&l.task)?);
+                let Some(pred) = pos(&l.task) else {
+                    continue;
+                };
+                after_any.pred.push(pred);
                 after_any.kind.push(l.kind);
                 after_any.lag.push(l.lag as f32);
             }
-            for id in &t.after_failure {
-                after_failure.pred.push(pos(id)?);
+            for pred in t.after_failure.iter().filter_map(|id| pos(id)) {
+                after_failure.pred.push(pred);
                 after_failure.kind.push(LinkKind::FinishToStart);
                 after_failure.lag.push(0.0);
             }
@@ -233,7 +242,7 @@ impl Compiled {
             })
             .collect();
 
-        let (correlation_groups, duration_slot, plant_slots) = correlations(model, &pos_of)?;
+        let (correlation_groups, duration_slot, plant_slots) = correlations(model, &pos_of);
         let correlated_slots = duration_slot
             .iter()
             .chain(&plant_slots)
@@ -253,17 +262,23 @@ impl Compiled {
         let mut scenarios = Vec::new();
         let mut params = Vec::new();
         for &sel in selected {
-            let m = model.scenario_model(sel);
-            scenarios.push(match sel {
+            debug_assert!(
+                sel.is_none_or(|i| i < model.scenarios.len()),
+                "a selection names the model's own scenarios"
+            );
+            let info = match sel.map(|i| model.scenarios.get(i)) {
                 None => ScenarioInfo {
                     id: "base".into(),
                     name: model.program.name.clone(),
                 },
-                Some(i) => ScenarioInfo {
-                    id: model.scenarios[i].id.clone(),
-                    name: model.scenarios[i].name.clone(),
+                Some(Some(s)) => ScenarioInfo {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
                 },
-            });
+                Some(None) => continue,
+            };
+            scenarios.push(info);
+            let m = model.scenario_model(sel);
             params.push(scenario_params(
                 &plant_slots,
                 &ids,
@@ -274,7 +289,7 @@ impl Compiled {
                 &after_any,
                 &after_failure,
                 &mut tables,
-            )?);
+            ));
         }
         tables.build();
         let fast_slot = assign_slots(&order, [&after, &after_any, &after_failure], &params);
@@ -315,7 +330,7 @@ impl Compiled {
                 plant.start_slot = fast_slot[plant.start_pos];
             }
         }
-        Ok(Compiled {
+        Compiled {
             calendars,
             task_calendar,
             backward,
@@ -346,6 +361,6 @@ impl Compiled {
             month_ends,
             months,
             promises,
-        })
+        }
     }
 }

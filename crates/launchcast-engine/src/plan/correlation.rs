@@ -3,7 +3,6 @@
 use launchcast_model::{CorrelatedItem, Model};
 
 use super::CorrelationGroup;
-use crate::error::EngineError;
 use crate::index::{DrawSlot, Id, IdVec, Pos, TaskId};
 use crate::rng::stream_key;
 
@@ -13,14 +12,11 @@ use crate::rng::stream_key;
 pub(super) fn correlations(
     model: &Model,
     pos_of: &IdVec<TaskId, Pos>,
-) -> Result<
-    (
-        Vec<CorrelationGroup>,
-        IdVec<Pos, Option<DrawSlot>>,
-        Vec<Option<DrawSlot>>,
-    ),
-    EngineError,
-> {
+) -> (
+    Vec<CorrelationGroup>,
+    IdVec<Pos, Option<DrawSlot>>,
+    Vec<Option<DrawSlot>>,
+) {
     let mut duration_slot = IdVec::filled(None, pos_of.len());
     let mut plant_slots = vec![None; model.plants.len()];
     let mut groups = Vec::new();
@@ -28,9 +24,15 @@ pub(super) fn correlations(
     for g in launchcast_model::correlation_groups(model) {
         let k = g.items.len();
         // The model's factor is of the normal-score matrix, 2·sin(π·ρ/6) of the rank
-        // correlations ρ; validation has checked that it exists.
+        // correlations ρ; validation has checked that it exists. Without it (never in a valid
+        // model) the group's items are drawn independently.
+        debug_assert_eq!(
+            g.cholesky.len(),
+            k * k,
+            "a valid model's matrices have a factor"
+        );
         if g.cholesky.len() != k * k {
-            return Err(EngineError::Correlation(describe(model, &g.items)));
+            continue;
         }
         let cholesky = g.cholesky.clone();
         let first_slot = DrawSlot::from_index(next);
@@ -54,16 +56,5 @@ pub(super) fn correlations(
             cholesky,
         });
     }
-    Ok((groups, duration_slot, plant_slots))
-}
-
-fn describe(model: &Model, items: &[CorrelatedItem]) -> String {
-    items
-        .iter()
-        .map(|item| match *item {
-            CorrelatedItem::TaskDuration(i) => model.tasks[i].id.as_str(),
-            CorrelatedItem::PlantRamp(i) => model.plants[i].id.as_str(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    (groups, duration_slot, plant_slots)
 }

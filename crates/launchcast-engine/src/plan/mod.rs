@@ -15,7 +15,6 @@ mod slots;
 use launchcast_model::{Date, LinkKind, Model};
 
 use crate::calendar::CalendarTable;
-use crate::error::EngineError;
 use crate::index::{CalendarId, Checkpoint, DrawSlot, Id, IdVec, Pos, RiskId, Slot, TaskId};
 use crate::sampler::{Sampler, Tables};
 
@@ -211,10 +210,11 @@ impl<'m> TaskIndex<'m> {
         )
     }
 
-    pub(crate) fn get(&self, id: &str) -> Result<TaskId, EngineError> {
-        self.0
-            .get(id)
-            .copied()
-            .ok_or_else(|| EngineError::UnknownTask(id.to_string()))
+    /// The task `id` names: always one in a valid model (validation resolves every
+    /// reference), so callers skip the reference when there is none.
+    pub(crate) fn get(&self, id: &str) -> Option<TaskId> {
+        let found = self.0.get(id).copied();
+        debug_assert!(found.is_some(), "a valid model names no unknown task");
+        found
     }
 }

@@ -4,7 +4,6 @@
 use launchcast_model::{Curve, Impact, Model};
 
 use super::{Links, PlantParams, ScenarioParams, TaskIndex, days};
-use crate::error::EngineError;
 use crate::index::{DrawSlot, Id, IdVec, Pos, Slot, TaskId};
 use crate::rng::stream_key;
 use crate::sampler::{Sampler, Tables};
@@ -20,7 +19,7 @@ pub(super) fn scenario_params(
     after_any: &Links,
     after_failure: &Links,
     tables: &mut Tables,
-) -> Result<ScenarioParams, EngineError> {
+) -> ScenarioParams {
     let n = order.len();
     // A task is removed when disabled, or when it can never start: an `after` or
     // `after_failure` predecessor is removed, or every `after_any` alternative is.
@@ -84,7 +83,10 @@ pub(super) fn scenario_params(
         });
     }
     for (i, plant) in m.plants.iter().enumerate().filter(|(_, p)| !p.disabled) {
-        let start = ids.get(&plant.starts)?;
+        // Validation resolves `starts`; a plant without its task would never deliver.
+        let Some(start) = ids.get(&plant.starts) else {
+            continue;
+        };
         ps.plants.push(PlantParams {
             start_pos: pos_of[start],
             start_slot: Slot::from_index(0),
@@ -97,5 +99,5 @@ pub(super) fn scenario_params(
             ramp_slot: plant_slots[i],
         });
     }
-    Ok(ps)
+    ps
 }

@@ -21,7 +21,7 @@ pub(crate) fn calendar_model(tasks: Vec<Task>, exceptions: Vec<CalendarException
 
 /// Deterministic (start, finish) of every task, days from the start.
 fn dates(m: &Model) -> Vec<(f64, f64)> {
-    let plan = Plan::compile(m).expect("plan compiles");
+    let plan = Plan::compile(&ValidModel::new(m.clone()).expect("valid model"));
     plan.deterministic(0)
         .expect("schedule")
         .iter()

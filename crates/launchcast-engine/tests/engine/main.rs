@@ -4,7 +4,7 @@
 use launchcast_engine::{Outcomes, Plan, RunOptions, run};
 use launchcast_model::{
     Calendar, CalendarException, Curve, Date, Dist, Impact, Link, LinkKind, Model, Plant, Program,
-    Promise, PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
+    Promise, PromiseKind, Risk, Scenario, Setting, SettingValue, Task, ValidModel,
 };
 
 mod calendars;
@@ -69,7 +69,7 @@ fn fs(id: &str) -> Link {
 }
 
 fn simulate(m: &Model, seed: u64, threads: usize) -> Outcomes {
-    let plan = Plan::compile(m).expect("plan compiles");
+    let plan = Plan::compile(&ValidModel::new(m.clone()).expect("valid model"));
     run(
         &plan,
         &RunOptions {

@@ -224,7 +224,7 @@ fn link_types_lags_and_not_before_give_exact_days() {
         (67.0, 70.0),
         (99.0, 100.0),
     ];
-    let plan = Plan::compile(&m).expect("compiles");
+    let plan = Plan::compile(&ValidModel::new(m.clone()).expect("valid model"));
     let dates = plan.deterministic(0).expect("schedule");
     for (i, (s, f)) in want.iter().enumerate() {
         let got = dates[i].expect("task happens");

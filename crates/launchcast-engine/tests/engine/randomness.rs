@@ -81,7 +81,9 @@ fn scenarios_share_random_draws() {
     // the model as written counts.
     assert_eq!(same.tasks, base.tasks);
     for (k, id) in ["base", "same", "faster", "no_b"].iter().enumerate() {
-        let plan = Plan::compile_selected(&m, &[id.to_string()]).expect("compiles");
+        let valid = ValidModel::new(m.clone()).expect("valid model");
+        let selection = valid.select(&[id.to_string()]).expect("known scenario");
+        let plan = Plan::compile_selected(&valid, &selection);
         for threads in [1, 2] {
             let alone = run(
                 &plan,
@@ -228,13 +230,19 @@ fn every_valid_correlation_set_compiles() {
                     1.0 - x * x > 1e-10 && 1.0 + 2.0 * x * y * z - x * x - y * y - z * z > 1e-10
                 };
                 let ns = |r: f64| 2.0 * (std::f64::consts::PI * r / 6.0).sin();
-                match launchcast_model::parse(&text, "c.toml") {
+                match ValidModel::parse(&text, "c.toml") {
                     Ok(m) => {
                         valid += 1;
                         assert!(definite(ns(ab), ns(bc), ns(ac)), "{ab} {bc} {ac}");
-                        Plan::compile(&m).unwrap_or_else(|e| {
-                            panic!("valid correlations {ab} {bc} {ac} fail to compile: {e}")
-                        });
+                        // What the compiler relies on: every group has its factor.
+                        for g in launchcast_model::correlation_groups(&m) {
+                            assert_eq!(
+                                g.cholesky.len(),
+                                g.items.len() * g.items.len(),
+                                "valid correlations {ab} {bc} {ac} have no factor"
+                            );
+                        }
+                        assert_eq!(Plan::compile(&m).tasks(), 3);
                     }
                     Err(e) => {
                         assert!(!definite(ns(ab), ns(bc), ns(ac)), "{ab} {bc} {ac}: {e}");

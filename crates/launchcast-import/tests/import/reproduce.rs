@@ -16,7 +16,8 @@ pub(crate) fn engine_finish(model: &launchcast_model::Model) -> f64 {
 pub(crate) fn engine_dates(
     model: &launchcast_model::Model,
 ) -> Vec<Option<launchcast_engine::TaskDates>> {
-    let plan = launchcast_engine::Plan::compile(model).expect("compiles");
+    let model = launchcast_model::ValidModel::new(model.clone()).expect("imported models validate");
+    let plan = launchcast_engine::Plan::compile(&model);
     plan.deterministic(0).expect("schedule")
 }
 

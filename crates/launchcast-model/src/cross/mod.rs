@@ -102,6 +102,8 @@ pub(crate) struct Cross {
     pub correlate: Vec<CorrEntry>,
     /// Task ids may be `prefix/id` (a model built in code with included tasks merged).
     pub merged_ids: bool,
+    /// Every include is merged: a `prefix/id` reference must name a task of the model.
+    pub includes_merged: bool,
 }
 
 /// Lookups over the items, built once the items are known.
@@ -113,6 +115,8 @@ pub(crate) struct Index<'x> {
     declared: Vec<&'x str>,
     /// Prefixes of task ids with a `/`: includes whose tasks are merged.
     merged: HashSet<&'x str>,
+    /// A reference into a declared include that no task carries is accepted unchecked.
+    pending: bool,
 }
 
 impl Cross {
@@ -140,6 +144,7 @@ impl Cross {
                 .filter(|it| it.kind == Kind::Task)
                 .filter_map(|it| it.id.split_once('/').map(|(p, _)| p))
                 .collect(),
+            pending: !self.includes_merged,
         }
     }
 

@@ -27,7 +27,7 @@ impl Index<'_> {
             }
             let declared = self.declared.contains(&prefix);
             let merged = self.merged.contains(prefix);
-            if declared && !merged {
+            if declared && !merged && self.pending {
                 return Ok(Found::Included);
             }
             if !declared && !merged && !self.kinds.contains_key(target) {

@@ -17,6 +17,7 @@ mod ranges;
 mod reading;
 mod rendering;
 mod scenarios;
+mod valid_model;
 mod validation;
 mod writer;
 

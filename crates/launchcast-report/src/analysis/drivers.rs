@@ -9,9 +9,10 @@
 //! removed:
 //!
 //! - a risk by setting its chance to 0 (in the base model and in any scenario that sets it);
-//! - a task by fixing its duration at its most likely value ([`Dist::most_likely`], at least
-//!   0), in the base model and in any scenario that sets its duration (there at the most
-//!   likely value of the scenario's distribution).
+//! - a task by fixing its duration at its most likely value
+//!   ([`launchcast_model::Dist::most_likely`], at least 0), in the base model and in any
+//!   scenario that sets its duration (there at the most likely value of the scenario's
+//!   distribution).
 //!
 //! Draws are keyed by (seed, item, slot, iteration), so every other item sees the very same
 //! draws in both runs (common random numbers): the differences are the driver's effect, not
@@ -38,7 +39,7 @@
 //! The runs are made one after another; the engine parallelises each of them.
 
 use launchcast_engine::{EngineError, Outcomes, Plan, RunOptions};
-use launchcast_model::{Dist, Model, SettingValue};
+use launchcast_model::{Model, Selection, ValidModel};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -170,42 +171,19 @@ pub struct Candidate {
     pub active: Vec<bool>,
 }
 
-/// The scenarios `Plan::compile_selected(model, ids)` compiles, in its order (`None` is base).
-fn selected(model: &Model, ids: &[String]) -> Vec<Option<usize>> {
-    if ids.is_empty() {
-        return std::iter::once(None)
-            .chain((0..model.scenarios.len()).map(Some))
-            .collect();
-    }
-    let mut out = Vec::new();
-    for id in ids {
-        let sel = if id == "base" {
-            None
-        } else {
-            match model.scenarios.iter().position(|s| s.id == *id) {
-                Some(i) => Some(i),
-                None => continue,
-            }
-        };
-        if !out.contains(&sel) {
-            out.push(sel);
-        }
-    }
-    out
-}
-
-/// The drivers [`drivers`] measures for a run of `model` over the scenarios `plan_ids`, in
+/// The drivers [`drivers`] measures for a run of `model` over the scenarios of `selection`, in
 /// the order it runs them: risks in model order, then tasks in model order (at most
 /// [`MAX_TASK_DRIVERS`], chosen as the module docs say). Its length is the number of extra
 /// engine runs.
 pub fn driver_candidates(
-    model: &Model,
-    plan_ids: &[String],
+    model: &ValidModel,
+    selection: &Selection,
     outcomes: &Outcomes,
 ) -> Vec<Candidate> {
-    let scenario_models: Vec<Model> = selected(model, plan_ids)
-        .into_iter()
-        .map(|s| model.scenario_model(s))
+    let scenario_models: Vec<Model> = selection
+        .scenarios()
+        .iter()
+        .map(|&s| model.scenario_model(s))
         .collect();
     let mut out = Vec::new();
     for (r, risk) in model.risks.iter().enumerate() {
@@ -268,42 +246,17 @@ pub fn driver_candidates(
 
 /// `model` without `candidate`: the risk's chance 0, or the task's duration fixed at its most
 /// likely value, in the base model and in every scenario's settings.
-fn without(model: &Model, candidate: &Candidate) -> Model {
-    let mut m = model.clone();
-    let (id, field) = match candidate.kind {
-        DriverKind::Risk => {
-            m.risks[candidate.index].chance = 0.0;
-            (&model.risks[candidate.index].id, "chance")
-        }
-        DriverKind::Task => {
-            let t = &mut m.tasks[candidate.index];
-            t.duration = fixed_at_mode(&t.duration);
-            (&model.tasks[candidate.index].id, "duration")
-        }
-    };
-    for scenario in &mut m.scenarios {
-        for set in &mut scenario.set {
-            if set.item != *id || set.field != field {
-                continue;
-            }
-            set.value = match &set.value {
-                SettingValue::Number(_) => SettingValue::Number(0.0),
-                SettingValue::Dist(d) => SettingValue::Dist(fixed_at_mode(d)),
-                other => other.clone(),
-            };
-        }
+fn without(model: &ValidModel, candidate: &Candidate) -> ValidModel {
+    match candidate.kind {
+        DriverKind::Risk => model.without_risk(candidate.index),
+        DriverKind::Task => model.with_duration_fixed(candidate.index),
     }
-    m
 }
 
 /// Drivers are measured over at most this many iterations (the main run's first ones), so
 /// their cost stays a fraction of a long run's; their standard error is that of this many
 /// iterations, and common random numbers make the differences far more precise than that.
 pub const DRIVER_ITERATIONS: u64 = 20_000;
-
-fn fixed_at_mode(d: &Dist) -> Dist {
-    Dist::Fixed(d.most_likely().max(0.0))
-}
 
 /// A change in probability to 4 decimals, never rounded to 0 when it is not 0 (a change of
 /// one iteration in 30,000 is ±0.0001), so that "no change" means none.
@@ -327,25 +280,25 @@ fn days_added(with: Option<f32>, without: Option<f32>) -> Option<f64> {
 }
 
 /// Drivers in days of every selected scenario: `outcomes` is the main run of
-/// `Plan::compile_selected(model, plan_ids)` with `opts.seed` and `opts.iterations`; one more
+/// `Plan::compile_selected(model, selection)` with `opts.seed` and `opts.iterations`; one more
 /// run per [`driver_candidates`] entry is made with `opts` (its progress callback included).
 /// Returns, per scenario in plan order, the drivers that can act there, by `p80_days`
 /// (largest first; `None` last), ties by `p50_days`, then risks before tasks in model order.
 pub fn drivers(
-    model: &Model,
-    plan_ids: &[String],
+    model: &ValidModel,
+    selection: &Selection,
     outcomes: &Outcomes,
     opts: &RunOptions,
 ) -> Result<Vec<Vec<Driver>>, EngineError> {
-    let candidates = driver_candidates(model, plan_ids, outcomes);
-    measure_drivers(model, plan_ids, outcomes, &candidates, opts)
+    let candidates = driver_candidates(model, selection, outcomes);
+    measure_drivers(model, selection, outcomes, &candidates, opts)
 }
 
 /// [`drivers`] for candidates already chosen (by [`driver_candidates`] on the same
 /// arguments): one engine run per candidate.
 pub fn measure_drivers(
-    model: &Model,
-    plan_ids: &[String],
+    model: &ValidModel,
+    selection: &Selection,
     outcomes: &Outcomes,
     candidates: &[Candidate],
     opts: &RunOptions,
@@ -362,7 +315,7 @@ pub fn measure_drivers(
     };
     let shortened;
     let outcomes = if n < outcomes.iterations {
-        shortened = launchcast_engine::run(&Plan::compile_selected(model, plan_ids)?, opts)?;
+        shortened = launchcast_engine::run(&Plan::compile_selected(model, selection), opts)?;
         &shortened
     } else {
         outcomes
@@ -375,7 +328,7 @@ pub fn measure_drivers(
     let mut out: Vec<Vec<Driver>> = vec![Vec::new(); outcomes.scenarios.len()];
     for c in candidates {
         let variant = without(model, c);
-        let plan = Plan::compile_selected(&variant, plan_ids)?;
+        let plan = Plan::compile_selected(&variant, selection);
         let run = launchcast_engine::run(&plan, opts)?;
         for (s, (so, with)) in outcomes.scenarios.iter().zip(&base).enumerate() {
             if !c.active.get(s).copied().unwrap_or(false) {

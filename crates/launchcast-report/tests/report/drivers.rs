@@ -67,11 +67,13 @@ fn dominant_risk_ranks_first_and_harmless_risk_moves_nothing() {
         progress: None,
         statistics: true,
     };
-    let candidates = launchcast_report::driver_candidates(&model, &[], &outcomes);
+    let model = valid(&model);
+    let all = model.all_scenarios();
+    let candidates = launchcast_report::driver_candidates(&model, &all, &outcomes);
     let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "side"], "risks first, then uncertain tasks");
     assert_eq!(candidates[0].active, [true, true, false]);
-    let drivers = launchcast_report::drivers(&model, &[], &outcomes, &opts).expect("drivers");
+    let drivers = launchcast_report::drivers(&model, &all, &outcomes, &opts).expect("drivers");
     assert_eq!(drivers.len(), infos.len());
 
     for (s, p) in [(0, 0.3), (1, 0.9)] {
@@ -145,7 +147,8 @@ fn large_models_measure_every_risk_and_the_leading_tasks() {
     }
     let model = parse(&text);
     let (_, outcomes) = run(&model, 2_000);
-    let c = launchcast_report::driver_candidates(&model, &[], &outcomes);
+    let model = valid(&model);
+    let c = launchcast_report::driver_candidates(&model, &model.all_scenarios(), &outcomes);
     let risks = c.iter().filter(|c| c.kind == DriverKind::Risk).count();
     let tasks: Vec<&str> = c
         .iter()

@@ -330,8 +330,13 @@ pub(crate) fn parse(text: &str) -> Model {
     launchcast_model::parse(text, "test.toml").expect("test model")
 }
 
+/// `model`, which the tests write valid.
+pub(crate) fn valid(model: &Model) -> launchcast_model::ValidModel {
+    launchcast_model::ValidModel::new(model.clone()).expect("valid test model")
+}
+
 pub(crate) fn run(model: &Model, iterations: u64) -> (Vec<ScenarioInfo>, Outcomes) {
-    let plan = launchcast_engine::Plan::compile_selected(model, &[]).expect("plan");
+    let plan = launchcast_engine::Plan::compile(&valid(model));
     let opts = launchcast_engine::RunOptions {
         iterations,
         seed: 11,
@@ -368,7 +373,8 @@ pub(crate) fn example_run() -> (Model, Summary, Outcomes) {
 
 /// `model` run with `seed` and its drivers measured, as `launchcast run` does.
 pub(crate) fn full_run(model: &Model, iterations: u64, seed: u64) -> (Summary, Outcomes) {
-    let plan = launchcast_engine::Plan::compile(model).expect("plan");
+    let model = valid(model);
+    let plan = launchcast_engine::Plan::compile(&model);
     let opts = launchcast_engine::RunOptions {
         iterations,
         seed,
@@ -377,8 +383,9 @@ pub(crate) fn full_run(model: &Model, iterations: u64, seed: u64) -> (Summary, O
         statistics: true,
     };
     let outcomes = launchcast_engine::run(&plan, &opts).expect("run");
-    let mut summary = summarize(model, plan.scenarios(), &outcomes);
-    let drivers = launchcast_report::drivers(model, &[], &outcomes, &opts).expect("drivers");
+    let mut summary = summarize(&model, plan.scenarios(), &outcomes);
+    let all = model.all_scenarios();
+    let drivers = launchcast_report::drivers(&model, &all, &outcomes, &opts).expect("drivers");
     for (s, d) in summary.scenarios.iter_mut().zip(drivers) {
         s.drivers = d;
     }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use launchcast_engine::Plan;
-use launchcast_model::{Dist, LinkKind};
+use launchcast_model::{Dist, LinkKind, Selection, ValidModel};
 
 use crate::errors::CliError;
 use crate::output::out;
@@ -47,8 +47,10 @@ struct ScheduledTask<'a> {
 pub(super) fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
     use std::fmt::Write as _;
     let (model, _) = crate::schedule::load_model(path)?;
-    let plan = Plan::compile_selected(&model, &["base".to_string()])?;
-    let dates = plan.deterministic(0)?;
+    let model = ValidModel::new(model)?;
+    let plan = Plan::compile_selected(&model, &Selection::base());
+    // Scenario 0 of a plan of base alone: always there.
+    let dates = plan.deterministic(0).unwrap_or_default();
     let start = model.program.start;
     let date_of = |days: f64| {
         start

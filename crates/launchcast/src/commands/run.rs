@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use launchcast_engine::{Plan, RunOptions};
-use launchcast_model::Model;
+use launchcast_model::{Model, ValidModel};
 
 use super::load;
 use crate::args::{JsonTo, Run};
@@ -35,8 +35,12 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     // Before any work: nothing the user gave may be overwritten, and two outputs may not
     // be one file.
     crate::output::check_distinct(&inputs(&args, &model), &outputs(&args))?;
-    check_scenarios(&model, &args.scenarios)?;
-    let plan = Plan::compile_selected(&model, &args.scenarios)?;
+    let model = ValidModel::new(model)?;
+    // Every `--scenario` names `base` or a scenario of the model; if not, say which exist.
+    let selection = model
+        .select(&args.scenarios)
+        .map_err(|e| CliError::input(e.to_string(), e.help()))?;
+    let plan = Plan::compile_selected(&model, &selection);
     let iterations = args.iterations.unwrap_or(model.program.iterations);
     check_memory(&plan, iterations)?;
     let seed = args.seed.unwrap_or(model.program.seed);
@@ -62,14 +66,14 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     let mut drivers_timing = None;
     if args.drivers {
         let started = Instant::now();
-        let candidates = launchcast_report::driver_candidates(&model, &args.scenarios, &outcomes);
+        let candidates = launchcast_report::driver_candidates(&model, &selection, &outcomes);
         // One run per candidate, plus a shorter baseline past DRIVER_ITERATIONS.
         let per_run = iterations.min(launchcast_report::DRIVER_ITERATIONS);
         let runs = candidates.len() as u64 + u64::from(per_run < iterations);
         bar.extend(runs * per_run * plan.scenarios().len() as u64);
         let drivers = launchcast_report::measure_drivers(
             &model,
-            &args.scenarios,
+            &selection,
             &outcomes,
             &candidates,
             &RunOptions {
@@ -169,33 +173,6 @@ fn outputs(args: &Run) -> Vec<(String, Target)> {
     files
 }
 
-/// Every `--scenario` names `base` or a scenario of the model; if not, say which exist.
-fn check_scenarios(model: &Model, wanted: &[String]) -> Result<(), CliError> {
-    let ids: Vec<&str> = std::iter::once("base")
-        .chain(model.scenarios.iter().map(|s| s.id.as_str()))
-        .collect();
-    for w in wanted {
-        if !ids.contains(&w.as_str()) {
-            let near = launchcast_model::nearest(w, ids.iter().copied())
-                .map_or(String::new(), |id| format!("did you mean `{id}`? "));
-            return Err(CliError::input(
-                format!("unknown scenario `{w}`: the model has {}", quoted(&ids)),
-                format!(
-                    "{near}`base` is the model as written; the others are its [[scenario]] ids"
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn quoted(ids: &[&str]) -> String {
-    ids.iter()
-        .map(|id| format!("`{id}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// A run keeps a few numbers per iteration and scenario (the headline, deliveries and
 /// spend per year); refuse a run whose numbers cannot fit in half of this machine's memory.
 fn check_memory(plan: &Plan, iterations: u64) -> Result<(), CliError> {
@@ -232,7 +209,6 @@ fn nothing_by_the_horizon(model: &Model, plan: &Plan) -> String {
     };
     let finish = plan
         .deterministic(0)
-        .ok()
         .and_then(|dates| {
             dates
                 .iter()

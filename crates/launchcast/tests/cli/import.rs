@@ -237,6 +237,19 @@ fn include_dir(model: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// A program model with no tasks of its own: the included schedule's are enough to simulate.
+#[test]
+fn a_model_whose_tasks_all_come_from_includes_runs() {
+    let model = "[program]\nname = \"Contractor only\"\nstart = 2022-11-01\nhorizon = 2026-12-31\n\n\
+                 [[include]]\nfile = \"plant.mpx\"\nprefix = \"plant\"\n";
+    let (_dir, path) = include_dir(model);
+    let inspect = J::parse(&ok(&["inspect", s(&path), "--json"]).stdout);
+    assert_eq!(inspect.get("tasks").num(), 3.0);
+    let run = ok(&["run", s(&path), "-n", "20", "--no-drivers", "--json", "-"]);
+    let result = J::parse(&run.stdout);
+    assert_eq!(result.get("scenarios").arr().len(), 1);
+}
+
 #[test]
 fn included_milestone_starts_production_at_its_planned_date() {
     let (dir, path) = include_dir(INCLUDING_MODEL);

@@ -51,8 +51,8 @@ set = { "build.duration" = "tri(5mo, 7mo, 10mo)" }
 "#;
 
 fn run() -> (Model, Summary, Outcomes) {
-    let model = launchcast_model::parse(MODEL, "test.toml").expect("model");
-    let plan = launchcast_engine::Plan::compile(&model).expect("plan");
+    let model = launchcast_model::ValidModel::parse(MODEL, "test.toml").expect("model");
+    let plan = launchcast_engine::Plan::compile(&model);
     let outcomes = launchcast_engine::run(
         &plan,
         &launchcast_engine::RunOptions {
@@ -65,7 +65,7 @@ fn run() -> (Model, Summary, Outcomes) {
     )
     .expect("run");
     let summary = crate::summarize(&model, plan.scenarios(), &outcomes);
-    (model, summary, outcomes)
+    (model.into_model(), summary, outcomes)
 }
 
 /// The markup of chart `id`, up to the end of its `<svg>`.
