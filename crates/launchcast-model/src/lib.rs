@@ -104,7 +104,7 @@ pub use model::{
     Correlation, Curve, Impact, Include, Link, LinkKind, Model, Origin, Plant, Program, Promise,
     PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
 };
-pub use read::{parse, parse_file, parse_with_map, read_model_text};
+pub use read::{parse, parse_file, parse_mapping_includes, parse_with_map, read_model_text};
 pub use source_map::SourceMap;
 pub use suggest::{closest, nearest};
 pub use valid::{InvalidModel, Selection, UnknownScenario, ValidModel};

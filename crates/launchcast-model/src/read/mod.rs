@@ -30,17 +30,35 @@ const TOP_KEYS: [&str; 9] = [
 
 /// Parses and validates a model file. `path` names the file in messages.
 pub fn parse(source: &str, path: &str) -> Result<Model, ModelError> {
-    read(source, path, false).map(|(model, _)| model)
+    read(source, path, Map::Never).map(|(model, _)| model)
 }
 
 /// [`parse`], also giving where each value is in `source`, for problems found later (in the
 /// model with its includes merged) to be shown at their place.
 pub fn parse_with_map(source: &str, path: &str) -> Result<(Model, SourceMap), ModelError> {
-    read(source, path, true).map(|(model, map)| (model, map.unwrap_or_default()))
+    read(source, path, Map::Always).map(|(model, map)| (model, map.unwrap_or_default()))
 }
 
-/// Reads and validates `source`, and maps it if `map`.
-fn read(source: &str, path: &str, map: bool) -> Result<(Model, Option<SourceMap>), ModelError> {
+/// [`parse`], with the [`SourceMap`] only when the model has `[[include]]`s: the problems
+/// found after reading are those of the merged includes, and mapping every key of a large
+/// model costs about as much as reading it.
+pub fn parse_mapping_includes(
+    source: &str,
+    path: &str,
+) -> Result<(Model, Option<SourceMap>), ModelError> {
+    read(source, path, Map::WithIncludes)
+}
+
+/// When [`read`] maps the file.
+#[derive(Clone, Copy, PartialEq)]
+enum Map {
+    Never,
+    Always,
+    WithIncludes,
+}
+
+/// Reads and validates `source`, and maps it as `map` says.
+fn read(source: &str, path: &str, map: Map) -> Result<(Model, Option<SourceMap>), ModelError> {
     let (doc, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
         let problems = errors
@@ -76,7 +94,12 @@ fn read(source: &str, path: &str, map: bool) -> Result<(Model, Option<SourceMap>
     if cx.has_problems() {
         Err(cx.into_error(path))
     } else {
-        Ok((model, map.then(|| SourceMap::from_doc(doc.get_ref()))))
+        let mapped = match map {
+            Map::Never => false,
+            Map::Always => true,
+            Map::WithIncludes => !model.includes.is_empty(),
+        };
+        Ok((model, mapped.then(|| SourceMap::from_doc(doc.get_ref()))))
     }
 }
 
