@@ -53,7 +53,8 @@
 //! ```
 //!
 //! Modules: `grammar` (amounts, units, distributions, links: [`Dist::parse`],
-//! [`Dist::display`]), `raw` (span-keeping access to the TOML tree), `read` (reading a file,
+//! [`Dist::display`]), `raw` (span-keeping access to the TOML tree, public as much as other
+//! files need through [`toml_reader`]), `read` (reading a file,
 //! one module per kind of table), `source_map`, `cross` (the checks across items shared by
 //! reading and [`validate`]: ids, references and include prefixes, cycles, dates, scenario
 //! settings, correlations), `validate` ([`validate`]), `valid` ([`ValidModel`], the changes
@@ -79,6 +80,7 @@ mod read;
 mod scenario;
 mod source_map;
 mod suggest;
+pub mod toml_reader;
 mod valid;
 mod validate;
 mod write;

@@ -1,6 +1,7 @@
 //! Typed, span-keeping access to the parsed TOML document (`toml::de::DeTable`). Every
 //! accessor reports what is wrong into a [`Cx`] and carries on, so one pass finds all
-//! problems; it returns `None` where no value could be read.
+//! problems; it returns `None` where no value could be read. The items other TOML files of
+//! launchcast need are public through [`crate::toml_reader`].
 
 use std::ops::Range;
 
@@ -12,8 +13,10 @@ use crate::grammar::check_plain;
 use crate::kind::{Fraction, ProblemKind};
 use crate::{Date, Dist, ModelError, Quantity};
 
-pub(crate) type Span = Range<usize>;
-pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
+/// A byte range in the source.
+pub type Span = Range<usize>;
+/// A TOML value with its span.
+pub type Val<'i> = Spanned<DeValue<'i>>;
 
 /// One problem found, before it becomes a [`Problem`].
 struct Found {
@@ -27,20 +30,22 @@ struct Found {
 
 /// Collects problems while reading one source (or, with an empty source and no spans, while
 /// checking a model built in code).
-pub(crate) struct Cx<'s> {
-    pub src: &'s str,
+pub struct Cx<'s> {
+    pub(crate) src: &'s str,
     problems: Vec<Found>,
 }
 
 impl<'s> Cx<'s> {
-    pub(crate) fn new(src: &'s str) -> Cx<'s> {
+    /// Starts reading `src`, with no problem found yet.
+    pub fn new(src: &'s str) -> Cx<'s> {
         Cx {
             src,
             problems: Vec::new(),
         }
     }
 
-    pub(crate) fn has_problems(&self) -> bool {
+    /// Whether a problem has been found.
+    pub fn has_problems(&self) -> bool {
         !self.problems.is_empty()
     }
 
@@ -49,7 +54,7 @@ impl<'s> Cx<'s> {
     }
 
     /// Records a problem at `span` (key `path`), with a short `label` and a `help`.
-    pub(crate) fn report(
+    pub fn report(
         &mut self,
         span: Span,
         path: &str,
@@ -94,7 +99,8 @@ impl<'s> Cx<'s> {
         );
     }
 
-    pub(crate) fn into_error(self, file: &str) -> ModelError {
+    /// Every problem found, each placed in the source of file `file`, in reading order.
+    pub fn into_error(self, file: &str) -> ModelError {
         let problems = self
             .problems
             .into_iter()
@@ -123,7 +129,7 @@ impl<'s> Cx<'s> {
     }
 
     /// The source text at `span`, on one line and shortened for messages.
-    pub(crate) fn text(&self, span: &Span) -> String {
+    pub fn text(&self, span: &Span) -> String {
         let s = self.src.get(span.clone()).unwrap_or("");
         let s = s.split('\n').next().unwrap_or("").trim_end();
         if s.chars().count() > 60 {
@@ -155,15 +161,27 @@ pub(crate) fn kind(v: &DeValue<'_>) -> &'static str {
 }
 
 /// A table being read, with its key path (`task[2]`) and span.
-pub(crate) struct Tab<'a, 'i> {
+pub struct Tab<'a, 'i> {
+    /// The table's keys and values.
     pub table: &'a DeTable<'i>,
+    /// Where it is written: from its header (`[[task]]`) or opening brace.
     pub span: Span,
+    /// Its key path, e.g. `task[2]` (0-based) or `task[2].risk`; empty for the top level.
     pub path: String,
 }
 
 impl<'a, 'i> Tab<'a, 'i> {
+    /// The top level of a document read by [`document`].
+    pub fn top(doc: &'a Spanned<DeTable<'i>>) -> Tab<'a, 'i> {
+        Tab {
+            table: doc.get_ref(),
+            span: doc.span(),
+            path: String::new(),
+        }
+    }
+
     /// Reports keys not in `known`, with the nearest known key as a suggestion.
-    pub(crate) fn check_keys(&self, cx: &mut Cx<'_>, known: &[&str]) {
+    pub fn check_keys(&self, cx: &mut Cx<'_>, known: &[&str]) {
         for (k, _) in self.table.iter() {
             let name = k.get_ref().as_ref();
             if !known.contains(&name) {
@@ -177,7 +195,8 @@ impl<'a, 'i> Tab<'a, 'i> {
         }
     }
 
-    pub(crate) fn sub(&self, key: &str) -> String {
+    /// The key path of `key` in this table (`task[2].duration`).
+    pub fn sub(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
         } else {
@@ -185,7 +204,8 @@ impl<'a, 'i> Tab<'a, 'i> {
         }
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<&'a Val<'i>> {
+    /// The value of `key`, if the table has it.
+    pub fn get(&self, key: &str) -> Option<&'a Val<'i>> {
         self.table.get(key)
     }
 
@@ -200,12 +220,9 @@ impl<'a, 'i> Tab<'a, 'i> {
         cx.report_kind(Some(head), &self.sub(key), &kind);
     }
 
-    pub(crate) fn required(
-        &self,
-        cx: &mut Cx<'_>,
-        key: &str,
-        example: &str,
-    ) -> Option<&'a Val<'i>> {
+    /// The value of `key`, or `None` with the key reported as missing (`example`, a value
+    /// to write, goes into the help).
+    pub fn required(&self, cx: &mut Cx<'_>, key: &str, example: &str) -> Option<&'a Val<'i>> {
         let v = self.get(key);
         if v.is_none() {
             self.missing(cx, key, example);
@@ -226,7 +243,8 @@ fn wrong_type(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, expected: &str, help: &s
     cx.report_kind(Some(v.span()), path, &problem);
 }
 
-pub(crate) fn string(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<String> {
+/// A string.
+pub fn string(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<String> {
     match v.get_ref() {
         DeValue::String(s) => Some(s.to_string()),
         _ => {
@@ -237,7 +255,7 @@ pub(crate) fn string(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Op
 }
 
 /// A TOML integer or float as `f64` (not yet checked for finiteness).
-pub(crate) fn number(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<f64> {
+pub fn number(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<f64> {
     let n = match v.get_ref() {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
             .ok()
@@ -265,6 +283,7 @@ fn out_of_range(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) {
     cx.report_kind(Some(v.span()), path, &kind);
 }
 
+/// A whole number.
 pub(crate) fn integer(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<i64> {
     match v.get_ref() {
         DeValue::Integer(i) => {
@@ -343,7 +362,7 @@ pub(crate) fn report_text_error(
 
 /// A distribution of quantity `q`: a string in the grammar, or (for money and plain
 /// numbers) a TOML number.
-pub(crate) fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Option<Dist> {
+pub fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Option<Dist> {
     match v.get_ref() {
         DeValue::String(s) => match Dist::parse(s, q) {
             Ok(d) => Some(d),
@@ -386,7 +405,7 @@ pub(crate) fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Opt
 }
 
 /// An array of strings, each with its span and key path (`path[i]`).
-pub(crate) fn strings(
+pub fn strings(
     cx: &mut Cx<'_>,
     v: &Val<'_>,
     path: &str,
@@ -407,7 +426,7 @@ pub(crate) fn strings(
 }
 
 /// The tables of an array of tables (`[[task]]`), each as a [`Tab`] named `key[i]`.
-pub(crate) fn tables<'a, 'i>(cx: &mut Cx<'_>, top: &Tab<'a, 'i>, key: &str) -> Vec<Tab<'a, 'i>> {
+pub fn tables<'a, 'i>(cx: &mut Cx<'_>, top: &Tab<'a, 'i>, key: &str) -> Vec<Tab<'a, 'i>> {
     let Some(v) = top.get(key) else {
         return Vec::new();
     };
@@ -446,7 +465,7 @@ pub(crate) fn tables<'a, 'i>(cx: &mut Cx<'_>, top: &Tab<'a, 'i>, key: &str) -> V
 }
 
 /// A sub-table such as `[program]` or an inline table.
-pub(crate) fn table<'a, 'i>(
+pub fn table<'a, 'i>(
     cx: &mut Cx<'_>,
     v: &'a Val<'i>,
     path: &str,
@@ -463,4 +482,45 @@ pub(crate) fn table<'a, 'i>(
             None
         }
     }
+}
+
+/// `true` or `false`.
+pub fn boolean(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, help: &str) -> Option<bool> {
+    match v.get_ref() {
+        DeValue::Boolean(b) => Some(*b),
+        _ => {
+            wrong_type(cx, v, path, "true or false", help);
+            None
+        }
+    }
+}
+
+/// Parses `source` as TOML, or gives every syntax error of file `file`.
+pub fn document<'i>(source: &'i str, file: &str) -> Result<Spanned<DeTable<'i>>, ModelError> {
+    let (doc, errors) = DeTable::parse_recoverable(source);
+    if errors.is_empty() {
+        return Ok(doc);
+    }
+    let problems = errors
+        .iter()
+        .map(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let at = Cx::new(source).text(&span);
+            let at = if at.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{at}`")
+            };
+            Problem::new(
+                file,
+                source,
+                Some(span),
+                String::new(),
+                "TOML syntax error".into(),
+                format!("TOML syntax error{at}: {}", e.message().trim()),
+                Some("fix the TOML syntax (see https://toml.io)".into()),
+            )
+        })
+        .collect();
+    Err(ModelError::new(file, source, problems))
 }

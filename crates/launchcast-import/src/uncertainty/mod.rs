@@ -5,13 +5,11 @@ use std::fmt;
 use std::path::Path;
 
 use launchcast_model::{Dist, Impact};
-use toml::de::{DeTable, DeValue};
 
 mod apply;
 mod read;
 
 pub use apply::{Applied, apply, correlations_toml};
-use read::Reader;
 
 /// A mistake in a rules file, with its place.
 #[derive(Clone, Debug, PartialEq)]
@@ -236,7 +234,10 @@ pub struct Rule {
 /// - Tasks no rule gives a duration or risk stay fixed; [`Applied`] says how many are
 ///   uncertain.
 ///
-/// Errors name the file, line and column, the offending value and a hint ([`RulesError`]).
+/// A rules file is read as a model file is ([`launchcast_model::toml_reader`]): unknown keys
+/// with the nearest known one suggested, wrong types and syntax errors worded alike. Errors
+/// name the file, line and column, the offending value and a hint ([`RulesError`]): the
+/// first problem in reading order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rules {
     /// The file as named in messages.
@@ -248,37 +249,9 @@ pub struct Rules {
 impl Rules {
     /// Parses a rules file's text; `file` names it in errors.
     pub fn parse(src: &str, file: &str) -> Result<Rules, RulesError> {
-        let r = Reader { file, src };
-        let doc = DeTable::parse(src).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            let mut err = r.err(
-                span,
-                format!("TOML syntax error: {}", e.message().trim()),
-                "fix the TOML syntax (see https://toml.io)",
-            );
-            if err.line == 0 {
-                err.line = 1;
-                err.column = 1;
-            }
-            err
-        })?;
-        r.check_keys(doc.get_ref(), &["rule"], "the rules file")?;
-        let mut rules = Vec::new();
-        if let Some(v) = doc.get_ref().get("rule") {
-            let DeValue::Array(items) = v.get_ref() else {
-                return Err(r.err(
-                    v.span(),
-                    "`rule` must be an array of tables".into(),
-                    "write each rule as a [[rule]] table",
-                ));
-            };
-            for (i, item) in items.iter().enumerate() {
-                rules.push(r.rule(item, i + 1)?);
-            }
-        }
         Ok(Rules {
             file: file.to_string(),
-            rules,
+            rules: read::rules(src, file)?,
         })
     }
 

@@ -187,63 +187,124 @@ fn relative_distributions_and_globs() {
 
 #[test]
 fn bad_rules_name_line_column_value_and_hint() {
-    let cases: &[(&str, &str, &str)] = &[
+    // Text, where, what (key path and message), the value as written.
+    let cases: &[(&str, &str, &str, &str)] = &[
         (
             "[[rule]]\nduration = \"pert(90, 100%, 140%)\"\n",
             "r.toml:2:12",
-            "90",
+            "rule[0].duration: `90` in `pert(90, 100%, 140%)` is not a percentage",
+            "\"pert(90, 100%, 140%)\"",
         ),
         (
             "[[rule]]\nname = \"x\"\ndurration = \"110%\"\n",
             "r.toml:3:1",
-            "unknown key `durration`",
+            "rule[0].durration: unknown key `durration` in `rule[0]`",
+            "durration",
         ),
         (
             "[[rule]]\nwbs = 12\nduration = \"110%\"\n",
             "r.toml:2:7",
-            "must be a string",
+            "rule[0].wbs: `wbs` must be a string, found an integer `12`",
+            "12",
         ),
         (
             "[[rule]]\nname = \"x\"\n",
             "r.toml:1:1",
-            "neither `duration`",
+            "rule[0]: the rule gives neither `duration`",
+            "[[rule]]",
         ),
         (
             "[[rule]]\nrisk = { chance = 1.5, fail = true }\n",
             "r.toml:2:19",
-            "outside [0, 1]",
+            "rule[0].risk.chance: `chance` = `1.5` is outside [0, 1]",
+            "1.5",
         ),
         (
             "[[rule]]\nrisk = { chance = 0.5, delay = \"3 weeks\" }\n",
-            "r.toml:2:32",
-            "`delay`",
+            "r.toml:2:35",
+            "rule[0].risk.delay: unknown unit `weeks` in `3 weeks`",
+            "weeks",
         ),
         (
             "[[rule]]\nrisk = { chance = 0.5 }\n",
             "r.toml:2:8",
-            "exactly one of",
+            "rule[0].risk: the risk needs exactly one of",
+            "{ chance = 0.5 }",
         ),
         (
             "[[rule]]\nrisk = { id = \"Bad-Id\", chance = 0.5, fail = true }\n",
             "r.toml:2:15",
-            "[a-z0-9_]+",
+            "rule[0].risk.id: risk id `Bad-Id` is not of [a-z0-9_]+",
+            "\"Bad-Id\"",
         ),
         (
             "[[rule]]\nduration_min = 10\nduration_max = 5\nduration = \"110%\"\n",
             "r.toml:3:16",
-            "below",
+            "rule[0].duration_max: `duration_max` (5) is below `duration_min` (10)",
+            "5",
         ),
-        ("[[rule]]\ncorrelate = 2\n", "r.toml:2:13", "outside [0, 1]"),
-        ("[[rule]\n", "r.toml:1:", "TOML syntax error"),
-        ("rules = 1\n", "r.toml:1:1", "unknown key `rules`"),
+        (
+            "[[rule]]\ncorrelate = 2\n",
+            "r.toml:2:13",
+            "rule[0].correlate: `correlate` = `2` is outside [0, 1]",
+            "2",
+        ),
+        (
+            "[[rule]]\nrisk = { delay = \"1w\" }\n",
+            "r.toml:2:8",
+            "rule[0].risk.chance: `rule[0].risk` is missing the required key `chance`",
+            "{ delay = \"1w\" }",
+        ),
+        (
+            "[[rule]]\nduration_max = 1e400\nduration = \"110%\"\n",
+            "r.toml:2:16",
+            "rule[0].duration_max: `duration_max` = `1e400` is out of range",
+            "1e400",
+        ),
+        (
+            "[[rule]]\nrisk = { chance = 0.5, fail = \"yes\" }\n",
+            "r.toml:2:31",
+            "rule[0].risk.fail: `fail` must be true or false, found a string",
+            "\"yes\"",
+        ),
+        (
+            "rule = 1\n",
+            "r.toml:1:8",
+            "`rule` must be an array of tables",
+            "1",
+        ),
     ];
-    for (text, at, what) in cases {
+    for (text, at, what, value) in cases {
+        let e = Rules::parse(text, "r.toml").expect_err(text);
+        let msg = e.to_string();
+        assert!(msg.starts_with(&format!("{at}: ")), "{text:?}: {msg}");
+        assert!(msg.contains(what), "{text:?}: {msg}");
+        assert_eq!(e.value.as_deref(), Some(*value), "{text:?}: {msg}");
+        assert!(msg.contains("hint: "), "{text:?}: {msg}");
+    }
+    // A syntax error and an unknown top-level key.
+    for (text, at, what) in [
+        ("[[rule]\n", "r.toml:1:", "TOML syntax error"),
+        (
+            "rules = 1\n",
+            "r.toml:1:1",
+            "rules: unknown key `rules` in the top level",
+        ),
+    ] {
         let e = Rules::parse(text, "r.toml").expect_err(text);
         let msg = e.to_string();
         assert!(msg.starts_with(at), "{text:?}: {msg}");
         assert!(msg.contains(what), "{text:?}: {msg}");
         assert!(msg.contains("hint: "), "{text:?}: {msg}");
     }
+    // Unknown keys come with the nearest known one.
+    let e = Rules::parse("[[rule]]\ndurration = \"110%\"\n", "r.toml").expect_err("typo");
+    assert!(
+        e.hint
+            .as_deref()
+            .is_some_and(|h| h.starts_with("did you mean `duration`?")),
+        "{e}"
+    );
     // A risk id already used by a task is caught when applying, at the rule.
     let s = schedule();
     let mut m = to_model(&s, None);

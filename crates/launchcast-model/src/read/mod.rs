@@ -2,7 +2,7 @@
 //! types and bad values), then check across items: ids, references, cycles, dates and
 //! scenario settings. All problems are collected; the model is returned only without any.
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 mod calendar;
 mod items;
@@ -10,7 +10,6 @@ mod program;
 mod promises;
 
 use crate::cross::{Cross, Item, Kind, check_own_namespace};
-use crate::errors::Problem;
 use crate::kind::ProblemKind;
 use crate::raw::{self, Cx, Span, Tab, Val};
 use crate::source_map::SourceMap;
@@ -59,37 +58,9 @@ enum Map {
 
 /// Reads and validates `source`, and maps it as `map` says.
 fn read(source: &str, path: &str, map: Map) -> Result<(Model, Option<SourceMap>), ModelError> {
-    let (doc, errors) = DeTable::parse_recoverable(source);
-    if !errors.is_empty() {
-        let problems = errors
-            .iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                let at = Cx::new(source).text(&span);
-                let at = if at.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at `{at}`")
-                };
-                Problem::new(
-                    path,
-                    source,
-                    Some(span),
-                    String::new(),
-                    "TOML syntax error".into(),
-                    format!("TOML syntax error{at}: {}", e.message().trim()),
-                    Some("fix the TOML syntax (see https://toml.io)".into()),
-                )
-            })
-            .collect();
-        return Err(ModelError::new(path, source, problems));
-    }
+    let doc = raw::document(source, path)?;
     let mut cx = Cx::new(source);
-    let top = Tab {
-        table: doc.get_ref(),
-        span: doc.span(),
-        path: String::new(),
-    };
+    let top = Tab::top(&doc);
     let model = Reader::default().read(&mut cx, &top);
     if cx.has_problems() {
         Err(cx.into_error(path))
