@@ -4,6 +4,7 @@
 mod atomic_write;
 mod comparisons;
 mod csv;
+mod csv_records;
 mod drivers;
 mod fixtures;
 mod hostile_names;
