@@ -35,6 +35,12 @@ impl Report<'_> {
     /// The x range of the first-delivery charts: from the earliest first delivery to the
     /// latest P99 (and every promised date), within start and horizon.
     pub(super) fn headline_range(&self) -> (f64, f64) {
+        *self
+            .headline_range
+            .get_or_init(|| self.find_headline_range())
+    }
+
+    fn find_headline_range(&self) -> (f64, f64) {
         let horizon = self.outcomes.horizon_days.max(1.0);
         let mut lo = f64::INFINITY;
         let mut hi = f64::NEG_INFINITY;

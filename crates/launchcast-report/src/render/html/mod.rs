@@ -18,6 +18,7 @@
 //! Results a summary may not carry (drivers, sensitivity, comparisons: empty when they were
 //! not computed) are shown as "not computed".
 
+use std::cell::OnceCell;
 use std::fmt::Write as _;
 
 use launchcast_engine::{Outcomes, ScenarioOutcomes};
@@ -25,6 +26,7 @@ use launchcast_model::{Date, Model};
 
 use crate::DriverKind;
 use crate::analysis::drivers::item_name;
+use crate::analysis::series::{Fan, spend_fan};
 use crate::analysis::summary::{ScenarioSummary, Summary};
 use crate::format::percent;
 use crate::render::svg::{LegendItem, Swatch, colour, esc};
@@ -140,9 +142,23 @@ struct Report<'a> {
     delivers: bool,
     /// The model has costs: spend applies.
     spends: bool,
+    /// Cumulative spend of each of `scen`, made once for the cards and the chart.
+    spend_fans: OnceCell<Vec<Fan>>,
+    /// The x range of the first-delivery charts, made once for the S-curve and the histogram.
+    headline_range: OnceCell<(f64, f64)>,
 }
 
 impl Report<'_> {
+    /// Cumulative spend of each of `scen`, in that order.
+    fn spend_fans(&self) -> &[Fan] {
+        self.spend_fans.get_or_init(|| {
+            self.scen
+                .iter()
+                .map(|&(_, _, so)| spend_fan(self.model, self.outcomes, so))
+                .collect()
+        })
+    }
+
     fn date(&self, days: f64) -> String {
         day_of(self.start, days).map_or_else(|| "-".to_string(), |d| d.to_string())
     }

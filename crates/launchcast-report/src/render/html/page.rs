@@ -1,13 +1,13 @@
 //! The page: its style, its order of sections, the header, the promises table and the
 //! headline table with its scenario cards.
 
+use std::cell::OnceCell;
 use std::fmt::Write as _;
 
 use launchcast_engine::Outcomes;
 use launchcast_model::{Model, PromiseKind};
 
 use super::{DELIVERY, FINISH, Report, pct};
-use crate::analysis::series::spend_fan;
 use crate::format::{count, group_thousands, money_in};
 use crate::render::svg::{colour, esc};
 use crate::{ScenarioSummary, Summary};
@@ -112,7 +112,7 @@ impl Report<'_> {
             });
         let horizon = esc(&self.summary.horizon);
         o.push_str(r#"<section id="glance"><div class="cards">"#);
-        for &(i, ss, so) in &self.scen {
+        for &(i, ss, _) in &self.scen {
             let fd = &ss.first_delivery;
             let p = fd.probability;
             let date = |class: &str, d: &Option<String>| {
@@ -176,8 +176,7 @@ impl Report<'_> {
             };
             let dates = if p > 0.0 { dates } else { String::new() };
             let spend = if self.spends {
-                let spend = spend_fan(self.model, self.outcomes, so);
-                let spent = spend.p50.last().copied().unwrap_or(0.0);
+                let spent = self.spend_fans()[i].p50.last().copied().unwrap_or(0.0);
                 format!(
                     "<br/>Spend to {horizon}, median of all futures: <b>{}</b>",
                     esc(&money_in(spent, self.currency))
@@ -339,6 +338,8 @@ pub fn render_html(model: &Model, summary: &Summary, outcomes: &Outcomes) -> Str
         },
         delivers: !model.plants.is_empty(),
         spends: outcomes.spends,
+        spend_fans: OnceCell::new(),
+        headline_range: OnceCell::new(),
     };
     let w = r.words;
     let mut o = String::with_capacity(256 * 1024);

@@ -3,17 +3,13 @@
 use launchcast_model::PromiseKind;
 
 use super::{Report, W, figure};
-use crate::analysis::series::{Fan, spend_fan};
+use crate::analysis::series::Fan;
 use crate::format::{money_in, si};
 use crate::render::svg::{Chart, LegendItem, Margins, REFERENCE, Swatch, colour, nice_ticks};
 
 impl Report<'_> {
     pub(super) fn spend(&self, o: &mut String) {
-        let fans: Vec<Fan> = self
-            .scen
-            .iter()
-            .map(|&(_, _, so)| spend_fan(self.model, self.outcomes, so))
-            .collect();
+        let fans = self.spend_fans();
         let budgets: Vec<(f64, f64, String)> = self
             .model
             .promises
@@ -56,7 +52,7 @@ impl Report<'_> {
             },
         );
         c.x_dates(self.start, "date");
-        for (&(i, ss, _), fan) in self.scen.iter().zip(&fans) {
+        for (&(i, ss, _), fan) in self.scen.iter().zip(fans) {
             c.band(
                 &fan.xs,
                 &fan.p10,
@@ -66,7 +62,7 @@ impl Report<'_> {
                 &format!("{}: P10 to P90", ss.id),
             );
         }
-        for (&(i, ss, _), fan) in self.scen.iter().zip(&fans) {
+        for (&(i, ss, _), fan) in self.scen.iter().zip(fans) {
             let last = fan.p50.last().copied().unwrap_or(0.0);
             c.line(
                 &fan.xs
