@@ -74,6 +74,7 @@ pub(crate) fn month_end(start: Date, y: i32, m: u32) -> f64 {
 }
 
 /// A P10/P50/P90 series over time.
+#[derive(Default)]
 pub(crate) struct Fan {
     pub(crate) xs: Vec<f64>,
     pub(crate) p10: Vec<f64>,
@@ -107,15 +108,6 @@ impl Fan {
         self.p50.push(q(1));
         self.p90.push(q(2));
     }
-
-    fn new() -> Fan {
-        Fan {
-            xs: Vec::new(),
-            p10: Vec::new(),
-            p50: Vec::new(),
-            p90: Vec::new(),
-        }
-    }
 }
 
 /// Deliveries per month (from the rows) or, without rows, per calendar year.
@@ -127,7 +119,7 @@ pub(crate) fn deliveries_fan(
 ) -> Fan {
     let start = model.program.start;
     let horizon = outcomes.horizon_days;
-    let mut fan = Fan::new();
+    let mut fan = Fan::default();
     if has_months(outcomes, so) {
         let mut prev = vec![0f32; so.rows.len()];
         let mut diff = vec![0f32; so.rows.len()];
@@ -159,7 +151,7 @@ pub(crate) fn deliveries_fan(
 pub(crate) fn spend_fan(model: &Model, outcomes: &Outcomes, so: &ScenarioOutcomes) -> Fan {
     let start = model.program.start;
     let horizon = outcomes.horizon_days;
-    let mut fan = Fan::new();
+    let mut fan = Fan::default();
     fan.push(0.0, &[0.0]);
     if has_months(outcomes, so) {
         for (m, &(y, mo)) in outcomes.months.iter().enumerate() {

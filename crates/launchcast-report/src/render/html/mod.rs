@@ -189,7 +189,6 @@ impl Report<'_> {
         }
     }
 
-    /// Promised first-delivery dates, days from start, with their names.
     /// One legend entry per scenario, in its colour.
     fn scenario_legend(&self, kind: Swatch) -> Vec<LegendItem> {
         self.scen
