@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use launchcast_model::{Dist, Impact, LinkKind, Quantity, SettingValue};
+use launchcast_model::{Dist, Impact, Link, LinkKind, Quantity, SettingValue};
 
 use super::page::target;
 use super::{Report, pct};
@@ -66,25 +66,6 @@ impl Report<'_> {
             if costs { "<th>Cost</th>" } else { "" }
         );
         for t in &m.tasks {
-            let links = |links: &[launchcast_model::Link]| {
-                links
-                    .iter()
-                    .map(|l| {
-                        let kind = if l.kind == LinkKind::FinishToStart {
-                            String::new()
-                        } else {
-                            format!(" ({})", l.kind.code())
-                        };
-                        let lag = if l.lag == 0.0 {
-                            String::new()
-                        } else {
-                            format!(" {:+.0} d", l.lag)
-                        };
-                        format!("{}{kind}{lag}", l.task)
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
             let mut after = links(&t.after);
             if !t.after_any.is_empty() {
                 if !after.is_empty() {
@@ -238,4 +219,25 @@ impl Report<'_> {
         }
         o.push_str("</section>");
     }
+}
+
+/// Links as the assumptions table lists them: `a`, `a (SS)`, `a (FF) +3 d`, comma-separated.
+fn links(links: &[Link]) -> String {
+    links
+        .iter()
+        .map(|l| {
+            let kind = if l.kind == LinkKind::FinishToStart {
+                String::new()
+            } else {
+                format!(" ({})", l.kind.code())
+            };
+            let lag = if l.lag == 0.0 {
+                String::new()
+            } else {
+                format!(" {:+.0} d", l.lag)
+            };
+            format!("{}{kind}{lag}", l.task)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
