@@ -284,11 +284,6 @@ fn every_csv_table_agrees_with_the_json() {
 /// Names with terminal escapes, newlines, tabs, markup and formulas, in every kind of item.
 const HOSTILE: &str = include_str!("../../../launchcast-report/tests/fixtures/hostile-names.toml");
 
-/// Printable text and line ends only: nothing that acts on a terminal.
-fn harmless(c: char) -> bool {
-    c == '\n' || !(c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
-}
-
 #[test]
 fn hostile_names_are_harmless_in_every_output() {
     let dir = tempfile::tempdir().unwrap();

@@ -143,6 +143,12 @@ pub(crate) fn bad(args: &[&str], needles: &[&str]) -> Run {
     run
 }
 
+/// Printable text and line ends only: nothing that acts on a terminal (a control character
+/// other than a line break, or a bidirectional override or isolate).
+pub(crate) fn harmless(c: char) -> bool {
+    c == '\n' || !(c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+}
+
 /// What a child run cost: its wall time and its peak resident memory.
 pub(crate) struct Cost {
     pub(crate) seconds: f64,
