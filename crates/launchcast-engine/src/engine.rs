@@ -38,8 +38,15 @@ impl Plan {
     /// its order. Nothing about a valid model can stop it: validation has ruled out cycles,
     /// unknown ids and correlations without a factor.
     pub fn compile_selected(model: &ValidModel, selection: &Selection) -> Plan {
-        let selected = selection.scenarios();
-        let compiled = plan::Compiled::new(model, selected);
+        // A selection made from another model may name scenarios this one lacks: the plan
+        // and the scenario models leave out the same ones, so they stay aligned.
+        let selected: Vec<Option<usize>> = selection
+            .scenarios()
+            .iter()
+            .copied()
+            .filter(|s| s.is_none_or(|i| i < model.scenarios.len()))
+            .collect();
+        let compiled = plan::Compiled::new(model, &selected);
         let models = selected.iter().map(|&s| model.scenario(s)).collect();
         Plan { compiled, models }
     }

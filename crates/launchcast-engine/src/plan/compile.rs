@@ -337,6 +337,7 @@ impl Compiled {
             scenarios,
             params,
             order,
+            position: pos_of,
             after,
             after_any,
             after_failure,

@@ -133,6 +133,8 @@ pub(crate) struct Compiled {
     pub(crate) params: Vec<ScenarioParams>,
     /// Model task of each position.
     pub(crate) order: IdVec<Pos, TaskId>,
+    /// Position of each model task (the inverse of `order`).
+    pub(crate) position: IdVec<TaskId, Pos>,
     pub(crate) after: Links,
     pub(crate) after_any: Links,
     pub(crate) after_failure: Links,

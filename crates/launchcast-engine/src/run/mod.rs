@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::error::EngineError;
-use crate::index::{Id, IdVec, Pos, TaskId};
+use crate::index::Id;
 use crate::kernel::{Scratch, promise_kept, simulate};
 use crate::outcomes::{
     MAX_ROWS, Outcomes, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats, sample_target,
@@ -232,10 +232,6 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         .iter_mut()
         .map(|s| s.stripes(STRIPE).into_iter().map(Mutex::new).collect())
         .collect();
-    let mut position: IdVec<TaskId, Pos> = IdVec::filled(Pos::from_index(0), tasks);
-    for (pos, &task) in plan.order.iter_enumerated() {
-        position[task] = pos;
-    }
     // Each thread takes the next block as it becomes free, so a busy core delays nothing.
     // Which thread runs a block changes nothing: every block writes its own part of the
     // columns, row records carry their row, and the statistics are integer counts.
@@ -248,7 +244,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         let at = Stripes {
             shared: &shared,
             first: first_stripe,
-            position: &position,
+            position: &plan.position,
         };
         // A poisoned lock means another worker panicked; that panic is reported.
         while let Some(mut block) = queue.lock().ok().and_then(|mut q| q.next()) {
@@ -303,7 +299,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         });
     }
     for (out, pieces) in outcomes.iter_mut().zip(rows) {
-        out.rows = pool.install(|| gather_rows(&layout, &plan.order, &pieces));
+        out.rows = pool.install(|| gather_rows(&layout, &plan.position, &pieces));
     }
     Ok(Outcomes {
         iterations: opts.iterations,

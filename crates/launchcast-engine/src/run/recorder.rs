@@ -21,6 +21,9 @@ pub(super) const STRIPE: usize = 64;
 /// stripes of [`STRIPE`] tasks, each under its own lock.
 pub(super) type SharedStats<'a> = Vec<Mutex<TaskStripe<'a>>>;
 
+/// Sampled lane groups a worker buffers before adding them to the shared statistics. A task's
+/// finishes spread over its histogram's 64 cache lines: counting those of many groups at once
+/// reuses the lines (and takes each lock once for all of them); one group at a time would
 /// miss the cache on most finishes of a large model.
 pub(super) const PENDING_GROUPS: usize = 32;
 

@@ -15,8 +15,8 @@ pub(super) struct RowRecords {
     pub(super) data: Vec<f32>,
 }
 
-/// Which iterations become rows, and the layout of one row's record: task durations (model
-/// order), headline, cumulative deliveries at each month end, cumulative spend likewise.
+/// Which iterations become rows, and the layout of one row's record: task durations (plan
+/// position), headline, cumulative deliveries at each month end, cumulative spend likewise.
 #[derive(Clone, Copy)]
 pub(super) struct RowLayout {
     pub(super) rows: usize,
@@ -51,14 +51,11 @@ impl RowLayout {
     }
 }
 
-/// Sampled lane groups a worker buffers before adding them to the shared statistics. A task's
-/// finishes spread over its histogram's 64 cache lines: counting those of many groups at once
-/// reuses the lines (and takes each lock once for all of them); one group at a time would
 /// Scatters the workers' row records (durations by plan position) into column-major
 /// [`Rows`] (tasks in model order), columns in parallel.
 pub(super) fn gather_rows(
     layout: &RowLayout,
-    order: &IdVec<Pos, TaskId>,
+    position: &IdVec<TaskId, Pos>,
     pieces: &[RowRecords],
 ) -> Rows {
     let (n, width) = (layout.rows, layout.len() * LANES);
@@ -82,30 +79,53 @@ pub(super) fn gather_rows(
     if n == 0 {
         return rows;
     }
-    // `columns` (n values each) take the given items of every record; rows no record covers
-    // keep `missing`.
-    let gather = |columns: &mut [f32], items: &[usize], missing: f32| {
-        columns.fill(missing);
-        for &(r, kept, record) in &records {
-            for (column, &item) in columns.chunks_exact_mut(n).zip(items) {
-                column[r..r + kept].copy_from_slice(&record[item * LANES..][..kept]);
-            }
-        }
-    };
-    let mut position = vec![0; order.len()];
-    for (pos, &task) in order.iter_enumerated() {
-        position[task.index()] = pos.index();
-    }
     const GROUP: usize = 64;
     rows.durations
         .par_chunks_mut(n * GROUP)
-        .zip(position.par_chunks(GROUP))
-        .for_each(|(columns, positions)| gather(columns, positions, f32::NAN));
-    gather(&mut rows.headline, &[layout.tasks], f32::INFINITY);
+        .zip(position.as_slice().par_chunks(GROUP))
+        .for_each(|(columns, positions)| {
+            gather(
+                &records,
+                n,
+                columns,
+                positions.iter().map(|p| p.index()),
+                f32::NAN,
+            );
+        });
+    gather(
+        &records,
+        n,
+        &mut rows.headline,
+        std::iter::once(layout.tasks),
+        f32::INFINITY,
+    );
     let (dm, sm) = (layout.delivered_months, layout.spent_months);
-    let delivered: Vec<usize> = (0..dm).map(|m| layout.tasks + 1 + m).collect();
-    gather(&mut rows.delivered[..dm * n], &delivered, 0.0);
-    let spent: Vec<usize> = (0..sm).map(|m| layout.tasks + 1 + dm + m).collect();
-    gather(&mut rows.spent[..sm * n], &spent, 0.0);
+    let delivered = layout.tasks + 1..layout.tasks + 1 + dm;
+    gather(
+        &records,
+        n,
+        &mut rows.delivered[..dm * n],
+        delivered.clone(),
+        0.0,
+    );
+    let spent = delivered.end..delivered.end + sm;
+    gather(&records, n, &mut rows.spent[..sm * n], spent, 0.0);
     rows
+}
+
+/// Fills `columns` (`n` values each) with the given items of every record, one item per
+/// column; rows no record covers keep `missing`.
+fn gather(
+    records: &[(usize, usize, &[f32])],
+    n: usize,
+    columns: &mut [f32],
+    items: impl Iterator<Item = usize> + Clone,
+    missing: f32,
+) {
+    columns.fill(missing);
+    for &(r, kept, record) in records {
+        for (column, item) in columns.chunks_exact_mut(n).zip(items.clone()) {
+            column[r..r + kept].copy_from_slice(&record[item * LANES..][..kept]);
+        }
+    }
 }

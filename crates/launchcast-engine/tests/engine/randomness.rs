@@ -257,3 +257,28 @@ fn every_valid_correlation_set_compiles() {
     assert!(valid > 300, "{valid}");
     assert!(refused_in_normal_scores_only > 0);
 }
+
+#[test]
+fn a_selection_from_another_model_keeps_plan_and_schedules_aligned() {
+    let scenario = |id: &str| Scenario {
+        id: id.into(),
+        name: "".into(),
+        disable: vec![],
+        set: vec![],
+    };
+    let mut small = model(vec![task("a", Dist::Fixed(3.0))]);
+    small.scenarios = vec![scenario("x")];
+    let mut large = small.clone();
+    large.scenarios.push(scenario("y"));
+    let large = ValidModel::new(large).expect("valid model");
+    let small = ValidModel::new(small).expect("valid model");
+    // Index 1 ("y") does not exist in the small model: left out of the plan and of the
+    // schedules alike.
+    let selection = large
+        .select(&["base".to_string(), "y".to_string()])
+        .expect("known scenarios");
+    let plan = Plan::compile_selected(&small, &selection);
+    assert_eq!(plan.scenarios().len(), 1);
+    assert!(plan.deterministic(0).is_some());
+    assert!(plan.deterministic(1).is_none());
+}
