@@ -43,8 +43,10 @@ fn models() -> Vec<Model> {
 }
 
 /// The fast kernel (compact slots, nothing recorded) and the full one of `isa` agree on every
-/// result they both produce, and give the portable kernels' results bit for bit.
+/// result they both produce, and give the portable kernels' results bit for bit (for an
+/// instruction set other than the portable one: that comparison would be the code with itself).
 fn kernels_agree(isa: Isa) {
+    let against_portable = !matches!(isa, Isa::Portable(_));
     for m in models() {
         let m = launchcast_model::ValidModel::new(m).expect("valid model");
         let plan = Compiled::new(&m, m.all_scenarios().scenarios());
@@ -63,21 +65,23 @@ fn kernels_agree(isa: Isa) {
                 simulate::<false>(isa, &plan, sc, first, &mut fast);
                 simulate::<true>(isa, &plan, sc, first, &mut full);
                 assert_eq!(fast.headline, full.headline);
-                // The portable kernel does the same operations.
-                simulate_portable::<true>(&plan, sc, first, &mut portable);
-                assert_eq!(portable.headline, full.headline);
-                assert_eq!(portable.finish_ok, full.finish_ok);
-                assert_eq!(portable.spent, full.spent);
                 assert_eq!(fast.delivered, full.delivered);
                 assert_eq!(fast.spent, full.spent);
-                // The instruction set's fast kernel gives the portable one's results bit for
-                // bit.
-                simulate_portable::<false>(&plan, sc, first, &mut portable);
-                assert_eq!(
-                    fast.headline.map(f32::to_bits),
-                    portable.headline.map(f32::to_bits)
-                );
-                assert_eq!(fast.spent, portable.spent);
+                if against_portable {
+                    // The portable kernel does the same operations.
+                    simulate_portable::<true>(&plan, sc, first, &mut portable);
+                    assert_eq!(portable.headline, full.headline);
+                    assert_eq!(portable.finish_ok, full.finish_ok);
+                    assert_eq!(portable.spent, full.spent);
+                    // The instruction set's fast kernel gives the portable one's results bit for
+                    // bit.
+                    simulate_portable::<false>(&plan, sc, first, &mut portable);
+                    assert_eq!(
+                        fast.headline.map(f32::to_bits),
+                        portable.headline.map(f32::to_bits)
+                    );
+                    assert_eq!(fast.spent, portable.spent);
+                }
             }
         }
     }
