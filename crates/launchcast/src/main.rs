@@ -14,6 +14,12 @@ mod schedule;
 
 use clap::Parser;
 
+/// Reading, validating and compiling a large model make millions of small allocations, and
+/// a run frees large buffers: mimalloc does both at a fraction of the system allocator's cost
+/// (see `bench/README.md`, typical sizes).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // Two stages: raw flags (`cli`), then validated arguments (`args`).
     let args = match cli::Cli::try_parse() {

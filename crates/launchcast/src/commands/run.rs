@@ -17,6 +17,7 @@ use crate::output::{Target, check_output_dir, check_output_file, out, write};
 use launchcast_report::format::count;
 
 pub(super) fn run(args: Run) -> Result<(), CliError> {
+    let mut phases = Phases::from_env();
     // Outputs are checked before the model is even read, so that a mistyped path costs
     // nothing and nothing is written when one of several outputs cannot be.
     if let Some(path) = &args.html {
@@ -32,15 +33,18 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
         Some(model) => model,
         None => load(args.model.as_deref())?,
     };
+    phases.mark("read");
     // Before any work: nothing the user gave may be overwritten, and two outputs may not
     // be one file.
     crate::output::check_distinct(&inputs(&args, &model), &outputs(&args))?;
     let model = ValidModel::new(model)?;
+    phases.mark("validate");
     // Every `--scenario` names `base` or a scenario of the model; if not, say which exist.
     let selection = model
         .select(&args.scenarios)
         .map_err(|e| CliError::input(e.to_string(), e.help()))?;
     let plan = Plan::compile_selected(&model, &selection);
+    phases.mark("compile");
     let iterations = args.iterations.unwrap_or(model.program.iterations);
     check_memory(&plan, iterations)?;
     let seed = args.seed.unwrap_or(model.program.seed);
@@ -60,7 +64,9 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
             statistics: true,
         },
     )?;
+    phases.mark("simulate");
     let mut summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
+    phases.mark("summarize");
     let elapsed = started.elapsed();
     // Drivers in days: one more run per risk and uncertain task, on the same draws.
     let mut drivers_timing = None;
@@ -88,6 +94,7 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
             scenario.drivers = list;
         }
         drivers_timing = Some((candidates.len(), started.elapsed()));
+        phases.mark("drivers");
     }
     bar.finish();
 
@@ -133,7 +140,44 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     {
         eprint!("{}", nothing_by_the_horizon(&model, &plan));
     }
+    phases.mark("write");
+    phases.report();
     Ok(())
+}
+
+/// Wall time of each phase of a run, printed to stderr when `LAUNCHCAST_TIMINGS` is set: the
+/// profile behind the speed figures, without a profiler.
+struct Phases {
+    last: Option<Instant>,
+    marks: Vec<(&'static str, Duration)>,
+}
+
+impl Phases {
+    fn from_env() -> Phases {
+        Phases {
+            last: std::env::var_os("LAUNCHCAST_TIMINGS").map(|_| Instant::now()),
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, phase: &'static str) {
+        if let Some(last) = self.last {
+            let now = Instant::now();
+            self.marks.push((phase, now - last));
+            self.last = Some(now);
+        }
+    }
+
+    fn report(&self) {
+        if self.last.is_some() {
+            let parts: Vec<String> = self
+                .marks
+                .iter()
+                .map(|(phase, took)| format!("{phase} {:.1} ms", took.as_secs_f64() * 1e3))
+                .collect();
+            eprintln!("timings: {}", parts.join(", "));
+        }
+    }
 }
 
 /// Every file the run reads: the model (or schedule), its rules, its includes and theirs.
