@@ -61,7 +61,8 @@
 //! one module per kind of table), `source_map`, `cross` (the checks across items shared by
 //! reading and [`validate`]: ids, references and include prefixes, cycles, dates, scenario
 //! settings, correlations), `validate` ([`validate`]), `valid` ([`ValidModel`], the changes
-//! that keep it valid, [`Selection`], [`ReadModel`]), `written` ([`Written`]), `kind` (every kind of
+//! that keep it valid, [`Selection`], [`ReadModel`]), `written` ([`Written`]), `idhash` (the
+//! hash map of ids the checks look up), `kind` (every kind of
 //! problem with its label, message and help), `suggest` ("did you mean"), `correlate`
 //! (groups, Cholesky, which pair to blame), `scenario`, `write`, and `errors` ([`ModelError`]
 //! holds every [`Problem`] found, each a `miette::Diagnostic` with a labelled span and a help;
@@ -74,6 +75,7 @@ mod date;
 mod dist;
 mod errors;
 mod grammar;
+mod idhash;
 mod input;
 mod kind;
 mod limits;

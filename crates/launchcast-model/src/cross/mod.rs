@@ -12,6 +12,7 @@ use crate::raw::{Cx, Span};
 mod correlations;
 mod settings;
 
+use crate::idhash::{IdHash, IdMap, id_map};
 use crate::{Date, Task};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,34 +109,24 @@ pub(crate) struct Cross {
 
 /// Lookups over the items, built once the items are known.
 pub(crate) struct Index<'x> {
-    kinds: HashMap<&'x str, Kind>,
-    task_ids: Vec<&'x str>,
-    all_ids: Vec<&'x str>,
-    correlatable_ids: Vec<&'x str>,
+    kinds: IdMap<&'x str, Kind>,
+    /// Every item, for suggestions (gathered only when a reference does not resolve).
+    items: &'x [Item],
     declared: Vec<&'x str>,
     /// Prefixes of task ids with a `/`: includes whose tasks are merged.
-    merged: HashSet<&'x str>,
+    merged: HashSet<&'x str, IdHash>,
     /// A reference into a declared include that no task carries is accepted unchecked.
     pending: bool,
 }
 
 impl Cross {
     pub(crate) fn index(&self) -> Index<'_> {
-        let mut kinds = HashMap::new();
+        let mut kinds = id_map(self.items.len());
         for it in &self.items {
             kinds.entry(it.id.as_str()).or_insert(it.kind);
         }
-        let ids = |f: &dyn Fn(Kind) -> bool| -> Vec<&str> {
-            self.items
-                .iter()
-                .filter(|it| f(it.kind))
-                .map(|it| it.id.as_str())
-                .collect()
-        };
         Index {
-            task_ids: ids(&|k| k == Kind::Task),
-            all_ids: ids(&|_| true),
-            correlatable_ids: ids(&|k| k != Kind::Risk),
+            items: &self.items,
             kinds,
             declared: self.prefixes.iter().map(|(p, _, _)| p.as_str()).collect(),
             merged: self
@@ -150,7 +141,8 @@ impl Cross {
 
     /// Id shape, reserved ids and duplicates in the shared task/risk/plant namespace.
     pub(crate) fn check_ids(&self, cx: &mut Cx<'_>) {
-        let mut seen: HashMap<&str, &str> = HashMap::new();
+        // Each id's first item.
+        let mut seen: IdMap<&str, &Item> = id_map(self.items.len());
         for it in &self.items {
             let (id, span, path) = (&it.id, &it.span, &it.path);
             if self.merged_ids && it.kind == Kind::Task && id.contains('/') {
@@ -164,10 +156,11 @@ impl Cross {
                 cx.report_kind(span.clone(), path, &ProblemKind::ReservedProgramId);
             }
             if let Some(first) = seen.get(id.as_str()) {
+                let first = first.path.trim_end_matches(".id");
                 let kind = ProblemKind::DuplicateId { id, first };
                 cx.report_kind(span.clone(), path, &kind);
             } else {
-                seen.insert(id, path.trim_end_matches(".id"));
+                seen.insert(id, it);
             }
         }
     }
@@ -210,15 +203,18 @@ impl Cross {
 
     /// Tasks listing themselves, and cycles over after / after_any / after_failure.
     pub(crate) fn check_cycles(&self, cx: &mut Cx<'_>, tasks: &[Task]) {
-        let index: HashMap<&str, usize> = tasks
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
-        // adjacency: task -> (predecessor index, edge)
-        let mut adj: Vec<Vec<(usize, &Edge)>> = vec![Vec::new(); tasks.len()];
-        for (i, (edges, task)) in self.edges.iter().zip(tasks).enumerate() {
+        // Each id's first task.
+        let mut index: IdMap<&str, usize> = id_map(tasks.len());
+        for (i, t) in tasks.iter().enumerate() {
+            index.entry(t.id.as_str()).or_insert(i);
+        }
+        // Adjacency in one array: task i's predecessors (index, edge) are
+        // `adj[start[i]..start[i + 1]]`.
+        let mut start = Vec::with_capacity(tasks.len() + 1);
+        let mut adj: Vec<(usize, &Edge)> =
+            Vec::with_capacity(self.edges.iter().map(Vec::len).sum());
+        start.push(0);
+        for (edges, task) in self.edges.iter().zip(tasks) {
             for e in edges {
                 if e.to == task.id && !task.id.is_empty() {
                     let kind = ProblemKind::ListsItself {
@@ -226,11 +222,19 @@ impl Cross {
                         key: &e.path,
                     };
                     cx.report_kind(e.span.clone(), &e.path, &kind);
-                } else if let (Some(&j), Some(list)) = (index.get(e.to.as_str()), adj.get_mut(i)) {
-                    list.push((j, e));
+                } else if let Some(&j) = index.get(e.to.as_str()) {
+                    adj.push((j, e));
                 }
             }
+            start.push(adj.len());
         }
+        start.resize(tasks.len() + 1, adj.len());
+        let adj_of = |node: usize| -> &[(usize, &Edge)] {
+            let (Some(&a), Some(&b)) = (start.get(node), start.get(node + 1)) else {
+                return &[];
+            };
+            adj.get(a..b).unwrap_or(&[])
+        };
         // Iterative depth-first search (deep chains must not overflow the stack).
         let mut color = vec![0u8; tasks.len()];
         let mut reported = 0;
@@ -245,7 +249,7 @@ impl Cross {
             while let Some(top) = stack.last_mut() {
                 let (node, next) = (top.0, top.1);
                 top.1 += 1;
-                match adj.get(node).and_then(|a| a.get(next)) {
+                match adj_of(node).get(next) {
                     Some(&(to, edge)) => match color.get(to) {
                         Some(0) => {
                             if let Some(c) = color.get_mut(to) {

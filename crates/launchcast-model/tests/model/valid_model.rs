@@ -166,7 +166,10 @@ fn a_model_read_becomes_valid_as_a_model_checked_in_code_does() {
     let read = ReadModel::parse(BASE, "m.toml").expect("valid");
     assert_eq!(*read, model(BASE));
     let from_read = ValidModel::from_read(read.clone()).expect("valid");
-    assert_eq!(from_read, ValidModel::new(read.into_model()).expect("valid"));
+    assert_eq!(
+        from_read,
+        ValidModel::new(read.into_model()).expect("valid")
+    );
 
     // What reading leaves: a task, and (for a file with includes) every include merged.
     let no_tasks = ReadModel::parse(PROG, "m.toml").expect("reads");
@@ -206,11 +209,11 @@ fn distributions_are_kept_as_written() {
     // Trimmed, escapes decoded, in the user's units.
     assert_eq!(w.get("task", 1, "duration"), Some("uniform(4w,\t13w)"));
     assert_eq!(w.get("task", 0, "duration"), Some("pert(18mo, 24mo, 36mo)"));
+    assert_eq!(w.get("task", 2, "cost"), Some("tri(0.1bn, 0.2bn, 0.5bn)"));
     assert_eq!(
-        w.get("task", 2, "cost"),
-        Some("tri(0.1bn, 0.2bn, 0.5bn)")
+        w.get("program", 0, "delivery_lag"),
+        Some("tri(3d, 7d, 30d)")
     );
-    assert_eq!(w.get("program", 0, "delivery_lag"), Some("tri(3d, 7d, 30d)"));
     assert_eq!(
         w.get("program", 0, "overhead_per_year"),
         Some("tri(2bn, 3bn, 4bn)")

@@ -11,7 +11,11 @@ use launchcast_report::format::count;
 
 pub(super) fn check(path: &Path) -> Result<(), CliError> {
     let (model, included, written) = crate::schedule::load_model(path, true)?;
-    let text = describe(model.model(), &path.display().to_string(), &Written(written));
+    let text = describe(
+        model.model(),
+        &path.display().to_string(),
+        &Written(written),
+    );
     out(&(text + &crate::schedule::describe_includes(path, &included)))
 }
 
@@ -93,7 +97,12 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
     }
     let _ = writeln!(o, "\n{}", count(m.tasks.len() as u64, "task"));
     for (i, t) in m.tasks.iter().enumerate() {
-        let duration = written.show("task", i, "duration", t.duration.display(Quantity::Duration));
+        let duration = written.show(
+            "task",
+            i,
+            "duration",
+            t.duration.display(Quantity::Duration),
+        );
         let mut line = format!("  {:<w$} {duration}", t.id);
         if let Some(c) = m.task_calendar(t) {
             let _ = write!(line, " of work on {}", m.calendars[c].id);
@@ -165,7 +174,12 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
             Dist::Fixed(c) if c >= 0.0 && c.fract() == 0.0 && c < 1e15 => {
                 launchcast_report::format::group_thousands(c)
             }
-            _ => written.show("plant", i, "capacity", pl.capacity.display(Quantity::Number)),
+            _ => written.show(
+                "plant",
+                i,
+                "capacity",
+                pl.capacity.display(Quantity::Number),
+            ),
         };
         let _ = writeln!(
             o,

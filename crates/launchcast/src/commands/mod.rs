@@ -41,7 +41,10 @@ fn load(path: Option<&Path>) -> Result<Loaded, CliError> {
         None => Ok(Loaded::Read(ReadModel::parse(EXAMPLE, EXAMPLE_NAME)?)),
         Some(p) => {
             let text = launchcast_model::read_model_text(p)?;
-            Ok(Loaded::Read(ReadModel::parse(&text, &p.display().to_string())?))
+            Ok(Loaded::Read(ReadModel::parse(
+                &text,
+                &p.display().to_string(),
+            )?))
         }
     }
 }
