@@ -363,6 +363,22 @@ pub(crate) fn report_text_error(
 /// A distribution of quantity `q`: a string in the grammar, or (for money and plain
 /// numbers) a TOML number.
 pub fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Option<Dist> {
+    dist_at(cx, v, || path.to_string(), q)
+}
+
+/// [`dist`], with the key path made only for a problem (most values have none).
+pub(crate) fn dist_at(
+    cx: &mut Cx<'_>,
+    v: &Val<'_>,
+    path: impl FnOnce() -> String,
+    q: Quantity,
+) -> Option<Dist> {
+    if let DeValue::String(s) = v.get_ref()
+        && let Ok(d) = Dist::parse(s, q)
+    {
+        return Some(d);
+    }
+    let path = &path();
     match v.get_ref() {
         DeValue::String(s) => match Dist::parse(s, q) {
             Ok(d) => Some(d),

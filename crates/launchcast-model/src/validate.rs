@@ -3,7 +3,9 @@
 //! since there is no source text. Used after an importer has built a model or merged the tasks of
 //! an `[[include]]` (ids `prefix/id`) into a program model.
 
-use crate::cross::{CorrEntry, Cross, Edge, Item, Kind, Ref, Want, check_own_namespace, num_text};
+use crate::cross::{
+    CorrEntry, Cross, Item, KeyPath, Kind, Ref, Want, check_own_namespace, num_text,
+};
 use crate::kind::{Fraction, ProblemKind};
 use crate::raw::Cx;
 use crate::scenario::Slot;
@@ -89,43 +91,41 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             &format!("{path}.chance"),
             Fraction::TaskChance,
         );
-        let mut edges = Vec::new();
+        let index = x.task_paths.len();
         for (key, links) in [("after", &t.after), ("after_any", &t.after_any)] {
             for (k, l) in links.iter().enumerate() {
-                let lp = format!("{path}.{key}[{k}]");
-                link(&mut cx, l, &lp);
+                link(&mut cx, l, &path, key, k);
+                x.edges.push((index, x.refs.len()));
                 x.refs.push(Ref {
                     target: l.task.clone(),
                     span: None,
-                    path: lp.clone(),
+                    path: KeyPath::Link {
+                        task: index,
+                        key,
+                        k,
+                    },
                     want: Want::Task,
-                });
-                edges.push(Edge {
-                    to: l.task.clone(),
-                    span: None,
-                    path: lp,
                 });
             }
         }
         for (k, id) in t.after_failure.iter().enumerate() {
-            let lp = format!("{path}.after_failure[{k}]");
+            x.edges.push((index, x.refs.len()));
             x.refs.push(Ref {
                 target: id.clone(),
                 span: None,
-                path: lp.clone(),
+                path: KeyPath::Link {
+                    task: index,
+                    key: "after_failure",
+                    k,
+                },
                 want: Want::Task,
             });
-            edges.push(Edge {
-                to: id.clone(),
-                span: None,
-                path: lp,
-            });
         }
-        x.edges.push(edges);
         dist(&mut cx, &t.cost, &format!("{path}.cost"), Quantity::Money);
         if let Some(d) = t.not_before {
             x.dates.push((d, None, format!("{path}.not_before")));
         }
+        x.task_paths.push(path);
     }
 
     for (i, r) in model.risks.iter().enumerate() {
@@ -153,7 +153,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             x.refs.push(Ref {
                 target: id.clone(),
                 span: None,
-                path: format!("{path}.tasks[{k}]"),
+                path: format!("{path}.tasks[{k}]").into(),
                 want: Want::Task,
             });
         }
@@ -181,7 +181,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
         x.refs.push(Ref {
             target: pl.starts.clone(),
             span: None,
-            path: format!("{path}.starts"),
+            path: format!("{path}.starts").into(),
             want: Want::Task,
         });
         dist(
@@ -263,7 +263,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             x.refs.push(Ref {
                 target: id.clone(),
                 span: None,
-                path: format!("scenario[{i}].disable[{k}]"),
+                path: format!("scenario[{i}].disable[{k}]").into(),
                 want: Want::Item,
             });
         }
@@ -386,10 +386,12 @@ fn fraction(cx: &mut Cx<'_>, x: f64, path: &str, what: Fraction) {
     }
 }
 
-/// A link's lag: fixed, finite, within the grammar's magnitudes.
-fn link(cx: &mut Cx<'_>, l: &Link, path: &str) {
+/// A link's lag: fixed, finite, within the grammar's magnitudes. The link is `key[k]` of
+/// the task at `task` (its key path).
+fn link(cx: &mut Cx<'_>, l: &Link, task: &str, key: &str, k: usize) {
     if l.lag != 0.0 {
-        dist(cx, &Dist::Fixed(l.lag), path, Quantity::Lag);
+        let path = format!("{task}.{key}[{k}]");
+        dist(cx, &Dist::Fixed(l.lag), &path, Quantity::Lag);
     }
 }
 

@@ -44,15 +44,28 @@ pub(crate) enum Want {
 pub(crate) struct Ref {
     pub target: String,
     pub span: Option<Span>,
-    pub path: String,
+    pub path: KeyPath,
     pub want: Want,
 }
 
-/// A link of the task graph, for cycle detection.
-pub(crate) struct Edge {
-    pub to: String,
-    pub span: Option<Span>,
-    pub path: String,
+/// The key path of a reference, written out only for a problem: a link's
+/// (`task[3].after[1]`) from the task's table path ([`Cross::task_paths`]), the key and
+/// the index, so that reading a link allocates no path.
+pub(crate) enum KeyPath {
+    Text(String),
+    Link {
+        /// The task, as an index into [`Cross::task_paths`].
+        task: usize,
+        key: &'static str,
+        /// The index in the list as written.
+        k: usize,
+    },
+}
+
+impl From<String> for KeyPath {
+    fn from(path: String) -> KeyPath {
+        KeyPath::Text(path)
+    }
 }
 
 /// One `[[correlate]]` entry as read.
@@ -93,8 +106,11 @@ pub(crate) struct Miss {
 pub(crate) struct Cross {
     pub items: Vec<Item>,
     pub refs: Vec<Ref>,
-    /// Per task (indexed like the tasks), its links.
-    pub edges: Vec<Vec<Edge>>,
+    /// Each task's table path (`task[3]`), indexed like the tasks.
+    pub task_paths: Vec<String>,
+    /// The links of the task graph, for cycle detection: (task, its reference in `refs`),
+    /// in task order.
+    pub edges: Vec<(usize, usize)>,
     /// Dates that must lie within start..=horizon.
     pub dates: Vec<(Date, Option<Span>, String)>,
     pub years: Vec<(i64, Option<Span>, String)>,
@@ -191,7 +207,7 @@ impl Cross {
             if let Err(m) = ix.resolve(&r.target, r.want) {
                 cx.report_at(
                     r.span.clone(),
-                    &r.path,
+                    &self.path(&r.path),
                     m.label,
                     m.message,
                     m.help,
@@ -208,28 +224,31 @@ impl Cross {
         for (i, t) in tasks.iter().enumerate() {
             index.entry(t.id.as_str()).or_insert(i);
         }
-        // Adjacency in one array: task i's predecessors (index, edge) are
+        // Adjacency in one array: task i's predecessors (index, reference) are
         // `adj[start[i]..start[i + 1]]`.
         let mut start = Vec::with_capacity(tasks.len() + 1);
-        let mut adj: Vec<(usize, &Edge)> =
-            Vec::with_capacity(self.edges.iter().map(Vec::len).sum());
-        start.push(0);
-        for (edges, task) in self.edges.iter().zip(tasks) {
-            for e in edges {
-                if e.to == task.id && !task.id.is_empty() {
+        let mut adj: Vec<(usize, &Ref)> = Vec::with_capacity(self.edges.len());
+        let mut edges = self.edges.iter().peekable();
+        for (i, task) in tasks.iter().enumerate() {
+            start.push(adj.len());
+            while let Some((_, r)) = edges.next_if(|(t, _)| *t == i) {
+                let Some(e) = self.refs.get(*r) else {
+                    continue;
+                };
+                if e.target == task.id && !task.id.is_empty() {
+                    let path = self.path(&e.path);
                     let kind = ProblemKind::ListsItself {
                         task: &task.id,
-                        key: &e.path,
+                        key: &path,
                     };
-                    cx.report_kind(e.span.clone(), &e.path, &kind);
-                } else if let Some(&j) = index.get(e.to.as_str()) {
+                    cx.report_kind(e.span.clone(), &path, &kind);
+                } else if let Some(&j) = index.get(e.target.as_str()) {
                     adj.push((j, e));
                 }
             }
-            start.push(adj.len());
         }
-        start.resize(tasks.len() + 1, adj.len());
-        let adj_of = |node: usize| -> &[(usize, &Edge)] {
+        start.push(adj.len());
+        let adj_of = |node: usize| -> &[(usize, &Ref)] {
             let (Some(&a), Some(&b)) = (start.get(node), start.get(node + 1)) else {
                 return &[];
             };
@@ -269,7 +288,7 @@ impl Cross {
                             names.push(tasks.get(to).map_or("", |t| t.id.as_str()));
                             let names = names.join(" → ");
                             let kind = ProblemKind::Cycle(&names);
-                            cx.report_kind(edge.span.clone(), &edge.path, &kind);
+                            cx.report_kind(edge.span.clone(), &self.path(&edge.path), &kind);
                         }
                         _ => {}
                     },
@@ -280,6 +299,17 @@ impl Cross {
                         stack.pop();
                     }
                 }
+            }
+        }
+    }
+
+    /// `path` written out.
+    pub(crate) fn path(&self, path: &KeyPath) -> String {
+        match path {
+            KeyPath::Text(p) => p.clone(),
+            KeyPath::Link { task, key, k } => {
+                let table = self.task_paths.get(*task).map_or("", String::as_str);
+                format!("{table}.{key}[{k}]")
             }
         }
     }

@@ -181,20 +181,23 @@ fn opt_name(cx: &mut Cx<'_>, t: &Tab<'_, '_>, id: &str) -> String {
 
 fn req_id(cx: &mut Cx<'_>, t: &Tab<'_, '_>) -> Option<(String, Span)> {
     let v = t.required(cx, "id", "\"my_id\"")?;
-    let s = raw::string(cx, v, &t.sub("id"), "write id = \"my_id\"")?;
+    let s = match v.get_ref() {
+        DeValue::String(s) => s.to_string(),
+        _ => raw::string(cx, v, &t.sub("id"), "write id = \"my_id\"")?,
+    };
     Some((s, v.span()))
 }
 
 fn opt_dist(cx: &mut Cx<'_>, t: &Tab<'_, '_>, key: &str, q: Quantity, default: Dist) -> Dist {
     match t.get(key) {
-        Some(v) => raw::dist(cx, v, &t.sub(key), q).unwrap_or(default),
+        Some(v) => raw::dist_at(cx, v, || t.sub(key), q).unwrap_or(default),
         None => default,
     }
 }
 
 fn req_dist(cx: &mut Cx<'_>, t: &Tab<'_, '_>, key: &str, q: Quantity, example: &str) -> Dist {
     t.required(cx, key, example)
-        .and_then(|v| raw::dist(cx, v, &t.sub(key), q))
+        .and_then(|v| raw::dist_at(cx, v, || t.sub(key), q))
         .unwrap_or(Dist::ZERO)
 }
 
