@@ -78,6 +78,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             span: None,
             path: format!("{path}.id"),
             kind: Kind::Task,
+            task: Some(i),
         });
         dist(
             &mut cx,
@@ -135,6 +136,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             span: None,
             path: format!("{path}.id"),
             kind: Kind::Risk,
+            task: None,
         });
         fraction(
             &mut cx,
@@ -171,6 +173,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             span: None,
             path: format!("{path}.id"),
             kind: Kind::Plant,
+            task: None,
         });
         dist(
             &mut cx,
@@ -285,7 +288,8 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
         }
     }
 
-    x.check_ids(&mut cx);
+    let ix = x.index();
+    x.check_ids(&mut cx, &ix);
     x.check_includes(&mut cx);
     for (what, ids) in [
         (
@@ -321,9 +325,8 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             crate::calendar::check_refs(&mut cx, &ids, &cal_refs);
         }
     }
-    let ix = x.index();
-    x.check_refs(&mut cx, &ix);
-    x.check_cycles(&mut cx, &model.tasks);
+    let hits = x.check_refs(&mut cx, &ix);
+    x.check_cycles(&mut cx, &model.tasks, &hits);
     if let Some((start, horizon)) = range {
         x.check_dates(&mut cx, start, horizon);
     }

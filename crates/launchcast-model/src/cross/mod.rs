@@ -28,6 +28,8 @@ pub(crate) struct Item {
     pub span: Option<Span>,
     pub path: String,
     pub kind: Kind,
+    /// A task's index in the model's tasks; `None` for a risk or plant.
+    pub task: Option<usize>,
 }
 
 /// What a reference may name.
@@ -125,7 +127,9 @@ pub(crate) struct Cross {
 
 /// Lookups over the items, built once the items are known.
 pub(crate) struct Index<'x> {
-    kinds: IdMap<&'x str, Kind>,
+    /// Each id's first item, as an index into `items`: the one map of ids, for duplicates,
+    /// references and the task graph alike.
+    first: IdMap<&'x str, usize>,
     /// Every item, for suggestions (gathered only when a reference does not resolve).
     items: &'x [Item],
     declared: Vec<&'x str>,
@@ -137,13 +141,13 @@ pub(crate) struct Index<'x> {
 
 impl Cross {
     pub(crate) fn index(&self) -> Index<'_> {
-        let mut kinds = id_map(self.items.len());
-        for it in &self.items {
-            kinds.entry(it.id.as_str()).or_insert(it.kind);
+        let mut first = id_map(self.items.len());
+        for (i, it) in self.items.iter().enumerate() {
+            first.entry(it.id.as_str()).or_insert(i);
         }
         Index {
             items: &self.items,
-            kinds,
+            first,
             declared: self.prefixes.iter().map(|(p, _, _)| p.as_str()).collect(),
             merged: self
                 .items
@@ -156,10 +160,8 @@ impl Cross {
     }
 
     /// Id shape, reserved ids and duplicates in the shared task/risk/plant namespace.
-    pub(crate) fn check_ids(&self, cx: &mut Cx<'_>) {
-        // Each id's first item.
-        let mut seen: IdMap<&str, &Item> = id_map(self.items.len());
-        for it in &self.items {
+    pub(crate) fn check_ids(&self, cx: &mut Cx<'_>, ix: &Index<'_>) {
+        for (i, it) in self.items.iter().enumerate() {
             let (id, span, path) = (&it.id, &it.span, &it.path);
             if self.merged_ids && it.kind == Kind::Task && id.contains('/') {
                 if !valid_ref_id(id) {
@@ -171,12 +173,10 @@ impl Cross {
             if id == "program" {
                 cx.report_kind(span.clone(), path, &ProblemKind::ReservedProgramId);
             }
-            if let Some(first) = seen.get(id.as_str()) {
-                let first = first.path.trim_end_matches(".id");
+            if let Some(first) = ix.first_item(id).filter(|(f, _)| *f != i) {
+                let first = first.1.path.trim_end_matches(".id");
                 let kind = ProblemKind::DuplicateId { id, first };
                 cx.report_kind(span.clone(), path, &kind);
-            } else {
-                seen.insert(id, it);
             }
         }
     }
@@ -202,9 +202,14 @@ impl Cross {
         }
     }
 
-    pub(crate) fn check_refs(&self, cx: &mut Cx<'_>, ix: &Index<'_>) {
+    /// Every reference resolves. Gives, per reference, the first item of the id it names
+    /// (whether it resolves or not), for [`Cross::check_cycles`].
+    pub(crate) fn check_refs(&self, cx: &mut Cx<'_>, ix: &Index<'_>) -> Vec<Option<usize>> {
+        let mut hits = Vec::with_capacity(self.refs.len());
         for r in &self.refs {
-            if let Err(m) = ix.resolve(&r.target, r.want) {
+            let hit = ix.first_item(&r.target);
+            hits.push(hit.map(|(i, _)| i));
+            if let Err(m) = ix.resolve_hit(&r.target, r.want, hit.map(|(_, it)| it.kind)) {
                 cx.report_at(
                     r.span.clone(),
                     &self.path(&r.path),
@@ -215,15 +220,23 @@ impl Cross {
                 );
             }
         }
+        hits
     }
 
     /// Tasks listing themselves, and cycles over after / after_any / after_failure.
-    pub(crate) fn check_cycles(&self, cx: &mut Cx<'_>, tasks: &[Task]) {
-        // Each id's first task.
-        let mut index: IdMap<&str, usize> = id_map(tasks.len());
-        for (i, t) in tasks.iter().enumerate() {
-            index.entry(t.id.as_str()).or_insert(i);
-        }
+    /// `hits` is what [`Cross::check_refs`] found for each reference: a link's target is the
+    /// first task of its id (a task that lacks an id has the id `""`).
+    pub(crate) fn check_cycles(&self, cx: &mut Cx<'_>, tasks: &[Task], hits: &[Option<usize>]) {
+        let unnamed = tasks.iter().position(|t| t.id.is_empty());
+        // The first item of a non-empty task id is its first task: items list tasks first,
+        // and every task with a non-empty id is an item.
+        let task_of = |r: usize, target: &str| -> Option<usize> {
+            if target.is_empty() {
+                return unnamed;
+            }
+            let it = self.items.get((*hits.get(r)?)?)?;
+            it.task
+        };
         // Adjacency in one array: task i's predecessors (index, reference) are
         // `adj[start[i]..start[i + 1]]`.
         let mut start = Vec::with_capacity(tasks.len() + 1);
@@ -235,6 +248,7 @@ impl Cross {
                 let Some(e) = self.refs.get(*r) else {
                     continue;
                 };
+                let target = task_of(*r, &e.target);
                 if e.target == task.id && !task.id.is_empty() {
                     let path = self.path(&e.path);
                     let kind = ProblemKind::ListsItself {
@@ -242,7 +256,7 @@ impl Cross {
                         key: &path,
                     };
                     cx.report_kind(e.span.clone(), &path, &kind);
-                } else if let Some(&j) = index.get(e.target.as_str()) {
+                } else if let Some(j) = target {
                     adj.push((j, e));
                 }
             }

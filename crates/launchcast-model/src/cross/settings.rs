@@ -1,8 +1,7 @@
 //! Resolving references and the targets of scenario settings (`item.field`).
 
-use super::{Found, Index, Kind, Miss, Want};
+use super::{Found, Index, Item, Kind, Miss, Want};
 use crate::grammar::valid_ref_id;
-use crate::idhash::IdMap;
 use crate::scenario::{PLANT_FIELDS, PROGRAM_FIELDS, Slot, TASK_FIELDS, risk_fields};
 use crate::suggest::nearest;
 use crate::{Dist, Quantity, Risk};
@@ -16,15 +15,35 @@ impl<'x> Index<'x> {
             .map(|it| it.id.as_str())
     }
 
+    /// The first item with id `id`: its index in the items, and the item.
+    pub(crate) fn first_item(&self, id: &str) -> Option<(usize, &'x Item)> {
+        let i = *self.first.get(id)?;
+        Some((i, self.items.get(i)?))
+    }
+
+    /// The kind of the first item with id `id`.
+    fn kind(&self, id: &str) -> Option<Kind> {
+        self.first_item(id).map(|(_, it)| it.kind)
+    }
+
     /// Resolves a reference: an item of the wanted kind, or a task of an include whose tasks
     /// are not merged yet (accepted unchecked).
     pub(crate) fn resolve(&self, target: &str, want: Want) -> Result<Found, Miss> {
+        self.resolve_hit(target, want, self.kind(target))
+    }
+
+    /// [`Index::resolve`], with the kind of the first item of id `target` looked up.
+    pub(crate) fn resolve_hit(
+        &self,
+        target: &str,
+        want: Want,
+        kind: Option<Kind>,
+    ) -> Result<Found, Miss> {
         let what = match want {
             Want::Task => "task",
             Want::Item => "task, risk or plant",
             Want::Correlatable => "task or plant",
         };
-        let kind = self.kinds.get(target).copied();
         if let Some((prefix, _)) = target.split_once('/') {
             if !valid_ref_id(target) {
                 return Err(Miss {
@@ -72,7 +91,7 @@ impl<'x> Index<'x> {
             Want::Item => true,
             Want::Correlatable => k != Kind::Risk,
         });
-        let help = match (lag_split(target, &self.kinds), nearest(target, candidates)) {
+        let help = match (lag_split(target, self), nearest(target, candidates)) {
             (Some((id, lag)), _) => format!(
                 "after an included task's id, a negative lag needs the link type: `{id}:FS{lag}`"
             ),
@@ -98,7 +117,7 @@ impl<'x> Index<'x> {
         if item == "program" {
             return Ok(PROGRAM_FIELDS.to_vec());
         }
-        match self.kinds.get(item) {
+        match self.kind(item) {
             Some(Kind::Task) => return Ok(TASK_FIELDS.to_vec()),
             Some(Kind::Risk) => {
                 if let Some(r) = risks.iter().find(|r| r.id == item) {
@@ -176,13 +195,12 @@ impl Index<'_> {
         let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
         let mean = nearest(field, names.iter().copied())
             .map_or(String::new(), |c| format!("did you mean `{c}`? "));
-        let risk_note = if self.kinds.get(item) == Some(&Kind::Risk)
-            && (field == "delay" || field == "scale")
-        {
-            format!("`{item}` is a risk of another kind; ")
-        } else {
-            String::new()
-        };
+        let risk_note =
+            if self.kind(item) == Some(Kind::Risk) && (field == "delay" || field == "scale") {
+                format!("`{item}` is a risk of another kind; ")
+            } else {
+                String::new()
+            };
         Err(Miss {
             label: "not settable",
             message: format!("scenario setting `{key}`: `{field}` cannot be set on `{item}`"),
@@ -192,9 +210,9 @@ impl Index<'_> {
 }
 
 /// `plant/a-5d` → (`plant/a`, `-5d`) if `plant/a` is a task and `-5d` a lag.
-fn lag_split<'t>(target: &'t str, kinds: &IdMap<&str, Kind>) -> Option<(&'t str, &'t str)> {
+fn lag_split<'t>(target: &'t str, ix: &Index<'_>) -> Option<(&'t str, &'t str)> {
     let cut = target.rfind('-')?;
     let (id, lag) = (target.get(..cut)?, target.get(cut..)?);
     let is_lag = matches!(Dist::parse(lag, Quantity::Lag), Ok(Dist::Fixed(_)));
-    (is_lag && kinds.get(id) == Some(&Kind::Task)).then_some((id, lag))
+    (is_lag && ix.kind(id) == Some(Kind::Task)).then_some((id, lag))
 }

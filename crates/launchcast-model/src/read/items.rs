@@ -85,7 +85,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         self.x.task_paths.push(t.path.clone());
         let id = req_id(cx, t);
         if let Some((id, span)) = &id {
-            self.item(id, span, t, Kind::Task);
+            self.item(id, span, t, Kind::Task, Some(index));
         }
         let id = id.map(|(s, _)| s).unwrap_or_default();
         let name = opt_name(cx, t, &id);
@@ -156,7 +156,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         t.check_keys(cx, &RISK_KEYS);
         let id = req_id(cx, t);
         if let Some((id, span)) = &id {
-            self.item(id, span, t, Kind::Risk);
+            self.item(id, span, t, Kind::Risk, None);
         }
         let id = id.map(|(s, _)| s).unwrap_or_default();
         let name = opt_name(cx, t, &id);
@@ -250,7 +250,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         t.check_keys(cx, &PLANT_KEYS);
         let id = req_id(cx, t);
         if let Some((id, span)) = &id {
-            self.item(id, span, t, Kind::Plant);
+            self.item(id, span, t, Kind::Plant, None);
         }
         let id = id.map(|(s, _)| s).unwrap_or_default();
         let name = opt_name(cx, t, &id);

@@ -242,7 +242,8 @@ impl<'a, 'i> Reader<'a, 'i> {
             includes.push(self.include(cx, t, i));
         }
 
-        self.x.check_ids(cx);
+        let ix = self.x.index();
+        self.x.check_ids(cx, &ix);
         self.x.check_includes(cx);
         let ids = |tabs: &[Tab<'_, '_>]| -> Vec<(String, Option<Span>, String)> {
             tabs.iter()
@@ -270,9 +271,8 @@ impl<'a, 'i> Reader<'a, 'i> {
                 crate::calendar::check_refs(cx, &list, &self.cal_refs);
             }
         }
-        let ix = self.x.index();
-        self.x.check_refs(cx, &ix);
-        self.x.check_cycles(cx, &tasks);
+        let hits = self.x.check_refs(cx, &ix);
+        self.x.check_cycles(cx, &tasks, &hits);
         if let Some((start, horizon)) = range {
             self.x.check_dates(cx, start, horizon);
         }
@@ -294,12 +294,14 @@ impl<'a, 'i> Reader<'a, 'i> {
         }
     }
 
-    fn item(&mut self, id: &str, span: &Span, t: &Tab<'_, '_>, kind: Kind) {
+    /// An item read from table `t`; a task's `kind` gives its index in the tasks.
+    fn item(&mut self, id: &str, span: &Span, t: &Tab<'_, '_>, kind: Kind, task: Option<usize>) {
         self.x.items.push(Item {
             id: id.to_string(),
             span: Some(span.clone()),
             path: t.sub("id"),
             kind,
+            task,
         });
     }
 }
