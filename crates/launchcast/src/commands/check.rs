@@ -27,10 +27,31 @@ struct Written(launchcast_model::Written);
 impl Written {
     /// The text written for `key` of the `index`th `[[table]]` (`"program"`, index 0, for
     /// `[program]`), else `read` as read.
-    fn show(&self, table: &str, index: usize, key: &str, read: impl std::fmt::Display) -> String {
+    fn show<D: std::fmt::Display>(
+        &self,
+        table: &str,
+        index: usize,
+        key: &str,
+        read: D,
+    ) -> Shown<'_, D> {
         match self.0.get(table, index, key) {
-            Some(text) => text.to_string(),
-            None => read.to_string(),
+            Some(text) => Shown::Written(text),
+            None => Shown::Read(read),
+        }
+    }
+}
+
+/// A value as written or as read, shown without a copy (`check` shows one per task).
+enum Shown<'a, D> {
+    Written(&'a str),
+    Read(D),
+}
+
+impl<D: std::fmt::Display> std::fmt::Display for Shown<'_, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Written(text) => f.write_str(text),
+            Shown::Read(read) => write!(f, "{read}"),
         }
     }
 }
@@ -103,49 +124,47 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
             "duration",
             t.duration.display(Quantity::Duration),
         );
-        let mut line = format!("  {:<w$} {duration}", t.id);
+        let _ = write!(o, "  {:<w$} {duration}", t.id);
         if let Some(c) = m.task_calendar(t) {
-            let _ = write!(line, " of work on {}", m.calendars[c].id);
+            let _ = write!(o, " of work on {}", m.calendars[c].id);
         }
         if t.chance < 1.0 {
-            let _ = write!(line, ", chance {}", t.chance);
+            let _ = write!(o, ", chance {}", t.chance);
         }
         if t.cost != Dist::ZERO {
             let cost = written.show("task", i, "cost", t.cost.display(Quantity::Money));
-            let _ = write!(line, ", cost {cost}");
+            let _ = write!(o, ", cost {cost}");
         }
-        let links = |links: &[launchcast_model::Link]| {
-            links
-                .iter()
-                .map(|l| {
-                    let kind = if l.kind == LinkKind::FinishToStart {
-                        String::new()
-                    } else {
-                        format!(":{}", l.kind.code())
-                    };
-                    let lag = if l.lag == 0.0 {
-                        String::new()
-                    } else {
-                        format!("{:+}d", l.lag)
-                    };
-                    format!("{}{kind}{lag}", l.task)
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
+        // `id`, `id:SS`, `id+2d`, `id:FF-1d`, separated by commas.
+        let links = |o: &mut String, links: &[launchcast_model::Link]| {
+            for (k, l) in links.iter().enumerate() {
+                if k > 0 {
+                    o.push_str(", ");
+                }
+                o.push_str(&l.task);
+                if l.kind != LinkKind::FinishToStart {
+                    let _ = write!(o, ":{}", l.kind.code());
+                }
+                if l.lag != 0.0 {
+                    let _ = write!(o, "{:+}d", l.lag);
+                }
+            }
         };
         if !t.after.is_empty() {
-            let _ = write!(line, ", after {}", links(&t.after));
+            o.push_str(", after ");
+            links(&mut o, &t.after);
         }
         if !t.after_any.is_empty() {
-            let _ = write!(line, ", after first of {}", links(&t.after_any));
+            o.push_str(", after first of ");
+            links(&mut o, &t.after_any);
         }
         if !t.after_failure.is_empty() {
-            let _ = write!(line, ", if failed: {}", t.after_failure.join(", "));
+            let _ = write!(o, ", if failed: {}", t.after_failure.join(", "));
         }
         if let Some(d) = t.not_before {
-            let _ = write!(line, ", not before {d}");
+            let _ = write!(o, ", not before {d}");
         }
-        let _ = writeln!(o, "{line}");
+        o.push('\n');
     }
     let _ = writeln!(o, "\n{}", count(m.risks.len() as u64, "risk"));
     for (i, r) in m.risks.iter().enumerate() {
@@ -174,12 +193,14 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
             Dist::Fixed(c) if c >= 0.0 && c.fract() == 0.0 && c < 1e15 => {
                 launchcast_report::format::group_thousands(c)
             }
-            _ => written.show(
-                "plant",
-                i,
-                "capacity",
-                pl.capacity.display(Quantity::Number),
-            ),
+            _ => written
+                .show(
+                    "plant",
+                    i,
+                    "capacity",
+                    pl.capacity.display(Quantity::Number),
+                )
+                .to_string(),
         };
         let _ = writeln!(
             o,
