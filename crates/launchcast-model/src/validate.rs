@@ -52,13 +52,13 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
     dist(
         &mut cx,
         &p.delivery_lag,
-        "program.delivery_lag",
+        || "program.delivery_lag".to_string(),
         Quantity::Duration,
     );
     dist(
         &mut cx,
         &p.overhead_per_year,
-        "program.overhead_per_year",
+        || "program.overhead_per_year".to_string(),
         Quantity::Money,
     );
 
@@ -83,13 +83,13 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
         dist(
             &mut cx,
             &t.duration,
-            &format!("{path}.duration"),
+            || format!("{path}.duration"),
             Quantity::Duration,
         );
         fraction(
             &mut cx,
             t.chance,
-            &format!("{path}.chance"),
+            || format!("{path}.chance"),
             Fraction::TaskChance,
         );
         let index = x.task_paths.len();
@@ -122,7 +122,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
                 want: Want::Task,
             });
         }
-        dist(&mut cx, &t.cost, &format!("{path}.cost"), Quantity::Money);
+        dist(&mut cx, &t.cost, || format!("{path}.cost"), Quantity::Money);
         if let Some(d) = t.not_before {
             x.dates.push((d, None, format!("{path}.not_before")));
         }
@@ -141,7 +141,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
         fraction(
             &mut cx,
             r.chance,
-            &format!("{path}.chance"),
+            || format!("{path}.chance"),
             Fraction::RiskChance,
         );
         if r.tasks.is_empty() {
@@ -160,8 +160,8 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             });
         }
         match &r.impact {
-            Impact::Delay(d) => dist(&mut cx, d, &format!("{path}.delay"), Quantity::Duration),
-            Impact::Scale(d) => dist(&mut cx, d, &format!("{path}.scale"), Quantity::Number),
+            Impact::Delay(d) => dist(&mut cx, d, || format!("{path}.delay"), Quantity::Duration),
+            Impact::Scale(d) => dist(&mut cx, d, || format!("{path}.scale"), Quantity::Number),
             Impact::Fail => {}
         }
     }
@@ -178,7 +178,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
         dist(
             &mut cx,
             &pl.capacity,
-            &format!("{path}.capacity"),
+            || format!("{path}.capacity"),
             Quantity::Number,
         );
         x.refs.push(Ref {
@@ -190,16 +190,21 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
         dist(
             &mut cx,
             &pl.ramp,
-            &format!("{path}.ramp"),
+            || format!("{path}.ramp"),
             Quantity::Duration,
         );
         fraction(
             &mut cx,
             pl.ramp_start,
-            &format!("{path}.ramp_start"),
+            || format!("{path}.ramp_start"),
             Fraction::RampStart,
         );
-        dist(&mut cx, &pl.peak, &format!("{path}.peak"), Quantity::Number);
+        dist(
+            &mut cx,
+            &pl.peak,
+            || format!("{path}.peak"),
+            Quantity::Number,
+        );
     }
 
     for (i, c) in model.correlations.iter().enumerate() {
@@ -233,7 +238,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
                 dist(
                     &mut cx,
                     &Dist::Fixed(*at_least),
-                    &format!("{path}.deliveries_by.at_least"),
+                    || format!("{path}.deliveries_by.at_least"),
                     Quantity::Number,
                 );
             }
@@ -246,7 +251,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
                 dist(
                     &mut cx,
                     &Dist::Fixed(*at_least),
-                    &format!("{path}.deliveries_in_year.at_least"),
+                    || format!("{path}.deliveries_in_year.at_least"),
                     Quantity::Number,
                 );
             }
@@ -255,7 +260,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
                 dist(
                     &mut cx,
                     &Dist::Fixed(*at_most),
-                    &format!("{path}.spend_by.at_most"),
+                    || format!("{path}.spend_by.at_most"),
                     Quantity::Money,
                 );
             }
@@ -355,11 +360,13 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
 
 /// A distribution of quantity `q`, checked as the grammar checks its text (so with the same
 /// messages): the canonical text reads back exactly, so this accepts what a file could say.
-fn dist(cx: &mut Cx<'_>, d: &Dist, path: &str, q: Quantity) {
+/// The key path is written out only for a problem.
+fn dist(cx: &mut Cx<'_>, d: &Dist, path: impl FnOnce() -> String, q: Quantity) {
     let text = d.display(q).to_string();
     if d.values().iter().any(|v| !v.is_finite())
         || matches!(d, Dist::Discrete(v) if v.iter().any(|(_, w)| !w.is_finite()))
     {
+        let path = &path();
         let kind = ProblemKind::NotFinite {
             key: path,
             text: &text,
@@ -372,13 +379,14 @@ fn dist(cx: &mut Cx<'_>, d: &Dist, path: &str, q: Quantity) {
             text: &text,
             error: &e,
         };
-        cx.report_kind(None, path, &kind);
+        cx.report_kind(None, &path(), &kind);
     }
 }
 
 /// A probability or fraction in [0, 1].
-fn fraction(cx: &mut Cx<'_>, x: f64, path: &str, what: Fraction) {
+fn fraction(cx: &mut Cx<'_>, x: f64, path: impl FnOnce() -> String, what: Fraction) {
     if !(0.0..=1.0).contains(&x) {
+        let path = &path();
         let value = num_text(x);
         let kind = ProblemKind::OutsideUnitInterval {
             key: path,
@@ -394,7 +402,7 @@ fn fraction(cx: &mut Cx<'_>, x: f64, path: &str, what: Fraction) {
 fn link(cx: &mut Cx<'_>, l: &Link, task: &str, key: &str, k: usize) {
     if l.lag != 0.0 {
         let path = format!("{task}.{key}[{k}]");
-        dist(cx, &Dist::Fixed(l.lag), &path, Quantity::Lag);
+        dist(cx, &Dist::Fixed(l.lag), || path, Quantity::Lag);
     }
 }
 
@@ -419,9 +427,9 @@ fn setting(
         SettingValue::Curve(_) => "a curve",
     };
     match (slot, value) {
-        (Slot::Dist(q), SettingValue::Dist(d)) => dist(cx, d, path, q),
+        (Slot::Dist(q), SettingValue::Dist(d)) => dist(cx, d, || path.to_string(), q),
         (Slot::Fraction, SettingValue::Number(x)) => {
-            fraction(cx, *x, path, Fraction::Setting);
+            fraction(cx, *x, || path.to_string(), Fraction::Setting);
         }
         (Slot::Date, SettingValue::Date(d)) => {
             if let Some((s, h)) = range
