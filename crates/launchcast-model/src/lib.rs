@@ -52,6 +52,10 @@
 //! assert_eq!(valid.tasks.len(), 2);
 //! let selection = valid.select(&["base".to_string()])?;
 //! assert_eq!(selection.scenarios(), &[None]);
+//!
+//! // A file is validated once: as read, then made valid without a second validation.
+//! let read = launchcast_model::ReadModel::parse(text, "launch.toml")?;
+//! assert_eq!(ValidModel::from_read(read)?, valid);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
