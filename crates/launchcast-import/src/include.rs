@@ -17,7 +17,8 @@ pub struct ModelSource<'a> {
     pub name: &'a str,
     /// The file's text.
     pub text: &'a str,
-    /// Where each value is in `text` ([`launchcast_model::parse_mapping_includes`] gives it).
+    /// Where each value is in `text` ([`launchcast_model::ReadModel::parse_mapping_includes`]
+    /// gives it).
     pub map: &'a SourceMap,
 }
 
@@ -108,7 +109,8 @@ pub fn resolve_includes(model: Model, base_dir: &Path) -> Result<Model, ModelErr
 pub fn load_model(path: &Path) -> Result<Resolved, ModelError> {
     let name = path.display().to_string();
     let text = launchcast_model::read_model_text(path)?;
-    let (model, map) = launchcast_model::parse_mapping_includes(&text, &name)?;
+    let (model, map) = launchcast_model::ReadModel::parse_mapping_includes(&text, &name)?;
+    let model = model.into_model();
     let Some(map) = map else {
         return Ok(Resolved {
             model,

@@ -62,6 +62,9 @@ impl CorrelationGroup {
 /// fewer than two items. Disabled items keep their place: the engine ignores their draws, so
 /// every scenario sees the same groups.
 pub fn correlation_groups(model: &Model) -> Vec<CorrelationGroup> {
+    if model.correlations.is_empty() {
+        return Vec::new();
+    }
     let tasks: HashMap<&str, usize> = model
         .tasks
         .iter()

@@ -42,9 +42,22 @@ impl Problem {
         message: String,
         help: Option<String>,
     ) -> Problem {
-        let (line, column) = span
+        let place = span
             .as_ref()
             .map_or((0, 0), |s| line_column(source, s.start));
+        Problem::placed(file, place, span, key_path, label, message, help)
+    }
+
+    /// [`Problem::new`] with the span's (line, column) known ([`Lines::line_column`]).
+    pub(crate) fn placed(
+        file: &str,
+        (line, column): (usize, usize),
+        span: Option<Range<usize>>,
+        key_path: String,
+        label: String,
+        message: String,
+        help: Option<String>,
+    ) -> Problem {
         // Everything here can quote the user's text: none of it may reach a terminal raw.
         let shown = |t: &str| crate::printable(t).into_owned();
         Problem {
@@ -254,6 +267,61 @@ impl Diagnostic for ModelError {
     }
 }
 
+/// Where the lines of a text start, for the line and column of many places without reading
+/// the text from its start for each (a large file with a problem on every line).
+#[derive(Debug)]
+pub(crate) struct Lines {
+    /// Where each line starts: 0, then after each line break.
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    /// The lines of `text` as [`line_column`] counts them: broken at `\n`.
+    pub(crate) fn of(text: &str) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { starts }
+    }
+
+    /// The lines of `text` as `miette` counts them: broken at `\n`, `\r\n` or a lone `\r`.
+    fn of_snippet(text: &str) -> Lines {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            i += 1;
+            if b == b'\r' && bytes.get(i) == Some(&b'\n') {
+                i += 1;
+            }
+            if b == b'\r' || b == b'\n' {
+                starts.push(i);
+            }
+        }
+        Lines { starts }
+    }
+
+    /// The line (0-based) holding byte `offset`: how many line starts after the first are at
+    /// or before it.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// [`line_column`] of `offset` in `text` (the text these are the lines of).
+    pub(crate) fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line + 1, column)
+    }
+}
+
 /// Lines longer than this are shortened in snippets, around the places they show.
 const SNIPPET_LINE_CHARS: usize = 240;
 /// Characters kept on each side of a shown place in a shortened line.
@@ -272,6 +340,10 @@ struct Snippets {
     pieces: Vec<(usize, usize, usize)>,
     /// The file's text, for lines and columns of the header (empty if nothing was cut).
     original: Option<String>,
+    /// The lines of `text`, as `miette` counts them.
+    lines: Lines,
+    /// The lines of `original`.
+    original_lines: Option<Lines>,
 }
 
 impl Snippets {
@@ -285,6 +357,8 @@ impl Snippets {
                 text: source.to_string(),
                 pieces: vec![(0, 0, source.len())],
                 original: None,
+                lines: Lines::of_snippet(source),
+                original_lines: None,
             };
             return (whole, problems.to_vec());
         }
@@ -365,9 +439,11 @@ impl Snippets {
         }
         let shown = Snippets {
             name: crate::printable(name).into_owned(),
+            lines: Lines::of_snippet(&text),
             text,
             pieces,
             original: Some(source.to_string()),
+            original_lines: Some(Lines::of(source)),
         };
         let moved = problems
             .iter()
@@ -411,24 +487,34 @@ impl SourceCode for Snippets {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        // `miette` reads a text from its start to the span: read from the first line shown
+        // (`context_lines_before` lines up), which gives the same lines, and count the
+        // lines before it here, so that a file with a problem on every line is shown in
+        // linear time.
+        let first = self
+            .lines
+            .line_of(span.offset())
+            .saturating_sub(context_lines_before);
+        let from = self.lines.starts.get(first).copied().unwrap_or(0);
+        let rest = self.text.get(from..).unwrap_or("");
+        let near = SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+        let inner = rest.read_span(&near, context_lines_before, context_lines_after)?;
+        let inner_span = SourceSpan::new((inner.span().offset() + from).into(), inner.span().len());
         // The header's place: the column in the file as read (in characters).
-        let (line, column) = match &self.original {
-            Some(original) if context_lines_before == 0 => {
-                let (l, c) = line_column(original, self.unmap(span.offset()));
+        let (line, column) = match (&self.original, &self.original_lines) {
+            (Some(original), Some(lines)) if context_lines_before == 0 => {
+                let (l, c) = lines.line_column(original, self.unmap(span.offset()));
                 (l.saturating_sub(1), c.saturating_sub(1))
             }
-            _ => (inner.line(), inner.column()),
+            _ => (inner.line() + first, inner.column()),
         };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
+            inner_span,
             line,
             column,
-            inner.line_count(),
+            inner.line_count() + first,
         )))
     }
 }

@@ -11,9 +11,12 @@
 //! tasks of its `[[include]]`s merged in as `prefix/id`) is checked by [`validate`], with the
 //! same problem kinds by key path; [`ValidModel`] is a model that passed, is complete
 //! (includes merged, a task to simulate) and derefs to it; [`ValidModel::select`] checks a
-//! choice of its scenarios ([`Selection`]).
+//! choice of its scenarios ([`Selection`]). A file is validated once: [`ReadModel::parse`]
+//! gives the model as read, which [`ValidModel::from_read`] takes without validating it
+//! again (a `Model` built or changed in code has to pass [`ValidModel::new`]).
 //! [`parse_with_map`] also gives a [`SourceMap`] (key path → place in the file), so that
-//! problems found later are shown at their place. [`correlation_groups`] gives the engine
+//! problems found later are shown at their place; [`ReadModel::parse_keeping_written`] keeps
+//! the distributions as written ([`Written`]). [`correlation_groups`] gives the engine
 //! each connected group of `[[correlate]]` items with its matrix and Cholesky factor.
 //!
 //! ```
@@ -49,6 +52,10 @@
 //! assert_eq!(valid.tasks.len(), 2);
 //! let selection = valid.select(&["base".to_string()])?;
 //! assert_eq!(selection.scenarios(), &[None]);
+//!
+//! // A file is validated once: as read, then made valid without a second validation.
+//! let read = launchcast_model::ReadModel::parse(text, "launch.toml")?;
+//! assert_eq!(ValidModel::from_read(read)?, valid);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -58,7 +65,8 @@
 //! one module per kind of table), `source_map`, `cross` (the checks across items shared by
 //! reading and [`validate`]: ids, references and include prefixes, cycles, dates, scenario
 //! settings, correlations), `validate` ([`validate`]), `valid` ([`ValidModel`], the changes
-//! that keep it valid, [`Selection`]), `kind` (every kind of
+//! that keep it valid, [`Selection`], [`ReadModel`]), `written` ([`Written`]), `idhash` (the
+//! hash map of ids the checks look up), `kind` (every kind of
 //! problem with its label, message and help), `suggest` ("did you mean"), `correlate`
 //! (groups, Cholesky, which pair to blame), `scenario`, `write`, and `errors` ([`ModelError`]
 //! holds every [`Problem`] found, each a `miette::Diagnostic` with a labelled span and a help;
@@ -71,6 +79,7 @@ mod date;
 mod dist;
 mod errors;
 mod grammar;
+mod idhash;
 mod input;
 mod kind;
 mod limits;
@@ -84,6 +93,7 @@ pub mod toml_reader;
 mod valid;
 mod validate;
 mod write;
+mod written;
 
 pub use calendar::{
     Calendar, CalendarException, GRID_MINUTES, Hours, NO_CALENDAR, WEEKDAYS, hours_text, minutes,
@@ -106,9 +116,10 @@ pub use model::{
     Correlation, Curve, Impact, Include, Link, LinkKind, Model, Origin, Plant, Program, Promise,
     PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
 };
-pub use read::{parse, parse_file, parse_mapping_includes, parse_with_map, read_model_text};
+pub use read::{parse, parse_file, parse_with_map, read_model_text};
 pub use source_map::SourceMap;
 pub use suggest::{closest, nearest};
-pub use valid::{InvalidModel, Selection, UnknownScenario, ValidModel};
+pub use valid::{InvalidModel, ReadModel, Selection, UnknownScenario, ValidModel};
 pub use validate::validate;
 pub use write::to_toml;
+pub use written::Written;

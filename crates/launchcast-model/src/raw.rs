@@ -8,7 +8,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::errors::{DistError, Problem, line_column};
+use crate::errors::{DistError, Lines, Problem, line_column};
 use crate::grammar::check_plain;
 use crate::kind::{Fraction, ProblemKind};
 use crate::{Date, Dist, ModelError, Quantity};
@@ -101,12 +101,17 @@ impl<'s> Cx<'s> {
 
     /// Every problem found, each placed in the source of file `file`, in reading order.
     pub fn into_error(self, file: &str) -> ModelError {
+        let lines = Lines::of(self.src);
         let problems = self
             .problems
             .into_iter()
             .map(|f| {
+                let place = f
+                    .span
+                    .as_ref()
+                    .map_or((0, 0), |s| lines.line_column(self.src, s.start));
                 let mut p =
-                    Problem::new(file, self.src, f.span, f.path, f.label, f.message, f.help);
+                    Problem::placed(file, place, f.span, f.path, f.label, f.message, f.help);
                 p.related = f
                     .related
                     .into_iter()
@@ -363,6 +368,22 @@ pub(crate) fn report_text_error(
 /// A distribution of quantity `q`: a string in the grammar, or (for money and plain
 /// numbers) a TOML number.
 pub fn dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, q: Quantity) -> Option<Dist> {
+    dist_at(cx, v, || path.to_string(), q)
+}
+
+/// [`dist`], with the key path made only for a problem (most values have none).
+pub(crate) fn dist_at(
+    cx: &mut Cx<'_>,
+    v: &Val<'_>,
+    path: impl FnOnce() -> String,
+    q: Quantity,
+) -> Option<Dist> {
+    if let DeValue::String(s) = v.get_ref()
+        && let Ok(d) = Dist::parse(s, q)
+    {
+        return Some(d);
+    }
+    let path = &path();
     match v.get_ref() {
         DeValue::String(s) => match Dist::parse(s, q) {
             Ok(d) => Some(d),

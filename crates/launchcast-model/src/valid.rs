@@ -1,9 +1,74 @@
 //! [`ValidModel`]: a model that passed validation and is complete enough to simulate (every
 //! include merged, at least one task), the few changes that keep it so, and [`Selection`], a
-//! checked choice of its scenarios.
+//! checked choice of its scenarios. [`ReadModel`]: a model as read from a file, validated
+//! while reading, so that making it a [`ValidModel`] does not validate it again.
 
+use crate::read::{Map, read};
 use crate::validate::check;
-use crate::{Dist, Model, ModelError, SettingValue, nearest};
+use crate::{Dist, Model, ModelError, SettingValue, SourceMap, Written, nearest};
+
+/// A model read from a file and validated while reading (every check of
+/// [`crate::validate`], problems at their line and column), not yet known to be complete: its
+/// `[[include]]`s may still have to be merged, and it may have no task. Obtainable only by
+/// reading, so [`ValidModel::from_read`] skips the checks reading made; a model changed in
+/// code ([`ReadModel::into_model`]) has to pass [`ValidModel::new`]. Reads as the [`Model`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadModel {
+    model: Model,
+    /// The file name, for problems found when it becomes a [`ValidModel`].
+    file: String,
+}
+
+impl ReadModel {
+    /// Reads and validates a model file as [`crate::parse`] does; `path` names the file in
+    /// messages.
+    pub fn parse(source: &str, path: &str) -> Result<ReadModel, ModelError> {
+        let r = read(source, path, Map::Never, false)?;
+        Ok(ReadModel::of(r.model, path))
+    }
+
+    /// [`ReadModel::parse`], with the [`SourceMap`] only when the model has `[[include]]`s
+    /// (for the problems of the merged includes to be shown at their place; mapping every
+    /// key of a large model costs about as much as reading it).
+    pub fn parse_mapping_includes(
+        source: &str,
+        path: &str,
+    ) -> Result<(ReadModel, Option<SourceMap>), ModelError> {
+        let r = read(source, path, Map::WithIncludes, false)?;
+        Ok((ReadModel::of(r.model, path), r.map))
+    }
+
+    /// [`ReadModel::parse_mapping_includes`], also keeping the distributions as written
+    /// ([`Written`]), for a description of the model in the user's own units.
+    pub fn parse_keeping_written(
+        source: &str,
+        path: &str,
+    ) -> Result<(ReadModel, Option<SourceMap>, Written), ModelError> {
+        let r = read(source, path, Map::WithIncludes, true)?;
+        Ok((ReadModel::of(r.model, path), r.map, r.written))
+    }
+
+    fn of(model: Model, path: &str) -> ReadModel {
+        ReadModel {
+            model,
+            file: path.to_string(),
+        }
+    }
+
+    /// The model, to change it or merge its includes (it must then pass
+    /// [`ValidModel::new`]).
+    pub fn into_model(self) -> Model {
+        self.model
+    }
+}
+
+impl std::ops::Deref for ReadModel {
+    type Target = Model;
+
+    fn deref(&self) -> &Model {
+        &self.model
+    }
+}
 
 /// A model that passed validation, with every reference resolved to an item of the model
 /// (includes merged) and at least one task: read by [`ValidModel::parse`] or checked by
@@ -47,9 +112,17 @@ impl ValidModel {
     /// checks of [`ValidModel::new`]: a file that refers to the tasks of its `[[include]]`s
     /// must have them merged first (as `launchcast_import::load_model` does).
     pub fn parse(source: &str, path: &str) -> Result<ValidModel, InvalidModel> {
-        let model = crate::parse(source, path)?;
+        ValidModel::from_read(ReadModel::parse(source, path)?)
+    }
+
+    /// A model read from a file, with the checks of [`ValidModel::new`] that reading leaves:
+    /// a file with `[[include]]`s is checked again, every reference into an include having
+    /// to name a task of the model, and it must have a task. A model without includes is not
+    /// validated again.
+    pub fn from_read(read: ReadModel) -> Result<ValidModel, InvalidModel> {
+        let ReadModel { model, file } = read;
         if !model.includes.is_empty() {
-            check(&model, true).map_err(|e| e.in_file(path))?;
+            check(&model, true).map_err(|e| e.in_file(&file))?;
         }
         ready(model)
     }

@@ -3,7 +3,9 @@
 //! since there is no source text. Used after an importer has built a model or merged the tasks of
 //! an `[[include]]` (ids `prefix/id`) into a program model.
 
-use crate::cross::{CorrEntry, Cross, Edge, Item, Kind, Ref, Want, check_own_namespace, num_text};
+use crate::cross::{
+    CorrEntry, Cross, Item, KeyPath, Kind, Ref, Want, check_own_namespace, num_text,
+};
 use crate::kind::{Fraction, ProblemKind};
 use crate::raw::Cx;
 use crate::scenario::Slot;
@@ -50,13 +52,13 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
     dist(
         &mut cx,
         &p.delivery_lag,
-        "program.delivery_lag",
+        || "program.delivery_lag".to_string(),
         Quantity::Duration,
     );
     dist(
         &mut cx,
         &p.overhead_per_year,
-        "program.overhead_per_year",
+        || "program.overhead_per_year".to_string(),
         Quantity::Money,
     );
 
@@ -76,56 +78,55 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             span: None,
             path: format!("{path}.id"),
             kind: Kind::Task,
+            task: Some(i),
         });
         dist(
             &mut cx,
             &t.duration,
-            &format!("{path}.duration"),
+            || format!("{path}.duration"),
             Quantity::Duration,
         );
         fraction(
             &mut cx,
             t.chance,
-            &format!("{path}.chance"),
+            || format!("{path}.chance"),
             Fraction::TaskChance,
         );
-        let mut edges = Vec::new();
+        let index = x.task_paths.len();
         for (key, links) in [("after", &t.after), ("after_any", &t.after_any)] {
             for (k, l) in links.iter().enumerate() {
-                let lp = format!("{path}.{key}[{k}]");
-                link(&mut cx, l, &lp);
+                link(&mut cx, l, &path, key, k);
+                x.edges.push((index, x.refs.len()));
                 x.refs.push(Ref {
                     target: l.task.clone(),
                     span: None,
-                    path: lp.clone(),
+                    path: KeyPath::Link {
+                        task: index,
+                        key,
+                        k,
+                    },
                     want: Want::Task,
-                });
-                edges.push(Edge {
-                    to: l.task.clone(),
-                    span: None,
-                    path: lp,
                 });
             }
         }
         for (k, id) in t.after_failure.iter().enumerate() {
-            let lp = format!("{path}.after_failure[{k}]");
+            x.edges.push((index, x.refs.len()));
             x.refs.push(Ref {
                 target: id.clone(),
                 span: None,
-                path: lp.clone(),
+                path: KeyPath::Link {
+                    task: index,
+                    key: "after_failure",
+                    k,
+                },
                 want: Want::Task,
             });
-            edges.push(Edge {
-                to: id.clone(),
-                span: None,
-                path: lp,
-            });
         }
-        x.edges.push(edges);
-        dist(&mut cx, &t.cost, &format!("{path}.cost"), Quantity::Money);
+        dist(&mut cx, &t.cost, || format!("{path}.cost"), Quantity::Money);
         if let Some(d) = t.not_before {
             x.dates.push((d, None, format!("{path}.not_before")));
         }
+        x.task_paths.push(path);
     }
 
     for (i, r) in model.risks.iter().enumerate() {
@@ -135,11 +136,12 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             span: None,
             path: format!("{path}.id"),
             kind: Kind::Risk,
+            task: None,
         });
         fraction(
             &mut cx,
             r.chance,
-            &format!("{path}.chance"),
+            || format!("{path}.chance"),
             Fraction::RiskChance,
         );
         if r.tasks.is_empty() {
@@ -153,13 +155,13 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             x.refs.push(Ref {
                 target: id.clone(),
                 span: None,
-                path: format!("{path}.tasks[{k}]"),
+                path: format!("{path}.tasks[{k}]").into(),
                 want: Want::Task,
             });
         }
         match &r.impact {
-            Impact::Delay(d) => dist(&mut cx, d, &format!("{path}.delay"), Quantity::Duration),
-            Impact::Scale(d) => dist(&mut cx, d, &format!("{path}.scale"), Quantity::Number),
+            Impact::Delay(d) => dist(&mut cx, d, || format!("{path}.delay"), Quantity::Duration),
+            Impact::Scale(d) => dist(&mut cx, d, || format!("{path}.scale"), Quantity::Number),
             Impact::Fail => {}
         }
     }
@@ -171,32 +173,38 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             span: None,
             path: format!("{path}.id"),
             kind: Kind::Plant,
+            task: None,
         });
         dist(
             &mut cx,
             &pl.capacity,
-            &format!("{path}.capacity"),
+            || format!("{path}.capacity"),
             Quantity::Number,
         );
         x.refs.push(Ref {
             target: pl.starts.clone(),
             span: None,
-            path: format!("{path}.starts"),
+            path: format!("{path}.starts").into(),
             want: Want::Task,
         });
         dist(
             &mut cx,
             &pl.ramp,
-            &format!("{path}.ramp"),
+            || format!("{path}.ramp"),
             Quantity::Duration,
         );
         fraction(
             &mut cx,
             pl.ramp_start,
-            &format!("{path}.ramp_start"),
+            || format!("{path}.ramp_start"),
             Fraction::RampStart,
         );
-        dist(&mut cx, &pl.peak, &format!("{path}.peak"), Quantity::Number);
+        dist(
+            &mut cx,
+            &pl.peak,
+            || format!("{path}.peak"),
+            Quantity::Number,
+        );
     }
 
     for (i, c) in model.correlations.iter().enumerate() {
@@ -230,7 +238,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
                 dist(
                     &mut cx,
                     &Dist::Fixed(*at_least),
-                    &format!("{path}.deliveries_by.at_least"),
+                    || format!("{path}.deliveries_by.at_least"),
                     Quantity::Number,
                 );
             }
@@ -243,7 +251,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
                 dist(
                     &mut cx,
                     &Dist::Fixed(*at_least),
-                    &format!("{path}.deliveries_in_year.at_least"),
+                    || format!("{path}.deliveries_in_year.at_least"),
                     Quantity::Number,
                 );
             }
@@ -252,7 +260,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
                 dist(
                     &mut cx,
                     &Dist::Fixed(*at_most),
-                    &format!("{path}.spend_by.at_most"),
+                    || format!("{path}.spend_by.at_most"),
                     Quantity::Money,
                 );
             }
@@ -263,7 +271,7 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             x.refs.push(Ref {
                 target: id.clone(),
                 span: None,
-                path: format!("scenario[{i}].disable[{k}]"),
+                path: format!("scenario[{i}].disable[{k}]").into(),
                 want: Want::Item,
             });
         }
@@ -285,7 +293,8 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
         }
     }
 
-    x.check_ids(&mut cx);
+    let ix = x.index();
+    x.check_ids(&mut cx, &ix);
     x.check_includes(&mut cx);
     for (what, ids) in [
         (
@@ -321,9 +330,8 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
             crate::calendar::check_refs(&mut cx, &ids, &cal_refs);
         }
     }
-    let ix = x.index();
-    x.check_refs(&mut cx, &ix);
-    x.check_cycles(&mut cx, &model.tasks);
+    let hits = x.check_refs(&mut cx, &ix);
+    x.check_cycles(&mut cx, &model.tasks, &hits);
     if let Some((start, horizon)) = range {
         x.check_dates(&mut cx, start, horizon);
     }
@@ -352,11 +360,13 @@ pub(crate) fn check(model: &Model, includes_merged: bool) -> Result<(), ModelErr
 
 /// A distribution of quantity `q`, checked as the grammar checks its text (so with the same
 /// messages): the canonical text reads back exactly, so this accepts what a file could say.
-fn dist(cx: &mut Cx<'_>, d: &Dist, path: &str, q: Quantity) {
+/// The key path is written out only for a problem.
+fn dist(cx: &mut Cx<'_>, d: &Dist, path: impl FnOnce() -> String, q: Quantity) {
     let text = d.display(q).to_string();
     if d.values().iter().any(|v| !v.is_finite())
         || matches!(d, Dist::Discrete(v) if v.iter().any(|(_, w)| !w.is_finite()))
     {
+        let path = &path();
         let kind = ProblemKind::NotFinite {
             key: path,
             text: &text,
@@ -369,13 +379,14 @@ fn dist(cx: &mut Cx<'_>, d: &Dist, path: &str, q: Quantity) {
             text: &text,
             error: &e,
         };
-        cx.report_kind(None, path, &kind);
+        cx.report_kind(None, &path(), &kind);
     }
 }
 
 /// A probability or fraction in [0, 1].
-fn fraction(cx: &mut Cx<'_>, x: f64, path: &str, what: Fraction) {
+fn fraction(cx: &mut Cx<'_>, x: f64, path: impl FnOnce() -> String, what: Fraction) {
     if !(0.0..=1.0).contains(&x) {
+        let path = &path();
         let value = num_text(x);
         let kind = ProblemKind::OutsideUnitInterval {
             key: path,
@@ -386,10 +397,12 @@ fn fraction(cx: &mut Cx<'_>, x: f64, path: &str, what: Fraction) {
     }
 }
 
-/// A link's lag: fixed, finite, within the grammar's magnitudes.
-fn link(cx: &mut Cx<'_>, l: &Link, path: &str) {
+/// A link's lag: fixed, finite, within the grammar's magnitudes. The link is `key[k]` of
+/// the task at `task` (its key path).
+fn link(cx: &mut Cx<'_>, l: &Link, task: &str, key: &str, k: usize) {
     if l.lag != 0.0 {
-        dist(cx, &Dist::Fixed(l.lag), path, Quantity::Lag);
+        let path = format!("{task}.{key}[{k}]");
+        dist(cx, &Dist::Fixed(l.lag), || path, Quantity::Lag);
     }
 }
 
@@ -414,9 +427,9 @@ fn setting(
         SettingValue::Curve(_) => "a curve",
     };
     match (slot, value) {
-        (Slot::Dist(q), SettingValue::Dist(d)) => dist(cx, d, path, q),
+        (Slot::Dist(q), SettingValue::Dist(d)) => dist(cx, d, || path.to_string(), q),
         (Slot::Fraction, SettingValue::Number(x)) => {
-            fraction(cx, *x, path, Fraction::Setting);
+            fraction(cx, *x, || path.to_string(), Fraction::Setting);
         }
         (Slot::Date, SettingValue::Date(d)) => {
             if let Some((s, h)) = range

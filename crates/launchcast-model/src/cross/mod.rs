@@ -12,6 +12,7 @@ use crate::raw::{Cx, Span};
 mod correlations;
 mod settings;
 
+use crate::idhash::{IdHash, IdMap, id_map};
 use crate::{Date, Task};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub(crate) struct Item {
     pub span: Option<Span>,
     pub path: String,
     pub kind: Kind,
+    /// A task's index in the model's tasks; `None` for a risk or plant.
+    pub task: Option<usize>,
 }
 
 /// What a reference may name.
@@ -43,15 +46,28 @@ pub(crate) enum Want {
 pub(crate) struct Ref {
     pub target: String,
     pub span: Option<Span>,
-    pub path: String,
+    pub path: KeyPath,
     pub want: Want,
 }
 
-/// A link of the task graph, for cycle detection.
-pub(crate) struct Edge {
-    pub to: String,
-    pub span: Option<Span>,
-    pub path: String,
+/// The key path of a reference, written out only for a problem: a link's
+/// (`task[3].after[1]`) from the task's table path ([`Cross::task_paths`]), the key and
+/// the index, so that reading a link allocates no path.
+pub(crate) enum KeyPath {
+    Text(String),
+    Link {
+        /// The task, as an index into [`Cross::task_paths`].
+        task: usize,
+        key: &'static str,
+        /// The index in the list as written.
+        k: usize,
+    },
+}
+
+impl From<String> for KeyPath {
+    fn from(path: String) -> KeyPath {
+        KeyPath::Text(path)
+    }
 }
 
 /// One `[[correlate]]` entry as read.
@@ -92,8 +108,11 @@ pub(crate) struct Miss {
 pub(crate) struct Cross {
     pub items: Vec<Item>,
     pub refs: Vec<Ref>,
-    /// Per task (indexed like the tasks), its links.
-    pub edges: Vec<Vec<Edge>>,
+    /// Each task's table path (`task[3]`), indexed like the tasks.
+    pub task_paths: Vec<String>,
+    /// The links of the task graph, for cycle detection: (task, its reference in `refs`),
+    /// in task order.
+    pub edges: Vec<(usize, usize)>,
     /// Dates that must lie within start..=horizon.
     pub dates: Vec<(Date, Option<Span>, String)>,
     pub years: Vec<(i64, Option<Span>, String)>,
@@ -108,35 +127,27 @@ pub(crate) struct Cross {
 
 /// Lookups over the items, built once the items are known.
 pub(crate) struct Index<'x> {
-    kinds: HashMap<&'x str, Kind>,
-    task_ids: Vec<&'x str>,
-    all_ids: Vec<&'x str>,
-    correlatable_ids: Vec<&'x str>,
+    /// Each id's first item, as an index into `items`: the one map of ids, for duplicates,
+    /// references and the task graph alike.
+    first: IdMap<&'x str, usize>,
+    /// Every item, for suggestions (gathered only when a reference does not resolve).
+    items: &'x [Item],
     declared: Vec<&'x str>,
     /// Prefixes of task ids with a `/`: includes whose tasks are merged.
-    merged: HashSet<&'x str>,
+    merged: HashSet<&'x str, IdHash>,
     /// A reference into a declared include that no task carries is accepted unchecked.
     pending: bool,
 }
 
 impl Cross {
     pub(crate) fn index(&self) -> Index<'_> {
-        let mut kinds = HashMap::new();
-        for it in &self.items {
-            kinds.entry(it.id.as_str()).or_insert(it.kind);
+        let mut first = id_map(self.items.len());
+        for (i, it) in self.items.iter().enumerate() {
+            first.entry(it.id.as_str()).or_insert(i);
         }
-        let ids = |f: &dyn Fn(Kind) -> bool| -> Vec<&str> {
-            self.items
-                .iter()
-                .filter(|it| f(it.kind))
-                .map(|it| it.id.as_str())
-                .collect()
-        };
         Index {
-            task_ids: ids(&|k| k == Kind::Task),
-            all_ids: ids(&|_| true),
-            correlatable_ids: ids(&|k| k != Kind::Risk),
-            kinds,
+            items: &self.items,
+            first,
             declared: self.prefixes.iter().map(|(p, _, _)| p.as_str()).collect(),
             merged: self
                 .items
@@ -149,9 +160,8 @@ impl Cross {
     }
 
     /// Id shape, reserved ids and duplicates in the shared task/risk/plant namespace.
-    pub(crate) fn check_ids(&self, cx: &mut Cx<'_>) {
-        let mut seen: HashMap<&str, &str> = HashMap::new();
-        for it in &self.items {
+    pub(crate) fn check_ids(&self, cx: &mut Cx<'_>, ix: &Index<'_>) {
+        for (i, it) in self.items.iter().enumerate() {
             let (id, span, path) = (&it.id, &it.span, &it.path);
             if self.merged_ids && it.kind == Kind::Task && id.contains('/') {
                 if !valid_ref_id(id) {
@@ -163,11 +173,10 @@ impl Cross {
             if id == "program" {
                 cx.report_kind(span.clone(), path, &ProblemKind::ReservedProgramId);
             }
-            if let Some(first) = seen.get(id.as_str()) {
+            if let Some(first) = ix.first_item(id).filter(|(f, _)| *f != i) {
+                let first = first.1.path.trim_end_matches(".id");
                 let kind = ProblemKind::DuplicateId { id, first };
                 cx.report_kind(span.clone(), path, &kind);
-            } else {
-                seen.insert(id, path.trim_end_matches(".id"));
             }
         }
     }
@@ -193,12 +202,17 @@ impl Cross {
         }
     }
 
-    pub(crate) fn check_refs(&self, cx: &mut Cx<'_>, ix: &Index<'_>) {
+    /// Every reference resolves. Gives, per reference, the first item of the id it names
+    /// (whether it resolves or not), for [`Cross::check_cycles`].
+    pub(crate) fn check_refs(&self, cx: &mut Cx<'_>, ix: &Index<'_>) -> Vec<Option<usize>> {
+        let mut hits = Vec::with_capacity(self.refs.len());
         for r in &self.refs {
-            if let Err(m) = ix.resolve(&r.target, r.want) {
+            let hit = ix.first_item(&r.target);
+            hits.push(hit.map(|(i, _)| i));
+            if let Err(m) = ix.resolve_hit(&r.target, r.want, hit.map(|(_, it)| it.kind)) {
                 cx.report_at(
                     r.span.clone(),
-                    &r.path,
+                    &self.path(&r.path),
                     m.label,
                     m.message,
                     m.help,
@@ -206,31 +220,54 @@ impl Cross {
                 );
             }
         }
+        hits
     }
 
     /// Tasks listing themselves, and cycles over after / after_any / after_failure.
-    pub(crate) fn check_cycles(&self, cx: &mut Cx<'_>, tasks: &[Task]) {
-        let index: HashMap<&str, usize> = tasks
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
-        // adjacency: task -> (predecessor index, edge)
-        let mut adj: Vec<Vec<(usize, &Edge)>> = vec![Vec::new(); tasks.len()];
-        for (i, (edges, task)) in self.edges.iter().zip(tasks).enumerate() {
-            for e in edges {
-                if e.to == task.id && !task.id.is_empty() {
+    /// `hits` is what [`Cross::check_refs`] found for each reference: a link's target is the
+    /// first task of its id (a task that lacks an id has the id `""`).
+    pub(crate) fn check_cycles(&self, cx: &mut Cx<'_>, tasks: &[Task], hits: &[Option<usize>]) {
+        let unnamed = tasks.iter().position(|t| t.id.is_empty());
+        // The first item of a non-empty task id is its first task: items list tasks first,
+        // and every task with a non-empty id is an item.
+        let task_of = |r: usize, target: &str| -> Option<usize> {
+            if target.is_empty() {
+                return unnamed;
+            }
+            let it = self.items.get((*hits.get(r)?)?)?;
+            it.task
+        };
+        // Adjacency in one array: task i's predecessors (index, reference) are
+        // `adj[start[i]..start[i + 1]]`.
+        let mut start = Vec::with_capacity(tasks.len() + 1);
+        let mut adj: Vec<(usize, &Ref)> = Vec::with_capacity(self.edges.len());
+        let mut edges = self.edges.iter().peekable();
+        for (i, task) in tasks.iter().enumerate() {
+            start.push(adj.len());
+            while let Some((_, r)) = edges.next_if(|(t, _)| *t == i) {
+                let Some(e) = self.refs.get(*r) else {
+                    continue;
+                };
+                let target = task_of(*r, &e.target);
+                if e.target == task.id && !task.id.is_empty() {
+                    let path = self.path(&e.path);
                     let kind = ProblemKind::ListsItself {
                         task: &task.id,
-                        key: &e.path,
+                        key: &path,
                     };
-                    cx.report_kind(e.span.clone(), &e.path, &kind);
-                } else if let (Some(&j), Some(list)) = (index.get(e.to.as_str()), adj.get_mut(i)) {
-                    list.push((j, e));
+                    cx.report_kind(e.span.clone(), &path, &kind);
+                } else if let Some(j) = target {
+                    adj.push((j, e));
                 }
             }
         }
+        start.push(adj.len());
+        let adj_of = |node: usize| -> &[(usize, &Ref)] {
+            let (Some(&a), Some(&b)) = (start.get(node), start.get(node + 1)) else {
+                return &[];
+            };
+            adj.get(a..b).unwrap_or(&[])
+        };
         // Iterative depth-first search (deep chains must not overflow the stack).
         let mut color = vec![0u8; tasks.len()];
         let mut reported = 0;
@@ -245,7 +282,7 @@ impl Cross {
             while let Some(top) = stack.last_mut() {
                 let (node, next) = (top.0, top.1);
                 top.1 += 1;
-                match adj.get(node).and_then(|a| a.get(next)) {
+                match adj_of(node).get(next) {
                     Some(&(to, edge)) => match color.get(to) {
                         Some(0) => {
                             if let Some(c) = color.get_mut(to) {
@@ -265,7 +302,7 @@ impl Cross {
                             names.push(tasks.get(to).map_or("", |t| t.id.as_str()));
                             let names = names.join(" → ");
                             let kind = ProblemKind::Cycle(&names);
-                            cx.report_kind(edge.span.clone(), &edge.path, &kind);
+                            cx.report_kind(edge.span.clone(), &self.path(&edge.path), &kind);
                         }
                         _ => {}
                     },
@@ -276,6 +313,17 @@ impl Cross {
                         stack.pop();
                     }
                 }
+            }
+        }
+    }
+
+    /// `path` written out.
+    pub(crate) fn path(&self, path: &KeyPath) -> String {
+        match path {
+            KeyPath::Text(p) => p.clone(),
+            KeyPath::Link { task, key, k } => {
+                let table = self.task_paths.get(*task).map_or("", String::as_str);
+                format!("{table}.{key}[{k}]")
             }
         }
     }

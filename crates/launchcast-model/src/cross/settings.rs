@@ -1,17 +1,44 @@
 //! Resolving references and the targets of scenario settings (`item.field`).
 
-use std::collections::HashMap;
-
-use super::{Found, Index, Kind, Miss, Want};
+use super::{Found, Index, Item, Kind, Miss, Want};
 use crate::grammar::valid_ref_id;
 use crate::scenario::{PLANT_FIELDS, PROGRAM_FIELDS, Slot, TASK_FIELDS, risk_fields};
 use crate::suggest::nearest;
 use crate::{Dist, Quantity, Risk};
 
-impl Index<'_> {
+impl<'x> Index<'x> {
+    /// The ids of the items of the kinds `keep` accepts, in model order.
+    fn ids(&self, keep: impl Fn(Kind) -> bool) -> impl Iterator<Item = &'x str> {
+        self.items
+            .iter()
+            .filter(move |it| keep(it.kind))
+            .map(|it| it.id.as_str())
+    }
+
+    /// The first item with id `id`: its index in the items, and the item.
+    pub(crate) fn first_item(&self, id: &str) -> Option<(usize, &'x Item)> {
+        let i = *self.first.get(id)?;
+        Some((i, self.items.get(i)?))
+    }
+
+    /// The kind of the first item with id `id`.
+    fn kind(&self, id: &str) -> Option<Kind> {
+        self.first_item(id).map(|(_, it)| it.kind)
+    }
+
     /// Resolves a reference: an item of the wanted kind, or a task of an include whose tasks
     /// are not merged yet (accepted unchecked).
     pub(crate) fn resolve(&self, target: &str, want: Want) -> Result<Found, Miss> {
+        self.resolve_hit(target, want, self.kind(target))
+    }
+
+    /// [`Index::resolve`], with the kind of the first item of id `target` looked up.
+    pub(crate) fn resolve_hit(
+        &self,
+        target: &str,
+        want: Want,
+        kind: Option<Kind>,
+    ) -> Result<Found, Miss> {
         let what = match want {
             Want::Task => "task",
             Want::Item => "task, risk or plant",
@@ -30,7 +57,7 @@ impl Index<'_> {
             if declared && !merged && self.pending {
                 return Ok(Found::Included);
             }
-            if !declared && !merged && !self.kinds.contains_key(target) {
+            if !declared && !merged && kind.is_none() {
                 let rest = target.get(prefix.len()..).unwrap_or("");
                 let help = match nearest(prefix, self.declared.iter().copied()) {
                     Some(p) => format!("did you mean `{p}{rest}`?"),
@@ -46,33 +73,25 @@ impl Index<'_> {
                 });
             }
         }
-        match (self.kinds.get(target), want) {
-            (Some(Kind::Task), _)
-            | (Some(Kind::Risk | Kind::Plant), Want::Item)
-            | (Some(Kind::Plant), Want::Correlatable) => {
-                return Ok(Found::Is(
-                    self.kinds.get(target).copied().unwrap_or(Kind::Task),
-                ));
-            }
+        match (kind, want) {
+            (Some(k @ Kind::Task), _)
+            | (Some(k @ (Kind::Risk | Kind::Plant)), Want::Item)
+            | (Some(k @ Kind::Plant), Want::Correlatable) => return Ok(Found::Is(k)),
             _ => {}
         }
-        if want == Want::Correlatable && self.kinds.get(target) == Some(&Kind::Risk) {
+        if want == Want::Correlatable && kind == Some(Kind::Risk) {
             return Err(Miss {
                 label: "a risk",
                 message: format!("`{target}` is a risk, not a task or plant"),
                 help: "only tasks (their duration) and plants (their ramp) can be correlated; a risk's impact is drawn once for all its tasks".into(),
             });
         }
-        let candidates = match want {
-            Want::Task => &self.task_ids,
-            Want::Item => &self.all_ids,
-            Want::Correlatable => &self.correlatable_ids,
-        };
-        let kind = self.kinds.get(target).copied();
-        let help = match (
-            lag_split(target, &self.kinds),
-            nearest(target, candidates.iter().copied()),
-        ) {
+        let candidates = self.ids(|k| match want {
+            Want::Task => k == Kind::Task,
+            Want::Item => true,
+            Want::Correlatable => k != Kind::Risk,
+        });
+        let help = match (lag_split(target, self), nearest(target, candidates)) {
             (Some((id, lag)), _) => format!(
                 "after an included task's id, a negative lag needs the link type: `{id}:FS{lag}`"
             ),
@@ -98,7 +117,7 @@ impl Index<'_> {
         if item == "program" {
             return Ok(PROGRAM_FIELDS.to_vec());
         }
-        match self.kinds.get(item) {
+        match self.kind(item) {
             Some(Kind::Task) => return Ok(TASK_FIELDS.to_vec()),
             Some(Kind::Risk) => {
                 if let Some(r) = risks.iter().find(|r| r.id == item) {
@@ -118,7 +137,7 @@ impl Index<'_> {
                 Err(m) => Err(m),
             };
         }
-        let ids = self.all_ids.iter().copied().chain(["program"]);
+        let ids = self.ids(|_| true).chain(["program"]);
         let help = nearest(item, ids).map_or(
             "use `program` or the id of a task, risk or plant".to_string(),
             |c| format!("did you mean `{c}`?"),
@@ -176,13 +195,12 @@ impl Index<'_> {
         let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
         let mean = nearest(field, names.iter().copied())
             .map_or(String::new(), |c| format!("did you mean `{c}`? "));
-        let risk_note = if self.kinds.get(item) == Some(&Kind::Risk)
-            && (field == "delay" || field == "scale")
-        {
-            format!("`{item}` is a risk of another kind; ")
-        } else {
-            String::new()
-        };
+        let risk_note =
+            if self.kind(item) == Some(Kind::Risk) && (field == "delay" || field == "scale") {
+                format!("`{item}` is a risk of another kind; ")
+            } else {
+                String::new()
+            };
         Err(Miss {
             label: "not settable",
             message: format!("scenario setting `{key}`: `{field}` cannot be set on `{item}`"),
@@ -192,9 +210,9 @@ impl Index<'_> {
 }
 
 /// `plant/a-5d` → (`plant/a`, `-5d`) if `plant/a` is a task and `-5d` a lag.
-fn lag_split<'t>(target: &'t str, kinds: &HashMap<&str, Kind>) -> Option<(&'t str, &'t str)> {
+fn lag_split<'t>(target: &'t str, ix: &Index<'_>) -> Option<(&'t str, &'t str)> {
     let cut = target.rfind('-')?;
     let (id, lag) = (target.get(..cut)?, target.get(cut..)?);
     let is_lag = matches!(Dist::parse(lag, Quantity::Lag), Ok(Dist::Fixed(_)));
-    (is_lag && kinds.get(id) == Some(&Kind::Task)).then_some((id, lag))
+    (is_lag && ix.kind(id) == Some(Kind::Task)).then_some((id, lag))
 }

@@ -5,7 +5,7 @@ use toml::de::DeValue;
 
 use super::promises::curve;
 use super::{Reader, exactly_one, opt_dist, opt_name, req_dist, req_id};
-use crate::cross::{Edge, Kind, Ref, Want};
+use crate::cross::{KeyPath, Kind, Ref, Want};
 use crate::grammar::parse_link;
 use crate::raw::{self, Cx, Tab};
 use crate::{Curve, Dist, Impact, Link, Plant, Quantity, Risk, Task};
@@ -39,7 +39,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         &mut self,
         cx: &mut Cx<'_>,
         t: &Tab<'a, 'i>,
-        key: &str,
+        key: &'static str,
         task: usize,
     ) -> Vec<Link> {
         let Some(v) = t.get(key) else {
@@ -51,29 +51,29 @@ impl<'a, 'i> Reader<'a, 'i> {
             raw::strings(cx, v, &t.sub(key), help);
             return out;
         };
+        out.reserve_exact(items.len());
         for (i, item) in items.iter().enumerate() {
-            let path = format!("{}[{i}]", t.sub(key));
-            let Some(s) = raw::string(cx, item, &path, help) else {
-                continue;
+            // The key path only for a problem: most links have none.
+            let path = || format!("{}[{i}]", t.sub(key));
+            let s = match item.get_ref() {
+                DeValue::String(s) => s.as_ref(),
+                _ => {
+                    raw::string(cx, item, &path(), help);
+                    continue;
+                }
             };
-            match parse_link(&s) {
+            match parse_link(s) {
                 Ok(link) => {
+                    self.x.edges.push((task, self.x.refs.len()));
                     self.x.refs.push(Ref {
                         target: link.task.clone(),
                         span: Some(item.span()),
-                        path: path.clone(),
+                        path: KeyPath::Link { task, key, k: i },
                         want: Want::Task,
                     });
-                    if let Some(e) = self.x.edges.get_mut(task) {
-                        e.push(Edge {
-                            to: link.task.clone(),
-                            span: Some(item.span()),
-                            path,
-                        });
-                    }
                     out.push(link);
                 }
-                Err(e) => raw::report_text_error(cx, item, &path, &s, &e),
+                Err(e) => raw::report_text_error(cx, item, &path(), s, &e),
             }
         }
         out
@@ -81,11 +81,11 @@ impl<'a, 'i> Reader<'a, 'i> {
 
     pub(super) fn task(&mut self, cx: &mut Cx<'_>, t: &Tab<'a, 'i>) -> Task {
         t.check_keys(cx, &TASK_KEYS);
-        let index = self.x.edges.len();
-        self.x.edges.push(Vec::new());
+        let index = self.x.task_paths.len();
+        self.x.task_paths.push(t.path.clone());
         let id = req_id(cx, t);
         if let Some((id, span)) = &id {
-            self.item(id, span, t, Kind::Task);
+            self.item(id, span, t, Kind::Task, Some(index));
         }
         let id = id.map(|(s, _)| s).unwrap_or_default();
         let name = opt_name(cx, t, &id);
@@ -110,19 +110,13 @@ impl<'a, 'i> Reader<'a, 'i> {
                 &t.sub("after_failure"),
                 "a list of task ids, e.g. [\"baic_talks\"]",
             ) {
+                self.x.edges.push((index, self.x.refs.len()));
                 self.x.refs.push(Ref {
                     target: s.clone(),
-                    span: Some(span.clone()),
-                    path: path.clone(),
+                    span: Some(span),
+                    path: path.into(),
                     want: Want::Task,
                 });
-                if let Some(e) = self.x.edges.get_mut(index) {
-                    e.push(Edge {
-                        to: s.clone(),
-                        span: Some(span),
-                        path,
-                    });
-                }
                 after_failure.push(s);
             }
         }
@@ -162,7 +156,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         t.check_keys(cx, &RISK_KEYS);
         let id = req_id(cx, t);
         if let Some((id, span)) = &id {
-            self.item(id, span, t, Kind::Risk);
+            self.item(id, span, t, Kind::Risk, None);
         }
         let id = id.map(|(s, _)| s).unwrap_or_default();
         let name = opt_name(cx, t, &id);
@@ -189,7 +183,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                 self.x.refs.push(Ref {
                     target: s.clone(),
                     span: Some(span),
-                    path,
+                    path: path.into(),
                     want: Want::Task,
                 });
                 tasks.push(s);
@@ -256,7 +250,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         t.check_keys(cx, &PLANT_KEYS);
         let id = req_id(cx, t);
         if let Some((id, span)) = &id {
-            self.item(id, span, t, Kind::Plant);
+            self.item(id, span, t, Kind::Plant, None);
         }
         let id = id.map(|(s, _)| s).unwrap_or_default();
         let name = opt_name(cx, t, &id);
@@ -269,7 +263,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             self.x.refs.push(Ref {
                 target: s.clone(),
                 span: Some(v.span()),
-                path: t.sub("starts"),
+                path: t.sub("starts").into(),
                 want: Want::Task,
             });
             starts = s;

@@ -13,7 +13,7 @@ use crate::cross::{Cross, Item, Kind, check_own_namespace};
 use crate::kind::ProblemKind;
 use crate::raw::{self, Cx, Span, Tab, Val};
 use crate::source_map::SourceMap;
-use crate::{Dist, Model, ModelError, Quantity};
+use crate::{Dist, Model, ModelError, Quantity, Written};
 
 const TOP_KEYS: [&str; 9] = [
     "program",
@@ -29,35 +29,41 @@ const TOP_KEYS: [&str; 9] = [
 
 /// Parses and validates a model file. `path` names the file in messages.
 pub fn parse(source: &str, path: &str) -> Result<Model, ModelError> {
-    read(source, path, Map::Never).map(|(model, _)| model)
+    read(source, path, Map::Never, false).map(|r| r.model)
 }
 
 /// [`parse`], also giving where each value is in `source`, for problems found later (in the
 /// model with its includes merged) to be shown at their place.
 pub fn parse_with_map(source: &str, path: &str) -> Result<(Model, SourceMap), ModelError> {
-    read(source, path, Map::Always).map(|(model, map)| (model, map.unwrap_or_default()))
-}
-
-/// [`parse`], with the [`SourceMap`] only when the model has `[[include]]`s: the problems
-/// found after reading are those of the merged includes, and mapping every key of a large
-/// model costs about as much as reading it.
-pub fn parse_mapping_includes(
-    source: &str,
-    path: &str,
-) -> Result<(Model, Option<SourceMap>), ModelError> {
-    read(source, path, Map::WithIncludes)
+    read(source, path, Map::Always, false).map(|r| (r.model, r.map.unwrap_or_default()))
 }
 
 /// When [`read`] maps the file.
 #[derive(Clone, Copy, PartialEq)]
-enum Map {
+pub(crate) enum Map {
     Never,
     Always,
+    /// Only a model with `[[include]]`s: the problems found after reading are those of the
+    /// merged includes, and mapping every key of a large model costs about as much as
+    /// reading it.
     WithIncludes,
 }
 
+/// What [`read`] gives: the model, validated; the map and the distributions as written, if
+/// asked for.
+pub(crate) struct Read {
+    pub(crate) model: Model,
+    pub(crate) map: Option<SourceMap>,
+    pub(crate) written: Written,
+}
+
 /// Reads and validates `source`, and maps it as `map` says.
-fn read(source: &str, path: &str, map: Map) -> Result<(Model, Option<SourceMap>), ModelError> {
+pub(crate) fn read(
+    source: &str,
+    path: &str,
+    map: Map,
+    keep_written: bool,
+) -> Result<Read, ModelError> {
     let doc = raw::document(source, path)?;
     let mut cx = Cx::new(source);
     let top = Tab::top(&doc);
@@ -70,7 +76,15 @@ fn read(source: &str, path: &str, map: Map) -> Result<(Model, Option<SourceMap>)
             Map::Always => true,
             Map::WithIncludes => !model.includes.is_empty(),
         };
-        Ok((model, mapped.then(|| SourceMap::from_doc(doc.get_ref()))))
+        Ok(Read {
+            map: mapped.then(|| SourceMap::from_doc(doc.get_ref())),
+            written: if keep_written {
+                Written::of(doc.get_ref())
+            } else {
+                Written::default()
+            },
+            model,
+        })
     }
 }
 
@@ -167,20 +181,23 @@ fn opt_name(cx: &mut Cx<'_>, t: &Tab<'_, '_>, id: &str) -> String {
 
 fn req_id(cx: &mut Cx<'_>, t: &Tab<'_, '_>) -> Option<(String, Span)> {
     let v = t.required(cx, "id", "\"my_id\"")?;
-    let s = raw::string(cx, v, &t.sub("id"), "write id = \"my_id\"")?;
+    let s = match v.get_ref() {
+        DeValue::String(s) => s.to_string(),
+        _ => raw::string(cx, v, &t.sub("id"), "write id = \"my_id\"")?,
+    };
     Some((s, v.span()))
 }
 
 fn opt_dist(cx: &mut Cx<'_>, t: &Tab<'_, '_>, key: &str, q: Quantity, default: Dist) -> Dist {
     match t.get(key) {
-        Some(v) => raw::dist(cx, v, &t.sub(key), q).unwrap_or(default),
+        Some(v) => raw::dist_at(cx, v, || t.sub(key), q).unwrap_or(default),
         None => default,
     }
 }
 
 fn req_dist(cx: &mut Cx<'_>, t: &Tab<'_, '_>, key: &str, q: Quantity, example: &str) -> Dist {
     t.required(cx, key, example)
-        .and_then(|v| raw::dist(cx, v, &t.sub(key), q))
+        .and_then(|v| raw::dist_at(cx, v, || t.sub(key), q))
         .unwrap_or(Dist::ZERO)
 }
 
@@ -225,7 +242,8 @@ impl<'a, 'i> Reader<'a, 'i> {
             includes.push(self.include(cx, t, i));
         }
 
-        self.x.check_ids(cx);
+        let ix = self.x.index();
+        self.x.check_ids(cx, &ix);
         self.x.check_includes(cx);
         let ids = |tabs: &[Tab<'_, '_>]| -> Vec<(String, Option<Span>, String)> {
             tabs.iter()
@@ -253,9 +271,8 @@ impl<'a, 'i> Reader<'a, 'i> {
                 crate::calendar::check_refs(cx, &list, &self.cal_refs);
             }
         }
-        let ix = self.x.index();
-        self.x.check_refs(cx, &ix);
-        self.x.check_cycles(cx, &tasks);
+        let hits = self.x.check_refs(cx, &ix);
+        self.x.check_cycles(cx, &tasks, &hits);
         if let Some((start, horizon)) = range {
             self.x.check_dates(cx, start, horizon);
         }
@@ -277,12 +294,14 @@ impl<'a, 'i> Reader<'a, 'i> {
         }
     }
 
-    fn item(&mut self, id: &str, span: &Span, t: &Tab<'_, '_>, kind: Kind) {
+    /// An item read from table `t`; a task's `kind` gives its index in the tasks.
+    fn item(&mut self, id: &str, span: &Span, t: &Tab<'_, '_>, kind: Kind, task: Option<usize>) {
         self.x.items.push(Item {
             id: id.to_string(),
             span: Some(span.clone()),
             path: t.sub("id"),
             kind,
+            task,
         });
     }
 }

@@ -175,7 +175,7 @@ impl<'a, 'i> Reader<'a, 'i> {
                 self.x.refs.push(Ref {
                     target: s.clone(),
                     span: Some(span),
-                    path,
+                    path: path.into(),
                     want: Want::Item,
                 });
                 disable.push(s);

@@ -158,3 +158,75 @@ fn changes_keep_the_model_valid() {
     assert_eq!(valid.without_risk(usize::MAX), valid);
     assert_eq!(valid.with_duration_fixed(usize::MAX), valid);
 }
+
+#[test]
+fn a_model_read_becomes_valid_as_a_model_checked_in_code_does() {
+    // Reading validates; the ValidModel made from it without a second validation is the
+    // one validation in code gives.
+    let read = ReadModel::parse(BASE, "m.toml").expect("valid");
+    assert_eq!(*read, model(BASE));
+    let from_read = ValidModel::from_read(read.clone()).expect("valid");
+    assert_eq!(
+        from_read,
+        ValidModel::new(read.into_model()).expect("valid")
+    );
+
+    // What reading leaves: a task, and (for a file with includes) every include merged.
+    let no_tasks = ReadModel::parse(PROG, "m.toml").expect("reads");
+    assert!(matches!(
+        ValidModel::from_read(no_tasks),
+        Err(InvalidModel::NoTasks)
+    ));
+    let (inc, map) = ReadModel::parse_mapping_includes(INC, "m.toml").expect("reads");
+    assert!(map.is_some(), "a file with includes is mapped");
+    let Err(InvalidModel::Problems(e)) = ValidModel::from_read(inc) else {
+        panic!("an unmerged include must be refused");
+    };
+    assert!(e.plain().starts_with("m.toml: "), "{}", e.plain());
+    let (_, map) = ReadModel::parse_mapping_includes(BASE, "m.toml").expect("reads");
+    assert!(map.is_none(), "a file without includes is not mapped");
+
+    // Problems are those of parse, at their line.
+    let bad = BASE.replace("\"site_deal-5d\"", "\"site_dael-5d\"");
+    let e = ReadModel::parse(&bad, "m.toml").expect_err("unknown id");
+    assert_eq!(
+        e.plain(),
+        launchcast_model::parse(&bad, "m.toml")
+            .expect_err("unknown id")
+            .plain()
+    );
+}
+
+#[test]
+fn distributions_are_kept_as_written() {
+    let text = BASE.replace(
+        "duration = \"uniform(1mo, 3mo)\"",
+        "duration = \"  uniform(4w,\\t13w) \"",
+    );
+    let (read, map, w) = ReadModel::parse_keeping_written(&text, "m.toml").expect("valid");
+    assert!(map.is_none());
+    assert_eq!(read.tasks[1].id, "site_deal");
+    // Trimmed, escapes decoded, in the user's units.
+    assert_eq!(w.get("task", 1, "duration"), Some("uniform(4w,\t13w)"));
+    assert_eq!(w.get("task", 0, "duration"), Some("pert(18mo, 24mo, 36mo)"));
+    assert_eq!(w.get("task", 2, "cost"), Some("tri(0.1bn, 0.2bn, 0.5bn)"));
+    assert_eq!(
+        w.get("program", 0, "delivery_lag"),
+        Some("tri(3d, 7d, 30d)")
+    );
+    assert_eq!(
+        w.get("program", 0, "overhead_per_year"),
+        Some("tri(2bn, 3bn, 4bn)")
+    );
+    assert_eq!(w.get("risk", 0, "delay"), Some("tri(3mo, 6mo, 12mo)"));
+    assert_eq!(w.get("risk", 1, "scale"), Some("tri(1.1, 1.3, 2)"));
+    // A number, a key not given, a key that is no distribution, a table that is not there.
+    assert_eq!(w.get("task", 0, "cost"), None);
+    assert_eq!(w.get("task", 1, "cost"), None);
+    assert_eq!(w.get("task", 1, "name"), None);
+    assert_eq!(w.get("task", 99, "duration"), None);
+    assert_eq!(w.get("promise", 0, "duration"), None);
+    // A file that writes no distribution.
+    let (_, _, none) = ReadModel::parse_keeping_written(PROG, "m.toml").expect("reads");
+    assert_eq!(none, Written::default());
+}

@@ -10,53 +10,48 @@ use crate::output::out;
 use launchcast_report::format::count;
 
 pub(super) fn check(path: &Path) -> Result<(), CliError> {
-    let (model, included) = crate::schedule::load_model(path)?;
-    let source = launchcast_model::read_model_text(path).unwrap_or_default();
-    let text = describe(&model, &path.display().to_string(), &Written::of(&source));
+    let (model, included, written) = crate::schedule::load_model(path, true)?;
+    let text = describe(
+        model.model(),
+        &path.display().to_string(),
+        &Written(written),
+    );
     out(&(text + &crate::schedule::describe_includes(path, &included)))
 }
 
 /// The distributions of a model file as written (`tri(2w, 1mo, 2mo)`), by item and key, so
-/// that `check` shows them as the user wrote them rather than in one unit.
-#[derive(Default)]
-struct Written(std::collections::HashMap<(String, String), String>);
+/// that `check` shows them as the user wrote them rather than in one unit. Items merged from
+/// an include come after the file's own and show as read.
+struct Written(launchcast_model::Written);
 
 impl Written {
-    fn of(source: &str) -> Written {
-        let mut w = Written::default();
-        let Ok(table) = source.parse::<toml::Table>() else {
-            return w;
-        };
-        let mut keep = |id: &str, t: &toml::Table| {
-            for (key, value) in t {
-                if let Some(text) = value.as_str() {
-                    w.0.insert((id.to_string(), key.clone()), text.trim().to_string());
-                }
-            }
-        };
-        if let Some(p) = table.get("program").and_then(toml::Value::as_table) {
-            keep("", p);
+    /// The text written for `key` of the `index`th `[[table]]` (`"program"`, index 0, for
+    /// `[program]`), else `read` as read.
+    fn show<D: std::fmt::Display>(
+        &self,
+        table: &str,
+        index: usize,
+        key: &str,
+        read: D,
+    ) -> Shown<'_, D> {
+        match self.0.get(table, index, key) {
+            Some(text) => Shown::Written(text),
+            None => Shown::Read(read),
         }
-        for section in ["task", "risk", "plant"] {
-            let items = table.get(section).and_then(toml::Value::as_array);
-            for t in items
-                .into_iter()
-                .flatten()
-                .filter_map(toml::Value::as_table)
-            {
-                if let Some(id) = t.get("id").and_then(toml::Value::as_str) {
-                    keep(id, t);
-                }
-            }
-        }
-        w
     }
+}
 
-    /// The text written for `key` of item `id` (`""` for `[program]`), else `read` as read.
-    fn show(&self, id: &str, key: &str, read: impl std::fmt::Display) -> String {
-        match self.0.get(&(id.to_string(), key.to_string())) {
-            Some(text) => text.clone(),
-            None => read.to_string(),
+/// A value as written or as read, shown without a copy (`check` shows one per task).
+enum Shown<'a, D> {
+    Written(&'a str),
+    Read(D),
+}
+
+impl<D: std::fmt::Display> std::fmt::Display for Shown<'_, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Written(text) => f.write_str(text),
+            Shown::Read(read) => write!(f, "{read}"),
         }
     }
 }
@@ -94,12 +89,14 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
         o,
         "          delivery lag {}, overhead per year {}",
         written.show(
-            "",
+            "program",
+            0,
             "delivery_lag",
             p.delivery_lag.display(Quantity::Duration)
         ),
         written.show(
-            "",
+            "program",
+            0,
             "overhead_per_year",
             p.overhead_per_year.display(Quantity::Money)
         )
@@ -120,62 +117,65 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
         }
     }
     let _ = writeln!(o, "\n{}", count(m.tasks.len() as u64, "task"));
-    for t in &m.tasks {
-        let duration = written.show(&t.id, "duration", t.duration.display(Quantity::Duration));
-        let mut line = format!("  {:<w$} {duration}", t.id);
+    for (i, t) in m.tasks.iter().enumerate() {
+        let duration = written.show(
+            "task",
+            i,
+            "duration",
+            t.duration.display(Quantity::Duration),
+        );
+        let _ = write!(o, "  {:<w$} {duration}", t.id);
         if let Some(c) = m.task_calendar(t) {
-            let _ = write!(line, " of work on {}", m.calendars[c].id);
+            let _ = write!(o, " of work on {}", m.calendars[c].id);
         }
         if t.chance < 1.0 {
-            let _ = write!(line, ", chance {}", t.chance);
+            let _ = write!(o, ", chance {}", t.chance);
         }
         if t.cost != Dist::ZERO {
-            let cost = written.show(&t.id, "cost", t.cost.display(Quantity::Money));
-            let _ = write!(line, ", cost {cost}");
+            let cost = written.show("task", i, "cost", t.cost.display(Quantity::Money));
+            let _ = write!(o, ", cost {cost}");
         }
-        let links = |links: &[launchcast_model::Link]| {
-            links
-                .iter()
-                .map(|l| {
-                    let kind = if l.kind == LinkKind::FinishToStart {
-                        String::new()
-                    } else {
-                        format!(":{}", l.kind.code())
-                    };
-                    let lag = if l.lag == 0.0 {
-                        String::new()
-                    } else {
-                        format!("{:+}d", l.lag)
-                    };
-                    format!("{}{kind}{lag}", l.task)
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
+        // `id`, `id:SS`, `id+2d`, `id:FF-1d`, separated by commas.
+        let links = |o: &mut String, links: &[launchcast_model::Link]| {
+            for (k, l) in links.iter().enumerate() {
+                if k > 0 {
+                    o.push_str(", ");
+                }
+                o.push_str(&l.task);
+                if l.kind != LinkKind::FinishToStart {
+                    let _ = write!(o, ":{}", l.kind.code());
+                }
+                if l.lag != 0.0 {
+                    let _ = write!(o, "{:+}d", l.lag);
+                }
+            }
         };
         if !t.after.is_empty() {
-            let _ = write!(line, ", after {}", links(&t.after));
+            o.push_str(", after ");
+            links(&mut o, &t.after);
         }
         if !t.after_any.is_empty() {
-            let _ = write!(line, ", after first of {}", links(&t.after_any));
+            o.push_str(", after first of ");
+            links(&mut o, &t.after_any);
         }
         if !t.after_failure.is_empty() {
-            let _ = write!(line, ", if failed: {}", t.after_failure.join(", "));
+            let _ = write!(o, ", if failed: {}", t.after_failure.join(", "));
         }
         if let Some(d) = t.not_before {
-            let _ = write!(line, ", not before {d}");
+            let _ = write!(o, ", not before {d}");
         }
-        let _ = writeln!(o, "{line}");
+        o.push('\n');
     }
     let _ = writeln!(o, "\n{}", count(m.risks.len() as u64, "risk"));
-    for r in &m.risks {
+    for (i, r) in m.risks.iter().enumerate() {
         let impact = match &r.impact {
             Impact::Delay(d) => format!(
                 "delay {}",
-                written.show(&r.id, "delay", d.display(Quantity::Duration))
+                written.show("risk", i, "delay", d.display(Quantity::Duration))
             ),
             Impact::Scale(d) => format!(
                 "scale {}",
-                written.show(&r.id, "scale", d.display(Quantity::Number))
+                written.show("risk", i, "scale", d.display(Quantity::Number))
             ),
             Impact::Fail => "fail".to_string(),
         };
@@ -188,19 +188,26 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
         );
     }
     let _ = writeln!(o, "\n{}", count(m.plants.len() as u64, "plant"));
-    for pl in &m.plants {
+    for (i, pl) in m.plants.iter().enumerate() {
         let capacity = match pl.capacity {
             Dist::Fixed(c) if c >= 0.0 && c.fract() == 0.0 && c < 1e15 => {
                 launchcast_report::format::group_thousands(c)
             }
-            _ => written.show(&pl.id, "capacity", pl.capacity.display(Quantity::Number)),
+            _ => written
+                .show(
+                    "plant",
+                    i,
+                    "capacity",
+                    pl.capacity.display(Quantity::Number),
+                )
+                .to_string(),
         };
         let _ = writeln!(
             o,
             "  {:<w$} {capacity} cars/yr from {}, ramp {}",
             pl.id,
             pl.starts,
-            written.show(&pl.id, "ramp", pl.ramp.display(Quantity::Duration))
+            written.show("plant", i, "ramp", pl.ramp.display(Quantity::Duration))
         );
     }
     let _ = writeln!(o, "\n{}", count(m.promises.len() as u64, "promise"));

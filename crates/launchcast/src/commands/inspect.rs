@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use launchcast_engine::Plan;
-use launchcast_model::{Dist, LinkKind, Selection, ValidModel};
+use launchcast_model::{Dist, LinkKind, Selection};
 
 use crate::errors::CliError;
 use crate::output::out;
@@ -46,8 +46,8 @@ struct ScheduledTask<'a> {
 
 pub(super) fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
     use std::fmt::Write as _;
-    let (model, _) = crate::schedule::load_model(path)?;
-    let model = ValidModel::new(model)?;
+    let (model, _, _) = crate::schedule::load_model(path, false)?;
+    let model = model.valid()?;
     let plan = Plan::compile_selected(&model, &Selection::base());
     // Scenario 0 of a plan of base alone: always there.
     let dates = plan.deterministic(0).unwrap_or_default();

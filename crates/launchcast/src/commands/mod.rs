@@ -7,11 +7,11 @@ mod run;
 
 use std::path::Path;
 
-use launchcast_model::Model;
+use launchcast_model::ReadModel;
 
 use crate::args::Job;
 use crate::errors::CliError;
-use crate::schedule::is_schedule;
+use crate::schedule::{Loaded, is_schedule};
 
 /// The bundled example: the Xiaomi EV launch as seen in mid-2022.
 const EXAMPLE_NAME: &str = "examples/xiaomi-2022.toml";
@@ -36,10 +36,16 @@ pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
 }
 
 /// The model file at `path`, or the bundled example.
-fn load(path: Option<&Path>) -> Result<Model, CliError> {
+fn load(path: Option<&Path>) -> Result<Loaded, CliError> {
     match path {
-        None => Ok(launchcast_model::parse(EXAMPLE, EXAMPLE_NAME)?),
-        Some(p) => Ok(launchcast_model::parse_file(p)?),
+        None => Ok(Loaded::Read(ReadModel::parse(EXAMPLE, EXAMPLE_NAME)?)),
+        Some(p) => {
+            let text = launchcast_model::read_model_text(p)?;
+            Ok(Loaded::Read(ReadModel::parse(
+                &text,
+                &p.display().to_string(),
+            )?))
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use launchcast_engine::{Plan, RunOptions};
-use launchcast_model::{Model, ValidModel};
+use launchcast_model::Model;
 
 use super::load;
 use crate::args::{JsonTo, Run};
@@ -36,8 +36,8 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     phases.mark("read");
     // Before any work: nothing the user gave may be overwritten, and two outputs may not
     // be one file.
-    crate::output::check_distinct(&inputs(&args, &model), &outputs(&args))?;
-    let model = ValidModel::new(model)?;
+    crate::output::check_distinct(&inputs(&args, model.model()), &outputs(&args))?;
+    let model = model.valid()?;
     phases.mark("validate");
     // Every `--scenario` names `base` or a scenario of the model; if not, say which exist.
     let selection = model
