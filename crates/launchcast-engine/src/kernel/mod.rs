@@ -15,6 +15,7 @@
 
 mod delivery;
 mod pass;
+mod rerun;
 mod scratch;
 #[cfg(test)]
 mod tests;
@@ -25,10 +26,11 @@ use crate::plan::{Compiled, PromiseCheck, ScenarioParams};
 use crate::simd::{Avx2, Avx512};
 use crate::simd::{Isa, Portable};
 use pass::{plain_tasks, simulate_body};
+pub(crate) use rerun::{Graph, Segment};
 pub(crate) use scratch::Scratch;
 
 macro_rules! kernels_for {
-    ($token:ty, $name:ident, $plain:ident, $features:literal) => {
+    ($token:ty, $name:ident, $plain:ident, $rerun:ident, $features:literal) => {
         /// Compiled on its own, so its few live values get the registers to themselves.
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $features)]
@@ -58,15 +60,31 @@ macro_rules! kernels_for {
                 $plain::<FULL>(isa, p, sc, run, first, s)
             });
         }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        fn $rerun(
+            isa: $token,
+            plan: &Compiled,
+            sc: &ScenarioParams,
+            seg: Segment<'_>,
+            first: u64,
+            s: &mut Scratch,
+        ) {
+            rerun::segment::<$token>(isa, plan, sc, seg, first, s, |p, sc, run, first, s| {
+                $plain::<false>(isa, p, sc, run, first, s)
+            });
+        }
     };
 }
 kernels_for!(
     Avx512,
     simulate_avx512,
     plain_avx512,
+    segment_avx512,
     "avx512f,avx512dq,avx2,fma"
 );
-kernels_for!(Avx2, simulate_avx2, plain_avx2, "avx2,fma");
+kernels_for!(Avx2, simulate_avx2, plain_avx2, segment_avx2, "avx2,fma");
 
 /// Runs one scenario for iterations `first .. first + LANES` with the kernels of `isa`: the
 /// full kernel (`FULL`), recording everything, or the fast one.
@@ -100,6 +118,32 @@ pub(crate) fn simulate_portable<const FULL: bool>(
     simulate_body::<FULL, Portable>(Portable, plan, sc, first, s, |p, sc, run, first, s| {
         plain_tasks::<FULL, Portable>(Portable, p, sc, run, first, s)
     });
+}
+
+/// Runs one segment of a pass of the fast kernel with the kernels of `isa`: a pass made of
+/// [`Segment::Prologue`], [`Segment::Tasks`] over consecutive ranges covering every position,
+/// and [`Segment::Headline`] gives exactly what [`simulate`] gives (the fast one).
+pub(crate) fn segment(
+    isa: Isa,
+    plan: &Compiled,
+    sc: &ScenarioParams,
+    seg: Segment<'_>,
+    first: u64,
+    s: &mut Scratch,
+) {
+    match isa {
+        // SAFETY: as in `simulate`.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(t) => unsafe { segment_avx512(t, plan, sc, seg, first, s) },
+        // SAFETY: as in `simulate`.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(t) => unsafe { segment_avx2(t, plan, sc, seg, first, s) },
+        _ => {
+            rerun::segment::<Portable>(Portable, plan, sc, seg, first, s, |p, sc, run, first, s| {
+                plain_tasks::<false, Portable>(Portable, p, sc, run, first, s)
+            })
+        }
+    }
 }
 
 /// Whether each promise is kept in lane `l`.

@@ -36,9 +36,13 @@
 //! are run: those with the highest max(criticality, |Spearman ρ|) in any selected scenario
 //! (see [`crate::Sensitivity`]), ties in model order. Every risk is always run.
 //!
-//! The runs are made one after another; the engine parallelises each of them.
+//! The model is compiled once and the runs are made together ([`Plan::run_changes`]): per
+//! lane group of iterations the model is simulated once, and each driver's run redoes only
+//! the tasks from the first it acts on (none when it cannot reach the headline or a
+//! promise), which gives the same numbers as a full run of the changed model. A driver it
+//! cannot run that way (a task whose duration is correlated) gets a full run of its own.
 
-use launchcast_engine::{EngineError, Outcomes, Plan, RunOptions};
+use launchcast_engine::{Change, EngineError, HeadlineOutcomes, Outcomes, Plan, RunOptions};
 use launchcast_model::{Model, Selection, ValidModel};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -295,7 +299,9 @@ pub fn drivers(
 }
 
 /// [`drivers`] for candidates already chosen (by [`driver_candidates`] on the same
-/// arguments): one engine run per candidate.
+/// arguments). The model is compiled once and every candidate is run as a change of that
+/// plan ([`Plan::run_changes`]), all in one pass over the iterations; a candidate it leaves
+/// out is run in full on its own changed model. Either way the same numbers.
 pub fn measure_drivers(
     model: &ValidModel,
     selection: &Selection,
@@ -313,57 +319,59 @@ pub fn measure_drivers(
         statistics: false,
         ..*opts
     };
-    let shortened;
-    let outcomes = if n < outcomes.iterations {
-        shortened = launchcast_engine::run(&Plan::compile_selected(model, selection), opts)?;
-        &shortened
+    let plan = Plan::compile_selected(model, selection);
+    let changes: Vec<(Change, Vec<bool>)> = candidates
+        .iter()
+        .map(|c| {
+            let change = match c.kind {
+                DriverKind::Risk => Change::WithoutRisk(c.index),
+                DriverKind::Task => Change::DurationFixed(c.index),
+            };
+            (change, c.active.clone())
+        })
+        .collect();
+    let runs = plan.run_changes(&changes, opts)?;
+    // The main run's columns when it is as long (the same numbers), else the fresh base.
+    let base: Vec<HeadlineOutcomes> = if n < outcomes.iterations {
+        runs.base
     } else {
         outcomes
+            .scenarios
+            .iter()
+            .map(|so| HeadlineOutcomes {
+                headline_days: so.headline_days.clone(),
+                promises_kept: so.promises_kept.clone(),
+            })
+            .collect()
     };
-    let base: Vec<(Option<f32>, Option<f32>)> = outcomes
-        .scenarios
-        .iter()
-        .map(|so| p50_p80(&so.headline_days))
-        .collect();
-    let mut out: Vec<Vec<Driver>> = vec![Vec::new(); outcomes.scenarios.len()];
-    for c in candidates {
-        let variant = without(model, c);
-        let plan = Plan::compile_selected(&variant, selection);
-        let run = launchcast_engine::run(&plan, opts)?;
-        for (s, (so, with)) in outcomes.scenarios.iter().zip(&base).enumerate() {
+    let with: Vec<(Option<f32>, Option<f32>)> =
+        base.iter().map(|so| p50_p80(&so.headline_days)).collect();
+    let mut out: Vec<Vec<Driver>> = vec![Vec::new(); base.len()];
+    for (c, changed) in candidates.iter().zip(runs.changed) {
+        let changed: Vec<Option<HeadlineOutcomes>> = match changed {
+            Some(per_scenario) => per_scenario,
+            None => {
+                let plan = Plan::compile_selected(&without(model, c), selection);
+                launchcast_engine::run(&plan, opts)?
+                    .scenarios
+                    .into_iter()
+                    .map(|so| {
+                        Some(HeadlineOutcomes {
+                            headline_days: so.headline_days,
+                            promises_kept: so.promises_kept,
+                        })
+                    })
+                    .collect()
+            }
+        };
+        for (s, (so, with)) in base.iter().zip(&with).enumerate() {
             if !c.active.get(s).copied().unwrap_or(false) {
                 continue;
             }
-            let Some(alt) = run.scenarios.get(s) else {
+            let Some(Some(alt)) = changed.get(s) else {
                 continue;
             };
-            let (p50, p80) = p50_p80(&alt.headline_days);
-            let promises = model
-                .promises
-                .iter()
-                .enumerate()
-                .map(|(p, promise)| {
-                    let kept = |v: &[u64]| v.get(p).copied().unwrap_or(0) as f64;
-                    let change = if n == 0 {
-                        0.0
-                    } else {
-                        (kept(&so.promises_kept) - kept(&alt.promises_kept)) / n as f64
-                    };
-                    (promise.id.clone(), change4(change))
-                })
-                .collect();
-            out[s].push(Driver {
-                id: c.id.clone(),
-                kind: c.kind,
-                p50_days: days_added(with.0, p50),
-                p80_days: days_added(with.1, p80),
-                promises: PromiseChanges(promises),
-                name: match c.kind {
-                    DriverKind::Risk => model.risks.get(c.index).map(|r| r.name.clone()),
-                    DriverKind::Task => model.tasks.get(c.index).map(|t| t.name.clone()),
-                }
-                .unwrap_or_default(),
-            });
+            out[s].push(driver(model, c, n, so, *with, alt));
         }
     }
     for list in &mut out {
@@ -375,6 +383,45 @@ pub fn measure_drivers(
         });
     }
     Ok(out)
+}
+
+/// Candidate `c`'s driver in one scenario: `so` is the run with it (whose P50 and P80 are
+/// `with`), `alt` the run without it, both of `n` iterations.
+fn driver(
+    model: &ValidModel,
+    c: &Candidate,
+    n: u64,
+    so: &HeadlineOutcomes,
+    with: (Option<f32>, Option<f32>),
+    alt: &HeadlineOutcomes,
+) -> Driver {
+    let (p50, p80) = p50_p80(&alt.headline_days);
+    let promises = model
+        .promises
+        .iter()
+        .enumerate()
+        .map(|(p, promise)| {
+            let kept = |v: &[u64]| v.get(p).copied().unwrap_or(0) as f64;
+            let change = if n == 0 {
+                0.0
+            } else {
+                (kept(&so.promises_kept) - kept(&alt.promises_kept)) / n as f64
+            };
+            (promise.id.clone(), change4(change))
+        })
+        .collect();
+    Driver {
+        id: c.id.clone(),
+        kind: c.kind,
+        p50_days: days_added(with.0, p50),
+        p80_days: days_added(with.1, p80),
+        promises: PromiseChanges(promises),
+        name: match c.kind {
+            DriverKind::Risk => model.risks.get(c.index).map(|r| r.name.clone()),
+            DriverKind::Task => model.tasks.get(c.index).map(|t| t.name.clone()),
+        }
+        .unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]
