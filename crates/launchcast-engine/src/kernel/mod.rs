@@ -25,8 +25,8 @@ use crate::plan::{Compiled, PromiseCheck, ScenarioParams};
 #[cfg(target_arch = "x86_64")]
 use crate::simd::{Avx2, Avx512};
 use crate::simd::{Isa, Portable};
-use pass::{plain_tasks, simulate_body};
-pub(crate) use rerun::{Graph, Segment};
+use pass::{LOAD, SAMPLE, STORE, plain_tasks, simulate_body};
+pub(crate) use rerun::{Durations, Graph, Segment};
 pub(crate) use scratch::Scratch;
 
 macro_rules! kernels_for {
@@ -35,7 +35,7 @@ macro_rules! kernels_for {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $features)]
         #[inline(never)]
-        fn $plain<const FULL: bool>(
+        fn $plain<const FULL: bool, const DUR: u8>(
             isa: $token,
             plan: &Compiled,
             sc: &ScenarioParams,
@@ -43,7 +43,7 @@ macro_rules! kernels_for {
             first: u64,
             s: &mut Scratch,
         ) {
-            plain_tasks::<FULL, $token>(isa, plan, sc, run, first, s);
+            plain_tasks::<FULL, DUR, $token>(isa, plan, sc, run, first, s);
         }
 
         #[cfg(target_arch = "x86_64")]
@@ -57,7 +57,7 @@ macro_rules! kernels_for {
         ) {
             // The closure inherits this function's features, which make the call safe.
             simulate_body::<FULL, $token>(isa, plan, sc, first, s, |p, sc, run, first, s| {
-                $plain::<FULL>(isa, p, sc, run, first, s)
+                $plain::<FULL, SAMPLE>(isa, p, sc, run, first, s)
             });
         }
 
@@ -71,8 +71,12 @@ macro_rules! kernels_for {
             first: u64,
             s: &mut Scratch,
         ) {
-            rerun::segment::<$token>(isa, plan, sc, seg, first, s, |p, sc, run, first, s| {
-                $plain::<false>(isa, p, sc, run, first, s)
+            rerun::segment::<$token>(isa, plan, sc, seg, first, s, |p, sc, run, first, s, load| {
+                if load {
+                    $plain::<false, LOAD>(isa, p, sc, run, first, s)
+                } else {
+                    $plain::<false, STORE>(isa, p, sc, run, first, s)
+                }
             });
         }
     };
@@ -116,7 +120,7 @@ pub(crate) fn simulate_portable<const FULL: bool>(
     s: &mut Scratch,
 ) {
     simulate_body::<FULL, Portable>(Portable, plan, sc, first, s, |p, sc, run, first, s| {
-        plain_tasks::<FULL, Portable>(Portable, p, sc, run, first, s)
+        plain_tasks::<FULL, SAMPLE, Portable>(Portable, p, sc, run, first, s)
     });
 }
 
@@ -139,8 +143,12 @@ pub(crate) fn segment(
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2(t) => unsafe { segment_avx2(t, plan, sc, seg, first, s) },
         _ => {
-            rerun::segment::<Portable>(Portable, plan, sc, seg, first, s, |p, sc, run, first, s| {
-                plain_tasks::<false, Portable>(Portable, p, sc, run, first, s)
+            rerun::segment::<Portable>(Portable, plan, sc, seg, first, s, |p, sc, run, first, s, load| {
+                if load {
+                plain_tasks::<false, LOAD, Portable>(Portable, p, sc, run, first, s)
+            } else {
+                plain_tasks::<false, STORE, Portable>(Portable, p, sc, run, first, s)
+            }
             })
         }
     }

@@ -370,12 +370,20 @@ pub(super) fn task_step<const FULL: bool, const COST: bool, S: Simd>(
     }
 }
 
+/// What [`plain_tasks`] does with durations: samples them (`SAMPLE`), also keeps them by
+/// position in [`Scratch::duration`] (`STORE`, a pass that reruns will follow; the fast
+/// kernel only), or takes those kept (`LOAD`, a rerun: a plain task's duration is the same
+/// whatever the change, unless it is the changed task, which never runs here).
+pub(super) const SAMPLE: u8 = 0;
+pub(super) const STORE: u8 = 1;
+pub(super) const LOAD: u8 = 2;
+
 /// The loop over a run of plain tasks (see [`ScenarioParams::plain_end`]): what the general
 /// loop computes for them, with nothing it does not need, so the values of a task stay in
 /// registers. Same operations in the same order, so the same results. `FULL` also records
 /// what the full kernel records (start, driving predecessor, duration), by position.
 #[inline(always)]
-pub(super) fn plain_tasks<const FULL: bool, S: Simd>(
+pub(super) fn plain_tasks<const FULL: bool, const DUR: u8, S: Simd>(
     isa: S,
     plan: &Compiled,
     sc: &ScenarioParams,
@@ -386,8 +394,15 @@ pub(super) fn plain_tasks<const FULL: bool, S: Simd>(
     let tables = &plan.tables;
     let (mut u, mut dur) = ([0f32; LANES], [0f32; LANES]);
     for pos in Pos::range(run) {
-        fill_uniform_in(isa, &mut u, plan.task_keys[pos][0] ^ s.seed, first);
-        sc.duration[pos].sample(isa, &u, tables, &mut dur);
+        if DUR == LOAD {
+            dur = s.duration[pos];
+        } else {
+            fill_uniform_in(isa, &mut u, plan.task_keys[pos][0] ^ s.seed, first);
+            sc.duration[pos].sample(isa, &u, tables, &mut dur);
+            if DUR == STORE {
+                s.duration[pos] = dur;
+            }
+        }
         let mut start = [sc.earliest[pos]; LANES];
         let mut driver = [Driver::NONE; LANES];
         for k in plan.after.range(pos) {

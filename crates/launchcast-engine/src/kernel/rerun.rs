@@ -21,7 +21,7 @@ pub(crate) enum Segment<'a> {
     /// What comes before the tasks: risks, correlated draws, lag, cumulative counts.
     Prologue,
     /// The tasks at these positions, with this task's duration drawn from this sampler.
-    Tasks(std::ops::Range<Pos>, Option<(Pos, &'a Sampler)>),
+    Tasks(std::ops::Range<Pos>, Option<(Pos, &'a Sampler)>, Durations),
     /// The headline (and the plants' deliveries, which are counted from none).
     Headline,
 }
@@ -85,6 +85,16 @@ impl Graph {
     }
 }
 
+/// What the runs of plain tasks do with their durations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Durations {
+    /// Sample them and keep them (the pass).
+    Keep,
+    /// Take those the pass kept (a rerun: a plain task's duration never changes, and the
+    /// changed task never runs as plain).
+    Reuse,
+}
+
 /// Runs `segment` of a fast pass.
 #[inline(always)]
 pub(super) fn segment<S: Simd>(
@@ -94,11 +104,15 @@ pub(super) fn segment<S: Simd>(
     segment: Segment<'_>,
     first: u64,
     s: &mut Scratch,
-    plain: impl Fn(&Compiled, &ScenarioParams, std::ops::Range<Pos>, u64, &mut Scratch),
+    plain: impl Fn(&Compiled, &ScenarioParams, std::ops::Range<Pos>, u64, &mut Scratch, bool),
 ) {
     match segment {
         Segment::Prologue => prologue::<false, S>(isa, plan, sc, first, s),
-        Segment::Tasks(range, changed) => {
+        Segment::Tasks(range, changed, durations) => {
+            let load = durations == Durations::Reuse;
+            let plain = |p: &Compiled, sc: &ScenarioParams, run, first, s: &mut Scratch| {
+                plain(p, sc, run, first, s, load)
+            };
             tasks::<false, S>(isa, plan, sc, range, changed, first, s, plain)
         }
         Segment::Headline => {

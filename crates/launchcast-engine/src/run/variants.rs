@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use crate::error::EngineError;
 use crate::index::{Id, Pos, RiskId};
-use crate::kernel::{Graph, Scratch, Segment, promise_kept, segment};
+use crate::kernel::{Durations, Graph, Scratch, Segment, promise_kept, segment};
 use crate::plan::{Compiled, PromiseCheck};
 use crate::run::RunOptions;
 use crate::sampler::Sampler;
@@ -273,14 +273,14 @@ fn run_block(
             segment(isa, plan, params, Segment::Prologue, first, s);
             let mut at = Pos::from_index(0);
             for (k, &cut) in plan_of.cuts.iter().enumerate() {
-                segment(isa, plan, params, Segment::Tasks(at..cut, None), first, s);
+                segment(isa, plan, params, Segment::Tasks(at..cut, None, Durations::Keep), first, s);
                 at = cut;
                 if plan.has_spend {
                     w.spent[k * checkpoints..(k + 1) * checkpoints]
                         .copy_from_slice(s.spent.as_slice());
                 }
             }
-            segment(isa, plan, params, Segment::Tasks(at..n, None), first, s);
+            segment(isa, plan, params, Segment::Tasks(at..n, None, Durations::Keep), first, s);
             segment(isa, plan, params, Segment::Headline, first, s);
             record(sc, s);
             for &column in &plan_of.same {
@@ -304,7 +304,7 @@ fn run_block(
                     isa,
                     plan,
                     params,
-                    Segment::Tasks(from..n, changed),
+                    Segment::Tasks(from..n, changed, Durations::Reuse),
                     first,
                     s,
                 );
