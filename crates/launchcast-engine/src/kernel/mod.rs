@@ -71,13 +71,21 @@ macro_rules! kernels_for {
             first: u64,
             s: &mut Scratch,
         ) {
-            rerun::segment::<$token>(isa, plan, sc, seg, first, s, |p, sc, run, first, s, load| {
-                if load {
-                    $plain::<false, LOAD>(isa, p, sc, run, first, s)
-                } else {
-                    $plain::<false, STORE>(isa, p, sc, run, first, s)
-                }
-            });
+            rerun::segment::<$token>(
+                isa,
+                plan,
+                sc,
+                seg,
+                first,
+                s,
+                |p, sc, run, first, s, load| {
+                    if load {
+                        $plain::<false, LOAD>(isa, p, sc, run, first, s)
+                    } else {
+                        $plain::<false, STORE>(isa, p, sc, run, first, s)
+                    }
+                },
+            );
         }
     };
 }
@@ -142,15 +150,21 @@ pub(crate) fn segment(
         // SAFETY: as in `simulate`.
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2(t) => unsafe { segment_avx2(t, plan, sc, seg, first, s) },
-        _ => {
-            rerun::segment::<Portable>(Portable, plan, sc, seg, first, s, |p, sc, run, first, s, load| {
+        _ => rerun::segment::<Portable>(
+            Portable,
+            plan,
+            sc,
+            seg,
+            first,
+            s,
+            |p, sc, run, first, s, load| {
                 if load {
-                plain_tasks::<false, LOAD, Portable>(Portable, p, sc, run, first, s)
-            } else {
-                plain_tasks::<false, STORE, Portable>(Portable, p, sc, run, first, s)
-            }
-            })
-        }
+                    plain_tasks::<false, LOAD, Portable>(Portable, p, sc, run, first, s)
+                } else {
+                    plain_tasks::<false, STORE, Portable>(Portable, p, sc, run, first, s)
+                }
+            },
+        ),
     }
 }
 

@@ -8,7 +8,7 @@
 //! [`Graph`] says which tasks a change can reach, so that changes that cannot reach the
 //! headline are not rerun at all.
 
-use super::pass::{headline, prologue, tasks};
+use super::pass::{LOAD, headline, plain_tasks, prologue, task_step, tasks};
 use super::scratch::Scratch;
 use crate::index::{Id, IdVec, Pos, RiskId};
 use crate::plan::{Compiled, ScenarioParams};
@@ -22,6 +22,9 @@ pub(crate) enum Segment<'a> {
     Prologue,
     /// The tasks at these positions, with this task's duration drawn from this sampler.
     Tasks(std::ops::Range<Pos>, Option<(Pos, &'a Sampler)>, Durations),
+    /// The tasks at these positions (ascending), the plain ones with the durations the
+    /// pass kept; otherwise as `Tasks`.
+    Listed(&'a [Pos], Option<(Pos, &'a Sampler)>),
     /// The headline (and the plants' deliveries, which are counted from none).
     Headline,
 }
@@ -114,6 +117,23 @@ pub(super) fn segment<S: Simd>(
                 plain(p, sc, run, first, s, load)
             };
             tasks::<false, S>(isa, plan, sc, range, changed, first, s, plain)
+        }
+        Segment::Listed(positions, changed) => {
+            for &pos in positions {
+                let duration = match changed {
+                    Some((at, sampler)) if at == pos => Some(sampler),
+                    _ => None,
+                };
+                match duration {
+                    None if sc.plain_end[pos] > pos => {
+                        plain_tasks::<false, LOAD, S>(isa, plan, sc, pos..pos.next(), first, s)
+                    }
+                    _ => {
+                        let duration = duration.unwrap_or(&sc.duration[pos]);
+                        task_step::<false, true, S>(isa, plan, sc, duration, pos, first, s)
+                    }
+                }
+            }
         }
         Segment::Headline => {
             for d in s.delivered.as_mut_slice() {
