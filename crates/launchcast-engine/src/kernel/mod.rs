@@ -8,7 +8,8 @@
 //! schedules). Each is compiled once per instruction set ([`crate::simd`]); every version
 //! performs the same IEEE operations in the same order (fused multiply-adds only where the
 //! source asks for `mul_add`, never contracted by the compiler), so results are identical
-//! whichever runs. `pass` holds the pass over the tasks, `delivery` plants and the headline.
+//! whichever runs. `pass` holds the pass over the tasks, `delivery` plants and the headline,
+//! `rerun` the fast pass in segments, for reruns with one item changed (drivers).
 
 // Calls the kernels compiled for an instruction set, which the `Isa` token proves present.
 #![allow(unsafe_code)]

@@ -1,12 +1,13 @@
 //! Reruns of a pass with one item changed (a risk that never occurs, or one task's
-//! duration), as drivers need them: a pass is made in segments ([`Segment`]), so that a
-//! rerun can start from the state the pass had reached at the first task the change acts
-//! on, and simulate only the tasks from there on. Every task before it has the same inputs
-//! and the same draws (keyed by item and iteration) in the changed run, so the rerun gives
-//! exactly what a full run of the changed plan gives.
+//! duration), as drivers need them. A pass is made in segments ([`Segment`]), so that a rerun
+//! can start from the state the pass had reached at the first task the change acts on and
+//! simulate only the tasks from there on (all of them, or only those listed: the ones the
+//! change can reach). Every other task has the same inputs and the same draws (keyed by item
+//! and iteration) in the changed run, so the rerun gives exactly what a full run of the
+//! changed plan gives. A plain task's duration does not depend on the change, so reruns take
+//! the one the pass kept ([`Durations`]).
 //!
-//! [`Graph`] says which tasks a change can reach, so that changes that cannot reach the
-//! headline are not rerun at all.
+//! [`Graph`] says which tasks a change can reach.
 
 use super::pass::{LOAD, headline, plain_tasks, prologue, task_step, tasks};
 use super::scratch::Scratch;
