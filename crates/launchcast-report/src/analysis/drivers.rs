@@ -49,7 +49,8 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::analysis::quantiles::column_stats;
-use crate::analysis::sensitivity::spearman_by_task;
+use crate::analysis::sensitivity::{spearman, spearman_by_task};
+use crate::analysis::summary::Summary;
 use crate::analysis::summary::{round1, round4};
 
 /// At most this many tasks are run as drivers (the rest are not measured).
@@ -184,6 +185,112 @@ pub fn driver_candidates(
     selection: &Selection,
     outcomes: &Outcomes,
 ) -> Vec<Candidate> {
+    choose(model, selection, |_| exact_scores(model, outcomes))
+}
+
+/// [`driver_candidates`] for a run already summarised: `summary` is
+/// [`crate::summarize`] of the same `model` and `outcomes`. The same candidates, without
+/// computing every task's rank correlation again: the summary's (rounded to 4 decimals)
+/// bound each task's score within 0.0001, and only the tasks whose bounds reach the cutoff
+/// of the [`MAX_TASK_DRIVERS`] best get their exact score.
+pub fn driver_candidates_summarised(
+    model: &ValidModel,
+    selection: &Selection,
+    outcomes: &Outcomes,
+    summary: &Summary,
+) -> Vec<Candidate> {
+    if summary.scenarios.len() != outcomes.scenarios.len() {
+        return driver_candidates(model, selection, outcomes);
+    }
+    choose(model, selection, |tasks| {
+        bounded_scores(model, outcomes, summary, tasks)
+    })
+}
+
+/// Per model task: max(criticality, |Spearman ρ|) over the selected scenarios.
+fn exact_scores(model: &ValidModel, outcomes: &Outcomes) -> Vec<f64> {
+    let mut score = vec![0.0f64; model.tasks.len()];
+    for so in &outcomes.scenarios {
+        let rho = spearman_by_task(model, so);
+        for (t, s) in score.iter_mut().enumerate() {
+            *s = s
+                .max(so.tasks.criticality(t).min(1.0))
+                .max(rho[t].map_or(0.0, f64::abs));
+        }
+    }
+    score
+}
+
+/// What a rounded ρ may differ from the exact one by (half a unit of the 4th decimal, with
+/// room for the rounding's own error).
+const ROUNDED_RHO: f64 = 1e-4;
+
+/// Scores that rank `tasks` as [`exact_scores`] does in their top [`MAX_TASK_DRIVERS`]: exact
+/// for every task that may be there, −1 for those that cannot (their exact score is below
+/// that of at least [`MAX_TASK_DRIVERS`] others).
+fn bounded_scores(
+    model: &ValidModel,
+    outcomes: &Outcomes,
+    summary: &Summary,
+    tasks: &[Candidate],
+) -> Vec<f64> {
+    let n = model.tasks.len();
+    let index: std::collections::HashMap<&str, usize> = model
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let (mut lo, mut hi) = (vec![0.0f64; n], vec![0.0f64; n]);
+    for (so, ss) in outcomes.scenarios.iter().zip(&summary.scenarios) {
+        // A task the table leaves out has no ρ (and criticality 0).
+        let mut rounded: Vec<Option<f64>> = vec![None; n];
+        for s in &ss.sensitivity {
+            if let (Some(&t), Some(r)) = (index.get(s.id.as_str()), s.spearman) {
+                rounded[t] = Some(r.abs());
+            }
+        }
+        for t in 0..n {
+            let critical = so.tasks.criticality(t).min(1.0);
+            let (a, b) = rounded[t].map_or((0.0, 0.0), |r| {
+                ((r - ROUNDED_RHO).max(0.0), r + ROUNDED_RHO)
+            });
+            lo[t] = lo[t].max(critical).max(a);
+            hi[t] = hi[t].max(critical).max(b);
+        }
+    }
+    let mut lows: Vec<f64> = tasks.iter().map(|c| lo[c.index]).collect();
+    lows.sort_by(|a, b| b.total_cmp(a));
+    let cutoff = lows
+        .get(MAX_TASK_DRIVERS - 1)
+        .copied()
+        .unwrap_or(f64::NEG_INFINITY);
+    let mut score = vec![-1.0f64; n];
+    for c in tasks.iter().filter(|c| hi[c.index] >= cutoff) {
+        let t = c.index;
+        score[t] = outcomes.scenarios.iter().fold(0.0f64, |best, so| {
+            let rows = &so.rows;
+            let m = rows.len();
+            let whole = m > 0 && rows.durations.len() == n * m && rows.headline.len() == m;
+            let rho = if whole {
+                spearman(rows.durations_of(t), &rows.headline)
+            } else {
+                None
+            };
+            best.max(so.tasks.criticality(t).min(1.0))
+                .max(rho.map_or(0.0, f64::abs))
+        });
+    }
+    score
+}
+
+/// The candidates, tasks ranked by `scores` (per model task, given the task candidates) when
+/// there are more than [`MAX_TASK_DRIVERS`].
+fn choose(
+    model: &ValidModel,
+    selection: &Selection,
+    scores: impl FnOnce(&[Candidate]) -> Vec<f64>,
+) -> Vec<Candidate> {
     let scenario_models: Vec<Model> = selection
         .scenarios()
         .iter()
@@ -228,15 +335,7 @@ pub fn driver_candidates(
         }
     }
     if tasks.len() > MAX_TASK_DRIVERS {
-        let mut score = vec![0.0f64; model.tasks.len()];
-        for so in &outcomes.scenarios {
-            let rho = spearman_by_task(model, so);
-            for (t, s) in score.iter_mut().enumerate() {
-                *s = s
-                    .max(so.tasks.criticality(t).min(1.0))
-                    .max(rho[t].map_or(0.0, f64::abs));
-            }
-        }
+        let score = scores(&tasks);
         // Highest score first; the sort is stable, so ties stay in model order.
         let mut ranked: Vec<usize> = (0..tasks.len()).collect();
         ranked.sort_by(|&a, &b| score[tasks[b].index].total_cmp(&score[tasks[a].index]));

@@ -4,7 +4,9 @@
 
 use launchcast_engine::{Change, HeadlineOutcomes, Plan, RunOptions, run};
 use launchcast_model::{Model, ValidModel};
-use launchcast_report::{DriverKind, driver_candidates, measure_drivers};
+use launchcast_report::{
+    DriverKind, driver_candidates, driver_candidates_summarised, measure_drivers,
+};
 
 use crate::fixtures::*;
 
@@ -291,5 +293,39 @@ fn example_drivers_cover_every_candidate() {
         let active = candidates.iter().filter(|c| c.active[s]).count();
         assert_eq!(list.len(), active);
         assert!(list.iter().any(|d| d.kind == DriverKind::Task));
+    }
+}
+
+/// The candidates chosen from a summary's rounded rank correlations are those chosen from
+/// the exact ones, on networks with many more uncertain tasks than are measured, and on one
+/// where many tasks tie (60 parallel copies of one task before a last one).
+#[test]
+fn candidates_from_the_summary_are_the_exact_ones() {
+    let mut ties =
+        String::from("[program]\nname = \"ties\"\nstart = 2025-01-01\nhorizon = 2030-12-31\n\n");
+    for t in 0..60 {
+        ties += &format!("[[task]]\nid = \"p{t}\"\nduration = \"tri(10d, 12d, 15d)\"\n\n");
+    }
+    let all: Vec<String> = (0..60).map(|t| format!("\"p{t}\"")).collect();
+    ties += &format!(
+        "[[task]]\nid = \"last\"\nduration = \"tri(1d, 2d, 3d)\"\nafter = [{}]\n",
+        all.join(", ")
+    );
+    for (text, seed) in [
+        (network(300, 1, 3), 1),
+        (network(400, 4, 9), 2),
+        (network(200, 1, 12), 3),
+        (ties, 4),
+    ] {
+        let model = parse(&text);
+        let (summary, outcomes) = full_run(&model, 3000, seed);
+        let model = valid(&model);
+        let selection = model.all_scenarios();
+        let exact = driver_candidates(&model, &selection, &outcomes);
+        assert!(exact.iter().filter(|c| c.kind == DriverKind::Task).count() == 30);
+        assert_eq!(
+            driver_candidates_summarised(&model, &selection, &outcomes, &summary),
+            exact
+        );
     }
 }

@@ -73,7 +73,9 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     let mut drivers_timing = None;
     if args.drivers {
         let started = Instant::now();
-        let candidates = launchcast_report::driver_candidates(&model, &selection, &outcomes);
+        let candidates = launchcast_report::driver_candidates_summarised(
+            &model, &selection, &outcomes, &summary,
+        );
         // One run per candidate and a baseline, made together.
         let per_run = iterations.min(launchcast_report::DRIVER_ITERATIONS);
         let runs = candidates.len() as u64 + 1;
