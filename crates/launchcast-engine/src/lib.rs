@@ -90,7 +90,7 @@ mod simd;
 #[cfg(test)]
 mod synthetic;
 
-pub use engine::{Plan, TaskDates, run};
+pub use engine::{Change, ChangedRuns, HeadlineOutcomes, Plan, TaskDates, run};
 pub use error::EngineError;
 pub use outcomes::{
     DAY_FIXED_POINT, MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS,

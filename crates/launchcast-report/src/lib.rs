@@ -94,7 +94,7 @@ mod render;
 pub use analysis::comparisons::{BestByPromise, Comparisons, Pair};
 pub use analysis::drivers::{
     Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
-    driver_candidates, drivers, measure_drivers,
+    driver_candidates, driver_candidates_summarised, drivers, measure_drivers,
 };
 pub use analysis::quantiles::{ColumnStats, column_stats};
 pub use analysis::sensitivity::{CorrelationCheck, Sensitivity, spearman};

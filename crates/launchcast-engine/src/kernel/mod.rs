@@ -8,13 +8,15 @@
 //! schedules). Each is compiled once per instruction set ([`crate::simd`]); every version
 //! performs the same IEEE operations in the same order (fused multiply-adds only where the
 //! source asks for `mul_add`, never contracted by the compiler), so results are identical
-//! whichever runs. `pass` holds the pass over the tasks, `delivery` plants and the headline.
+//! whichever runs. `pass` holds the pass over the tasks, `delivery` plants and the headline,
+//! `rerun` the fast pass in segments, for reruns with one item changed (drivers).
 
 // Calls the kernels compiled for an instruction set, which the `Isa` token proves present.
 #![allow(unsafe_code)]
 
 mod delivery;
 mod pass;
+mod rerun;
 mod scratch;
 #[cfg(test)]
 mod tests;
@@ -24,16 +26,17 @@ use crate::plan::{Compiled, PromiseCheck, ScenarioParams};
 #[cfg(target_arch = "x86_64")]
 use crate::simd::{Avx2, Avx512};
 use crate::simd::{Isa, Portable};
-use pass::{plain_tasks, simulate_body};
+use pass::{LOAD, SAMPLE, STORE, plain_tasks, simulate_body};
+pub(crate) use rerun::{Durations, Graph, Segment};
 pub(crate) use scratch::Scratch;
 
 macro_rules! kernels_for {
-    ($token:ty, $name:ident, $plain:ident, $features:literal) => {
+    ($token:ty, $name:ident, $plain:ident, $rerun:ident, $features:literal) => {
         /// Compiled on its own, so its few live values get the registers to themselves.
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $features)]
         #[inline(never)]
-        fn $plain<const FULL: bool>(
+        fn $plain<const FULL: bool, const DUR: u8>(
             isa: $token,
             plan: &Compiled,
             sc: &ScenarioParams,
@@ -41,7 +44,7 @@ macro_rules! kernels_for {
             first: u64,
             s: &mut Scratch,
         ) {
-            plain_tasks::<FULL, $token>(isa, plan, sc, run, first, s);
+            plain_tasks::<FULL, DUR, $token>(isa, plan, sc, run, first, s);
         }
 
         #[cfg(target_arch = "x86_64")]
@@ -55,8 +58,35 @@ macro_rules! kernels_for {
         ) {
             // The closure inherits this function's features, which make the call safe.
             simulate_body::<FULL, $token>(isa, plan, sc, first, s, |p, sc, run, first, s| {
-                $plain::<FULL>(isa, p, sc, run, first, s)
+                $plain::<FULL, SAMPLE>(isa, p, sc, run, first, s)
             });
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $features)]
+        fn $rerun(
+            isa: $token,
+            plan: &Compiled,
+            sc: &ScenarioParams,
+            seg: Segment<'_>,
+            first: u64,
+            s: &mut Scratch,
+        ) {
+            rerun::segment::<$token>(
+                isa,
+                plan,
+                sc,
+                seg,
+                first,
+                s,
+                |p, sc, run, first, s, load| {
+                    if load {
+                        $plain::<false, LOAD>(isa, p, sc, run, first, s)
+                    } else {
+                        $plain::<false, STORE>(isa, p, sc, run, first, s)
+                    }
+                },
+            );
         }
     };
 }
@@ -64,9 +94,10 @@ kernels_for!(
     Avx512,
     simulate_avx512,
     plain_avx512,
+    segment_avx512,
     "avx512f,avx512dq,avx2,fma"
 );
-kernels_for!(Avx2, simulate_avx2, plain_avx2, "avx2,fma");
+kernels_for!(Avx2, simulate_avx2, plain_avx2, segment_avx2, "avx2,fma");
 
 /// Runs one scenario for iterations `first .. first + LANES` with the kernels of `isa`: the
 /// full kernel (`FULL`), recording everything, or the fast one.
@@ -98,8 +129,44 @@ pub(crate) fn simulate_portable<const FULL: bool>(
     s: &mut Scratch,
 ) {
     simulate_body::<FULL, Portable>(Portable, plan, sc, first, s, |p, sc, run, first, s| {
-        plain_tasks::<FULL, Portable>(Portable, p, sc, run, first, s)
+        plain_tasks::<FULL, SAMPLE, Portable>(Portable, p, sc, run, first, s)
     });
+}
+
+/// Runs one segment of a pass of the fast kernel with the kernels of `isa`: a pass made of
+/// [`Segment::Prologue`], [`Segment::Tasks`] over consecutive ranges covering every position,
+/// and [`Segment::Headline`] gives exactly what [`simulate`] gives (the fast one).
+pub(crate) fn segment(
+    isa: Isa,
+    plan: &Compiled,
+    sc: &ScenarioParams,
+    seg: Segment<'_>,
+    first: u64,
+    s: &mut Scratch,
+) {
+    match isa {
+        // SAFETY: as in `simulate`.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512(t) => unsafe { segment_avx512(t, plan, sc, seg, first, s) },
+        // SAFETY: as in `simulate`.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2(t) => unsafe { segment_avx2(t, plan, sc, seg, first, s) },
+        _ => rerun::segment::<Portable>(
+            Portable,
+            plan,
+            sc,
+            seg,
+            first,
+            s,
+            |p, sc, run, first, s, load| {
+                if load {
+                    plain_tasks::<false, LOAD, Portable>(Portable, p, sc, run, first, s)
+                } else {
+                    plain_tasks::<false, STORE, Portable>(Portable, p, sc, run, first, s)
+                }
+            },
+        ),
+    }
 }
 
 /// Whether each promise is kept in lane `l`.

@@ -40,6 +40,8 @@ pub(crate) struct Scratch {
     /// Days to the headline event, and the task position whose chain set it.
     pub(crate) headline: Lanes,
     pub(crate) headline_driver: [Driver; LANES],
+    /// This lane group's delivery lag (read again when a rerun redoes the plants).
+    pub(crate) lag: Lanes,
     /// Combined into every stream key: the run's seed.
     pub(crate) seed: u64,
 }
@@ -73,6 +75,7 @@ impl Scratch {
             spent_monthly: vec![[0.0; LANES]; plan.month_ends.len()],
             headline: [INF; LANES],
             headline_driver: [Driver::NONE; LANES],
+            lag: [0.0; LANES],
             seed: crate::rng::seeded(seed),
         }
     }

@@ -48,3 +48,29 @@ pub(super) fn assign_slots(
     }
     slot
 }
+
+impl super::Compiled {
+    /// This plan with every task's fast slot at its position: the fast kernel then leaves
+    /// every task's values in place after a pass, for reruns to read, and computes the same
+    /// results (only where it keeps them changes).
+    pub(crate) fn by_position(&self) -> super::Compiled {
+        let mut c = self.clone();
+        let at = |p: Pos| Slot::from_index(p.index());
+        c.fast_slot = c.order.ids().map(at).collect();
+        for links in [
+            &mut c.after,
+            &mut c.after_any,
+            &mut c.after_failure,
+            &mut c.backward,
+        ] {
+            links.slot = links.pred.iter().map(|&p| at(p)).collect();
+        }
+        for ps in &mut c.params {
+            ps.sink_slots = ps.sinks.iter().map(|&(p, _)| at(p)).collect();
+            for plant in &mut ps.plants {
+                plant.start_slot = at(plant.start_pos);
+            }
+        }
+        c
+    }
+}

@@ -16,6 +16,7 @@
 
 mod recorder;
 mod rows;
+mod variants;
 
 use std::sync::Mutex;
 
@@ -32,6 +33,7 @@ use crate::plan::Compiled;
 use crate::simd::{Isa, LANES};
 use recorder::{PENDING_GROUPS, Pending, STRIPE, SharedStats, Stripes, flush, record};
 use rows::{RowLayout, RowRecords, gather_rows};
+pub(crate) use variants::{HeadlineRun, Variant, VariantChange, run_variants};
 
 /// How to run.
 pub struct RunOptions<'a> {

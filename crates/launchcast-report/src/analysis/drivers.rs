@@ -36,16 +36,21 @@
 //! are run: those with the highest max(criticality, |Spearman ρ|) in any selected scenario
 //! (see [`crate::Sensitivity`]), ties in model order. Every risk is always run.
 //!
-//! The runs are made one after another; the engine parallelises each of them.
+//! The model is compiled once and the runs are made together ([`Plan::run_changes`]): per
+//! lane group of iterations the model is simulated once, and each driver's run redoes only
+//! the tasks from the first it acts on (none when it cannot reach the headline or a
+//! promise), which gives the same numbers as a full run of the changed model. A driver it
+//! cannot run that way (a task whose duration is correlated) gets a full run of its own.
 
-use launchcast_engine::{EngineError, Outcomes, Plan, RunOptions};
+use launchcast_engine::{Change, EngineError, HeadlineOutcomes, Outcomes, Plan, RunOptions};
 use launchcast_model::{Model, Selection, ValidModel};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::analysis::quantiles::column_stats;
-use crate::analysis::sensitivity::spearman_by_task;
+use crate::analysis::sensitivity::{spearman, spearman_by_task};
+use crate::analysis::summary::Summary;
 use crate::analysis::summary::{round1, round4};
 
 /// At most this many tasks are run as drivers (the rest are not measured).
@@ -180,6 +185,112 @@ pub fn driver_candidates(
     selection: &Selection,
     outcomes: &Outcomes,
 ) -> Vec<Candidate> {
+    choose(model, selection, |_| exact_scores(model, outcomes))
+}
+
+/// [`driver_candidates`] for a run already summarised: `summary` is
+/// [`crate::summarize`] of the same `model` and `outcomes`. The same candidates, without
+/// computing every task's rank correlation again: the summary's (rounded to 4 decimals)
+/// bound each task's score within 0.0001, and only the tasks whose bounds reach the cutoff
+/// of the [`MAX_TASK_DRIVERS`] best get their exact score.
+pub fn driver_candidates_summarised(
+    model: &ValidModel,
+    selection: &Selection,
+    outcomes: &Outcomes,
+    summary: &Summary,
+) -> Vec<Candidate> {
+    if summary.scenarios.len() != outcomes.scenarios.len() {
+        return driver_candidates(model, selection, outcomes);
+    }
+    choose(model, selection, |tasks| {
+        bounded_scores(model, outcomes, summary, tasks)
+    })
+}
+
+/// Per model task: max(criticality, |Spearman ρ|) over the selected scenarios.
+fn exact_scores(model: &ValidModel, outcomes: &Outcomes) -> Vec<f64> {
+    let mut score = vec![0.0f64; model.tasks.len()];
+    for so in &outcomes.scenarios {
+        let rho = spearman_by_task(model, so);
+        for (t, s) in score.iter_mut().enumerate() {
+            *s = s
+                .max(so.tasks.criticality(t).min(1.0))
+                .max(rho[t].map_or(0.0, f64::abs));
+        }
+    }
+    score
+}
+
+/// What a rounded ρ may differ from the exact one by (half a unit of the 4th decimal, with
+/// room for the rounding's own error).
+const ROUNDED_RHO: f64 = 1e-4;
+
+/// Scores that rank `tasks` as [`exact_scores`] does in their top [`MAX_TASK_DRIVERS`]: exact
+/// for every task that may be there, −1 for those that cannot (their exact score is below
+/// that of at least [`MAX_TASK_DRIVERS`] others).
+fn bounded_scores(
+    model: &ValidModel,
+    outcomes: &Outcomes,
+    summary: &Summary,
+    tasks: &[Candidate],
+) -> Vec<f64> {
+    let n = model.tasks.len();
+    let index: std::collections::HashMap<&str, usize> = model
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let (mut lo, mut hi) = (vec![0.0f64; n], vec![0.0f64; n]);
+    for (so, ss) in outcomes.scenarios.iter().zip(&summary.scenarios) {
+        // A task the table leaves out has no ρ (and criticality 0).
+        let mut rounded: Vec<Option<f64>> = vec![None; n];
+        for s in &ss.sensitivity {
+            if let (Some(&t), Some(r)) = (index.get(s.id.as_str()), s.spearman) {
+                rounded[t] = Some(r.abs());
+            }
+        }
+        for t in 0..n {
+            let critical = so.tasks.criticality(t).min(1.0);
+            let (a, b) = rounded[t].map_or((0.0, 0.0), |r| {
+                ((r - ROUNDED_RHO).max(0.0), r + ROUNDED_RHO)
+            });
+            lo[t] = lo[t].max(critical).max(a);
+            hi[t] = hi[t].max(critical).max(b);
+        }
+    }
+    let mut lows: Vec<f64> = tasks.iter().map(|c| lo[c.index]).collect();
+    lows.sort_by(|a, b| b.total_cmp(a));
+    let cutoff = lows
+        .get(MAX_TASK_DRIVERS - 1)
+        .copied()
+        .unwrap_or(f64::NEG_INFINITY);
+    let mut score = vec![-1.0f64; n];
+    for c in tasks.iter().filter(|c| hi[c.index] >= cutoff) {
+        let t = c.index;
+        score[t] = outcomes.scenarios.iter().fold(0.0f64, |best, so| {
+            let rows = &so.rows;
+            let m = rows.len();
+            let whole = m > 0 && rows.durations.len() == n * m && rows.headline.len() == m;
+            let rho = if whole {
+                spearman(rows.durations_of(t), &rows.headline)
+            } else {
+                None
+            };
+            best.max(so.tasks.criticality(t).min(1.0))
+                .max(rho.map_or(0.0, f64::abs))
+        });
+    }
+    score
+}
+
+/// The candidates, tasks ranked by `scores` (per model task, given the task candidates) when
+/// there are more than [`MAX_TASK_DRIVERS`].
+fn choose(
+    model: &ValidModel,
+    selection: &Selection,
+    scores: impl FnOnce(&[Candidate]) -> Vec<f64>,
+) -> Vec<Candidate> {
     let scenario_models: Vec<Model> = selection
         .scenarios()
         .iter()
@@ -224,15 +335,7 @@ pub fn driver_candidates(
         }
     }
     if tasks.len() > MAX_TASK_DRIVERS {
-        let mut score = vec![0.0f64; model.tasks.len()];
-        for so in &outcomes.scenarios {
-            let rho = spearman_by_task(model, so);
-            for (t, s) in score.iter_mut().enumerate() {
-                *s = s
-                    .max(so.tasks.criticality(t).min(1.0))
-                    .max(rho[t].map_or(0.0, f64::abs));
-            }
-        }
+        let score = scores(&tasks);
         // Highest score first; the sort is stable, so ties stay in model order.
         let mut ranked: Vec<usize> = (0..tasks.len()).collect();
         ranked.sort_by(|&a, &b| score[tasks[b].index].total_cmp(&score[tasks[a].index]));
@@ -295,7 +398,9 @@ pub fn drivers(
 }
 
 /// [`drivers`] for candidates already chosen (by [`driver_candidates`] on the same
-/// arguments): one engine run per candidate.
+/// arguments). The model is compiled once and every candidate is run as a change of that
+/// plan ([`Plan::run_changes`]), all in one pass over the iterations; a candidate it leaves
+/// out is run in full on its own changed model. Either way the same numbers.
 pub fn measure_drivers(
     model: &ValidModel,
     selection: &Selection,
@@ -313,57 +418,59 @@ pub fn measure_drivers(
         statistics: false,
         ..*opts
     };
-    let shortened;
-    let outcomes = if n < outcomes.iterations {
-        shortened = launchcast_engine::run(&Plan::compile_selected(model, selection), opts)?;
-        &shortened
+    let plan = Plan::compile_selected(model, selection);
+    let changes: Vec<(Change, Vec<bool>)> = candidates
+        .iter()
+        .map(|c| {
+            let change = match c.kind {
+                DriverKind::Risk => Change::WithoutRisk(c.index),
+                DriverKind::Task => Change::DurationFixed(c.index),
+            };
+            (change, c.active.clone())
+        })
+        .collect();
+    let runs = plan.run_changes(&changes, opts)?;
+    // The main run's columns when it is as long (the same numbers), else the fresh base.
+    let base: Vec<HeadlineOutcomes> = if n < outcomes.iterations {
+        runs.base
     } else {
         outcomes
+            .scenarios
+            .iter()
+            .map(|so| HeadlineOutcomes {
+                headline_days: so.headline_days.clone(),
+                promises_kept: so.promises_kept.clone(),
+            })
+            .collect()
     };
-    let base: Vec<(Option<f32>, Option<f32>)> = outcomes
-        .scenarios
-        .iter()
-        .map(|so| p50_p80(&so.headline_days))
-        .collect();
-    let mut out: Vec<Vec<Driver>> = vec![Vec::new(); outcomes.scenarios.len()];
-    for c in candidates {
-        let variant = without(model, c);
-        let plan = Plan::compile_selected(&variant, selection);
-        let run = launchcast_engine::run(&plan, opts)?;
-        for (s, (so, with)) in outcomes.scenarios.iter().zip(&base).enumerate() {
+    let with: Vec<(Option<f32>, Option<f32>)> =
+        base.iter().map(|so| p50_p80(&so.headline_days)).collect();
+    let mut out: Vec<Vec<Driver>> = vec![Vec::new(); base.len()];
+    for (c, changed) in candidates.iter().zip(runs.changed) {
+        let changed: Vec<Option<HeadlineOutcomes>> = match changed {
+            Some(per_scenario) => per_scenario,
+            None => {
+                let plan = Plan::compile_selected(&without(model, c), selection);
+                launchcast_engine::run(&plan, opts)?
+                    .scenarios
+                    .into_iter()
+                    .map(|so| {
+                        Some(HeadlineOutcomes {
+                            headline_days: so.headline_days,
+                            promises_kept: so.promises_kept,
+                        })
+                    })
+                    .collect()
+            }
+        };
+        for (s, (so, with)) in base.iter().zip(&with).enumerate() {
             if !c.active.get(s).copied().unwrap_or(false) {
                 continue;
             }
-            let Some(alt) = run.scenarios.get(s) else {
+            let Some(Some(alt)) = changed.get(s) else {
                 continue;
             };
-            let (p50, p80) = p50_p80(&alt.headline_days);
-            let promises = model
-                .promises
-                .iter()
-                .enumerate()
-                .map(|(p, promise)| {
-                    let kept = |v: &[u64]| v.get(p).copied().unwrap_or(0) as f64;
-                    let change = if n == 0 {
-                        0.0
-                    } else {
-                        (kept(&so.promises_kept) - kept(&alt.promises_kept)) / n as f64
-                    };
-                    (promise.id.clone(), change4(change))
-                })
-                .collect();
-            out[s].push(Driver {
-                id: c.id.clone(),
-                kind: c.kind,
-                p50_days: days_added(with.0, p50),
-                p80_days: days_added(with.1, p80),
-                promises: PromiseChanges(promises),
-                name: match c.kind {
-                    DriverKind::Risk => model.risks.get(c.index).map(|r| r.name.clone()),
-                    DriverKind::Task => model.tasks.get(c.index).map(|t| t.name.clone()),
-                }
-                .unwrap_or_default(),
-            });
+            out[s].push(driver(model, c, n, so, *with, alt));
         }
     }
     for list in &mut out {
@@ -375,6 +482,45 @@ pub fn measure_drivers(
         });
     }
     Ok(out)
+}
+
+/// Candidate `c`'s driver in one scenario: `so` is the run with it (whose P50 and P80 are
+/// `with`), `alt` the run without it, both of `n` iterations.
+fn driver(
+    model: &ValidModel,
+    c: &Candidate,
+    n: u64,
+    so: &HeadlineOutcomes,
+    with: (Option<f32>, Option<f32>),
+    alt: &HeadlineOutcomes,
+) -> Driver {
+    let (p50, p80) = p50_p80(&alt.headline_days);
+    let promises = model
+        .promises
+        .iter()
+        .enumerate()
+        .map(|(p, promise)| {
+            let kept = |v: &[u64]| v.get(p).copied().unwrap_or(0) as f64;
+            let change = if n == 0 {
+                0.0
+            } else {
+                (kept(&so.promises_kept) - kept(&alt.promises_kept)) / n as f64
+            };
+            (promise.id.clone(), change4(change))
+        })
+        .collect();
+    Driver {
+        id: c.id.clone(),
+        kind: c.kind,
+        p50_days: days_added(with.0, p50),
+        p80_days: days_added(with.1, p80),
+        promises: PromiseChanges(promises),
+        name: match c.kind {
+            DriverKind::Risk => model.risks.get(c.index).map(|r| r.name.clone()),
+            DriverKind::Task => model.tasks.get(c.index).map(|t| t.name.clone()),
+        }
+        .unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

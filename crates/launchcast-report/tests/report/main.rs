@@ -6,6 +6,7 @@ mod comparisons;
 mod csv;
 mod csv_records;
 mod drivers;
+mod drivers_reruns;
 mod fixtures;
 mod hostile_names;
 mod html_figures;

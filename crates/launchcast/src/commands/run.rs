@@ -68,14 +68,17 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     let mut summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
     phases.mark("summarize");
     let elapsed = started.elapsed();
-    // Drivers in days: one more run per risk and uncertain task, on the same draws.
+    // Drivers in days: one more run per risk and uncertain task, on the same draws, made
+    // together on one compiled plan.
     let mut drivers_timing = None;
     if args.drivers {
         let started = Instant::now();
-        let candidates = launchcast_report::driver_candidates(&model, &selection, &outcomes);
-        // One run per candidate, plus a shorter baseline past DRIVER_ITERATIONS.
+        let candidates = launchcast_report::driver_candidates_summarised(
+            &model, &selection, &outcomes, &summary,
+        );
+        // One run per candidate and a baseline, made together.
         let per_run = iterations.min(launchcast_report::DRIVER_ITERATIONS);
-        let runs = candidates.len() as u64 + u64::from(per_run < iterations);
+        let runs = candidates.len() as u64 + 1;
         bar.extend(runs * per_run * plan.scenarios().len() as u64);
         let drivers = launchcast_report::measure_drivers(
             &model,
