@@ -272,12 +272,15 @@ pub(crate) fn sensitivity(model: &Model, so: &ScenarioOutcomes) -> Vec<Sensitivi
         .iter()
         .zip(rho)
         .enumerate()
-        .map(|(i, (t, r))| Sensitivity {
-            id: t.id.clone(),
-            spearman: r.map(round4),
-            criticality: share(stats.critical.get(i).copied().unwrap_or(0), stats.sampled),
+        .filter_map(|(i, (t, r))| {
+            let spearman = r.map(round4);
+            let criticality = share(stats.critical.get(i).copied().unwrap_or(0), stats.sampled);
+            (spearman.is_some() || criticality > 0.0).then(|| Sensitivity {
+                id: t.id.clone(),
+                spearman,
+                criticality,
+            })
         })
-        .filter(|s| s.spearman.is_some() || s.criticality > 0.0)
         .collect();
     out.sort_by(|a, b| {
         let key = |s: &Sensitivity| s.spearman.map_or(-1.0, f64::abs);
