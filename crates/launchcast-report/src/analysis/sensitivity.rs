@@ -107,14 +107,20 @@ fn rank_correlation(x: &[f32], y_ranks: &[f64], y_sum_sq: f64) -> Option<f64> {
     if n < 2 || y_ranks.len() != n {
         return None;
     }
+    let centre = n as f64 * ((n + 1) as f64 / 2.0).powi(2);
+    let vy = y_sum_sq - centre;
+    // A constant side has every rank (n + 1) / 2, so its Σ r² is the centre exactly and
+    // ρ is undefined: known before any ranking (fixed durations are common).
+    if vy <= 0.0 || x.iter().all(|v| v.to_bits() == x[0].to_bits()) {
+        return None;
+    }
     let (mut sxy, mut sxx) = (0.0, 0.0);
     for_each_rank(x, |row, rank| {
         sxy += rank * y_ranks[row];
         sxx += rank * rank;
     });
-    let centre = n as f64 * ((n + 1) as f64 / 2.0).powi(2);
-    let (cov, vx, vy) = (sxy - centre, sxx - centre, y_sum_sq - centre);
-    (vx > 0.0 && vy > 0.0).then(|| (cov / (vx * vy).sqrt()).clamp(-1.0, 1.0))
+    let (cov, vx) = (sxy - centre, sxx - centre);
+    (vx > 0.0).then(|| (cov / (vx * vy).sqrt()).clamp(-1.0, 1.0))
 }
 
 /// `keys` in ascending order of their top 32 bits, ties in their original order (which is
@@ -210,12 +216,15 @@ pub(crate) fn sensitivity(model: &Model, so: &ScenarioOutcomes) -> Vec<Sensitivi
         .iter()
         .zip(rho)
         .enumerate()
-        .map(|(i, (t, r))| Sensitivity {
-            id: t.id.clone(),
-            spearman: r.map(round4),
-            criticality: share(stats.critical.get(i).copied().unwrap_or(0), stats.sampled),
+        .filter_map(|(i, (t, r))| {
+            let spearman = r.map(round4);
+            let criticality = share(stats.critical.get(i).copied().unwrap_or(0), stats.sampled);
+            (spearman.is_some() || criticality > 0.0).then(|| Sensitivity {
+                id: t.id.clone(),
+                spearman,
+                criticality,
+            })
         })
-        .filter(|s| s.spearman.is_some() || s.criticality > 0.0)
         .collect();
     out.sort_by(|a, b| {
         let key = |s: &Sensitivity| s.spearman.map_or(-1.0, f64::abs);
@@ -317,5 +326,21 @@ mod tests {
             ranks(&[3.0, 1.0, f32::INFINITY, 3.0, -2.0]),
             vec![3.5, 2.0, 5.0, 3.5, 1.0]
         );
+    }
+
+    /// The shortcuts for a constant side give what the full computation gives: `None`.
+    #[test]
+    fn constant_sides_have_no_correlation() {
+        let y = ranks(&[1.0, 2.0, 3.0, 4.0]);
+        let flat = ranks(&[5.0; 4]);
+        assert_eq!(rank_correlation(&[7.0; 4], &y, sum_sq(&y)), None);
+        assert_eq!(
+            rank_correlation(&[1.0, 3.0, 2.0, 4.0], &flat, sum_sq(&flat)),
+            None
+        );
+        // -0.0 and 0.0 are different values to the ranking: ranks [1.5, 3.5, 1.5, 3.5]
+        // against [1, 2, 3, 4] give ρ = 2 / √20.
+        let r = rank_correlation(&[-0.0, 0.0, -0.0, 0.0], &y, sum_sq(&y)).expect("defined");
+        assert!((r - 2.0 / 20f64.sqrt()).abs() < 1e-15, "{r}");
     }
 }

@@ -3,7 +3,10 @@
 //! contract (`horizon`, `currency`, the `name` of promises and tasks, `drivers`, `sensitivity`,
 //! `comparisons`) are additions only.
 
-use launchcast_engine::{Outcomes, ScenarioInfo, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats};
+use launchcast_engine::{
+    DAY_FIXED_POINT, Outcomes, ScenarioInfo, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats,
+    nearest_rank,
+};
 use launchcast_model::{Calendar, Date, Model};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -256,9 +259,12 @@ pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes)
                 .collect(),
             deliveries_by_year,
             spend_by_year,
+            // Each task's record depends on its accumulators alone: any split among threads
+            // gives the same list.
             tasks: model
                 .tasks
-                .iter()
+                .par_iter()
+                .with_min_len(256)
                 .enumerate()
                 .map(|(i, t)| {
                     let calendar = model.task_calendar(t).and_then(|c| model.calendars.get(c));
@@ -325,8 +331,13 @@ fn task_summary(
         && i < ts.bin_level.len()
         && i < ts.bin_origin.len()
         && (i + 1) * TASK_HISTOGRAM_BINS <= ts.histogram.len();
-    let q = |p: f64| {
-        let (from, to) = covered.then(|| ts.quantile_bin(i, p)).flatten()?;
+    let bins = if covered {
+        quantile_bins(ts, i)
+    } else {
+        [None; TASK_QS.len()]
+    };
+    let q = |j: usize| {
+        let (from, to) = bins[j]?;
         let middle = 0.5 * (from + to);
         let at = match calendar {
             Some((c, start)) => working_moment(c, start, middle, from, to),
@@ -338,13 +349,63 @@ fn task_summary(
         id: id.to_string(),
         probability: share(if covered { ts.finished[i] } else { 0 }, ts.sampled),
         mean_days: covered.then(|| ts.mean_days(i)).flatten().map(round1),
-        p10_days: q(0.1),
-        p50_days: q(0.5),
-        p80_days: q(0.8),
-        p90_days: q(0.9),
+        p10_days: q(0),
+        p50_days: q(1),
+        p80_days: q(2),
+        p90_days: q(3),
         criticality: share(ts.critical.get(i).copied().unwrap_or(0), ts.sampled),
         name: name.to_string(),
     }
+}
+
+/// Quantiles reported per task: P10, P50, P80, P90 (ascending).
+const TASK_QS: [f64; 4] = [0.1, 0.5, 0.8, 0.9];
+
+/// Bins summed at a time while looking for the next quantile's bin.
+const BIN_BLOCK: usize = 16;
+
+/// [`TaskStats::quantile_bin`] of task `i` (covered by `ts`) for every quantile of
+/// [`TASK_QS`], in one read of its histogram instead of one per quantile, by blocks of bins
+/// (a block's sum is one vector addition) until a block holds the next rank.
+fn quantile_bins(ts: &TaskStats, i: usize) -> [Option<(f64, f64)>; TASK_QS.len()] {
+    let n = ts.finished[i];
+    let mut out = [None; TASK_QS.len()];
+    if n == 0 {
+        return out;
+    }
+    let days = |k: u64| k as f64 / DAY_FIXED_POINT;
+    let (min, max) = (ts.finish_min_fixed[i], ts.finish_max_fixed[i]);
+    let level = ts.bin_level[i];
+    // 1-based ranks, ascending with the quantiles.
+    let ranks = TASK_QS.map(|q| nearest_rank(q, n) + 1);
+    // As `quantile_bin`: the first bin whose running count reaches the rank, else the last.
+    let mut found = [TASK_HISTOGRAM_BINS as u64 - 1; TASK_QS.len()];
+    let mut next = 0;
+    let mut below = 0u64;
+    'blocks: for (b, block) in ts.bins(i).chunks(BIN_BLOCK).enumerate() {
+        let sum: u64 = block.iter().map(|&c| u64::from(c)).sum();
+        if below + sum < ranks[next] {
+            below += sum;
+            continue;
+        }
+        for (j, &c) in block.iter().enumerate() {
+            below += u64::from(c);
+            while below >= ranks[next] {
+                found[next] = (b * BIN_BLOCK + j) as u64;
+                next += 1;
+                if next == ranks.len() {
+                    break 'blocks;
+                }
+            }
+        }
+    }
+    for (o, bin) in out.iter_mut().zip(found) {
+        // Keys of the bin: [first, first + 2^level), within the extremes.
+        let first = (ts.bin_origin[i] + bin) << level;
+        let last = first + ((1u64 << level) - 1);
+        *o = Some((days(first.clamp(min, max)), days(last.clamp(min, max))));
+    }
+    out
 }
 
 /// `x` (days from `start`, 00:00) if it lies in working time on `calendar` (a working period
@@ -438,5 +499,35 @@ mod tests {
             working_moment(&c, monday, h(5.0, 12.0), 5.0, 6.0),
             h(5.0, 12.0)
         );
+    }
+
+    /// One read of the histogram finds the bins that `TaskStats::quantile_bin` finds one
+    /// quantile at a time: spread, piled on one bin, on the edges of blocks, and a single
+    /// finish.
+    #[test]
+    fn quantile_bins_agree_with_the_engine() {
+        let mut stats = TaskStats::new(5);
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let u = (next() % 1_000_000) as f32 / 1e6;
+            stats.add_finish(0, 100.0 + 300.0 * u * u);
+            stats.add_finish(1, if u < 0.95 { 40.0 } else { 40.0 + 500.0 * u });
+            stats.add_finish(2, 10.0 + (next() % 3) as f32 * 0.001);
+        }
+        for k in 0..77 {
+            stats.add_finish(3, k as f32 * 16.0);
+        }
+        stats.add_finish(4, 12.5);
+        for t in 0..5 {
+            let want: Vec<_> = TASK_QS.iter().map(|&q| stats.quantile_bin(t, q)).collect();
+            assert_eq!(quantile_bins(&stats, t).to_vec(), want, "task {t}");
+        }
+        assert_eq!(quantile_bins(&TaskStats::new(1), 0), [None; 4]);
     }
 }
