@@ -25,13 +25,13 @@ use crate::error::EngineError;
 use crate::index::Id;
 use crate::kernel::{Scratch, promise_kept, simulate};
 use crate::outcomes::{
-    MAX_ROWS, Outcomes, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats, sample_target,
+    MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats, sample_target,
     written_zeros,
 };
 use crate::plan::Compiled;
 use crate::simd::{Isa, LANES};
 use recorder::{PENDING_GROUPS, Pending, STRIPE, SharedStats, Stripes, flush, record};
-use rows::{RowLayout, RowRecords, gather_rows};
+use rows::{BlockRows, RowLayout, split_rows};
 
 /// How to run.
 pub struct RunOptions<'a> {
@@ -63,6 +63,8 @@ struct BlockColumns<'a> {
     /// `[scenario * years + year]`
     deliveries: Vec<&'a mut [f32]>,
     spend: Vec<&'a mut [f32]>,
+    /// `[scenario]`: the block's part of the rows.
+    rows: Vec<BlockRows<'a>>,
 }
 
 /// Empty statistics for `tasks` tasks, every page of their histograms written once up front
@@ -87,10 +89,6 @@ struct Tally {
     /// Per scenario: sampled iterations run.
     sampled: Vec<u64>,
     promises: Vec<Vec<u64>>,
-    /// Per scenario: the whole-iteration records of the rows this worker ran, a lane group
-    /// at a time, copied into [`Rows`] at the end: one piece per worker, which merging
-    /// collects without copying.
-    rows: Vec<Vec<RowRecords>>,
 }
 
 impl Worker {
@@ -112,9 +110,6 @@ impl Tally {
         Tally {
             sampled: vec![0; scenarios],
             promises: vec![vec![0; plan.promises.len()]; scenarios],
-            rows: (0..scenarios)
-                .map(|_| vec![RowRecords::default()])
-                .collect(),
         }
     }
 
@@ -126,9 +121,6 @@ impl Tally {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
-        }
-        for (a, b) in self.rows.iter_mut().zip(other.rows) {
-            a.extend(b);
         }
         self
     }
@@ -167,20 +159,6 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     let mut headline = zeroed(scenarios);
     let mut deliveries = zeroed(scenarios * years);
     let mut spend = zeroed(scenarios * years);
-    let work: Vec<BlockColumns> = split_columns(&mut headline, blocks)
-        .into_iter()
-        .zip(split_columns(&mut deliveries, blocks))
-        .zip(split_columns(&mut spend, blocks))
-        .enumerate()
-        .map(|(b, ((h, d), s))| BlockColumns {
-            first: (b * BLOCK) as u64,
-            len: BLOCK.min(n - b * BLOCK),
-            headline: h,
-            deliveries: d,
-            spend: s,
-        })
-        .collect();
-
     let threads = worker_threads(opts.threads, blocks);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -223,6 +201,31 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         statistics: opts.statistics,
         row_every,
     };
+    // Rows are written by the blocks straight into their columns.
+    let mut rows: Vec<Rows> = (0..scenarios).map(|_| layout.empty_rows()).collect();
+    let mut by_block: Vec<Vec<BlockRows>> = (0..blocks).map(|_| Vec::new()).collect();
+    for r in rows.iter_mut() {
+        let parts = split_rows(&layout, &plan.position, r, BLOCK as u64, blocks);
+        for (block, part) in by_block.iter_mut().zip(parts) {
+            block.push(part);
+        }
+    }
+    let work: Vec<BlockColumns> = split_columns(&mut headline, blocks)
+        .into_iter()
+        .zip(split_columns(&mut deliveries, blocks))
+        .zip(split_columns(&mut spend, blocks))
+        .zip(by_block)
+        .enumerate()
+        .map(|(b, (((h, d), s), r))| BlockColumns {
+            first: (b * BLOCK) as u64,
+            len: BLOCK.min(n - b * BLOCK),
+            headline: h,
+            deliveries: d,
+            spend: s,
+            rows: r,
+        })
+        .collect();
+
     // One set of per-task statistics per scenario, whatever the thread count (none when
     // statistics are off), written by workers a stripe at a time.
     let mut stats: Vec<TaskStats> = (0..scenarios)
@@ -268,18 +271,18 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
                 .reduce_with(Tally::merge)
         })
         .unwrap_or_else(|| Tally::new(plan));
-    let Tally {
-        sampled,
-        promises,
-        rows,
-    } = workers;
+    let Tally { sampled, promises } = workers;
     drop(shared);
 
     let mut deliveries = deliveries.into_iter();
     let mut spend = spend.into_iter();
     let mut outcomes = Vec::with_capacity(scenarios);
-    for (((headline_days, stats), promises_kept), sampled) in
-        headline.into_iter().zip(stats).zip(promises).zip(sampled)
+    for ((((headline_days, stats), promises_kept), sampled), rows) in headline
+        .into_iter()
+        .zip(stats)
+        .zip(promises)
+        .zip(sampled)
+        .zip(rows)
     {
         let tasks = if opts.statistics {
             TaskStats { sampled, ..stats }
@@ -295,11 +298,8 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             spend_by_year: spend.by_ref().take(years).collect(),
             promises_kept,
             tasks,
-            rows: Default::default(),
+            rows,
         });
-    }
-    for (out, pieces) in outcomes.iter_mut().zip(rows) {
-        out.rows = pool.install(|| gather_rows(&layout, &plan.position, &pieces));
     }
     Ok(Outcomes {
         iterations: opts.iterations,
@@ -326,10 +326,6 @@ fn run_block(
     for (sc, params) in plan.params.iter().enumerate() {
         let s = &mut w.scratch;
         let kept = &mut w.tally.promises[sc];
-        let RowRecords {
-            index: row_index,
-            data: row_data,
-        } = &mut w.tally.rows[sc][0];
         for offset in (0..block.len).step_by(LANES) {
             let first = block.first + offset as u64;
             let group = first / LANES as u64;
@@ -378,22 +374,16 @@ fn run_block(
                 .take_while(|&l| layout.row(group, l).is_some())
                 .count();
             if let Some(first_row) = layout.row(group, 0).filter(|_| kept_rows > 0) {
-                if row_data.capacity() == 0 {
-                    // Room for every row at once: growing by doubling would copy tens of
-                    // megabytes; untouched capacity costs no memory.
-                    row_data.reserve(layout.rows.div_ceil(LANES) * layout.len() * LANES);
-                }
-                row_index.push([first_row as u32, kept_rows as u32]);
                 let (dm, sm) = (layout.delivered_months, layout.spent_months);
-                for lanes in s
-                    .duration
-                    .iter()
-                    .chain([&s.headline])
-                    .chain(&s.delivered_monthly[..dm])
-                    .chain(&s.spent_monthly[..sm])
-                {
-                    row_data.extend_from_slice(lanes);
-                }
+                block.rows[sc].write(
+                    first_row,
+                    kept_rows,
+                    s.duration
+                        .iter()
+                        .chain([&s.headline])
+                        .chain(&s.delivered_monthly[..dm])
+                        .chain(&s.spent_monthly[..sm]),
+                );
             }
             let pending = &mut w.pending;
             let g = pending.groups;
