@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::error::EngineError;
-use crate::index::Id;
+use crate::index::{Id, Pos};
 use crate::kernel::{Scratch, promise_kept, simulate};
 use crate::outcomes::{
     MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats, sample_target,
@@ -30,7 +30,7 @@ use crate::outcomes::{
 };
 use crate::plan::Compiled;
 use crate::simd::{Isa, LANES};
-use recorder::{PENDING_GROUPS, Pending, STRIPE, SharedStats, Stripes, flush, record};
+use recorder::{Pending, STRIPE, SharedStats, Stripes, flush, record};
 use rows::{BlockRows, RowLayout, split_rows};
 
 /// How to run.
@@ -395,20 +395,45 @@ fn run_block(
                 pending,
                 sc,
             );
-            let critical = &mut pending.critical;
-            for l in 0..live {
-                if s.headline[l] < f32::INFINITY {
-                    let mut driver = s.headline_driver[l];
-                    while let Some(pos) = driver.pos() {
-                        critical[pos.index() * PENDING_GROUPS + g] |= 1 << l;
-                        driver = s.driver[pos][l];
-                    }
-                }
-            }
+            mark_critical(s, live, pending.next_critical());
             pending.scenario[g] = sc;
             pending.groups += 1;
-            if pending.groups == PENDING_GROUPS {
+            if pending.groups == pending.capacity {
                 flush(isa, pending, at);
+            }
+        }
+    }
+}
+
+/// Marks in `critical` (zeroed first, by plan position) the lanes in which each task lies on
+/// the chain of driving links that set the headline event (of the `live` lanes that reach it).
+/// A task's driver lies before it in plan order, so one backward sweep carries every lane's
+/// chain down to its first task: a few operations per task, where following each lane's
+/// chain link by link is a dependent load per step.
+fn mark_critical(s: &Scratch, live: usize, critical: &mut [u32]) {
+    critical.fill(0);
+    for l in 0..live {
+        if s.headline[l] < f32::INFINITY
+            && let Some(pos) = s.headline_driver[l].pos()
+            && let Some(m) = critical.get_mut(pos.index())
+        {
+            *m |= 1 << l;
+        }
+    }
+    for pos in (0..critical.len()).rev() {
+        let mut lanes = critical[pos];
+        if lanes == 0 {
+            continue;
+        }
+        let drivers = &s.driver[Pos::from_index(pos)];
+        while lanes != 0 {
+            let l = lanes.trailing_zeros() as usize;
+            lanes &= lanes - 1;
+            if let Some(by) = drivers[l].pos() {
+                debug_assert!(by.index() < pos, "a driver precedes its task");
+                if let Some(m) = critical.get_mut(by.index()) {
+                    *m |= 1 << l;
+                }
             }
         }
     }

@@ -27,6 +27,12 @@ pub(super) type SharedStats<'a> = Vec<Mutex<TaskStripe<'a>>>;
 /// miss the cache on most finishes of a large model.
 pub(super) const PENDING_GROUPS: usize = 32;
 
+/// Lane groups a worker's buffer holds for a model of `tasks` tasks.
+fn pending_capacity(tasks: usize) -> usize {
+    let budget: usize = std::env::var("LC_PENDING_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(16) << 20;
+    (budget / (tasks.max(1) * LANES * 2)).clamp(4, PENDING_GROUPS)
+}
+
 /// A buffered lane that did not finish by the horizon, or lies past the run's end.
 const NO_BIN: u16 = u16::MAX;
 
@@ -56,14 +62,16 @@ const NO_SHADOW: Shadow = Shadow {
 
 /// Up to [`PENDING_GROUPS`] sampled lane groups, of any scenarios: each finish as its bin in
 /// its task's [`Shadow`] window (`[position][group][lane]`, [`NO_BIN`] where none), which
-/// lanes each task was critical in (bit `l` of `[position][group]`), the shadows
+/// lanes each task was critical in (bit `l` of `[group][position]`), the shadows
 /// (`[scenario][position]`) and each group's scenario.
 pub(super) struct Pending {
     bins: Vec<u16>,
-    pub(super) critical: Vec<u32>,
+    critical: Vec<u32>,
     shadows: Vec<Shadow>,
     pub(super) scenario: [usize; PENDING_GROUPS],
     pub(super) groups: usize,
+    /// Groups the buffer holds before it is added in: [`PENDING_GROUPS`] at most.
+    pub(super) capacity: usize,
     tasks: usize,
     /// Stripes found locked during a flush, kept for reuse.
     busy: Vec<usize>,
@@ -71,15 +79,26 @@ pub(super) struct Pending {
 
 impl Pending {
     pub(super) fn new(tasks: usize, scenarios: usize) -> Pending {
+        let capacity = pending_capacity(tasks);
         Pending {
-            bins: vec![NO_BIN; tasks * PENDING_GROUPS * LANES],
-            critical: vec![0; tasks * PENDING_GROUPS],
+            // Every group's bins are written before they are read: zeroed memory is mapped
+            // as it is first written.
+            bins: vec![0; tasks * capacity * LANES],
+            critical: vec![0; tasks * capacity],
             shadows: vec![NO_SHADOW; tasks * scenarios],
             scenario: [0; PENDING_GROUPS],
             groups: 0,
+            capacity,
             tasks,
             busy: Vec::new(),
         }
+    }
+
+    /// The lanes each task (by plan position) is critical in, of the next group: to be
+    /// written whole before the group is recorded.
+    pub(super) fn next_critical(&mut self) -> &mut [u32] {
+        let n = self.tasks;
+        &mut self.critical[self.groups * n..][..n]
     }
 }
 
@@ -128,21 +147,20 @@ pub(super) fn flush(isa: Isa, pending: &mut Pending, at: Stripes<'_, '_>) {
         }
         pending.busy = busy;
     }
-    // Bins are overwritten whole by the next groups; critical lanes are or-ed in.
-    pending.critical.fill(0);
+    // Bins and critical lanes are overwritten whole by the next groups.
     pending.groups = 0;
 }
 
 #[inline(always)]
 fn record_body(horizon: f32, finish_ok: &[Lanes], live: usize, pending: &mut Pending, sc: usize) {
-    let (n, g) = (pending.tasks, pending.groups);
+    let (n, g, cap) = (pending.tasks, pending.groups, pending.capacity);
     for (pos, finish) in finish_ok.iter().enumerate().take(n) {
         let mut finish = *finish;
         if live < LANES {
             finish[live..].fill(f32::INFINITY);
         }
         let (count, sum, lo, hi) = group_totals(&finish, horizon);
-        let at = (pos * PENDING_GROUPS + g) * LANES;
+        let at = (pos * cap + g) * LANES;
         let Some(out) = pending.bins.get_mut(at..at + LANES) else {
             return;
         };
@@ -155,7 +173,7 @@ fn record_body(horizon: f32, finish_ok: &[Lanes], live: usize, pending: &mut Pen
         shadow.sum += (sum * DAY_FIXED_POINT).round() as u64;
         let (lo, hi) = (finish_key(lo), finish_key(hi));
         if shadow.min > shadow.max || lo < shadow.min || hi > shadow.max {
-            let task = &mut pending.bins[pos * PENDING_GROUPS * LANES..][..g * LANES];
+            let task = &mut pending.bins[pos * cap * LANES..][..g * LANES];
             widen_shadow(shadow, lo, hi, task, &pending.scenario[..g], sc);
         }
         let shadow = pending.shadows[sc * n + pos];
@@ -221,15 +239,15 @@ fn add_body(
     sc: usize,
     groups: &[usize],
 ) {
-    let n = pending.tasks;
+    let (n, cap) = (pending.tasks, pending.capacity);
     for i in 0..stats.tasks() {
         let pos = position[TaskId::from_index(stats.first + i)].index();
         if i + 1 < stats.tasks() {
-            prefetch_next(stats, i + 1, &pending.bins, position);
+            prefetch_next(stats, i + 1, pending, groups, position);
         }
         let mut critical = 0u64;
         for &g in groups {
-            critical += u64::from(pending.critical[pos * PENDING_GROUPS + g].count_ones());
+            critical += u64::from(pending.critical[g * n + pos].count_ones());
         }
         stats.critical[i] += critical;
         let shadow = pending.shadows[sc * n + pos];
@@ -239,7 +257,7 @@ fn add_body(
             stats.widen(i, shadow.min, shadow.max);
             let (level, origin) = (stats.bin_level[i], stats.bin_origin[i]);
             let bins = &mut stats.histogram[i * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
-            let task = &pending.bins[pos * PENDING_GROUPS * LANES..][..PENDING_GROUPS * LANES];
+            let task = &pending.bins[pos * cap * LANES..][..cap * LANES];
             if (level, origin) == (shadow.level, shadow.origin) {
                 for &g in groups {
                     for &b in &task[g * LANES..][..LANES] {
@@ -277,7 +295,13 @@ fn add_body(
 /// bins and the bins in use of its histogram (its finishes spread over them, and they lie far
 /// apart in a large model, each a cache miss otherwise).
 #[inline(always)]
-fn prefetch_next(stats: &TaskStripe, next: usize, pending: &[u16], position: &IdVec<TaskId, Pos>) {
+fn prefetch_next(
+    stats: &TaskStripe,
+    next: usize,
+    pending: &Pending,
+    groups: &[usize],
+    position: &IdVec<TaskId, Pos>,
+) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
@@ -291,7 +315,8 @@ fn prefetch_next(stats: &TaskStripe, next: usize, pending: &[u16], position: &Id
             (((max >> level) - (min >> level)) as usize + 1).min(TASK_HISTOGRAM_BINS)
         };
         let bins = &stats.histogram[next * TASK_HISTOGRAM_BINS..][..used];
-        let buffered = &pending[pos * PENDING_GROUPS * LANES..][..PENDING_GROUPS * LANES];
+        let cap = pending.capacity;
+        let buffered = &pending.bins[pos * cap * LANES..][..groups.len().min(cap) * LANES];
         // SAFETY: a prefetch only hints the cache: it never faults nor changes memory, and
         // every address is within a slice.
         unsafe {
@@ -304,7 +329,7 @@ fn prefetch_next(stats: &TaskStripe, next: usize, pending: &[u16], position: &Id
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (stats, next, pending, position);
+    let _ = (stats, next, pending, groups, position);
 }
 
 /// Finished lanes (finish by the horizon) of one group: their count, sum (eight fixed partial
