@@ -431,22 +431,42 @@ impl TaskStripe<'_> {
             return;
         }
         let bins = &mut self.histogram[i * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
-        let old: [u32; TASK_HISTOGRAM_BINS] = match (&*bins).try_into() {
-            Ok(b) => b,
-            Err(_) => return,
-        };
-        // Bins in use: from the old origin (the old minimum's) to the old maximum's.
-        let used = ((old_max >> old_level) - old_origin) as usize;
-        bins[..=used.min(TASK_HISTOGRAM_BINS - 1)].fill(0);
-        let shift = level - old_level;
-        for (j, &c) in old.iter().enumerate().take(used + 1) {
-            if c != 0 {
-                // The old bin's keys all fall in this one new bin.
-                let to = ((old_origin + j as u64) >> shift) - origin;
-                bins[to as usize] += c;
-            }
-        }
+        // Bins in use: from the old origin (the old minimum's) to the old maximum's; the
+        // rest are zero.
+        let used = (((old_max >> old_level) - old_origin) as usize).min(TASK_HISTOGRAM_BINS - 1);
+        rebin(&mut bins[..], used, old_origin, level - old_level, origin);
         (self.bin_level[i], self.bin_origin[i]) = (level, origin);
+    }
+}
+
+/// Moves the counts of bins `0 ..= used` of a window starting at `old_origin` into the window
+/// `shift` levels coarser starting at `origin` (which holds them all), in place: old bin `j`
+/// goes to `((old_origin + j) >> shift) − origin`. That target minus `j` never grows with
+/// `j`, so the bins that move up are moved from the top down and those that move down (or
+/// stay) from the bottom up, each read before anything lands on it.
+fn rebin(bins: &mut [u32], used: usize, old_origin: u64, shift: u8, origin: u64) {
+    let to = |j: usize| (((old_origin + j as u64) >> shift) - origin) as usize;
+    let up = to(0);
+    if shift == 0 && up + used < bins.len() {
+        // The origin only falls: a shift up.
+        bins.copy_within(..=used, up);
+        bins[..up.min(used + 1)].fill(0);
+        return;
+    }
+    // First bin that does not move up.
+    let stays = (0..=used).find(|&j| to(j) <= j).unwrap_or(used + 1);
+    for j in stays..=used {
+        let t = to(j);
+        if t != j {
+            let c = std::mem::take(&mut bins[j]);
+            bins[t] += c;
+        }
+    }
+    for j in (0..stays).rev() {
+        let c = std::mem::take(&mut bins[j]);
+        if let Some(b) = bins.get_mut(to(j)) {
+            *b += c;
+        }
     }
 }
 

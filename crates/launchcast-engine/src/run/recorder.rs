@@ -218,13 +218,17 @@ fn widen_shadow(
     let level = crate::outcomes::histogram_level(min, max);
     let origin = min >> level;
     if !empty && (level, origin) != (shadow.level, shadow.origin) {
+        // ((old origin + b) >> shift) − origin, with the multiple of 2^shift taken out first:
+        // the origin's keys are a multiple of the old origin's, and no larger.
         let shift = level - shadow.level;
+        let base = shadow.origin - (origin << shift);
         for (group, lanes) in bins.chunks_exact_mut(LANES).enumerate() {
             if scenario.get(group) != Some(&sc) {
                 continue;
             }
-            for b in lanes.iter_mut().filter(|b| **b != NO_BIN) {
-                *b = (((shadow.origin + u64::from(*b)) >> shift) - origin) as u16;
+            for b in lanes.iter_mut() {
+                let to = ((base + u64::from(*b)) >> shift) as u16;
+                *b = if *b == NO_BIN { NO_BIN } else { to };
             }
         }
     }
