@@ -151,15 +151,26 @@ pub(super) fn flush(isa: Isa, pending: &mut Pending, at: Stripes<'_, '_>) {
     pending.groups = 0;
 }
 
+/// Count, sum, earliest and latest of a lane group's finishes by the horizon, as
+/// [`group_totals`] gives them.
+type Totals = (u32, f64, f32, f32);
+
 #[inline(always)]
-fn record_body(horizon: f32, finish_ok: &[Lanes], live: usize, pending: &mut Pending, sc: usize) {
+fn record_body(
+    horizon: f32,
+    finish_ok: &[Lanes],
+    live: usize,
+    pending: &mut Pending,
+    sc: usize,
+    totals: impl Fn(&Lanes, f32) -> Totals,
+) {
     let (n, g, cap) = (pending.tasks, pending.groups, pending.capacity);
     for (pos, finish) in finish_ok.iter().enumerate().take(n) {
         let mut finish = *finish;
         if live < LANES {
             finish[live..].fill(f32::INFINITY);
         }
-        let (count, sum, lo, hi) = group_totals(&finish, horizon);
+        let (count, sum, lo, hi) = totals(&finish, horizon);
         let at = (pos * cap + g) * LANES;
         let Some(out) = pending.bins.get_mut(at..at + LANES) else {
             return;
@@ -182,7 +193,8 @@ fn record_body(horizon: f32, finish_ok: &[Lanes], live: usize, pending: &mut Pen
         // is a power-of-two multiple of an `f32`, its floor an `f32`, and so is the origin
         // (the floor of the earliest finish's); two such integers less than 1,024 apart
         // subtract exactly.
-        let scale = 2f32.powi(16 - i32::from(shadow.level));
+        // 2^(16 − level), built from its exponent bits (a level is at most 38 − 10).
+        let scale = f32::from_bits((127 + 16 - u32::from(shadow.level)) << 23);
         let origin = shadow.origin as f32;
         for l in 0..LANES {
             let ok = finish[l] <= horizon;
@@ -339,44 +351,82 @@ fn prefetch_next(
 /// Finished lanes (finish by the horizon) of one group: their count, sum (eight fixed partial
 /// sums, so the order is fixed), earliest and latest.
 #[inline(always)]
-fn group_totals(finish: &Lanes, horizon: f32) -> (u32, f64, f32, f32) {
-    let mut ok = [0u32; LANES];
-    let mut value = [0f32; LANES];
-    let mut low = [f32::INFINITY; LANES];
-    for l in 0..LANES {
-        ok[l] = u32::from(finish[l] <= horizon);
-        value[l] = if ok[l] != 0 { finish[l] } else { 0.0 };
-        low[l] = if ok[l] != 0 { finish[l] } else { f32::INFINITY };
-    }
+fn group_totals(finish: &Lanes, horizon: f32) -> Totals {
+    let mut count = 0u32;
     let (mut partial, mut lo8, mut hi8) = ([0f64; 8], [f32::INFINITY; 8], [0f32; 8]);
-    for chunk in 0..LANES / 8 {
+    for chunk in finish.chunks_exact(8) {
         for j in 0..8 {
-            let l = chunk * 8 + j;
-            partial[j] += f64::from(value[l]);
-            lo8[j] = if low[l] < lo8[j] { low[l] } else { lo8[j] };
-            hi8[j] = if value[l] > hi8[j] { value[l] } else { hi8[j] };
+            let x = chunk[j];
+            let ok = x <= horizon;
+            count += u32::from(ok);
+            let value = if ok { x } else { 0.0 };
+            let low = if ok { x } else { f32::INFINITY };
+            partial[j] += f64::from(value);
+            lo8[j] = if low < lo8[j] { low } else { lo8[j] };
+            hi8[j] = if value > hi8[j] { value } else { hi8[j] };
         }
     }
     let lo = lo8
         .iter()
         .fold(f32::INFINITY, |a, &b| if b < a { b } else { a });
     let hi = hi8.iter().fold(0f32, |a, &b| if b > a { b } else { a });
-    (ok.iter().sum(), partial.iter().sum(), lo, hi)
+    (count, partial.iter().sum(), lo, hi)
+}
+
+/// [`group_totals`] in AVX-512: the same sums in the same order (eight partial sums, each
+/// over the lanes `j`, `j + 8`, `j + 16`, `j + 24` in turn, from 0), and the same extremes
+/// (a minimum or maximum does not depend on the order, and a zero of either sign has key 0).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn group_totals_avx512(_: Avx512, finish: &Lanes, horizon: f32) -> Totals {
+    use std::arch::x86_64::*;
+    // SAFETY: the token proves AVX-512F and AVX-512DQ; the loads read the 32 lanes of
+    // `finish` and the stores write the 8 of `partial`.
+    unsafe {
+        let h = _mm512_set1_ps(horizon);
+        let a = _mm512_loadu_ps(finish.as_ptr());
+        let b = _mm512_loadu_ps(finish.as_ptr().add(16));
+        let ok_a = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(a, h);
+        let ok_b = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(b, h);
+        let count = ok_a.count_ones() + ok_b.count_ones();
+        let (va, vb) = (_mm512_maskz_mov_ps(ok_a, a), _mm512_maskz_mov_ps(ok_b, b));
+        let mut sum = _mm512_setzero_pd();
+        sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm512_castps512_ps256(va)));
+        sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm512_extractf32x8_ps::<1>(va)));
+        sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm512_castps512_ps256(vb)));
+        sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm512_extractf32x8_ps::<1>(vb)));
+        let mut partial = [0f64; 8];
+        _mm512_storeu_pd(partial.as_mut_ptr(), sum);
+        let inf = _mm512_set1_ps(f32::INFINITY);
+        let low = _mm512_min_ps(
+            _mm512_mask_mov_ps(inf, ok_a, a),
+            _mm512_mask_mov_ps(inf, ok_b, b),
+        );
+        let high = _mm512_max_ps(va, vb);
+        (
+            count,
+            partial.iter().sum(),
+            _mm512_reduce_min_ps(low),
+            _mm512_reduce_max_ps(high).max(0.0),
+        )
+    }
 }
 
 macro_rules! recorder_for {
-    ($token:ty, $record:ident, $add:ident, $features:literal) => {
+    ($token:ty, $record:ident, $add:ident, $features:literal, $totals:expr) => {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $features)]
         fn $record(
-            _: $token,
+            isa: $token,
             horizon: f32,
             finish_ok: &[Lanes],
             live: usize,
             pending: &mut Pending,
             sc: usize,
         ) {
-            record_body(horizon, finish_ok, live, pending, sc);
+            // The closure inherits this function's features.
+            let totals = $totals;
+            record_body(horizon, finish_ok, live, pending, sc, |f, h| totals(isa, f, h));
         }
 
         #[cfg(target_arch = "x86_64")]
@@ -397,9 +447,12 @@ recorder_for!(
     Avx512,
     record_avx512,
     add_avx512,
-    "avx512f,avx512dq,avx2,fma"
+    "avx512f,avx512dq,avx2,fma",
+    group_totals_avx512
 );
-recorder_for!(Avx2, record_avx2, add_avx2, "avx2,fma");
+recorder_for!(Avx2, record_avx2, add_avx2, "avx2,fma", |_: Avx2, f: &Lanes, h| {
+    group_totals(f, h)
+});
 
 /// Buffers one sampled lane group of scenario `sc` (the finishes of every task by plan
 /// position, `live` lanes of them real) as the next pending group, with the code of `isa`.
@@ -418,7 +471,7 @@ pub(super) fn record(
         // SAFETY: the token proves AVX2 and FMA.
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2(t) => unsafe { record_avx2(t, horizon, finish_ok, live, pending, sc) },
-        _ => record_body(horizon, finish_ok, live, pending, sc),
+        _ => record_body(horizon, finish_ok, live, pending, sc, group_totals),
     }
 }
 
