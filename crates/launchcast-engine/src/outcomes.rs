@@ -571,4 +571,42 @@ mod tests {
         assert_eq!(nearest_rank(0.0, 10), 0);
         assert_eq!(nearest_rank(1.0, 10), 9);
     }
+
+    /// Coarsening a histogram in place gives what moving every bin into a fresh window gives,
+    /// for windows that move up, down and both ways, at every coarsening.
+    #[test]
+    fn rebinning_in_place_matches_a_copy() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut checked = 0;
+        for case in 0..5_000 {
+            let used = (next() % 1024) as usize;
+            let shift = (next() % 5) as u8;
+            let old_origin = 5_000 + next() % 3_000;
+            // Any new origin at or below the old one's that still holds the old bins.
+            let highest = old_origin >> shift;
+            let lowest = ((old_origin + used as u64) >> shift).saturating_sub(1023);
+            if lowest > highest {
+                continue;
+            }
+            let origin = lowest + next() % (highest - lowest + 1);
+            let mut bins = vec![0u32; TASK_HISTOGRAM_BINS];
+            for b in bins.iter_mut().take(used + 1) {
+                *b = (next() % 4) as u32;
+            }
+            let mut want = vec![0u32; TASK_HISTOGRAM_BINS];
+            for (j, &c) in bins.iter().enumerate().take(used + 1) {
+                want[(((old_origin + j as u64) >> shift) - origin) as usize] += c;
+            }
+            rebin(&mut bins, used, old_origin, shift, origin);
+            assert_eq!(bins, want, "case {case}");
+            checked += 1;
+        }
+        assert!(checked > 1_000);
+    }
 }

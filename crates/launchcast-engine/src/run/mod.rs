@@ -6,13 +6,14 @@
 //!
 //! Memory: the per-task statistics (a 4 KB histogram per task and scenario, the largest part
 //! of a big model's memory) exist once, whatever the thread count. A worker holds only its
-//! kernel scratch and a buffer of the finishes of a few sampled lane groups, which it adds
-//! into the shared statistics a stripe of tasks at a time, each stripe under its own lock, so
-//! workers rarely wait on each other. No more workers run than the machine has cores: more
+//! kernel scratch and a buffer of the finishes of a few sampled lane groups (8 MB or 8
+//! groups, whichever is more), which it adds into the shared statistics a stripe of tasks at
+//! a time, each stripe under its own lock, so workers rarely wait on each other. No more workers run than the machine has cores: more
 //! would only wait, and each costs its buffers.
 //!
 //! `recorder` buffers the sampled lane groups and adds them into the shared statistics;
-//! `rows` keeps the whole iterations that become [`Rows`](crate::outcomes::Rows).
+//! `rows` says which whole iterations become [`Rows`](crate::outcomes::Rows), which the
+//! blocks write straight into their columns.
 
 mod recorder;
 mod rows;

@@ -21,16 +21,25 @@ pub(super) const STRIPE: usize = 64;
 /// stripes of [`STRIPE`] tasks, each under its own lock.
 pub(super) type SharedStats<'a> = Vec<Mutex<TaskStripe<'a>>>;
 
-/// Sampled lane groups a worker buffers before adding them to the shared statistics. A task's
-/// finishes spread over its histogram's 64 cache lines: counting those of many groups at once
-/// reuses the lines (and takes each lock once for all of them); one group at a time would
-/// miss the cache on most finishes of a large model.
-pub(super) const PENDING_GROUPS: usize = 32;
+/// Most sampled lane groups a worker buffers before adding them to the shared statistics
+/// (fewer for large models, see [`pending_capacity`]). A task's finishes spread over its
+/// histogram's 64 cache lines: counting those of many groups at once reuses the lines (and
+/// takes each lock once for all of them); one group at a time would miss the cache on most
+/// finishes of a large model.
+const PENDING_GROUPS: usize = 32;
+
+/// Bytes of bins a worker's buffer aims at: its pages are written on every run, and a buffer
+/// of all [`PENDING_GROUPS`] groups would take 200 MB per worker at 100,000 tasks.
+const PENDING_BYTES: usize = 8 << 20;
+
+/// Fewest groups a buffer holds, whatever the model's size: each flush reads and writes the
+/// histogram lines its finishes fall in, so fewer would multiply that traffic (the
+/// histograms of a large model lie in main memory).
+const MIN_PENDING_GROUPS: usize = 8;
 
 /// Lane groups a worker's buffer holds for a model of `tasks` tasks.
 fn pending_capacity(tasks: usize) -> usize {
-    let budget: usize = std::env::var("LC_PENDING_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(16) << 20;
-    (budget / (tasks.max(1) * LANES * 2)).clamp(4, PENDING_GROUPS)
+    (PENDING_BYTES / (tasks.max(1) * LANES * 2)).clamp(MIN_PENDING_GROUPS, PENDING_GROUPS)
 }
 
 /// A buffered lane that did not finish by the horizon, or lies past the run's end.
@@ -426,7 +435,9 @@ macro_rules! recorder_for {
         ) {
             // The closure inherits this function's features.
             let totals = $totals;
-            record_body(horizon, finish_ok, live, pending, sc, |f, h| totals(isa, f, h));
+            record_body(horizon, finish_ok, live, pending, sc, |f, h| {
+                totals(isa, f, h)
+            });
         }
 
         #[cfg(target_arch = "x86_64")]
@@ -450,9 +461,13 @@ recorder_for!(
     "avx512f,avx512dq,avx2,fma",
     group_totals_avx512
 );
-recorder_for!(Avx2, record_avx2, add_avx2, "avx2,fma", |_: Avx2, f: &Lanes, h| {
-    group_totals(f, h)
-});
+recorder_for!(
+    Avx2,
+    record_avx2,
+    add_avx2,
+    "avx2,fma",
+    |_: Avx2, f: &Lanes, h| { group_totals(f, h) }
+);
 
 /// Buffers one sampled lane group of scenario `sc` (the finishes of every task by plan
 /// position, `live` lanes of them real) as the next pending group, with the code of `isa`.
@@ -493,5 +508,48 @@ fn add(
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2(t) => unsafe { add_avx2(t, stats, position, pending, sc, groups) },
         _ => add_body(stats, position, pending, sc, groups),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The AVX-512 totals of a lane group are those of the portable code, bit for bit: lanes
+    /// past the horizon, never finished (+∞), at zero of either sign, and spread over years.
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn avx512_totals_are_the_portable_ones() {
+        let Some(token) = Avx512::detect() else {
+            return;
+        };
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for case in 0..20_000 {
+            let mut lanes = [0f32; LANES];
+            for v in lanes.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let u = (x >> 40) as f32 / 16_777_216.0;
+                *v = match x % 9 {
+                    0 => f32::INFINITY,
+                    1 => 0.0,
+                    2 => -0.0,
+                    3 => 1_000.0 + u,
+                    _ => u * 3_000.0,
+                };
+            }
+            let horizon = if case % 3 == 0 { 2_000.0 } else { 5_000.0 };
+            let (c, s, lo, hi) = group_totals(&lanes, horizon);
+            let (c2, s2, lo2, hi2) = group_totals_avx512(token, &lanes, horizon);
+            assert_eq!((c, s.to_bits()), (c2, s2.to_bits()), "case {case}");
+            if c > 0 {
+                assert_eq!(
+                    (finish_key(lo), finish_key(hi)),
+                    (finish_key(lo2), finish_key(hi2)),
+                    "case {case}"
+                );
+            }
+        }
     }
 }
