@@ -26,8 +26,8 @@ use crate::error::EngineError;
 use crate::index::{Id, Pos};
 use crate::kernel::{Scratch, promise_kept, simulate};
 use crate::outcomes::{
-    MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats, sample_target,
-    written_zeros,
+    MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats, histogram_words,
+    sample_target, unpack_histograms, written_zeros,
 };
 use crate::plan::Compiled;
 use crate::simd::{Isa, LANES};
@@ -69,11 +69,19 @@ struct BlockColumns<'a> {
 }
 
 /// Empty statistics for `tasks` tasks, every page of their histograms written once up front
-/// (a zeroed allocation maps pages lazily, so each first increment would fault twice).
-fn empty_stats(tasks: usize) -> TaskStats {
+/// (a zeroed allocation maps pages lazily, so each first increment would fault twice);
+/// `packed`: two bins per `u32` (see `TaskStripe::packed`), with room to unpack them.
+fn empty_stats(tasks: usize, packed: bool) -> TaskStats {
     TaskStats {
-        histogram: written_zeros(tasks * TASK_HISTOGRAM_BINS),
-        ..TaskStats::new(tasks)
+        finished: vec![0; tasks],
+        finish_sum_fixed: vec![0; tasks],
+        finish_min_fixed: vec![u64::MAX; tasks],
+        finish_max_fixed: vec![0; tasks],
+        sampled: 0,
+        critical: vec![0; tasks],
+        bin_level: vec![0; tasks],
+        bin_origin: vec![0; tasks],
+        histogram: written_zeros(tasks * histogram_words(packed), tasks * TASK_HISTOGRAM_BINS),
     }
 }
 
@@ -229,12 +237,19 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
 
     // One set of per-task statistics per scenario, whatever the thread count (none when
     // statistics are off), written by workers a stripe at a time.
+    // While no count can pass 65,535, two bins share a `u32`: half the memory and traffic.
+    let packed = sampled_groups * LANES as u64 <= u64::from(u16::MAX);
     let mut stats: Vec<TaskStats> = (0..scenarios)
-        .map(|_| empty_stats(if opts.statistics { tasks } else { 0 }))
+        .map(|_| empty_stats(if opts.statistics { tasks } else { 0 }, packed))
         .collect();
     let shared: Vec<SharedStats> = stats
         .iter_mut()
-        .map(|s| s.stripes(STRIPE).into_iter().map(Mutex::new).collect())
+        .map(|s| {
+            s.stripes(STRIPE, packed)
+                .into_iter()
+                .map(Mutex::new)
+                .collect()
+        })
         .collect();
     // Each thread takes the next block as it becomes free, so a busy core delays nothing.
     // Which thread runs a block changes nothing: every block writes its own part of the
@@ -274,6 +289,12 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         .unwrap_or_else(|| Tally::new(plan));
     let Tally { sampled, promises } = workers;
     drop(shared);
+    if packed {
+        for s in stats.iter_mut() {
+            let tasks = s.tasks();
+            pool.install(|| unpack_histograms(&mut s.histogram, tasks));
+        }
+    }
 
     let mut deliveries = deliveries.into_iter();
     let mut spend = spend.into_iter();

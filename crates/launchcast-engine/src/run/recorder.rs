@@ -9,7 +9,9 @@
 use std::sync::Mutex;
 
 use crate::index::{Id, IdVec, Pos, TaskId};
-use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, TaskStripe, finish_key};
+use crate::outcomes::{
+    DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, TaskStripe, finish_key, histogram_words,
+};
 #[cfg(target_arch = "x86_64")]
 use crate::simd::{Avx2, Avx512};
 use crate::simd::{Isa, LANES, Lanes};
@@ -281,26 +283,21 @@ fn add_body(
             stats.finish_sum_fixed[i] += u128::from(shadow.sum);
             stats.widen(i, shadow.min, shadow.max);
             let (level, origin) = (stats.bin_level[i], stats.bin_origin[i]);
-            let bins = &mut stats.histogram[i * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
+            let words = histogram_words(stats.packed);
+            let bins = &mut stats.histogram[i * words..][..words];
             let task = &pending.bins[pos * cap * LANES..][..cap * LANES];
-            if (level, origin) == (shadow.level, shadow.origin) {
-                for &g in groups {
-                    for &b in &task[g * LANES..][..LANES] {
-                        if let Some(c) = bins.get_mut(usize::from(b)) {
-                            *c += 1;
-                        }
-                    }
-                }
-            } else {
-                // The shared window is as fine or coarser: each buffered bin lies in one bin.
-                let shift = level - shadow.level;
-                for &g in groups {
-                    for &b in &task[g * LANES..][..LANES] {
-                        if b != NO_BIN {
-                            let to = ((shadow.origin + u64::from(b)) >> shift) - origin;
-                            bins[to as usize] += 1;
-                        }
-                    }
+            let same = (level, origin) == (shadow.level, shadow.origin);
+            // The shared window is as fine or coarser: each buffered bin lies in one bin.
+            let shift = level - shadow.level;
+            let to = |b: u16| (((shadow.origin + u64::from(b)) >> shift) - origin) as usize;
+            for &g in groups {
+                let lanes = &task[g * LANES..][..LANES];
+                match (same, stats.packed) {
+                    // A bin past the window ([`NO_BIN`]) has no counter.
+                    (true, false) => count(bins, lanes, usize::from, |_| 1),
+                    (true, true) => count(bins, lanes, |b| usize::from(b / 2), half),
+                    (false, false) => count_finished(bins, lanes, to, |_| 1),
+                    (false, true) => count_finished(bins, lanes, |b| to(b) / 2, |b| half_of(to(b))),
                 }
             }
         }
@@ -314,6 +311,45 @@ fn add_body(
             sum: 0,
         };
     }
+}
+
+/// Adds `step(b)` to counter `at(b)` of `bins` for each buffered bin `b`, where it exists.
+#[inline(always)]
+fn count(bins: &mut [u32], lanes: &[u16], at: impl Fn(u16) -> usize, step: impl Fn(u16) -> u32) {
+    for &b in lanes {
+        if let Some(c) = bins.get_mut(at(b)) {
+            *c += step(b);
+        }
+    }
+}
+
+/// [`count`] of the finished lanes only (not [`NO_BIN`]).
+#[inline(always)]
+fn count_finished(
+    bins: &mut [u32],
+    lanes: &[u16],
+    at: impl Fn(u16) -> usize,
+    step: impl Fn(u16) -> u32,
+) {
+    for &b in lanes {
+        if b != NO_BIN
+            && let Some(c) = bins.get_mut(at(b))
+        {
+            *c += step(b);
+        }
+    }
+}
+
+/// One count of packed bin `b`: in the low half of its word if even, the high half if odd.
+#[inline(always)]
+fn half(b: u16) -> u32 {
+    1 << (16 * u32::from(b & 1))
+}
+
+/// [`half`] of a bin index.
+#[inline(always)]
+fn half_of(b: usize) -> u32 {
+    1 << (16 * (b & 1))
 }
 
 /// Asks for the cache lines the next task will need while this one is counted: its buffered
@@ -339,7 +375,9 @@ fn prefetch_next(
             let level = stats.bin_level[next];
             (((max >> level) - (min >> level)) as usize + 1).min(TASK_HISTOGRAM_BINS)
         };
-        let bins = &stats.histogram[next * TASK_HISTOGRAM_BINS..][..used];
+        let words = histogram_words(stats.packed);
+        let used = if stats.packed { used.div_ceil(2) } else { used };
+        let bins = &stats.histogram[next * words..][..used];
         let cap = pending.capacity;
         let buffered = &pending.bins[pos * cap * LANES..][..groups.len().min(cap) * LANES];
         // SAFETY: a prefetch only hints the cache: it never faults nor changes memory, and
