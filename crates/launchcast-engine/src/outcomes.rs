@@ -515,13 +515,27 @@ impl Bins for Packed<'_> {
         }
     }
     fn shift_up(&mut self, used: usize, up: usize) -> bool {
-        // Whole words move when the shift is even.
-        let words = used / 2 + 1;
-        if !up.is_multiple_of(2) || up / 2 + words > self.0.len() {
+        let (words, m) = (used / 2 + 1, up / 2);
+        let moved = (used + up) / 2 + 1;
+        if moved > self.0.len() {
             return false;
         }
-        self.0.copy_within(..words, up / 2);
-        self.0[..(up / 2).min(words)].fill(0);
+        if up.is_multiple_of(2) {
+            // Whole words move.
+            self.0.copy_within(..words, m);
+            self.0[..m.min(words)].fill(0);
+            return true;
+        }
+        // New bin 2k is old bin 2(k − m − 1) + 1, the high half of old word k − m − 1; new
+        // bin 2k + 1 is old bin 2(k − m), the low half of old word k − m. Words are read at
+        // or below the one written, so from the top down each is read before it changes.
+        let w = &mut *self.0;
+        let old = |w: &[u32], i: usize| if i < words { w[i] } else { 0 };
+        for k in (0..moved).rev() {
+            let low = if k > m { old(w, k - m - 1) >> 16 } else { 0 };
+            let high = if k >= m { old(w, k - m) << 16 } else { 0 };
+            w[k] = low | high;
+        }
         true
     }
 }
