@@ -290,14 +290,28 @@ fn add_body(
             // The shared window is as fine or coarser: each buffered bin lies in one bin.
             let shift = level - shadow.level;
             let to = |b: u16| (((shadow.origin + u64::from(b)) >> shift) - origin) as usize;
-            for &g in groups {
-                let lanes = &task[g * LANES..][..LANES];
-                match (same, stats.packed) {
-                    // A bin past the window ([`NO_BIN`]) has no counter.
-                    (true, false) => count(bins, lanes, usize::from, |_| 1),
-                    (true, true) => count(bins, lanes, |b| usize::from(b / 2), half),
-                    (false, false) => count_finished(bins, lanes, to, |_| 1),
-                    (false, true) => count_finished(bins, lanes, |b| to(b) / 2, |b| half_of(to(b))),
+            // Lanes without a finish ([`NO_BIN`]) add 0 to the last counter: no branch.
+            let one = |b: u16| u32::from(b != NO_BIN);
+            let lanes = groups.iter().flat_map(|&g| &task[g * LANES..][..LANES]);
+            if let Ok(bins) = <&mut [u32; TASK_HISTOGRAM_BINS]>::try_from(&mut *bins) {
+                let last = TASK_HISTOGRAM_BINS - 1;
+                if same {
+                    count(bins, lanes, |b| usize::from(b) & last, one);
+                } else {
+                    count(bins, lanes, |b| to(b) & last, one);
+                }
+            } else if let Ok(bins) = <&mut [u32; TASK_HISTOGRAM_BINS / 2]>::try_from(bins) {
+                let last = TASK_HISTOGRAM_BINS / 2 - 1;
+                let half = |t: usize, b: u16| u32::from(b != NO_BIN) << (16 * (t & 1));
+                if same {
+                    count(
+                        bins,
+                        lanes,
+                        |b| usize::from(b / 2) & last,
+                        |b| half(usize::from(b), b),
+                    );
+                } else {
+                    count(bins, lanes, |b| (to(b) / 2) & last, |b| half(to(b), b));
                 }
             }
         }
@@ -313,43 +327,19 @@ fn add_body(
     }
 }
 
-/// Adds `step(b)` to counter `at(b)` of `bins` for each buffered bin `b`, where it exists.
+/// Adds `step(b)` to counter `at(b)` (within the array) of `bins` for each buffered bin `b`.
 #[inline(always)]
-fn count(bins: &mut [u32], lanes: &[u16], at: impl Fn(u16) -> usize, step: impl Fn(u16) -> u32) {
+fn count<'a, const N: usize>(
+    bins: &mut [u32; N],
+    lanes: impl Iterator<Item = &'a u16>,
+    at: impl Fn(u16) -> usize,
+    step: impl Fn(u16) -> u32,
+) {
     for &b in lanes {
         if let Some(c) = bins.get_mut(at(b)) {
             *c += step(b);
         }
     }
-}
-
-/// [`count`] of the finished lanes only (not [`NO_BIN`]).
-#[inline(always)]
-fn count_finished(
-    bins: &mut [u32],
-    lanes: &[u16],
-    at: impl Fn(u16) -> usize,
-    step: impl Fn(u16) -> u32,
-) {
-    for &b in lanes {
-        if b != NO_BIN
-            && let Some(c) = bins.get_mut(at(b))
-        {
-            *c += step(b);
-        }
-    }
-}
-
-/// One count of packed bin `b`: in the low half of its word if even, the high half if odd.
-#[inline(always)]
-fn half(b: u16) -> u32 {
-    1 << (16 * u32::from(b & 1))
-}
-
-/// [`half`] of a bin index.
-#[inline(always)]
-fn half_of(b: usize) -> u32 {
-    1 << (16 * (b & 1))
 }
 
 /// Asks for the cache lines the next task will need while this one is counted: its buffered
