@@ -124,12 +124,13 @@ pub fn sample_target(tasks: usize) -> u64 {
     ((1u64 << 24) / tasks.max(1) as u64).clamp(8_192, TASK_SAMPLE_TARGET)
 }
 
-/// `n` zeros written out: a zeroed allocation is mapped lazily to the shared zero page, so
-/// the first increment (a read, then a write) of each page would fault twice and flush the
-/// other cores' address translations; writing once up front faults each page once.
+/// `n` zeros written out, in room for `capacity`: a zeroed allocation is mapped lazily to the
+/// shared zero page, so the first increment (a read, then a write) of each page would fault
+/// twice and flush the other cores' address translations; writing once up front faults each
+/// page once. The room past `n` is not touched.
 #[allow(clippy::slow_vector_initialization)] // the point: `vec![0; n]` maps pages lazily
-pub(crate) fn written_zeros(n: usize) -> Vec<u32> {
-    let mut v = Vec::with_capacity(n);
+pub(crate) fn written_zeros(n: usize, capacity: usize) -> Vec<u32> {
+    let mut v = Vec::with_capacity(capacity.max(n));
     v.resize(n, 0);
     v
 }
@@ -246,15 +247,16 @@ impl TaskStats {
             bin_level: &mut self.bin_level,
             bin_origin: &mut self.bin_origin,
             histogram: &mut self.histogram,
+            packed: false,
         }
         .widen(task, min, max);
     }
 
     /// Every field cut into stripes of `size` tasks (the last may be shorter), each for one
-    /// writer.
-    pub(crate) fn stripes(&mut self, size: usize) -> Vec<TaskStripe<'_>> {
+    /// writer; `packed`: the histograms hold two bins per `u32` (see [`TaskStripe::packed`]).
+    pub(crate) fn stripes(&mut self, size: usize, packed: bool) -> Vec<TaskStripe<'_>> {
         let size = size.clamp(1, self.tasks().max(1));
-        let bins = size.saturating_mul(TASK_HISTOGRAM_BINS);
+        let bins = size.saturating_mul(histogram_words(packed));
         self.finished
             .chunks_mut(size)
             .zip(self.finish_sum_fixed.chunks_mut(size))
@@ -277,6 +279,7 @@ impl TaskStats {
                         bin_level: level,
                         bin_origin: origin,
                         histogram,
+                        packed,
                     }
                 },
             )
@@ -399,6 +402,10 @@ pub(crate) struct TaskStripe<'a> {
     pub(crate) bin_level: &'a mut [u8],
     pub(crate) bin_origin: &'a mut [u64],
     pub(crate) histogram: &'a mut [u32],
+    /// Whether each `u32` of `histogram` holds two bins, bin `2k` in its low half and `2k + 1`
+    /// in its high half: half the memory and memory traffic, for runs in which no count can
+    /// pass 65,535.
+    pub(crate) packed: bool,
 }
 
 impl TaskStripe<'_> {
@@ -430,23 +437,169 @@ impl TaskStripe<'_> {
             (self.bin_level[i], self.bin_origin[i]) = (level, origin);
             return;
         }
-        let bins = &mut self.histogram[i * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
-        let old: [u32; TASK_HISTOGRAM_BINS] = match (&*bins).try_into() {
-            Ok(b) => b,
-            Err(_) => return,
-        };
-        // Bins in use: from the old origin (the old minimum's) to the old maximum's.
-        let used = ((old_max >> old_level) - old_origin) as usize;
-        bins[..=used.min(TASK_HISTOGRAM_BINS - 1)].fill(0);
+        let words = histogram_words(self.packed);
+        let bins = &mut self.histogram[i * words..][..words];
+        // Bins in use: from the old origin (the old minimum's) to the old maximum's; the
+        // rest are zero.
+        let used = (((old_max >> old_level) - old_origin) as usize).min(TASK_HISTOGRAM_BINS - 1);
         let shift = level - old_level;
-        for (j, &c) in old.iter().enumerate().take(used + 1) {
-            if c != 0 {
-                // The old bin's keys all fall in this one new bin.
-                let to = ((old_origin + j as u64) >> shift) - origin;
-                bins[to as usize] += c;
-            }
+        if self.packed {
+            rebin(&mut Packed(bins), used, old_origin, shift, origin);
+        } else {
+            rebin(&mut Plain(bins), used, old_origin, shift, origin);
         }
         (self.bin_level[i], self.bin_origin[i]) = (level, origin);
+    }
+}
+
+/// `u32`s of one task's histogram: one per bin, or one per two bins when packed.
+#[inline(always)]
+pub(crate) fn histogram_words(packed: bool) -> usize {
+    if packed {
+        TASK_HISTOGRAM_BINS / 2
+    } else {
+        TASK_HISTOGRAM_BINS
+    }
+}
+
+/// One task's bins, however stored.
+trait Bins {
+    /// Empties bin `j`, returning its count.
+    fn take(&mut self, j: usize) -> u32;
+    /// Adds `c` to bin `j` (if it exists).
+    fn add(&mut self, j: usize, c: u32);
+    /// Moves bins `..=used` up by `up`, zeroing those left behind, if it can do so faster
+    /// than bin by bin.
+    fn shift_up(&mut self, used: usize, up: usize) -> bool;
+}
+
+/// A bin per `u32`.
+struct Plain<'a>(&'a mut [u32]);
+
+/// Two bins per `u32` (see [`TaskStripe::packed`]).
+pub(crate) struct Packed<'a>(pub(crate) &'a mut [u32]);
+
+impl Bins for Plain<'_> {
+    #[inline(always)]
+    fn take(&mut self, j: usize) -> u32 {
+        std::mem::take(&mut self.0[j])
+    }
+    #[inline(always)]
+    fn add(&mut self, j: usize, c: u32) {
+        if let Some(b) = self.0.get_mut(j) {
+            *b += c;
+        }
+    }
+    fn shift_up(&mut self, used: usize, up: usize) -> bool {
+        if up + used >= self.0.len() {
+            return false;
+        }
+        self.0.copy_within(..=used, up);
+        self.0[..up.min(used + 1)].fill(0);
+        true
+    }
+}
+
+impl Bins for Packed<'_> {
+    #[inline(always)]
+    fn take(&mut self, j: usize) -> u32 {
+        let (w, half) = (j / 2, 16 * (j % 2));
+        let c = (self.0[w] >> half) & 0xFFFF;
+        self.0[w] &= !(0xFFFF << half);
+        c
+    }
+    #[inline(always)]
+    fn add(&mut self, j: usize, c: u32) {
+        if let Some(w) = self.0.get_mut(j / 2) {
+            *w += c << (16 * (j % 2));
+        }
+    }
+    fn shift_up(&mut self, used: usize, up: usize) -> bool {
+        let (words, m) = (used / 2 + 1, up / 2);
+        let moved = (used + up) / 2 + 1;
+        if moved > self.0.len() {
+            return false;
+        }
+        if up.is_multiple_of(2) {
+            // Whole words move.
+            self.0.copy_within(..words, m);
+            self.0[..m.min(words)].fill(0);
+            return true;
+        }
+        // New bin 2k is old bin 2(k − m − 1) + 1, the high half of old word k − m − 1; new
+        // bin 2k + 1 is old bin 2(k − m), the low half of old word k − m. Words are read at
+        // or below the one written, so from the top down each is read before it changes.
+        let w = &mut *self.0;
+        let old = |w: &[u32], i: usize| if i < words { w[i] } else { 0 };
+        for k in (0..moved).rev() {
+            let low = if k > m { old(w, k - m - 1) >> 16 } else { 0 };
+            let high = if k >= m { old(w, k - m) << 16 } else { 0 };
+            w[k] = low | high;
+        }
+        true
+    }
+}
+
+/// Moves the counts of bins `0 ..= used` of a window starting at `old_origin` into the window
+/// `shift` levels coarser starting at `origin` (which holds them all), in place: old bin `j`
+/// goes to `((old_origin + j) >> shift) − origin`. That target minus `j` never grows with
+/// `j`, so the bins that move up are moved from the top down and those that move down (or
+/// stay) from the bottom up, each read before anything lands on it.
+fn rebin(bins: &mut impl Bins, used: usize, old_origin: u64, shift: u8, origin: u64) {
+    let to = |j: usize| (((old_origin + j as u64) >> shift) - origin) as usize;
+    // The origin only falls: with the same level, a shift up.
+    if shift == 0 && bins.shift_up(used, to(0)) {
+        return;
+    }
+    // First bin that does not move up.
+    let stays = (0..=used).find(|&j| to(j) <= j).unwrap_or(used + 1);
+    for j in stays..=used {
+        let t = to(j);
+        if t != j {
+            let c = bins.take(j);
+            bins.add(t, c);
+        }
+    }
+    for j in (0..stays).rev() {
+        let c = bins.take(j);
+        bins.add(to(j), c);
+    }
+}
+
+/// Unpacks packed histograms (see [`TaskStripe::packed`]) of `tasks` tasks, held in the
+/// first half of `histogram`, into one `u32` per bin, in place. Task `i` unpacks onto the
+/// packed words of tasks `2i` and `2i + 1`, so tasks are unpacked from the last down, in
+/// rounds that each unpack the upper half of the tasks still packed, in parallel: their
+/// targets lie past every packed word.
+pub(crate) fn unpack_histograms(histogram: &mut Vec<u32>, tasks: usize) {
+    use rayon::prelude::*;
+    const HALF: usize = TASK_HISTOGRAM_BINS / 2;
+    histogram.resize(tasks * TASK_HISTOGRAM_BINS, 0);
+    let mut left = tasks;
+    while left > 1 {
+        let first = left.div_ceil(2);
+        // Packed words of tasks `..left` lie below `left × HALF`, at most `first × 1024`:
+        // below the targets of tasks `first..left`.
+        let (low, high) = histogram.split_at_mut(first * TASK_HISTOGRAM_BINS);
+        high[..(left - first) * TASK_HISTOGRAM_BINS]
+            .par_chunks_mut(TASK_HISTOGRAM_BINS)
+            .zip(low[first * HALF..left * HALF].par_chunks(HALF))
+            .for_each(|(to, from)| {
+                for (pair, &w) in to.chunks_exact_mut(2).zip(from) {
+                    pair[0] = w & 0xFFFF;
+                    pair[1] = w >> 16;
+                }
+            });
+        left = first;
+    }
+    if tasks > 0 {
+        // Task 0 onto itself, from the top down: bins `2k`, `2k + 1` come from word `k`.
+        let bins = &mut histogram[..TASK_HISTOGRAM_BINS];
+        for k in (0..HALF).rev() {
+            let w = bins[k];
+            bins[2 * k + 1] = w >> 16;
+            bins[2 * k] = w & 0xFFFF;
+        }
     }
 }
 
@@ -550,5 +703,67 @@ mod tests {
         assert_eq!(nearest_rank(0.9, 10), 8);
         assert_eq!(nearest_rank(0.0, 10), 0);
         assert_eq!(nearest_rank(1.0, 10), 9);
+    }
+
+    /// Coarsening a histogram in place gives what moving every bin into a fresh window gives,
+    /// for windows that move up, down and both ways, at every coarsening.
+    #[test]
+    fn rebinning_in_place_matches_a_copy() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut checked = 0;
+        for case in 0..5_000 {
+            let used = (next() % 1024) as usize;
+            let shift = (next() % 5) as u8;
+            let old_origin = 5_000 + next() % 3_000;
+            // Any new origin at or below the old one's that still holds the old bins.
+            let highest = old_origin >> shift;
+            let lowest = ((old_origin + used as u64) >> shift).saturating_sub(1023);
+            if lowest > highest {
+                continue;
+            }
+            let origin = lowest + next() % (highest - lowest + 1);
+            let mut bins = vec![0u32; TASK_HISTOGRAM_BINS];
+            for b in bins.iter_mut().take(used + 1) {
+                *b = (next() % 4) as u32;
+            }
+            let mut want = vec![0u32; TASK_HISTOGRAM_BINS];
+            for (j, &c) in bins.iter().enumerate().take(used + 1) {
+                want[(((old_origin + j as u64) >> shift) - origin) as usize] += c;
+            }
+            let mut packed: Vec<u32> = bins.chunks(2).map(|p| p[0] | (p[1] << 16)).collect();
+            rebin(&mut Plain(&mut bins), used, old_origin, shift, origin);
+            assert_eq!(bins, want, "case {case}");
+            rebin(&mut Packed(&mut packed), used, old_origin, shift, origin);
+            let mut unpacked = packed.clone();
+            unpack_histograms(&mut unpacked, 1);
+            assert_eq!(unpacked, want, "case {case}, packed");
+            checked += 1;
+        }
+        assert!(checked > 1_000);
+    }
+
+    /// Unpacking in place gives every task's bins in order, for any number of tasks.
+    #[test]
+    fn histograms_unpack_in_place() {
+        for tasks in 0..40usize {
+            let bins = |t: usize, j: usize| ((t * 7_919 + j * 31) % 65_536) as u32;
+            let mut histogram: Vec<u32> = (0..tasks * TASK_HISTOGRAM_BINS / 2)
+                .map(|w| {
+                    let (t, k) = (w / 512, w % 512);
+                    bins(t, 2 * k) | (bins(t, 2 * k + 1) << 16)
+                })
+                .collect();
+            unpack_histograms(&mut histogram, tasks);
+            let want: Vec<u32> = (0..tasks * TASK_HISTOGRAM_BINS)
+                .map(|i| bins(i / TASK_HISTOGRAM_BINS, i % TASK_HISTOGRAM_BINS))
+                .collect();
+            assert_eq!(histogram, want, "{tasks} tasks");
+        }
     }
 }

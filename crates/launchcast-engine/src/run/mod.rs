@@ -6,13 +6,14 @@
 //!
 //! Memory: the per-task statistics (a 4 KB histogram per task and scenario, the largest part
 //! of a big model's memory) exist once, whatever the thread count. A worker holds only its
-//! kernel scratch and a buffer of the finishes of a few sampled lane groups, which it adds
-//! into the shared statistics a stripe of tasks at a time, each stripe under its own lock, so
-//! workers rarely wait on each other. No more workers run than the machine has cores: more
+//! kernel scratch and a buffer of the finishes of a few sampled lane groups (8 MB or 8
+//! groups, whichever is more), which it adds into the shared statistics a stripe of tasks at
+//! a time, each stripe under its own lock, so workers rarely wait on each other. No more workers run than the machine has cores: more
 //! would only wait, and each costs its buffers.
 //!
 //! `recorder` buffers the sampled lane groups and adds them into the shared statistics;
-//! `rows` keeps the whole iterations that become [`Rows`](crate::outcomes::Rows).
+//! `rows` says which whole iterations become [`Rows`](crate::outcomes::Rows), which the
+//! blocks write straight into their columns.
 
 mod recorder;
 mod rows;
@@ -23,16 +24,16 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::error::EngineError;
-use crate::index::Id;
+use crate::index::{Id, Pos};
 use crate::kernel::{Scratch, promise_kept, simulate};
 use crate::outcomes::{
-    MAX_ROWS, Outcomes, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats, sample_target,
-    written_zeros,
+    MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS, TaskStats, histogram_words,
+    sample_target, unpack_histograms, written_zeros,
 };
 use crate::plan::Compiled;
 use crate::simd::{Isa, LANES};
-use recorder::{PENDING_GROUPS, Pending, STRIPE, SharedStats, Stripes, flush, record};
-use rows::{RowLayout, RowRecords, gather_rows};
+use recorder::{Pending, STRIPE, SharedStats, Stripes, flush, record};
+use rows::{BlockRows, RowLayout, split_rows};
 pub(crate) use variants::{HeadlineRun, Variant, VariantChange, run_variants};
 
 /// How to run.
@@ -52,9 +53,22 @@ pub struct RunOptions<'a> {
     pub statistics: bool,
 }
 
-/// Iterations per block: a multiple of [`LANES`], small enough to balance two cores and
-/// report progress often, large enough to amortise the bookkeeping.
+/// Most iterations per block: a multiple of [`LANES`], large enough to amortise the
+/// bookkeeping.
 const BLOCK: usize = 4096;
+
+/// Blocks per worker, where the run is long enough: workers take the next block as they
+/// free up, so the last to finish waits for at most about one block, an eighth of a share
+/// (with blocks of 4,096, a run of 20,000 iterations was 5 blocks, split 3 to 2 on two
+/// cores).
+const BLOCKS_PER_WORKER: usize = 8;
+
+/// Iterations per block of a run of `n` iterations on `threads` workers.
+pub(super) fn block_size(n: usize, threads: usize) -> usize {
+    (n / (threads.max(1) * BLOCKS_PER_WORKER))
+        .next_multiple_of(LANES)
+        .clamp(LANES, BLOCK)
+}
 
 /// One block's slices of every per-iteration column.
 struct BlockColumns<'a> {
@@ -65,14 +79,24 @@ struct BlockColumns<'a> {
     /// `[scenario * years + year]`
     deliveries: Vec<&'a mut [f32]>,
     spend: Vec<&'a mut [f32]>,
+    /// `[scenario]`: the block's part of the rows.
+    rows: Vec<BlockRows<'a>>,
 }
 
 /// Empty statistics for `tasks` tasks, every page of their histograms written once up front
-/// (a zeroed allocation maps pages lazily, so each first increment would fault twice).
-fn empty_stats(tasks: usize) -> TaskStats {
+/// (a zeroed allocation maps pages lazily, so each first increment would fault twice);
+/// `packed`: two bins per `u32` (see `TaskStripe::packed`), with room to unpack them.
+fn empty_stats(tasks: usize, packed: bool) -> TaskStats {
     TaskStats {
-        histogram: written_zeros(tasks * TASK_HISTOGRAM_BINS),
-        ..TaskStats::new(tasks)
+        finished: vec![0; tasks],
+        finish_sum_fixed: vec![0; tasks],
+        finish_min_fixed: vec![u64::MAX; tasks],
+        finish_max_fixed: vec![0; tasks],
+        sampled: 0,
+        critical: vec![0; tasks],
+        bin_level: vec![0; tasks],
+        bin_origin: vec![0; tasks],
+        histogram: written_zeros(tasks * histogram_words(packed), tasks * TASK_HISTOGRAM_BINS),
     }
 }
 
@@ -89,10 +113,6 @@ struct Tally {
     /// Per scenario: sampled iterations run.
     sampled: Vec<u64>,
     promises: Vec<Vec<u64>>,
-    /// Per scenario: the whole-iteration records of the rows this worker ran, a lane group
-    /// at a time, copied into [`Rows`] at the end: one piece per worker, which merging
-    /// collects without copying.
-    rows: Vec<Vec<RowRecords>>,
 }
 
 impl Worker {
@@ -114,9 +134,6 @@ impl Tally {
         Tally {
             sampled: vec![0; scenarios],
             promises: vec![vec![0; plan.promises.len()]; scenarios],
-            rows: (0..scenarios)
-                .map(|_| vec![RowRecords::default()])
-                .collect(),
         }
     }
 
@@ -129,16 +146,17 @@ impl Tally {
                 *x += y;
             }
         }
-        for (a, b) in self.rows.iter_mut().zip(other.rows) {
-            a.extend(b);
-        }
         self
     }
 }
-fn split_columns<'a>(columns: &'a mut [Vec<f32>], blocks: usize) -> Vec<Vec<&'a mut [f32]>> {
+fn split_columns<'a>(
+    columns: &'a mut [Vec<f32>],
+    block: usize,
+    blocks: usize,
+) -> Vec<Vec<&'a mut [f32]>> {
     let mut per_block: Vec<Vec<&'a mut [f32]>> = (0..blocks).map(|_| Vec::new()).collect();
     for column in columns.iter_mut() {
-        for (b, chunk) in column.chunks_mut(BLOCK).enumerate() {
+        for (b, chunk) in column.chunks_mut(block).enumerate() {
             per_block[b].push(chunk);
         }
     }
@@ -146,15 +164,15 @@ fn split_columns<'a>(columns: &'a mut [Vec<f32>], blocks: usize) -> Vec<Vec<&'a 
 }
 
 /// Worker threads for `requested` (0: one per core): never more than the machine's cores
-/// (more would only wait, each holding its buffers) nor than there are blocks.
-fn worker_threads(requested: usize, blocks: usize) -> usize {
+/// (more would only wait, each holding its buffers) nor than there are lane groups.
+pub(super) fn worker_threads(requested: usize, groups: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let wanted = if requested == 0 {
         rayon::current_num_threads()
     } else {
         requested
     };
-    wanted.min(cores).min(blocks).max(1)
+    wanted.min(cores).min(groups).max(1)
 }
 
 pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, EngineError> {
@@ -162,28 +180,15 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         .map_err(|_| EngineError::TooManyIterations(opts.iterations))?;
     let scenarios = plan.params.len();
     let years = plan.years.len();
-    let blocks = n.div_ceil(BLOCK);
+    let threads = worker_threads(opts.threads, n.div_ceil(LANES));
+    let block = block_size(n, threads);
+    let blocks = n.div_ceil(block);
     // Each column allocated zeroed on its own (`vec![vec![..]; k]` would copy the first and
     // touch every page), so columns never written cost no memory.
     let zeroed = |k: usize| (0..k).map(|_| vec![0f32; n]).collect::<Vec<_>>();
     let mut headline = zeroed(scenarios);
     let mut deliveries = zeroed(scenarios * years);
     let mut spend = zeroed(scenarios * years);
-    let work: Vec<BlockColumns> = split_columns(&mut headline, blocks)
-        .into_iter()
-        .zip(split_columns(&mut deliveries, blocks))
-        .zip(split_columns(&mut spend, blocks))
-        .enumerate()
-        .map(|(b, ((h, d), s))| BlockColumns {
-            first: (b * BLOCK) as u64,
-            len: BLOCK.min(n - b * BLOCK),
-            headline: h,
-            deliveries: d,
-            spend: s,
-        })
-        .collect();
-
-    let threads = worker_threads(opts.threads, blocks);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -225,14 +230,46 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         statistics: opts.statistics,
         row_every,
     };
+    // Rows are written by the blocks straight into their columns.
+    let mut rows: Vec<Rows> = (0..scenarios).map(|_| layout.empty_rows()).collect();
+    let mut by_block: Vec<Vec<BlockRows>> = (0..blocks).map(|_| Vec::new()).collect();
+    for r in rows.iter_mut() {
+        let parts = split_rows(&layout, &plan.position, r, block as u64, blocks);
+        for (of_block, part) in by_block.iter_mut().zip(parts) {
+            of_block.push(part);
+        }
+    }
+    let work: Vec<BlockColumns> = split_columns(&mut headline, block, blocks)
+        .into_iter()
+        .zip(split_columns(&mut deliveries, block, blocks))
+        .zip(split_columns(&mut spend, block, blocks))
+        .zip(by_block)
+        .enumerate()
+        .map(|(b, (((h, d), s), r))| BlockColumns {
+            first: (b * block) as u64,
+            len: block.min(n - b * block),
+            headline: h,
+            deliveries: d,
+            spend: s,
+            rows: r,
+        })
+        .collect();
+
     // One set of per-task statistics per scenario, whatever the thread count (none when
     // statistics are off), written by workers a stripe at a time.
+    // While no count can pass 65,535, two bins share a `u32`: half the memory and traffic.
+    let packed = sampled_groups * LANES as u64 <= u64::from(u16::MAX);
     let mut stats: Vec<TaskStats> = (0..scenarios)
-        .map(|_| empty_stats(if opts.statistics { tasks } else { 0 }))
+        .map(|_| empty_stats(if opts.statistics { tasks } else { 0 }, packed))
         .collect();
     let shared: Vec<SharedStats> = stats
         .iter_mut()
-        .map(|s| s.stripes(STRIPE).into_iter().map(Mutex::new).collect())
+        .map(|s| {
+            s.stripes(STRIPE, packed)
+                .into_iter()
+                .map(Mutex::new)
+                .collect()
+        })
         .collect();
     // Each thread takes the next block as it becomes free, so a busy core delays nothing.
     // Which thread runs a block changes nothing: every block writes its own part of the
@@ -270,18 +307,24 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
                 .reduce_with(Tally::merge)
         })
         .unwrap_or_else(|| Tally::new(plan));
-    let Tally {
-        sampled,
-        promises,
-        rows,
-    } = workers;
+    let Tally { sampled, promises } = workers;
     drop(shared);
+    if packed {
+        for s in stats.iter_mut() {
+            let tasks = s.tasks();
+            pool.install(|| unpack_histograms(&mut s.histogram, tasks));
+        }
+    }
 
     let mut deliveries = deliveries.into_iter();
     let mut spend = spend.into_iter();
     let mut outcomes = Vec::with_capacity(scenarios);
-    for (((headline_days, stats), promises_kept), sampled) in
-        headline.into_iter().zip(stats).zip(promises).zip(sampled)
+    for ((((headline_days, stats), promises_kept), sampled), rows) in headline
+        .into_iter()
+        .zip(stats)
+        .zip(promises)
+        .zip(sampled)
+        .zip(rows)
     {
         let tasks = if opts.statistics {
             TaskStats { sampled, ..stats }
@@ -297,11 +340,8 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
             spend_by_year: spend.by_ref().take(years).collect(),
             promises_kept,
             tasks,
-            rows: Default::default(),
+            rows,
         });
-    }
-    for (out, pieces) in outcomes.iter_mut().zip(rows) {
-        out.rows = pool.install(|| gather_rows(&layout, &plan.position, &pieces));
     }
     Ok(Outcomes {
         iterations: opts.iterations,
@@ -328,10 +368,6 @@ fn run_block(
     for (sc, params) in plan.params.iter().enumerate() {
         let s = &mut w.scratch;
         let kept = &mut w.tally.promises[sc];
-        let RowRecords {
-            index: row_index,
-            data: row_data,
-        } = &mut w.tally.rows[sc][0];
         for offset in (0..block.len).step_by(LANES) {
             let first = block.first + offset as u64;
             let group = first / LANES as u64;
@@ -380,22 +416,16 @@ fn run_block(
                 .take_while(|&l| layout.row(group, l).is_some())
                 .count();
             if let Some(first_row) = layout.row(group, 0).filter(|_| kept_rows > 0) {
-                if row_data.capacity() == 0 {
-                    // Room for every row at once: growing by doubling would copy tens of
-                    // megabytes; untouched capacity costs no memory.
-                    row_data.reserve(layout.rows.div_ceil(LANES) * layout.len() * LANES);
-                }
-                row_index.push([first_row as u32, kept_rows as u32]);
                 let (dm, sm) = (layout.delivered_months, layout.spent_months);
-                for lanes in s
-                    .duration
-                    .iter()
-                    .chain([&s.headline])
-                    .chain(&s.delivered_monthly[..dm])
-                    .chain(&s.spent_monthly[..sm])
-                {
-                    row_data.extend_from_slice(lanes);
-                }
+                block.rows[sc].write(
+                    first_row,
+                    kept_rows,
+                    s.duration
+                        .iter()
+                        .chain([&s.headline])
+                        .chain(&s.delivered_monthly[..dm])
+                        .chain(&s.spent_monthly[..sm]),
+                );
             }
             let pending = &mut w.pending;
             let g = pending.groups;
@@ -407,20 +437,45 @@ fn run_block(
                 pending,
                 sc,
             );
-            let critical = &mut pending.critical;
-            for l in 0..live {
-                if s.headline[l] < f32::INFINITY {
-                    let mut driver = s.headline_driver[l];
-                    while let Some(pos) = driver.pos() {
-                        critical[pos.index() * PENDING_GROUPS + g] |= 1 << l;
-                        driver = s.driver[pos][l];
-                    }
-                }
-            }
+            mark_critical(s, live, pending.next_critical());
             pending.scenario[g] = sc;
             pending.groups += 1;
-            if pending.groups == PENDING_GROUPS {
+            if pending.groups == pending.capacity {
                 flush(isa, pending, at);
+            }
+        }
+    }
+}
+
+/// Marks in `critical` (zeroed first, by plan position) the lanes in which each task lies on
+/// the chain of driving links that set the headline event (of the `live` lanes that reach it).
+/// A task's driver lies before it in plan order, so one backward sweep carries every lane's
+/// chain down to its first task: a few operations per task, where following each lane's
+/// chain link by link is a dependent load per step.
+fn mark_critical(s: &Scratch, live: usize, critical: &mut [u32]) {
+    critical.fill(0);
+    for l in 0..live {
+        if s.headline[l] < f32::INFINITY
+            && let Some(pos) = s.headline_driver[l].pos()
+            && let Some(m) = critical.get_mut(pos.index())
+        {
+            *m |= 1 << l;
+        }
+    }
+    for pos in (0..critical.len()).rev() {
+        let mut lanes = critical[pos];
+        if lanes == 0 {
+            continue;
+        }
+        let drivers = &s.driver[Pos::from_index(pos)];
+        while lanes != 0 {
+            let l = lanes.trailing_zeros() as usize;
+            lanes &= lanes - 1;
+            if let Some(by) = drivers[l].pos() {
+                debug_assert!(by.index() < pos, "a driver precedes its task");
+                if let Some(m) = critical.get_mut(by.index()) {
+                    *m |= 1 << l;
+                }
             }
         }
     }

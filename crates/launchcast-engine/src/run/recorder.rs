@@ -9,7 +9,9 @@
 use std::sync::Mutex;
 
 use crate::index::{Id, IdVec, Pos, TaskId};
-use crate::outcomes::{DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, TaskStripe, finish_key};
+use crate::outcomes::{
+    DAY_FIXED_POINT, TASK_HISTOGRAM_BINS, TaskStripe, finish_key, histogram_words,
+};
 #[cfg(target_arch = "x86_64")]
 use crate::simd::{Avx2, Avx512};
 use crate::simd::{Isa, LANES, Lanes};
@@ -21,11 +23,26 @@ pub(super) const STRIPE: usize = 64;
 /// stripes of [`STRIPE`] tasks, each under its own lock.
 pub(super) type SharedStats<'a> = Vec<Mutex<TaskStripe<'a>>>;
 
-/// Sampled lane groups a worker buffers before adding them to the shared statistics. A task's
-/// finishes spread over its histogram's 64 cache lines: counting those of many groups at once
-/// reuses the lines (and takes each lock once for all of them); one group at a time would
-/// miss the cache on most finishes of a large model.
-pub(super) const PENDING_GROUPS: usize = 32;
+/// Most sampled lane groups a worker buffers before adding them to the shared statistics
+/// (fewer for large models, see [`pending_capacity`]). A task's finishes spread over its
+/// histogram's 64 cache lines: counting those of many groups at once reuses the lines (and
+/// takes each lock once for all of them); one group at a time would miss the cache on most
+/// finishes of a large model.
+const PENDING_GROUPS: usize = 32;
+
+/// Bytes of bins a worker's buffer aims at: its pages are written on every run, and a buffer
+/// of all [`PENDING_GROUPS`] groups would take 200 MB per worker at 100,000 tasks.
+const PENDING_BYTES: usize = 8 << 20;
+
+/// Fewest groups a buffer holds, whatever the model's size: each flush reads and writes the
+/// histogram lines its finishes fall in, so fewer would multiply that traffic (the
+/// histograms of a large model lie in main memory).
+const MIN_PENDING_GROUPS: usize = 8;
+
+/// Lane groups a worker's buffer holds for a model of `tasks` tasks.
+fn pending_capacity(tasks: usize) -> usize {
+    (PENDING_BYTES / (tasks.max(1) * LANES * 2)).clamp(MIN_PENDING_GROUPS, PENDING_GROUPS)
+}
 
 /// A buffered lane that did not finish by the horizon, or lies past the run's end.
 const NO_BIN: u16 = u16::MAX;
@@ -56,14 +73,16 @@ const NO_SHADOW: Shadow = Shadow {
 
 /// Up to [`PENDING_GROUPS`] sampled lane groups, of any scenarios: each finish as its bin in
 /// its task's [`Shadow`] window (`[position][group][lane]`, [`NO_BIN`] where none), which
-/// lanes each task was critical in (bit `l` of `[position][group]`), the shadows
+/// lanes each task was critical in (bit `l` of `[group][position]`), the shadows
 /// (`[scenario][position]`) and each group's scenario.
 pub(super) struct Pending {
     bins: Vec<u16>,
-    pub(super) critical: Vec<u32>,
+    critical: Vec<u32>,
     shadows: Vec<Shadow>,
     pub(super) scenario: [usize; PENDING_GROUPS],
     pub(super) groups: usize,
+    /// Groups the buffer holds before it is added in: [`PENDING_GROUPS`] at most.
+    pub(super) capacity: usize,
     tasks: usize,
     /// Stripes found locked during a flush, kept for reuse.
     busy: Vec<usize>,
@@ -71,15 +90,26 @@ pub(super) struct Pending {
 
 impl Pending {
     pub(super) fn new(tasks: usize, scenarios: usize) -> Pending {
+        let capacity = pending_capacity(tasks);
         Pending {
-            bins: vec![NO_BIN; tasks * PENDING_GROUPS * LANES],
-            critical: vec![0; tasks * PENDING_GROUPS],
+            // Every group's bins are written before they are read: zeroed memory is mapped
+            // as it is first written.
+            bins: vec![0; tasks * capacity * LANES],
+            critical: vec![0; tasks * capacity],
             shadows: vec![NO_SHADOW; tasks * scenarios],
             scenario: [0; PENDING_GROUPS],
             groups: 0,
+            capacity,
             tasks,
             busy: Vec::new(),
         }
+    }
+
+    /// The lanes each task (by plan position) is critical in, of the next group: to be
+    /// written whole before the group is recorded.
+    pub(super) fn next_critical(&mut self) -> &mut [u32] {
+        let n = self.tasks;
+        &mut self.critical[self.groups * n..][..n]
     }
 }
 
@@ -128,21 +158,31 @@ pub(super) fn flush(isa: Isa, pending: &mut Pending, at: Stripes<'_, '_>) {
         }
         pending.busy = busy;
     }
-    // Bins are overwritten whole by the next groups; critical lanes are or-ed in.
-    pending.critical.fill(0);
+    // Bins and critical lanes are overwritten whole by the next groups.
     pending.groups = 0;
 }
 
+/// Count, sum, earliest and latest of a lane group's finishes by the horizon, as
+/// [`group_totals`] gives them.
+type Totals = (u32, f64, f32, f32);
+
 #[inline(always)]
-fn record_body(horizon: f32, finish_ok: &[Lanes], live: usize, pending: &mut Pending, sc: usize) {
-    let (n, g) = (pending.tasks, pending.groups);
+fn record_body(
+    horizon: f32,
+    finish_ok: &[Lanes],
+    live: usize,
+    pending: &mut Pending,
+    sc: usize,
+    totals: impl Fn(&Lanes, f32) -> Totals,
+) {
+    let (n, g, cap) = (pending.tasks, pending.groups, pending.capacity);
     for (pos, finish) in finish_ok.iter().enumerate().take(n) {
         let mut finish = *finish;
         if live < LANES {
             finish[live..].fill(f32::INFINITY);
         }
-        let (count, sum, lo, hi) = group_totals(&finish, horizon);
-        let at = (pos * PENDING_GROUPS + g) * LANES;
+        let (count, sum, lo, hi) = totals(&finish, horizon);
+        let at = (pos * cap + g) * LANES;
         let Some(out) = pending.bins.get_mut(at..at + LANES) else {
             return;
         };
@@ -155,7 +195,7 @@ fn record_body(horizon: f32, finish_ok: &[Lanes], live: usize, pending: &mut Pen
         shadow.sum += (sum * DAY_FIXED_POINT).round() as u64;
         let (lo, hi) = (finish_key(lo), finish_key(hi));
         if shadow.min > shadow.max || lo < shadow.min || hi > shadow.max {
-            let task = &mut pending.bins[pos * PENDING_GROUPS * LANES..][..g * LANES];
+            let task = &mut pending.bins[pos * cap * LANES..][..g * LANES];
             widen_shadow(shadow, lo, hi, task, &pending.scenario[..g], sc);
         }
         let shadow = pending.shadows[sc * n + pos];
@@ -164,7 +204,8 @@ fn record_body(horizon: f32, finish_ok: &[Lanes], live: usize, pending: &mut Pen
         // is a power-of-two multiple of an `f32`, its floor an `f32`, and so is the origin
         // (the floor of the earliest finish's); two such integers less than 1,024 apart
         // subtract exactly.
-        let scale = 2f32.powi(16 - i32::from(shadow.level));
+        // 2^(16 − level), built from its exponent bits (a level is at most 38 − 10).
+        let scale = f32::from_bits((127 + 16 - u32::from(shadow.level)) << 23);
         let origin = shadow.origin as f32;
         for l in 0..LANES {
             let ok = finish[l] <= horizon;
@@ -200,13 +241,17 @@ fn widen_shadow(
     let level = crate::outcomes::histogram_level(min, max);
     let origin = min >> level;
     if !empty && (level, origin) != (shadow.level, shadow.origin) {
+        // ((old origin + b) >> shift) − origin, with the multiple of 2^shift taken out first:
+        // the origin's keys are a multiple of the old origin's, and no larger.
         let shift = level - shadow.level;
+        let base = shadow.origin - (origin << shift);
         for (group, lanes) in bins.chunks_exact_mut(LANES).enumerate() {
             if scenario.get(group) != Some(&sc) {
                 continue;
             }
-            for b in lanes.iter_mut().filter(|b| **b != NO_BIN) {
-                *b = (((shadow.origin + u64::from(*b)) >> shift) - origin) as u16;
+            for b in lanes.iter_mut() {
+                let to = ((base + u64::from(*b)) >> shift) as u16;
+                *b = if *b == NO_BIN { NO_BIN } else { to };
             }
         }
     }
@@ -221,15 +266,15 @@ fn add_body(
     sc: usize,
     groups: &[usize],
 ) {
-    let n = pending.tasks;
+    let (n, cap) = (pending.tasks, pending.capacity);
     for i in 0..stats.tasks() {
         let pos = position[TaskId::from_index(stats.first + i)].index();
         if i + 1 < stats.tasks() {
-            prefetch_next(stats, i + 1, &pending.bins, position);
+            prefetch_next(stats, i + 1, pending, groups, position);
         }
         let mut critical = 0u64;
         for &g in groups {
-            critical += u64::from(pending.critical[pos * PENDING_GROUPS + g].count_ones());
+            critical += u64::from(pending.critical[g * n + pos].count_ones());
         }
         stats.critical[i] += critical;
         let shadow = pending.shadows[sc * n + pos];
@@ -238,26 +283,35 @@ fn add_body(
             stats.finish_sum_fixed[i] += u128::from(shadow.sum);
             stats.widen(i, shadow.min, shadow.max);
             let (level, origin) = (stats.bin_level[i], stats.bin_origin[i]);
-            let bins = &mut stats.histogram[i * TASK_HISTOGRAM_BINS..][..TASK_HISTOGRAM_BINS];
-            let task = &pending.bins[pos * PENDING_GROUPS * LANES..][..PENDING_GROUPS * LANES];
-            if (level, origin) == (shadow.level, shadow.origin) {
-                for &g in groups {
-                    for &b in &task[g * LANES..][..LANES] {
-                        if let Some(c) = bins.get_mut(usize::from(b)) {
-                            *c += 1;
-                        }
-                    }
+            let words = histogram_words(stats.packed);
+            let bins = &mut stats.histogram[i * words..][..words];
+            let task = &pending.bins[pos * cap * LANES..][..cap * LANES];
+            let same = (level, origin) == (shadow.level, shadow.origin);
+            // The shared window is as fine or coarser: each buffered bin lies in one bin.
+            let shift = level - shadow.level;
+            let to = |b: u16| (((shadow.origin + u64::from(b)) >> shift) - origin) as usize;
+            // Lanes without a finish ([`NO_BIN`]) add 0 to the last counter: no branch.
+            let one = |b: u16| u32::from(b != NO_BIN);
+            let lanes = groups.iter().flat_map(|&g| &task[g * LANES..][..LANES]);
+            if let Ok(bins) = <&mut [u32; TASK_HISTOGRAM_BINS]>::try_from(&mut *bins) {
+                let last = TASK_HISTOGRAM_BINS - 1;
+                if same {
+                    count(bins, lanes, |b| usize::from(b) & last, one);
+                } else {
+                    count(bins, lanes, |b| to(b) & last, one);
                 }
-            } else {
-                // The shared window is as fine or coarser: each buffered bin lies in one bin.
-                let shift = level - shadow.level;
-                for &g in groups {
-                    for &b in &task[g * LANES..][..LANES] {
-                        if b != NO_BIN {
-                            let to = ((shadow.origin + u64::from(b)) >> shift) - origin;
-                            bins[to as usize] += 1;
-                        }
-                    }
+            } else if let Ok(bins) = <&mut [u32; TASK_HISTOGRAM_BINS / 2]>::try_from(bins) {
+                let last = TASK_HISTOGRAM_BINS / 2 - 1;
+                let half = |t: usize, b: u16| u32::from(b != NO_BIN) << (16 * (t & 1));
+                if same {
+                    count(
+                        bins,
+                        lanes,
+                        |b| usize::from(b / 2) & last,
+                        |b| half(usize::from(b), b),
+                    );
+                } else {
+                    count(bins, lanes, |b| (to(b) / 2) & last, |b| half(to(b), b));
                 }
             }
         }
@@ -273,11 +327,32 @@ fn add_body(
     }
 }
 
+/// Adds `step(b)` to counter `at(b)` (within the array) of `bins` for each buffered bin `b`.
+#[inline(always)]
+fn count<'a, const N: usize>(
+    bins: &mut [u32; N],
+    lanes: impl Iterator<Item = &'a u16>,
+    at: impl Fn(u16) -> usize,
+    step: impl Fn(u16) -> u32,
+) {
+    for &b in lanes {
+        if let Some(c) = bins.get_mut(at(b)) {
+            *c += step(b);
+        }
+    }
+}
+
 /// Asks for the cache lines the next task will need while this one is counted: its buffered
 /// bins and the bins in use of its histogram (its finishes spread over them, and they lie far
 /// apart in a large model, each a cache miss otherwise).
 #[inline(always)]
-fn prefetch_next(stats: &TaskStripe, next: usize, pending: &[u16], position: &IdVec<TaskId, Pos>) {
+fn prefetch_next(
+    stats: &TaskStripe,
+    next: usize,
+    pending: &Pending,
+    groups: &[usize],
+    position: &IdVec<TaskId, Pos>,
+) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
@@ -290,8 +365,11 @@ fn prefetch_next(stats: &TaskStripe, next: usize, pending: &[u16], position: &Id
             let level = stats.bin_level[next];
             (((max >> level) - (min >> level)) as usize + 1).min(TASK_HISTOGRAM_BINS)
         };
-        let bins = &stats.histogram[next * TASK_HISTOGRAM_BINS..][..used];
-        let buffered = &pending[pos * PENDING_GROUPS * LANES..][..PENDING_GROUPS * LANES];
+        let words = histogram_words(stats.packed);
+        let used = if stats.packed { used.div_ceil(2) } else { used };
+        let bins = &stats.histogram[next * words..][..used];
+        let cap = pending.capacity;
+        let buffered = &pending.bins[pos * cap * LANES..][..groups.len().min(cap) * LANES];
         // SAFETY: a prefetch only hints the cache: it never faults nor changes memory, and
         // every address is within a slice.
         unsafe {
@@ -304,50 +382,90 @@ fn prefetch_next(stats: &TaskStripe, next: usize, pending: &[u16], position: &Id
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (stats, next, pending, position);
+    let _ = (stats, next, pending, groups, position);
 }
 
 /// Finished lanes (finish by the horizon) of one group: their count, sum (eight fixed partial
 /// sums, so the order is fixed), earliest and latest.
 #[inline(always)]
-fn group_totals(finish: &Lanes, horizon: f32) -> (u32, f64, f32, f32) {
-    let mut ok = [0u32; LANES];
-    let mut value = [0f32; LANES];
-    let mut low = [f32::INFINITY; LANES];
-    for l in 0..LANES {
-        ok[l] = u32::from(finish[l] <= horizon);
-        value[l] = if ok[l] != 0 { finish[l] } else { 0.0 };
-        low[l] = if ok[l] != 0 { finish[l] } else { f32::INFINITY };
-    }
+fn group_totals(finish: &Lanes, horizon: f32) -> Totals {
+    let mut count = 0u32;
     let (mut partial, mut lo8, mut hi8) = ([0f64; 8], [f32::INFINITY; 8], [0f32; 8]);
-    for chunk in 0..LANES / 8 {
+    for chunk in finish.chunks_exact(8) {
         for j in 0..8 {
-            let l = chunk * 8 + j;
-            partial[j] += f64::from(value[l]);
-            lo8[j] = if low[l] < lo8[j] { low[l] } else { lo8[j] };
-            hi8[j] = if value[l] > hi8[j] { value[l] } else { hi8[j] };
+            let x = chunk[j];
+            let ok = x <= horizon;
+            count += u32::from(ok);
+            let value = if ok { x } else { 0.0 };
+            let low = if ok { x } else { f32::INFINITY };
+            partial[j] += f64::from(value);
+            lo8[j] = if low < lo8[j] { low } else { lo8[j] };
+            hi8[j] = if value > hi8[j] { value } else { hi8[j] };
         }
     }
     let lo = lo8
         .iter()
         .fold(f32::INFINITY, |a, &b| if b < a { b } else { a });
     let hi = hi8.iter().fold(0f32, |a, &b| if b > a { b } else { a });
-    (ok.iter().sum(), partial.iter().sum(), lo, hi)
+    (count, partial.iter().sum(), lo, hi)
+}
+
+/// [`group_totals`] in AVX-512: the same sums in the same order (eight partial sums, each
+/// over the lanes `j`, `j + 8`, `j + 16`, `j + 24` in turn, from 0), and the same extremes
+/// (a minimum or maximum does not depend on the order, and a zero of either sign has key 0).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn group_totals_avx512(_: Avx512, finish: &Lanes, horizon: f32) -> Totals {
+    use std::arch::x86_64::*;
+    // SAFETY: the token proves AVX-512F and AVX-512DQ; the loads read the 32 lanes of
+    // `finish` and the stores write the 8 of `partial`.
+    unsafe {
+        let h = _mm512_set1_ps(horizon);
+        let a = _mm512_loadu_ps(finish.as_ptr());
+        let b = _mm512_loadu_ps(finish.as_ptr().add(16));
+        let ok_a = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(a, h);
+        let ok_b = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(b, h);
+        let count = ok_a.count_ones() + ok_b.count_ones();
+        let (va, vb) = (_mm512_maskz_mov_ps(ok_a, a), _mm512_maskz_mov_ps(ok_b, b));
+        let mut sum = _mm512_setzero_pd();
+        sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm512_castps512_ps256(va)));
+        sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm512_extractf32x8_ps::<1>(va)));
+        sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm512_castps512_ps256(vb)));
+        sum = _mm512_add_pd(sum, _mm512_cvtps_pd(_mm512_extractf32x8_ps::<1>(vb)));
+        let mut partial = [0f64; 8];
+        _mm512_storeu_pd(partial.as_mut_ptr(), sum);
+        let inf = _mm512_set1_ps(f32::INFINITY);
+        let low = _mm512_min_ps(
+            _mm512_mask_mov_ps(inf, ok_a, a),
+            _mm512_mask_mov_ps(inf, ok_b, b),
+        );
+        let high = _mm512_max_ps(va, vb);
+        (
+            count,
+            partial.iter().sum(),
+            _mm512_reduce_min_ps(low),
+            _mm512_reduce_max_ps(high).max(0.0),
+        )
+    }
 }
 
 macro_rules! recorder_for {
-    ($token:ty, $record:ident, $add:ident, $features:literal) => {
+    ($token:ty, $record:ident, $add:ident, $features:literal, $totals:expr) => {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = $features)]
         fn $record(
-            _: $token,
+            isa: $token,
             horizon: f32,
             finish_ok: &[Lanes],
             live: usize,
             pending: &mut Pending,
             sc: usize,
         ) {
-            record_body(horizon, finish_ok, live, pending, sc);
+            // The closure inherits this function's features.
+            let totals = $totals;
+            record_body(horizon, finish_ok, live, pending, sc, |f, h| {
+                totals(isa, f, h)
+            });
         }
 
         #[cfg(target_arch = "x86_64")]
@@ -368,9 +486,16 @@ recorder_for!(
     Avx512,
     record_avx512,
     add_avx512,
-    "avx512f,avx512dq,avx2,fma"
+    "avx512f,avx512dq,avx2,fma",
+    group_totals_avx512
 );
-recorder_for!(Avx2, record_avx2, add_avx2, "avx2,fma");
+recorder_for!(
+    Avx2,
+    record_avx2,
+    add_avx2,
+    "avx2,fma",
+    |_: Avx2, f: &Lanes, h| { group_totals(f, h) }
+);
 
 /// Buffers one sampled lane group of scenario `sc` (the finishes of every task by plan
 /// position, `live` lanes of them real) as the next pending group, with the code of `isa`.
@@ -389,7 +514,7 @@ pub(super) fn record(
         // SAFETY: the token proves AVX2 and FMA.
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2(t) => unsafe { record_avx2(t, horizon, finish_ok, live, pending, sc) },
-        _ => record_body(horizon, finish_ok, live, pending, sc),
+        _ => record_body(horizon, finish_ok, live, pending, sc, group_totals),
     }
 }
 
@@ -411,5 +536,48 @@ fn add(
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2(t) => unsafe { add_avx2(t, stats, position, pending, sc, groups) },
         _ => add_body(stats, position, pending, sc, groups),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The AVX-512 totals of a lane group are those of the portable code, bit for bit: lanes
+    /// past the horizon, never finished (+∞), at zero of either sign, and spread over years.
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn avx512_totals_are_the_portable_ones() {
+        let Some(token) = Avx512::detect() else {
+            return;
+        };
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for case in 0..20_000 {
+            let mut lanes = [0f32; LANES];
+            for v in lanes.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let u = (x >> 40) as f32 / 16_777_216.0;
+                *v = match x % 9 {
+                    0 => f32::INFINITY,
+                    1 => 0.0,
+                    2 => -0.0,
+                    3 => 1_000.0 + u,
+                    _ => u * 3_000.0,
+                };
+            }
+            let horizon = if case % 3 == 0 { 2_000.0 } else { 5_000.0 };
+            let (c, s, lo, hi) = group_totals(&lanes, horizon);
+            let (c2, s2, lo2, hi2) = group_totals_avx512(token, &lanes, horizon);
+            assert_eq!((c, s.to_bits()), (c2, s2.to_bits()), "case {case}");
+            if c > 0 {
+                assert_eq!(
+                    (finish_key(lo), finish_key(hi)),
+                    (finish_key(lo2), finish_key(hi2)),
+                    "case {case}"
+                );
+            }
+        }
     }
 }

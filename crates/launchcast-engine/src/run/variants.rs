@@ -21,9 +21,6 @@ use crate::run::RunOptions;
 use crate::sampler::Sampler;
 use crate::simd::{Isa, LANES};
 
-/// Iterations per block of work (a multiple of [`LANES`]).
-const BLOCK: usize = 4096;
-
 /// A change of one item of the plan.
 #[derive(Clone, Debug)]
 pub(crate) enum VariantChange {
@@ -127,16 +124,19 @@ pub(crate) fn run_variants(
     }
     let runs_per_block = next as u64;
     let mut columns: Vec<Vec<f32>> = (0..next).map(|_| vec![0f32; n]).collect();
-    let blocks = n.div_ceil(BLOCK);
+    // Blocks and workers as the main run makes them, so that both cores share the work.
+    let threads = super::worker_threads(opts.threads, n.div_ceil(LANES));
+    let block = super::block_size(n, threads);
+    let blocks = n.div_ceil(block);
     let mut work: Vec<Block> = (0..blocks)
         .map(|b| Block {
-            first: (b * BLOCK) as u64,
-            len: BLOCK.min(n - b * BLOCK),
+            first: (b * block) as u64,
+            len: block.min(n - b * block),
             columns: Vec::with_capacity(next),
         })
         .collect();
     for column in columns.iter_mut() {
-        for (b, chunk) in column.chunks_mut(BLOCK).enumerate() {
+        for (b, chunk) in column.chunks_mut(block).enumerate() {
             work[b].columns.push(chunk);
         }
     }
@@ -146,13 +146,6 @@ pub(crate) fn run_variants(
     let checkpoints = plan.checkpoints.len();
     let max_cuts = schedules.iter().map(|s| s.cuts.len()).max().unwrap_or(0);
 
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let wanted = if opts.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        opts.threads
-    };
-    let threads = wanted.min(cores).min(blocks).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
