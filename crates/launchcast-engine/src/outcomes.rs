@@ -210,6 +210,12 @@ pub struct TaskStats {
 impl TaskStats {
     /// Empty accumulators for `tasks` tasks.
     pub fn new(tasks: usize) -> TaskStats {
+        // Mapped lazily: unwritten histograms cost no memory.
+        TaskStats::with_histogram(tasks, vec![0; tasks * TASK_HISTOGRAM_BINS])
+    }
+
+    /// Empty accumulators for `tasks` tasks around `histogram`, zeroed by the caller.
+    pub(crate) fn with_histogram(tasks: usize, histogram: Vec<u32>) -> TaskStats {
         TaskStats {
             finished: vec![0; tasks],
             finish_sum_fixed: vec![0; tasks],
@@ -219,8 +225,7 @@ impl TaskStats {
             critical: vec![0; tasks],
             bin_level: vec![0; tasks],
             bin_origin: vec![0; tasks],
-            // Mapped lazily: unwritten histograms cost no memory.
-            histogram: vec![0; tasks * TASK_HISTOGRAM_BINS],
+            histogram,
         }
     }
 

@@ -87,17 +87,10 @@ struct BlockColumns<'a> {
 /// (a zeroed allocation maps pages lazily, so each first increment would fault twice);
 /// `packed`: two bins per `u32` (see `TaskStripe::packed`), with room to unpack them.
 fn empty_stats(tasks: usize, packed: bool) -> TaskStats {
-    TaskStats {
-        finished: vec![0; tasks],
-        finish_sum_fixed: vec![0; tasks],
-        finish_min_fixed: vec![u64::MAX; tasks],
-        finish_max_fixed: vec![0; tasks],
-        sampled: 0,
-        critical: vec![0; tasks],
-        bin_level: vec![0; tasks],
-        bin_origin: vec![0; tasks],
-        histogram: written_zeros(tasks * histogram_words(packed), tasks * TASK_HISTOGRAM_BINS),
-    }
+    TaskStats::with_histogram(
+        tasks,
+        written_zeros(tasks * histogram_words(packed), tasks * TASK_HISTOGRAM_BINS),
+    )
 }
 
 /// What one worker thread holds: its kernel scratch, the finishes of its pending sampled
@@ -163,6 +156,17 @@ fn split_columns<'a>(
     per_block
 }
 
+/// A pool of `threads` workers for one run.
+pub(super) fn pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| EngineError::ThreadPool {
+            threads,
+            message: e.to_string(),
+        })
+}
+
 /// Worker threads for `requested` (0: one per core): never more than the machine's cores
 /// (more would only wait, each holding its buffers) nor than there are lane groups.
 pub(super) fn worker_threads(requested: usize, groups: usize) -> usize {
@@ -189,13 +193,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     let mut headline = zeroed(scenarios);
     let mut deliveries = zeroed(scenarios * years);
     let mut spend = zeroed(scenarios * years);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| EngineError::ThreadPool {
-            threads,
-            message: e.to_string(),
-        })?;
+    let pool = pool(threads)?;
     let isa = Isa::detect();
     // Every k-th lane of iterations feeds the per-task statistics and criticality.
     let sample_every = (opts.iterations / sample_target(plan.order.len())).max(1);

@@ -146,13 +146,7 @@ pub(crate) fn run_variants(
     let checkpoints = plan.checkpoints.len();
     let max_cuts = schedules.iter().map(|s| s.cuts.len()).max().unwrap_or(0);
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| EngineError::ThreadPool {
-            threads,
-            message: e.to_string(),
-        })?;
+    let pool = super::pool(threads)?;
     let isa = Isa::detect();
     let queue = Mutex::new(work.into_iter());
     let per_thread = pool.broadcast(|_| {
