@@ -6,9 +6,9 @@ use launchcast_model::{Dist, Selection, ValidModel};
 use crate::error::EngineError;
 use crate::index::{Id, RiskId, Row, TaskId};
 use crate::kernel::{self, Graph};
-use crate::outcomes::Outcomes;
+use crate::outcomes::{HeadlineOutcomes, Outcomes};
 use crate::plan::{self, ScenarioInfo};
-use crate::run::{HeadlineRun, RunOptions, Variant, VariantChange, run_variants};
+use crate::run::{RunOptions, Variant, VariantChange, run_variants};
 use crate::sampler::{Sampler, Tables};
 
 /// A compiled model, ready to simulate.
@@ -105,24 +105,6 @@ pub enum Change {
     DurationFixed(usize),
 }
 
-/// One scenario's headline and promises in a run: what drivers compare.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct HeadlineOutcomes {
-    /// As [`crate::ScenarioOutcomes::headline_days`].
-    pub headline_days: Vec<f32>,
-    /// As [`crate::ScenarioOutcomes::promises_kept`].
-    pub promises_kept: Vec<u64>,
-}
-
-impl From<HeadlineRun> for HeadlineOutcomes {
-    fn from(r: HeadlineRun) -> Self {
-        HeadlineOutcomes {
-            headline_days: r.headline,
-            promises_kept: r.kept,
-        }
-    }
-}
-
 /// A plan's run and its changed runs, from [`Plan::run_changes`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChangedRuns {
@@ -186,13 +168,10 @@ impl Plan {
         }
         let by_position = c.by_position();
         let runs = run_variants(&by_position, &graph, &variants, opts)?;
-        let mut runs_of: Vec<Option<Vec<Option<HeadlineOutcomes>>>> = runs
-            .variants
-            .into_iter()
-            .map(|per| Some(per.into_iter().map(|r| r.map(Into::into)).collect()))
-            .collect();
+        let mut runs_of: Vec<Option<Vec<Option<HeadlineOutcomes>>>> =
+            runs.variants.into_iter().map(Some).collect();
         Ok(ChangedRuns {
-            base: runs.base.into_iter().map(Into::into).collect(),
+            base: runs.base,
             changed: index
                 .into_iter()
                 .map(|i| i.and_then(|i| runs_of[i].take()))

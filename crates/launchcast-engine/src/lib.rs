@@ -90,11 +90,11 @@ mod simd;
 #[cfg(test)]
 mod synthetic;
 
-pub use engine::{Change, ChangedRuns, HeadlineOutcomes, Plan, TaskDates, run};
+pub use engine::{Change, ChangedRuns, Plan, TaskDates, run};
 pub use error::EngineError;
 pub use outcomes::{
-    DAY_FIXED_POINT, MAX_ROWS, Outcomes, Rows, ScenarioOutcomes, TASK_HISTOGRAM_BINS,
-    TASK_SAMPLE_TARGET, TaskStats, nearest_rank, sample_target,
+    DAY_FIXED_POINT, HeadlineOutcomes, MAX_ROWS, Outcomes, Rows, ScenarioOutcomes,
+    TASK_HISTOGRAM_BINS, TASK_SAMPLE_TARGET, TaskStats, nearest_rank, sample_target,
 };
 pub use plan::ScenarioInfo;
 pub use run::RunOptions;

@@ -89,6 +89,25 @@ impl Rows {
     }
 }
 
+/// One scenario's headline and promises in a run: what drivers compare (see
+/// `Plan::run_changes`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HeadlineOutcomes {
+    /// As [`ScenarioOutcomes::headline_days`].
+    pub headline_days: Vec<f32>,
+    /// As [`ScenarioOutcomes::promises_kept`].
+    pub promises_kept: Vec<u64>,
+}
+
+impl From<ScenarioOutcomes> for HeadlineOutcomes {
+    fn from(so: ScenarioOutcomes) -> Self {
+        HeadlineOutcomes {
+            headline_days: so.headline_days,
+            promises_kept: so.promises_kept,
+        }
+    }
+}
+
 /// What one run measured of one scenario.
 #[derive(Clone, Debug)]
 pub struct ScenarioOutcomes {

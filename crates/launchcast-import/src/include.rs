@@ -5,7 +5,10 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use launchcast_model::{Date, Include, Model, ModelError, NO_CALENDAR, SourceMap, line_column};
+use launchcast_model::{
+    Date, Include, InvalidModel, Model, ModelError, NO_CALENDAR, ReadModel, SourceMap, ValidModel,
+    Written, line_column,
+};
 
 use crate::uncertainty::{Applied, Rules, RulesError};
 use crate::{ImportError, Place};
@@ -107,26 +110,75 @@ pub fn resolve_includes(model: Model, base_dir: &Path) -> Result<Model, ModelErr
 ///   Everything else wrong in the merged model is reported by [`launchcast_model::validate`],
 ///   at the include for the included items and at the key's place for the program's own.
 pub fn load_model(path: &Path) -> Result<Resolved, ModelError> {
+    let (model, included, _) = read_model_file(path, false)?;
+    Ok(Resolved {
+        model: model.into_model(),
+        included,
+    })
+}
+
+/// A model to simulate: as read from a file (validated while reading), or built or changed
+/// in code (includes merged, imported, rules applied), which has to be validated.
+#[derive(Debug)]
+pub enum LoadedModel {
+    /// Read from a model file without includes: already valid but for the checks
+    /// [`ValidModel::from_read`] adds.
+    Read(ReadModel),
+    /// Anything else.
+    Built(Model),
+}
+
+impl LoadedModel {
+    /// The model.
+    pub fn model(&self) -> &Model {
+        match self {
+            LoadedModel::Read(m) => m,
+            LoadedModel::Built(m) => m,
+        }
+    }
+
+    /// The model, to change.
+    pub fn into_model(self) -> Model {
+        match self {
+            LoadedModel::Read(m) => m.into_model(),
+            LoadedModel::Built(m) => m,
+        }
+    }
+
+    /// The valid model, validated once: a model read from a file is not validated again.
+    pub fn valid(self) -> Result<ValidModel, InvalidModel> {
+        match self {
+            LoadedModel::Read(m) => ValidModel::from_read(m),
+            LoadedModel::Built(m) => ValidModel::new(m),
+        }
+    }
+}
+
+/// [`load_model`], keeping the model as read when it has no includes, and with
+/// `keep_written` its distributions as written (for `check` to show).
+pub fn read_model_file(
+    path: &Path,
+    keep_written: bool,
+) -> Result<(LoadedModel, Vec<Included>, Written), ModelError> {
     let name = path.display().to_string();
     let text = launchcast_model::read_model_text(path)?;
-    let (model, map) = launchcast_model::ReadModel::parse_mapping_includes(&text, &name)?;
-    let model = model.into_model();
+    let (model, map, written) = if keep_written {
+        ReadModel::parse_keeping_written(&text, &name)?
+    } else {
+        let (model, map) = ReadModel::parse_mapping_includes(&text, &name)?;
+        (model, map, Written::default())
+    };
     let Some(map) = map else {
-        return Ok(Resolved {
-            model,
-            included: Vec::new(),
-        });
+        return Ok((LoadedModel::Read(model), Vec::new(), written));
+    };
+    let source = ModelSource {
+        name: &name,
+        text: &text,
+        map: &map,
     };
     let base = path.parent().unwrap_or(Path::new(""));
-    resolve_includes_in(
-        model,
-        base,
-        Some(ModelSource {
-            name: &name,
-            text: &text,
-            map: &map,
-        }),
-    )
+    let r = resolve_includes_in(model.into_model(), base, Some(source))?;
+    Ok((LoadedModel::Built(r.model), r.included, written))
 }
 
 /// [`resolve_includes`], with the model file's text for located errors, and a report of

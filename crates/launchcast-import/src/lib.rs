@@ -44,7 +44,8 @@
 //!
 //! [`load_model`] reads a model file and merges the schedules it names in `[[include]]` into
 //! it, as `prefix/<task id>` tasks keeping their real dates; [`resolve_includes`] does it for
-//! a model already read.
+//! a model already read. [`read_model_file`] is what the command line reads with: a file
+//! without includes stays the model as read, already validated ([`LoadedModel`]).
 //!
 //! No input makes a reader panic: errors ([`ImportError`]) name the file, the place
 //! (line and column, table row and field, or XML element and its line) and the offending
@@ -71,7 +72,8 @@ pub use calendar::CalendarSet;
 pub use errors::{Details, ErrorKind, ImportError, Place};
 pub use import::{Inspect, Relations, detect, import_bytes, import_path, inspect, read_bytes};
 pub use include::{
-    Included, ModelSource, Resolved, load_model, resolve_includes, resolve_includes_in,
+    Included, LoadedModel, ModelSource, Resolved, load_model, read_model_file, resolve_includes,
+    resolve_includes_in,
 };
 pub use psplib::{Instance as PsplibInstance, read as read_psplib};
 pub use schedule::default_start;

@@ -94,12 +94,13 @@ mod render;
 pub use analysis::comparisons::{BestByPromise, Comparisons, Pair};
 pub use analysis::drivers::{
     Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
-    driver_candidates, driver_candidates_summarised, drivers, measure_drivers,
+    driver_candidates, driver_candidates_ranked, drivers, measure_drivers,
 };
 pub use analysis::quantiles::{ColumnStats, column_stats};
 pub use analysis::sensitivity::{CorrelationCheck, Sensitivity, spearman};
 pub use analysis::summary::{
-    FirstDelivery, PromiseSummary, ScenarioSummary, Summary, TaskSummary, YearSummary, summarize,
+    FirstDelivery, PromiseSummary, RankCorrelations, ScenarioSummary, Summary, TaskSummary,
+    YearSummary, summarize, summarize_ranked,
 };
 pub use atomic::{remove_temp_files, write_atomic};
 pub use render::csv::{CSV_FILES, write_csv};

@@ -5,8 +5,10 @@
 
 use std::path::Path;
 
-use launchcast_import::{Applied, ImportError, Included, Relations, Rules, RulesError, Schedule};
-use launchcast_model::{InvalidModel, Model, ReadModel, ValidModel, Written, printable};
+use launchcast_import::{
+    Applied, ImportError, Included, LoadedModel, Relations, Rules, RulesError, Schedule,
+};
+use launchcast_model::{Model, printable};
 
 use crate::args::Run;
 use crate::errors::CliError;
@@ -316,66 +318,6 @@ pub(crate) fn import(
     Ok(())
 }
 
-/// A model to simulate: as read from a file (validated while reading), or built or changed
-/// in code (imported, includes merged, rules applied), which has to be validated.
-pub(crate) enum Loaded {
-    Read(ReadModel),
-    Built(Model),
-}
-
-impl Loaded {
-    pub(crate) fn model(&self) -> &Model {
-        match self {
-            Loaded::Read(m) => m,
-            Loaded::Built(m) => m,
-        }
-    }
-
-    /// The model to change.
-    fn into_model(self) -> Model {
-        match self {
-            Loaded::Read(m) => m.into_model(),
-            Loaded::Built(m) => m,
-        }
-    }
-
-    /// The valid model, validated once: a model read from a file is not validated again.
-    pub(crate) fn valid(self) -> Result<ValidModel, InvalidModel> {
-        match self {
-            Loaded::Read(m) => ValidModel::from_read(m),
-            Loaded::Built(m) => ValidModel::new(m),
-        }
-    }
-}
-
-/// A model file read, with the schedules of its `[[include]]`s merged (`plant/<task id>`),
-/// as `launchcast_import::load_model` does; with `keep_written`, its distributions as
-/// written too.
-pub(crate) fn load_model(
-    path: &Path,
-    keep_written: bool,
-) -> Result<(Loaded, Vec<Included>, Written), CliError> {
-    let name = path.display().to_string();
-    let text = launchcast_model::read_model_text(path)?;
-    let (model, map, written) = if keep_written {
-        ReadModel::parse_keeping_written(&text, &name)?
-    } else {
-        let (model, map) = ReadModel::parse_mapping_includes(&text, &name)?;
-        (model, map, Written::default())
-    };
-    let Some(map) = map else {
-        return Ok((Loaded::Read(model), Vec::new(), written));
-    };
-    let source = launchcast_import::ModelSource {
-        name: &name,
-        text: &text,
-        map: &map,
-    };
-    let base = path.parent().unwrap_or(Path::new(""));
-    let r = launchcast_import::resolve_includes_in(model.into_model(), base, Some(source))?;
-    Ok((Loaded::Built(r.model), r.included, written))
-}
-
 /// One line per include (tasks merged, how many uncertain, from when), then its notes.
 pub(crate) fn describe_includes(model: &Path, included: &[Included]) -> String {
     let mut o = String::new();
@@ -407,7 +349,7 @@ pub(crate) fn describe_includes(model: &Path, included: &[Included]) -> String {
 /// The model `run` simulates when a file is given: a schedule file (with or without rules),
 /// or a model file with its `[[include]]`s merged (and rules applied, if given). `None`: no
 /// file, load the bundled example.
-pub(crate) fn load_run(args: &Run) -> Result<Option<Loaded>, CliError> {
+pub(crate) fn load_run(args: &Run) -> Result<Option<LoadedModel>, CliError> {
     let rules = read_rules(args.uncertainty.as_deref())?;
     let Some(path) = args.model.as_deref() else {
         return match rules {
@@ -423,7 +365,7 @@ pub(crate) fn load_run(args: &Run) -> Result<Option<Loaded>, CliError> {
         require_tasks(path, &s)?;
         (Some(s), m)
     } else {
-        let (model, included, _) = load_model(path, false)?;
+        let (model, included, _) = launchcast_import::read_model_file(path, false)?;
         if !args.quiet {
             eprint!("{}", describe_includes(path, &included));
         }
@@ -436,5 +378,5 @@ pub(crate) fn load_run(args: &Run) -> Result<Option<Loaded>, CliError> {
     if !args.quiet {
         report(path, &applied, args.uncertainty.as_deref());
     }
-    Ok(Some(Loaded::Built(model)))
+    Ok(Some(LoadedModel::Built(model)))
 }

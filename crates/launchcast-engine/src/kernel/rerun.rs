@@ -50,24 +50,18 @@ impl Graph {
                 }
             }
         }
-        let (mut succ_offsets, mut succ) = (vec![0u32], Vec::new());
         for list in succ_of.as_mut_slice() {
             list.sort_unstable();
             list.dedup();
-            succ.extend_from_slice(list);
-            succ_offsets.push(succ.len() as u32);
         }
+        let (succ_offsets, succ) = compress(succ_of.as_slice());
         let mut tasks_of: IdVec<RiskId, Vec<Pos>> = IdVec::filled(Vec::new(), plan.risk_kind.len());
         for p in plan.order.ids() {
             for &r in plan.risks_of(p) {
                 tasks_of[r].push(p);
             }
         }
-        let (mut risk_offsets, mut risk_tasks) = (vec![0u32], Vec::new());
-        for list in tasks_of.iter() {
-            risk_tasks.extend_from_slice(list);
-            risk_offsets.push(risk_tasks.len() as u32);
-        }
+        let (risk_offsets, risk_tasks) = compress(tasks_of.as_slice());
         Graph {
             succ_offsets,
             succ,
@@ -87,6 +81,19 @@ impl Graph {
         let i = r.index();
         &self.risk_tasks[self.risk_offsets[i] as usize..self.risk_offsets[i + 1] as usize]
     }
+}
+
+/// Lists in one array: the offsets of each list's first entry (and of the end), and the
+/// entries.
+fn compress(lists: &[Vec<Pos>]) -> (Vec<u32>, Vec<Pos>) {
+    let mut offsets = Vec::with_capacity(lists.len() + 1);
+    offsets.push(0);
+    let mut flat = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    for list in lists {
+        flat.extend_from_slice(list);
+        offsets.push(flat.len() as u32);
+    }
+    (offsets, flat)
 }
 
 /// What the runs of plain tasks do with their durations.

@@ -34,7 +34,7 @@ use crate::plan::Compiled;
 use crate::simd::{Isa, LANES};
 use recorder::{Pending, STRIPE, SharedStats, Stripes, flush, record};
 use rows::{BlockRows, RowLayout, split_rows};
-pub(crate) use variants::{HeadlineRun, Variant, VariantChange, run_variants};
+pub(crate) use variants::{Variant, VariantChange, run_variants};
 
 /// How to run.
 pub struct RunOptions<'a> {
@@ -142,7 +142,9 @@ impl Tally {
         self
     }
 }
-fn split_columns<'a>(
+
+/// Per block of `block` iterations, its slice of every column.
+pub(super) fn split_columns<'a>(
     columns: &'a mut [Vec<f32>],
     block: usize,
     blocks: usize,

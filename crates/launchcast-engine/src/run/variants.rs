@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use crate::error::EngineError;
 use crate::index::{Id, Pos, RiskId, Row};
 use crate::kernel::{Durations, Graph, Scratch, Segment, promise_kept, segment};
+use crate::outcomes::HeadlineOutcomes;
 use crate::plan::{Compiled, NEEDS_FAIL_AT, NEEDS_START, NEEDS_START_OK, PromiseCheck};
 use crate::run::RunOptions;
 use crate::sampler::Sampler;
@@ -38,18 +39,10 @@ pub(crate) struct Variant {
     pub(crate) active: Vec<bool>,
 }
 
-/// The headline of every iteration and the iterations that keep each promise, of one run
-/// in one scenario.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct HeadlineRun {
-    pub(crate) headline: Vec<f32>,
-    pub(crate) kept: Vec<u64>,
-}
-
 /// The base run and every variant's, per scenario (`None` where a variant is not active).
 pub(crate) struct VariantRuns {
-    pub(crate) base: Vec<HeadlineRun>,
-    pub(crate) variants: Vec<Vec<Option<HeadlineRun>>>,
+    pub(crate) base: Vec<HeadlineOutcomes>,
+    pub(crate) variants: Vec<Vec<Option<HeadlineOutcomes>>>,
 }
 
 /// One block's slice of every column.
@@ -128,18 +121,15 @@ pub(crate) fn run_variants(
     let threads = super::worker_threads(opts.threads, n.div_ceil(LANES));
     let block = super::block_size(n, threads);
     let blocks = n.div_ceil(block);
-    let mut work: Vec<Block> = (0..blocks)
-        .map(|b| Block {
+    let work: Vec<Block> = super::split_columns(&mut columns, block, blocks)
+        .into_iter()
+        .enumerate()
+        .map(|(b, columns)| Block {
             first: (b * block) as u64,
             len: block.min(n - b * block),
-            columns: Vec::with_capacity(next),
+            columns,
         })
         .collect();
-    for column in columns.iter_mut() {
-        for (b, chunk) in column.chunks_mut(block).enumerate() {
-            work[b].columns.push(chunk);
-        }
-    }
     let schedules: Vec<Schedule> = (0..scenarios)
         .map(|sc| schedule(plan, graph, variants, &column_of, sc))
         .collect();
@@ -174,10 +164,15 @@ pub(crate) fn run_variants(
             }
         }
     }
-    let mut runs: Vec<Option<HeadlineRun>> = columns
+    let mut runs: Vec<Option<HeadlineOutcomes>> = columns
         .into_iter()
         .zip(kept)
-        .map(|(headline, kept)| Some(HeadlineRun { headline, kept }))
+        .map(|(headline_days, promises_kept)| {
+            Some(HeadlineOutcomes {
+                headline_days,
+                promises_kept,
+            })
+        })
         .collect();
     let base = runs[..scenarios]
         .iter_mut()
@@ -221,6 +216,8 @@ fn schedule(
             .promises
             .iter()
             .any(|p| matches!(p, PromiseCheck::SpendAtMost { .. }));
+    // A task whose cost a promise reads.
+    let spends = |p: usize| reads_spend && !ps.cost[Pos::from_index(p)].is_zero();
     let mut reruns: Vec<(Pos, Rerun)> = Vec::new();
     let mut same = Vec::new();
     let (mut redone, mut from_cut) = (0usize, 0usize);
@@ -233,17 +230,16 @@ fn schedule(
             VariantChange::Duration(p, _) => std::slice::from_ref(p),
         };
         let reached = reachable(graph, tasks, seeds);
-        let read = |p: usize| ends[p] || (reads_spend && !ps.cost[Pos::from_index(p)].is_zero());
         let Some(&from) = seeds.iter().min() else {
             same.push(column);
             continue;
         };
-        if !(0..tasks).any(|p| reached[p] && read(p)) {
+        if !(0..tasks).any(|p| reached[p] && (ends[p] || spends(p))) {
             same.push(column);
             continue;
         }
         let positions: Vec<Pos> = (from.index()..tasks)
-            .filter(|&p| reached[p] || (reads_spend && !ps.cost[Pos::from_index(p)].is_zero()))
+            .filter(|&p| reached[p] || spends(p))
             .map(Pos::from_index)
             .collect();
         redone += positions.len();

@@ -42,15 +42,17 @@
 //! promise), which gives the same numbers as a full run of the changed model. A driver it
 //! cannot run that way (a task whose duration is correlated) gets a full run of its own.
 
-use launchcast_engine::{Change, EngineError, HeadlineOutcomes, Outcomes, Plan, RunOptions};
+use launchcast_engine::{
+    Change, ChangedRuns, EngineError, HeadlineOutcomes, Outcomes, Plan, RunOptions,
+};
 use launchcast_model::{Model, Selection, ValidModel};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::analysis::quantiles::column_stats;
-use crate::analysis::sensitivity::{spearman, spearman_by_task};
-use crate::analysis::summary::Summary;
+use crate::analysis::sensitivity::spearman_by_task;
+use crate::analysis::summary::RankCorrelations;
 use crate::analysis::summary::{round1, round4};
 
 /// At most this many tasks are run as drivers (the rest are not measured).
@@ -185,111 +187,61 @@ pub fn driver_candidates(
     selection: &Selection,
     outcomes: &Outcomes,
 ) -> Vec<Candidate> {
-    choose(model, selection, |_| exact_scores(model, outcomes))
+    choose(model, selection, || exact_scores(model, outcomes))
 }
 
-/// [`driver_candidates`] for a run already summarised: `summary` is
-/// [`crate::summarize`] of the same `model` and `outcomes`. The same candidates, without
-/// computing every task's rank correlation again: the summary's (rounded to 4 decimals)
-/// bound each task's score within 0.0001, and only the tasks whose bounds reach the cutoff
-/// of the [`MAX_TASK_DRIVERS`] best get their exact score.
-pub fn driver_candidates_summarised(
+/// [`driver_candidates`] with the rank correlations [`crate::summarize_ranked`] computed for
+/// the same `model` and `outcomes`, rather than computing them again.
+pub fn driver_candidates_ranked(
     model: &ValidModel,
     selection: &Selection,
     outcomes: &Outcomes,
-    summary: &Summary,
+    ranks: &RankCorrelations,
 ) -> Vec<Candidate> {
-    if summary.scenarios.len() != outcomes.scenarios.len() {
+    let tasks = model.tasks.len();
+    let matches =
+        ranks.0.len() == outcomes.scenarios.len() && ranks.0.iter().all(|rho| rho.len() == tasks);
+    if !matches {
         return driver_candidates(model, selection, outcomes);
     }
-    choose(model, selection, |tasks| {
-        bounded_scores(model, outcomes, summary, tasks)
-    })
+    let rho = ranks.0.iter().map(Vec::as_slice);
+    choose(model, selection, || scores(outcomes, rho, tasks))
 }
 
 /// Per model task: max(criticality, |Spearman ρ|) over the selected scenarios.
 fn exact_scores(model: &ValidModel, outcomes: &Outcomes) -> Vec<f64> {
-    let mut score = vec![0.0f64; model.tasks.len()];
-    for so in &outcomes.scenarios {
-        let rho = spearman_by_task(model, so);
+    let rho: Vec<Vec<Option<f64>>> = outcomes
+        .scenarios
+        .iter()
+        .map(|so| spearman_by_task(model, so))
+        .collect();
+    scores(outcomes, rho.iter().map(Vec::as_slice), model.tasks.len())
+}
+
+/// Per task: max(criticality, |ρ|) over the scenarios, `rho` giving each scenario's ρ per
+/// task.
+fn scores<'a>(
+    outcomes: &Outcomes,
+    rho: impl Iterator<Item = &'a [Option<f64>]>,
+    tasks: usize,
+) -> Vec<f64> {
+    let mut score = vec![0.0f64; tasks];
+    for (so, rho) in outcomes.scenarios.iter().zip(rho) {
         for (t, s) in score.iter_mut().enumerate() {
             *s = s
                 .max(so.tasks.criticality(t).min(1.0))
-                .max(rho[t].map_or(0.0, f64::abs));
+                .max(rho.get(t).copied().flatten().map_or(0.0, f64::abs));
         }
     }
     score
 }
 
-/// What a rounded ρ may differ from the exact one by (half a unit of the 4th decimal, with
-/// room for the rounding's own error).
-const ROUNDED_RHO: f64 = 1e-4;
-
-/// Scores that rank `tasks` as [`exact_scores`] does in their top [`MAX_TASK_DRIVERS`]: exact
-/// for every task that may be there, −1 for those that cannot (their exact score is below
-/// that of at least [`MAX_TASK_DRIVERS`] others).
-fn bounded_scores(
-    model: &ValidModel,
-    outcomes: &Outcomes,
-    summary: &Summary,
-    tasks: &[Candidate],
-) -> Vec<f64> {
-    let n = model.tasks.len();
-    let index: std::collections::HashMap<&str, usize> = model
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
-    let (mut lo, mut hi) = (vec![0.0f64; n], vec![0.0f64; n]);
-    for (so, ss) in outcomes.scenarios.iter().zip(&summary.scenarios) {
-        // A task the table leaves out has no ρ (and criticality 0).
-        let mut rounded: Vec<Option<f64>> = vec![None; n];
-        for s in &ss.sensitivity {
-            if let (Some(&t), Some(r)) = (index.get(s.id.as_str()), s.spearman) {
-                rounded[t] = Some(r.abs());
-            }
-        }
-        for t in 0..n {
-            let critical = so.tasks.criticality(t).min(1.0);
-            let (a, b) = rounded[t].map_or((0.0, 0.0), |r| {
-                ((r - ROUNDED_RHO).max(0.0), r + ROUNDED_RHO)
-            });
-            lo[t] = lo[t].max(critical).max(a);
-            hi[t] = hi[t].max(critical).max(b);
-        }
-    }
-    let mut lows: Vec<f64> = tasks.iter().map(|c| lo[c.index]).collect();
-    lows.sort_by(|a, b| b.total_cmp(a));
-    let cutoff = lows
-        .get(MAX_TASK_DRIVERS - 1)
-        .copied()
-        .unwrap_or(f64::NEG_INFINITY);
-    let mut score = vec![-1.0f64; n];
-    for c in tasks.iter().filter(|c| hi[c.index] >= cutoff) {
-        let t = c.index;
-        score[t] = outcomes.scenarios.iter().fold(0.0f64, |best, so| {
-            let rows = &so.rows;
-            let m = rows.len();
-            let whole = m > 0 && rows.durations.len() == n * m && rows.headline.len() == m;
-            let rho = if whole {
-                spearman(rows.durations_of(t), &rows.headline)
-            } else {
-                None
-            };
-            best.max(so.tasks.criticality(t).min(1.0))
-                .max(rho.map_or(0.0, f64::abs))
-        });
-    }
-    score
-}
-
-/// The candidates, tasks ranked by `scores` (per model task, given the task candidates) when
+/// The candidates, tasks ranked by `scores` (per model task) when
 /// there are more than [`MAX_TASK_DRIVERS`].
 fn choose(
     model: &ValidModel,
     selection: &Selection,
-    scores: impl FnOnce(&[Candidate]) -> Vec<f64>,
+    scores: impl FnOnce() -> Vec<f64>,
 ) -> Vec<Candidate> {
     let scenario_models: Vec<Model> = selection
         .scenarios()
@@ -335,7 +287,7 @@ fn choose(
         }
     }
     if tasks.len() > MAX_TASK_DRIVERS {
-        let score = scores(&tasks);
+        let score = scores();
         // Highest score first; the sort is stable, so ties stay in model order.
         let mut ranked: Vec<usize> = (0..tasks.len()).collect();
         ranked.sort_by(|&a, &b| score[tasks[b].index].total_cmp(&score[tasks[a].index]));
@@ -394,23 +346,22 @@ pub fn drivers(
     opts: &RunOptions,
 ) -> Result<Vec<Vec<Driver>>, EngineError> {
     let candidates = driver_candidates(model, selection, outcomes);
-    measure_drivers(model, selection, outcomes, &candidates, opts)
+    measure_drivers(model, selection, &candidates, opts)
 }
 
-/// [`drivers`] for candidates already chosen (by [`driver_candidates`] on the same
-/// arguments). The model is compiled once and every candidate is run as a change of that
+/// [`drivers`] for candidates already chosen (by [`driver_candidates`] on the same model,
+/// selection and main run). The model is compiled once and every candidate is run as a change of that
 /// plan ([`Plan::run_changes`]), all in one pass over the iterations; a candidate it leaves
 /// out is run in full on its own changed model. Either way the same numbers.
 pub fn measure_drivers(
     model: &ValidModel,
     selection: &Selection,
-    outcomes: &Outcomes,
     candidates: &[Candidate],
     opts: &RunOptions,
 ) -> Result<Vec<Vec<Driver>>, EngineError> {
-    // Past DRIVER_ITERATIONS, drivers compare runs of the first DRIVER_ITERATIONS
-    // iterations: the same draws as the main run's first iterations, so a fresh baseline of
-    // that length keeps common random numbers exact.
+    // Drivers compare runs of the first DRIVER_ITERATIONS iterations at most: the same draws
+    // as the main run's first iterations, against a baseline of that length made in the
+    // same pass, so common random numbers stay exact.
     let n = opts.iterations.min(DRIVER_ITERATIONS);
     // Drivers need only the headline and the promises: no per-task statistics.
     let opts = &RunOptions {
@@ -429,24 +380,11 @@ pub fn measure_drivers(
             (change, c.active.clone())
         })
         .collect();
-    let runs = plan.run_changes(&changes, opts)?;
-    // The main run's columns when it is as long (the same numbers), else the fresh base.
-    let base: Vec<HeadlineOutcomes> = if n < outcomes.iterations {
-        runs.base
-    } else {
-        outcomes
-            .scenarios
-            .iter()
-            .map(|so| HeadlineOutcomes {
-                headline_days: so.headline_days.clone(),
-                promises_kept: so.promises_kept.clone(),
-            })
-            .collect()
-    };
+    let ChangedRuns { base, changed } = plan.run_changes(&changes, opts)?;
     let with: Vec<(Option<f32>, Option<f32>)> =
         base.iter().map(|so| p50_p80(&so.headline_days)).collect();
     let mut out: Vec<Vec<Driver>> = vec![Vec::new(); base.len()];
-    for (c, changed) in candidates.iter().zip(runs.changed) {
+    for (c, changed) in candidates.iter().zip(changed) {
         let changed: Vec<Option<HeadlineOutcomes>> = match changed {
             Some(per_scenario) => per_scenario,
             None => {
@@ -454,12 +392,7 @@ pub fn measure_drivers(
                 launchcast_engine::run(&plan, opts)?
                     .scenarios
                     .into_iter()
-                    .map(|so| {
-                        Some(HeadlineOutcomes {
-                            headline_days: so.headline_days,
-                            promises_kept: so.promises_kept,
-                        })
-                    })
+                    .map(|so| Some(so.into()))
                     .collect()
             }
         };

@@ -208,15 +208,19 @@ pub(crate) fn spearman_by_task(model: &Model, so: &ScenarioOutcomes) -> Vec<Opti
 
 /// The sensitivity table of one scenario: every task with a rank correlation or a positive
 /// criticality, by |ρ| (largest first; undefined last), ties by criticality then model order.
-pub(crate) fn sensitivity(model: &Model, so: &ScenarioOutcomes) -> Vec<Sensitivity> {
-    let rho = spearman_by_task(model, so);
+/// `rho` is each task's [`spearman_by_task`].
+pub(crate) fn sensitivity(
+    model: &Model,
+    so: &ScenarioOutcomes,
+    rho: &[Option<f64>],
+) -> Vec<Sensitivity> {
     let stats = &so.tasks;
     let mut out: Vec<Sensitivity> = model
         .tasks
         .iter()
         .zip(rho)
         .enumerate()
-        .filter_map(|(i, (t, r))| {
+        .filter_map(|(i, (t, &r))| {
             let spearman = r.map(round4);
             let criticality = share(stats.critical.get(i).copied().unwrap_or(0), stats.sampled);
             (spearman.is_some() || criticality > 0.0).then(|| Sensitivity {

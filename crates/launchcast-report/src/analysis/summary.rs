@@ -15,7 +15,7 @@ use crate::analysis::comparisons::{Comparisons, compare};
 use crate::analysis::drivers::Driver;
 use crate::analysis::quantiles::{ColumnStats, column_stats, zero_column_stats};
 use crate::analysis::sensitivity::{
-    CorrelationCheck, Sensitivity, correlation_checks, sensitivity,
+    CorrelationCheck, Sensitivity, correlation_checks, sensitivity, spearman_by_task,
 };
 
 /// Quantiles reported for the headline event: P10, P50, P80, P90.
@@ -195,6 +195,22 @@ fn date_after(start: Date, days: Option<f64>) -> Option<String> {
 /// `outcomes.scenarios` (extra entries on either side are ignored). Exact quantiles of all
 /// columns are computed in parallel; the result does not depend on the thread count.
 pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes) -> Summary {
+    summarize_ranked(model, scenarios, outcomes).0
+}
+
+/// Each task's unrounded rank correlation with the headline, per scenario: what
+/// [`Summary`]'s sensitivity tables round, kept for choosing drivers
+/// ([`crate::driver_candidates_ranked`]) without computing them again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RankCorrelations(pub(crate) Vec<Vec<Option<f64>>>);
+
+/// [`summarize`], with the rank correlations behind its sensitivity tables.
+pub fn summarize_ranked(
+    model: &Model,
+    scenarios: &[ScenarioInfo],
+    outcomes: &Outcomes,
+) -> (Summary, RankCorrelations) {
+    let mut ranks = Vec::with_capacity(outcomes.scenarios.len());
     let pairs: Vec<(&ScenarioInfo, &ScenarioOutcomes)> =
         scenarios.iter().zip(&outcomes.scenarios).collect();
     let years = &outcomes.years;
@@ -243,6 +259,7 @@ pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes)
         };
         let deliveries_by_year = by_year(so.deliveries_by_year.len().min(years.len()));
         let spend_by_year = by_year(so.spend_by_year.len().min(years.len()));
+        let rank_correlations = spearman_by_task(model, so);
         out.push(ScenarioSummary {
             id: info.id.clone(),
             name: info.name.clone(),
@@ -272,12 +289,13 @@ pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes)
                 })
                 .collect(),
             drivers: Vec::new(),
-            sensitivity: sensitivity(model, so),
+            sensitivity: sensitivity(model, so, &rank_correlations),
             correlations: correlation_checks(model, so),
         });
+        ranks.push(rank_correlations);
     }
 
-    Summary {
+    let summary = Summary {
         launchcast: env!("CARGO_PKG_VERSION").to_string(),
         model: model.program.name.clone(),
         iterations: outcomes.iterations,
@@ -287,7 +305,8 @@ pub fn summarize(model: &Model, scenarios: &[ScenarioInfo], outcomes: &Outcomes)
         currency: model.program.currency.clone(),
         scenarios: out,
         comparisons: compare(model, scenarios, outcomes),
-    }
+    };
+    (summary, RankCorrelations(ranks))
 }
 
 fn first_delivery(start: Date, iterations: u64, stats: Option<&ColumnStats>) -> FirstDelivery {

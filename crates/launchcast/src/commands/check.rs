@@ -10,7 +10,7 @@ use crate::output::out;
 use launchcast_report::format::count;
 
 pub(super) fn check(path: &Path) -> Result<(), CliError> {
-    let (model, included, written) = crate::schedule::load_model(path, true)?;
+    let (model, included, written) = launchcast_import::read_model_file(path, true)?;
     let text = describe(
         model.model(),
         &path.display().to_string(),

@@ -46,7 +46,7 @@ struct ScheduledTask<'a> {
 
 pub(super) fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
     use std::fmt::Write as _;
-    let (model, _, _) = crate::schedule::load_model(path, false)?;
+    let (model, _, _) = launchcast_import::read_model_file(path, false)?;
     let model = model.valid()?;
     let plan = Plan::compile_selected(&model, &Selection::base());
     // Scenario 0 of a plan of base alone: always there.

@@ -5,13 +5,12 @@ mod check;
 mod inspect;
 mod run;
 
-use std::path::Path;
-
+use launchcast_import::LoadedModel;
 use launchcast_model::ReadModel;
 
 use crate::args::Job;
 use crate::errors::CliError;
-use crate::schedule::{Loaded, is_schedule};
+use crate::schedule::is_schedule;
 
 /// The bundled example: the Xiaomi EV launch as seen in mid-2022.
 const EXAMPLE_NAME: &str = "examples/xiaomi-2022.toml";
@@ -35,18 +34,9 @@ pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
     }
 }
 
-/// The model file at `path`, or the bundled example.
-fn load(path: Option<&Path>) -> Result<Loaded, CliError> {
-    match path {
-        None => Ok(Loaded::Read(ReadModel::parse(EXAMPLE, EXAMPLE_NAME)?)),
-        Some(p) => {
-            let text = launchcast_model::read_model_text(p)?;
-            Ok(Loaded::Read(ReadModel::parse(
-                &text,
-                &p.display().to_string(),
-            )?))
-        }
-    }
+/// The bundled example, as `run` without a model file simulates it.
+fn example() -> Result<LoadedModel, CliError> {
+    Ok(LoadedModel::Read(ReadModel::parse(EXAMPLE, EXAMPLE_NAME)?))
 }
 
 /// A number of cars with thousands separators (`300,000`).

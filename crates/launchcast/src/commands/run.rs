@@ -10,7 +10,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use launchcast_engine::{Plan, RunOptions};
 use launchcast_model::Model;
 
-use super::load;
 use crate::args::{JsonTo, Run};
 use crate::errors::CliError;
 use crate::output::{Target, check_output_dir, check_output_file, out, write};
@@ -31,7 +30,7 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     }
     let model = match crate::schedule::load_run(&args)? {
         Some(model) => model,
-        None => load(args.model.as_deref())?,
+        None => super::example()?,
     };
     phases.mark("read");
     // Before any work: nothing the user gave may be overwritten, and two outputs may not
@@ -65,7 +64,8 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
         },
     )?;
     phases.mark("simulate");
-    let mut summary = launchcast_report::summarize(&model, plan.scenarios(), &outcomes);
+    let (mut summary, ranks) =
+        launchcast_report::summarize_ranked(&model, plan.scenarios(), &outcomes);
     phases.mark("summarize");
     let elapsed = started.elapsed();
     // Drivers in days: one more run per risk and uncertain task, on the same draws, made
@@ -73,9 +73,8 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     let mut drivers_timing = None;
     if args.drivers {
         let started = Instant::now();
-        let candidates = launchcast_report::driver_candidates_summarised(
-            &model, &selection, &outcomes, &summary,
-        );
+        let candidates =
+            launchcast_report::driver_candidates_ranked(&model, &selection, &outcomes, &ranks);
         // One run per candidate and a baseline, made together.
         let per_run = iterations.min(launchcast_report::DRIVER_ITERATIONS);
         let runs = candidates.len() as u64 + 1;
@@ -83,7 +82,6 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
         let drivers = launchcast_report::measure_drivers(
             &model,
             &selection,
-            &outcomes,
             &candidates,
             &RunOptions {
                 iterations,
