@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, RunArgs};
+use crate::cli::{Cli, Command, RunArgs, ServeArgs};
 
 /// What to do, and the limit on what may be read.
 pub(crate) struct Args {
@@ -23,6 +23,8 @@ pub(crate) enum Job {
     Check { model: PathBuf },
     /// `inspect INPUT [--json]`: counts and the most-likely schedule.
     Inspect { input: PathBuf, json: bool },
+    /// `serve [MODEL]`: the what-if workspace in the browser.
+    Serve(ServeArgs),
     /// `import INPUT [-o MODEL] [--uncertainty RULES]`: a schedule file into a model file.
     Import {
         input: PathBuf,
@@ -76,6 +78,7 @@ impl From<Cli> for Args {
             max_input_bytes: cli.max_input_mb.saturating_mul(1 << 20),
             job: match cli.command {
                 Command::Run(args) => Job::Run(Run::from(args)),
+                Command::Serve(args) => Job::Serve(args),
                 Command::Check { model } => Job::Check { model },
                 Command::Inspect { input, json } => Job::Inspect { input, json },
                 Command::Import {

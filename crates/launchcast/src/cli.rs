@@ -35,6 +35,8 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A live what-if workspace in the browser (the bundled example if no model is given).
+    Serve(ServeArgs),
     /// Turn a schedule file (MS Project, Primavera, PSPLIB) into a model file.
     Import {
         /// The schedule file (MSPDI, XER, PMXML, MPX, PSPLIB).
@@ -82,6 +84,28 @@ pub(crate) struct RunArgs {
     /// Skip the drivers in days (one extra run per risk and uncertain task).
     #[arg(long)]
     pub(crate) no_drivers: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    /// The model file (TOML) or a schedule file; omit to serve the bundled Xiaomi 2022 example.
+    pub(crate) model: Option<PathBuf>,
+    /// Uncertainty rules (TOML) applied to the schedule or model.
+    #[arg(long, value_name = "RULES")]
+    pub(crate) uncertainty: Option<PathBuf>,
+    /// Port to listen on; 0 picks any free port (the real one is printed).
+    #[arg(long, value_name = "N", default_value_t = 8520)]
+    pub(crate) port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 lets other machines reach the server,
+    /// with the token as the only protection.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub(crate) host: std::net::IpAddr,
+    /// Do not open the page in a browser.
+    #[arg(long)]
+    pub(crate) no_open: bool,
+    /// Most iterations one what-if may ask for, 1 to 100,000,000.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = iterations)]
+    pub(crate) max_iterations: u64,
 }
 
 /// `--iterations`: the limits and wording of the model file's `program.iterations`.

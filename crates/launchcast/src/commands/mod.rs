@@ -4,6 +4,7 @@
 mod check;
 mod inspect;
 mod run;
+mod serve;
 
 use launchcast_import::LoadedModel;
 use launchcast_model::ReadModel;
@@ -20,6 +21,7 @@ const EXAMPLE: &str = include_str!("../../../../examples/xiaomi-2022.toml");
 pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
     match job {
         Job::Run(args) => run::run(args),
+        Job::Serve(args) => serve::serve(args),
         Job::Check { model } if is_schedule(&model) => crate::schedule::check(&model),
         Job::Check { model } => check::check(&model),
         Job::Inspect { input, json } if is_schedule(&input) => {

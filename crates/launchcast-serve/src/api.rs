@@ -1,0 +1,233 @@
+//! The routes: the page, the JSON API and its answers. Every route sits behind the door
+//! ([`crate::guard`]) and a body limit; nothing here takes a path from a request: the only
+//! file read or written is the model file the server was started with.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::errors::ApiError;
+use crate::guard::guard;
+use crate::pool::{Job, Made};
+use crate::state::{App, load};
+use crate::whatif::{WhatIf, changed_model};
+
+/// Largest request body: a what-if or a save is a few hundred bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Every route, behind the door.
+pub(crate) fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/api/result", get(result))
+        .route("/api/whatif", post(whatif))
+        .route("/api/whatif/page", post(whatif_page))
+        .route("/api/save", post(save))
+        .route("/api/reload", post(reload))
+        .route("/api/history", get(history))
+        .route("/api/status", get(status))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .with_state(app)
+}
+
+fn json(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad(format!("the request body is not what was expected: {e}")).help(
+            "send JSON such as {\"set\": {\"own_licence.chance\": 0.9}, \"disable\": [\"baic_talks\"], \"iterations\": 100000}",
+        )
+    })
+}
+
+async fn page(State(app): State<Arc<App>>, request: Request) -> Response {
+    let current = app.current();
+    let html = crate::page::render(&app, &current);
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response();
+    // Loaded with the token in the address: later requests of the page carry the cookie.
+    if request.uri().query().is_some_and(|q| q.contains("token="))
+        && let Ok(v) = app.door.set_cookie().parse()
+    {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+async fn result(State(app): State<Arc<App>>) -> Response {
+    json(StatusCode::OK, app.current().made.json.clone())
+}
+
+/// Reads, checks and runs a what-if.
+async fn run_whatif(app: &App, body: &[u8], render: bool) -> Result<Made, ApiError> {
+    let w: WhatIf = parse(body)?;
+    if w.keep {
+        return Err(history_missing().key("keep"));
+    }
+    let current = app.current();
+    let model = changed_model(&current, &w)?;
+    let selection = model
+        .select(&w.scenarios)
+        .map_err(|e| ApiError::bad(e.to_string()).help(e.help()).key("scenarios"))?;
+    let limit = app.options.max_iterations;
+    let iterations = match w.iterations {
+        None => model.program.iterations.min(limit),
+        Some(n) if (1..=limit).contains(&n) => n,
+        Some(n) => {
+            return Err(ApiError::bad(format!(
+                "{n} iterations: this server runs from 1 to {limit} iterations per what-if"
+            ))
+            .help("ask for fewer, or start the server with a larger --max-iterations")
+            .key("iterations"));
+        }
+    };
+    let seed = w.seed.unwrap_or(model.program.seed);
+    app.pool
+        .run(Job {
+            model,
+            selection,
+            iterations,
+            seed,
+            drivers: w.drivers,
+            render,
+        })
+        .await
+}
+
+async fn whatif(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
+    let made = run_whatif(&app, &body, false).await?;
+    Ok(json(StatusCode::OK, made.json))
+}
+
+/// A what-if for the page: the result and the report's sections to show.
+async fn whatif_page(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
+    let made = run_whatif(&app, &body, true).await?;
+    Ok(page_answer(&made))
+}
+
+fn page_answer(made: &Made) -> Response {
+    let html = Value::String(made.html.clone().unwrap_or_default());
+    json(
+        StatusCode::OK,
+        format!("{{\"result\":{},\"html\":{html}}}", made.json.trim_end()),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SaveBody {
+    set: Map<String, Value>,
+}
+
+async fn save(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
+    let body: SaveBody = parse(&body)?;
+    let Some(file) = app.source.file.clone() else {
+        return Err(ApiError::bad(format!(
+            "{} is not a model file this server can write",
+            app.source.label
+        ))
+        .help("start `launchcast serve MODEL.toml` on a model file to save changes to it"));
+    };
+    let _one_at_a_time = app.writing.lock().await;
+    let current = app.current();
+    let Some(loaded) = current.text.as_deref() else {
+        return Err(ApiError::bad("the model was not read from a model file"));
+    };
+    // The changes are checked as a what-if first: a bad value is never written.
+    changed_model(
+        &current,
+        &WhatIf {
+            set: body.set.clone(),
+            ..WhatIf::default()
+        },
+    )?;
+    let disk = launchcast_model::read_model_text(&file)
+        .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.plain()))?;
+    if disk != loaded {
+        let mut e = ApiError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "{} changed on disk since it was loaded: nothing was written",
+                file.display()
+            ),
+        )
+        .help("reload it (POST /api/reload) and make the changes again");
+        e.diff = Some(crate::save::diff(loaded, &disk));
+        return Err(e);
+    }
+    let text = crate::save::edit(loaded, &body.set)?;
+    launchcast_model::ReadModel::parse(&text, &app.source.label)
+        .map_err(|e| ApiError::from_model(&e))?;
+    launchcast_report::write_atomic(&file, text.as_bytes())
+        .map_err(|e| ApiError::internal(format!("{}: cannot write: {e}", file.display())))?;
+    let fresh = reread(&app).await?;
+    let answer = format!(
+        "{{\"saved\":{},\"result\":{}}}",
+        Value::String(file.display().to_string()),
+        fresh.made.json.trim_end()
+    );
+    app.replace(fresh);
+    Ok(json(StatusCode::OK, answer))
+}
+
+/// The model read again from its source, with its result.
+async fn reread(app: &App) -> Result<crate::state::Current, ApiError> {
+    let reload = app.source.reload.clone();
+    let read = tokio::task::spawn_blocking(move || reload())
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(|message| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message))?;
+    load(&app.pool, read).await
+}
+
+async fn reload(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
+    let _one_at_a_time = app.writing.lock().await;
+    let fresh = reread(&app).await?;
+    let answer = fresh.made.json.clone();
+    app.replace(fresh);
+    Ok(json(StatusCode::OK, answer))
+}
+
+fn history_missing() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        "history not available in this build",
+    )
+}
+
+async fn history() -> ApiError {
+    history_missing()
+}
+
+async fn status(State(app): State<Arc<App>>) -> Response {
+    let c = &app.pool.counts;
+    let n = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
+    json(
+        StatusCode::OK,
+        serde_json::json!({
+            "waiting": n(&c.waiting),
+            "running": n(&c.running),
+            "finished": n(&c.finished),
+            "cancelled": n(&c.cancelled),
+        })
+        .to_string(),
+    )
+}

@@ -1,0 +1,195 @@
+//! Simulations on a bounded pool: at most `concurrent` runs at once, the others wait their
+//! turn (a semaphore), so a burst of requests queues instead of taking the machine. Each
+//! run is one call of the engine as `launchcast run` makes it, on a blocking thread; a
+//! request whose client goes away drops its future, which raises the run's cancel flag,
+//! and the run stops at its next block of iterations.
+//!
+//! The engine has no cancel flag of its own: it reports progress after every block, and the
+//! progress callback here unwinds out of the run when the flag is up
+//! (`std::panic::resume_unwind`, which does not call the panic hook, so nothing is
+//! reported as a fault). The unwinding is caught around the run; the partial results are
+//! dropped with it.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use launchcast_engine::{Plan, RunOptions};
+use launchcast_model::{Selection, ValidModel};
+use tokio::sync::Semaphore;
+
+use crate::errors::ApiError;
+
+/// One simulation to make.
+pub(crate) struct Job {
+    pub(crate) model: ValidModel,
+    pub(crate) selection: Selection,
+    pub(crate) iterations: u64,
+    pub(crate) seed: u64,
+    /// Measure the drivers in days, as `run` does unless `--no-drivers`.
+    pub(crate) drivers: bool,
+    /// Render the report's sections (HTML) too, for the page.
+    pub(crate) render: bool,
+}
+
+/// What a simulation made: the `run --json` text and, if asked, the report's sections.
+pub(crate) struct Made {
+    pub(crate) json: String,
+    /// The report's `<main>`.
+    pub(crate) html: Option<String>,
+    /// The report's style.
+    pub(crate) css: Option<String>,
+}
+
+/// Counts of runs, for `/api/status` and the tests of cancelling.
+#[derive(Default)]
+pub(crate) struct Counts {
+    pub(crate) waiting: AtomicU64,
+    pub(crate) running: AtomicU64,
+    pub(crate) finished: AtomicU64,
+    pub(crate) cancelled: AtomicU64,
+}
+
+/// The bounded pool.
+pub(crate) struct Pool {
+    permits: Arc<Semaphore>,
+    /// Worker threads of one run (0: one per core).
+    threads: usize,
+    pub(crate) counts: Arc<Counts>,
+}
+
+/// The payload of the unwinding that stops a cancelled run.
+struct Cancelled;
+
+/// Raises the flag when the request's future is dropped before its run ended.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Pool {
+    pub(crate) fn new(concurrent: usize, threads: usize) -> Pool {
+        Pool {
+            permits: Arc::new(Semaphore::new(concurrent.max(1))),
+            threads,
+            counts: Arc::default(),
+        }
+    }
+
+    /// Runs `job` when a place is free; cancelled if the returned future is dropped.
+    pub(crate) async fn run(&self, job: Job) -> Result<Made, ApiError> {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let _on_drop = CancelOnDrop(cancel.clone());
+        let counts = self.counts.clone();
+        counts.waiting.fetch_add(1, Ordering::Relaxed);
+        let permit = self.permits.clone().acquire_owned().await;
+        counts.waiting.fetch_sub(1, Ordering::Relaxed);
+        let permit = permit.map_err(|_| ApiError::internal("the simulation pool is closed"))?;
+        let threads = self.threads;
+        let task = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            counts.running.fetch_add(1, Ordering::Relaxed);
+            let made = simulate(&job, threads, &cancel);
+            counts.running.fetch_sub(1, Ordering::Relaxed);
+            match &made {
+                Err(Stop::Cancelled) => counts.cancelled.fetch_add(1, Ordering::Relaxed),
+                _ => counts.finished.fetch_add(1, Ordering::Relaxed),
+            };
+            made
+        });
+        match task.await {
+            Ok(Ok(made)) => Ok(made),
+            Ok(Err(Stop::Cancelled)) => Err(ApiError::internal("the run was cancelled")),
+            Ok(Err(Stop::Failed(m))) => Err(ApiError::internal(m)),
+            Err(e) => Err(ApiError::internal(format!("the run stopped: {e}"))),
+        }
+    }
+}
+
+/// Why a run made nothing.
+pub(crate) enum Stop {
+    Cancelled,
+    Failed(String),
+}
+
+/// One run, as `launchcast run` makes it: simulate, summarise, drivers, JSON, HTML.
+pub(crate) fn simulate(job: &Job, threads: usize, cancel: &AtomicBool) -> Result<Made, Stop> {
+    let tick = |_: u64| {
+        if cancel.load(Ordering::Relaxed) {
+            std::panic::resume_unwind(Box::new(Cancelled));
+        }
+    };
+    let made = std::panic::catch_unwind(AssertUnwindSafe(|| make(job, threads, &tick)));
+    match made {
+        Ok(made) => made.map_err(Stop::Failed),
+        Err(payload) if payload.is::<Cancelled>() => Err(Stop::Cancelled),
+        Err(_) => Err(Stop::Failed(
+            "the simulation failed (a fault inside it)".into(),
+        )),
+    }
+}
+
+fn make(job: &Job, threads: usize, tick: &(dyn Fn(u64) + Sync)) -> Result<Made, String> {
+    let model = &job.model;
+    let plan = Plan::compile_selected(model, &job.selection);
+    let outcomes = launchcast_engine::run(
+        &plan,
+        &RunOptions {
+            iterations: job.iterations,
+            seed: job.seed,
+            threads,
+            progress: Some(tick),
+            statistics: true,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let (mut summary, ranks) =
+        launchcast_report::summarize_ranked(model, plan.scenarios(), &outcomes);
+    if job.drivers {
+        let candidates =
+            launchcast_report::driver_candidates_ranked(model, &job.selection, &outcomes, &ranks);
+        let drivers = launchcast_report::measure_drivers(
+            model,
+            &job.selection,
+            &candidates,
+            &RunOptions {
+                iterations: job.iterations,
+                seed: job.seed,
+                threads,
+                progress: Some(tick),
+                statistics: false,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
+            scenario.drivers = list;
+        }
+    }
+    let json = launchcast_report::to_json(&summary);
+    let page = job
+        .render
+        .then(|| launchcast_report::render_html(model, &summary, &outcomes));
+    Ok(Made {
+        json,
+        html: page
+            .as_deref()
+            .map(|p| between(p, "<main>", "</main>").to_string()),
+        css: page
+            .as_deref()
+            .map(|p| between(p, "<style>", "</style>").to_string()),
+    })
+}
+
+/// The text between the first `open` and the last `close`, or nothing.
+pub(crate) fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
+    let Some(start) = text.find(open).map(|i| i + open.len()) else {
+        return "";
+    };
+    match text[start..].rfind(close) {
+        Some(end) => &text[start..start + end],
+        None => "",
+    }
+}
