@@ -119,12 +119,12 @@ pub(crate) fn diff(loaded: &str, disk: &str) -> String {
             out.push_str(&format!(" {}\n", ma[i]));
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j]) {
-            out.push_str(&format!("+{}\n", mb[j]));
-            j += 1;
-        } else {
+        } else if i < n && (j == m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) {
             out.push_str(&format!("-{}\n", ma[i]));
             i += 1;
+        } else {
+            out.push_str(&format!("+{}\n", mb[j]));
+            j += 1;
         }
     }
     for line in a[a.len() - tail..].iter().take(context) {
