@@ -1,0 +1,239 @@
+//! The API: a what-if equals `launchcast run` on the file with the same changes, bad changes
+//! are named as the command line names them, saves keep the file's text, conflicts with the
+//! disk write nothing, and a client that leaves cancels its run.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::{MODEL, cli_json, serve};
+
+const LICENCE: &str = "chance = 0.75                      # the regulator's mood";
+const DEV: &str = r#"duration = "tri(6mo, 9mo, 18mo)""#;
+const BOUGHT_DEV: &str = r#""vehicle_dev.duration" = "tri(5mo, 8mo, 14mo)""#;
+
+/// The model file with `own_licence.chance = 0.9` and `vehicle_dev.duration` changed, in the
+/// base and in the scenario that sets it itself: what a what-if of those two means.
+fn edited_by_hand() -> String {
+    for needle in [LICENCE, DEV, BOUGHT_DEV] {
+        assert_eq!(MODEL.matches(needle).count(), 1, "{needle}");
+    }
+    MODEL
+        .replace(
+            LICENCE,
+            "chance = 0.9                      # the regulator's mood",
+        )
+        .replace(DEV, r#"duration = "tri(8mo, 10mo, 14mo)""#)
+        .replace(
+            BOUGHT_DEV,
+            r#""vehicle_dev.duration" = "tri(8mo, 10mo, 14mo)""#,
+        )
+}
+
+fn without_drivers(mut v: Value) -> Value {
+    for s in v["scenarios"].as_array_mut().unwrap() {
+        s.as_object_mut().unwrap().remove("drivers");
+    }
+    v
+}
+
+#[test]
+fn a_what_if_equals_run_on_the_file_with_the_changes_written_in() {
+    let s = serve();
+    let n = 20_000;
+    let r = s.post(
+        "/api/whatif",
+        json!({
+            "set": {"own_licence.chance": 0.9, "vehicle_dev.duration": "tri(8mo, 10mo, 14mo)"},
+            "iterations": n,
+        }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let got = r.json();
+    // Every figure of every scenario, exactly.
+    assert_eq!(got, cli_json(&edited_by_hand(), n, &[]));
+    // The change moved something: the comparison is not of two copies of the model.
+    let before = cli_json(MODEL, n, &[]);
+    assert_ne!(
+        got["scenarios"][0]["promises"][0]["probability"],
+        before["scenarios"][0]["promises"][0]["probability"]
+    );
+}
+
+#[test]
+fn a_what_if_with_items_switched_off_equals_the_same_changes_as_a_scenario() {
+    let s = serve();
+    let n = 10_000;
+    let set = r#"{ "own_licence.chance" = 0.95, "licence_freeze.delay" = "tri(1mo, 2mo, 3mo)", "plant.capacity" = 150000 }"#;
+    let r = s.post(
+        "/api/whatif",
+        json!({
+            "set": {"own_licence.chance": 0.95, "licence_freeze.delay": "tri(1mo, 2mo, 3mo)", "plant.capacity": 150000},
+            "disable": ["buy_licence"],
+            "iterations": n,
+            "scenarios": ["base"],
+        }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let text =
+        format!("{MODEL}\n[[scenario]]\nid = \"w\"\nset = {set}\ndisable = [\"buy_licence\"]\n");
+    let mut want = cli_json(&text, n, &["w"]);
+    let mut got = r.json();
+    for v in [&mut want, &mut got] {
+        let s = v["scenarios"][0].as_object_mut().unwrap();
+        s.remove("id");
+        s.remove("name");
+    }
+    assert_eq!(got["scenarios"].as_array().unwrap().len(), 1);
+    assert_eq!(got["scenarios"], want["scenarios"]);
+}
+
+#[test]
+fn bad_changes_get_the_command_lines_message_and_key_path() {
+    let s = serve();
+    for (key, value, toml) in [
+        ("own_licence.chance", json!(1.5), "1.5"),
+        ("own_licence.chanze", json!(0.5), "0.5"),
+        ("nobody.chance", json!(0.5), "0.5"),
+        (
+            "own_licence.duration",
+            json!("tri(9mo, 2mo, 1mo)"),
+            r#""tri(9mo, 2mo, 1mo)""#,
+        ),
+        ("plant.capacity", json!("lots"), r#""lots""#),
+    ] {
+        let r = s.post("/api/whatif", json!({"set": {key: value}}));
+        assert_eq!(r.status, 400, "{key}: {}", r.body);
+        let got = r.json();
+        // The same line in a model file, read by the command line's reader.
+        let text = format!("{MODEL}\n[[scenario]]\nid = \"x\"\nset = {{ \"{key}\" = {toml} }}\n");
+        let e = launchcast_model::ReadModel::parse(&text, "m.toml").unwrap_err();
+        let p = &e.problems()[0];
+        assert_eq!(got["error"], p.message.as_str(), "{key}");
+        assert_eq!(p.key_path, format!("scenario[2].set.\"{key}\""));
+        assert_eq!(got["key_path"], format!("set.\"{key}\""));
+        assert_eq!(got["key"], key);
+    }
+    let r = s.post("/api/whatif", json!({"disable": ["own_licence", "nope"]}));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["key"], "nope");
+    assert_eq!(r.json()["key_path"], "disable[1]");
+    let r = s.post("/api/whatif", json!({"iterations": 1_000_001}));
+    assert_eq!(
+        (r.status, r.json()["key"].clone()),
+        (400, json!("iterations"))
+    );
+    let r = s.post("/api/whatif", json!({"scenarios": ["nope"]}));
+    assert_eq!(
+        (r.status, r.json()["key"].clone()),
+        (400, json!("scenarios"))
+    );
+    let r = s.post("/api/whatif", json!({"sett": {}}));
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap().contains("sett"));
+    assert_eq!(s.call("POST", "/api/whatif", "{not json").status, 400);
+}
+
+#[test]
+fn saving_changes_only_the_values_and_keeps_every_comment() {
+    let s = serve();
+    let r = s.post(
+        "/api/save",
+        json!({"set": {"own_licence.chance": 0.9, "vehicle_dev.duration": "tri(8mo, 10mo, 14mo)"}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let saved = std::fs::read_to_string(&s.file).unwrap();
+    let want = MODEL
+        .replace(
+            LICENCE,
+            "chance = 0.9                      # the regulator's mood",
+        )
+        .replace(DEV, r#"duration = "tri(8mo, 10mo, 14mo)""#);
+    assert_eq!(saved, want);
+    // The server now holds the saved model: its result is the saved file's.
+    let result = without_drivers(s.call("GET", "/api/result", "").json());
+    assert_eq!(result, without_drivers(cli_json(&want, 4000, &[])));
+    assert_eq!(without_drivers(r.json()["result"].clone()), result);
+    // A bad value is never written.
+    let r = s.post("/api/save", json!({"set": {"own_licence.chance": 2}}));
+    assert_eq!(r.status, 400);
+    assert_eq!(std::fs::read_to_string(&s.file).unwrap(), want);
+}
+
+#[test]
+fn a_file_changed_on_disk_is_not_overwritten() {
+    let s = serve();
+    let elsewhere = MODEL.replace("seed = 7", "seed = 8  # changed in an editor");
+    std::fs::write(&s.file, &elsewhere).unwrap();
+    let r = s.post("/api/save", json!({"set": {"own_licence.chance": 0.9}}));
+    assert_eq!(r.status, 409, "{}", r.body);
+    let diff = r.json()["diff"].as_str().unwrap().to_string();
+    assert!(
+        diff.contains("-seed = 7\n+seed = 8  # changed in an editor\n"),
+        "{diff}"
+    );
+    assert_eq!(std::fs::read_to_string(&s.file).unwrap(), elsewhere);
+    // Reloaded, the file is the model, and a save goes through.
+    let r = s.call("POST", "/api/reload", "{}");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["seed"], 8);
+    let r = s.post("/api/save", json!({"set": {"own_licence.chance": 0.9}}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        std::fs::read_to_string(&s.file).unwrap(),
+        elsewhere.replace(
+            LICENCE,
+            "chance = 0.9                      # the regulator's mood"
+        )
+    );
+}
+
+#[test]
+fn history_answers_501_until_it_exists() {
+    let s = serve();
+    assert_eq!(s.call("GET", "/api/history", "").status, 501);
+    let r = s.post("/api/whatif", json!({"keep": true}));
+    assert_eq!(r.status, 501);
+    assert_eq!(r.json()["error"], "history not available in this build");
+}
+
+fn status(s: &crate::support::Served) -> Value {
+    s.call("GET", "/api/status", "").json()
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < Duration::from_secs(60), "never: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_client_that_leaves_cancels_its_run() {
+    let s = serve();
+    let body = json!({"iterations": 1_000_000, "drivers": true}).to_string();
+    let mut stream = std::net::TcpStream::connect(s.addr()).unwrap();
+    write!(
+        stream,
+        "POST /api/whatif HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nContent-Length: {}\r\n\r\n{body}",
+        s.addr(),
+        s.token(),
+        body.len()
+    )
+    .unwrap();
+    wait_for("the run starts", || status(&s)["running"] == 1);
+    drop(stream);
+    wait_for("the run is cancelled", || status(&s)["cancelled"] == 1);
+    let st = status(&s);
+    assert_eq!(
+        (st["running"].clone(), st["waiting"].clone()),
+        (json!(0), json!(0))
+    );
+    // The server still answers.
+    assert_eq!(
+        s.post("/api/whatif", json!({"iterations": 1000})).status,
+        200
+    );
+}
