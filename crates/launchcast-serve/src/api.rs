@@ -9,14 +9,13 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{StatusCode, header};
-use axum::middleware;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::errors::ApiError;
-use crate::guard::guard;
 use crate::pool::{Job, Made};
 use crate::state::{App, load};
 use crate::whatif::{WhatIf, changed_model};
@@ -230,4 +229,12 @@ async fn status(State(app): State<Arc<App>>) -> Response {
         })
         .to_string(),
     )
+}
+
+/// The middleware in front of every route.
+async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    match app.door.check(request.headers(), request.uri().query()) {
+        Ok(()) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
 }

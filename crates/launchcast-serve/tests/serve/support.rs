@@ -109,9 +109,33 @@ pub(crate) fn request(
     stream.write_all(head.as_bytes()).unwrap();
     // A refused body may be answered before it is all sent: the rest may not be taken.
     let _ = stream.write_all(body);
+    parse_reply(&read_reply(&mut stream))
+}
+
+/// The bytes of one answer: up to its `Content-Length`, its last chunk, or the end of the
+/// connection (a server may keep it open after the answer, whatever was asked).
+fn read_reply(stream: &mut TcpStream) -> Vec<u8> {
     let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    parse_reply(&raw)
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        if let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+            let body = raw.len() - split - 4;
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if length.is_some_and(|n| body >= n)
+                || (head.contains("transfer-encoding: chunked") && raw.ends_with(b"\r\n0\r\n\r\n"))
+            {
+                return raw;
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return raw,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
 }
 
 fn parse_reply(raw: &[u8]) -> Reply {

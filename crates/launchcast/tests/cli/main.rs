@@ -15,6 +15,7 @@ mod inspect;
 mod outputs;
 mod references;
 mod run;
+mod serve;
 mod usage;
 
 mod engine;
