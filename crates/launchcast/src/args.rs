@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, RunArgs};
+use crate::cli::{Cli, Command, HistoryArgs, HistoryCommand, RunArgs};
 
 /// What to do, and the limit on what may be read.
 pub(crate) struct Args {
@@ -29,6 +29,29 @@ pub(crate) enum Job {
         output: Option<PathBuf>,
         uncertainty: Option<PathBuf>,
     },
+    /// `history [MODEL] [--history DB] [--json]`: the recorded runs.
+    History {
+        model: Option<PathBuf>,
+        db: Option<PathBuf>,
+        json: bool,
+    },
+    /// `history diff A B [--history DB] [--json]`.
+    HistoryDiff {
+        a: i64,
+        b: i64,
+        db: Option<PathBuf>,
+        json: bool,
+    },
+}
+
+/// Where a run is recorded.
+pub(crate) enum Record {
+    /// `--no-history`.
+    Off,
+    /// The database beside the model (a failure to record is a note, not an error).
+    Beside,
+    /// `--history DB`: must be writable (an error before any work otherwise).
+    At(PathBuf),
 }
 
 /// Where the JSON result goes.
@@ -58,6 +81,8 @@ pub(crate) struct Run {
     pub(crate) quiet: bool,
     /// Measure the drivers in days (one more run per risk and uncertain task).
     pub(crate) drivers: bool,
+    /// Where the run is recorded.
+    pub(crate) record: Record,
 }
 
 impl Run {
@@ -87,6 +112,31 @@ impl From<Cli> for Args {
                     output,
                     uncertainty,
                 },
+                Command::History(HistoryArgs {
+                    diff:
+                        Some(HistoryCommand::Diff {
+                            a,
+                            b,
+                            history,
+                            json,
+                        }),
+                    ..
+                }) => Job::HistoryDiff {
+                    a,
+                    b,
+                    db: history,
+                    json,
+                },
+                Command::History(HistoryArgs {
+                    model,
+                    history,
+                    json,
+                    ..
+                }) => Job::History {
+                    model,
+                    db: history,
+                    json,
+                },
             },
         }
     }
@@ -112,6 +162,11 @@ impl From<RunArgs> for Run {
             html: a.html,
             quiet: a.quiet,
             drivers: !a.no_drivers,
+            record: match (a.history, a.no_history) {
+                (_, true) => Record::Off,
+                (Some(db), false) => Record::At(db),
+                (None, false) => Record::Beside,
+            },
         }
     }
 }

@@ -18,6 +18,7 @@ mod run;
 mod usage;
 
 mod engine;
+mod history;
 mod hostile;
 mod import_hardening;
 mod layout;
