@@ -13,12 +13,15 @@
 //! - [`Headline`]: what is kept of a result, made from a [`launchcast_report::Summary`].
 //! - [`diff`]: two recorded runs compared: model keys added, removed and changed, and the
 //!   change of every promise and of the first delivery's P50 and P80 per scenario.
+//! - [`History::trend`]: a model's runs oldest first, each with its promises and P50/P80 and
+//!   the keys changed since the run before, for a chart of how the forecast moved.
 
 mod diff;
 mod errors;
 mod headline;
 mod store;
 mod time;
+mod trend;
 
 pub use diff::{Diff, KeyChange, Moved, diff, model_changes};
 pub use errors::HistoryError;
@@ -27,3 +30,4 @@ pub use store::{
     DEFAULT_DIR, DEFAULT_FILE, History, NewRun, RunEntry, SCHEMA_VERSION, default_path,
 };
 pub use time::utc_now;
+pub use trend::{TrendPoint, TrendScenario};

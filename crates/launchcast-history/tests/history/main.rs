@@ -264,3 +264,33 @@ fn a_diff_names_the_keys_and_moves_every_figure() {
         ]
     );
 }
+
+#[test]
+fn a_trend_annotates_each_run_with_the_keys_changed_since_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = History::open(&dir.path().join("h.db")).unwrap();
+    let v1 = "[program]\nname = \"x\"\niterations = 1000\n";
+    let v2 = "[program]\nname = \"x\"\niterations = 2000\n";
+    let head = |p: f64, d: f64| headline(p, (d, "2024-01-01"), (d + 90.0, "2024-04-01"));
+    record(&mut h, "/m.toml", v1, 1, &head(0.5, 700.0));
+    record(&mut h, "/other.toml", v2, 1, &head(0.9, 100.0));
+    record(&mut h, "/m.toml", v1, 1, &head(0.5, 700.0));
+    record(&mut h, "/m.toml", v2, 1, &head(0.45, 720.0));
+    let trend = h.trend("/m.toml").unwrap();
+    let shown: Vec<(i64, f64, Option<f64>, usize)> = trend
+        .iter()
+        .map(|t| {
+            let s = &t.scenarios[0];
+            (t.id, s.promises[0].1, s.p80_days, t.changes.len())
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (1, 0.5, Some(790.0), 0),
+            (3, 0.5, Some(790.0), 0),
+            (4, 0.45, Some(810.0), 1)
+        ]
+    );
+    assert_eq!(trend[2].changes[0].key, "program.iterations");
+}
