@@ -165,7 +165,12 @@ impl From<RunArgs> for Run {
             record: match (a.history, a.no_history) {
                 (_, true) => Record::Off,
                 (Some(db), false) => Record::At(db),
-                (None, false) => Record::Beside,
+                // `LAUNCHCAST_HISTORY=off` (CI, shared data) or `=DB` sets the default.
+                (None, false) => match std::env::var_os("LAUNCHCAST_HISTORY") {
+                    Some(v) if v == "off" => Record::Off,
+                    Some(v) if !v.is_empty() => Record::At(PathBuf::from(v)),
+                    _ => Record::Beside,
+                },
             },
         }
     }

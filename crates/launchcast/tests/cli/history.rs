@@ -2,7 +2,31 @@
 //! `history` listing them with the figures the runs printed, `history diff` naming the keys
 //! changed and the promises moved, and the places a history cannot be written.
 
+use std::process::Command;
+
 use crate::support::*;
+
+/// The binary with the history on, as a user has it.
+fn recording(args: &[&str]) -> Command {
+    let mut c = command(args);
+    c.env_remove("LAUNCHCAST_HISTORY");
+    c
+}
+
+fn run_ok(args: &[&str]) -> Run {
+    let r = Run::from(args, recording(args).output().expect("runs"));
+    assert_eq!(r.code, 0, "{:?}: {}", r.args, r.stderr);
+    r
+}
+
+fn run_bad(args: &[&str], needles: &[&str]) {
+    let r = Run::from(args, recording(args).output().expect("runs"));
+    assert_eq!(r.code, 2, "{:?}: {}", r.args, r.stderr);
+    let err = r.err_flat();
+    for n in needles {
+        assert!(err.contains(n), "{n:?} not in {err}");
+    }
+}
 
 const MODEL: &str = r#"[program]
 name = "History"
@@ -46,12 +70,12 @@ fn promise(json: &J) -> f64 {
 fn runs_are_recorded_beside_the_model_and_compared() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_model(dir.path(), "m.toml", MODEL);
-    let first = J::parse(&ok(&["run", s(&path), "--no-drivers", "--json", "-"]).stdout);
+    let first = J::parse(&run_ok(&["run", s(&path), "--no-drivers", "--json", "-"]).stdout);
     std::fs::write(&path, MODEL.replace("chance = 0.8", "chance = 0.5")).unwrap();
-    let second = J::parse(&ok(&["run", s(&path), "--no-drivers", "--json", "-"]).stdout);
+    let second = J::parse(&run_ok(&["run", s(&path), "--no-drivers", "--json", "-"]).stdout);
     assert!(dir.path().join(".launchcast/history.db").is_file());
 
-    let listed = J::parse(&ok(&["history", s(&path), "--json"]).stdout);
+    let listed = J::parse(&run_ok(&["history", s(&path), "--json"]).stdout);
     let runs = listed.arr();
     assert_eq!(runs.len(), 2);
     // Newest first, with the figures the runs gave.
@@ -69,13 +93,13 @@ fn runs_are_recorded_beside_the_model_and_compared() {
     assert_eq!(runs[1].get("iterations").num(), 4000.0);
 
     let db = dir.path().join(".launchcast/history.db");
-    let text = ok(&["history", "diff", "1", "2", "--history", s(&db)]).stdout;
+    let text = run_ok(&["history", "diff", "1", "2", "--history", s(&db)]).stdout;
     assert!(text.contains("same seed and iterations"), "{text}");
     assert!(
         text.contains("~ task.licence.chance = 0.8 -> 0.5"),
         "{text}"
     );
-    let diff = J::parse(&ok(&["history", "diff", "1", "2", "--history", s(&db), "--json"]).stdout);
+    let diff = J::parse(&run_ok(&["history", "diff", "1", "2", "--history", s(&db), "--json"]).stdout);
     let moved = diff
         .get("figures")
         .arr()
@@ -96,7 +120,7 @@ fn runs_at_once_are_all_recorded() {
     let path = write_model(dir.path(), "m.toml", MODEL);
     let children: Vec<_> = (0..4)
         .map(|seed| {
-            command(&[
+            recording(&[
                 "run",
                 s(&path),
                 "--no-drivers",
@@ -111,7 +135,7 @@ fn runs_at_once_are_all_recorded() {
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }
-    let listed = J::parse(&ok(&["history", s(&path), "--json"]).stdout);
+    let listed = J::parse(&run_ok(&["history", s(&path), "--json"]).stdout);
     let mut seeds: Vec<f64> = listed.arr().iter().map(|r| r.get("seed").num()).collect();
     seeds.sort_by(f64::total_cmp);
     assert_eq!(seeds, [0.0, 1.0, 2.0, 3.0]);
@@ -121,24 +145,24 @@ fn runs_at_once_are_all_recorded() {
 fn no_history_and_unwritable_histories() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_model(dir.path(), "m.toml", MODEL);
-    ok(&["run", s(&path), "--no-drivers", "-q", "--no-history"]);
+    run_ok(&["run", s(&path), "--no-drivers", "-q", "--no-history"]);
     assert!(!dir.path().join(".launchcast").exists());
     // An explicit database that cannot be made stops the run before any work or output.
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, "not a directory").unwrap();
     let db = blocker.join("h.db");
     let json = dir.path().join("out.json");
-    bad(
+    run_bad(
         &["run", s(&path), "--history", s(&db), "--json", s(&json)],
         &["h.db", "--no-history"],
     );
     assert!(!json.exists());
     // Reading never creates a database.
-    bad(
+    run_bad(
         &["history", s(&path)],
         &["no history database", "--history"],
     );
-    bad(
+    run_bad(
         &[
             "history",
             "diff",
@@ -149,9 +173,9 @@ fn no_history_and_unwritable_histories() {
         ],
         &["none.db"],
     );
-    ok(&["run", s(&path), "--no-drivers", "-q"]);
+    run_ok(&["run", s(&path), "--no-drivers", "-q"]);
     let db = dir.path().join(".launchcast/history.db");
-    bad(
+    run_bad(
         &["history", "diff", "1", "7", "--history", s(&db)],
         &["no run 7"],
     );
