@@ -1,4 +1,5 @@
-//! UTC timestamps as `YYYY-MM-DDTHH:MM:SSZ`, from the system clock, without a date crate.
+//! UTC timestamps as `YYYY-MM-DDTHH:MM:SSZ`, from the system clock and the model's calendar
+//! dates.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -12,29 +13,15 @@ pub fn utc_now() -> String {
 
 /// `secs` after 1970-01-01T00:00:00Z, formatted.
 pub(crate) fn format_utc(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
+    let days = i32::try_from(secs / 86_400).unwrap_or(i32::MAX);
     let rest = secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = launchcast_model::Date::from_days_since_epoch(days).ymd();
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         rest / 3600,
         rest / 60 % 60,
         rest % 60
     )
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]
