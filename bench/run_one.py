@@ -23,6 +23,9 @@ import subprocess
 import sys
 import time
 
+# Benchmark runs are not forecasts to remember: no history database beside the networks.
+os.environ["LAUNCHCAST_HISTORY"] = "off"
+
 
 def main() -> int:
     ap = argparse.ArgumentParser()

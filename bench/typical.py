@@ -29,6 +29,9 @@ import subprocess
 import sys
 import time
 
+# Benchmark runs are not forecasts to remember: no history database beside the networks.
+os.environ["LAUNCHCAST_HISTORY"] = "off"
+
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
 OUT = os.path.join(BENCH, "out", "typical")

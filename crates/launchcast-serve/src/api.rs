@@ -12,13 +12,17 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use launchcast_history::NewRun;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::errors::ApiError;
 use crate::pool::{Job, Made};
-use crate::state::{App, load};
+use crate::state::{App, Current, load};
 use crate::whatif::{WhatIf, changed_model};
+
+/// The header of a what-if answer that names the history run it was kept as.
+pub const KEPT_AS: &str = "x-launchcast-run";
 
 /// Largest request body: a what-if or a save is a few hundred bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -76,9 +80,9 @@ async fn result(State(app): State<Arc<App>>) -> Response {
 }
 
 /// Reads, checks and runs a what-if.
-async fn run_whatif(app: &App, body: &[u8], render: bool) -> Result<Made, ApiError> {
+async fn run_whatif(app: &App, body: &[u8], render: bool) -> Result<(Made, Option<i64>), ApiError> {
     let w: WhatIf = parse(body)?;
-    if w.keep {
+    if w.keep && app.history.is_none() {
         return Err(history_missing().key("keep"));
     }
     let current = app.current();
@@ -99,7 +103,8 @@ async fn run_whatif(app: &App, body: &[u8], render: bool) -> Result<Made, ApiErr
         }
     };
     let seed = w.seed.unwrap_or(model.program.seed);
-    app.pool
+    let made = app
+        .pool
         .run(Job {
             model,
             selection,
@@ -107,18 +112,71 @@ async fn run_whatif(app: &App, body: &[u8], render: bool) -> Result<Made, ApiErr
             seed,
             drivers: w.drivers,
             render,
+            keep: w.keep,
         })
-        .await
+        .await?;
+    let kept = match &made.headline {
+        Some((headline, scenarios)) => {
+            let changes = serde_json::json!({"set": w.set, "disable": w.disable});
+            Some(
+                keep(
+                    app, &current, headline, scenarios, &changes, seed, iterations,
+                )
+                .await?,
+            )
+        }
+        None => None,
+    };
+    Ok((made, kept))
+}
+
+/// Records a kept what-if in the history: the model as loaded, and the changes beside it.
+async fn keep(
+    app: &App,
+    current: &Current,
+    headline: &launchcast_history::Headline,
+    scenarios: &[String],
+    changes: &Value,
+    seed: u64,
+    iterations: u64,
+) -> Result<i64, ApiError> {
+    let Some(history) = &app.history else {
+        return Err(history_missing());
+    };
+    let text = current
+        .text
+        .clone()
+        .unwrap_or_else(|| current.settings_doc.clone());
+    let run = NewRun {
+        kind: "whatif",
+        model_path: &app.source.history_name,
+        model_text: &text,
+        seed,
+        iterations,
+        scenarios,
+        changes: Some(changes),
+        headline,
+    };
+    // A short write: the lock is held for one transaction.
+    let mut db = history
+        .lock()
+        .map_err(|_| ApiError::internal("the history database is unusable after a fault"))?;
+    db.record(&run)
+        .map_err(|e| ApiError::internal(format!("the what-if ran but was not recorded: {e}")))
 }
 
 async fn whatif(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
-    let made = run_whatif(&app, &body, false).await?;
-    Ok(json(StatusCode::OK, made.json))
+    let (made, kept) = run_whatif(&app, &body, false).await?;
+    let mut response = json(StatusCode::OK, made.json);
+    if let Some(id) = kept {
+        response.headers_mut().insert(KEPT_AS, id.into());
+    }
+    Ok(response)
 }
 
 /// A what-if for the page: the result and the report's sections to show.
 async fn whatif_page(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
-    let made = run_whatif(&app, &body, true).await?;
+    let (made, _) = run_whatif(&app, &body, true).await?;
     Ok(page_answer(&made))
 }
 
@@ -208,12 +266,26 @@ async fn reload(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
 fn history_missing() -> ApiError {
     ApiError::new(
         StatusCode::NOT_IMPLEMENTED,
-        "history not available in this build",
+        "history not available: this server records no history",
     )
+    .help("start it with --history DB, or without --no-history (LAUNCHCAST_HISTORY=off)")
 }
 
-async fn history() -> ApiError {
-    history_missing()
+/// The model's recorded runs, newest first, with their headline results.
+async fn history(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
+    let Some(history) = &app.history else {
+        return Err(history_missing());
+    };
+    let runs = {
+        let db = history
+            .lock()
+            .map_err(|_| ApiError::internal("the history database is unusable after a fault"))?;
+        db.list(Some(&app.source.history_name))
+            .map_err(|e| ApiError::internal(e.to_string()))?
+    };
+    let text =
+        serde_json::to_string_pretty(&runs).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(json(StatusCode::OK, text))
 }
 
 async fn status(State(app): State<Arc<App>>) -> Response {

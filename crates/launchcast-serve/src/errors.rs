@@ -8,15 +8,6 @@ use launchcast_model::{InvalidModel, ModelError};
 /// Why `serve` could not start or stopped.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ServeError {
-    /// The model could not be read or is not valid: the command line's own message.
-    #[error("{message}")]
-    Model {
-        /// What is wrong, with the file, line and column or key path.
-        message: String,
-        /// How to fix it.
-        #[help]
-        help: Option<String>,
-    },
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     #[diagnostic(help("choose another port with --port N, or --port 0 for any free port"))]
@@ -26,6 +17,12 @@ pub enum ServeError {
         /// The system's reason.
         source: std::io::Error,
     },
+    /// The history database could not be opened.
+    #[error("{0}")]
+    #[diagnostic(help(
+        "choose a writable place with --history DB, or serve without one with --no-history"
+    ))]
+    History(String),
     /// The server stopped with an error, or the first result could not be made.
     #[error("{0}")]
     Internal(String),

@@ -31,7 +31,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::mpsc;
 
-pub use api::BODY_LIMIT;
+pub use api::{BODY_LIMIT, KEPT_AS};
 pub use errors::ServeError;
 pub use state::{Options, Reload, Reloaded, Source};
 
@@ -142,15 +142,24 @@ fn serve(
             let current = state::load(&pool, source.first.clone())
                 .await
                 .map_err(|e| ServeError::Internal(e.message.clone()))?;
+            let history = match &options.history {
+                Some(path) => Some(
+                    launchcast_history::History::open(path)
+                        .map_err(|e| ServeError::History(e.to_string()))?,
+                ),
+                None => None,
+            };
             let door = guard::Door::new(addr, token);
-            let app = Arc::new(state::App::new(door, source, options, pool, current));
+            let app = Arc::new(state::App::new(
+                door, source, options, pool, current, history,
+            ));
             Ok::<_, ServeError>((listener, addr, app))
         };
         let (listener, addr, app) = match started.await {
             Ok(s) => s,
             Err(e) => {
-                let _ = ready.send(Err(ServeError::Internal(String::new())));
-                return Err(e);
+                let _ = ready.send(Err(e));
+                return Ok(());
             }
         };
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();

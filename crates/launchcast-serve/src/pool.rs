@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use launchcast_engine::{Plan, RunOptions};
+use launchcast_history::Headline;
 use launchcast_model::{Selection, ValidModel};
 use tokio::sync::Semaphore;
 
@@ -30,6 +31,8 @@ pub(crate) struct Job {
     pub(crate) drivers: bool,
     /// Render the report's sections (HTML) too, for the page.
     pub(crate) render: bool,
+    /// Keep the headline, to record in the history.
+    pub(crate) keep: bool,
 }
 
 /// What a simulation made: the `run --json` text and, if asked, the report's sections.
@@ -39,6 +42,8 @@ pub(crate) struct Made {
     pub(crate) html: Option<String>,
     /// The report's style.
     pub(crate) css: Option<String>,
+    /// The headline and the scenarios run, for the history.
+    pub(crate) headline: Option<(Headline, Vec<String>)>,
 }
 
 /// Counts of runs, for `/api/status` and the tests of cancelling.
@@ -180,6 +185,10 @@ fn make(job: &Job, threads: usize, tick: &(dyn Fn(u64) + Sync)) -> Result<Made, 
         css: page
             .as_deref()
             .map(|p| between(p, "<style>", "</style>").to_string()),
+        headline: job.keep.then(|| {
+            let ids = summary.scenarios.iter().map(|s| s.id.clone()).collect();
+            (Headline::of(&summary), ids)
+        }),
     })
 }
 

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
+use launchcast_history::History;
 use launchcast_import::LoadedModel;
 use launchcast_model::{ModelError, ValidModel};
 
@@ -24,6 +25,8 @@ pub type Reload = Arc<dyn Fn() -> Result<Reloaded, String> + Send + Sync>;
 /// and how to read it again.
 pub struct Source {
     pub(crate) label: String,
+    /// The model's name in the history: its canonical path, or `example`.
+    pub(crate) history_name: String,
     pub(crate) file: Option<PathBuf>,
     pub(crate) first: Reloaded,
     pub(crate) reload: Reload,
@@ -36,6 +39,7 @@ impl Source {
         let reload: Reload = Arc::new(move || read_model_file(&owned));
         Ok(Source {
             label: path.display().to_string(),
+            history_name: canonical(path),
             file: Some(path.to_path_buf()),
             first: reload()?,
             reload,
@@ -52,6 +56,7 @@ impl Source {
         });
         Ok(Source {
             label,
+            history_name: "example".to_string(),
             file: None,
             first: reload()?,
             reload,
@@ -62,6 +67,7 @@ impl Source {
     pub fn built(label: &str, first: ValidModel, reload: Reload) -> Source {
         Source {
             label: label.to_string(),
+            history_name: canonical(Path::new(label)),
             file: None,
             first: (first, None),
             reload,
@@ -72,6 +78,13 @@ impl Source {
     pub fn label(&self) -> &str {
         &self.label
     }
+}
+
+fn canonical(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn invalid_text(e: &launchcast_model::InvalidModel) -> String {
@@ -104,6 +117,9 @@ pub struct Options {
     pub concurrent_runs: usize,
     /// Worker threads of one simulation (0: one per core).
     pub threads: usize,
+    /// The history database kept what-ifs are recorded in and `/api/history` lists; `None`:
+    /// both answer 501.
+    pub history: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -114,6 +130,7 @@ impl Default for Options {
             max_iterations: 1_000_000,
             concurrent_runs: 2,
             threads: 0,
+            history: None,
         }
     }
 }
@@ -138,6 +155,8 @@ pub(crate) struct App {
     current: RwLock<Arc<Current>>,
     /// One save or reload at a time.
     pub(crate) writing: tokio::sync::Mutex<()>,
+    /// The history database, if any.
+    pub(crate) history: Option<std::sync::Mutex<History>>,
 }
 
 impl App {
@@ -147,8 +166,10 @@ impl App {
         options: Options,
         pool: Pool,
         current: Current,
+        history: Option<History>,
     ) -> App {
         App {
+            history: history.map(std::sync::Mutex::new),
             door,
             pool,
             source,
@@ -188,6 +209,7 @@ pub(crate) async fn load(pool: &Pool, (model, text): Reloaded) -> Result<Current
             model: model.clone(),
             drivers: true,
             render: true,
+            keep: false,
         })
         .await?;
     Ok(Current {

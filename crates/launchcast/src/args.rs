@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, RunArgs, ServeArgs};
+use crate::cli::{Cli, Command, HistoryArgs, HistoryCommand, RunArgs, ServeArgs};
 
 /// What to do, and the limit on what may be read.
 pub(crate) struct Args {
@@ -31,6 +31,29 @@ pub(crate) enum Job {
         output: Option<PathBuf>,
         uncertainty: Option<PathBuf>,
     },
+    /// `history [MODEL] [--history DB] [--json]`: the recorded runs.
+    History {
+        model: Option<PathBuf>,
+        db: Option<PathBuf>,
+        json: bool,
+    },
+    /// `history diff A B [--history DB] [--json]`.
+    HistoryDiff {
+        a: i64,
+        b: i64,
+        db: Option<PathBuf>,
+        json: bool,
+    },
+}
+
+/// Where a run is recorded.
+pub(crate) enum Record {
+    /// `--no-history`.
+    Off,
+    /// The database beside the model (a failure to record is a note, not an error).
+    Beside,
+    /// `--history DB`: must be writable (an error before any work otherwise).
+    At(PathBuf),
 }
 
 /// Where the JSON result goes.
@@ -60,6 +83,8 @@ pub(crate) struct Run {
     pub(crate) quiet: bool,
     /// Measure the drivers in days (one more run per risk and uncertain task).
     pub(crate) drivers: bool,
+    /// Where the run is recorded.
+    pub(crate) record: Record,
 }
 
 impl Run {
@@ -90,6 +115,31 @@ impl From<Cli> for Args {
                     output,
                     uncertainty,
                 },
+                Command::History(HistoryArgs {
+                    diff:
+                        Some(HistoryCommand::Diff {
+                            a,
+                            b,
+                            history,
+                            json,
+                        }),
+                    ..
+                }) => Job::HistoryDiff {
+                    a,
+                    b,
+                    db: history,
+                    json,
+                },
+                Command::History(HistoryArgs {
+                    model,
+                    history,
+                    json,
+                    ..
+                }) => Job::History {
+                    model,
+                    db: history,
+                    json,
+                },
             },
         }
     }
@@ -115,7 +165,22 @@ impl From<RunArgs> for Run {
             html: a.html,
             quiet: a.quiet,
             drivers: !a.no_drivers,
+            record: record(a.history, a.no_history),
         }
+    }
+}
+
+/// Where runs are recorded, from `--history DB` and `--no-history` (`run` and `serve`).
+pub(crate) fn record(history: Option<PathBuf>, no_history: bool) -> Record {
+    match (history, no_history) {
+        (_, true) => Record::Off,
+        (Some(db), false) => Record::At(db),
+        // `LAUNCHCAST_HISTORY=off` (CI, shared data) or `=DB` sets the default.
+        (None, false) => match std::env::var_os("LAUNCHCAST_HISTORY") {
+            Some(v) if v == "off" => Record::Off,
+            Some(v) if !v.is_empty() => Record::At(PathBuf::from(v)),
+            _ => Record::Beside,
+        },
     }
 }
 

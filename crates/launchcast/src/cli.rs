@@ -48,6 +48,42 @@ pub(crate) enum Command {
         #[arg(long)]
         uncertainty: Option<PathBuf>,
     },
+    /// The recorded runs of a model, newest first; `history diff A B` compares two.
+    History(HistoryArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct HistoryArgs {
+    #[command(subcommand)]
+    pub(crate) diff: Option<HistoryCommand>,
+    /// Only the runs of this model file (its history database is the one beside it).
+    pub(crate) model: Option<PathBuf>,
+    /// The history database (default: `.launchcast/history.db` beside the model, or in the
+    /// current directory).
+    #[arg(long, value_name = "DB")]
+    pub(crate) history: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum HistoryCommand {
+    /// What changed in the model between runs A and B, and what it did to each promise and
+    /// to the first delivery's P50 and P80.
+    Diff {
+        /// The earlier run's id.
+        a: i64,
+        /// The later run's id.
+        b: i64,
+        /// The history database (default: `.launchcast/history.db` in the current directory).
+        #[arg(long, value_name = "DB")]
+        history: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +120,13 @@ pub(crate) struct RunArgs {
     /// Skip the drivers in days (one extra run per risk and uncertain task).
     #[arg(long)]
     pub(crate) no_drivers: bool,
+    /// Record the run in this history database (default: `.launchcast/history.db` beside
+    /// the model).
+    #[arg(long, value_name = "DB", conflicts_with = "no_history")]
+    pub(crate) history: Option<PathBuf>,
+    /// Do not record the run.
+    #[arg(long)]
+    pub(crate) no_history: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -106,6 +149,13 @@ pub(crate) struct ServeArgs {
     /// Most iterations one what-if may ask for, 1 to 100,000,000.
     #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = iterations)]
     pub(crate) max_iterations: u64,
+    /// The history database kept what-ifs go to and the page lists (default:
+    /// `.launchcast/history.db` beside the model).
+    #[arg(long, value_name = "DB", conflicts_with = "no_history")]
+    pub(crate) history: Option<PathBuf>,
+    /// No history: kept what-ifs and the history list answer 501.
+    #[arg(long)]
+    pub(crate) no_history: bool,
 }
 
 /// `--iterations`: the limits and wording of the model file's `program.iterations`.

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::support::{MODEL, cli_json, serve};
+use launchcast_serve::Options;
+
+use crate::support::{MODEL, cli_json, serve, serve_with};
 
 const LICENCE: &str = "chance = 0.75                      # the regulator's mood";
 const DEV: &str = r#"duration = "tri(6mo, 9mo, 18mo)""#;
@@ -190,12 +192,65 @@ fn a_file_changed_on_disk_is_not_overwritten() {
 }
 
 #[test]
-fn history_answers_501_until_it_exists() {
+fn without_a_history_keeping_and_listing_answer_501() {
     let s = serve();
     assert_eq!(s.call("GET", "/api/history", "").status, 501);
     let r = s.post("/api/whatif", json!({"keep": true}));
     assert_eq!(r.status, 501);
-    assert_eq!(r.json()["error"], "history not available in this build");
+    assert_eq!(r.json()["key"], "keep");
+}
+
+#[test]
+fn a_kept_what_if_is_in_the_history_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.db");
+    let s = serve_with(Options {
+        history: Some(db.clone()),
+        ..Options::default()
+    });
+    assert_eq!(s.call("GET", "/api/history", "").body.trim(), "[]");
+    let mut ids = Vec::new();
+    let mut answers = Vec::new();
+    for chance in [0.8, 0.95] {
+        let r = s.post(
+            "/api/whatif",
+            json!({"set": {"own_licence.chance": chance}, "iterations": 2000, "keep": true}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        ids.push(
+            r.header(launchcast_serve::KEPT_AS)
+                .unwrap()
+                .parse::<i64>()
+                .unwrap(),
+        );
+        answers.push(r.json());
+    }
+    // Not kept: not recorded.
+    assert_eq!(
+        s.post("/api/whatif", json!({"iterations": 2000})).status,
+        200
+    );
+    let runs = s.call("GET", "/api/history", "").json();
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    for (run, (id, answer)) in runs.iter().zip(ids.iter().zip(&answers).rev()) {
+        assert_eq!(run["id"], *id);
+        assert_eq!(run["kind"], "whatif");
+        assert_eq!(run["iterations"], 2000);
+        assert_eq!(run["seed"], 7);
+        let promises = &run["headline"]["scenarios"][0]["promises"];
+        assert_eq!(
+            promises[0]["probability"],
+            answer["scenarios"][0]["promises"][0]["probability"]
+        );
+    }
+    assert_eq!(runs[0]["changes"]["set"]["own_licence.chance"], 0.95);
+    assert!(
+        runs[0]["model_path"]
+            .as_str()
+            .unwrap()
+            .ends_with("launch.toml")
+    );
 }
 
 fn status(s: &crate::support::Served) -> Value {

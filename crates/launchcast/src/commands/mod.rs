@@ -2,6 +2,7 @@
 //! module per command on a model file; schedule files have theirs in `crate::schedule`.
 
 mod check;
+mod history;
 mod inspect;
 mod run;
 mod serve;
@@ -33,6 +34,8 @@ pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
             output,
             uncertainty,
         } => crate::schedule::import(&input, output.as_deref(), uncertainty.as_deref()),
+        Job::History { model, db, json } => history::list(model.as_deref(), db.as_deref(), json),
+        Job::HistoryDiff { a, b, db, json } => history::diff(a, b, db.as_deref(), json),
     }
 }
 

@@ -38,6 +38,8 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     crate::output::check_distinct(&inputs(&args, model.model()), &outputs(&args))?;
     let model = model.valid()?;
     phases.mark("validate");
+    // Opened before any work: a `--history` that cannot be written stops the run here.
+    let recorder = super::history::recorder(&args, launchcast_model::max_input_bytes())?;
     // Every `--scenario` names `base` or a scenario of the model; if not, say which exist.
     let selection = model
         .select(&args.scenarios)
@@ -142,6 +144,10 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
         eprint!("{}", nothing_by_the_horizon(&model, &plan));
     }
     phases.mark("write");
+    if let Some(r) = recorder {
+        r.record(&summary, args.quiet)?;
+        phases.mark("record");
+    }
     phases.report();
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use launchcast_serve::{Options, Reload, Source};
 
-use crate::args::Run;
+use crate::args::{Record, Run, record};
 use crate::cli::ServeArgs;
 use crate::errors::CliError;
 use crate::schedule::{is_schedule, load_run};
@@ -25,6 +25,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
         html: None,
         quiet,
         drivers: true,
+        record: Record::Off,
     };
     // Read and checked here first, so that a bad model is reported as `run` reports it.
     let first = match load_run(&as_run(false))? {
@@ -50,6 +51,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
         host: args.host,
         port: args.port,
         max_iterations: args.max_iterations,
+        history: history(&args)?,
         ..Options::default()
     };
     let label = source.label().to_string();
@@ -57,6 +59,10 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
         launchcast_serve::ServeError::Bind { addr, source } => CliError::input(
             format!("cannot listen on {addr}: {source}"),
             "choose another port with --port N, or --port 0 for any free port",
+        ),
+        launchcast_serve::ServeError::History(message) => CliError::input(
+            message,
+            "choose a writable place with --history DB, or serve without one with --no-history",
         ),
         other => CliError::Internal(other.to_string()),
     })?;
@@ -86,5 +92,24 @@ fn message(e: CliError) -> String {
         CliError::Write { path, source } => format!("{}: {source}", path.display()),
         CliError::Internal(m) => m,
         CliError::StdoutClosed => String::new(),
+    }
+}
+
+/// The history database kept what-ifs go to, as `run` chooses it: `--history DB` must open;
+/// the default one beside the model is left out, with a note, when it cannot be.
+fn history(args: &ServeArgs) -> Result<Option<std::path::PathBuf>, CliError> {
+    match record(args.history.clone(), args.no_history) {
+        Record::Off => Ok(None),
+        Record::At(db) => Ok(Some(db)),
+        Record::Beside => {
+            let db = launchcast_history::default_path(args.model.as_deref());
+            match launchcast_history::History::open(&db) {
+                Ok(_) => Ok(Some(db)),
+                Err(e) => {
+                    eprintln!("note: what-ifs cannot be kept in the history: {e}");
+                    Ok(None)
+                }
+            }
+        }
     }
 }

@@ -19,6 +19,7 @@ mod serve;
 mod usage;
 
 mod engine;
+mod history;
 mod hostile;
 mod import_hardening;
 mod layout;

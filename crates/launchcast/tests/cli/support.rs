@@ -24,6 +24,9 @@ pub(crate) fn command(args: &[&str]) -> Command {
         .env_remove("RUST_LIB_BACKTRACE")
         .env("COLUMNS", "100")
         .env("NO_COLOR", "1")
+        // Runs of the shared test data and of the example must not leave a history beside
+        // them; the history tests take this off.
+        .env("LAUNCHCAST_HISTORY", "off")
         .stdin(Stdio::null());
     cmd
 }
