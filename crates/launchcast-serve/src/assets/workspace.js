@@ -93,7 +93,7 @@
     });
     movedTable.innerHTML = '<table><thead><tr><th>scenario</th><th>promise</th><th>now</th>' +
       '<th>as loaded</th><th>moved</th></tr></thead><tbody>' + rows.join('') + '</tbody></table>' +
-      '<p class="note">' + result.iterations + ' iterations, seed ' + result.seed +
+      '<p class="note">' + result.iterations.toLocaleString('en') + ' iterations, seed ' + result.seed +
       '; "as loaded" is the model as loaded on the same draws.</p>';
   }
   // The model as loaded at `n` iterations: what each change is set against.

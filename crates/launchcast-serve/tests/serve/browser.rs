@@ -282,3 +282,60 @@ fn the_page_moves_a_promise_saves_and_refuses_strangers() {
     let status = page.eval("fetch('/api/result').then(r => r.status)");
     assert_eq!(status, json!(200), "the cookie set by the first load");
 }
+
+/// Not a check: makes `docs/serve.png`, the README's picture of the workspace on the bundled
+/// example with the licence chance moved. `cargo test -p launchcast-serve --test serve --
+/// --ignored screenshot`.
+#[test]
+#[ignore = "writes docs/serve.png"]
+fn screenshot_of_the_example() {
+    let path = chromium().expect("Chromium");
+    let example = include_str!("../../../../examples/xiaomi-2022.toml");
+    let source = launchcast_serve::Source::text("examples/xiaomi-2022.toml", example).unwrap();
+    let running =
+        launchcast_serve::spawn(source, launchcast_serve::Options::default()).unwrap();
+    let browser = Browser::start(&path);
+    let mut page = browser.page();
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    page.call("Page.navigate", json!({"url": running.url()}));
+    page.wait_for("document.body && document.body.dataset.state === 'ready'");
+    page.eval(
+        "var e = document.querySelector('[data-key=\"own_licence.chance\"]');
+         e.value = '0.9'; e.dispatchEvent(new Event('input', {bubbles: true}));
+         e.scrollIntoView({block: 'center'}); true",
+    );
+    page.wait_for("document.body.dataset.state === 'done'");
+    let shot = page.call("Page.captureScreenshot", json!({"format": "png"}));
+    let png = base64(shot["data"].as_str().unwrap());
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/serve.png");
+    std::fs::write(out, png).unwrap();
+}
+
+fn base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let digits: Vec<u8> = text
+        .bytes()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
+        .map(value)
+        .collect();
+    digits
+        .chunks(4)
+        .flat_map(|c| {
+            let n = c
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, d)| n | u32::from(*d) << (18 - 6 * i));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes.into_iter().take(c.len() - 1)
+        })
+        .collect()
+}
