@@ -10,8 +10,7 @@
 
 use std::fmt::Write as _;
 
-use launchcast_model::{Dist, Impact, Model, PromiseKind, Quantity};
-use launchcast_report::format::{group_thousands, money_in};
+use launchcast_model::{Date, Dist, Impact, Model, PromiseKind, Quantity};
 
 use crate::state::{App, Current};
 
@@ -226,34 +225,57 @@ fn promises(o: &mut String, model: &Model) {
     }
     o.push_str("<section><h2>Promises</h2>");
     for p in &model.promises {
-        let target = match &p.kind {
-            PromiseKind::FirstDeliveryBy(d) => format!("first delivery by {d}"),
-            PromiseKind::DeliveriesBy { date, at_least } => {
-                format!(
-                    "at least {} cars delivered by {date}",
-                    group_thousands(*at_least)
-                )
-            }
-            PromiseKind::DeliveriesInYear { year, at_least } => {
-                format!(
-                    "at least {} cars delivered in {year}",
-                    group_thousands(*at_least)
-                )
-            }
-            PromiseKind::SpendBy { date, at_most } => {
-                format!(
-                    "at most {} spent by {date}",
-                    money_in(*at_most, &model.program.currency)
-                )
-            }
-        };
         let _ = write!(
             o,
-            r#"<div class="item"><b>{}</b> <code>{}</code><p class="note">{}</p></div>"#,
+            r#"<div class="item"><b>{}</b> <code>{}</code>"#,
             esc(&p.name),
-            esc(&p.id),
-            esc(&target)
+            esc(&p.id)
         );
+        let key = |field: &str| format!("{}.{field}", p.id);
+        match &p.kind {
+            PromiseKind::FirstDeliveryBy(d) => {
+                date_field(o, &key("first_delivery_by"), "first delivery by", *d);
+            }
+            PromiseKind::DeliveriesBy { date, at_least } => {
+                number_field(o, &key("at_least"), "at least (cars)", *at_least);
+                date_field(o, &key("date"), "delivered by", *date);
+            }
+            PromiseKind::DeliveriesInYear { year, at_least } => {
+                number_field(o, &key("at_least"), "at least (cars)", *at_least);
+                number_field(o, &key("year"), "delivered in", f64::from(*year));
+            }
+            PromiseKind::SpendBy { date, at_most } => {
+                let amount = Dist::Fixed(*at_most).display(Quantity::Money).to_string();
+                let k = esc(&key("at_most"));
+                let _ = write!(
+                    o,
+                    r#"<label class="field">at most ({}) <input type="text" size="10" data-key="{k}" data-original="{a}" value="{a}"/></label>"#,
+                    esc(&model.program.currency),
+                    a = esc(&amount)
+                );
+                error_slot(o, &key("at_most"));
+                date_field(o, &key("date"), "spent by", *date);
+            }
+        }
+        o.push_str("</div>");
     }
     o.push_str("</section>");
+}
+
+fn date_field(o: &mut String, key: &str, label: &str, date: Date) {
+    let _ = write!(
+        o,
+        r#"<label class="field">{label} <input type="date" data-key="{k}" data-original="{date}" value="{date}"/></label>"#,
+        k = esc(key)
+    );
+    error_slot(o, key);
+}
+
+fn number_field(o: &mut String, key: &str, label: &str, value: f64) {
+    let _ = write!(
+        o,
+        r#"<label class="field">{label} <input type="number" step="any" data-key="{k}" data-type="number" data-original="{value}" value="{value}"/></label>"#,
+        k = esc(key)
+    );
+    error_slot(o, key);
 }

@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 use toml_edit::{DocumentMut, Item, Table};
 
 use crate::errors::ApiError;
-use crate::whatif::toml_value;
 
 /// `text` with every `item.field = value` of `set` written into the item's own table.
 pub(crate) fn edit(text: &str, set: &Map<String, Value>) -> Result<String, ApiError> {
@@ -30,12 +29,14 @@ pub(crate) fn edit(text: &str, set: &Map<String, Value>) -> Result<String, ApiEr
         };
         let Some(table) = table else {
             return Err(ApiError::bad(format!(
-                "`{item}` is not a task, risk or plant written in the model file"
+                "`{item}` is not a task, risk, plant or promise written in the model file"
             ))
             .key(key)
             .help("items of an [[include]] are changed in their own file"));
         };
-        set_keeping_decor(table, field, value);
+        if !set_promise_part(table, field, &value) {
+            set_keeping_decor(table, field, value);
+        }
     }
     Ok(doc.to_string())
 }
@@ -43,15 +44,43 @@ pub(crate) fn edit(text: &str, set: &Map<String, Value>) -> Result<String, ApiEr
 /// The `[[task]]`, `[[risk]]` or `[[plant]]` table whose `id` is `id`.
 fn find_item<'d>(doc: &'d mut DocumentMut, id: &str) -> Option<&'d mut Table> {
     let has = |t: &Table| t.get("id").and_then(Item::as_str) == Some(id);
-    let kind = ["task", "risk", "plant"].into_iter().find(|kind| {
-        doc.get(kind)
-            .and_then(Item::as_array_of_tables)
-            .is_some_and(|ts| ts.iter().any(has))
-    })?;
+    let kind = ["task", "risk", "plant", "promise"]
+        .into_iter()
+        .find(|kind| {
+            doc.get(kind)
+                .and_then(Item::as_array_of_tables)
+                .is_some_and(|ts| ts.iter().any(has))
+        })?;
     doc.get_mut(kind)?
         .as_array_of_tables_mut()?
         .iter_mut()
         .find(|t| has(t))
+}
+
+/// A promise's `date`, `at_least`, `at_most` or `year`, inside its `deliveries_by`,
+/// `deliveries_in_year` or `spend_by` table; false if `table` has no such part.
+fn set_promise_part(table: &mut Table, field: &str, value: &toml_edit::Value) -> bool {
+    if !matches!(field, "date" | "at_least" | "at_most" | "year") {
+        return false;
+    }
+    for kind in ["deliveries_by", "deliveries_in_year", "spend_by"] {
+        match table.get_mut(kind) {
+            Some(Item::Value(toml_edit::Value::InlineTable(t))) if t.contains_key(field) => {
+                if let Some(old) = t.get_mut(field) {
+                    let mut new = value.clone();
+                    *new.decor_mut() = old.decor().clone();
+                    *old = new;
+                }
+                return true;
+            }
+            Some(Item::Table(t)) if t.contains_key(field) => {
+                set_keeping_decor(t, field, value.clone());
+                return true;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn set_keeping_decor(table: &mut Table, field: &str, mut value: toml_edit::Value) {
@@ -61,6 +90,29 @@ fn set_keeping_decor(table: &mut Table, field: &str, mut value: toml_edit::Value
     } else {
         table.insert(field, Item::Value(value));
     }
+}
+
+/// A JSON value as the TOML value a model file would hold: numbers, text, true/false, and
+/// dates (`"2024-03-31"` as a TOML date, as `not_before` takes it).
+pub(crate) fn toml_value(key: &str, v: &Value) -> Result<toml_edit::Value, ApiError> {
+    Ok(match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into(),
+            None => n.as_f64().unwrap_or(f64::NAN).into(),
+        },
+        Value::String(s) => match s.trim().parse::<toml_edit::Datetime>() {
+            Ok(d) => d.into(),
+            Err(_) => s.as_str().into(),
+        },
+        Value::Bool(b) => (*b).into(),
+        _ => {
+            return Err(ApiError::bad(format!(
+                "`{key}`: the value {v} is neither a number nor a text"
+            ))
+            .key(key)
+            .help("write a number (0.9), a distribution (\"tri(8mo, 10mo, 14mo)\") or a date (\"2024-03-31\")"))
+        }
+    })
 }
 
 /// Most lines of either side [`diff`] compares line by line.
@@ -137,7 +189,7 @@ pub(crate) fn diff(loaded: &str, disk: &str) -> String {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "# top\n[program]\nname = \"x\" # the name\n\n[[task]]\nid = \"a\"\nduration = \"tri(1mo, 2mo, 3mo)\"   # as quoted\nchance = 0.5\n\n[[risk]]\nid = \"r\"\nchance = 0.3 # guess\n";
+    const TEXT: &str = "# top\n[program]\nname = \"x\" # the name\n\n[[task]]\nid = \"a\"\nduration = \"tri(1mo, 2mo, 3mo)\"   # as quoted\nchance = 0.5\n\n[[risk]]\nid = \"r\"\nchance = 0.3 # guess\n\n[[promise]]\nid = \"p\"\nspend_by = { date = 2031-03-30, at_most = \"67bn\" }  # pledge\n";
 
     fn set(pairs: &[(&str, Value)]) -> Map<String, Value> {
         pairs
@@ -154,10 +206,16 @@ mod tests {
                 ("a.duration", Value::from("tri(2mo, 3mo, 4mo)")),
                 ("r.chance", Value::from(0.9)),
                 ("a.not_before", Value::from("2023-01-01")),
+                ("p.at_most", Value::from("70bn")),
+                ("p.date", Value::from("2031-12-31")),
             ]),
         )
         .unwrap();
         let want = TEXT
+            .replace(
+                "{ date = 2031-03-30, at_most = \"67bn\" }",
+                "{ date = 2031-12-31, at_most = \"70bn\" }",
+            )
             .replace("tri(1mo, 2mo, 3mo)", "tri(2mo, 3mo, 4mo)")
             .replace("chance = 0.3 # guess", "chance = 0.9 # guess")
             .replace("chance = 0.5\n", "chance = 0.5\nnot_before = 2023-01-01\n");

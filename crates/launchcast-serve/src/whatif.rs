@@ -5,13 +5,16 @@
 //! `set."own_licence.chance"`). The scenario read is then applied on top of the base model
 //! and of every scenario of the model (its settings replacing theirs), and the changed
 //! model is validated again: its figures are those of `launchcast run` on a model file
-//! with the same changes written in.
+//! with the same changes written in. A promise's date or amount (`first_by_2024.first_delivery_by`,
+//! `volume_2026.at_least`), which no scenario sets, is written into the model's text as a
+//! save writes it, and read with it.
 
 use launchcast_model::{Model, ReadModel, Scenario, ValidModel};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::errors::ApiError;
+use crate::save::toml_value;
 use crate::state::Current;
 
 /// The body of `POST /api/whatif`.
@@ -48,29 +51,6 @@ fn free_id(model: &Model) -> String {
     id
 }
 
-/// A JSON value as the TOML value a model file would hold: numbers, text, true/false, and
-/// dates (`"2024-03-31"` as a TOML date, as `not_before` takes it).
-pub(crate) fn toml_value(key: &str, v: &Value) -> Result<toml_edit::Value, ApiError> {
-    Ok(match v {
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => i.into(),
-            None => n.as_f64().unwrap_or(f64::NAN).into(),
-        },
-        Value::String(s) => match s.trim().parse::<toml_edit::Datetime>() {
-            Ok(d) => d.into(),
-            Err(_) => s.as_str().into(),
-        },
-        Value::Bool(b) => (*b).into(),
-        _ => {
-            return Err(ApiError::bad(format!(
-                "`{key}`: the value {v} is neither a number nor a text"
-            ))
-            .key(key)
-            .help("write a number (0.9), a distribution (\"tri(8mo, 10mo, 14mo)\") or a date (\"2024-03-31\")"))
-        }
-    })
-}
-
 /// The changes as a `[[scenario]]` of TOML text.
 fn scenario_text(id: &str, w: &WhatIf) -> Result<String, ApiError> {
     let mut table = toml_edit::Table::new();
@@ -97,18 +77,50 @@ pub(crate) fn changed_model(current: &Current, w: &WhatIf) -> Result<ValidModel,
     }
     let base: &Model = &current.model;
     let id = free_id(base);
-    let mut doc = current.settings_doc.clone();
-    doc.push_str(&scenario_text(&id, w)?);
+    // A promise is the same in every scenario and no scenario sets it: its changes are
+    // written into the model's text, as a save would write them.
+    let (promise_set, item_set): (Map<String, Value>, Map<String, Value>) = w
+        .set
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .partition(|(k, _)| is_promise_key(base, k));
+    let mut doc = if promise_set.is_empty() {
+        current.settings_doc.clone()
+    } else {
+        crate::save::edit(&current.settings_doc, &promise_set)?
+    };
+    let items = WhatIf {
+        set: item_set,
+        disable: w.disable.clone(),
+        ..WhatIf::default()
+    };
+    doc.push_str(&scenario_text(&id, &items)?);
     let read = ReadModel::parse(&doc, "what-if").map_err(|e| {
         let position = base.scenarios.len();
-        blame(ApiError::from_model(&e), position, w)
+        blame(ApiError::from_model(&e), position, base, w)
     })?;
-    let Some(change) = read.into_model().scenarios.into_iter().find(|s| s.id == id) else {
+    let read = read.into_model();
+    let Some(change) = read.scenarios.iter().find(|s| s.id == id) else {
         return Err(ApiError::internal(
             "the changes were not read as a scenario",
         ));
     };
-    ValidModel::new(apply(base, &change)).map_err(|e| ApiError::from_invalid(&e))
+    let mut changed = apply(base, change);
+    if !promise_set.is_empty() {
+        changed.promises = read.promises;
+    }
+    ValidModel::new(changed).map_err(|e| ApiError::from_invalid(&e))
+}
+
+/// `promise_id.field`: a change of a promise (its date, amount or year), not of an item a
+/// scenario sets.
+fn is_promise_key(model: &Model, key: &str) -> bool {
+    key.split_once('.').is_some_and(|(item, _)| {
+        model.promises.iter().any(|p| p.id == item)
+            && !model.tasks.iter().any(|t| t.id == item)
+            && !model.risks.iter().any(|r| r.id == item)
+            && !model.plants.iter().any(|p| p.id == item)
+    })
 }
 
 /// `base` with `change` applied, and applied on top of every scenario of `base` too.
@@ -141,8 +153,28 @@ pub(crate) fn apply(base: &Model, change: &Scenario) -> Model {
 
 /// A problem in the added scenario named by the request's key: `scenario[N].set."k"` is the
 /// change `k`, `scenario[N].disable[i]` the i-th id disabled.
-fn blame(mut e: ApiError, position: usize, w: &WhatIf) -> ApiError {
+fn blame(mut e: ApiError, position: usize, model: &Model, w: &WhatIf) -> ApiError {
     let prefix = format!("scenario[{position}].");
+    let promise = e
+        .key_path
+        .as_deref()
+        .and_then(|p| p.strip_prefix("promise["))
+        .and_then(|p| p.split_once(']'))
+        .and_then(|(i, rest)| Some((model.promises.get(i.parse::<usize>().ok()?)?, rest)));
+    if let Some((p, rest)) = promise {
+        let field = rest.rsplit('.').next().unwrap_or_default();
+        let key = format!("{}.{field}", p.id);
+        e.key = Some(if w.set.contains_key(&key) {
+            key
+        } else {
+            w.set
+                .keys()
+                .find(|k| k.split_once('.').is_some_and(|(id, _)| id == p.id))
+                .cloned()
+                .unwrap_or(key)
+        });
+        return e;
+    }
     let Some(path) = e.key_path.as_deref().and_then(|p| p.strip_prefix(&prefix)) else {
         return e;
     };

@@ -292,3 +292,49 @@ fn a_client_that_leaves_cancels_its_run() {
         200
     );
 }
+
+#[test]
+fn a_promise_moved_equals_run_on_the_file_with_that_promise() {
+    let s = serve();
+    let n = 10_000;
+    let r = s.post(
+        "/api/whatif",
+        json!({
+            "set": {
+                "first_by_2024.first_delivery_by": "2024-06-30",
+                "volume_2026.at_least": 30000,
+                "own_licence.chance": 0.9,
+            },
+            "iterations": n,
+        }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let text = MODEL
+        .replace(
+            "first_delivery_by = 2024-12-31",
+            "first_delivery_by = 2024-06-30",
+        )
+        .replace("at_least = 50000 }", "at_least = 30000 }")
+        .replace(
+            LICENCE,
+            "chance = 0.9                      # the regulator's mood",
+        );
+    assert_eq!(r.json(), cli_json(&text, n, &[]));
+    // A bad promise is named by its key, with the reader's message for the same value.
+    let r = s.post(
+        "/api/whatif",
+        json!({"set": {"volume_2026.date": "2035-01-01"}}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json()["key"], "volume_2026.date");
+    let file = MODEL.replace("date = 2026-12-31", "date = 2035-01-01");
+    let e = launchcast_model::ReadModel::parse(&file, "m.toml").unwrap_err();
+    assert_eq!(r.json()["error"], e.problems()[0].message.as_str());
+    // Saved into the promise's own table, its format kept.
+    let r = s.post("/api/save", json!({"set": {"volume_2026.at_least": 30000}}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        std::fs::read_to_string(&s.file).unwrap(),
+        MODEL.replace("at_least = 50000 }", "at_least = 30000 }")
+    );
+}

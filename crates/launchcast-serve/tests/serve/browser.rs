@@ -292,8 +292,7 @@ fn screenshot_of_the_example() {
     let path = chromium().expect("Chromium");
     let example = include_str!("../../../../examples/xiaomi-2022.toml");
     let source = launchcast_serve::Source::text("examples/xiaomi-2022.toml", example).unwrap();
-    let running =
-        launchcast_serve::spawn(source, launchcast_serve::Options::default()).unwrap();
+    let running = launchcast_serve::spawn(source, launchcast_serve::Options::default()).unwrap();
     let browser = Browser::start(&path);
     let mut page = browser.page();
     page.call(
