@@ -55,7 +55,7 @@ pub(crate) fn render(app: &App, current: &Current) -> String {
         app.source.file.is_some(),
         esc(&app.source.label),
     );
-    o.push_str(r#"<p class="runs"><label>Iterations <select id="iterations"><option value="10000">10,000</option><option value="100000" selected="selected">100,000</option><option value="1000000">1,000,000</option></select></label> <span id="status" role="status"></span></p><p class="buttons"><button type="button" id="save">Save to the model file</button> <button type="button" id="reset">Back to the model as loaded</button></p><div id="conflict" hidden="hidden"><p class="message"></p><pre class="diff"></pre><button type="button" id="reload">Reload the file from disk</button></div><p id="save-status" class="note"></p></header>"#);
+    o.push_str(r#"<p class="runs"><label>Iterations <select id="iterations"><option value="10000">10,000</option><option value="100000" selected="selected">100,000</option><option value="1000000">1,000,000</option></select></label> <label title="one more run per risk and uncertain task: slower"><input type="checkbox" id="drivers"/> drivers in days</label> <span id="status" role="status"></span></p><p class="buttons"><button type="button" id="save">Save to the model file</button> <button type="button" id="reset">Back to the model as loaded</button></p><div id="conflict" hidden="hidden"><p class="message"></p><pre class="diff"></pre><button type="button" id="reload">Reload the file from disk</button></div><p id="save-status" class="note"></p></header>"#);
     scenarios(&mut o, model);
     risks(&mut o, model);
     tasks(&mut o, model);

@@ -27,6 +27,11 @@ const BUCKETS: usize = 1 << 16;
 const CHUNK: usize = 1 << 18;
 /// Below this many values a plain sort beats allocating two histograms.
 const SORT_BELOW: usize = 2048;
+/// Below this many values (one chunk, so the mean is summed as the radix path sums it) and
+/// for a few quantiles, selecting each rank beats two passes over 65,536 buckets: a report's
+/// fan charts take three quantiles of the 8,192 rows at every month end.
+const SELECT_BELOW: usize = CHUNK;
+const SELECT_MAX_QUANTILES: usize = 8;
 const NO_SLOT: u16 = u16::MAX;
 /// Pass 2 gathers the values of the target buckets when there are at most this many, and
 /// counts their low bits in histograms otherwise.
@@ -57,6 +62,8 @@ pub fn column_stats(values: &[f32], qs: &[f64]) -> ColumnStats {
     }
     if values.len() < SORT_BELOW {
         by_sorting(values, qs)
+    } else if values.len() < SELECT_BELOW && qs.len() <= SELECT_MAX_QUANTILES {
+        by_selection(values, qs)
     } else {
         by_radix(values, qs)
     }
@@ -106,6 +113,36 @@ fn by_sorting(values: &[f32], qs: &[f64]) -> ColumnStats {
         .iter()
         .map(|&q| (n > 0).then(|| finite[rank(q, n) as usize] + 0.0))
         .collect();
+    ColumnStats {
+        count: n,
+        mean: (n > 0).then(|| sum / n as f64),
+        quantiles,
+    }
+}
+
+/// [`by_sorting`]'s figures, each rank found by selection (`select_nth_unstable`) in what
+/// is left above the rank before, on the order-preserving integer keys of the values (the
+/// sort's order but for `-0.0`, which both give as `0.0`), so the same values.
+fn by_selection(values: &[f32], qs: &[f64]) -> ColumnStats {
+    let sum = finite_sum(values);
+    let mut finite: Vec<u32> = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|&v| key(v))
+        .collect();
+    let n = finite.len() as u64;
+    let mut quantiles = vec![None; qs.len()];
+    if n > 0 {
+        let mut order: Vec<(usize, usize)> =
+            qs.iter().map(|&q| rank(q, n) as usize).zip(0..).collect();
+        order.sort_unstable();
+        let mut lo = 0;
+        for (r, i) in order {
+            let (_, k, _) = finite[lo..].select_nth_unstable(r - lo);
+            quantiles[i] = Some(from_key(*k) + 0.0);
+            lo = r;
+        }
+    }
     ColumnStats {
         count: n,
         mean: (n > 0).then(|| sum / n as f64),
@@ -391,6 +428,40 @@ mod tests {
         assert_eq!(rank(f64::NAN, 7), 0);
         assert_eq!(rank(2.0, 7), 6);
         assert_eq!(rank(0.5, 1), 0);
+    }
+
+    /// Selection gives the sort path's figures, bit for bit, on columns with ties, zeros of
+    /// both signs and non-finite values, for quantiles in any order and repeated.
+    #[test]
+    fn selection_agrees_with_sort() {
+        let qs = [0.9, 0.1, 0.5, 0.5, 1.0, 0.0, 0.8];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for len in [1usize, 2, 3, 10, 2048, 5000, 8192] {
+            let values: Vec<f32> = (0..len)
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    match i % 11 {
+                        0 => 0.0,
+                        1 => -0.0,
+                        2 if len > 3 => f32::NAN,
+                        3 if len > 3 => f32::INFINITY,
+                        4 => 42.0,
+                        _ => (x % 100_000) as f32 / 7.0 - 5000.0,
+                    }
+                })
+                .collect();
+            let (a, b) = (by_selection(&values, &qs), by_sorting(&values, &qs));
+            assert_eq!(a.count, b.count, "{len}");
+            assert_eq!(a.mean.map(f64::to_bits), b.mean.map(f64::to_bits), "{len}");
+            let bits =
+                |q: &[Option<f32>]| q.iter().map(|v| v.map(f32::to_bits)).collect::<Vec<_>>();
+            assert_eq!(bits(&a.quantiles), bits(&b.quantiles), "{len}");
+        }
+        let none = by_selection(&[f32::NAN; 4000], &qs);
+        assert_eq!((none.count, none.mean), (0, None));
+        assert_eq!(none.quantiles, vec![None; qs.len()]);
     }
 
     /// The radix path on tiny inputs agrees with the sort path (the public function only

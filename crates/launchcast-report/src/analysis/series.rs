@@ -4,6 +4,7 @@
 
 use launchcast_engine::{Outcomes, ScenarioOutcomes};
 use launchcast_model::{Date, Model};
+use rayon::prelude::*;
 
 use crate::ScenarioSummary;
 use crate::analysis::quantiles::column_stats;
@@ -101,13 +102,22 @@ impl Fan {
     }
 
     fn push(&mut self, x: f64, values: &[f32]) {
-        let s = column_stats(values, &[0.1, 0.5, 0.9]);
-        let q = |i: usize| f64::from(s.quantiles.get(i).copied().flatten().unwrap_or(0.0));
-        self.xs.push(x);
-        self.p10.push(q(0));
-        self.p50.push(q(1));
-        self.p90.push(q(2));
+        self.push_band(x, band(values));
     }
+
+    fn push_band(&mut self, x: f64, [p10, p50, p90]: [f64; 3]) {
+        self.xs.push(x);
+        self.p10.push(p10);
+        self.p50.push(p50);
+        self.p90.push(p90);
+    }
+}
+
+/// P10, P50 and P90 of `values` (0 where there are none).
+fn band(values: &[f32]) -> [f64; 3] {
+    let s = column_stats(values, &[0.1, 0.5, 0.9]);
+    let q = |i: usize| f64::from(s.quantiles.get(i).copied().flatten().unwrap_or(0.0));
+    [q(0), q(1), q(2)]
 }
 
 /// Deliveries per month (from the rows) or, without rows, per calendar year.
@@ -121,17 +131,30 @@ pub(crate) fn deliveries_fan(
     let horizon = outcomes.horizon_days;
     let mut fan = Fan::default();
     if has_months(outcomes, so) {
-        let mut prev = vec![0f32; so.rows.len()];
-        let mut diff = vec![0f32; so.rows.len()];
-        for (m, &(y, mo)) in outcomes.months.iter().enumerate() {
-            let cur = so.rows.delivered_by(m);
-            for ((d, &c), &p) in diff.iter_mut().zip(cur).zip(&prev) {
-                *d = (c - p).max(0.0);
-            }
+        // Months are independent: their bands are made in parallel, laid out in order.
+        let zeros = vec![0f32; so.rows.len()];
+        let bands: Vec<[f64; 3]> = (0..outcomes.months.len())
+            .into_par_iter()
+            .map(|m| {
+                let prev = if m == 0 {
+                    &zeros[..]
+                } else {
+                    so.rows.delivered_by(m - 1)
+                };
+                let diff: Vec<f32> = so
+                    .rows
+                    .delivered_by(m)
+                    .iter()
+                    .zip(prev)
+                    .map(|(&c, &p)| (c - p).max(0.0))
+                    .collect();
+                band(&diff)
+            })
+            .collect();
+        for (&(y, mo), b) in outcomes.months.iter().zip(bands) {
             let a = month_start(start, y, mo).max(0.0);
-            let b = month_end(start, y, mo).min(horizon);
-            fan.push((a + b) / 2.0, &diff);
-            prev.copy_from_slice(cur);
+            let e = month_end(start, y, mo).min(horizon);
+            fan.push_band((a + e) / 2.0, b);
         }
     } else {
         for y in &ss.deliveries_by_year {
@@ -154,8 +177,12 @@ pub(crate) fn spend_fan(model: &Model, outcomes: &Outcomes, so: &ScenarioOutcome
     let mut fan = Fan::default();
     fan.push(0.0, &[0.0]);
     if has_months(outcomes, so) {
-        for (m, &(y, mo)) in outcomes.months.iter().enumerate() {
-            fan.push(month_end(start, y, mo).min(horizon), so.rows.spent_by(m));
+        let bands: Vec<[f64; 3]> = (0..outcomes.months.len())
+            .into_par_iter()
+            .map(|m| band(so.rows.spent_by(m)))
+            .collect();
+        for (&(y, mo), b) in outcomes.months.iter().zip(bands) {
+            fan.push_band(month_end(start, y, mo).min(horizon), b);
         }
     } else {
         let n = so.spend_by_year.first().map_or(0, Vec::len);

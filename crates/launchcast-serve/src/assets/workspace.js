@@ -113,7 +113,10 @@
     var my = ++seq;
     var c = changes();
     var n = Number(iterationsEl.value);
-    var payload = { set: c.set, disable: c.disable, scenarios: scenarios(), iterations: n };
+    var payload = {
+      set: c.set, disable: c.disable, scenarios: scenarios(), iterations: n,
+      drivers: document.getElementById('drivers').checked
+    };
     statusEl.textContent = 'simulating…';
     body.classList.add('busy');
     body.dataset.state = 'busy';
