@@ -62,6 +62,16 @@ async fn page(State(app): State<Arc<App>>, request: Request) -> Response {
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
+            // Its own script and style only, requests to this server only, never in a frame,
+            // and no address (with its token) sent on as a referrer.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+                 img-src data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
+                 form-action 'none'",
+            ),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::REFERRER_POLICY, "no-referrer"),
         ],
         html,
     )

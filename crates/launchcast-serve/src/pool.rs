@@ -75,6 +75,22 @@ impl Drop for CancelOnDrop {
     }
 }
 
+/// Counts a request as waiting until it runs or goes away.
+struct Waiting<'a>(&'a Counts);
+
+impl<'a> Waiting<'a> {
+    fn new(counts: &'a Counts) -> Waiting<'a> {
+        counts.waiting.fetch_add(1, Ordering::Relaxed);
+        Waiting(counts)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 impl Pool {
     pub(crate) fn new(concurrent: usize, threads: usize) -> Pool {
         Pool {
@@ -89,9 +105,9 @@ impl Pool {
         let cancel = Arc::new(AtomicBool::new(false));
         let _on_drop = CancelOnDrop(cancel.clone());
         let counts = self.counts.clone();
-        counts.waiting.fetch_add(1, Ordering::Relaxed);
+        let waiting = Waiting::new(&counts);
         let permit = self.permits.clone().acquire_owned().await;
-        counts.waiting.fetch_sub(1, Ordering::Relaxed);
+        drop(waiting);
         let permit = permit.map_err(|_| ApiError::internal("the simulation pool is closed"))?;
         let threads = self.threads;
         let task = tokio::task::spawn_blocking(move || {

@@ -338,3 +338,37 @@ fn a_promise_moved_equals_run_on_the_file_with_that_promise() {
         MODEL.replace("at_least = 50000 }", "at_least = 30000 }")
     );
 }
+
+#[test]
+fn runs_beyond_the_pool_wait_their_turn() {
+    let s = crate::support::serve_with(Options {
+        concurrent_runs: 1,
+        ..Options::default()
+    });
+    let body = json!({"iterations": 1_000_000, "drivers": true}).to_string();
+    let send = || {
+        let mut stream = std::net::TcpStream::connect(s.addr()).unwrap();
+        write!(
+            stream,
+            "POST /api/whatif HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nContent-Length: {}\r\n\r\n{body}",
+            s.addr(),
+            s.token(),
+            body.len()
+        )
+        .unwrap();
+        stream
+    };
+    let first = send();
+    wait_for("the first run starts", || status(&s)["running"] == 1);
+    let second = send();
+    wait_for("the second waits", || status(&s)["waiting"] == 1);
+    assert_eq!(status(&s)["running"], 1);
+    // The one waiting leaves: it never runs; the running one leaves: it is cancelled.
+    drop(second);
+    drop(first);
+    wait_for("both are gone", || {
+        let st = status(&s);
+        st["running"] == 0 && st["waiting"] == 0
+    });
+    assert_eq!(status(&s)["cancelled"], 1);
+}
