@@ -1,6 +1,7 @@
 //! The commands: validated arguments (`args`) in, library calls, outputs written whole. One
 //! module per command on a model file; schedule files have theirs in `crate::schedule`.
 
+mod backtest;
 mod check;
 mod inspect;
 mod run;
@@ -31,6 +32,7 @@ pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
             output,
             uncertainty,
         } => crate::schedule::import(&input, output.as_deref(), uncertainty.as_deref()),
+        Job::Backtest(args) => backtest::backtest(args),
     }
 }
 
