@@ -188,12 +188,14 @@ pub fn render_calibration_terminal(c: &Calibration, names: &[String]) -> String 
         } else {
             String::new()
         };
-        o.push_str(&format!(
-            "  {:.1}-{:.1}  {:>8.1}  {bar}\n",
+        let line = format!(
+            "  {:.1}-{:.1}  {:>8.1}  {bar}",
             j as f64 / 10.0,
             (j + 1) as f64 / 10.0,
             n
-        ));
+        );
+        o.push_str(line.trim_end());
+        o.push('\n');
     }
     o.push_str(&format!(
         "  chi-square {:.2} on {} degrees of freedom, p = {:.4}\n",
@@ -232,6 +234,11 @@ pub fn render_calibration_terminal(c: &Calibration, names: &[String]) -> String 
     if !c.mean_crps_by_kind.is_empty() {
         o.push_str("\nMEAN CRPS\n");
         for (kind, v) in &c.mean_crps_by_kind {
+            let v = match *kind {
+                "deliveries_in_year" => format!("{} cars", group_thousands(*v)),
+                "spend_in_year" => format!("{} (each model's currency)", money(*v)),
+                _ => format!("{v:.1} days"),
+            };
             o.push_str(&format!("  {kind:<20}  {v}\n"));
         }
     }

@@ -59,8 +59,12 @@ fn load_actuals(path: &Path, model: &launchcast_model::Model) -> Result<Actuals,
 
 /// A UTF-8 text file through the bounded reader.
 fn read_text(path: &Path) -> Result<String, CliError> {
-    let bytes =
-        launchcast_model::read_input(path).map_err(|e| CliError::input(e.message, e.help))?;
+    let bytes = launchcast_model::read_input(path).map_err(|e| {
+        CliError::input(
+            format!("cannot read {}: {}", path.display(), e.message),
+            e.help,
+        )
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         CliError::input(
             format!(
