@@ -30,7 +30,7 @@ pub struct Calibration {
     pub pit_outcomes: usize,
     /// Chi-square test that the PIT histogram is flat.
     pub chi_square: ChiSquare,
-    /// Share of outcomes inside their P10–P90 (nominal 0.8).
+    /// Share of outcomes inside their P10–P90 (nominal 0.8), censored outcomes left out.
     pub coverage_p10_p90: Coverage,
     /// Share of outcomes inside their P5–P95 (nominal 0.9).
     pub coverage_p5_p95: Coverage,
@@ -133,8 +133,11 @@ pub fn calibrate(backtests: &[Backtest]) -> Calibration {
         }
     }
     let (statistic, dof, p_value) = chi_square_flat(&bins);
-    let c80 = coverage(0.8, all().filter_map(|s| s.inside_p10_p90));
-    let c90 = coverage(0.9, all().filter_map(|s| s.inside_p5_p95));
+    // Censored outcomes stay out of the coverage: one is known only when it lies outside
+    // (beyond a P90 before `as_of`), and counting those alone would bias the share down.
+    let known = || all().filter(|s| !s.censored);
+    let c80 = coverage(0.8, known().filter_map(|s| s.inside_p10_p90));
+    let c90 = coverage(0.9, known().filter_map(|s| s.inside_p5_p95));
     let promises: Vec<(f64, bool)> = all()
         .filter(|s| s.kind == Kind::Promise)
         .filter_map(|s| Some((s.probability?, s.actual == super::Shown::Flag(true))))

@@ -5,7 +5,9 @@
 
 use launchcast_engine::{Outcomes, Rows, ScenarioInfo, ScenarioOutcomes, TaskStats};
 use launchcast_model::{Model, ValidModel};
-use launchcast_report::backtest::{Actuals, Backtest, Forecast, Kind, Scored, Shown, score};
+use launchcast_report::backtest::{
+    Actuals, Backtest, Forecast, Kind, Scored, Shown, calibrate, score,
+};
 
 const MODEL: &str = r#"
 [program]
@@ -164,6 +166,11 @@ fn none_before_the_horizon_is_censored() {
     let s = one(&b, Kind::FirstDelivery);
     assert_eq!(s.inside_p10_p90, Some(false));
     assert_eq!((s.probability, s.brier), (Some(0.0), Some(1.0)));
+    assert_eq!(b.summary.share_inside, Some(0.0));
+    // Pooled, a censored outcome stays out of the coverage: it is known only when outside.
+    let c = calibrate(std::slice::from_ref(&b));
+    assert_eq!(c.coverage_p10_p90.outcomes, 0);
+    assert_eq!(c.pit_outcomes, 0);
 }
 
 #[test]
