@@ -120,7 +120,11 @@ fn date(cx: &mut Cx<'_>, v: &Val<'_>, path: &str) -> Option<Date> {
             path,
             "expected a date",
             format!("`{}` must be a date, found `{text}`", leaf(path)),
-            "write a date as YYYY-MM-DD, e.g. 2024-10-15",
+            if path == "first_delivery" {
+                "write a date as YYYY-MM-DD, e.g. 2024-10-15, or \"none\" if none by as_of"
+            } else {
+                "write a date as YYYY-MM-DD, e.g. 2024-10-15"
+            },
         );
     }
     d

@@ -32,6 +32,23 @@ fn text(v: &Shown) -> String {
     }
 }
 
+/// An amount of outcome `s` in its unit: days, cars, or money in `currency`.
+fn amount(s: &Scored, x: f64, currency: &str) -> String {
+    match s.kind {
+        Kind::SpendInYear => money_in(x, currency),
+        Kind::DeliveriesInYear => format!("{} cars", group_thousands(x)),
+        _ => format!("{x:.1} days"),
+    }
+}
+
+/// What happened, money in its currency.
+fn actual(s: &Scored, currency: &str) -> String {
+    match (&s.actual, s.kind) {
+        (Shown::Number(x), Kind::SpendInYear) => money_in(*x, currency),
+        (v, _) => text(v),
+    }
+}
+
 fn what(s: &Scored) -> String {
     match (s.kind, &s.id, s.year) {
         (Kind::Task, Some(id), _) => format!("task {id}"),
@@ -64,7 +81,7 @@ fn strip(b: &Backtest, i: usize, s: &Scored, q: &[f64; 5]) -> String {
         &what(s),
         W,
         90.0,
-        Margins(20.0, 20.0, 10.0, 44.0),
+        Margins(50.0, 50.0, 10.0, 44.0),
         (lo - pad, hi + pad),
         (0.0, 1.0),
     );
@@ -101,7 +118,7 @@ fn strip(b: &Backtest, i: usize, s: &Scored, q: &[f64; 5]) -> String {
         let label = if s.censored {
             format!("not by as_of ({})", b.as_of)
         } else {
-            format!("actual: {}", text(&s.actual))
+            format!("actual: {}", actual(s, &b.currency))
         };
         c.dot(a, 0.5, REFERENCE, &label);
         c.vline(a, &label, 0);
@@ -109,18 +126,18 @@ fn strip(b: &Backtest, i: usize, s: &Scored, q: &[f64; 5]) -> String {
     c.finish()
 }
 
-fn row(s: &Scored) -> String {
+fn row(s: &Scored, currency: &str) -> String {
     let cell = |v: Option<String>| esc(&v.unwrap_or_else(|| "-".into()));
     format!(
         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
         esc(&what(s)),
-        esc(&text(&s.actual)),
+        esc(&actual(s, currency)),
         cell(s.pit.map(|p| format!("{p:.2}"))),
         cell(
             s.inside_p10_p90
                 .map(|b| if b { "yes" } else { "no" }.to_string())
         ),
-        cell(s.crps.map(|c| format!("{c}"))),
+        cell(s.crps.map(|c| amount(s, c, currency))),
         cell(s.probability.map(percent)),
         cell(s.brier.map(|b| format!("{b:.4}")))
     )
@@ -138,7 +155,7 @@ pub fn render_backtest_html(b: &Backtest) -> String {
     );
     o.push_str("<h2>Where each actual fell</h2><table><thead><tr><th>outcome</th><th>actual</th><th class=\"num\">PIT</th><th class=\"num\">inside P10-P90</th><th class=\"num\">CRPS</th><th class=\"num\">P(event)</th><th class=\"num\">Brier</th></tr></thead><tbody>");
     for s in &b.outcomes {
-        o.push_str(&row(s));
+        o.push_str(&row(s, &b.currency));
     }
     o.push_str("</tbody></table>");
     let m = &b.summary;
@@ -266,7 +283,7 @@ pub fn render_calibration_html(c: &Calibration, names: &[String]) -> String {
     r.y_axis(&ticks, &|v| format!("{v:.1}"), "observed frequency");
     let _ = write!(
         o,
-        "<figure><figcaption><p class=\"how\"><b>How to read this:</b> each dot is a bin of promises by the probability given; on the diagonal, what was forecast happened as often. Mean Brier {}.</p></figcaption>{}</figure>",
+        "<figure><figcaption><p class=\"how\"><b>How to read this:</b> each dot is a bin of promises by the probability given; on the diagonal, what was forecast happened as often. Mean Brier {}.</p></figcaption><div style=\"max-width:540px\">{}</div></figure>",
         c.brier.map_or_else(|| "-".into(), |b| format!("{b:.4}")),
         r.finish()
     );
