@@ -38,6 +38,17 @@ impl Actuals {
             None => Some("base".to_string()),
         };
         let start = model.program.start;
+        if let (Some(d), Some(v)) = (as_of, top.get("as_of"))
+            && d < start
+        {
+            cx.report(
+                v.span(),
+                "as_of",
+                "before the start",
+                format!("`as_of` = {d} is before the model's start ({start})"),
+                "nothing of the forecast can be known before it starts: correct the date",
+            );
+        }
         let mut r = Reader { cx, as_of, start };
         let first_delivery = top.get("first_delivery").and_then(|v| {
             if let DeValue::String(s) = v.get_ref()

@@ -338,6 +338,16 @@ fn bad_actuals_name_the_place_and_the_fix() {
     let p =
         problem("as_of = 2024-06-30\n[[spend]]\nyear = 2024\namount = \"tri(1bn, 2bn, 3bn)\"\n");
     assert!(p.contains("is a distribution"), "{p}");
+    let p = problem("as_of = 2023-12-31\n");
+    assert!(
+        p.starts_with("1:9 as_of: `as_of` = 2023-12-31 is before the model's start (2024-01-01)"),
+        "{p}"
+    );
+    let p = problem("as_of = 2024-06-30\n[[deliveries]]\nyear = 2024\ncars = -5\n");
+    assert!(
+        p.starts_with("4:8 deliveries[0].cars: `cars` = -5 is not a number of cars"),
+        "{p}"
+    );
     let p = problem("first_delivery = 2024-01-02\n");
     assert!(p.contains("as_of"), "{p}");
     let p = problem("as_of = 2024-06-30\nfirst_delivry = 2024-01-02\n");
