@@ -158,6 +158,8 @@ struct SetResult<'a> {
     set: String,
     forecasts: Vec<SetEntry<'a>>,
     calibration: &'a bt::Calibration,
+    /// Simulations made: one per distinct model content, seed and iterations.
+    runs: usize,
 }
 
 #[derive(Serialize)]
@@ -244,6 +246,7 @@ fn set_of(args: &Backtest, set: &Path) -> Result<(), CliError> {
             })
             .collect(),
         calibration: &calibration,
+        runs: runs.len(),
     };
     emit(
         args,

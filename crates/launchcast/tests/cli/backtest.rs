@@ -139,7 +139,8 @@ fn set_json_pools_the_forecasts() {
     let se = cov.get("standard_error").num();
     assert!((se - (0.16 / n).sqrt()).abs() < 1e-4);
     assert!(c.keys().contains(&"coverage_p5_p95") && c.keys().contains(&"reliability"));
-    // The two checks of the pilot line come from one run: the same forecast quantiles.
+    // The two checks of the pilot line come from one run.
+    assert_eq!(j.get("runs").num(), 2.0);
     let f = j.get("forecasts").arr();
     let design = |k: usize| {
         f[k].get("outcomes")
