@@ -164,6 +164,12 @@ fn inside(q: &[f64; 5], lo: usize, hi: usize, a: f64) -> bool {
     q[lo] <= a && a <= q[hi]
 }
 
+/// The day of a quantile as the run prints its date: its days rounded to 0.1, then down to
+/// the day (+∞ stays).
+fn run_day(days: f64) -> f64 {
+    round1(days).floor()
+}
+
 /// What a date's scores need: days are counted from 00:00 of the start.
 struct Context {
     start: Date,
@@ -176,7 +182,7 @@ struct Context {
 impl Context {
     /// A forecast day as the run prints it: `start + floor(days)`, or `never`.
     fn date(&self, days: f64) -> Shown {
-        match self.start.add_days(days) {
+        match self.start.add_days(run_day(days)) {
             Some(d) if days.is_finite() => Shown::Text(d.to_string()),
             _ => Shown::Text("never".into()),
         }
@@ -194,7 +200,7 @@ impl Context {
     fn first_delivery(&self, so: &ScenarioOutcomes, fd: FirstDeliveryActual) -> Scored {
         let sample = Sample::new(so.headline_days.iter().map(|&d| f64::from(d)));
         let q = QS.map(|p| sample.quantile(p).unwrap_or(f64::INFINITY));
-        let days = q.map(f64::floor);
+        let days = q.map(run_day);
         let actual = match fd {
             FirstDeliveryActual::On(d) => Shown::Text(d.to_string()),
             FirstDeliveryActual::NoneYet => Shown::Text("none".into()),
@@ -256,7 +262,7 @@ impl Context {
         }
         let knots = task_knots(ts, i, self.horizon);
         let q = QS.map(|p| task_quantile(ts, i, p));
-        let days = q.map(f64::floor);
+        let days = q.map(run_day);
         self.dated(&mut s, q);
         let finished = ts.probability(i);
         let day = match outcome {

@@ -90,6 +90,47 @@ fn json_has_the_contract_keys() {
     }
 }
 
+/// A task that always finishes has the run's own quantiles: the same ranks of the same
+/// histogram, dated as the run dates them.
+#[test]
+fn quantiles_are_the_runs() {
+    let b = J::parse(&ok(&["backtest", MODEL, "--actuals", ACTUALS, "--json", "-"]).stdout);
+    let r = J::parse(
+        &ok(&[
+            "run",
+            MODEL,
+            "--no-drivers",
+            "--scenario",
+            "base",
+            "--json",
+            "-",
+        ])
+        .stdout,
+    );
+    let start = r.get("start").str();
+    let base = &r.get("scenarios").arr()[0];
+    let task = base
+        .get("tasks")
+        .arr()
+        .iter()
+        .find(|t| t.get("id").str() == "design")
+        .unwrap();
+    assert_eq!(task.get("probability").num(), 1.0);
+    let outcome = |id: &str| {
+        b.get("outcomes")
+            .arr()
+            .iter()
+            .find(|o| o.keys().contains(&"id") && o.get("id").str() == id)
+            .unwrap()
+            .clone()
+    };
+    let design = outcome("design");
+    for q in ["p10", "p50", "p90"] {
+        let days = task.get(&format!("{q}_days")).num();
+        assert_eq!(design.get(q).str(), add_days(start, days), "{q}");
+    }
+}
+
 #[test]
 fn outputs_are_the_same_at_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
