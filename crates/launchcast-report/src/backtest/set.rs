@@ -92,28 +92,31 @@ fn whole(cx: &mut Cx<'_>, v: &Val<'_>, key: &str, iterations: bool) -> Option<u6
     };
     let x = toml_reader::number(cx, v, key, help)?;
     let text = cx.text(&v.span());
-    if x.fract() != 0.0 || x.abs() > 1.8e19 {
+    let name = key.rsplit('.').next().unwrap_or(key);
+    if x.fract() != 0.0 || !x.is_finite() {
         cx.report(
             v.span(),
             key,
             "not a whole number",
-            format!("`{key}` = {text} is not a whole number"),
+            format!("`{name}` = {text} is not a whole number"),
             help,
         );
         return None;
     }
+    // Whole floats beyond i128 saturate, which the checks below refuse as too large.
     let n = x as i128;
     if iterations {
         if let Some((label, message, help)) = iterations_problem(n) {
             cx.report(v.span(), key, &label, message, help);
             return None;
         }
-    } else if n < 0 {
+    } else if n < 0 || n > i128::from(u64::MAX) {
+        let what = if n < 0 { "negative" } else { "too large" };
         cx.report(
             v.span(),
             key,
-            "negative",
-            format!("`{key}` = {text} is negative"),
+            what,
+            format!("`{name}` = {text} is {what}"),
             help,
         );
         return None;
