@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, HistoryArgs, HistoryCommand, RunArgs};
+use crate::cli::{BacktestArgs, Cli, Command, HistoryArgs, HistoryCommand, RunArgs};
 
 /// What to do, and the limit on what may be read.
 pub(crate) struct Args {
@@ -42,6 +42,8 @@ pub(crate) enum Job {
         db: Option<PathBuf>,
         json: bool,
     },
+    /// `backtest MODEL --actuals A` or `backtest --set SET`: forecasts scored.
+    Backtest(Backtest),
 }
 
 /// Where a run is recorded.
@@ -52,6 +54,69 @@ pub(crate) enum Record {
     Beside,
     /// `--history DB`: must be writable (an error before any work otherwise).
     At(PathBuf),
+}
+
+/// `backtest`'s arguments.
+pub(crate) struct Backtest {
+    /// What to score.
+    pub(crate) what: Scored,
+    /// `None`: the model's `program.iterations` (a set's forecast may give its own).
+    pub(crate) iterations: Option<u64>,
+    /// `None`: the model's `program.seed` (a set's forecast may give its own).
+    pub(crate) seed: Option<u64>,
+    /// Worker threads; 0: one per core.
+    pub(crate) threads: usize,
+    pub(crate) json: Option<JsonTo>,
+    pub(crate) html: Option<PathBuf>,
+}
+
+/// One forecast, or a set of them.
+pub(crate) enum Scored {
+    One {
+        model: PathBuf,
+        actuals: PathBuf,
+    },
+    Set(PathBuf),
+    /// Neither a set nor both a model and actuals: what is missing.
+    Incomplete(&'static str),
+}
+
+impl Backtest {
+    /// The JSON file, unless it goes to standard output.
+    pub(crate) fn json_file(&self) -> Option<&Path> {
+        match &self.json {
+            Some(JsonTo::File(path)) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+impl From<BacktestArgs> for Backtest {
+    fn from(a: BacktestArgs) -> Backtest {
+        let what = match (a.set, a.model, a.actuals) {
+            (Some(set), _, _) => Scored::Set(set),
+            (None, Some(model), Some(actuals)) => Scored::One { model, actuals },
+            (None, Some(_), None) => Scored::Incomplete("--actuals"),
+            (None, None, _) => Scored::Incomplete("MODEL"),
+        };
+        Backtest {
+            what,
+            iterations: a.iterations,
+            seed: a.seed,
+            threads: a.threads.map_or(0, usize::from),
+            json: a.json.map(json_to),
+            html: a.html,
+        }
+    }
+}
+
+/// `-` is standard output, anything else a file.
+fn json_to(path: PathBuf) -> JsonTo {
+    if path == Path::new("-") {
+        JsonTo::Stdout
+    } else {
+        JsonTo::File(path)
+    }
 }
 
 /// Where the JSON result goes.
@@ -137,6 +202,7 @@ impl From<Cli> for Args {
                     db: history,
                     json,
                 },
+                Command::Backtest(args) => Job::Backtest(Backtest::from(args)),
             },
         }
     }
@@ -151,13 +217,7 @@ impl From<RunArgs> for Run {
             seed: a.seed,
             threads: a.threads.map_or(0, usize::from),
             scenarios: a.scenarios,
-            json: a.json.map(|path| {
-                if path == Path::new("-") {
-                    JsonTo::Stdout
-                } else {
-                    JsonTo::File(path)
-                }
-            }),
+            json: a.json.map(json_to),
             csv: a.csv,
             html: a.html,
             quiet: a.quiet,

@@ -48,6 +48,8 @@ pub(crate) enum Command {
     },
     /// The recorded runs of a model, newest first; `history diff A B` compares two.
     History(HistoryArgs),
+    /// Score a forecast against what happened (an actuals file), or a set of them (--set).
+    Backtest(BacktestArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,6 +84,33 @@ pub(crate) enum HistoryCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BacktestArgs {
+    /// The model file (TOML) whose forecast is scored.
+    pub(crate) model: Option<PathBuf>,
+    /// What happened, as known on a date (TOML: as_of, first_delivery, [[task]], ...).
+    #[arg(long, value_name = "ACTUALS.toml")]
+    pub(crate) actuals: Option<PathBuf>,
+    /// Score many forecasts: a set file of [[forecast]] model = "...", actuals = "...".
+    #[arg(long, value_name = "SET.toml", conflicts_with_all = ["model", "actuals"])]
+    pub(crate) set: Option<PathBuf>,
+    /// Iterations, 1 to 100,000,000 (default: the model's `program.iterations`).
+    #[arg(long, short = 'n', value_name = "N", value_parser = iterations)]
+    pub(crate) iterations: Option<u64>,
+    /// Random seed (default: the model's `program.seed`).
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
+    /// Worker threads (default and at most: one per core). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) threads: Option<u16>,
+    /// Write the scores as JSON to PATH, or to standard output with `-`.
+    #[arg(long, value_name = "PATH|-")]
+    pub(crate) json: Option<PathBuf>,
+    /// Write a self-contained HTML page with a chart per outcome (or the calibration charts).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) html: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

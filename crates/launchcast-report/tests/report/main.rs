@@ -2,6 +2,8 @@
 //! outcomes and on short runs of the engine. One test binary; a module per subject.
 
 mod atomic_write;
+mod backtest;
+mod calibration;
 mod comparisons;
 mod csv;
 mod csv_records;

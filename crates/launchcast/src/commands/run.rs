@@ -226,7 +226,7 @@ fn outputs(args: &Run) -> Vec<(String, Target)> {
 
 /// A run keeps a few numbers per iteration and scenario (the headline, deliveries and
 /// spend per year); refuse a run whose numbers cannot fit in half of this machine's memory.
-fn check_memory(plan: &Plan, iterations: u64) -> Result<(), CliError> {
+pub(super) fn check_memory(plan: &Plan, iterations: u64) -> Result<(), CliError> {
     let budget = crate::output::memory_budget();
     let need = plan.iteration_bytes(iterations);
     if need <= budget {
@@ -284,7 +284,7 @@ fn nothing_by_the_horizon(model: &Model, plan: &Plan) -> String {
     text
 }
 
-fn terminal_width() -> usize {
+pub(super) fn terminal_width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())

@@ -99,7 +99,8 @@ fn runs_are_recorded_beside_the_model_and_compared() {
         text.contains("~ task.licence.chance = 0.8 -> 0.5"),
         "{text}"
     );
-    let diff = J::parse(&run_ok(&["history", "diff", "1", "2", "--history", s(&db), "--json"]).stdout);
+    let diff =
+        J::parse(&run_ok(&["history", "diff", "1", "2", "--history", s(&db), "--json"]).stdout);
     let moved = diff
         .get("figures")
         .arr()

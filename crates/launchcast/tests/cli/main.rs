@@ -9,6 +9,7 @@
 
 mod support;
 
+mod backtest;
 mod check;
 mod import;
 mod inspect;
