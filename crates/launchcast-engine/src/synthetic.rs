@@ -90,5 +90,6 @@ pub(crate) fn network(activities: usize, pert: bool, seed: u64) -> Model {
         correlations: vec![],
         includes: vec![],
         calendars: vec![],
+        references: vec![],
     }
 }

@@ -411,6 +411,7 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         correlations: vec![],
         includes: vec![],
         calendars: model_calendars,
+        references: vec![],
     }
 }
 

@@ -86,6 +86,7 @@ mod limits;
 mod model;
 mod raw;
 mod read;
+mod reference;
 mod scenario;
 mod source_map;
 mod suggest;
@@ -117,6 +118,7 @@ pub use model::{
     PromiseKind, Risk, Scenario, Setting, SettingValue, Task,
 };
 pub use read::{parse, parse_file, parse_with_map, read_model_text};
+pub use reference::{Fit, Observation, Reference, ReferenceUse, predictive, student_t_quantile};
 pub use source_map::SourceMap;
 pub use suggest::{closest, nearest};
 pub use valid::{InvalidModel, ReadModel, Selection, UnknownScenario, ValidModel};

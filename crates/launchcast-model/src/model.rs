@@ -27,6 +27,9 @@ pub struct Model {
     pub includes: Vec<Include>,
     /// Working-time calendars (`[[calendar]]`), referred to by tasks and the program.
     pub calendars: Vec<Calendar>,
+    /// `[[reference]]` classes (the outside view), each with where the model draws from it.
+    /// Their uses' distributions are already in the items: the engine needs nothing here.
+    pub references: Vec<crate::Reference>,
 }
 
 /// `[[include]] file = "plant.xer", prefix = "plant", uncertainty = "rules.toml"`.

@@ -11,6 +11,7 @@ use toml::de::{DeTable, DeValue};
 use crate::errors::{DistError, Lines, Problem, line_column};
 use crate::grammar::check_plain;
 use crate::kind::{Fraction, ProblemKind};
+use crate::reference::{Reference, ReferenceUse, scaled};
 use crate::{Date, Dist, ModelError, Quantity};
 
 /// A byte range in the source.
@@ -33,6 +34,10 @@ struct Found {
 pub struct Cx<'s> {
     pub(crate) src: &'s str,
     problems: Vec<Found>,
+    /// The `[[reference]]` classes read so far, for `ref(id)` values to draw from.
+    pub(crate) references: Vec<Reference>,
+    /// Ids of classes that give no predictive (reported where they are defined).
+    pub(crate) broken_references: Vec<String>,
 }
 
 impl<'s> Cx<'s> {
@@ -41,6 +46,8 @@ impl<'s> Cx<'s> {
         Cx {
             src,
             problems: Vec::new(),
+            references: Vec::new(),
+            broken_references: Vec::new(),
         }
     }
 
@@ -378,10 +385,13 @@ pub(crate) fn dist_at(
     path: impl FnOnce() -> String,
     q: Quantity,
 ) -> Option<Dist> {
-    if let DeValue::String(s) = v.get_ref()
-        && let Ok(d) = Dist::parse(s, q)
-    {
-        return Some(d);
+    if let DeValue::String(s) = v.get_ref() {
+        if let Ok(d) = Dist::parse(s, q) {
+            return Some(d);
+        }
+        if let Some(inner) = ref_call(s) {
+            return ref_dist(cx, v, &path(), inner, q);
+        }
     }
     let path = &path();
     match v.get_ref() {
@@ -544,4 +554,101 @@ pub fn document<'i>(source: &'i str, file: &str) -> Result<Spanned<DeTable<'i>>,
         })
         .collect();
     Err(ModelError::new(file, source, problems))
+}
+
+/// The text between the parentheses of `ref( … )`, if `s` is such a call.
+fn ref_call(s: &str) -> Option<&str> {
+    let t = s.trim().strip_prefix("ref")?.trim_start();
+    t.strip_prefix('(')?.strip_suffix(')')
+}
+
+/// `ref(id)` or `ref(id, factor)` at `path` (value `v`, of quantity `q`): the predictive
+/// distribution of class `id`, scaled, recorded as a use of the class.
+fn ref_dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, inner: &str, q: Quantity) -> Option<Dist> {
+    let here = v.span();
+    let mut parts = inner.split(',');
+    let id = parts.next().unwrap_or("").trim();
+    let factor = parts.next().map(str::trim);
+    if parts.next().is_some() {
+        let msg = format!("`ref({inner})` has too many arguments");
+        cx.report(
+            here,
+            path,
+            "here",
+            msg,
+            "write ref(id) or ref(id, factor), e.g. ref(plant_ramp, 1.2)",
+        );
+        return None;
+    }
+    let scale = match factor {
+        None => 1.0,
+        Some(f) => match f.parse::<f64>() {
+            Ok(k) if k.is_finite() && k > 0.0 && k <= 1e6 => k,
+            _ => {
+                let msg = format!("the factor `{f}` of `ref({inner})` is not a positive number");
+                cx.report(here, path, "here", msg, "write a plain number such as 1.2 (every quantile of the class is multiplied by it)");
+                return None;
+            }
+        },
+    };
+    if cx.broken_references.iter().any(|b| b == id) {
+        return None;
+    }
+    let Some(at) = cx.references.iter().position(|r| r.id == id) else {
+        let ids: Vec<&str> = cx.references.iter().map(|r| r.id.as_str()).collect();
+        let help = if ids.is_empty() {
+            "add a [[reference]] with this id and its observations, or write a distribution such as tri(…)".to_string()
+        } else {
+            format!(
+                "{}reference classes: {}",
+                crate::suggest::did_you_mean(id, ids.iter().copied()),
+                ids.join(", ")
+            )
+        };
+        cx.report(
+            here,
+            path,
+            "unknown class",
+            format!("no [[reference]] has id `{id}`"),
+            help,
+        );
+        return None;
+    };
+    let class = &cx.references[at];
+    let fits = match q {
+        Quantity::Duration | Quantity::Lag => class.quantity == Quantity::Duration,
+        Quantity::Money => matches!(class.quantity, Quantity::Money | Quantity::Number),
+        Quantity::Number => class.quantity == Quantity::Number,
+    };
+    if !fits {
+        let what = |q: Quantity| match q {
+            Quantity::Duration | Quantity::Lag => "durations",
+            Quantity::Money => "amounts of money",
+            Quantity::Number => "plain numbers",
+        };
+        let msg = format!(
+            "class `{id}` holds {}, but `{path}` takes {}",
+            what(class.quantity),
+            what(q)
+        );
+        cx.report(
+            here,
+            path,
+            "wrong kind of class",
+            msg,
+            "draw from a class whose observations are of this kind, or write a distribution",
+        );
+        return None;
+    }
+    let dist = scaled(&class.predictive, scale);
+    let use_ = ReferenceUse {
+        path: path.to_string(),
+        label: path.to_string(),
+        quantity: q,
+        scale,
+        dist: dist.clone(),
+        inside: None,
+    };
+    cx.references[at].uses.push(use_);
+    Some(dist)
 }

@@ -141,6 +141,31 @@ pub fn amount(v: f64, q: Quantity) -> String {
     }
 }
 
+/// A value rounded for reading beside others of its kind: durations of two months or more in
+/// months to one decimal (`9.1mo`), shorter ones in days, money with k/M/bn, numbers to
+/// three significant digits.
+pub fn approx(v: f64, q: Quantity) -> String {
+    match q {
+        Quantity::Duration | Quantity::Lag => {
+            let month = DAYS_PER_YEAR / 12.0;
+            if v.abs() >= 2.0 * month {
+                format!("{:.1}mo", v / month)
+            } else {
+                format!("{v:.0}d")
+            }
+        }
+        Quantity::Money => si(v),
+        Quantity::Number => {
+            if v == 0.0 || !v.is_finite() {
+                format!("{v}")
+            } else {
+                let digits = (2 - v.abs().log10().floor() as i32).max(0) as usize;
+                format!("{v:.digits$}")
+            }
+        }
+    }
+}
+
 /// A distribution as model-file text, each value in its own readable unit ([`amount`]).
 ///
 /// Not [`Dist::display`], which picks one unit for the whole distribution (`tri(14d, 30d,

@@ -97,6 +97,9 @@ pub use analysis::drivers::{
     driver_candidates, driver_candidates_ranked, drivers, measure_drivers,
 };
 pub use analysis::quantiles::{ColumnStats, column_stats};
+pub use analysis::references::{
+    ObservationSummary, Range80, ReferenceSummary, UseSummary, reference_summaries,
+};
 pub use analysis::sensitivity::{CorrelationCheck, Sensitivity, spearman};
 pub use analysis::summary::{
     FirstDelivery, PromiseSummary, RankCorrelations, ScenarioSummary, Summary, TaskSummary,

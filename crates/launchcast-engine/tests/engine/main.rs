@@ -41,6 +41,7 @@ fn model(tasks: Vec<Task>) -> Model {
         correlations: vec![],
         includes: vec![],
         calendars: vec![],
+        references: vec![],
     }
 }
 

@@ -10,7 +10,7 @@ use crate::grammar::parse_link;
 use crate::raw::{self, Cx, Tab};
 use crate::{Curve, Dist, Impact, Link, Plant, Quantity, Risk, Task};
 
-const TASK_KEYS: [&str; 10] = [
+const TASK_KEYS: [&str; 11] = [
     "id",
     "name",
     "duration",
@@ -21,9 +21,12 @@ const TASK_KEYS: [&str; 10] = [
     "cost",
     "not_before",
     "calendar",
+    "inside",
 ];
-const RISK_KEYS: [&str; 7] = ["id", "name", "chance", "tasks", "delay", "scale", "fail"];
-const PLANT_KEYS: [&str; 8] = [
+const RISK_KEYS: [&str; 8] = [
+    "id", "name", "chance", "tasks", "delay", "scale", "fail", "inside",
+];
+const PLANT_KEYS: [&str; 9] = [
     "id",
     "name",
     "capacity",
@@ -32,6 +35,7 @@ const PLANT_KEYS: [&str; 8] = [
     "ramp_start",
     "curve",
     "peak",
+    "inside",
 ];
 
 impl<'a, 'i> Reader<'a, 'i> {

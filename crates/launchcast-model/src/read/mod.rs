@@ -8,6 +8,7 @@ mod calendar;
 mod items;
 mod program;
 mod promises;
+mod references;
 
 use crate::cross::{Cross, Item, Kind, check_own_namespace};
 use crate::kind::ProblemKind;
@@ -15,8 +16,9 @@ use crate::raw::{self, Cx, Span, Tab, Val};
 use crate::source_map::SourceMap;
 use crate::{Dist, Model, ModelError, Quantity, Written};
 
-const TOP_KEYS: [&str; 9] = [
+const TOP_KEYS: [&str; 10] = [
     "program",
+    "reference",
     "calendar",
     "include",
     "task",
@@ -148,6 +150,8 @@ struct Reader<'a, 'i> {
     sets: Vec<SetEntry<'a, 'i>>,
     /// References to calendars: (id, span, key path).
     cal_refs: Vec<(String, Option<Span>, String)>,
+    /// Dated observations of reference classes: (date, span, key path, marked hindsight).
+    reference_dates: Vec<(crate::Date, Span, String, bool)>,
 }
 
 /// Reports a table that gives none, or more than one, of a set of exclusive keys (`given`,
@@ -204,7 +208,12 @@ fn req_dist(cx: &mut Cx<'_>, t: &Tab<'_, '_>, key: &str, q: Quantity, example: &
 impl<'a, 'i> Reader<'a, 'i> {
     fn read(mut self, cx: &mut Cx<'_>, top: &Tab<'a, 'i>) -> Model {
         top.check_keys(cx, &TOP_KEYS);
+        // Classes first: any value read after them may draw from one.
+        self.references(cx, top);
         let (program, range) = self.program(cx, top);
+        if let Some((start, _)) = range {
+            self.check_hindsight(cx, start);
+        }
         let calendar_tabs = raw::tables(cx, top, "calendar");
         let mut calendars = Vec::new();
         for t in &calendar_tabs {
@@ -213,14 +222,17 @@ impl<'a, 'i> Reader<'a, 'i> {
         let mut tasks = Vec::new();
         for t in raw::tables(cx, top, "task") {
             tasks.push(self.task(cx, &t));
+            self.inside(cx, &t);
         }
         let mut risks = Vec::new();
         for t in raw::tables(cx, top, "risk") {
             risks.push(self.risk(cx, &t));
+            self.inside(cx, &t);
         }
         let mut plants = Vec::new();
         for t in raw::tables(cx, top, "plant") {
             plants.push(self.plant(cx, &t));
+            self.inside(cx, &t);
         }
         let promise_tabs = raw::tables(cx, top, "promise");
         let mut promises = Vec::new();
@@ -281,7 +293,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         // Settings apply in the order written (the TOML table itself is sorted by key).
         self.sets.sort_by_key(|e| e.key_span.start);
         self.read_sets(cx, &mut scenarios, &risks, range);
-        Model {
+        let mut model = Model {
             program,
             tasks,
             risks,
@@ -291,7 +303,10 @@ impl<'a, 'i> Reader<'a, 'i> {
             correlations,
             includes,
             calendars,
-        }
+            references: std::mem::take(&mut cx.references),
+        };
+        references::label_uses(&mut model);
+        model
     }
 
     /// An item read from table `t`; a task's `kind` gives its index in the tasks.

@@ -5,6 +5,7 @@
 pub(crate) mod comparisons;
 pub(crate) mod drivers;
 pub(crate) mod quantiles;
+pub(crate) mod references;
 pub(crate) mod sensitivity;
 pub(crate) mod series;
 pub(crate) mod summary;

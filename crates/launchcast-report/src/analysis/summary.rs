@@ -47,6 +47,10 @@ pub struct Summary {
     pub horizon: String,
     /// Label of every money amount.
     pub currency: String,
+    /// The model's `[[reference]]` classes (the outside view) and the values drawing from
+    /// them; absent when it has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<crate::analysis::references::ReferenceSummary>,
 }
 
 /// What one scenario's iterations say.
@@ -305,6 +309,7 @@ pub fn summarize_ranked(
         currency: model.program.currency.clone(),
         scenarios: out,
         comparisons: compare(model, scenarios, outcomes),
+        references: crate::analysis::references::reference_summaries(model),
     };
     (summary, RankCorrelations(ranks))
 }

@@ -90,6 +90,7 @@ pub(crate) fn model() -> Model {
         correlations: vec![],
         includes: vec![],
         calendars: vec![],
+        references: vec![],
     }
 }
 
@@ -219,6 +220,7 @@ pub(crate) fn hand_summary() -> Summary {
         start: "2022-07-01".to_string(),
         horizon: "2023-12-31".to_string(),
         currency: "CNY".to_string(),
+        references: vec![],
         scenarios: vec![
             ScenarioSummary {
                 id: "base".to_string(),

@@ -116,6 +116,7 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
             );
         }
     }
+    references(&mut o, m);
     let _ = writeln!(o, "\n{}", count(m.tasks.len() as u64, "task"));
     for (i, t) in m.tasks.iter().enumerate() {
         let duration = written.show(
@@ -242,4 +243,71 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
         );
     }
     o
+}
+
+/// Each `[[reference]]` class: its cases with their sources, the outside view (the
+/// predictive distribution of the next case) and the values drawing from it.
+fn references(o: &mut String, m: &Model) {
+    use std::fmt::Write as _;
+    if m.references.is_empty() {
+        return;
+    }
+    let classes = launchcast_report::reference_summaries(m);
+    let _ = writeln!(o, "\n{}", count(classes.len() as u64, "reference class"));
+    for c in &classes {
+        let q = match c.unit.as_str() {
+            "days" => Quantity::Duration,
+            "money" => Quantity::Money,
+            _ => Quantity::Number,
+        };
+        let a = |v: f64| launchcast_report::format::approx(v, q);
+        let _ = writeln!(o, "  {}  {}", c.id, c.name);
+        let w = c
+            .observations
+            .iter()
+            .map(|ob| ob.case.chars().count())
+            .fold(4, usize::max);
+        for ob in &c.observations {
+            let mut known = ob
+                .date
+                .clone()
+                .map(|d| format!(", {d}"))
+                .unwrap_or_default();
+            if ob.hindsight {
+                known.push_str(", hindsight");
+            }
+            let _ = writeln!(
+                o,
+                "    {:<w$}  {:>8}  {}{known}",
+                ob.case, ob.text, ob.source
+            );
+        }
+        let _ = writeln!(
+            o,
+            "    next case ({} fit of {}): P10 {}, P50 {}, P90 {}",
+            c.fit,
+            count(c.observations.len() as u64, "case"),
+            a(c.outside.p10),
+            a(c.outside.p50),
+            a(c.outside.p90)
+        );
+        for u in &c.uses {
+            let scale = if u.scale == 1.0 {
+                String::new()
+            } else {
+                format!(" × {}", u.scale)
+            };
+            let _ = write!(o, "    used by {}{scale}", u.item);
+            if let Some(i) = u.inside {
+                let _ = write!(
+                    o,
+                    "; inside view P10 {}, P50 {}, P90 {}",
+                    a(i.p10),
+                    a(i.p50),
+                    a(i.p90)
+                );
+            }
+            o.push('\n');
+        }
+    }
 }

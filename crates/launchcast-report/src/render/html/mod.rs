@@ -39,6 +39,7 @@ mod criticality;
 mod deliveries;
 mod histogram;
 mod page;
+mod references;
 mod sensitivity;
 mod spend;
 #[cfg(test)]

@@ -384,6 +384,7 @@ pub fn render_html(model: &Model, summary: &Summary, outcomes: &Outcomes) -> Str
     r.sensitivity(&mut o);
     o.push_str("</section>");
     r.comparisons(&mut o);
+    r.references(&mut o);
     r.assumptions(&mut o);
     let _ = writeln!(
         o,
