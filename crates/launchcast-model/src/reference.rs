@@ -10,9 +10,10 @@
 //! `s·√(1 + 1/n)`. Its tails are too heavy to sample for two or three observations (with two
 //! it has no mean), so the class is drawn from the log-normal that agrees with it at P10,
 //! P50 and P90: median `e^m` and P90 `e^(m + t·s·√(1 + 1/n))`, `t` the Student-t's 90th
-//! percentile. The central 80 % is therefore exactly the predictive's, which is wider than
-//! the observations' range (on the log scale) for two to six of them, whatever their values;
-//! beyond P10 and P90 the tails are thinner than the predictive's. With many observations
+//! percentile. The central 80 % is therefore exactly the predictive's: for two to four
+//! observations it contains all of them, and for two to six it is wider than their range on
+//! the log scale, whatever their values; beyond P10 and P90 the tails are thinner than the
+//! predictive's. With many observations
 //! `t → z₀.₉` and `√(1 + 1/n) → 1`, so a known log-normal is recovered. Fit `normal` does the
 //! same on the natural scale (a normal with the predictive's P10/P50/P90; for durations cut
 //! at 0, as every normal duration is).

@@ -66,6 +66,15 @@ impl<'a, 'i> Reader<'a, 'i> {
             }
             let Some((id, id_span)) = id else { continue };
             ids.push((id.clone(), Some(id_span.clone()), t.sub("id")));
+            // An observation with a problem (reported) leaves the class without a fit.
+            let written = match t.get("observations").map(|v| v.get_ref()) {
+                Some(DeValue::Array(items)) => items.len(),
+                _ => 0,
+            };
+            if observations.len() < written {
+                cx.broken_references.push(id);
+                continue;
+            }
             let Some(quantity) = class_quantity(cx, t, &observations) else {
                 cx.broken_references.push(id);
                 continue;

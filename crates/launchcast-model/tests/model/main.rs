@@ -15,6 +15,7 @@ mod invalid;
 mod links;
 mod ranges;
 mod reading;
+mod references;
 mod rendering;
 mod scenarios;
 mod valid_model;

@@ -13,6 +13,7 @@ mod check;
 mod import;
 mod inspect;
 mod outputs;
+mod references;
 mod run;
 mod usage;
 
