@@ -77,6 +77,14 @@ pub(crate) enum Scored {
         actuals: PathBuf,
     },
     Set(PathBuf),
+    /// `--run ID`: a run recorded in the history database `db` (`None`: the default place,
+    /// beside `model` if given).
+    Recorded {
+        id: i64,
+        db: Option<PathBuf>,
+        model: Option<PathBuf>,
+        actuals: PathBuf,
+    },
     /// Neither a set nor both a model and actuals: what is missing.
     Incomplete(&'static str),
 }
@@ -95,6 +103,12 @@ impl From<BacktestArgs> for Backtest {
     fn from(a: BacktestArgs) -> Backtest {
         let what = match (a.set, a.model, a.actuals) {
             (Some(set), _, _) => Scored::Set(set),
+            (None, model, Some(actuals)) if a.run.is_some() => Scored::Recorded {
+                id: a.run.unwrap_or_default(),
+                db: a.history,
+                model,
+                actuals,
+            },
             (None, Some(model), Some(actuals)) => Scored::One { model, actuals },
             (None, Some(_), None) => Scored::Incomplete("--actuals"),
             (None, None, _) => Scored::Incomplete("MODEL"),

@@ -94,8 +94,15 @@ pub(crate) struct BacktestArgs {
     #[arg(long, value_name = "ACTUALS.toml")]
     pub(crate) actuals: Option<PathBuf>,
     /// Score many forecasts: a set file of [[forecast]] model = "...", actuals = "...".
-    #[arg(long, value_name = "SET.toml", conflicts_with_all = ["model", "actuals"])]
+    #[arg(long, value_name = "SET.toml", conflicts_with_all = ["model", "actuals", "run"])]
     pub(crate) set: Option<PathBuf>,
+    /// Score a recorded run (see `launchcast history`): its model text, seed and iterations.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["iterations", "seed"])]
+    pub(crate) run: Option<i64>,
+    /// The history database of --run (default: `.launchcast/history.db` beside MODEL, or in
+    /// the current directory).
+    #[arg(long, value_name = "DB", requires = "run")]
+    pub(crate) history: Option<PathBuf>,
     /// Iterations, 1 to 100,000,000 (default: the model's `program.iterations`).
     #[arg(long, short = 'n', value_name = "N", value_parser = iterations)]
     pub(crate) iterations: Option<u64>,

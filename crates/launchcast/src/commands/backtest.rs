@@ -25,6 +25,12 @@ pub(super) fn backtest(args: Backtest) -> Result<(), CliError> {
     match &args.what {
         Scored::One { model, actuals } => one(&args, model, actuals),
         Scored::Set(set) => set_of(&args, set),
+        Scored::Recorded {
+            id,
+            db,
+            model,
+            actuals,
+        } => recorded(&args, *id, db.as_deref(), model.as_deref(), actuals),
         Scored::Incomplete(missing) => Err(CliError::input(
             format!("backtest needs {missing}"),
             "launchcast backtest MODEL --actuals ACTUALS.toml, or launchcast backtest --set SET.toml",
@@ -110,6 +116,42 @@ fn one(args: &Backtest, model_path: &Path, actuals_path: &Path) -> Result<(), Cl
         std::slice::from_ref(&actuals.scenario),
         iterations,
         seed,
+        args.threads,
+    )?;
+    let scores = bt::score(&model, &forecast, &actuals)
+        .ok_or_else(|| CliError::Internal("the scenario scored was not run".into()))?;
+    emit(
+        args,
+        &scores,
+        || bt::render_backtest_html(&scores),
+        || bt::render_backtest_terminal(&scores),
+    )
+}
+
+/// `backtest --run ID --actuals A`: the recorded run's model text, rerun with its seed and
+/// iterations (the engine gives the same result on the same inputs), scored.
+fn recorded(
+    args: &Backtest,
+    id: i64,
+    db: Option<&Path>,
+    model_path: Option<&Path>,
+    actuals_path: &Path,
+) -> Result<(), CliError> {
+    let (entry, text) = super::history::recorded_run(id, db, model_path)?;
+    let name = format!("run {id} ({})", entry.model_path);
+    let model =
+        launchcast_import::LoadedModel::Read(launchcast_model::ReadModel::parse(&text, &name)?)
+            .valid()?;
+    let actuals = load_actuals(actuals_path, &model)?;
+    check_distinct(
+        &[("the actuals".to_string(), actuals_path.to_path_buf())],
+        &outputs(args),
+    )?;
+    let forecast = run(
+        &model,
+        std::slice::from_ref(&actuals.scenario),
+        entry.iterations,
+        entry.seed,
         args.threads,
     )?;
     let scores = bt::score(&model, &forecast, &actuals)

@@ -201,6 +201,18 @@ fn table(path: &Path, runs: &[RunEntry]) -> String {
     o
 }
 
+/// Run `id` of the database `db` (else the one beside `model`, else in the current
+/// directory) and its model's text.
+pub(super) fn recorded_run(
+    id: i64,
+    db: Option<&Path>,
+    model: Option<&Path>,
+) -> Result<(RunEntry, String), CliError> {
+    let path = database(model, db)?;
+    let history = History::open(&path).map_err(history_error)?;
+    history.get(id).map_err(history_error)
+}
+
 /// `history diff A B [--history DB] [--json]`.
 pub(super) fn diff(a: i64, b: i64, db: Option<&Path>, json: bool) -> Result<(), CliError> {
     let path = database(None, db)?;
