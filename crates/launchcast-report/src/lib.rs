@@ -93,6 +93,7 @@ mod analysis;
 mod atomic;
 pub mod backtest;
 pub mod format;
+mod partial;
 mod render;
 
 pub use analysis::comparisons::{BestByPromise, Comparisons, Pair};
@@ -110,6 +111,10 @@ pub use analysis::summary::{
     YearSummary, summarize, summarize_ranked,
 };
 pub use atomic::{remove_temp_files, write_atomic};
+pub use partial::{
+    PARTIAL_FORMAT, PartialError, PartialHeader, fnv1a, read_partial, read_partial_header,
+    write_partial,
+};
 pub use render::csv::{CSV_FILES, write_csv};
 pub use render::html::{CHART_IDS, render_html};
 pub use render::json::to_json;

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BacktestArgs, Cli, Command, HistoryArgs, HistoryCommand, RunArgs};
+use crate::cli::{BacktestArgs, Cli, Command, HistoryArgs, HistoryCommand, MergeArgs, RunArgs};
 
 /// What to do, and the limit on what may be read.
 pub(crate) struct Args {
@@ -44,6 +44,50 @@ pub(crate) enum Job {
     },
     /// `backtest MODEL --actuals A` or `backtest --set SET`: forecasts scored.
     Backtest(Backtest),
+    /// `merge PARTS...`: partial results into the whole run's.
+    Merge(Merge),
+}
+
+/// `merge`'s arguments.
+pub(crate) struct Merge {
+    pub(crate) parts: Vec<PathBuf>,
+    pub(crate) json: Option<JsonTo>,
+    pub(crate) csv: Option<PathBuf>,
+    pub(crate) html: Option<PathBuf>,
+    pub(crate) quiet: bool,
+    pub(crate) drivers: bool,
+    pub(crate) threads: usize,
+}
+
+impl Merge {
+    /// The JSON result's file, unless it goes to standard output.
+    pub(crate) fn json_file(&self) -> Option<&Path> {
+        match &self.json {
+            Some(JsonTo::File(path)) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+impl From<MergeArgs> for Merge {
+    fn from(a: MergeArgs) -> Merge {
+        Merge {
+            parts: a.parts,
+            json: a.json.map(json_to),
+            csv: a.csv,
+            html: a.html,
+            quiet: a.quiet,
+            drivers: !a.no_drivers,
+            threads: a.threads.map_or(0, usize::from),
+        }
+    }
+}
+
+/// `run --shard K/N --partial PATH`: part `index` (from 1) of `count`.
+pub(crate) struct Shard {
+    pub(crate) index: u64,
+    pub(crate) count: u64,
+    pub(crate) partial: PathBuf,
 }
 
 /// Where a run is recorded.
@@ -162,6 +206,8 @@ pub(crate) struct Run {
     pub(crate) drivers: bool,
     /// Where the run is recorded.
     pub(crate) record: Record,
+    /// Only one part of the run, written as a partial result.
+    pub(crate) shard: Option<Shard>,
 }
 
 impl Run {
@@ -217,6 +263,7 @@ impl From<Cli> for Args {
                     json,
                 },
                 Command::Backtest(args) => Job::Backtest(Backtest::from(args)),
+                Command::Merge(args) => Job::Merge(Merge::from(args)),
             },
         }
     }
@@ -236,6 +283,14 @@ impl From<RunArgs> for Run {
             html: a.html,
             quiet: a.quiet,
             drivers: !a.no_drivers,
+            shard: match (a.shard, a.partial) {
+                (Some((index, count)), Some(partial)) => Some(Shard {
+                    index,
+                    count,
+                    partial,
+                }),
+                _ => None,
+            },
             record: match (a.history, a.no_history) {
                 (_, true) => Record::Off,
                 (Some(db), false) => Record::At(db),

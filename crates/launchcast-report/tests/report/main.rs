@@ -13,6 +13,7 @@ mod fixtures;
 mod hostile_names;
 mod html_figures;
 mod html_markup;
+mod parts;
 mod quantiles;
 mod sensitivity;
 mod summary;

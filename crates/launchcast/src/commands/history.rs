@@ -51,6 +51,8 @@ fn model_name(model: Option<&Path>) -> String {
 /// or when the default place cannot be written (said on standard error unless quiet).
 pub(super) fn recorder(args: &Run, max_input: u64) -> Result<Option<Recorder>, CliError> {
     let (path, explicit) = match &args.record {
+        // A part of a run is not a forecast: its merge is.
+        _ if args.shard.is_some() => return Ok(None),
         Record::Off => return Ok(None),
         Record::At(db) => (db.clone(), true),
         Record::Beside => (default_path(args.model.as_deref()), false),

@@ -5,6 +5,7 @@ mod backtest;
 mod check;
 mod history;
 mod inspect;
+mod merge;
 mod run;
 
 use launchcast_import::LoadedModel;
@@ -36,6 +37,7 @@ pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
         Job::History { model, db, json } => history::list(model.as_deref(), db.as_deref(), json),
         Job::HistoryDiff { a, b, db, json } => history::diff(a, b, db.as_deref(), json),
         Job::Backtest(args) => backtest::backtest(args),
+        Job::Merge(args) => merge::merge(args),
     }
 }
 

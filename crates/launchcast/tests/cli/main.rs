@@ -16,6 +16,7 @@ mod inspect;
 mod outputs;
 mod references;
 mod run;
+mod shards;
 mod usage;
 
 mod engine;
