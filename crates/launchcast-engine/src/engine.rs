@@ -30,6 +30,11 @@ pub struct TaskDates {
 }
 
 impl Plan {
+    /// The compiled arrays, for the runners.
+    pub(crate) fn compiled(&self) -> &plan::Compiled {
+        &self.compiled
+    }
+
     /// Compiles `base` and every scenario of the model.
     pub fn compile(model: &ValidModel) -> Plan {
         Self::compile_selected(model, &model.all_scenarios())

@@ -82,6 +82,7 @@ mod error;
 mod index;
 mod kernel;
 mod outcomes;
+mod parts;
 mod plan;
 mod rng;
 mod run;
@@ -96,5 +97,6 @@ pub use outcomes::{
     DAY_FIXED_POINT, HeadlineOutcomes, MAX_ROWS, Outcomes, Rows, ScenarioOutcomes,
     TASK_HISTOGRAM_BINS, TASK_SAMPLE_TARGET, TaskStats, nearest_rank, sample_target,
 };
+pub use parts::{Merge, MergeError, Part, run_part};
 pub use plan::ScenarioInfo;
 pub use run::RunOptions;

@@ -17,6 +17,9 @@
 //!   bit patterns of `f32` columns, no sort, deterministic at any thread count. Its docs
 //!   state the quantile rule (nearest rank). [`spearman`] is the rank correlation.
 //!
+//! Backtests ([`backtest`]): an actuals file scored against a forecast run (PIT, coverage,
+//! CRPS, Brier), and many such scores pooled into a calibration.
+//!
 //! Rendering: [`render_terminal`] (aligned plain-text tables), [`to_json`], [`write_csv`]
 //! (one file per table, [`CSV_FILES`]) and [`render_html`] (one self-contained page with
 //! SVG charts, [`CHART_IDS`]). The terminal and the HTML report write their figures through
@@ -88,7 +91,9 @@
 
 mod analysis;
 mod atomic;
+pub mod backtest;
 pub mod format;
+mod partial;
 mod render;
 
 pub use analysis::comparisons::{BestByPromise, Comparisons, Pair};
@@ -106,6 +111,10 @@ pub use analysis::summary::{
     YearSummary, summarize, summarize_ranked,
 };
 pub use atomic::{remove_temp_files, write_atomic};
+pub use partial::{
+    PARTIAL_FORMAT, PartialError, PartialHeader, fnv1a, read_partial, read_partial_header,
+    write_partial,
+};
 pub use render::csv::{CSV_FILES, write_csv};
 pub use render::html::{CHART_IDS, render_html};
 pub use render::json::to_json;

@@ -6,7 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, HistoryArgs, HistoryCommand, RunArgs, ServeArgs};
+use crate::cli::{
+    BacktestArgs, Cli, Command, HistoryArgs, HistoryCommand, MergeArgs, RunArgs, ServeArgs,
+};
 
 /// What to do, and the limit on what may be read.
 pub(crate) struct Args {
@@ -44,6 +46,52 @@ pub(crate) enum Job {
         db: Option<PathBuf>,
         json: bool,
     },
+    /// `backtest MODEL --actuals A` or `backtest --set SET`: forecasts scored.
+    Backtest(Backtest),
+    /// `merge PARTS...`: partial results into the whole run's.
+    Merge(Merge),
+}
+
+/// `merge`'s arguments.
+pub(crate) struct Merge {
+    pub(crate) parts: Vec<PathBuf>,
+    pub(crate) json: Option<JsonTo>,
+    pub(crate) csv: Option<PathBuf>,
+    pub(crate) html: Option<PathBuf>,
+    pub(crate) quiet: bool,
+    pub(crate) drivers: bool,
+    pub(crate) threads: usize,
+}
+
+impl Merge {
+    /// The JSON result's file, unless it goes to standard output.
+    pub(crate) fn json_file(&self) -> Option<&Path> {
+        match &self.json {
+            Some(JsonTo::File(path)) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+impl From<MergeArgs> for Merge {
+    fn from(a: MergeArgs) -> Merge {
+        Merge {
+            parts: a.parts,
+            json: a.json.map(json_to),
+            csv: a.csv,
+            html: a.html,
+            quiet: a.quiet,
+            drivers: !a.no_drivers,
+            threads: a.threads.map_or(0, usize::from),
+        }
+    }
+}
+
+/// `run --shard K/N --partial PATH`: part `index` (from 1) of `count`.
+pub(crate) struct Shard {
+    pub(crate) index: u64,
+    pub(crate) count: u64,
+    pub(crate) partial: PathBuf,
 }
 
 /// Where a run is recorded.
@@ -54,6 +102,83 @@ pub(crate) enum Record {
     Beside,
     /// `--history DB`: must be writable (an error before any work otherwise).
     At(PathBuf),
+}
+
+/// `backtest`'s arguments.
+pub(crate) struct Backtest {
+    /// What to score.
+    pub(crate) what: Scored,
+    /// `None`: the model's `program.iterations` (a set's forecast may give its own).
+    pub(crate) iterations: Option<u64>,
+    /// `None`: the model's `program.seed` (a set's forecast may give its own).
+    pub(crate) seed: Option<u64>,
+    /// Worker threads; 0: one per core.
+    pub(crate) threads: usize,
+    pub(crate) json: Option<JsonTo>,
+    pub(crate) html: Option<PathBuf>,
+}
+
+/// One forecast, or a set of them.
+pub(crate) enum Scored {
+    One {
+        model: PathBuf,
+        actuals: PathBuf,
+    },
+    Set(PathBuf),
+    /// `--run ID`: a run recorded in the history database `db` (`None`: the default place,
+    /// beside `model` if given).
+    Recorded {
+        id: i64,
+        db: Option<PathBuf>,
+        model: Option<PathBuf>,
+        actuals: PathBuf,
+    },
+    /// Neither a set nor both a model and actuals: what is missing.
+    Incomplete(&'static str),
+}
+
+impl Backtest {
+    /// The JSON file, unless it goes to standard output.
+    pub(crate) fn json_file(&self) -> Option<&Path> {
+        match &self.json {
+            Some(JsonTo::File(path)) => Some(path),
+            _ => None,
+        }
+    }
+}
+
+impl From<BacktestArgs> for Backtest {
+    fn from(a: BacktestArgs) -> Backtest {
+        let what = match (a.set, a.model, a.actuals) {
+            (Some(set), _, _) => Scored::Set(set),
+            (None, model, Some(actuals)) if a.run.is_some() => Scored::Recorded {
+                id: a.run.unwrap_or_default(),
+                db: a.history,
+                model,
+                actuals,
+            },
+            (None, Some(model), Some(actuals)) => Scored::One { model, actuals },
+            (None, Some(_), None) => Scored::Incomplete("--actuals"),
+            (None, None, _) => Scored::Incomplete("MODEL"),
+        };
+        Backtest {
+            what,
+            iterations: a.iterations,
+            seed: a.seed,
+            threads: a.threads.map_or(0, usize::from),
+            json: a.json.map(json_to),
+            html: a.html,
+        }
+    }
+}
+
+/// `-` is standard output, anything else a file.
+fn json_to(path: PathBuf) -> JsonTo {
+    if path == Path::new("-") {
+        JsonTo::Stdout
+    } else {
+        JsonTo::File(path)
+    }
 }
 
 /// Where the JSON result goes.
@@ -85,6 +210,8 @@ pub(crate) struct Run {
     pub(crate) drivers: bool,
     /// Where the run is recorded.
     pub(crate) record: Record,
+    /// Only one part of the run, written as a partial result.
+    pub(crate) shard: Option<Shard>,
 }
 
 impl Run {
@@ -140,6 +267,8 @@ impl From<Cli> for Args {
                     db: history,
                     json,
                 },
+                Command::Backtest(args) => Job::Backtest(Backtest::from(args)),
+                Command::Merge(args) => Job::Merge(Merge::from(args)),
             },
         }
     }
@@ -154,17 +283,19 @@ impl From<RunArgs> for Run {
             seed: a.seed,
             threads: a.threads.map_or(0, usize::from),
             scenarios: a.scenarios,
-            json: a.json.map(|path| {
-                if path == Path::new("-") {
-                    JsonTo::Stdout
-                } else {
-                    JsonTo::File(path)
-                }
-            }),
+            json: a.json.map(json_to),
             csv: a.csv,
             html: a.html,
             quiet: a.quiet,
             drivers: !a.no_drivers,
+            shard: match (a.shard, a.partial) {
+                (Some((index, count)), Some(partial)) => Some(Shard {
+                    index,
+                    count,
+                    partial,
+                }),
+                _ => None,
+            },
             record: record(a.history, a.no_history),
         }
     }

@@ -50,6 +50,10 @@ pub(crate) enum Command {
     },
     /// The recorded runs of a model, newest first; `history diff A B` compares two.
     History(HistoryArgs),
+    /// Score a forecast against what happened (an actuals file), or a set of them (--set).
+    Backtest(BacktestArgs),
+    /// Merge the partial results of `run --shard K/N` into the whole run's result.
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +88,40 @@ pub(crate) enum HistoryCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BacktestArgs {
+    /// The model file (TOML) whose forecast is scored.
+    pub(crate) model: Option<PathBuf>,
+    /// What happened, as known on a date (TOML: as_of, first_delivery, [[task]], ...).
+    #[arg(long, value_name = "ACTUALS.toml")]
+    pub(crate) actuals: Option<PathBuf>,
+    /// Score many forecasts: a set file of [[forecast]] model = "...", actuals = "...".
+    #[arg(long, value_name = "SET.toml", conflicts_with_all = ["model", "actuals", "run"])]
+    pub(crate) set: Option<PathBuf>,
+    /// Score a recorded run (see `launchcast history`): its model text, seed and iterations.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["iterations", "seed"])]
+    pub(crate) run: Option<i64>,
+    /// The history database of --run (default: `.launchcast/history.db` beside MODEL, or in
+    /// the current directory).
+    #[arg(long, value_name = "DB", requires = "run")]
+    pub(crate) history: Option<PathBuf>,
+    /// Iterations, 1 to 100,000,000 (default: the model's `program.iterations`).
+    #[arg(long, short = 'n', value_name = "N", value_parser = iterations)]
+    pub(crate) iterations: Option<u64>,
+    /// Random seed (default: the model's `program.seed`).
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
+    /// Worker threads (default and at most: one per core). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) threads: Option<u16>,
+    /// Write the scores as JSON to PATH, or to standard output with `-`.
+    #[arg(long, value_name = "PATH|-")]
+    pub(crate) json: Option<PathBuf>,
+    /// Write a self-contained HTML page with a chart per outcome (or the calibration charts).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) html: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -127,6 +165,62 @@ pub(crate) struct RunArgs {
     /// Do not record the run.
     #[arg(long)]
     pub(crate) no_history: bool,
+    /// Simulate only part K of N of the iterations (e.g. 3/8) and write it with --partial;
+    /// `launchcast merge` makes the whole run of the parts.
+    #[arg(long, value_name = "K/N", value_parser = shard, requires = "partial",
+          conflicts_with_all = ["json", "csv", "html"])]
+    pub(crate) shard: Option<(u64, u64)>,
+    /// Where --shard writes its partial result.
+    #[arg(long, value_name = "PATH", requires = "shard")]
+    pub(crate) partial: Option<PathBuf>,
+}
+
+/// `--shard K/N`: 1 ≤ K ≤ N ≤ 1,000,000.
+fn shard(text: &str) -> Result<(u64, u64), String> {
+    let help = "write K/N with 1 <= K <= N, e.g. --shard 3/8";
+    let (k, n) = text
+        .trim()
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not K/N; {help}"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{k}` is not a whole number; {help}"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a whole number; {help}"))?;
+    if k == 0 || k > n || n > 1_000_000 {
+        return Err(format!(
+            "{k}/{n} is not a part of a run; {help} (N at most 1,000,000)"
+        ));
+    }
+    Ok((k, n))
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MergeArgs {
+    /// The partial results (`run --shard K/N --partial PATH`), every part once, any order.
+    #[arg(required = true, value_name = "PARTS")]
+    pub(crate) parts: Vec<PathBuf>,
+    /// Write the JSON result to PATH, or to standard output with `-`.
+    #[arg(long, value_name = "PATH|-")]
+    pub(crate) json: Option<PathBuf>,
+    /// Write one CSV file per table into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) csv: Option<PathBuf>,
+    /// Write a self-contained HTML report with charts.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) html: Option<PathBuf>,
+    /// No terminal summary.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    /// Skip the drivers in days (the merge runs them, on this machine).
+    #[arg(long)]
+    pub(crate) no_drivers: bool,
+    /// Worker threads for the drivers (default and at most: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) threads: Option<u16>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -19,6 +19,12 @@ pub(crate) enum CliError {
     Internal(String),
     /// Standard output was closed by its reader (`| head`): nothing more to say. Exit 0.
     StdoutClosed,
+    /// An error met while working on one part of a larger input (a forecast of a backtest
+    /// set): the line naming that part, printed before the error itself.
+    In {
+        context: String,
+        error: Box<CliError>,
+    },
 }
 
 impl CliError {
@@ -63,6 +69,10 @@ impl CliError {
                 1,
             ),
             CliError::StdoutClosed => return 0,
+            CliError::In { context, error } => {
+                eprintln!("{}", shown(&context));
+                return error.report();
+            }
         };
         eprintln!("{diagnostic:?}");
         code

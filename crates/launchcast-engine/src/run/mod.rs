@@ -182,16 +182,31 @@ pub(super) fn worker_threads(requested: usize, groups: usize) -> usize {
 }
 
 pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, EngineError> {
+    run_range(plan, opts, 0..opts.iterations)
+}
+
+/// Runs iterations `range` of a run of `opts.iterations` (starting on a lane group): the
+/// subsample, rows and statistics are laid out for the whole run, so the parts of a run
+/// merged in order ([`crate::merge_parts`]) are the whole run. The columns hold the range
+/// only; the rows outside it stay zero.
+pub(crate) fn run_range(
+    plan: &Compiled,
+    opts: &RunOptions,
+    range: std::ops::Range<u64>,
+) -> Result<Outcomes, EngineError> {
     let n = usize::try_from(opts.iterations)
         .map_err(|_| EngineError::TooManyIterations(opts.iterations))?;
+    let start = range.start.min(opts.iterations);
+    let end = range.end.clamp(start, opts.iterations);
+    let m = (end - start) as usize;
     let scenarios = plan.params.len();
     let years = plan.years.len();
-    let threads = worker_threads(opts.threads, n.div_ceil(LANES));
-    let block = block_size(n, threads);
-    let blocks = n.div_ceil(block);
+    let threads = worker_threads(opts.threads, m.div_ceil(LANES));
+    let block = block_size(m, threads);
+    let blocks = m.div_ceil(block);
     // Each column allocated zeroed on its own (`vec![vec![..]; k]` would copy the first and
     // touch every page), so columns never written cost no memory.
-    let zeroed = |k: usize| (0..k).map(|_| vec![0f32; n]).collect::<Vec<_>>();
+    let zeroed = |k: usize| (0..k).map(|_| vec![0f32; m]).collect::<Vec<_>>();
     let mut headline = zeroed(scenarios);
     let mut deliveries = zeroed(scenarios * years);
     let mut spend = zeroed(scenarios * years);
@@ -234,7 +249,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
     let mut rows: Vec<Rows> = (0..scenarios).map(|_| layout.empty_rows()).collect();
     let mut by_block: Vec<Vec<BlockRows>> = (0..blocks).map(|_| Vec::new()).collect();
     for r in rows.iter_mut() {
-        let parts = split_rows(&layout, &plan.position, r, block as u64, blocks);
+        let parts = split_rows(&layout, &plan.position, r, start, block as u64, blocks);
         for (of_block, part) in by_block.iter_mut().zip(parts) {
             of_block.push(part);
         }
@@ -246,8 +261,8 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         .zip(by_block)
         .enumerate()
         .map(|(b, (((h, d), s), r))| BlockColumns {
-            first: (b * block) as u64,
-            len: block.min(n - b * block),
+            first: start + (b * block) as u64,
+            len: block.min(m - b * block),
             headline: h,
             deliveries: d,
             spend: s,
@@ -344,7 +359,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
         });
     }
     Ok(Outcomes {
-        iterations: opts.iterations,
+        iterations: m as u64,
         seed: opts.seed,
         horizon_days: f64::from(plan.horizon),
         years: plan.years.clone(),

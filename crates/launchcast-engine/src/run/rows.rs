@@ -86,17 +86,22 @@ impl BlockRows<'_> {
 }
 
 /// Cuts `rows` (of `layout`) into the parts of blocks of `block` iterations each (`blocks`
-/// of them): a block's rows are those of its lane groups, a contiguous range.
+/// of them, from iteration `start`): a block's rows are those of its lane groups, a
+/// contiguous range. Rows before `start` or after the last block belong to none.
 pub(super) fn split_rows<'a>(
     layout: &RowLayout,
     position: &IdVec<TaskId, Pos>,
     rows: &'a mut Rows,
+    start: u64,
     block: u64,
     blocks: usize,
 ) -> Vec<BlockRows<'a>> {
     let n = layout.rows;
     let bounds: Vec<usize> = (0..=blocks)
-        .map(|b| rows.iterations.partition_point(|&i| i < b as u64 * block))
+        .map(|b| {
+            rows.iterations
+                .partition_point(|&i| i < start + b as u64 * block)
+        })
         .collect();
     let mut per_block: Vec<BlockRows<'a>> = bounds
         .windows(2)
@@ -134,7 +139,10 @@ pub(super) fn split_rows<'a>(
                 .enumerate()
                 .map(|(m, c)| (layout.tasks + 1 + dm + m, c)),
         );
-    for (item, mut column) in columns {
+    let skipped = bounds[0];
+    for (item, column) in columns {
+        // Rows before `start` are another part's.
+        let (_, mut column) = column.split_at_mut(skipped);
         for (part, w) in per_block.iter_mut().zip(bounds.windows(2)) {
             let (piece, rest) = column.split_at_mut(w[1] - w[0]);
             column = rest;

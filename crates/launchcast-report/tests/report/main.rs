@@ -2,6 +2,8 @@
 //! outcomes and on short runs of the engine. One test binary; a module per subject.
 
 mod atomic_write;
+mod backtest;
+mod calibration;
 mod comparisons;
 mod csv;
 mod csv_records;
@@ -11,6 +13,7 @@ mod fixtures;
 mod hostile_names;
 mod html_figures;
 mod html_markup;
+mod parts;
 mod quantiles;
 mod sensitivity;
 mod summary;

@@ -253,7 +253,12 @@ fn references(o: &mut String, m: &Model) {
         return;
     }
     let classes = launchcast_report::reference_summaries(m);
-    let _ = writeln!(o, "\n{}", count(classes.len() as u64, "reference class"));
+    let n = classes.len();
+    let _ = writeln!(
+        o,
+        "\n{n} reference {}",
+        if n == 1 { "class" } else { "classes" }
+    );
     for c in &classes {
         let q = match c.unit.as_str() {
             "days" => Quantity::Duration,

@@ -51,6 +51,8 @@ fn model_name(model: Option<&Path>) -> String {
 /// or when the default place cannot be written (said on standard error unless quiet).
 pub(super) fn recorder(args: &Run, max_input: u64) -> Result<Option<Recorder>, CliError> {
     let (path, explicit) = match &args.record {
+        // A part of a run is not a forecast: its merge is.
+        _ if args.shard.is_some() => return Ok(None),
         Record::Off => return Ok(None),
         Record::At(db) => (db.clone(), true),
         Record::Beside => (default_path(args.model.as_deref()), false),
@@ -199,6 +201,18 @@ fn table(path: &Path, runs: &[RunEntry]) -> String {
         let _ = writeln!(o, "{}", line.trim_end());
     }
     o
+}
+
+/// Run `id` of the database `db` (else the one beside `model`, else in the current
+/// directory) and its model's text.
+pub(super) fn recorded_run(
+    id: i64,
+    db: Option<&Path>,
+    model: Option<&Path>,
+) -> Result<(RunEntry, String), CliError> {
+    let path = database(model, db)?;
+    let history = History::open(&path).map_err(history_error)?;
+    history.get(id).map_err(history_error)
 }
 
 /// `history diff A B [--history DB] [--json]`.

@@ -1,9 +1,11 @@
 //! The commands: validated arguments (`args`) in, library calls, outputs written whole. One
 //! module per command on a model file; schedule files have theirs in `crate::schedule`.
 
+mod backtest;
 mod check;
 mod history;
 mod inspect;
+mod merge;
 mod run;
 mod serve;
 
@@ -36,6 +38,8 @@ pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
         } => crate::schedule::import(&input, output.as_deref(), uncertainty.as_deref()),
         Job::History { model, db, json } => history::list(model.as_deref(), db.as_deref(), json),
         Job::HistoryDiff { a, b, db, json } => history::diff(a, b, db.as_deref(), json),
+        Job::Backtest(args) => backtest::backtest(args),
+        Job::Merge(args) => merge::merge(args),
     }
 }
 

@@ -28,6 +28,9 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     if let Some(dir) = &args.csv {
         check_output_dir(dir)?;
     }
+    if let Some(shard) = &args.shard {
+        check_output_file(&shard.partial, "part-1-of-4.lcpart")?;
+    }
     let model = match crate::schedule::load_run(&args)? {
         Some(model) => model,
         None => super::example()?,
@@ -50,6 +53,9 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     check_memory(&plan, iterations)?;
     let seed = args.seed.unwrap_or(model.program.seed);
     let threads = args.threads;
+    if let Some(shard) = &args.shard {
+        return run_shard(&args, shard, &model, &plan, iterations, seed);
+    }
     let json_to_stdout = matches!(args.json, Some(JsonTo::Stdout));
 
     let bar = Progress::new(iterations * plan.scenarios().len() as u64, !args.quiet);
@@ -221,12 +227,92 @@ fn outputs(args: &Run) -> Vec<(String, Target)> {
     if let Some(d) = &args.csv {
         files.push(("--csv".to_string(), Target::CsvDir(d.clone())));
     }
+    if let Some(shard) = &args.shard {
+        files.push(("--partial".to_string(), Target::File(shard.partial.clone())));
+    }
     files
 }
 
+/// `run --shard K/N --partial PATH`: simulates part K and writes its partial result, with the
+/// model's text for the merge (the file as written when it is a model file on its own; the
+/// model as read, written back, for a schedule or a model with includes).
+fn run_shard(
+    args: &Run,
+    shard: &crate::args::Shard,
+    model: &launchcast_model::ValidModel,
+    plan: &Plan,
+    iterations: u64,
+    seed: u64,
+) -> Result<(), CliError> {
+    let part = launchcast_engine::Part::new(shard.index - 1, shard.count)
+        .ok_or_else(|| CliError::input("no such part", "write --shard K/N with 1 <= K <= N"))?;
+    let own_text = match &args.model {
+        None => Some(super::EXAMPLE.to_string()),
+        Some(p) if model.includes.is_empty() && !crate::schedule::is_schedule(p) => {
+            std::fs::read(p)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        }
+        Some(_) => None,
+    };
+    let model_text = own_text.unwrap_or_else(|| launchcast_model::to_toml(model));
+    let model_path = args
+        .model
+        .as_ref()
+        .map_or_else(|| EXAMPLE_PATH.to_string(), |p| p.display().to_string());
+    let bar = Progress::new(
+        (part.range(iterations).end - part.range(iterations).start) * plan.scenarios().len() as u64,
+        !args.quiet,
+    );
+    let tick = |n: u64| bar.advance(n);
+    let outcomes = launchcast_engine::run_part(
+        plan,
+        &RunOptions {
+            iterations,
+            seed,
+            threads: args.threads,
+            progress: Some(&tick),
+            statistics: true,
+        },
+        part,
+    )?;
+    bar.finish();
+    let header = launchcast_report::PartialHeader {
+        format: launchcast_report::PARTIAL_FORMAT,
+        launchcast: env!("CARGO_PKG_VERSION").to_string(),
+        model_path,
+        model_hash: format!("{:016x}", launchcast_report::fnv1a(model_text.as_bytes())),
+        model_text,
+        seed,
+        iterations,
+        shard: shard.index,
+        shards: shard.count,
+        scenarios: args.scenarios.clone(),
+    };
+    write(
+        &shard.partial,
+        &launchcast_report::write_partial(&header, &outcomes),
+    )?;
+    if !args.quiet {
+        let r = part.range(iterations);
+        eprintln!(
+            "part {} of {} (iterations {} to {}) written to {}",
+            shard.index,
+            shard.count,
+            r.start + 1,
+            r.end,
+            shard.partial.display()
+        );
+    }
+    Ok(())
+}
+
+/// The bundled example's name in a partial result.
+const EXAMPLE_PATH: &str = "examples/xiaomi-2022.toml";
+
 /// A run keeps a few numbers per iteration and scenario (the headline, deliveries and
 /// spend per year); refuse a run whose numbers cannot fit in half of this machine's memory.
-fn check_memory(plan: &Plan, iterations: u64) -> Result<(), CliError> {
+pub(super) fn check_memory(plan: &Plan, iterations: u64) -> Result<(), CliError> {
     let budget = crate::output::memory_budget();
     let need = plan.iteration_bytes(iterations);
     if need <= budget {
@@ -284,7 +370,7 @@ fn nothing_by_the_horizon(model: &Model, plan: &Plan) -> String {
     text
 }
 
-fn terminal_width() -> usize {
+pub(super) fn terminal_width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())

@@ -26,6 +26,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<(), CliError> {
         quiet,
         drivers: true,
         record: Record::Off,
+        shard: None,
     };
     // Read and checked here first, so that a bad model is reported as `run` reports it.
     let first = match load_run(&as_run(false))? {
@@ -92,6 +93,7 @@ fn message(e: CliError) -> String {
         CliError::Write { path, source } => format!("{}: {source}", path.display()),
         CliError::Internal(m) => m,
         CliError::StdoutClosed => String::new(),
+        CliError::In { context, error } => format!("{context}\n{}", message(*error)),
     }
 }
 

@@ -181,3 +181,57 @@ fn no_history_and_unwritable_histories() {
         &["no run 7"],
     );
 }
+
+#[test]
+fn a_recorded_run_is_scored_as_its_model_file_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = workspace_root();
+    let text = std::fs::read_to_string(root.join("examples/backtest/pilot.toml")).unwrap();
+    let model = write_model(dir.path(), "pilot.toml", &text);
+    let actuals = root.join("examples/backtest/actuals.toml");
+    run_ok(&["run", s(&model), "--no-drivers", "-q", "--seed", "9"]);
+    // The file changes after the run: the recorded text is what is scored.
+    std::fs::write(
+        &model,
+        text.replace("name = ", "name = \"changed\"\nnot_a_key = "),
+    )
+    .unwrap();
+    let db = dir.path().join(".launchcast/history.db");
+    let recorded = run_ok(&[
+        "backtest",
+        "--run",
+        "1",
+        "--history",
+        s(&db),
+        "--actuals",
+        s(&actuals),
+        "--json",
+        "-",
+    ])
+    .stdout;
+    std::fs::write(&model, &text).unwrap();
+    let direct = run_ok(&[
+        "backtest",
+        s(&model),
+        "--actuals",
+        s(&actuals),
+        "--seed",
+        "9",
+        "--json",
+        "-",
+    ])
+    .stdout;
+    assert_eq!(recorded, direct);
+    run_bad(
+        &[
+            "backtest",
+            "--run",
+            "5",
+            "--history",
+            s(&db),
+            "--actuals",
+            s(&actuals),
+        ],
+        &["no run 5"],
+    );
+}

@@ -9,6 +9,7 @@
 
 mod support;
 
+mod backtest;
 mod check;
 mod import;
 mod inspect;
@@ -16,6 +17,7 @@ mod outputs;
 mod references;
 mod run;
 mod serve;
+mod shards;
 mod usage;
 
 mod engine;

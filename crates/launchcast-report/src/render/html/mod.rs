@@ -47,6 +47,8 @@ mod tests;
 mod tornado;
 
 pub use page::render_html;
+// The report's style sheet, shared by the other HTML pages (backtests).
+pub(crate) use page::CSS;
 
 /// The `id` of every chart element of the report, in page order (deliveries and spend only
 /// where the model has plants and costs).

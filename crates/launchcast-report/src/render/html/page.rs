@@ -12,7 +12,7 @@ use crate::format::{count, group_thousands, money_in};
 use crate::render::svg::{colour, esc};
 use crate::{ScenarioSummary, Summary};
 
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root{--ink:#1b1b1b;--muted:#555;--rule:#dcdcdc}
 *{box-sizing:border-box}
 body{margin:0;background:#fff;color:var(--ink);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
