@@ -104,6 +104,7 @@ fn dist(o: &mut String, key: &str, label: &str, d: &Dist, q: Quantity) {
             .filter(|(_, p)| p.len() == 3),
         _ => None,
     };
+    let raw_key = key;
     let key = esc(key);
     match parts {
         Some((f, p)) => {
@@ -129,7 +130,7 @@ fn dist(o: &mut String, key: &str, label: &str, d: &Dist, q: Quantity) {
             );
         }
     }
-    error_slot(o, &key);
+    error_slot(o, raw_key);
 }
 
 fn scenarios(o: &mut String, model: &Model) {
