@@ -123,3 +123,48 @@ fn a_bad_model_is_refused_before_serving() {
         &["name"],
     );
 }
+
+/// One GET with the token; the status and the body.
+fn get(s: &Server, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        s.port, s.token
+    )
+    .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    (
+        head.split(' ').nth(1).unwrap().parse().unwrap(),
+        body.to_string(),
+    )
+}
+
+#[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data beside the workspace")]
+fn a_schedule_file_is_served_as_run_reads_it_and_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.xml");
+    let text =
+        std::fs::read_to_string(crate::support::shared_data().join(crate::support::TASK_LINKS))
+            .unwrap();
+    std::fs::write(&plan, &text).unwrap();
+    let s = start(&[plan.to_str().unwrap()]);
+    assert!(
+        s.first_line
+            .starts_with(&format!("launchcast serving {} at ", plan.display()))
+    );
+    let (status, result) = get(&s, "/api/result");
+    assert_eq!(status, 200, "{result}");
+    let run = ok(&["run", plan.to_str().unwrap(), "--json", "-", "-q"]);
+    assert_eq!(result, run.stdout);
+    let (status, body) = post(&s, "/api/save", r#"{"set": {}}"#);
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("not a model file this server can write"),
+        "{body}"
+    );
+    assert_eq!(std::fs::read_to_string(&plan).unwrap(), text);
+}
