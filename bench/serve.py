@@ -40,6 +40,9 @@ def start(binary: str, max_iterations: int) -> tuple[subprocess.Popen, int, str]
     return proc, int(hostport.rsplit(":", 1)[1]), token
 
 
+PHASES: dict[str, list[float]] = {}
+
+
 def one(port: int, token: str, path: str, body: dict) -> tuple[float, int]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     data = json.dumps(body)
@@ -49,6 +52,10 @@ def one(port: int, token: str, path: str, body: dict) -> tuple[float, int]:
     r = conn.getresponse()
     r.read()
     took = time.perf_counter() - t0
+    for part in (r.getheader("server-timing") or "").split(","):
+        name, _, dur = part.strip().partition(";dur=")
+        if dur:
+            PHASES.setdefault(name, []).append(float(dur))
     conn.close()
     return took, r.status
 
@@ -93,6 +100,7 @@ def main() -> int:
     ok = True
     try:
         one(port, token, path, {"iterations": a.iterations})  # warm up
+        PHASES.clear()
         medians = {}
         for clients in [int(c) for c in a.clients.split(",")]:
             times, failures = run(port, token, clients, a.requests, a.iterations, path)
@@ -104,6 +112,9 @@ def main() -> int:
                   f"{len(times)} ok, {len(failures)} failed; median {med * 1e3:.0f} ms, "
                   f"P95 {p95 * 1e3:.0f} ms, slowest {times[-1] * 1e3 if times else 0:.0f} ms")
             ok &= not failures
+            print("  server time per phase, median: " + ", ".join(
+                f"{k} {statistics.median(v):.0f} ms" for k, v in PHASES.items()))
+            PHASES.clear()
         if 1 in medians and len(medians) > 1:
             for c, m in medians.items():
                 if c != 1:

@@ -177,7 +177,11 @@ async fn keep(
 
 async fn whatif(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
     let (made, kept) = run_whatif(&app, &body, false).await?;
+    let timing = made.timing.parse().ok();
     let mut response = json(StatusCode::OK, made.json);
+    if let Some(t) = timing {
+        response.headers_mut().insert("server-timing", t);
+    }
     if let Some(id) = kept {
         response.headers_mut().insert(KEPT_AS, id.into());
     }
@@ -187,7 +191,11 @@ async fn whatif(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, Ap
 /// A what-if for the page: the result and the report's sections to show.
 async fn whatif_page(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
     let (made, _) = run_whatif(&app, &body, true).await?;
-    Ok(page_answer(&made))
+    let mut response = page_answer(&made);
+    if let Ok(t) = made.timing.parse() {
+        response.headers_mut().insert("server-timing", t);
+    }
+    Ok(response)
 }
 
 fn page_answer(made: &Made) -> Response {

@@ -44,6 +44,8 @@ pub(crate) struct Made {
     pub(crate) css: Option<String>,
     /// The headline and the scenarios run, for the history.
     pub(crate) headline: Option<(Headline, Vec<String>)>,
+    /// Milliseconds of each phase, as a `Server-Timing` header value.
+    pub(crate) timing: String,
 }
 
 /// Counts of runs, for `/api/status` and the tests of cancelling.
@@ -155,6 +157,7 @@ pub(crate) fn simulate(job: &Job, threads: usize, cancel: &AtomicBool) -> Result
 
 fn make(job: &Job, threads: usize, tick: &(dyn Fn(u64) + Sync)) -> Result<Made, String> {
     let model = &job.model;
+    let mut clock = Clock::new();
     let plan = Plan::compile_selected(model, &job.selection);
     let outcomes = launchcast_engine::run(
         &plan,
@@ -167,8 +170,10 @@ fn make(job: &Job, threads: usize, tick: &(dyn Fn(u64) + Sync)) -> Result<Made, 
         },
     )
     .map_err(|e| e.to_string())?;
+    clock.mark("simulate");
     let (mut summary, ranks) =
         launchcast_report::summarize_ranked(model, plan.scenarios(), &outcomes);
+    clock.mark("summarize");
     if job.drivers {
         let candidates =
             launchcast_report::driver_candidates_ranked(model, &job.selection, &outcomes, &ranks);
@@ -188,11 +193,13 @@ fn make(job: &Job, threads: usize, tick: &(dyn Fn(u64) + Sync)) -> Result<Made, 
         for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
             scenario.drivers = list;
         }
+        clock.mark("drivers");
     }
     let json = launchcast_report::to_json(&summary);
     let page = job
         .render
         .then(|| launchcast_report::render_html(model, &summary, &outcomes));
+    clock.mark("render");
     Ok(Made {
         json,
         html: page
@@ -205,7 +212,30 @@ fn make(job: &Job, threads: usize, tick: &(dyn Fn(u64) + Sync)) -> Result<Made, 
             let ids = summary.scenarios.iter().map(|s| s.id.clone()).collect();
             (Headline::of(&summary), ids)
         }),
+        timing: clock.marks.join(", "),
     })
+}
+
+/// Wall time of each phase of a run (`Server-Timing`: where a what-if's time goes).
+struct Clock {
+    last: std::time::Instant,
+    marks: Vec<String>,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock {
+            last: std::time::Instant::now(),
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, phase: &str) {
+        let now = std::time::Instant::now();
+        let ms = (now - self.last).as_secs_f64() * 1e3;
+        self.marks.push(format!("{phase};dur={ms:.1}"));
+        self.last = now;
+    }
 }
 
 /// The text between the first `open` and the last `close`, or nothing.
