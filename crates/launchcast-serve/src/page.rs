@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use launchcast_model::{Date, Dist, Impact, Model, PromiseKind, Quantity};
+use launchcast_model::{Date, Dist, Impact, Model, PromiseKind, Quantity, Written};
 
 use crate::state::{App, Current};
 
@@ -57,9 +57,10 @@ pub(crate) fn render(app: &App, current: &Current) -> String {
     );
     o.push_str(r#"<p class="runs"><label>Iterations <select id="iterations"><option value="10000">10,000</option><option value="100000" selected="selected">100,000</option><option value="1000000">1,000,000</option></select></label> <label title="one more run per risk and uncertain task: slower"><input type="checkbox" id="drivers"/> drivers in days</label> <span id="status" role="status"></span></p><p class="buttons"><button type="button" id="save">Save to the model file</button> <button type="button" id="reset">Back to the model as loaded</button></p><div id="conflict" hidden="hidden"><p class="message"></p><pre class="diff"></pre><button type="button" id="reload">Reload the file from disk</button></div><p id="save-status" class="note"></p></header>"#);
     scenarios(&mut o, model);
-    risks(&mut o, model);
-    tasks(&mut o, model);
-    plants(&mut o, model);
+    let w = &current.written;
+    risks(&mut o, model, w);
+    tasks(&mut o, model, w);
+    plants(&mut o, model, w);
     promises(&mut o, model);
     let _ = write!(
         o,
@@ -94,14 +95,18 @@ fn chance(o: &mut String, key: &str, value: f64) {
 }
 
 /// A distribution: min / mode / max for `tri` and `pert`, else its text.
-fn dist(o: &mut String, key: &str, label: &str, d: &Dist, q: Quantity) {
-    let text = d.display(q).to_string();
+/// A distribution as written in the file (`written`), else in its canonical text.
+fn dist(o: &mut String, key: &str, label: &str, d: &Dist, q: Quantity, written: Option<&str>) {
+    let text = written.map_or_else(|| d.display(q).to_string(), str::to_string);
     let parts = match d {
-        Dist::Triangular { .. } | Dist::Pert { .. } => text
-            .split_once('(')
-            .and_then(|(f, rest)| Some((f, rest.strip_suffix(')')?)))
-            .map(|(f, inner)| (f, inner.split(", ").collect::<Vec<_>>()))
-            .filter(|(_, p)| p.len() == 3),
+        Dist::Triangular { .. } | Dist::Pert { .. }
+            if text.starts_with("tri(") || text.starts_with("pert(") =>
+        {
+            text.split_once('(')
+                .and_then(|(f, rest)| Some((f, rest.strip_suffix(')')?)))
+                .map(|(f, inner)| (f, inner.split(", ").collect::<Vec<_>>()))
+                .filter(|(_, p)| p.len() == 3)
+        }
         _ => None,
     };
     let raw_key = key;
@@ -147,12 +152,12 @@ fn scenarios(o: &mut String, model: &Model) {
     o.push_str("</section>");
 }
 
-fn risks(o: &mut String, model: &Model) {
+fn risks(o: &mut String, model: &Model, w: &Written) {
     if model.risks.is_empty() {
         return;
     }
     o.push_str("<section><h2>Risks</h2>");
-    for r in &model.risks {
+    for (i, r) in model.risks.iter().enumerate() {
         o.push_str(r#"<div class="item">"#);
         on_off(o, &r.id, &r.name, !r.disabled);
         error_slot(o, &r.id);
@@ -164,8 +169,16 @@ fn risks(o: &mut String, model: &Model) {
                 "delay",
                 d,
                 Quantity::Duration,
+                w.get("risk", i, "delay"),
             ),
-            Impact::Scale(d) => dist(o, &format!("{}.scale", r.id), "scale", d, Quantity::Number),
+            Impact::Scale(d) => dist(
+                o,
+                &format!("{}.scale", r.id),
+                "scale",
+                d,
+                Quantity::Number,
+                w.get("risk", i, "scale"),
+            ),
             Impact::Fail => o.push_str(r#"<p class="note">makes its tasks fail</p>"#),
         }
         o.push_str("</div>");
@@ -173,9 +186,9 @@ fn risks(o: &mut String, model: &Model) {
     o.push_str("</section>");
 }
 
-fn tasks(o: &mut String, model: &Model) {
+fn tasks(o: &mut String, model: &Model, w: &Written) {
     o.push_str("<section><h2>Tasks</h2>");
-    for t in &model.tasks {
+    for (i, t) in model.tasks.iter().enumerate() {
         o.push_str(r#"<div class="item">"#);
         on_off(o, &t.id, &t.name, !t.disabled);
         error_slot(o, &t.id);
@@ -185,6 +198,7 @@ fn tasks(o: &mut String, model: &Model) {
             "duration",
             &t.duration,
             Quantity::Duration,
+            w.get("task", i, "duration"),
         );
         chance(o, &format!("{}.chance", t.id), t.chance);
         o.push_str("</div>");
@@ -192,12 +206,12 @@ fn tasks(o: &mut String, model: &Model) {
     o.push_str("</section>");
 }
 
-fn plants(o: &mut String, model: &Model) {
+fn plants(o: &mut String, model: &Model, w: &Written) {
     if model.plants.is_empty() {
         return;
     }
     o.push_str("<section><h2>Plants</h2>");
-    for p in &model.plants {
+    for (i, p) in model.plants.iter().enumerate() {
         o.push_str(r#"<div class="item">"#);
         on_off(o, &p.id, &p.name, !p.disabled);
         error_slot(o, &p.id);
@@ -207,6 +221,7 @@ fn plants(o: &mut String, model: &Model) {
             "capacity (cars a year)",
             &p.capacity,
             Quantity::Number,
+            w.get("plant", i, "capacity"),
         );
         dist(
             o,
@@ -214,6 +229,7 @@ fn plants(o: &mut String, model: &Model) {
             "ramp",
             &p.ramp,
             Quantity::Duration,
+            w.get("plant", i, "ramp"),
         );
         o.push_str("</div>");
     }

@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 
 use launchcast_history::History;
 use launchcast_import::LoadedModel;
-use launchcast_model::{ModelError, ValidModel};
+use launchcast_model::{ModelError, ReadModel, ValidModel, Written};
 
 use crate::errors::ApiError;
 use crate::guard::Door;
@@ -144,6 +144,9 @@ pub(crate) struct Current {
     pub(crate) settings_doc: String,
     /// `run --json` of the model as loaded, drivers included.
     pub(crate) made: Made,
+    /// The distributions as the file writes them (`ref(licences)`, `tri(2w, 1mo, 2mo)`),
+    /// for the controls; empty for a model not read whole from one file.
+    pub(crate) written: Written,
 }
 
 /// Everything the routes share.
@@ -201,6 +204,12 @@ pub(crate) async fn load(pool: &Pool, (model, text): Reloaded) -> Result<Current
         Some(t) if model.includes.is_empty() => t.clone(),
         _ => launchcast_model::to_toml(&model),
     };
+    let written = match &text {
+        Some(t) if model.includes.is_empty() => ReadModel::parse_keeping_written(t, "model")
+            .map(|(_, _, w)| w)
+            .unwrap_or_default(),
+        _ => Written::default(),
+    };
     let made = pool
         .run(Job {
             selection: model.all_scenarios(),
@@ -217,5 +226,6 @@ pub(crate) async fn load(pool: &Pool, (model, text): Reloaded) -> Result<Current
         text,
         settings_doc,
         made,
+        written,
     })
 }
