@@ -168,3 +168,32 @@ fn a_schedule_file_is_served_as_run_reads_it_and_never_written() {
     );
     assert_eq!(std::fs::read_to_string(&plan).unwrap(), text);
 }
+
+#[test]
+fn every_address_is_served_with_a_warning_that_the_token_is_all() {
+    let mut child = command(&["serve", "--port", "0", "--no-open", "--host", "0.0.0.0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let mut warning = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut warning)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    // The address to open is still this machine's.
+    assert!(first_line.contains(" at http://127.0.0.1:"), "{first_line}");
+    assert!(
+        warning.starts_with("warning: listening on 0.0.0.0:"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("the token is the only protection"),
+        "{warning}"
+    );
+}
