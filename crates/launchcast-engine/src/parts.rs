@@ -133,6 +133,7 @@ impl Merge {
                 "other scenarios, years or seed".to_string(),
             ));
         }
+        let (delivers, spends) = (merged.delivers, merged.spends);
         for (m, p) in merged.scenarios.iter_mut().zip(outcomes.scenarios) {
             let put = |to: &mut Vec<f32>, from: &[f32]| {
                 if let Some(out) = to.get_mut(at..at + from.len()) {
@@ -140,11 +141,16 @@ impl Merge {
                 }
             };
             put(&mut m.headline_days, &p.headline_days);
-            for (to, from) in m.deliveries_by_year.iter_mut().zip(&p.deliveries_by_year) {
-                put(to, from);
+            // Columns zero by construction stay untouched (their pages are never mapped).
+            if delivers {
+                for (to, from) in m.deliveries_by_year.iter_mut().zip(&p.deliveries_by_year) {
+                    put(to, from);
+                }
             }
-            for (to, from) in m.spend_by_year.iter_mut().zip(&p.spend_by_year) {
-                put(to, from);
+            if spends {
+                for (to, from) in m.spend_by_year.iter_mut().zip(&p.spend_by_year) {
+                    put(to, from);
+                }
             }
             for (to, from) in m.promises_kept.iter_mut().zip(&p.promises_kept) {
                 *to += from;

@@ -92,8 +92,12 @@ pub fn write_partial(header: &PartialHeader, outcomes: &Outcomes) -> Vec<u8> {
     put_u64(&mut w, outcomes.scenarios.len() as u64);
     for s in &outcomes.scenarios {
         put_f32s(&mut w, &s.headline_days);
-        for c in s.deliveries_by_year.iter().chain(&s.spend_by_year) {
-            put_f32s(&mut w, c);
+        // Columns zero by construction (no plants, no costs) are not written.
+        for c in &s.deliveries_by_year {
+            put_f32s(&mut w, if outcomes.delivers { c } else { &[] });
+        }
+        for c in &s.spend_by_year {
+            put_f32s(&mut w, if outcomes.spends { c } else { &[] });
         }
         put_u64(&mut w, s.promises_kept.len() as u64);
         for p in &s.promises_kept {
@@ -293,12 +297,24 @@ pub fn read_partial(bytes: &[u8]) -> Result<(PartialHeader, Outcomes), PartialEr
     let mut scenarios = Vec::new();
     for _ in 0..c.count(8)? {
         let headline_days = c.f32s()?;
+        let n = usize::try_from(iterations).unwrap_or(usize::MAX);
+        let mut column = |written: bool| -> Result<Vec<f32>, PartialError> {
+            let v = c.f32s()?;
+            match written {
+                true if v.len() == n => Ok(v),
+                // Zero by construction: mapped lazily, never touched.
+                false if v.is_empty() && n <= headline_days.len() => Ok(vec![0.0; n]),
+                _ => Err(PartialError::Malformed(
+                    "a yearly column of the wrong length".into(),
+                )),
+            }
+        };
         let deliveries_by_year = (0..years.len())
-            .map(|_| c.f32s())
-            .collect::<Result<_, _>>()?;
+            .map(|_| column(delivers))
+            .collect::<Result<Vec<_>, _>>()?;
         let spend_by_year = (0..years.len())
-            .map(|_| c.f32s())
-            .collect::<Result<_, _>>()?;
+            .map(|_| column(spends))
+            .collect::<Result<Vec<_>, _>>()?;
         let promises_kept = (0..c.count(8)?)
             .map(|_| c.u64())
             .collect::<Result<_, _>>()?;

@@ -77,9 +77,9 @@ impl From<MergeArgs> for Merge {
     fn from(a: MergeArgs) -> Merge {
         Merge {
             parts: a.parts,
-            json: a.json.map(json_to),
-            csv: a.csv,
-            html: a.html,
+            json: a.result.json.map(json_to),
+            csv: a.result.csv,
+            html: a.result.html,
             quiet: a.quiet,
             drivers: !a.no_drivers,
             threads: a.threads.map_or(0, usize::from),
@@ -283,9 +283,9 @@ impl From<RunArgs> for Run {
             seed: a.seed,
             threads: a.threads.map_or(0, usize::from),
             scenarios: a.scenarios,
-            json: a.json.map(json_to),
-            csv: a.csv,
-            html: a.html,
+            json: a.result.json.map(json_to),
+            csv: a.result.csv,
+            html: a.result.html,
             quiet: a.quiet,
             drivers: !a.no_drivers,
             shard: match (a.shard, a.partial) {

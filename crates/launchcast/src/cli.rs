@@ -143,15 +143,8 @@ pub(crate) struct RunArgs {
     /// Run only these scenarios (`base` is the model as written); repeatable.
     #[arg(long = "scenario", value_name = "ID")]
     pub(crate) scenarios: Vec<String>,
-    /// Write the JSON result to PATH, or to standard output with `-`.
-    #[arg(long, value_name = "PATH|-")]
-    pub(crate) json: Option<PathBuf>,
-    /// Write one CSV file per table into DIR.
-    #[arg(long, value_name = "DIR")]
-    pub(crate) csv: Option<PathBuf>,
-    /// Write a self-contained HTML report with charts (no network needed to view it).
-    #[arg(long, value_name = "PATH")]
-    pub(crate) html: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) result: ResultArgs,
     /// No terminal summary and no progress bar.
     #[arg(long, short)]
     pub(crate) quiet: bool,
@@ -198,20 +191,27 @@ fn shard(text: &str) -> Result<(u64, u64), String> {
     Ok((k, n))
 }
 
+/// Where a result goes: what `run` and `merge` write alike.
 #[derive(Debug, clap::Args)]
-pub(crate) struct MergeArgs {
-    /// The partial results (`run --shard K/N --partial PATH`), every part once, any order.
-    #[arg(required = true, value_name = "PARTS")]
-    pub(crate) parts: Vec<PathBuf>,
+pub(crate) struct ResultArgs {
     /// Write the JSON result to PATH, or to standard output with `-`.
     #[arg(long, value_name = "PATH|-")]
     pub(crate) json: Option<PathBuf>,
     /// Write one CSV file per table into DIR.
     #[arg(long, value_name = "DIR")]
     pub(crate) csv: Option<PathBuf>,
-    /// Write a self-contained HTML report with charts.
+    /// Write a self-contained HTML report with charts (no network needed to view it).
     #[arg(long, value_name = "PATH")]
     pub(crate) html: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MergeArgs {
+    /// The partial results (`run --shard K/N --partial PATH`), every part once, any order.
+    #[arg(required = true, value_name = "PARTS")]
+    pub(crate) parts: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) result: ResultArgs,
     /// No terminal summary.
     #[arg(long, short)]
     pub(crate) quiet: bool,

@@ -111,14 +111,25 @@ fn one(args: &Backtest, model_path: &Path, actuals_path: &Path) -> Result<(), Cl
     )?;
     let iterations = args.iterations.unwrap_or(model.program.iterations);
     let seed = args.seed.unwrap_or(model.program.seed);
+    score_one(args, &model, &actuals, iterations, seed)
+}
+
+/// Runs `model` (the actuals' scenario) and scores it against `actuals`, then writes.
+fn score_one(
+    args: &Backtest,
+    model: &ValidModel,
+    actuals: &Actuals,
+    iterations: u64,
+    seed: u64,
+) -> Result<(), CliError> {
     let forecast = run(
-        &model,
+        model,
         std::slice::from_ref(&actuals.scenario),
         iterations,
         seed,
         args.threads,
     )?;
-    let scores = bt::score(&model, &forecast, &actuals)
+    let scores = bt::score(model, &forecast, actuals)
         .ok_or_else(|| CliError::Internal("the scenario scored was not run".into()))?;
     emit(
         args,
@@ -147,21 +158,7 @@ fn recorded(
         &[("the actuals".to_string(), actuals_path.to_path_buf())],
         &outputs(args),
     )?;
-    let forecast = run(
-        &model,
-        std::slice::from_ref(&actuals.scenario),
-        entry.iterations,
-        entry.seed,
-        args.threads,
-    )?;
-    let scores = bt::score(&model, &forecast, &actuals)
-        .ok_or_else(|| CliError::Internal("the scenario scored was not run".into()))?;
-    emit(
-        args,
-        &scores,
-        || bt::render_backtest_html(&scores),
-        || bt::render_backtest_terminal(&scores),
-    )
+    score_one(args, &model, &actuals, entry.iterations, entry.seed)
 }
 
 /// Writes the JSON and HTML outputs and prints the tables (unless JSON goes to standard

@@ -9,7 +9,7 @@ use launchcast_report::{PartialHeader, read_partial};
 
 use crate::args::{JsonTo, Merge};
 use crate::errors::CliError;
-use crate::output::{Target, check_distinct, check_output_dir, check_output_file, out, write};
+use crate::output::{Target, check_distinct, check_output_dir, check_output_file, out};
 
 pub(super) fn merge(args: Merge) -> Result<(), CliError> {
     if let Some(path) = &args.html {
@@ -131,21 +131,14 @@ pub(super) fn merge(args: Merge) -> Result<(), CliError> {
             scenario.drivers = list;
         }
     }
-    match &args.json {
-        Some(JsonTo::Stdout) => out(&launchcast_report::to_json(&summary))?,
-        Some(JsonTo::File(path)) => write(path, launchcast_report::to_json(&summary).as_bytes())?,
-        None => {}
-    }
-    if let Some(path) = &args.html {
-        let html = launchcast_report::render_html(&model, &summary, &outcomes);
-        write(path, html.as_bytes())?;
-    }
-    if let Some(dir) = &args.csv {
-        launchcast_report::write_csv(&summary, dir).map_err(|e| CliError::Write {
-            path: dir.clone(),
-            source: e,
-        })?;
-    }
+    super::run::write_result(
+        &model,
+        &summary,
+        &outcomes,
+        args.json.as_ref(),
+        args.html.as_deref(),
+        args.csv.as_deref(),
+    )?;
     if !args.quiet && !matches!(args.json, Some(JsonTo::Stdout)) {
         let mut text =
             launchcast_report::render_terminal(&summary, &model, super::run::terminal_width());

@@ -107,21 +107,14 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     }
     bar.finish();
 
-    match &args.json {
-        Some(JsonTo::Stdout) => out(&launchcast_report::to_json(&summary))?,
-        Some(JsonTo::File(path)) => write(path, launchcast_report::to_json(&summary).as_bytes())?,
-        None => {}
-    }
-    if let Some(path) = &args.html {
-        let html = launchcast_report::render_html(&model, &summary, &outcomes);
-        write(path, html.as_bytes())?;
-    }
-    if let Some(dir) = &args.csv {
-        launchcast_report::write_csv(&summary, dir).map_err(|e| CliError::Write {
-            path: dir.clone(),
-            source: e,
-        })?;
-    }
+    write_result(
+        &model,
+        &summary,
+        &outcomes,
+        args.json.as_ref(),
+        args.html.as_deref(),
+        args.csv.as_deref(),
+    )?;
     if !args.quiet && !json_to_stdout {
         let mut text = launchcast_report::render_terminal(&summary, &model, terminal_width());
         let scenarios = plan.scenarios().len();
@@ -191,6 +184,34 @@ impl Phases {
             eprintln!("timings: {}", parts.join(", "));
         }
     }
+}
+
+/// Writes a result's JSON (a file or standard output), HTML report and CSV tables, those
+/// asked for: what `run` and `merge` give alike.
+pub(super) fn write_result(
+    model: &Model,
+    summary: &launchcast_report::Summary,
+    outcomes: &launchcast_engine::Outcomes,
+    json: Option<&JsonTo>,
+    html: Option<&Path>,
+    csv: Option<&Path>,
+) -> Result<(), CliError> {
+    match json {
+        Some(JsonTo::Stdout) => out(&launchcast_report::to_json(summary))?,
+        Some(JsonTo::File(path)) => write(path, launchcast_report::to_json(summary).as_bytes())?,
+        None => {}
+    }
+    if let Some(path) = html {
+        let page = launchcast_report::render_html(model, summary, outcomes);
+        write(path, page.as_bytes())?;
+    }
+    if let Some(dir) = csv {
+        launchcast_report::write_csv(summary, dir).map_err(|e| CliError::Write {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
+    }
+    Ok(())
 }
 
 /// Every file the run reads: the model (or schedule), its rules, its includes and theirs.
