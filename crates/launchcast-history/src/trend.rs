@@ -23,6 +23,9 @@ pub struct TrendPoint {
     /// Model keys that differ from the run before (empty for the first, and when the text
     /// is the same).
     pub changes: Vec<KeyChange>,
+    /// For a kept what-if: the changes it was asked for (`set`, `disable`) on that model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub whatif: Option<serde_json::Value>,
 }
 
 /// One scenario of a [`TrendPoint`].
@@ -77,6 +80,7 @@ impl History {
                     })
                     .collect(),
                 changes,
+                whatif: r.changes.clone(),
             });
         }
         Ok(out)

@@ -37,6 +37,8 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/api/save", post(save))
         .route("/api/reload", post(reload))
         .route("/api/history", get(history))
+        .route("/api/trend", get(trend_json))
+        .route("/trend", get(trend_page))
         .route("/api/status", get(status))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
@@ -304,6 +306,44 @@ async fn history(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
     let text =
         serde_json::to_string_pretty(&runs).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(json(StatusCode::OK, text))
+}
+
+/// The model's recorded runs oldest first, with the keys changed between them.
+fn trend_points(app: &App) -> Result<Vec<launchcast_history::TrendPoint>, ApiError> {
+    let Some(history) = &app.history else {
+        return Err(history_missing());
+    };
+    let db = history
+        .lock()
+        .map_err(|_| ApiError::internal("the history database is unusable after a fault"))?;
+    db.trend(&app.source.history_name)
+        .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+async fn trend_json(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
+    let points = trend_points(&app)?;
+    let text =
+        serde_json::to_string_pretty(&points).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(json(StatusCode::OK, text))
+}
+
+async fn trend_page(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
+    let points = trend_points(&app)?;
+    let html = crate::trend::render(&app.source.label, &points);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        html,
+    )
+        .into_response())
 }
 
 async fn status(State(app): State<Arc<App>>) -> Response {

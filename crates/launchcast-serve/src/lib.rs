@@ -25,6 +25,7 @@ mod page;
 mod pool;
 mod save;
 mod state;
+mod trend;
 mod whatif;
 
 use std::net::SocketAddr;

@@ -181,6 +181,17 @@
       }
     });
   });
+  document.getElementById('keep').addEventListener('click', function () {
+    var c = changes();
+    saveStatus.textContent = 'keeping…';
+    call('/api/whatif', {
+      set: c.set, disable: c.disable, scenarios: scenarios(),
+      iterations: Number(iterationsEl.value), keep: true
+    }).then(function (r) {
+      saveStatus.textContent = r.ok ? 'kept in the history: see the trend' : r.body.error;
+      body.dataset.kept = r.ok ? 'yes' : 'error';
+    });
+  });
   document.getElementById('reload').addEventListener('click', function () {
     call('/api/reload', {}).then(function (r) {
       if (r.ok) { location.reload(); } else { saveStatus.textContent = r.body.error; }

@@ -372,3 +372,54 @@ fn runs_beyond_the_pool_wait_their_turn() {
     });
     assert_eq!(status(&s)["cancelled"], 1);
 }
+
+#[test]
+fn the_trend_shows_each_kept_run_and_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.db");
+    let s = serve_with(Options {
+        history: Some(db.clone()),
+        ..Options::default()
+    });
+    let empty = s.call("GET", "/trend", "");
+    assert_eq!(empty.status, 200);
+    assert!(empty.body.contains("No run of this model is recorded yet"));
+    let mut kept = Vec::new();
+    for chance in [0.8, 0.95] {
+        let r = s.post(
+            "/api/whatif",
+            json!({"set": {"own_licence.chance": chance}, "iterations": 2000, "keep": true}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        kept.push(r.json()["scenarios"][0]["promises"][0]["probability"].clone());
+    }
+    let trend = s.call("GET", "/api/trend", "").json();
+    let points = trend.as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    // Oldest first, each with the probability its what-if answered.
+    for (point, answer) in points.iter().zip(&kept) {
+        let promises = &point["scenarios"][0]["promises"];
+        assert_eq!(&promises[0][1], answer);
+    }
+    assert_eq!(points[1]["whatif"]["set"]["own_licence.chance"], 0.95);
+    let page = s.call("GET", "/trend", "");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<svg"), "a chart");
+    assert!(page.body.contains("Chance of keeping each promise"));
+    assert!(page.body.contains("own_licence.chance"), "the what-if is listed");
+    assert_eq!(page.body.matches("<circle").count() % 2, 0);
+    // Behind the door like every route.
+    let bare = launchcast_serve_request_without_token(&s, "/trend");
+    assert_eq!(bare, 401);
+}
+
+fn launchcast_serve_request_without_token(s: &crate::support::Served, path: &str) -> u16 {
+    crate::support::request(
+        s.addr(),
+        "GET",
+        path,
+        &[("Host", &s.addr().to_string())],
+        b"",
+    )
+    .status
+}
