@@ -249,13 +249,35 @@ pub(crate) fn whatif(
             changed.push('\n');
         }
         changed.push_str(&scenario_text(&id, set, disable.as_deref().unwrap_or(&[]))?);
-        let with = parse_text(&changed, &name, &base)?.valid()?;
+        let prefix = format!("scenario[{}].", given.scenarios.len());
+        let with = parse_text(&changed, &name, &base)
+            .and_then(|m| Ok(m.valid()?))
+            .map_err(|e| in_changes(e, &prefix, &id))?;
         let index = with.scenarios.iter().position(|s| s.id == id);
         let mut m = with.scenario(index).into_model();
         m.scenarios.retain(|s| s.id != id);
         let model = ValidModel::new(m)?;
         Ok(Run::of(simulate(py, model, &opts)?))
     })
+}
+
+/// A problem of the changes themselves: named by `set."item.field"` or `disable[i]` in the
+/// file `whatif` (the rendered text still shows them as the `[[scenario]]` they became).
+fn in_changes(e: Error, prefix: &str, id: &str) -> Error {
+    let Error::Model { mut problems, text } = e else {
+        return e;
+    };
+    for p in &mut problems {
+        if let Some(rest) = p.key_path.strip_prefix(prefix) {
+            p.key_path = rest.to_string();
+            p.file = "whatif".to_string();
+            (p.line, p.column) = (0, 0);
+        }
+    }
+    let text = format!(
+        "whatif: the changes, written as `[[scenario]]` `{id}` after the model, are refused:\n{text}"
+    );
+    Error::Model { problems, text }
 }
 
 /// `[[scenario]]` with `disable` and `set` in TOML, appended to the model's text so that

@@ -44,7 +44,6 @@ class Result:
 
     def __init__(self, native):
         self._native = native
-        self._dict = None
 
     def to_json(self):
         """The JSON text, identical to ``launchcast run --json``."""
@@ -52,9 +51,7 @@ class Result:
 
     def to_dict(self):
         """The JSON as Python objects (a fresh copy each call)."""
-        if self._dict is None:
-            self._dict = self.to_json()
-        return _json.loads(self._dict)
+        return _json.loads(self.to_json())
 
     def to_html(self, path):
         """Writes the HTML report of ``launchcast run --html`` to ``path``, atomically."""

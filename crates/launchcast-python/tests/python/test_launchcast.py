@@ -316,9 +316,19 @@ def test_whatif_disable_equals_a_scenario_of_the_model_file(tmp_path, small):
     # Changes that are not the model's own keys are model errors, named by key.
     with pytest.raises(launchcast.ModelError) as info:
         launchcast.whatif(small, set={"nope.duration": "5 d"})
-    assert "nope" in info.value.key_path and "nope" in info.value.text
-    with pytest.raises(launchcast.ModelError):
+    e = info.value
+    assert (e.file, e.key_path, e.line) == ("whatif", 'set."nope.duration"', 0)
+    assert "unknown item `nope`" in e.message and "nope" in e.text
+    with pytest.raises(launchcast.ModelError) as info:
         launchcast.whatif(small, disable=["nope"])
+    assert (info.value.file, info.value.key_path) == ("whatif", "disable[0]")
+    with pytest.raises(launchcast.ModelError) as info:
+        launchcast.whatif(small, set={"build.duration": "5 dayz"})
+    assert info.value.key_path == 'set."build.duration"' and "dayz" in info.value.message
+    # A problem of the model itself is still named at its own line.
+    with pytest.raises(launchcast.ModelError) as info:
+        launchcast.whatif(BAD, set={"build.duration": "5 d"})
+    assert (info.value.file, info.value.key_path) == ("<model>", "risk[0].delay")
 
 
 def test_to_html_writes_the_cli_report(tmp_path, small):
