@@ -72,6 +72,20 @@ impl Run {
     }
 }
 
+/// `iterations` and `seed` as the CLI takes them: whole numbers from 0 (the iterations' own
+/// range is checked with the model's wording when the run starts).
+fn count(name: &str, n: Option<i128>) -> Result<Option<u64>, Error> {
+    n.map(|v| {
+        u64::try_from(v).map_err(|_| {
+            Error::Value(format!(
+                "{name}={v}: must be a whole number from 0 to {}",
+                u64::MAX
+            ))
+        })
+    })
+    .transpose()
+}
+
 /// `threads=None` is one per core; anything else must be at least 1.
 fn threads(threads: Option<usize>) -> Result<usize, Error> {
     match threads {
@@ -105,16 +119,16 @@ fn scenario_ids(scenarios: Option<&Bound<'_, PyAny>>) -> Result<Vec<String>, Err
 pub(crate) fn run(
     py: Python<'_>,
     model: &Bound<'_, PyAny>,
-    iterations: Option<u64>,
-    seed: Option<u64>,
+    iterations: Option<i128>,
+    seed: Option<i128>,
     scenarios: Option<&Bound<'_, PyAny>>,
     threads: Option<usize>,
     drivers: bool,
 ) -> PyResult<Run> {
     guard(py, || {
         let opts = Options {
-            iterations,
-            seed,
+            iterations: count("iterations", iterations)?,
+            seed: count("seed", seed)?,
             scenarios: scenario_ids(scenarios)?,
             threads: self::threads(threads)?,
             drivers,
@@ -216,16 +230,16 @@ pub(crate) fn whatif(
     model: &Bound<'_, PyAny>,
     set: Option<&Bound<'_, PyDict>>,
     disable: Option<Vec<String>>,
-    iterations: Option<u64>,
-    seed: Option<u64>,
+    iterations: Option<i128>,
+    seed: Option<i128>,
     scenarios: Option<&Bound<'_, PyAny>>,
     threads: Option<usize>,
     drivers: bool,
 ) -> PyResult<Run> {
     guard(py, || {
         let opts = Options {
-            iterations,
-            seed,
+            iterations: count("iterations", iterations)?,
+            seed: count("seed", seed)?,
             scenarios: scenario_ids(scenarios)?,
             threads: self::threads(threads)?,
             drivers,

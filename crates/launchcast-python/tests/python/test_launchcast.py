@@ -222,6 +222,12 @@ def test_model_error_of_a_missing_file_and_bad_arguments(tmp_path, small):
         launchcast.run(small, threads=0)
     with pytest.raises(ValueError, match="iterations=0"):
         launchcast.run(small, iterations=0)
+    with pytest.raises(ValueError, match="iterations=-5"):
+        launchcast.run(small, iterations=-5)
+    with pytest.raises(ValueError, match="seed=-1"):
+        launchcast.run(small, seed=-1)
+    with pytest.raises(TypeError):
+        launchcast.run(small, iterations="many")
     with pytest.raises(ValueError, match="nope"):
         launchcast.run(small, scenarios=["nope"])
     with pytest.raises(TypeError):
