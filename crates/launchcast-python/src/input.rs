@@ -149,6 +149,19 @@ pub(crate) fn is_schedule(path: &Path) -> bool {
 /// a `datetime.date` (or anything else with `isoformat()`) as its ISO text, which the model
 /// reads as a date. `at` names the place for the error message.
 pub(crate) fn to_toml(v: &Bound<'_, PyAny>, at: &str) -> Result<toml::Value, Error> {
+    to_toml_within(v, at, 0)
+}
+
+/// Deeper than any model: a list that holds itself would otherwise recurse until the stack
+/// overflows, which no handler can catch.
+const MAX_DEPTH: usize = 32;
+
+fn to_toml_within(v: &Bound<'_, PyAny>, at: &str, depth: usize) -> Result<toml::Value, Error> {
+    if depth > MAX_DEPTH {
+        return Err(Error::Value(format!(
+            "{at}: nested more than {MAX_DEPTH} deep (a list or dict that holds itself?)"
+        )));
+    }
     if let Ok(d) = v.cast::<PyDict>() {
         let mut table = toml::Table::new();
         for (k, item) in d.iter() {
@@ -158,7 +171,7 @@ pub(crate) fn to_toml(v: &Bound<'_, PyAny>, at: &str) -> Result<toml::Value, Err
                     type_name(&k)
                 )));
             };
-            let value = to_toml(&item, &format!("{at}.{key}"))?;
+            let value = to_toml_within(&item, &format!("{at}.{key}"), depth + 1)?;
             table.insert(key, value);
         }
         return Ok(toml::Value::Table(table));
@@ -166,7 +179,7 @@ pub(crate) fn to_toml(v: &Bound<'_, PyAny>, at: &str) -> Result<toml::Value, Err
     if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
         let mut items = Vec::new();
         for (i, item) in v.try_iter()?.enumerate() {
-            items.push(to_toml(&item?, &format!("{at}[{i}]"))?);
+            items.push(to_toml_within(&item?, &format!("{at}[{i}]"), depth + 1)?);
         }
         return Ok(toml::Value::Array(items));
     }

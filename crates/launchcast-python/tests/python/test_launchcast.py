@@ -234,6 +234,10 @@ def test_model_error_of_a_missing_file_and_bad_arguments(tmp_path, small):
         launchcast.run(small, scenarios=3)
     with pytest.raises(TypeError, match="cannot be written"):
         launchcast.run({"program": {"name": object()}})
+    loop = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="nested"):
+        launchcast.run({"task": loop})
 
 
 def test_check_returns_the_validated_model(small):
