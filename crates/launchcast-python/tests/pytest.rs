@@ -6,6 +6,7 @@
 //! Skipped, with the reason printed, only where there is no `python3`, or where pip cannot
 //! install maturin and pytest (no registry). A failing pytest fails this test.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -27,9 +28,17 @@ fn ok(cmd: &mut Command) -> bool {
     cmd.status().is_ok_and(|s| s.success())
 }
 
+/// Straight to standard error, past the test harness's capture: shown even when the test
+/// passes.
+fn say(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
 fn skip(reason: &str) {
     let line = "=".repeat(78);
-    eprintln!("\n{line}\nSKIPPED: the Python package's tests did not run: {reason}\n{line}\n");
+    say(&format!(
+        "\n{line}\nSKIPPED: the Python package's tests did not run: {reason}\n{line}\n"
+    ));
 }
 
 #[test]
@@ -78,7 +87,7 @@ fn python_package_passes_its_pytest_suite() {
         return;
     }
     if !has("pandas") && !pip(&["pandas"]) {
-        eprintln!("NOTE: pandas could not be installed: the DataFrame tests are skipped");
+        say("NOTE: pandas could not be installed: the DataFrame tests are skipped");
     }
     let set_up = started.elapsed();
 
@@ -122,11 +131,11 @@ fn python_package_passes_its_pytest_suite() {
         ])
         .current_dir(workspace())
         .env("LAUNCHCAST_CLI", &cli));
-    eprintln!(
+    say(&format!(
         "python package: set-up {:.1} s, wheel {:.1} s, pytest {:.1} s",
         set_up.as_secs_f64(),
         (built - set_up).as_secs_f64(),
         (started.elapsed() - built).as_secs_f64()
-    );
+    ));
     assert!(passed, "pytest failed: see its output above");
 }
