@@ -57,6 +57,7 @@ mod check;
 mod errors;
 mod import;
 mod include;
+mod model_text;
 mod mpx;
 mod mspdi;
 mod pmxml;
@@ -75,6 +76,7 @@ pub use include::{
     Included, LoadedModel, ModelSource, Resolved, load_model, read_model_file, resolve_includes,
     resolve_includes_in,
 };
+pub use model_text::imported_model_text;
 pub use psplib::{Instance as PsplibInstance, read as read_psplib};
 pub use schedule::default_start;
 pub use schedule::{

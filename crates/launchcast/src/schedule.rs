@@ -278,38 +278,8 @@ pub(crate) fn import(
     let (schedule, mut model) = launchcast_import::import_path(input)?;
     require_tasks(input, &schedule)?;
     let applied = uncertain(rules.as_ref(), Some(&schedule), &mut model)?;
-    let working = model.tasks.iter().filter(|t| t.calendar.is_some()).count();
-    let time = if working == 0 {
-        "durations and lags in calendar days, so that the planned\n\
-         # durations reproduce the file's working-time dates"
-            .to_string()
-    } else {
-        format!(
-            "{working} of {} tasks run in working time on the file's\n\
-             # calendars (durations in working days), the others keep their calendar-day span\n\
-             # (elapsed durations, calendars with hours off the 15-minute grid); lags in\n\
-             # calendar days; so the planned durations reproduce the file's working-time dates",
-            model.tasks.len()
-        )
-    };
-    let mut text = format!(
-        "# Imported by `launchcast import` from {} ({}).\n\
-         # Leaf tasks only (summary tasks lend their links to the tasks under them); ids are\n\
-         # `{}` + the file's task id; {time}.\n\
-         # {applied}{}.\n\n",
-        input.display(),
-        schedule.format.name(),
-        if schedule.format == launchcast_import::Format::Psplib {
-            "j"
-        } else {
-            "t"
-        },
-        uncertainty.map_or_else(String::new, |r| format!(" by {}", r.display())),
-    );
-    text.push_str(&launchcast_model::to_toml(&model));
-    if !model.correlations.is_empty() && !text.contains("[[correlate]]") {
-        text.push_str(&launchcast_import::correlations_toml(&model));
-    }
+    let text =
+        launchcast_import::imported_model_text(input, &schedule, &model, &applied, uncertainty);
     match output {
         Some(o) => write(o, text.as_bytes())?,
         None => out(&text)?,
