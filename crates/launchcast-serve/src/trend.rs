@@ -159,7 +159,11 @@ pub(crate) fn render(model: &str, points: &[TrendPoint]) -> String {
         }
     }
     let base_only: Vec<&(String, String)> = ids.iter().filter(|(s, _)| s == "base").collect();
-    let shown: Vec<&(String, String)> = if base_only.is_empty() { ids.iter().collect() } else { base_only };
+    let shown: Vec<&(String, String)> = if base_only.is_empty() {
+        ids.iter().collect()
+    } else {
+        base_only
+    };
     let series: Vec<(String, Vec<Option<f64>>)> = shown
         .iter()
         .map(|(scenario, promise)| {
@@ -178,9 +182,14 @@ pub(crate) fn render(model: &str, points: &[TrendPoint]) -> String {
         .collect();
     if !series.is_empty() {
         o.push_str("<h2>Chance of keeping each promise (base)</h2>");
-        chart(&mut o, points, &series, (0.0, 1.0), &[0.0, 0.25, 0.5, 0.75, 1.0], |v| {
-            format!("{:.0}%", v * 100.0)
-        });
+        chart(
+            &mut o,
+            points,
+            &series,
+            (0.0, 1.0),
+            &[0.0, 0.25, 0.5, 0.75, 1.0],
+            |v| format!("{:.0}%", v * 100.0),
+        );
     }
     // P80 of the first delivery, each scenario, as a date.
     let mut scenarios: Vec<String> = Vec::new();
@@ -211,16 +220,23 @@ pub(crate) fn render(model: &str, points: &[TrendPoint]) -> String {
             (id.clone(), values)
         })
         .collect();
-    let all: Vec<f64> = p80.iter().flat_map(|(_, v)| v.iter().flatten().copied()).collect();
+    let all: Vec<f64> = p80
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten().copied())
+        .collect();
     if let (Some(start), false) = (start, all.is_empty()) {
         let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let pad = ((hi - lo) * 0.1).max(15.0);
         let (lo, hi) = (lo - pad, hi + pad);
-        let ticks: Vec<f64> = (0..5).map(|k| lo + (hi - lo) * f64::from(k) / 4.0).collect();
+        let ticks: Vec<f64> = (0..5)
+            .map(|k| lo + (hi - lo) * f64::from(k) / 4.0)
+            .collect();
         o.push_str("<h2>First delivery, P80 date (every scenario)</h2>");
         chart(&mut o, points, &p80, (lo, hi), &ticks, |d| {
-            start.add_days(d).map_or_else(|| format!("{d:.0} d"), |x| x.to_string())
+            start
+                .add_days(d)
+                .map_or_else(|| format!("{d:.0} d"), |x| x.to_string())
         });
     }
     let changed: Vec<&TrendPoint> = points
@@ -233,21 +249,21 @@ pub(crate) fn render(model: &str, points: &[TrendPoint]) -> String {
     } else {
         o.push_str("<table><thead><tr><th>run</th><th>recorded (UTC)</th><th>keys changed in the model file since the run before; a kept what-if's own changes</th></tr></thead><tbody>");
         for p in changed {
-            let keys: Vec<String> = p
-                .changes
-                .iter()
-                .map(|c| {
-                    format!(
-                        "<code>{}</code>: {} → {}",
-                        esc(&c.key),
-                        esc(c.before.as_deref().unwrap_or("(none)")),
-                        esc(c.after.as_deref().unwrap_or("(none)"))
-                    )
-                })
-                .chain(p.whatif.iter().map(|w| {
-                    format!("what-if on the file: <code>{}</code>", esc(&w.to_string()))
-                }))
-                .collect();
+            let keys: Vec<String> =
+                p.changes
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "<code>{}</code>: {} → {}",
+                            esc(&c.key),
+                            esc(c.before.as_deref().unwrap_or("(none)")),
+                            esc(c.after.as_deref().unwrap_or("(none)"))
+                        )
+                    })
+                    .chain(p.whatif.iter().map(|w| {
+                        format!("what-if on the file: <code>{}</code>", esc(&w.to_string()))
+                    }))
+                    .collect();
             let _ = write!(
                 o,
                 "<tr><td>#{}</td><td>{}</td><td>{}</td></tr>",
