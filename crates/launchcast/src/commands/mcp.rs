@@ -30,40 +30,54 @@ struct Commands;
 
 impl Backend for Commands {
     fn call(&self, call: &Call, limits: &Limits) -> Result<String, ToolError> {
-        answer(call, limits).map_err(tool_error)
+        answer(call, limits)
     }
 }
 
-fn answer(call: &Call, limits: &Limits) -> Result<String, CliError> {
+fn answer(call: &Call, limits: &Limits) -> Result<String, ToolError> {
     match call {
-        Call::Check(a) => check_json(&*load(&a.model, "")?.valid()?),
+        Call::Check(a) => Ok(check_json(
+            &*load(&a.model, "")?.valid().map_err(CliError::from)?,
+        )?),
         Call::Run(a) => {
-            let model = load(&a.model, "")?.valid()?;
+            let model = load(&a.model, "")?.valid().map_err(CliError::from)?;
             let n = iterations(&model, a.iterations, limits)?;
             let seed = a.seed.unwrap_or(model.program.seed);
-            super::run::run_json(&model, &a.scenarios, (n, seed), a.drivers)
+            Ok(super::run::run_json(
+                &model,
+                &a.scenarios,
+                (n, seed),
+                a.drivers,
+            )?)
         }
         Call::WhatIf(a) => {
             let model = what_if(&a.model, &a.set, &a.disable)?;
             let n = iterations(&model, a.iterations, limits)?;
             let seed = a.seed.unwrap_or(model.program.seed);
-            super::run::run_json(&model, &[], (n, seed), a.drivers)
+            Ok(super::run::run_json(&model, &[], (n, seed), a.drivers)?)
         }
         Call::Backtest(a) => {
-            let model = load(&a.model, "")?.valid()?;
+            let model = load(&a.model, "")?.valid().map_err(CliError::from)?;
             let n = iterations(&model, a.iterations, limits)?;
             let seed = a.seed.unwrap_or(model.program.seed);
             let (text, name) = match &a.actuals {
                 Source::Path(p) => (super::backtest::read_text(p)?, p.display().to_string()),
                 Source::Text(t) => (t.clone(), "actuals_toml".to_string()),
             };
-            super::backtest::backtest_json(&model, &text, &name, (n, seed))
+            Ok(super::backtest::backtest_json(
+                &model,
+                &text,
+                &name,
+                (n, seed),
+            )?)
         }
         Call::Import(a) => {
-            crate::schedule::import_text(&a.path, a.uncertainty.as_deref()).map(|(t, _)| t)
+            Ok(crate::schedule::import_text(&a.path, a.uncertainty.as_deref()).map(|(t, _)| t)?)
         }
-        Call::Inspect(a) if is_schedule(&a.path) => crate::schedule::inspect_text(&a.path, true),
-        Call::Inspect(a) => super::inspect::inspect_text(&a.path, true),
+        Call::Inspect(a) if is_schedule(&a.path) => {
+            Ok(crate::schedule::inspect_text(&a.path, true)?)
+        }
+        Call::Inspect(a) => Ok(super::inspect::inspect_text(&a.path, true)?),
     }
 }
 
@@ -106,11 +120,11 @@ fn what_if(
     source: &Source,
     set: &serde_json::Map<String, serde_json::Value>,
     disable: &[String],
-) -> Result<ValidModel, CliError> {
+) -> Result<ValidModel, ToolError> {
     if matches!(source, Source::Path(p) if is_schedule(p)) {
-        return Err(CliError::input(
-            "whatif needs a model file (TOML), not a schedule file",
-            "import the schedule first (tool import_schedule) and save the model",
+        return Err(ToolError::message(
+            "whatif needs a model file (TOML), not a schedule file\n  help: import the \
+             schedule first (tool import_schedule) and save the model",
         ));
     }
     // An id no scenario of the model has: the base model read first.
@@ -141,11 +155,54 @@ fn what_if(
         "scenario".into(),
         toml::Value::Array(vec![toml::Value::Table(table)]),
     );
-    let extra = toml::to_string(&doc).map_err(|e| CliError::Internal(e.to_string()))?;
-    let model = load(source, &extra)?.into_model();
+    let extra = toml::to_string(&doc).map_err(|e| ToolError::message(e.to_string()))?;
+    // Problems of the changes are placed after the model's last line: name them by the
+    // arguments that made them instead.
+    let lines = match source {
+        Source::Path(p) => launchcast_model::read_model_text(p)
+            .map_err(CliError::from)?
+            .lines()
+            .count(),
+        Source::Text(t) => t.lines().count(),
+    };
+    let model = load(source, &extra)
+        .map_err(|e| of_the_changes(tool_error(e), lines))?
+        .into_model();
     let mut changed = model.scenario_model(Some(model.scenarios.len().saturating_sub(1)));
     changed.scenarios.clear();
-    Ok(ValidModel::new(changed)?)
+    Ok(ValidModel::new(changed).map_err(CliError::from)?)
+}
+
+/// The problems of a what-if's changes (after the model's `lines`) named `whatif`, with the
+/// key of the argument (`set."licence.duration"`, `disable[0]`).
+fn of_the_changes(mut e: ToolError, lines: usize) -> ToolError {
+    let mut moved = false;
+    for p in e.problems.iter_mut().filter(|p| p.line > lines) {
+        p.file = "whatif".into();
+        (p.line, p.column) = (0, 0);
+        if let Some((_, key)) = p.key_path.split_once("].") {
+            p.key_path = key.to_string();
+        }
+        moved = true;
+    }
+    if moved {
+        e.message = e
+            .problems
+            .iter()
+            .map(|p| {
+                let place = match p.line {
+                    0 => p.file.clone(),
+                    l => format!("{}:{l}:{}", p.file, p.column),
+                };
+                let help = p
+                    .help
+                    .as_ref()
+                    .map_or_else(String::new, |h| format!("  help: {h}\n"));
+                format!("{place}: {}: {}\n{help}", p.key_path, p.message)
+            })
+            .collect();
+    }
+    e
 }
 
 /// A JSON value of `set` as TOML: a string that is a date is a TOML date, as in a model file.
@@ -246,6 +303,12 @@ fn check_json(model: &Model) -> Result<String, CliError> {
         serde_json::to_string_pretty(&value).map_err(|e| CliError::Internal(e.to_string()))?;
     text.push('\n');
     Ok(text)
+}
+
+impl From<CliError> for ToolError {
+    fn from(e: CliError) -> ToolError {
+        tool_error(e)
+    }
 }
 
 /// A command's failure as a tool error: the command line's message, and a model's problems

@@ -340,7 +340,21 @@ fn whatif_equals_a_run_of_the_model_with_the_change_written_in() {
         json!({"model": PILOT, "set": {"nothing.duration": "3mo"}}),
     );
     let text = e["content"][0]["text"].as_str().unwrap();
-    assert!(text.contains("unknown item `nothing`"), "{text}");
+    assert!(
+        text.starts_with("whatif: set.\"nothing.duration\": ")
+            && text.contains("unknown item `nothing`"),
+        "{text}"
+    );
+    let p = &e["structuredContent"]["problems"][0];
+    assert_eq!(p["key_path"], "set.\"nothing.duration\"", "{e}");
+    // A problem of the model itself keeps its place in the file.
+    let bad = model.replace("chance = 0.95", "chance = 2");
+    let e = c.tool_error("whatif", json!({"model_toml": bad, "disable": ["plant"]}));
+    let p = &e["structuredContent"]["problems"][0];
+    // The value `2`, ten characters into its line.
+    let line = crate::support::loc(&bad, "chance = 2").replace(":1", "");
+    let place = format!("{line}:10");
+    assert_eq!(format!("{}:{}", p["line"], p["column"]), place, "{e}");
     c.finish();
 }
 
