@@ -162,22 +162,33 @@ pub fn read_model_file(
 ) -> Result<(LoadedModel, Vec<Included>, Written), ModelError> {
     let name = path.display().to_string();
     let text = launchcast_model::read_model_text(path)?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    parse_model_text(&text, &name, base, keep_written)
+}
+
+/// [`read_model_file`] of a model's text already in memory, named `name` in errors, its
+/// `[[include]]` files relative to `base_dir`.
+pub fn parse_model_text(
+    text: &str,
+    name: &str,
+    base_dir: &Path,
+    keep_written: bool,
+) -> Result<(LoadedModel, Vec<Included>, Written), ModelError> {
     let (model, map, written) = if keep_written {
-        ReadModel::parse_keeping_written(&text, &name)?
+        ReadModel::parse_keeping_written(text, name)?
     } else {
-        let (model, map) = ReadModel::parse_mapping_includes(&text, &name)?;
+        let (model, map) = ReadModel::parse_mapping_includes(text, name)?;
         (model, map, Written::default())
     };
     let Some(map) = map else {
         return Ok((LoadedModel::Read(model), Vec::new(), written));
     };
     let source = ModelSource {
-        name: &name,
-        text: &text,
+        name,
+        text,
         map: &map,
     };
-    let base = path.parent().unwrap_or(Path::new(""));
-    let r = resolve_includes_in(model.into_model(), base, Some(source))?;
+    let r = resolve_includes_in(model.into_model(), base_dir, Some(source))?;
     Ok((LoadedModel::Built(r.model), r.included, written))
 }
 

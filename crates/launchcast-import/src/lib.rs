@@ -73,8 +73,8 @@ pub use calendar::CalendarSet;
 pub use errors::{Details, ErrorKind, ImportError, Place};
 pub use import::{Inspect, Relations, detect, import_bytes, import_path, inspect, read_bytes};
 pub use include::{
-    Included, LoadedModel, ModelSource, Resolved, load_model, read_model_file, resolve_includes,
-    resolve_includes_in,
+    Included, LoadedModel, ModelSource, Resolved, load_model, parse_model_text, read_model_file,
+    resolve_includes, resolve_includes_in,
 };
 pub use model_text::imported_model_text;
 pub use psplib::{Instance as PsplibInstance, read as read_psplib};

@@ -33,6 +33,8 @@ pub(crate) enum Job {
         output: Option<PathBuf>,
         uncertainty: Option<PathBuf>,
     },
+    /// `mcp [--max-iterations N]`: the Model Context Protocol server.
+    Mcp { max_iterations: u64 },
     /// `history [MODEL] [--history DB] [--json]`: the recorded runs.
     History {
         model: Option<PathBuf>,
@@ -269,6 +271,7 @@ impl From<Cli> for Args {
                 },
                 Command::Backtest(args) => Job::Backtest(Backtest::from(args)),
                 Command::Merge(args) => Job::Merge(Merge::from(args)),
+                Command::Mcp { max_iterations } => Job::Mcp { max_iterations },
             },
         }
     }

@@ -54,6 +54,13 @@ pub(crate) enum Command {
     Backtest(BacktestArgs),
     /// Merge the partial results of `run --shard K/N` into the whole run's result.
     Merge(MergeArgs),
+    /// Serve the Model Context Protocol on standard input and output, for AI assistants:
+    /// tools check, run, whatif, backtest, import_schedule and inspect.
+    Mcp {
+        /// Most iterations of one run a client may ask for (the model's own included).
+        #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = iterations)]
+        max_iterations: u64,
+    },
 }
 
 #[derive(Debug, clap::Args)]

@@ -115,6 +115,11 @@ struct InspectJson<'a> {
 
 /// `launchcast inspect SCHEDULE [--json]`.
 pub(crate) fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
+    out(&inspect_text(path, json)?)
+}
+
+/// What `inspect SCHEDULE` prints: the description, or with `json` the JSON.
+pub(crate) fn inspect_text(path: &Path, json: bool) -> Result<String, CliError> {
     let (schedule, _model) = launchcast_import::import_path(path)?;
     let i = launchcast_import::inspect(&schedule);
     if json {
@@ -138,9 +143,9 @@ pub(crate) fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
         let mut text =
             serde_json::to_string_pretty(&value).map_err(|e| CliError::Internal(e.to_string()))?;
         text.push('\n');
-        return out(&text);
+        return Ok(text);
     }
-    out(&describe(path, &i))
+    Ok(describe(path, &i))
 }
 
 /// What `inspect` and `check` print about a schedule: counts, calendars, dates and notes.
@@ -274,18 +279,27 @@ pub(crate) fn import(
         let target = crate::output::Target::File(o.to_path_buf());
         crate::output::check_distinct(&inputs, &[("-o".to_string(), target)])?;
     }
-    let rules = read_rules(uncertainty)?;
-    let (schedule, mut model) = launchcast_import::import_path(input)?;
-    require_tasks(input, &schedule)?;
-    let applied = uncertain(rules.as_ref(), Some(&schedule), &mut model)?;
-    let text =
-        launchcast_import::imported_model_text(input, &schedule, &model, &applied, uncertainty);
+    let (text, applied) = import_text(input, uncertainty)?;
     match output {
         Some(o) => write(o, text.as_bytes())?,
         None => out(&text)?,
     }
     report(input, &applied, uncertainty);
     Ok(())
+}
+
+/// The model text `import` writes, and what the rules did.
+pub(crate) fn import_text(
+    input: &Path,
+    uncertainty: Option<&Path>,
+) -> Result<(String, Applied), CliError> {
+    let rules = read_rules(uncertainty)?;
+    let (schedule, mut model) = launchcast_import::import_path(input)?;
+    require_tasks(input, &schedule)?;
+    let applied = uncertain(rules.as_ref(), Some(&schedule), &mut model)?;
+    let text =
+        launchcast_import::imported_model_text(input, &schedule, &model, &applied, uncertainty);
+    Ok((text, applied))
 }
 
 /// One line per include (tasks merged, how many uncertain, from when), then its notes.

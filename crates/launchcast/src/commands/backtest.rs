@@ -64,7 +64,7 @@ fn load_actuals(path: &Path, model: &launchcast_model::Model) -> Result<Actuals,
 }
 
 /// A UTF-8 text file through the bounded reader.
-fn read_text(path: &Path) -> Result<String, CliError> {
+pub(super) fn read_text(path: &Path) -> Result<String, CliError> {
     let bytes = launchcast_model::read_input(path).map_err(|e| {
         CliError::input(
             format!("cannot read {}: {}", path.display(), e.message),
@@ -122,21 +122,53 @@ fn score_one(
     iterations: u64,
     seed: u64,
 ) -> Result<(), CliError> {
-    let forecast = run(
-        model,
-        std::slice::from_ref(&actuals.scenario),
-        iterations,
-        seed,
-        args.threads,
-    )?;
-    let scores = bt::score(model, &forecast, actuals)
-        .ok_or_else(|| CliError::Internal("the scenario scored was not run".into()))?;
+    let scores = scores(model, actuals, iterations, seed, args.threads)?;
     emit(
         args,
         &scores,
         || bt::render_backtest_html(&scores),
         || bt::render_backtest_terminal(&scores),
     )
+}
+
+/// The scores of `model` (the actuals' scenario, run) against `actuals`.
+fn scores(
+    model: &ValidModel,
+    actuals: &Actuals,
+    iterations: u64,
+    seed: u64,
+    threads: usize,
+) -> Result<Scores, CliError> {
+    let forecast = run(
+        model,
+        std::slice::from_ref(&actuals.scenario),
+        iterations,
+        seed,
+        threads,
+    )?;
+    bt::score(model, &forecast, actuals)
+        .ok_or_else(|| CliError::Internal("the scenario scored was not run".into()))
+}
+
+/// The JSON of `backtest MODEL --actuals A --json -`; `name` names the actuals in errors.
+pub(super) fn backtest_json(
+    model: &ValidModel,
+    actuals_text: &str,
+    name: &str,
+    (iterations, seed): (u64, u64),
+) -> Result<String, CliError> {
+    let actuals = Actuals::parse(actuals_text, name, model)?;
+    json_text(&scores(model, &actuals, iterations, seed, 0)?)
+}
+
+/// Pretty JSON with a final newline, as every `--json` writes it.
+fn json_text<T: Serialize>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| CliError::Internal(e.to_string()))
 }
 
 /// `backtest --run ID --actuals A`: the recorded run's model text, rerun with its seed and
@@ -169,14 +201,7 @@ fn emit<T: Serialize>(
     html: impl FnOnce() -> String,
     terminal: impl FnOnce() -> String,
 ) -> Result<(), CliError> {
-    let json = || {
-        serde_json::to_string_pretty(value)
-            .map(|mut s| {
-                s.push('\n');
-                s
-            })
-            .map_err(|e| CliError::Internal(e.to_string()))
-    };
+    let json = || json_text(value);
     match &args.json {
         Some(JsonTo::Stdout) => out(&json()?)?,
         Some(JsonTo::File(path)) => write(path, json()?.as_bytes())?,

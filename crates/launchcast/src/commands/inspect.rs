@@ -45,6 +45,11 @@ struct ScheduledTask<'a> {
 }
 
 pub(super) fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
+    out(&inspect_text(path, json)?)
+}
+
+/// What `inspect` prints: the table, or with `json` the JSON.
+pub(super) fn inspect_text(path: &Path, json: bool) -> Result<String, CliError> {
     use std::fmt::Write as _;
     let (model, _, _) = launchcast_import::read_model_file(path, false)?;
     let model = model.valid()?;
@@ -110,7 +115,7 @@ pub(super) fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
         let mut text =
             serde_json::to_string_pretty(&value).map_err(|e| CliError::Internal(e.to_string()))?;
         text.push('\n');
-        return out(&text);
+        return Ok(text);
     }
     let mut o = String::new();
     let _ = writeln!(
@@ -145,5 +150,5 @@ pub(super) fn inspect(path: &Path, json: bool) -> Result<(), CliError> {
         "\nlast finish: {} ({finish_days:.1} days from {start})",
         date_of(finish_days)
     );
-    out(&o)
+    Ok(o)
 }

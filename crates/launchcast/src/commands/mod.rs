@@ -5,6 +5,7 @@ mod backtest;
 mod check;
 mod history;
 mod inspect;
+mod mcp;
 mod merge;
 mod run;
 mod serve;
@@ -40,6 +41,7 @@ pub(crate) fn dispatch(job: Job) -> Result<(), CliError> {
         Job::HistoryDiff { a, b, db, json } => history::diff(a, b, db.as_deref(), json),
         Job::Backtest(args) => backtest::backtest(args),
         Job::Merge(args) => merge::merge(args),
+        Job::Mcp { max_iterations } => mcp::serve(max_iterations),
     }
 }
 

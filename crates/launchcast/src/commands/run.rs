@@ -59,52 +59,23 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     let json_to_stdout = matches!(args.json, Some(JsonTo::Stdout));
 
     let bar = Progress::new(iterations * plan.scenarios().len() as u64, !args.quiet);
-    let tick = |n: u64| bar.advance(n);
     let started = Instant::now();
-    let outcomes = launchcast_engine::run(
+    let Simulated {
+        summary,
+        outcomes,
+        drivers_timing,
+    } = simulate(
+        &model,
+        &selection,
         &plan,
-        &RunOptions {
-            iterations,
-            seed,
-            threads,
-            progress: Some(&tick),
-            statistics: true,
-        },
+        (iterations, seed, threads),
+        args.drivers,
+        &bar,
+        &mut phases,
     )?;
-    phases.mark("simulate");
-    let (mut summary, ranks) =
-        launchcast_report::summarize_ranked(&model, plan.scenarios(), &outcomes);
-    phases.mark("summarize");
-    let elapsed = started.elapsed();
-    // Drivers in days: one more run per risk and uncertain task, on the same draws, made
-    // together on one compiled plan.
-    let mut drivers_timing = None;
-    if args.drivers {
-        let started = Instant::now();
-        let candidates =
-            launchcast_report::driver_candidates_ranked(&model, &selection, &outcomes, &ranks);
-        // One run per candidate and a baseline, made together.
-        let per_run = iterations.min(launchcast_report::DRIVER_ITERATIONS);
-        let runs = candidates.len() as u64 + 1;
-        bar.extend(runs * per_run * plan.scenarios().len() as u64);
-        let drivers = launchcast_report::measure_drivers(
-            &model,
-            &selection,
-            &candidates,
-            &RunOptions {
-                iterations,
-                seed,
-                threads,
-                progress: Some(&tick),
-                statistics: false,
-            },
-        )?;
-        for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
-            scenario.drivers = list;
-        }
-        drivers_timing = Some((candidates.len(), started.elapsed()));
-        phases.mark("drivers");
-    }
+    let elapsed = started
+        .elapsed()
+        .saturating_sub(drivers_timing.map_or(Duration::ZERO, |(_, t)| t));
     bar.finish();
 
     write_result(
@@ -149,6 +120,101 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     }
     phases.report();
     Ok(())
+}
+
+/// A run made: its summary (with the drivers in days, if asked) and outcomes.
+struct Simulated {
+    summary: launchcast_report::Summary,
+    outcomes: launchcast_engine::Outcomes,
+    /// How many driver runs were made, and in what time.
+    drivers_timing: Option<(usize, Duration)>,
+}
+
+/// Simulates the scenarios of `plan`, summarizes them and (with `drivers`) measures the
+/// drivers in days: one more run per risk and uncertain task, on the same draws, made
+/// together on one compiled plan. What `run` prints and the MCP `run` answers.
+fn simulate(
+    model: &launchcast_model::ValidModel,
+    selection: &launchcast_model::Selection,
+    plan: &Plan,
+    (iterations, seed, threads): (u64, u64, usize),
+    drivers: bool,
+    bar: &Progress,
+    phases: &mut Phases,
+) -> Result<Simulated, CliError> {
+    let tick = |n: u64| bar.advance(n);
+    let outcomes = launchcast_engine::run(
+        plan,
+        &RunOptions {
+            iterations,
+            seed,
+            threads,
+            progress: Some(&tick),
+            statistics: true,
+        },
+    )?;
+    phases.mark("simulate");
+    let (mut summary, ranks) =
+        launchcast_report::summarize_ranked(model, plan.scenarios(), &outcomes);
+    phases.mark("summarize");
+    let mut drivers_timing = None;
+    if drivers {
+        let started = Instant::now();
+        let candidates =
+            launchcast_report::driver_candidates_ranked(model, selection, &outcomes, &ranks);
+        // One run per candidate and a baseline, made together.
+        let per_run = iterations.min(launchcast_report::DRIVER_ITERATIONS);
+        let runs = candidates.len() as u64 + 1;
+        bar.extend(runs * per_run * plan.scenarios().len() as u64);
+        let drivers = launchcast_report::measure_drivers(
+            model,
+            selection,
+            &candidates,
+            &RunOptions {
+                iterations,
+                seed,
+                threads,
+                progress: Some(&tick),
+                statistics: false,
+            },
+        )?;
+        for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
+            scenario.drivers = list;
+        }
+        drivers_timing = Some((candidates.len(), started.elapsed()));
+        phases.mark("drivers");
+    }
+    Ok(Simulated {
+        summary,
+        outcomes,
+        drivers_timing,
+    })
+}
+
+/// The JSON of `run --json -` for a valid model: the scenarios asked for (all if none),
+/// checked against this machine's memory, simulated quietly on every core.
+pub(super) fn run_json(
+    model: &launchcast_model::ValidModel,
+    scenarios: &[String],
+    (iterations, seed): (u64, u64),
+    drivers: bool,
+) -> Result<String, CliError> {
+    let selection = model
+        .select(scenarios)
+        .map_err(|e| CliError::input(e.to_string(), e.help()))?;
+    let plan = Plan::compile_selected(model, &selection);
+    check_memory(&plan, iterations)?;
+    let bar = Progress::new(0, false);
+    let run = simulate(
+        model,
+        &selection,
+        &plan,
+        (iterations, seed, 0),
+        drivers,
+        &bar,
+        &mut Phases::from_env(),
+    )?;
+    Ok(launchcast_report::to_json(&run.summary))
 }
 
 /// Wall time of each phase of a run, printed to stderr when `LAUNCHCAST_TIMINGS` is set: the

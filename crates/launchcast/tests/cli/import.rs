@@ -188,7 +188,7 @@ fn truncated_and_foreign_schedule_files_exit_2_naming_the_file() {
 
 /// Three tasks from Monday 2023-01-02 08:00 on the standard calendar: site works (10 d),
 /// building (20 d), the commissioning milestone (task 3).
-const PLANT_MPX: &str = "MPX,Microsoft Project,4.0\n\
+pub(crate) const PLANT_MPX: &str = "MPX,Microsoft Project,4.0\n\
     30,Plant build,,,,01/02/2023 08:00,\n\
     61,1,2,3,40,50,70,81,90,98\n\
     70,Site works,1,1,10d,01/02/2023 08:00,,No,1,1\n\

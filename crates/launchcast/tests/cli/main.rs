@@ -13,6 +13,7 @@ mod backtest;
 mod check;
 mod import;
 mod inspect;
+mod mcp;
 mod outputs;
 mod references;
 mod run;
