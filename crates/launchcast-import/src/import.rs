@@ -9,6 +9,23 @@ use crate::errors::{ErrorKind, ImportError, Place};
 use crate::schedule::{DateTime, Format, Schedule};
 use crate::{mpx, mspdi, pmxml, psplib, xer};
 
+/// Whether `path` is read as a schedule file rather than a model, as every front end
+/// decides: not `.toml`, and either a schedule format's extension or content an importer
+/// recognises (an unreadable or refused file is left to the model reader, which says why).
+pub fn is_schedule(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("toml") => false,
+        Some("xer" | "xml" | "mspdi" | "pmxml" | "mpx" | "sm") => true,
+        _ => launchcast_model::read_input(path)
+            .ok()
+            .is_some_and(|b| detect(path, &b).is_some()),
+    }
+}
+
 /// Chooses a reader from the content, then the extension.
 pub fn detect(path: &Path, bytes: &[u8]) -> Option<Format> {
     let head: Vec<u8> = {

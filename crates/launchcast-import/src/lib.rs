@@ -71,7 +71,9 @@ mod xml;
 
 pub use calendar::CalendarSet;
 pub use errors::{Details, ErrorKind, ImportError, Place};
-pub use import::{Inspect, Relations, detect, import_bytes, import_path, inspect, read_bytes};
+pub use import::{
+    Inspect, Relations, detect, import_bytes, import_path, inspect, is_schedule, read_bytes,
+};
 pub use include::{
     Included, LoadedModel, ModelSource, Resolved, load_model, parse_model_text, read_model_file,
     resolve_includes, resolve_includes_in,

@@ -129,21 +129,7 @@ pub(crate) fn import(
     Ok((schedule, model))
 }
 
-/// Whether `path` is read as a schedule file, as the command line decides: not `.toml`, and
-/// either a schedule format's extension or content the importers recognise.
-pub(crate) fn is_schedule(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("toml") => false,
-        Some("xer" | "xml" | "mspdi" | "pmxml" | "mpx" | "sm") => true,
-        _ => launchcast_model::read_input(path)
-            .ok()
-            .is_some_and(|b| launchcast_import::detect(path, &b).is_some()),
-    }
-}
+use launchcast_import::is_schedule;
 
 /// A Python value as a TOML value: `dict`, `list`/`tuple`, `str`, `bool`, `int`, `float`;
 /// a `datetime.date` (or anything else with `isoformat()`) as its ISO text, which the model

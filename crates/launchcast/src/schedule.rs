@@ -76,22 +76,7 @@ impl From<RulesError> for CliError {
     }
 }
 
-/// Whether `path` is to be read as a schedule file rather than a model: not `.toml`, and
-/// either its content is recognised or its extension is a schedule format's.
-pub(crate) fn is_schedule(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("toml") => false,
-        Some("xer" | "xml" | "mspdi" | "pmxml" | "mpx" | "sm") => true,
-        // Unreadable or refused: read as a model, whose reader says why.
-        _ => launchcast_model::read_input(path)
-            .ok()
-            .is_some_and(|b| launchcast_import::detect(path, &b).is_some()),
-    }
-}
+pub(crate) use launchcast_import::is_schedule;
 
 /// `inspect --json` of a schedule file: the counts and dates first, in this order.
 #[derive(serde::Serialize)]
