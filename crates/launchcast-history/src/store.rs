@@ -97,14 +97,10 @@ pub struct RunEntry {
     pub headline: Headline,
 }
 
-/// 64-bit FNV-1a of `text`, as 16 hex digits: a name for a model text, not a secret.
+/// 64-bit FNV-1a of `text`, as 16 hex digits: a name for a model text, not a secret (the
+/// hash partial results carry too).
 pub(crate) fn text_hash(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    format!("{:016x}", launchcast_report::fnv1a(text.as_bytes()))
 }
 
 /// An open history database.

@@ -113,6 +113,23 @@ fn scenario_ids(scenarios: Option<&Bound<'_, PyAny>>) -> Result<Vec<String>, Err
     })
 }
 
+/// The run options `run` and `whatif` take, each checked.
+fn options(
+    iterations: Option<i128>,
+    seed: Option<i128>,
+    scenarios: Option<&Bound<'_, PyAny>>,
+    threads: Option<usize>,
+    drivers: bool,
+) -> Result<Options, Error> {
+    Ok(Options {
+        iterations: count("iterations", iterations)?,
+        seed: count("seed", seed)?,
+        scenarios: scenario_ids(scenarios)?,
+        threads: self::threads(threads)?,
+        drivers,
+    })
+}
+
 /// Runs a model as `launchcast run` does (see the package's documentation).
 #[pyfunction]
 #[pyo3(signature = (model, iterations=None, seed=None, scenarios=None, threads=None, drivers=true))]
@@ -126,13 +143,7 @@ pub(crate) fn run(
     drivers: bool,
 ) -> PyResult<Run> {
     guard(py, || {
-        let opts = Options {
-            iterations: count("iterations", iterations)?,
-            seed: count("seed", seed)?,
-            scenarios: scenario_ids(scenarios)?,
-            threads: self::threads(threads)?,
-            drivers,
-        };
+        let opts = options(iterations, seed, scenarios, threads, drivers)?;
         let source = Source::from_py(model)?;
         let model = source.load()?;
         Ok(Run::of(simulate(py, model, &opts)?))
@@ -237,13 +248,7 @@ pub(crate) fn whatif(
     drivers: bool,
 ) -> PyResult<Run> {
     guard(py, || {
-        let opts = Options {
-            iterations: count("iterations", iterations)?,
-            seed: count("seed", seed)?,
-            scenarios: scenario_ids(scenarios)?,
-            threads: self::threads(threads)?,
-            drivers,
-        };
+        let opts = options(iterations, seed, scenarios, threads, drivers)?;
         let source = Source::from_py(model)?;
         let (text, name, base) = source.text()?;
         // The model as given first: its own problems are reported against its own lines.

@@ -75,7 +75,8 @@ pub(crate) fn simulate(
         if opts.drivers {
             let candidates =
                 launchcast_report::driver_candidates_ranked(&model, &selection, &outcomes, &ranks);
-            let drivers = launchcast_report::measure_drivers(
+            launchcast_report::add_drivers(
+                &mut summary,
                 &model,
                 &selection,
                 &candidates,
@@ -84,9 +85,6 @@ pub(crate) fn simulate(
                     ..run
                 },
             )?;
-            for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
-                scenario.drivers = list;
-            }
         }
         Ok(summary)
     })?;

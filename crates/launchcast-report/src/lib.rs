@@ -99,7 +99,7 @@ mod render;
 pub use analysis::comparisons::{BestByPromise, Comparisons, Pair};
 pub use analysis::drivers::{
     Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
-    driver_candidates, driver_candidates_ranked, drivers, measure_drivers,
+    add_drivers, driver_candidates, driver_candidates_ranked, drivers, measure_drivers,
 };
 pub use analysis::quantiles::{ColumnStats, column_stats};
 pub use analysis::references::{
@@ -112,8 +112,7 @@ pub use analysis::summary::{
 };
 pub use atomic::{remove_temp_files, write_atomic};
 pub use partial::{
-    PARTIAL_FORMAT, PartialError, PartialHeader, fnv1a, read_partial, read_partial_header,
-    write_partial,
+    PARTIAL_FORMAT, PartialError, PartialHeader, fnv1a, read_partial, write_partial,
 };
 pub use render::csv::{CSV_FILES, write_csv};
 pub use render::html::{CHART_IDS, render_html};

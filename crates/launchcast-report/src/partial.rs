@@ -246,13 +246,6 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// The header alone (the file's checksum checked first).
-pub fn read_partial_header(bytes: &[u8]) -> Result<PartialHeader, PartialError> {
-    let body = checked(bytes)?;
-    let mut c = Cursor { bytes: body, at: 8 };
-    header(&mut c)
-}
-
 fn checked(bytes: &[u8]) -> Result<&[u8], PartialError> {
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
         return Err(PartialError::NotPartial);

@@ -177,7 +177,8 @@ fn make(job: &Job, threads: usize, tick: &(dyn Fn(u64) + Sync)) -> Result<Made, 
     if job.drivers {
         let candidates =
             launchcast_report::driver_candidates_ranked(model, &job.selection, &outcomes, &ranks);
-        let drivers = launchcast_report::measure_drivers(
+        launchcast_report::add_drivers(
+            &mut summary,
             model,
             &job.selection,
             &candidates,
@@ -190,9 +191,6 @@ fn make(job: &Job, threads: usize, tick: &(dyn Fn(u64) + Sync)) -> Result<Made, 
             },
         )
         .map_err(|e| e.to_string())?;
-        for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
-            scenario.drivers = list;
-        }
         clock.mark("drivers");
     }
     let json = launchcast_report::to_json(&summary);

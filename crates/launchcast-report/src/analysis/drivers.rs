@@ -52,7 +52,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::analysis::quantiles::column_stats;
 use crate::analysis::sensitivity::spearman_by_task;
-use crate::analysis::summary::RankCorrelations;
+use crate::analysis::summary::{RankCorrelations, Summary};
 use crate::analysis::summary::{round1, round4};
 
 /// At most this many tasks are run as drivers (the rest are not measured).
@@ -347,6 +347,22 @@ pub fn drivers(
 ) -> Result<Vec<Vec<Driver>>, EngineError> {
     let candidates = driver_candidates(model, selection, outcomes);
     measure_drivers(model, selection, &candidates, opts)
+}
+
+/// [`measure_drivers`] written into each scenario of `summary` (the summary of the same
+/// model, selection and main run, in selection order): what every front end does with them.
+pub fn add_drivers(
+    summary: &mut Summary,
+    model: &ValidModel,
+    selection: &Selection,
+    candidates: &[Candidate],
+    opts: &RunOptions,
+) -> Result<(), EngineError> {
+    let drivers = measure_drivers(model, selection, candidates, opts)?;
+    for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
+        scenario.drivers = list;
+    }
+    Ok(())
 }
 
 /// [`drivers`] for candidates already chosen (by [`driver_candidates`] on the same model,

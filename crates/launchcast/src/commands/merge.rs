@@ -115,7 +115,8 @@ pub(super) fn merge(args: Merge) -> Result<(), CliError> {
     if args.drivers {
         let candidates =
             launchcast_report::driver_candidates_ranked(&model, &selection, &outcomes, &ranks);
-        let drivers = launchcast_report::measure_drivers(
+        launchcast_report::add_drivers(
+            &mut summary,
             &model,
             &selection,
             &candidates,
@@ -127,9 +128,6 @@ pub(super) fn merge(args: Merge) -> Result<(), CliError> {
                 statistics: false,
             },
         )?;
-        for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
-            scenario.drivers = list;
-        }
     }
     super::run::write_result(
         &model,

@@ -166,7 +166,8 @@ fn simulate(
         let per_run = iterations.min(launchcast_report::DRIVER_ITERATIONS);
         let runs = candidates.len() as u64 + 1;
         bar.extend(runs * per_run * plan.scenarios().len() as u64);
-        let drivers = launchcast_report::measure_drivers(
+        launchcast_report::add_drivers(
+            &mut summary,
             model,
             selection,
             &candidates,
@@ -178,9 +179,6 @@ fn simulate(
                 statistics: false,
             },
         )?;
-        for (scenario, list) in summary.scenarios.iter_mut().zip(drivers) {
-            scenario.drivers = list;
-        }
         drivers_timing = Some((candidates.len(), started.elapsed()));
         phases.mark("drivers");
     }
