@@ -27,6 +27,9 @@ pub(crate) struct WhatIf {
     /// Ids of tasks, risks or plants that never happen.
     #[serde(default)]
     pub(crate) disable: Vec<String>,
+    /// Ids of items switched off in the model file (`disabled = true`) to switch on.
+    #[serde(default)]
+    pub(crate) enable: Vec<String>,
     /// Scenarios to run (`base` is the model with the changes); empty: every one.
     #[serde(default)]
     pub(crate) scenarios: Vec<String>,
@@ -61,7 +64,7 @@ fn scenario_text(id: &str, w: &WhatIf) -> Result<String, ApiError> {
 /// The model as loaded with the changes applied, valid; or the first problem, by the key of
 /// the request that caused it.
 pub(crate) fn changed_model(current: &Current, w: &WhatIf) -> Result<ValidModel, ApiError> {
-    if w.set.is_empty() && w.disable.is_empty() {
+    if w.set.is_empty() && w.disable.is_empty() && w.enable.is_empty() {
         return Ok(current.model.clone());
     }
     let base: &Model = &current.model;
@@ -98,7 +101,28 @@ pub(crate) fn changed_model(current: &Current, w: &WhatIf) -> Result<ValidModel,
     if !promise_set.is_empty() {
         changed.promises = read.promises;
     }
+    for id in &w.enable {
+        switch_on(&mut changed, id)?;
+    }
     ValidModel::new(changed).map_err(|e| ApiError::from_invalid(&e))
+}
+
+/// Switches on the task, risk or plant `id` of `model` (switched off in the file).
+fn switch_on(model: &mut Model, id: &str) -> Result<(), ApiError> {
+    if let Some(t) = model.tasks.iter_mut().find(|t| t.id == id) {
+        t.disabled = false;
+    } else if let Some(r) = model.risks.iter_mut().find(|r| r.id == id) {
+        r.disabled = false;
+    } else if let Some(p) = model.plants.iter_mut().find(|p| p.id == id) {
+        p.disabled = false;
+    } else {
+        return Err(ApiError::bad(format!(
+            "`enable`: `{id}` is not a task, risk or plant of the model"
+        ))
+        .key(id)
+        .help("name an item switched off in the model file (disabled = true)"));
+    }
+    Ok(())
 }
 
 /// `promise_id.field`: a change of a promise (its date, amount or year), not of an item a

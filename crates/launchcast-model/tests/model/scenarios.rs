@@ -107,3 +107,16 @@ disable = ["b"]
     let other = w.scenario_model(Some(1));
     assert_eq!(other.scenarios[1].disable, ["b"]);
 }
+
+#[test]
+fn an_item_switched_off_in_the_file_is_the_scenario_that_disables_it() {
+    const M: &str = "[program]\nname = \"D\"\nstart = 2024-01-01\nhorizon = 2030-12-31\n\n[[task]]\nid = \"a\"\nduration = \"10d\"\n\n[[task]]\nid = \"b\"\nduration = \"5d\"\ndisabled = true\n\n[[risk]]\nid = \"r\"\nchance = 0.5\ntasks = [\"a\"]\ndelay = \"3d\"\ndisabled = false\n\n[[scenario]]\nid = \"off\"\ndisable = [\"b\"]\n";
+    let m = model(M);
+    assert!(m.tasks[1].disabled && !m.tasks[0].disabled && !m.risks[0].disabled);
+    let off = model(&M.replace("disabled = true\n", "")).scenario_model(Some(0));
+    assert_eq!(off.tasks, m.tasks);
+    assert_eq!(
+        err(&M.replace("disabled = true", "disabled = \"yes\"")),
+        "m.toml:13:12: task[1].disabled: `disabled` must be true or false, found a string `\"yes\"`\n  help: write disabled = true (the item never happens) or remove the key\n"
+    );
+}
