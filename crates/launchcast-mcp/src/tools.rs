@@ -39,7 +39,8 @@ pub struct RunArgs {
     pub drivers: bool,
 }
 
-/// `whatif`: the base model run with changes, as a `[[scenario]]` would make them.
+/// `whatif`: the model run with changes applied to the base and to every scenario
+/// (`launchcast_model::Model::with_what_if`).
 #[derive(Debug, Clone)]
 pub struct WhatIfArgs {
     /// The model.
@@ -48,6 +49,8 @@ pub struct WhatIfArgs {
     pub set: Map<String, Value>,
     /// Ids of tasks, risks or plants that never happen, as in a scenario's `disable`.
     pub disable: Vec<String>,
+    /// Scenarios to run (`base` is the model with the changes); empty: every one.
+    pub scenarios: Vec<String>,
     /// Iterations (default: the model's `program.iterations`).
     pub iterations: Option<u64>,
     /// Seed (default: the model's `program.seed`).
@@ -129,10 +132,11 @@ pub(crate) fn definitions() -> Vec<(&'static str, &'static str, Value)> {
         ),
         (
             "whatif",
-            "Run the base model with changes made as a [[scenario]] makes them (`set` and `disable`); answers the JSON of `launchcast run --json -` of the changed model.",
+            "Run the model with changes (`set` and `disable`, read as a [[scenario]] reads them) applied to the base and to every scenario; answers the JSON of `launchcast run --json -` of the changed model.",
             json!({"type": "object", "properties": {"model": model, "model_toml": model_toml,
                    "set": {"type": "object", "description": "\"item.field\": value, as in a scenario's set, e.g. {\"licence.duration\": {\"min\": 30, \"mode\": 60, \"max\": 120}, \"licence.not_before\": \"2023-03-01\"}."},
                    "disable": {"type": "array", "items": {"type": "string"}, "description": "Ids of tasks, risks or plants that never happen, as in a scenario's disable."},
+                   "scenarios": {"type": "array", "items": {"type": "string"}, "description": "Scenarios to run (`base` is the model with the changes); default all."},
                    "iterations": iterations, "seed": seed, "drivers": drivers},
                    "oneOf": one_model, "additionalProperties": false}),
         ),
@@ -240,6 +244,7 @@ pub(crate) fn parse(
             model: model()?,
             set: raw.set.clone().unwrap_or_default(),
             disable: raw.disable.clone(),
+            scenarios: raw.scenarios.clone(),
             iterations: raw.iterations,
             seed: raw.seed,
             drivers: raw.drivers.unwrap_or(true),

@@ -130,7 +130,7 @@ pub struct Task {
     pub cost: Dist,
     /// No earlier start than this date (00:00).
     pub not_before: Option<Date>,
-    /// Set only by a scenario's `disable`: the task never happens.
+    /// `disabled = true` in the model, or a scenario's `disable`: the task never happens.
     pub disabled: bool,
     /// Its calendar as written: a `[[calendar]]` id, `"none"` (24-hour calendar days) or
     /// `None` (the program's calendar). See [`Model::task_calendar`].
@@ -186,7 +186,7 @@ pub struct Risk {
     pub tasks: Vec<String>,
     /// What it does to the tasks it affects.
     pub impact: Impact,
-    /// Set only by a scenario's `disable`: the risk never occurs.
+    /// `disabled = true` in the model, or a scenario's `disable`: the risk never occurs.
     pub disabled: bool,
 }
 
@@ -220,7 +220,7 @@ pub struct Plant {
     pub curve: Curve,
     /// Sustained output over nameplate.
     pub peak: Dist,
-    /// Set only by a scenario's `disable`: the plant never produces.
+    /// `disabled = true` in the model, or a scenario's `disable`: the plant never produces.
     pub disabled: bool,
 }
 

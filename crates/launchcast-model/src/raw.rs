@@ -38,6 +38,9 @@ pub struct Cx<'s> {
     pub(crate) references: Vec<Reference>,
     /// Ids of classes that give no predictive (reported where they are defined).
     pub(crate) broken_references: Vec<String>,
+    /// Classes of shared files left with too few observations by the model's start: (id,
+    /// why), reported where the model draws from one.
+    pub(crate) thin_references: Vec<(String, String)>,
 }
 
 impl<'s> Cx<'s> {
@@ -48,6 +51,7 @@ impl<'s> Cx<'s> {
             problems: Vec::new(),
             references: Vec::new(),
             broken_references: Vec::new(),
+            thin_references: Vec::new(),
         }
     }
 
@@ -592,6 +596,12 @@ fn ref_dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, inner: &str, q: Quantity) 
         },
     };
     if cx.broken_references.iter().any(|b| b == id) {
+        return None;
+    }
+    if let Some((_, why)) = cx.thin_references.iter().find(|(b, _)| b == id) {
+        let msg = format!("class `{id}` {why}");
+        let help = "a class needs two observations known by program.start: draw from another class, or write a distribution such as tri(…)";
+        cx.report(here, path, "too few cases", msg, help);
         return None;
     }
     let Some(at) = cx.references.iter().position(|r| r.id == id) else {

@@ -94,6 +94,11 @@ pub struct Reference {
     pub predictive: Dist,
     /// Where the model draws from it, in the order read.
     pub uses: Vec<ReferenceUse>,
+    /// The shared reference file it comes from, as the model's `[[include]]` writes it;
+    /// `None` for a class of the model file itself.
+    pub file: Option<String>,
+    /// Observations of its shared file dated after the model's `program.start`, left out.
+    pub left_out: usize,
 }
 
 /// Why a class's observations give no predictive distribution.

@@ -1,7 +1,9 @@
-//! Scenarios: which `item.field` keys a scenario may set, and applying a scenario to the base
-//! model ([`Model::scenario_model`]).
+//! Scenarios: which `item.field` keys a scenario may set, applying a scenario to the base
+//! model ([`Model::scenario_model`]), and a what-if ([`Model::with_what_if`]): one set of
+//! changes applied to the base and to every scenario, the one meaning of "what if" for the
+//! workspace, Python and the assistant server alike.
 
-use crate::{Impact, Model, Quantity, SettingValue};
+use crate::{Impact, Model, Quantity, Scenario, SettingValue};
 
 /// What kind of value a settable field takes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -100,5 +102,50 @@ impl Model {
             }
         }
         m
+    }
+
+    /// An id no scenario of the model has, for a what-if's changes read as one more
+    /// `[[scenario]]`: `what_if`, else `what_if_2`, `what_if_3`...
+    pub fn what_if_id(&self) -> String {
+        let mut id = "what_if".to_string();
+        let mut n = 1;
+        while self.scenarios.iter().any(|s| s.id == id) {
+            n += 1;
+            id = format!("what_if_{n}");
+        }
+        id
+    }
+
+    /// The model with a what-if `change` (read as a scenario of this model) applied: the base
+    /// becomes the base with the change, and every scenario keeps its own settings except
+    /// where the change sets the same key (the change wins) and disables what the change
+    /// disables too. So "what if the licence comes in March" holds in every scenario, as a
+    /// user asking it means. `change` itself is not among the scenarios.
+    pub fn with_what_if(&self, change: &Scenario) -> Model {
+        let mut one = self.clone();
+        one.scenarios = vec![change.clone()];
+        let mut changed = one.scenario_model(Some(0));
+        changed.scenarios = self
+            .scenarios
+            .iter()
+            .filter(|s| s.id != change.id)
+            .map(|s| {
+                let mut s = s.clone();
+                s.set.retain(|old| {
+                    !change
+                        .set
+                        .iter()
+                        .any(|new| new.item == old.item && new.field == old.field)
+                });
+                s.set.extend(change.set.iter().cloned());
+                for id in &change.disable {
+                    if !s.disable.contains(id) {
+                        s.disable.push(id.clone());
+                    }
+                }
+                s
+            })
+            .collect();
+        changed
     }
 }

@@ -253,16 +253,7 @@ pub(crate) fn whatif(
         let (text, name, base) = source.text()?;
         // The model as given first: its own problems are reported against its own lines.
         let given = parse_text(&text, &name, &base)?.valid()?;
-        let id = (1..)
-            .map(|k| {
-                if k == 1 {
-                    "whatif".to_string()
-                } else {
-                    format!("whatif_{k}")
-                }
-            })
-            .find(|id| given.scenarios.iter().all(|s| &s.id != id))
-            .unwrap_or_default();
+        let id = given.what_if_id();
         let mut changed = text.clone();
         if !changed.ends_with('\n') {
             changed.push('\n');
@@ -272,10 +263,12 @@ pub(crate) fn whatif(
         let with = parse_text(&changed, &name, &base)
             .and_then(|m| Ok(m.valid()?))
             .map_err(|e| in_changes(e, &prefix, &id))?;
-        let index = with.scenarios.iter().position(|s| s.id == id);
-        let mut m = with.scenario(index).into_model();
-        m.scenarios.retain(|s| s.id != id);
-        let model = ValidModel::new(m)?;
+        let Some(change) = with.scenarios.iter().find(|s| s.id == id) else {
+            return Err(Error::Internal(
+                "the changes were not read as a scenario".into(),
+            ));
+        };
+        let model = ValidModel::new(given.with_what_if(change))?;
         Ok(Run::of(simulate(py, model, &opts)?))
     })
 }

@@ -129,7 +129,8 @@ async fn run_whatif(app: &App, body: &[u8], render: bool) -> Result<(Made, Optio
         .await?;
     let kept = match &made.headline {
         Some((headline, scenarios)) => {
-            let changes = serde_json::json!({"set": w.set, "disable": w.disable});
+            let changes =
+                serde_json::json!({"set": w.set, "disable": w.disable, "enable": w.enable});
             Some(
                 keep(
                     app, &current, headline, scenarios, &changes, seed, iterations,
@@ -211,7 +212,14 @@ fn page_answer(made: &Made) -> Response {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SaveBody {
+    #[serde(default)]
     set: Map<String, Value>,
+    /// Items to switch off in the file (`disabled = true`).
+    #[serde(default)]
+    disable: Vec<String>,
+    /// Items switched off in the file to switch on (the key removed).
+    #[serde(default)]
+    enable: Vec<String>,
 }
 
 async fn save(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
@@ -233,6 +241,8 @@ async fn save(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiE
         &current,
         &WhatIf {
             set: body.set.clone(),
+            disable: body.disable.clone(),
+            enable: body.enable.clone(),
             ..WhatIf::default()
         },
     )?;
@@ -250,7 +260,7 @@ async fn save(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiE
         e.diff = Some(crate::save::diff(loaded, &disk));
         return Err(e);
     }
-    let text = crate::save::edit(loaded, &body.set)?;
+    let text = crate::save::edit_with_switches(loaded, &body.set, &body.disable, &body.enable)?;
     launchcast_model::ReadModel::parse(&text, &app.source.label)
         .map_err(|e| ApiError::from_model(&e))?;
     launchcast_report::write_atomic(&file, text.as_bytes())

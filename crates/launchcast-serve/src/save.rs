@@ -41,6 +41,42 @@ pub(crate) fn edit(text: &str, set: &Map<String, Value>) -> Result<String, ApiEr
     Ok(doc.to_string())
 }
 
+/// `text` with each item of `off` switched off (`disabled = true` in its table) and each of
+/// `on` switched back on (its `disabled` key removed), then `set` written as [`edit`] does.
+pub(crate) fn edit_with_switches(
+    text: &str,
+    set: &Map<String, Value>,
+    off: &[String],
+    on: &[String],
+) -> Result<String, ApiError> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| ApiError::internal(format!("the model file cannot be edited: {e}")))?;
+    for (id, switch_off) in off
+        .iter()
+        .map(|i| (i, true))
+        .chain(on.iter().map(|i| (i, false)))
+    {
+        let table = find_item(&mut doc, id).filter(|t| {
+            // A promise has no switch.
+            t.contains_key("duration") || t.contains_key("chance") || t.contains_key("capacity")
+        });
+        let Some(table) = table else {
+            return Err(ApiError::bad(format!(
+                "`{id}` is not a task, risk or plant written in the model file"
+            ))
+            .key(id)
+            .help("items of an [[include]] are switched in their own file"));
+        };
+        if switch_off {
+            set_keeping_decor(table, "disabled", true.into());
+        } else {
+            table.remove("disabled");
+        }
+    }
+    edit(&doc.to_string(), set)
+}
+
 /// The `[[task]]`, `[[risk]]` or `[[plant]]` table whose `id` is `id`.
 fn find_item<'d>(doc: &'d mut DocumentMut, id: &str) -> Option<&'d mut Table> {
     let has = |t: &Table| t.get("id").and_then(Item::as_str) == Some(id);

@@ -3,13 +3,13 @@
 //! the model's text and read by the model reader, so a bad change gets the message the
 //! command line gives for the same line in a file (with the key path inside the scenario,
 //! `set."own_licence.chance"`). The scenario read is then applied on top of the base model
-//! and of every scenario of the model (its settings replacing theirs), and the changed
+//! and of every scenario of the model ([`Model::with_what_if`]), and the changed
 //! model is validated again: its figures are those of `launchcast run` on a model file
 //! with the same changes written in. A promise's date or amount (`first_by_2024.first_delivery_by`,
 //! `volume_2026.at_least`), which no scenario sets, is written into the model's text as a
 //! save writes it, and read with it.
 
-use launchcast_model::{Model, ReadModel, Scenario, ValidModel};
+use launchcast_model::{Model, ReadModel, ValidModel};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -27,6 +27,9 @@ pub(crate) struct WhatIf {
     /// Ids of tasks, risks or plants that never happen.
     #[serde(default)]
     pub(crate) disable: Vec<String>,
+    /// Ids of items switched off in the model file (`disabled = true`) to switch on.
+    #[serde(default)]
+    pub(crate) enable: Vec<String>,
     /// Scenarios to run (`base` is the model with the changes); empty: every one.
     #[serde(default)]
     pub(crate) scenarios: Vec<String>,
@@ -38,17 +41,6 @@ pub(crate) struct WhatIf {
     /// Record the run in the history.
     #[serde(default)]
     pub(crate) keep: bool,
-}
-
-/// The id of the scenario the changes are read as: one the model does not have.
-fn free_id(model: &Model) -> String {
-    let mut id = "what_if".to_string();
-    let mut n = 1;
-    while model.scenarios.iter().any(|s| s.id == id) {
-        n += 1;
-        id = format!("what_if_{n}");
-    }
-    id
 }
 
 /// The changes as a `[[scenario]]` of TOML text.
@@ -72,11 +64,11 @@ fn scenario_text(id: &str, w: &WhatIf) -> Result<String, ApiError> {
 /// The model as loaded with the changes applied, valid; or the first problem, by the key of
 /// the request that caused it.
 pub(crate) fn changed_model(current: &Current, w: &WhatIf) -> Result<ValidModel, ApiError> {
-    if w.set.is_empty() && w.disable.is_empty() {
+    if w.set.is_empty() && w.disable.is_empty() && w.enable.is_empty() {
         return Ok(current.model.clone());
     }
     let base: &Model = &current.model;
-    let id = free_id(base);
+    let id = base.what_if_id();
     // A promise is the same in every scenario and no scenario sets it: its changes are
     // written into the model's text, as a save would write them.
     let (promise_set, item_set): (Map<String, Value>, Map<String, Value>) = w
@@ -105,11 +97,32 @@ pub(crate) fn changed_model(current: &Current, w: &WhatIf) -> Result<ValidModel,
             "the changes were not read as a scenario",
         ));
     };
-    let mut changed = apply(base, change);
+    let mut changed = base.with_what_if(change);
     if !promise_set.is_empty() {
         changed.promises = read.promises;
     }
+    for id in &w.enable {
+        switch_on(&mut changed, id)?;
+    }
     ValidModel::new(changed).map_err(|e| ApiError::from_invalid(&e))
+}
+
+/// Switches on the task, risk or plant `id` of `model` (switched off in the file).
+fn switch_on(model: &mut Model, id: &str) -> Result<(), ApiError> {
+    if let Some(t) = model.tasks.iter_mut().find(|t| t.id == id) {
+        t.disabled = false;
+    } else if let Some(r) = model.risks.iter_mut().find(|r| r.id == id) {
+        r.disabled = false;
+    } else if let Some(p) = model.plants.iter_mut().find(|p| p.id == id) {
+        p.disabled = false;
+    } else {
+        return Err(ApiError::bad(format!(
+            "`enable`: `{id}` is not a task, risk or plant of the model"
+        ))
+        .key(id)
+        .help("name an item switched off in the model file (disabled = true)"));
+    }
+    Ok(())
 }
 
 /// `promise_id.field`: a change of a promise (its date, amount or year), not of an item a
@@ -121,34 +134,6 @@ fn is_promise_key(model: &Model, key: &str) -> bool {
             && !model.risks.iter().any(|r| r.id == item)
             && !model.plants.iter().any(|p| p.id == item)
     })
-}
-
-/// `base` with `change` applied, and applied on top of every scenario of `base` too.
-pub(crate) fn apply(base: &Model, change: &Scenario) -> Model {
-    let mut one = base.clone();
-    one.scenarios = vec![change.clone()];
-    let mut changed = one.scenario_model(Some(0));
-    changed.scenarios = base
-        .scenarios
-        .iter()
-        .map(|s| {
-            let mut s = s.clone();
-            s.set.retain(|old| {
-                !change
-                    .set
-                    .iter()
-                    .any(|new| new.item == old.item && new.field == old.field)
-            });
-            s.set.extend(change.set.iter().cloned());
-            for id in &change.disable {
-                if !s.disable.contains(id) {
-                    s.disable.push(id.clone());
-                }
-            }
-            s
-        })
-        .collect();
-    changed
 }
 
 /// A problem in the added scenario named by the request's key: `scenario[N].set."k"` is the

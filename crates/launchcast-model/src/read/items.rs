@@ -10,7 +10,7 @@ use crate::grammar::parse_link;
 use crate::raw::{self, Cx, Tab};
 use crate::{Curve, Dist, Impact, Link, Plant, Quantity, Risk, Task};
 
-const TASK_KEYS: [&str; 11] = [
+const TASK_KEYS: [&str; 12] = [
     "id",
     "name",
     "duration",
@@ -22,11 +22,12 @@ const TASK_KEYS: [&str; 11] = [
     "not_before",
     "calendar",
     "inside",
+    "disabled",
 ];
-const RISK_KEYS: [&str; 8] = [
-    "id", "name", "chance", "tasks", "delay", "scale", "fail", "inside",
+const RISK_KEYS: [&str; 9] = [
+    "id", "name", "chance", "tasks", "delay", "scale", "fail", "inside", "disabled",
 ];
-const PLANT_KEYS: [&str; 9] = [
+const PLANT_KEYS: [&str; 10] = [
     "id",
     "name",
     "capacity",
@@ -36,6 +37,7 @@ const PLANT_KEYS: [&str; 9] = [
     "curve",
     "peak",
     "inside",
+    "disabled",
 ];
 
 impl<'a, 'i> Reader<'a, 'i> {
@@ -141,7 +143,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             after_failure,
             cost,
             not_before,
-            disabled: false,
+            disabled: switched_off(cx, t),
             calendar,
         }
     }
@@ -246,7 +248,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             chance,
             tasks,
             impact,
-            disabled: false,
+            disabled: switched_off(cx, t),
         }
     }
 
@@ -291,7 +293,22 @@ impl<'a, 'i> Reader<'a, 'i> {
             ramp_start,
             curve,
             peak,
-            disabled: false,
+            disabled: switched_off(cx, t),
         }
     }
+}
+
+/// `disabled = true`: the item is switched off in the model itself (as a scenario's
+/// `disable` switches it off), e.g. saved so from the workspace.
+fn switched_off(cx: &mut Cx<'_>, t: &Tab<'_, '_>) -> bool {
+    t.get("disabled")
+        .and_then(|v| {
+            raw::boolean(
+                cx,
+                v,
+                &t.sub("disabled"),
+                "write disabled = true (the item never happens) or remove the key",
+            )
+        })
+        .unwrap_or(false)
 }

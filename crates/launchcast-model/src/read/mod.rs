@@ -9,6 +9,7 @@ mod items;
 mod program;
 mod promises;
 mod references;
+mod shared;
 
 use crate::cross::{Cross, Item, Kind, check_own_namespace};
 use crate::kind::ProblemKind;
@@ -69,6 +70,7 @@ pub(crate) fn read(
     let doc = raw::document(source, path)?;
     let mut cx = Cx::new(source);
     let top = Tab::top(&doc);
+    shared::shared_classes(&mut cx, &top, path)?;
     let model = Reader::default().read(&mut cx, &top);
     if cx.has_problems() {
         Err(cx.into_error(path))
@@ -152,6 +154,10 @@ struct Reader<'a, 'i> {
     cal_refs: Vec<(String, Option<Span>, String)>,
     /// Dated observations of reference classes: (date, span, key path, marked hindsight).
     reference_dates: Vec<(crate::Date, Span, String, bool)>,
+    /// Reading a shared reference file ([`shared`]) for a model that starts on this date
+    /// (`None` if its start is not known): observations must be dated, and later ones are
+    /// left out.
+    shared_as_of: Option<Option<crate::Date>>,
 }
 
 /// Reports a table that gives none, or more than one, of a set of exclusive keys (`given`,
@@ -251,7 +257,7 @@ impl<'a, 'i> Reader<'a, 'i> {
         }
         let mut includes = Vec::new();
         for (i, t) in raw::tables(cx, top, "include").iter().enumerate() {
-            includes.push(self.include(cx, t, i));
+            includes.extend(self.include(cx, t, i));
         }
 
         let ix = self.x.index();

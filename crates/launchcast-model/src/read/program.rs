@@ -9,7 +9,7 @@ use crate::kind::{ProblemKind, SEED_HELP};
 use crate::raw::{self, Cx, Tab};
 use crate::{Correlation, Date, Dist, Include, Origin, Program, Quantity};
 
-const INCLUDE_KEYS: [&str; 3] = ["file", "prefix", "uncertainty"];
+const INCLUDE_KEYS: [&str; 4] = ["file", "prefix", "uncertainty", "references"];
 const CORRELATE_KEYS: [&str; 2] = ["items", "rho"];
 const PROGRAM_KEYS: [&str; 9] = [
     "name",
@@ -24,9 +24,35 @@ const PROGRAM_KEYS: [&str; 9] = [
 ];
 
 impl<'a, 'i> Reader<'a, 'i> {
-    /// `[[include]] file = "plant.xer", prefix = "plant", uncertainty = "rules.toml"`.
-    pub(super) fn include(&mut self, cx: &mut Cx<'_>, t: &Tab<'a, 'i>, index: usize) -> Include {
+    /// `[[include]] file = "plant.xer", prefix = "plant", uncertainty = "rules.toml"`; `None`
+    /// for `[[include]] references = "refs.toml"`, whose classes are read first
+    /// (`super::shared`).
+    pub(super) fn include(
+        &mut self,
+        cx: &mut Cx<'_>,
+        t: &Tab<'a, 'i>,
+        index: usize,
+    ) -> Option<Include> {
         t.check_keys(cx, &INCLUDE_KEYS);
+        if let Some(v) = t.get("references") {
+            let path = t.sub("references");
+            if let Some(s) = raw::string(
+                cx,
+                v,
+                &path,
+                "write references = \"../references/plants.toml\"",
+            ) {
+                non_empty(cx, v, &path, s);
+            }
+            for other in ["file", "prefix", "uncertainty"] {
+                if let Some((k, _)) = t.table.get_key_value(other) {
+                    let msg = format!("`{}` and `references` in one [[include]]", t.sub(other));
+                    let help = "an include brings either a schedule (file, prefix, uncertainty) or a file of [[reference]] classes (references): write two [[include]] tables";
+                    cx.report(k.span(), &t.sub(other), "here", msg, help);
+                }
+            }
+            return None;
+        }
         let mut file_span = None;
         let file = t
             .required(cx, "file", "\"plant.xer\"")
@@ -67,12 +93,12 @@ impl<'a, 'i> Reader<'a, 'i> {
                 column,
             }
         });
-        Include {
+        Some(Include {
             file,
             prefix,
             uncertainty,
             origin,
-        }
+        })
     }
 
     /// `[[correlate]] items = ["a", "b"], rho = 0.6`; checked with the others once every

@@ -56,15 +56,29 @@ impl<'a, 'i> Reader<'a, 'i> {
                     None => Fit::LogNormal,
                 },
             };
-            let observations = observations(cx, t);
-            for o in &observations {
-                if let (Some(date), Some(span)) = (o.observation.date, &o.date_span) {
-                    let path = format!("{}.date", o.path);
-                    self.reference_dates
-                        .push((date, span.clone(), path, o.observation.hindsight));
+            let mut observations = observations(cx, t);
+            if self.shared_as_of.is_none() {
+                for o in &observations {
+                    if let (Some(date), Some(span)) = (o.observation.date, &o.date_span) {
+                        let path = format!("{}.date", o.path);
+                        self.reference_dates.push((
+                            date,
+                            span.clone(),
+                            path,
+                            o.observation.hindsight,
+                        ));
+                    }
                 }
             }
             let Some((id, id_span)) = id else { continue };
+            if let Some(first) = cx.references.iter().find(|r| r.id == id) {
+                let msg = format!(
+                    "class `{id}` is also in the shared file `{}`",
+                    first.file.as_deref().unwrap_or("?")
+                );
+                let help = "a class id names one class: rename this one, or use the shared one";
+                cx.report(id_span.clone(), &t.sub("id"), "here", msg, help);
+            }
             ids.push((id.clone(), Some(id_span.clone()), t.sub("id")));
             // An observation with a problem (reported) leaves the class without a fit.
             let written = match t.get("observations").map(|v| v.get_ref()) {
@@ -74,6 +88,29 @@ impl<'a, 'i> Reader<'a, 'i> {
             if observations.len() < written {
                 cx.broken_references.push(id);
                 continue;
+            }
+            let mut left_out = 0;
+            if let Some(as_of) = self.shared_as_of {
+                if !undated_in_shared(cx, &observations) {
+                    cx.broken_references.push(id);
+                    continue;
+                }
+                let before = observations.len();
+                observations.retain(|o| match (as_of, o.observation.date) {
+                    (Some(start), Some(date)) => date <= start,
+                    _ => true,
+                });
+                left_out = before - observations.len();
+                if observations.len() < 2 {
+                    let start = as_of.map_or_else(String::new, |d| format!(" {d}"));
+                    let why = format!(
+                        "has {} observation{} dated on or before program.start{start} ({left_out} later left out)",
+                        observations.len(),
+                        if observations.len() == 1 { "" } else { "s" }
+                    );
+                    cx.thin_references.push((id, why));
+                    continue;
+                }
             }
             let Some(quantity) = class_quantity(cx, t, &observations) else {
                 cx.broken_references.push(id);
@@ -89,6 +126,8 @@ impl<'a, 'i> Reader<'a, 'i> {
                     observations: observations.into_iter().map(|o| o.observation).collect(),
                     predictive: d,
                     uses: Vec::new(),
+                    file: None,
+                    left_out,
                 }),
                 Err(e) => {
                     let (span, msg, help) = fit_problem(t, &observations, &id, fit, &e);
@@ -144,6 +183,23 @@ impl<'a, 'i> Reader<'a, 'i> {
             }
         }
     }
+}
+
+/// Whether every observation of a shared file's class is dated (each one that is not is
+/// reported): a shared file serves models of many dates, which keep only what was known by
+/// their start.
+fn undated_in_shared(cx: &mut Cx<'_>, observations: &[Read]) -> bool {
+    let mut all = true;
+    for o in observations.iter().filter(|o| o.observation.date.is_none()) {
+        all = false;
+        let msg = format!(
+            "observation `{}` of a shared reference file has no date",
+            crate::printable(&o.observation.case)
+        );
+        let help = "write date = YYYY-MM-DD, the day its value became public: a model keeps only the observations dated on or before its program.start";
+        cx.report(o.value_span.clone(), &o.path, "no date", msg, help);
+    }
+    all
 }
 
 const FIT_HELP: &str =

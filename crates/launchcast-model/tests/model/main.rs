@@ -18,6 +18,7 @@ mod reading;
 mod references;
 mod rendering;
 mod scenarios;
+mod shared_references;
 mod valid_model;
 mod validation;
 mod writer;

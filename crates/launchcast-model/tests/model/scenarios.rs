@@ -60,3 +60,63 @@ fn scenario_model_applies_disable_and_set() {
     assert_eq!(s.plants[0].capacity, Dist::Uniform { min: 1.0, max: 2.0 });
     assert_eq!(s.program.delivery_lag, Dist::Fixed(3.0));
 }
+
+#[test]
+fn a_what_if_applies_to_the_base_and_wins_over_every_scenario() {
+    const M: &str = r#"[program]
+name = "W"
+start = 2024-01-01
+horizon = 2030-12-31
+
+[[task]]
+id = "a"
+duration = "10d"
+
+[[task]]
+id = "b"
+duration = "20d"
+after = ["a"]
+
+[[scenario]]
+id = "slow"
+set = { "a.duration" = "30d", "b.duration" = "40d" }
+
+[[scenario]]
+id = "what_if"
+disable = ["b"]
+"#;
+    let m = model(M);
+    assert_eq!(m.what_if_id(), "what_if_2");
+    // The change, read as a scenario of the model as the front ends read it.
+    let with = model(&format!(
+        "{M}\n[[scenario]]\nid = \"what_if_2\"\nset = {{ \"a.duration\" = \"5d\" }}\ndisable = [\"b\"]\n"
+    ));
+    let change = &with.scenarios[2];
+    let w = m.with_what_if(change);
+    let days = |m: &Model, i: usize| m.tasks[i].duration.clone();
+    assert_eq!(days(&w, 0), Dist::Fixed(5.0));
+    assert!(w.tasks[1].disabled && !w.tasks[0].disabled);
+    // Every scenario of the model stays, in order, without the change itself...
+    let ids: Vec<&str> = w.scenarios.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["slow", "what_if"]);
+    // ...and runs with the change: its own `a.duration` gives way, `b.duration` stays.
+    let slow = w.scenario_model(Some(0));
+    assert_eq!(days(&slow, 0), Dist::Fixed(5.0));
+    assert_eq!(days(&slow, 1), Dist::Fixed(40.0));
+    assert!(slow.tasks[1].disabled);
+    let other = w.scenario_model(Some(1));
+    assert_eq!(other.scenarios[1].disable, ["b"]);
+}
+
+#[test]
+fn an_item_switched_off_in_the_file_is_the_scenario_that_disables_it() {
+    const M: &str = "[program]\nname = \"D\"\nstart = 2024-01-01\nhorizon = 2030-12-31\n\n[[task]]\nid = \"a\"\nduration = \"10d\"\n\n[[task]]\nid = \"b\"\nduration = \"5d\"\ndisabled = true\n\n[[risk]]\nid = \"r\"\nchance = 0.5\ntasks = [\"a\"]\ndelay = \"3d\"\ndisabled = false\n\n[[scenario]]\nid = \"off\"\ndisable = [\"b\"]\n";
+    let m = model(M);
+    assert!(m.tasks[1].disabled && !m.tasks[0].disabled && !m.risks[0].disabled);
+    let off = model(&M.replace("disabled = true\n", "")).scenario_model(Some(0));
+    assert_eq!(off.tasks, m.tasks);
+    assert_eq!(
+        err(&M.replace("disabled = true", "disabled = \"yes\"")),
+        "m.toml:13:12: task[1].disabled: `disabled` must be true or false, found a string `\"yes\"`\n  help: write disabled = true (the item never happens) or remove the key\n"
+    );
+}

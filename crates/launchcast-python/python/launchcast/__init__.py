@@ -10,8 +10,8 @@ text, or a ``dict`` with the model file's tables.
 - ``run(model, iterations=None, seed=None, scenarios=None, threads=None, drivers=True)``
   -> ``Result``
 - ``whatif(model, set={...}, disable=[...], iterations=None, seed=None, ...)`` -> ``Result``:
-  the base model with ``set`` (``"item.field": value``) and ``disable`` (ids) applied exactly
-  as a ``[[scenario]]`` applies them; its figures equal ``launchcast run`` of the model file
+  the model with ``set`` (``"item.field": value``) and ``disable`` (ids) applied to the base
+  and to every scenario (read as a ``[[scenario]]`` reads them); its figures equal ``launchcast run`` of the model file
   with the same changes written into it (same seed and iterations).
 - ``check(model)`` -> ``dict`` of the validated model's ids and counts.
 - ``import_schedule(path, uncertainty=None)`` -> the model as TOML text, as
@@ -145,7 +145,8 @@ def whatif(model, set=None, disable=None, iterations=None, seed=None, scenarios=
     its base model as a ``[[scenario]]`` would apply them; returns a ``Result``.
 
     The figures equal those of ``launchcast run`` on a model file with the same changes
-    written in (same seed and iterations); the model's own scenarios run on the changed base.
+    written in (same seed and iterations). The model's own scenarios run with the changes too;
+    where a scenario sets the same key, the change wins (as in the workspace and MCP).
     """
     return Result(
         _native.whatif(

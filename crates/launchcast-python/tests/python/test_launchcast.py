@@ -312,6 +312,16 @@ def test_whatif_set_equals_the_model_file_with_the_change_written_in(tmp_path, s
     assert w.to_json() != launchcast.run(small, iterations=3000, seed=5).to_json()
 
 
+def test_whatif_wins_over_a_scenarios_own_setting_of_the_same_key(small):
+    # `fast` sets only design.duration: with the same key changed, it runs as the changed base
+    # (as the workspace and the MCP server apply a what-if).
+    w = launchcast.whatif(small, set={"design.duration": "tri(30 d, 40 d, 80 d)"}, iterations=3000, seed=5).to_dict()
+    assert [s["id"] for s in w["scenarios"]] == ["base", "fast"]
+    assert w["scenarios"][1]["first_delivery"] == w["scenarios"][0]["first_delivery"]
+    plain = launchcast.run(small, iterations=3000, seed=5).to_dict()
+    assert plain["scenarios"][1]["first_delivery"] != w["scenarios"][1]["first_delivery"]
+
+
 def test_whatif_disable_equals_a_scenario_of_the_model_file(tmp_path, small):
     w = launchcast.whatif(
         small, set={"line.capacity": 60000}, disable=["supplier"], iterations=3000, seed=5, scenarios="base"

@@ -92,6 +92,17 @@ pub struct ReferenceSummary {
     pub outside: Range80,
     /// Where the model draws from it.
     pub uses: Vec<UseSummary>,
+    /// The shared reference file it comes from (as the model's `[[include]]` writes it);
+    /// absent for a class of the model file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Observations of that file dated after the model's start, left out.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The model's classes, in file order.
@@ -134,6 +145,8 @@ fn summary_of(r: &Reference) -> ReferenceSummary {
                 inside: u.inside.as_ref().map(|d| Range80::of(d, u.quantity)),
             })
             .collect(),
+        file: r.file.clone(),
+        left_out: r.left_out,
     }
 }
 

@@ -43,7 +43,7 @@
   }
   function same(a, b) { return String(a).replace(/\s+/g, '') === String(b).replace(/\s+/g, ''); }
   function changes() {
-    var set = {}, disable = [];
+    var set = {}, disable = [], enable = [];
     all('[data-key]').forEach(function (el) {
       var v = valueOf(el);
       if (!same(v, el.dataset.original)) {
@@ -51,9 +51,11 @@
       }
     });
     all('input[data-disable]').forEach(function (el) {
-      if (!el.checked) { disable.push(el.dataset.disable); }
+      var was = el.dataset.original === 'true';
+      if (was && !el.checked) { disable.push(el.dataset.disable); }
+      if (!was && el.checked) { enable.push(el.dataset.disable); }
     });
-    return { set: set, disable: disable };
+    return { set: set, disable: disable, enable: enable };
   }
   function scenarios() {
     var boxes = all('input[data-scenario]');
@@ -114,7 +116,7 @@
     var c = changes();
     var n = Number(iterationsEl.value);
     var payload = {
-      set: c.set, disable: c.disable, scenarios: scenarios(), iterations: n,
+      set: c.set, disable: c.disable, enable: c.enable, scenarios: scenarios(), iterations: n,
       drivers: document.getElementById('drivers').checked
     };
     statusEl.textContent = 'simulating…';
@@ -157,15 +159,15 @@
       saveStatus.textContent = 'this workspace serves a model without a file to save to';
       return;
     }
-    call('/api/save', { set: c.set }).then(function (r) {
+    call('/api/save', { set: c.set, disable: c.disable, enable: c.enable }).then(function (r) {
       var conflict = document.getElementById('conflict');
       if (r.ok) {
         all('[data-key]').forEach(function (el) { el.dataset.original = valueOf(el); });
+        all('input[data-disable]').forEach(function (el) { el.dataset.original = String(el.checked); });
         loaded = r.body.result;
         baselines = {};
         conflict.hidden = true;
-        saveStatus.textContent = 'saved to ' + r.body.saved +
-          (c.disable.length ? ' (items switched off stay a what-if: a model file has no switch for them)' : '');
+        saveStatus.textContent = 'saved to ' + r.body.saved;
         body.dataset.saved = 'yes';
         run();
       } else if (r.status === 409) {
@@ -185,7 +187,7 @@
     var c = changes();
     saveStatus.textContent = 'keeping…';
     call('/api/whatif', {
-      set: c.set, disable: c.disable, scenarios: scenarios(),
+      set: c.set, disable: c.disable, enable: c.enable, scenarios: scenarios(),
       iterations: Number(iterationsEl.value), keep: true
     }).then(function (r) {
       saveStatus.textContent = r.ok ? 'kept in the history: see the trend' : r.body.error;

@@ -164,6 +164,49 @@ fn saving_changes_only_the_values_and_keeps_every_comment() {
 }
 
 #[test]
+fn a_switch_is_saved_into_the_file_and_switched_back() {
+    let s = serve();
+    let n = 4000;
+    let r = s.post("/api/save", json!({"disable": ["buy_licence"]}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let off = MODEL.replace(
+        "duration = \"tri(2mo, 6mo, 12mo)\"\nchance = 0.6\n",
+        "duration = \"tri(2mo, 6mo, 12mo)\"\nchance = 0.6\ndisabled = true\n",
+    );
+    assert_ne!(off, MODEL);
+    assert_eq!(std::fs::read_to_string(&s.file).unwrap(), off);
+    // The file switched off is the scenario that disables it, and the server holds it.
+    let scenario = format!("{MODEL}\n[[scenario]]\nid = \"w\"\ndisable = [\"buy_licence\"]\n");
+    let mut want = without_drivers(cli_json(&scenario, n, &["w"]));
+    let mut got = without_drivers(s.call("GET", "/api/result", "").json());
+    let (g, w) = (&mut got["scenarios"][0], &mut want["scenarios"][0]);
+    for v in [&mut *g, &mut *w] {
+        let o = v.as_object_mut().unwrap();
+        o.remove("id");
+        o.remove("name");
+    }
+    assert_eq!(g, w);
+    // A what-if that switches it on is the model as it was; saving it restores the text.
+    let on = s.post(
+        "/api/whatif",
+        json!({"enable": ["buy_licence"], "iterations": n}),
+    );
+    assert_eq!(on.status, 200, "{}", on.body);
+    assert_eq!(
+        without_drivers(on.json()),
+        without_drivers(cli_json(MODEL, n, &[]))
+    );
+    let r = s.post("/api/save", json!({"enable": ["buy_licence"]}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(std::fs::read_to_string(&s.file).unwrap(), MODEL);
+    // Only items have a switch.
+    let r = s.post("/api/save", json!({"disable": ["nothing_here"]}));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json()["key"], "nothing_here");
+    assert_eq!(std::fs::read_to_string(&s.file).unwrap(), MODEL);
+}
+
+#[test]
 fn a_file_changed_on_disk_is_not_overwritten() {
     let s = serve();
     let elsewhere = MODEL.replace("seed = 7", "seed = 8  # changed in an editor");

@@ -259,6 +259,16 @@ fn the_page_moves_a_promise_saves_and_refuses_strangers() {
     page.wait_for("document.body.dataset.saved === 'yes'");
     assert_eq!(std::fs::read_to_string(&s.file).unwrap(), changed);
 
+    // Switch an item off and save: the file says so in the item's own table.
+    page.eval(
+        "document.body.dataset.saved = '';
+         var b = document.querySelector('input[data-disable=\"buy_licence\"]');
+         b.checked = false; document.getElementById('save').click(); true",
+    );
+    page.wait_for("document.body.dataset.saved === 'yes'");
+    let off = changed.replace("chance = 0.6\n", "chance = 0.6\ndisabled = true\n");
+    assert_eq!(std::fs::read_to_string(&s.file).unwrap(), off);
+
     // A bad value appears beside its control, with the reader's message.
     page.wait_for("document.body.dataset.state === 'done'");
     page.eval(

@@ -267,6 +267,16 @@ fn references(o: &mut String, m: &Model) {
         };
         let a = |v: f64| launchcast_report::format::approx(v, q);
         let _ = writeln!(o, "  {}  {}", c.id, c.name);
+        if let Some(file) = &c.file {
+            let later = match c.left_out {
+                0 => String::new(),
+                n => format!(
+                    "; {} dated after program.start left out",
+                    count(n as u64, "observation")
+                ),
+            };
+            let _ = writeln!(o, "    from {file}{later}");
+        }
         let w = c
             .observations
             .iter()

@@ -54,7 +54,12 @@ fn answer(call: &Call, limits: &Limits) -> Result<String, ToolError> {
             let model = what_if(&a.model, &a.set, &a.disable)?;
             let n = iterations(&model, a.iterations, limits)?;
             let seed = a.seed.unwrap_or(model.program.seed);
-            Ok(super::run::run_json(&model, &[], (n, seed), a.drivers)?)
+            Ok(super::run::run_json(
+                &model,
+                &a.scenarios,
+                (n, seed),
+                a.drivers,
+            )?)
         }
         Call::Backtest(a) => {
             let model = load(&a.model, "")?.valid().map_err(CliError::from)?;
@@ -129,18 +134,9 @@ fn what_if(
     }
     // An id no scenario of the model has: the base model read first.
     let base = load(source, "")?.into_model();
-    let id = (0..)
-        .map(|i| {
-            if i == 0 {
-                "whatif".to_string()
-            } else {
-                format!("whatif_{i}")
-            }
-        })
-        .find(|id| base.scenarios.iter().all(|s| &s.id != id))
-        .unwrap_or_default();
+    let id = base.what_if_id();
     let mut table = toml::Table::new();
-    table.insert("id".into(), toml::Value::String(id));
+    table.insert("id".into(), toml::Value::String(id.clone()));
     let mut values = toml::Table::new();
     for (key, value) in set {
         values.insert(key.clone(), to_toml(value)?);
@@ -168,9 +164,12 @@ fn what_if(
     let model = load(source, &extra)
         .map_err(|e| of_the_changes(tool_error(e), lines))?
         .into_model();
-    let mut changed = model.scenario_model(Some(model.scenarios.len().saturating_sub(1)));
-    changed.scenarios.clear();
-    Ok(ValidModel::new(changed).map_err(CliError::from)?)
+    let Some(change) = model.scenarios.iter().find(|s| s.id == id) else {
+        return Err(ToolError::message(
+            "the changes were not read as a scenario",
+        ));
+    };
+    Ok(ValidModel::new(base.with_what_if(change)).map_err(CliError::from)?)
 }
 
 /// The problems of a what-if's changes (after the model's `lines`) named `whatif`, with the

@@ -282,13 +282,13 @@ fn whatif_equals_a_run_of_the_model_with_the_change_written_in() {
     let set = json!({"plant.duration": "tri(6mo, 8mo, 9mo)", "type_approval.chance": 0.5});
     let text = c.text(
         "whatif",
-        json!({"model": PILOT, "set": set, "iterations": 2000, "seed": 3}),
+        json!({"model": PILOT, "set": set, "iterations": 2000, "seed": 3, "scenarios": ["base"]}),
     );
     assert_eq!(text, cli.stdout);
     // And as text; the change makes a difference.
     let text = c.text(
         "whatif",
-        json!({"model_toml": model, "set": set, "iterations": 2000, "seed": 3}),
+        json!({"model_toml": model, "set": set, "iterations": 2000, "seed": 3, "scenarios": ["base"]}),
     );
     assert_eq!(text, cli.stdout);
     let base = c.text(
@@ -296,6 +296,27 @@ fn whatif_equals_a_run_of_the_model_with_the_change_written_in() {
         json!({"model": PILOT, "iterations": 2000, "seed": 3, "scenarios": ["base"]}),
     );
     assert_ne!(base, text);
+    // Every scenario runs with the change, which wins over its own setting of the same key:
+    // `fast_track` sets only `plant.duration`, so with the change it is the changed base.
+    let all: Value = serde_json::from_str(&c.text(
+        "whatif",
+        json!({"model": PILOT, "set": set, "iterations": 2000, "seed": 3}),
+    ))
+    .unwrap();
+    assert_eq!(all["scenarios"][1]["id"], "fast_track");
+    assert_eq!(
+        all["scenarios"][1]["first_delivery"],
+        all["scenarios"][0]["first_delivery"]
+    );
+    let plain: Value = serde_json::from_str(&c.text(
+        "run",
+        json!({"model": PILOT, "iterations": 2000, "seed": 3}),
+    ))
+    .unwrap();
+    assert_ne!(
+        plain["scenarios"][1]["first_delivery"],
+        all["scenarios"][1]["first_delivery"]
+    );
     // `disable` as a scenario has it: the figures of a `[[scenario]]` that disables the risk,
     // run by the command line (only its id and name, and so the comparisons naming it,
     // differ).
@@ -319,7 +340,7 @@ fn whatif_equals_a_run_of_the_model_with_the_change_written_in() {
     ]);
     let text = c.text(
         "whatif",
-        json!({"model": PILOT, "disable": ["supplier_delay"], "iterations": 2000, "seed": 3}),
+        json!({"model": PILOT, "disable": ["supplier_delay"], "iterations": 2000, "seed": 3, "scenarios": ["base"]}),
     );
     let mut cli: Value = serde_json::from_str(&cli.stdout).unwrap();
     let mut text: Value = serde_json::from_str(&text).unwrap();
