@@ -10,6 +10,7 @@
 mod support;
 
 mod backtest;
+mod cases;
 mod check;
 mod import;
 mod inspect;
