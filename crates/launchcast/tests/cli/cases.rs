@@ -135,5 +135,8 @@ fn every_case_checks_clean_and_gives_its_recorded_forecast() {
             case.display()
         );
     }
-    assert_eq!(recorded, table, "the record lists exactly the cases, in file order");
+    assert_eq!(
+        recorded, table,
+        "the record lists exactly the cases, in file order"
+    );
 }
