@@ -41,25 +41,23 @@ fn answer(call: &Call, limits: &Limits) -> Result<String, ToolError> {
         )?),
         Call::Run(a) => {
             let model = load(&a.model, "")?.valid().map_err(CliError::from)?;
-            let n = iterations(&model, a.iterations, limits)?;
-            let seed = a.seed.unwrap_or(model.program.seed);
-            Ok(super::run::run_json(
+            simulate(
                 &model,
+                (a.iterations, a.seed),
                 &a.scenarios,
-                (n, seed),
                 a.drivers,
-            )?)
+                limits,
+            )
         }
         Call::WhatIf(a) => {
             let model = what_if(&a.model, &a.set, &a.disable)?;
-            let n = iterations(&model, a.iterations, limits)?;
-            let seed = a.seed.unwrap_or(model.program.seed);
-            Ok(super::run::run_json(
+            simulate(
                 &model,
+                (a.iterations, a.seed),
                 &a.scenarios,
-                (n, seed),
                 a.drivers,
-            )?)
+                limits,
+            )
         }
         Call::Backtest(a) => {
             let model = load(&a.model, "")?.valid().map_err(CliError::from)?;
@@ -116,6 +114,20 @@ fn load(source: &Source, extra: &str) -> Result<LoadedModel, CliError> {
         format!("{text}\n{extra}")
     };
     Ok(launchcast_import::parse_model_text(&text, &name, &base, false)?.0)
+}
+
+/// The `run --json -` text of `model` with the call's iterations and seed (the model's own
+/// where not given, iterations within the server's limit).
+fn simulate(
+    model: &ValidModel,
+    (iterations_asked, seed): (Option<u64>, Option<u64>),
+    scenarios: &[String],
+    drivers: bool,
+    limits: &Limits,
+) -> Result<String, ToolError> {
+    let n = iterations(model, iterations_asked, limits)?;
+    let seed = seed.unwrap_or(model.program.seed);
+    Ok(super::run::run_json(model, scenarios, (n, seed), drivers)?)
 }
 
 /// The base model with `set` and `disable` made by the model's own scenario machinery: they
