@@ -19,24 +19,7 @@ const ITERATIONS: &str = "10000";
 const BEGIN: &str = "<!-- record: begin -->";
 const END: &str = "<!-- record: end -->";
 
-/// `0.302` as `30.2 %`.
-fn percent(p: f64) -> String {
-    format!("{:.1} %", p * 100.0)
-}
-
-/// A count of cars, rounded, with thousands separators.
-fn cars(x: f64) -> String {
-    let n = x.round() as i64;
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+use launchcast_report::format::{group_thousands as cars, percent};
 
 /// The record's row for the case at `path`: its forecast at seed 1 and 10,000 iterations.
 fn row(path: &Path) -> String {
