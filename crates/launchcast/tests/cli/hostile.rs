@@ -150,6 +150,16 @@ fn special_files_are_refused_at_once_wherever_they_are_read() {
         );
         refused(&["run", s(&inc)], &[special, kind, "include"]);
         refused(&["check", s(&inc)], &[special, kind]);
+        // As a shared reference file, named at its include.
+        let refs = write_model(
+            dir.path(),
+            "refs.toml",
+            &format!("{HEAD}{TASK}[[include]]\nreferences = \"{special}\"\n"),
+        );
+        refused(
+            &["check", s(&refs)],
+            &[special, kind, "include[0].references"],
+        );
     }
     refused(&["inspect", s(&pipe_xml)], &["FIFO"]);
 }
