@@ -3,7 +3,7 @@
 //! checked choice of its scenarios. [`ReadModel`]: a model as read from a file, validated
 //! while reading, so that making it a [`ValidModel`] does not validate it again.
 
-use crate::read::{Map, read};
+use crate::read::{Map, read, read_in};
 use crate::validate::check;
 use crate::{Dist, Model, ModelError, SettingValue, SourceMap, Written, nearest};
 
@@ -24,6 +24,17 @@ impl ReadModel {
     /// messages.
     pub fn parse(source: &str, path: &str) -> Result<ReadModel, ModelError> {
         let r = read(source, path, Map::Never, false)?;
+        Ok(ReadModel::of(r.model, path))
+    }
+
+    /// [`ReadModel::parse`] of a model text kept apart from its file (a recorded run's), its
+    /// shared reference files found in `dir`, the directory of the file it was read from.
+    pub fn parse_in(
+        source: &str,
+        path: &str,
+        dir: &std::path::Path,
+    ) -> Result<ReadModel, ModelError> {
+        let r = read_in(source, path, dir, Map::Never, false)?;
         Ok(ReadModel::of(r.model, path))
     }
 

@@ -60,17 +60,33 @@ pub(crate) struct Read {
     pub(crate) written: Written,
 }
 
-/// Reads and validates `source`, and maps it as `map` says.
+/// Reads and validates `source`, and maps it as `map` says. Shared reference files are
+/// found beside `path`.
 pub(crate) fn read(
     source: &str,
     path: &str,
     map: Map,
     keep_written: bool,
 ) -> Result<Read, ModelError> {
+    let dir = std::path::Path::new(path)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    read_in(source, path, dir, map, keep_written)
+}
+
+/// [`read`], with shared reference files found in `dir` (for a model text kept elsewhere
+/// than its file, such as a recorded run's).
+pub(crate) fn read_in(
+    source: &str,
+    path: &str,
+    dir: &std::path::Path,
+    map: Map,
+    keep_written: bool,
+) -> Result<Read, ModelError> {
     let doc = raw::document(source, path)?;
     let mut cx = Cx::new(source);
     let top = Tab::top(&doc);
-    shared::shared_classes(&mut cx, &top, path)?;
+    shared::shared_classes(&mut cx, &top, dir)?;
     let model = Reader::default().read(&mut cx, &top);
     if cx.has_problems() {
         Err(cx.into_error(path))

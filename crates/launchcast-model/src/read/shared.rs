@@ -23,7 +23,7 @@ use crate::{Date, ModelError};
 pub(super) fn shared_classes(
     cx: &mut Cx<'_>,
     top: &Tab<'_, '_>,
-    model_path: &str,
+    dir: &Path,
 ) -> Result<(), ModelError> {
     let Some(v) = top.get("include") else {
         return Ok(());
@@ -33,7 +33,6 @@ pub(super) fn shared_classes(
         return Ok(());
     };
     let as_of = program_start(top);
-    let dir = Path::new(model_path).parent().unwrap_or(Path::new(""));
     for (i, item) in items.iter().enumerate() {
         let DeValue::Table(t) = item.get_ref() else {
             continue;

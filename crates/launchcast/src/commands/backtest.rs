@@ -182,9 +182,15 @@ fn recorded(
 ) -> Result<(), CliError> {
     let (entry, text) = super::history::recorded_run(id, db, model_path)?;
     let name = format!("run {id} ({})", entry.model_path);
-    let model =
-        launchcast_import::LoadedModel::Read(launchcast_model::ReadModel::parse(&text, &name)?)
-            .valid()?;
+    // Shared reference files are read beside the file the run was made from.
+    let dir = Path::new(&entry.model_path)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    let model = launchcast_import::LoadedModel::Read(launchcast_model::ReadModel::parse_in(
+        &text, &name, &dir,
+    )?)
+    .valid()?;
     let actuals = load_actuals(actuals_path, &model)?;
     check_distinct(
         &[("the actuals".to_string(), actuals_path.to_path_buf())],

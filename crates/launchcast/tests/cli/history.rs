@@ -235,3 +235,37 @@ fn a_recorded_run_is_scored_as_its_model_file_is() {
         &["no run 5"],
     );
 }
+
+#[test]
+fn a_recorded_run_finds_its_shared_reference_file_beside_its_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = workspace_root();
+    let pilot = std::fs::read_to_string(root.join("examples/backtest/pilot.toml")).unwrap();
+    let from = "duration = \"pert(10mo, 13mo, 20mo)\"";
+    assert_eq!(pilot.matches(from).count(), 1);
+    let text = format!(
+        "{}\n[[include]]\nreferences = \"../refs/lines.toml\"\n",
+        pilot.replace(from, "duration = \"ref(line_build)\"")
+    );
+    std::fs::create_dir_all(dir.path().join("refs")).unwrap();
+    std::fs::write(
+        dir.path().join("refs/lines.toml"),
+        "[[reference]]\nid = \"line_build\"\nobservations = [\n  { case = \"a\", value = \"9mo\", source = \"s\", date = 2001-01-01 },\n  { case = \"b\", value = \"15mo\", source = \"s\", date = 2002-01-01 },\n]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("cases")).unwrap();
+    let model = write_model(&dir.path().join("cases"), "pilot.toml", &text);
+    let actuals = root.join("examples/backtest/actuals.toml");
+    run_ok(&["run", s(&model), "--no-drivers", "-q", "--seed", "9"]);
+    let db = dir.path().join("cases/.launchcast/history.db");
+    let args = |first: &[&str]| {
+        let mut a: Vec<String> = first.iter().map(|x| x.to_string()).collect();
+        a.extend(["--actuals", s(&actuals), "--json", "-"].map(String::from));
+        a
+    };
+    let recorded = args(&["backtest", "--run", "1", "--history", s(&db)]);
+    let recorded: Vec<&str> = recorded.iter().map(String::as_str).collect();
+    let direct = args(&["backtest", s(&model), "--seed", "9"]);
+    let direct: Vec<&str> = direct.iter().map(String::as_str).collect();
+    assert_eq!(run_ok(&recorded).stdout, run_ok(&direct).stdout);
+}
