@@ -9,8 +9,11 @@ address and token from its first line, and sends what-ifs that each move the lic
 (a different value every request, so that no answer can be reused), timing each from the
 request to the last byte of the answer. `--page` asks for the page's answer (the report's
 sections rendered as HTML, as the browser gets it) instead of the JSON result. With N
-clients, N threads each send their share of the requests back to back. Prints the median,
-P95 and the slowest per client count, and fails (exit 1) if any request failed.
+clients, N threads each send their share of the requests back to back (a closed loop: each
+request waits for the other clients' runs); with `--burst`, the N clients instead send one
+request each at the same moment, in rounds, as people in a room moving controls at once.
+Prints the median, P95 and the slowest per client count, and fails (exit 1) if any request
+failed.
 Standard library only.
 """
 
@@ -60,14 +63,23 @@ def one(port: int, token: str, path: str, body: dict) -> tuple[float, int]:
     return took, r.status
 
 
-def run(port: int, token: str, clients: int, requests: int, iterations: int, path: str):
+def run(port: int, token: str, clients: int, requests: int, iterations: int, path: str,
+        burst: bool = False):
     times: list[float] = []
     failures: list[int] = []
     lock = threading.Lock()
     counter = iter(range(requests))
+    rounds = max(1, requests // clients)
+    barrier = threading.Barrier(clients)
 
     def worker():
+        done = 0
         while True:
+            if burst:
+                if done == rounds:
+                    return
+                barrier.wait()
+                done += 1
             with lock:
                 i = next(counter, None)
             if i is None:
@@ -94,6 +106,7 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=40)
     ap.add_argument("--clients", default="1,8")
     ap.add_argument("--page", action="store_true")
+    ap.add_argument("--burst", action="store_true")
     a = ap.parse_args()
     proc, port, token = start(a.binary, max(a.iterations, 1_000_000))
     path = "/api/whatif/page" if a.page else "/api/whatif"
@@ -103,12 +116,12 @@ def main() -> int:
         PHASES.clear()
         medians = {}
         for clients in [int(c) for c in a.clients.split(",")]:
-            times, failures = run(port, token, clients, a.requests, a.iterations, path)
+            times, failures = run(port, token, clients, a.requests, a.iterations, path, a.burst)
             times.sort()
             p95 = times[min(len(times) - 1, int(0.95 * len(times)))] if times else float("nan")
             med = statistics.median(times) if times else float("nan")
             medians[clients] = med
-            print(f"{clients} client(s), {a.iterations} iterations, {path}: "
+            print(f"{clients} client(s){' in bursts' if a.burst else ''}, {a.iterations} iterations, {path}: "
                   f"{len(times)} ok, {len(failures)} failed; median {med * 1e3:.0f} ms, "
                   f"P95 {p95 * 1e3:.0f} ms, slowest {times[-1] * 1e3 if times else 0:.0f} ms")
             ok &= not failures

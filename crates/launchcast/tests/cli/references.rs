@@ -105,3 +105,76 @@ fn a_run_draws_from_the_class_and_shows_the_outside_view() {
     assert!(page.contains("inside view (not simulated)"));
     assert!(page.contains("report B, 2022-03-22"));
 }
+
+#[test]
+fn a_shared_class_is_named_by_its_file_with_what_was_left_out_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("refs")).unwrap();
+    // Plant B's value became public after the model's start: left out, not refused.
+    let shared = MODEL
+        .split("[[task]]")
+        .next()
+        .unwrap()
+        .split("[[reference]]")
+        .nth(1)
+        .unwrap()
+        .replace(
+            "source = \"report C\" }",
+            "source = \"report C\", date = 2021-05-01 }",
+        )
+        .replace("2022-03-22 }", "2022-09-01 }");
+    std::fs::write(
+        dir.path().join("refs/plants.toml"),
+        format!("[[reference]]{shared}"),
+    )
+    .unwrap();
+    let model = MODEL.replace(
+        MODEL
+            .split("[[task]]")
+            .next()
+            .unwrap()
+            .split("[[reference]]")
+            .nth(1)
+            .unwrap(),
+        "",
+    );
+    let model = model.replace(
+        "[[reference]][[task]]",
+        "[[include]]\nreferences = \"../refs/plants.toml\"\n\n[[task]]",
+    );
+    std::fs::create_dir_all(dir.path().join("m")).unwrap();
+    let path = write_model(&dir.path().join("m"), "m.toml", &model);
+    let check = ok(&["check", s(&path)]);
+    assert!(
+        check.stdout.contains(
+            "    from ../refs/plants.toml; 1 observation dated after program.start left out\n"
+        ),
+        "{}",
+        check.stdout
+    );
+    assert!(!check.stdout.contains("Plant B"), "{}", check.stdout);
+    let html = dir.path().join("r.html");
+    let run = ok(&[
+        "run",
+        s(&path),
+        "-n",
+        "2000",
+        "--json",
+        "-",
+        "-q",
+        "--html",
+        s(&html),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let class = &v["references"][0];
+    assert_eq!(class["file"], "../refs/plants.toml");
+    assert_eq!(class["left_out"], 1);
+    assert_eq!(class["observations"].as_array().unwrap().len(), 2);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains(
+            "<p class=\"note\">from ../refs/plants.toml; 1 observation dated after the model's start left out</p>"
+        ),
+        "the HTML names the file"
+    );
+}

@@ -32,12 +32,21 @@ impl Report<'_> {
         };
         let _ = write!(
             o,
-            "<h3>{} <small>({}; {} fit of {} cases)</small></h3><table><thead><tr><th>case</th><th>value</th><th>source</th><th>known</th></tr></thead><tbody>",
+            "<h3>{} <small>({}; {} fit of {} cases)</small></h3>",
             esc(&c.name),
             esc(&c.id),
             esc(&c.fit),
             c.observations.len()
         );
+        if let Some(file) = &c.file {
+            let later = match c.left_out {
+                0 => String::new(),
+                1 => "; 1 observation dated after the model's start left out".to_string(),
+                n => format!("; {n} observations dated after the model's start left out"),
+            };
+            let _ = write!(o, "<p class=\"note\">from {}{later}</p>", esc(file));
+        }
+        o.push_str("<table><thead><tr><th>case</th><th>value</th><th>source</th><th>known</th></tr></thead><tbody>");
         for ob in &c.observations {
             let known = match (&ob.date, ob.hindsight) {
                 (Some(d), true) => format!("{d} (hindsight)"),
