@@ -1,8 +1,9 @@
 //! Simulations on a bounded pool: at most `concurrent` runs at once, the others wait their
-//! turn (a semaphore), so a burst of requests queues instead of taking the machine. Each
-//! run is one call of the engine as `launchcast run` makes it, on a blocking thread; a
-//! request whose client goes away drops its future, which raises the run's cancel flag,
-//! and the run stops at its next block of iterations.
+//! turn (a semaphore), so a burst of requests queues instead of taking the machine; a run
+//! that starts while another runs uses one thread. Each run is one call of the engine as
+//! `launchcast run` makes it, on a blocking thread; a request whose client goes away drops
+//! its future, which raises the run's cancel flag, and the run stops at its next block of
+//! iterations.
 //!
 //! The engine has no cancel flag of its own: it reports progress after every block, and the
 //! progress callback here unwinds out of the run when the flag is up
@@ -114,7 +115,15 @@ impl Pool {
         let threads = self.threads;
         let task = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            counts.running.fetch_add(1, Ordering::Relaxed);
+            let others = counts.running.fetch_add(1, Ordering::Relaxed);
+            // A run that starts beside another takes one core, not all of them: two runs
+            // of a thread per core each would fight over the cores (the results are the
+            // same at any thread count).
+            let threads = if threads == 0 && others > 0 {
+                1
+            } else {
+                threads
+            };
             let made = simulate(&job, threads, &cancel);
             counts.running.fetch_sub(1, Ordering::Relaxed);
             match &made {
