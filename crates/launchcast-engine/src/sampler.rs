@@ -167,6 +167,62 @@ enum Recipe {
     LogNormal {
         sigma: f64,
     },
+    /// What is left of a continuous duration under way for `elapsed` days, given that it
+    /// lasts longer: `Q(p0 + u·(1 − p0)) − elapsed`, `p0 = F(elapsed)` (on the natural scale:
+    /// offset 0, scale 1).
+    Remaining {
+        base: Continuous,
+        p0: f64,
+        elapsed: f64,
+    },
+}
+
+/// A continuous distribution as a table recipe holds it (copyable, comparable).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Continuous {
+    Uniform(f64, f64),
+    Triangular(f64, f64, f64),
+    Pert(f64, f64, f64),
+    Normal(f64, f64),
+    LogNormal(f64, f64),
+}
+
+impl Continuous {
+    fn of(d: &Dist) -> Option<Continuous> {
+        Some(match *d {
+            Dist::Uniform { min, max } => Continuous::Uniform(min, max),
+            Dist::Triangular { min, mode, max } => Continuous::Triangular(min, mode, max),
+            Dist::Pert { min, mode, max } => Continuous::Pert(min, mode, max),
+            Dist::Normal { mean, sd } => Continuous::Normal(mean, sd),
+            Dist::LogNormal { median, p90 } => Continuous::LogNormal(median, p90),
+            Dist::Fixed(_) | Dist::Discrete(_) => return None,
+        })
+    }
+
+    fn dist(self) -> Dist {
+        match self {
+            Continuous::Uniform(min, max) => Dist::Uniform { min, max },
+            Continuous::Triangular(min, mode, max) => Dist::Triangular { min, mode, max },
+            Continuous::Pert(min, mode, max) => Dist::Pert { min, mode, max },
+            Continuous::Normal(mean, sd) => Dist::Normal { mean, sd },
+            Continuous::LogNormal(median, p90) => Dist::LogNormal { median, p90 },
+        }
+    }
+}
+
+/// `F(x)` of `d` (cut at zero), by bisection on its quantile function: 60 halvings of
+/// [0, 1] leave less than 1e-18 of probability.
+fn cdf_by_bisection(d: &Dist, x: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if d.quantile(mid, true) <= x {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 impl Recipe {
@@ -181,6 +237,10 @@ impl Recipe {
             }
             Recipe::LogNormal { sigma } => {
                 PolyTable::fit(|u| (sigma * launchcast_model::normal_quantile(u)).exp())
+            }
+            Recipe::Remaining { base, p0, elapsed } => {
+                let d = base.dist();
+                PolyTable::fit(|u| (d.quantile(p0 + u * (1.0 - p0), true) - elapsed).max(0.0))
             }
         }
     }
@@ -328,6 +388,44 @@ impl Sampler {
                     .collect();
                 Sampler::Discrete { values, cumulative }
             }
+        }
+    }
+
+    /// What is left of duration `dist` of a task under way for `elapsed` days, given that it
+    /// lasts longer than that (a task known not to be done at the start). A duration that
+    /// cannot last longer (refused when the model is read) leaves nothing.
+    pub(crate) fn remaining(dist: &Dist, elapsed: f64, tables: &mut Tables) -> Sampler {
+        if elapsed <= 0.0 {
+            return Sampler::new(dist, true, tables);
+        }
+        if let Some(base) = Continuous::of(dist).filter(|_| !dist.is_fixed()) {
+            let p0 = cdf_by_bisection(dist, elapsed);
+            if p0 >= 1.0 - 1e-12 {
+                return Sampler::Const(0.0);
+            }
+            let table = tables.index_of(Recipe::Remaining { base, p0, elapsed });
+            return Sampler::Table {
+                offset: 0.0,
+                scale: 1.0,
+                table,
+            };
+        }
+        match dist {
+            Dist::Discrete(pairs) => {
+                let left: Vec<(f64, f64)> = pairs
+                    .iter()
+                    .filter(|(v, _)| *v > elapsed)
+                    .map(|(v, w)| (v - elapsed, *w))
+                    .collect();
+                let total: f64 = left.iter().map(|(_, w)| w).sum();
+                if left.is_empty() || total <= 0.0 {
+                    return Sampler::Const(0.0);
+                }
+                let scaled =
+                    Dist::Discrete(left.into_iter().map(|(v, w)| (v, w / total)).collect());
+                Sampler::new(&scaled, true, tables)
+            }
+            _ => Sampler::Const((dist.quantile(0.5, true) - elapsed).max(0.0) as f32),
         }
     }
 

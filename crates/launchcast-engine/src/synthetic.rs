@@ -65,6 +65,7 @@ pub(crate) fn network(activities: usize, pert: bool, seed: u64) -> Model {
             after_failure: vec![],
             cost: Dist::ZERO,
             not_before: None,
+            started: None,
             disabled: false,
             calendar: None,
         });

@@ -370,6 +370,7 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
             after_failure: Vec::new(),
             cost: Dist::ZERO,
             not_before,
+            started: None,
             disabled: false,
             calendar,
         });

@@ -130,6 +130,10 @@ pub struct Task {
     pub cost: Dist,
     /// No earlier start than this date (00:00).
     pub not_before: Option<Date>,
+    /// Under way since this date, before `program.start`: its duration counts from then, and
+    /// it is known not to have finished by the start, so what is left of it is drawn from
+    /// the duration given that it lasts longer than the time elapsed.
+    pub started: Option<Date>,
     /// `disabled = true` in the model, or a scenario's `disable`: the task never happens.
     pub disabled: bool,
     /// Its calendar as written: a `[[calendar]]` id, `"none"` (24-hour calendar days) or

@@ -177,6 +177,9 @@ pub fn to_toml(model: &Model) -> String {
         if let Some(d) = t.not_before {
             let _ = writeln!(o, "not_before = {d}");
         }
+        if let Some(d) = t.started {
+            let _ = writeln!(o, "started = {d}");
+        }
         if let Some(c) = &t.calendar {
             let _ = writeln!(o, "calendar = {}", q(c));
         }

@@ -64,7 +64,11 @@ pub(super) fn scenario_params(
     };
     for (p, &i) in order.iter_enumerated() {
         let t = &m.tasks[i.index()];
-        ps.duration.push(Sampler::new(&t.duration, true, tables));
+        ps.duration.push(match t.started {
+            // Under way: what is left, counted from the start.
+            Some(d) => Sampler::remaining(&t.duration, -days(m, d), tables),
+            None => Sampler::new(&t.duration, true, tables),
+        });
         ps.chance.push(t.chance as f32);
         ps.cost.push(Sampler::new(&t.cost, true, tables));
         // No task starts before the program's start time (0 unless given).

@@ -56,6 +56,7 @@ fn task(id: &str, duration: Dist) -> Task {
         after_failure: vec![],
         cost: Dist::ZERO,
         not_before: None,
+        started: None,
         disabled: false,
         calendar: None,
     }

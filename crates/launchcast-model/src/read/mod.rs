@@ -174,6 +174,8 @@ struct Reader<'a, 'i> {
     /// (`None` if its start is not known): observations must be dated, and later ones are
     /// left out.
     shared_as_of: Option<Option<crate::Date>>,
+    /// `started` dates of tasks, in task order: (date, span, key path).
+    started: Vec<(crate::Date, Span, String)>,
 }
 
 /// Reports a table that gives none, or more than one, of a set of exclusive keys (`given`,
@@ -245,6 +247,9 @@ impl<'a, 'i> Reader<'a, 'i> {
         for t in raw::tables(cx, top, "task") {
             tasks.push(self.task(cx, &t));
             self.inside(cx, &t);
+        }
+        if let Some((start, _)) = range {
+            self.check_started(cx, &tasks, start, &program);
         }
         let mut risks = Vec::new();
         for t in raw::tables(cx, top, "risk") {

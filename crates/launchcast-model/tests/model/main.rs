@@ -216,6 +216,7 @@ fn task(id: &str) -> Task {
         after_failure: vec![],
         cost: Dist::ZERO,
         not_before: None,
+        started: None,
         disabled: false,
         calendar: None,
     }

@@ -30,6 +30,7 @@ pub(crate) fn task(id: &str, name: &str) -> Task {
         after_failure: vec![],
         cost: Dist::ZERO,
         not_before: None,
+        started: None,
         disabled: false,
         calendar: None,
     }

@@ -20,6 +20,7 @@ mod references;
 mod run;
 mod serve;
 mod shards;
+mod started;
 mod usage;
 
 mod engine;
