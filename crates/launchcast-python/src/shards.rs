@@ -14,11 +14,8 @@ use pyo3::types::{PyBytes, PyList};
 
 use crate::api::{Run, guard, options};
 use crate::errors::Error;
-use crate::input::{Source, type_name};
+use crate::input::{Source, TEXT_NAME, type_name};
 use crate::simulate::{Finished, check_memory};
-
-/// The name of a model given as text or a dict in a part's header, as in messages.
-const TEXT_NAME: &str = "<model>";
 
 /// The model's name in a part's header and the text the command line keeps: the file's own
 /// bytes for a model file, none for a schedule.
