@@ -192,6 +192,14 @@ pub fn parse_model_text(
     Ok((LoadedModel::Built(r.model), r.included, written))
 }
 
+/// The valid model of `text`, the text of the model file at `path` (which names it in
+/// messages), its `[[include]]`s read beside `path`: how a run in parts reads the model its
+/// parts carry.
+pub fn valid_model_at(text: &str, path: &str) -> Result<ValidModel, InvalidModel> {
+    let base = Path::new(path).parent().unwrap_or(Path::new(""));
+    parse_model_text(text, path, base, false)?.0.valid()
+}
+
 /// [`resolve_includes`], with the model file's text for located errors, and a report of
 /// what each include brought in.
 pub fn resolve_includes_in(

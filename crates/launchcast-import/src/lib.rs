@@ -76,7 +76,7 @@ pub use import::{
 };
 pub use include::{
     Included, LoadedModel, ModelSource, Resolved, load_model, parse_model_text, read_model_file,
-    resolve_includes, resolve_includes_in,
+    resolve_includes, resolve_includes_in, valid_model_at,
 };
 pub use model_text::imported_model_text;
 pub use psplib::{Instance as PsplibInstance, read as read_psplib};

@@ -16,7 +16,7 @@ use crate::input::{Source, import, parse_text, to_toml, type_name};
 use crate::simulate::{Options, simulate};
 
 /// `f` with panics and errors turned into Python exceptions.
-fn guard<T>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error>) -> PyResult<T> {
+pub(crate) fn guard<T>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error>) -> PyResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(e.into_py(py)),
@@ -62,7 +62,7 @@ impl Run {
 }
 
 impl Run {
-    fn of(f: crate::simulate::Finished) -> Run {
+    pub(crate) fn of(f: crate::simulate::Finished) -> Run {
         Run {
             json: launchcast_report::to_json(&f.summary),
             model: f.model,
@@ -114,7 +114,7 @@ fn scenario_ids(scenarios: Option<&Bound<'_, PyAny>>) -> Result<Vec<String>, Err
 }
 
 /// The run options `run` and `whatif` take, each checked.
-fn options(
+pub(crate) fn options(
     iterations: Option<i128>,
     seed: Option<i128>,
     scenarios: Option<&Bound<'_, PyAny>>,

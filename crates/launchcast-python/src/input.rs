@@ -19,7 +19,7 @@ pub(crate) enum Source {
 }
 
 /// The name of a model given as text or a dict, in messages.
-const TEXT_NAME: &str = "<model>";
+pub(crate) const TEXT_NAME: &str = "<model>";
 
 impl Source {
     /// The `model` argument: a `str` with a line break, or one that names no file but reads

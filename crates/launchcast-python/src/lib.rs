@@ -12,12 +12,14 @@
 //! `launchcast_report::to_json` makes: the same bytes as `launchcast run --json`.
 //! `whatif` writes its changes as one more `[[scenario]]` of the model and runs the model
 //! that scenario makes, so its figures are those of the model file with the changes written
-//! in. Bad input raises `launchcast.ModelError` with the file, line, column, key path and the
+//! in. `run_shard` and `merge` are a run in parts ([`shards`]): the bytes of
+//! `launchcast run --shard K/N --partial`, and the command line's merge of them. Bad input raises `launchcast.ModelError` with the file, line, column, key path and the
 //! text the CLI prints ([`errors`]); no panic reaches Python.
 
 mod api;
 mod errors;
 mod input;
+mod shards;
 mod simulate;
 
 use pyo3::prelude::*;
@@ -32,5 +34,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(api::check, m)?)?;
     m.add_function(wrap_pyfunction!(api::import_schedule, m)?)?;
     m.add_function(wrap_pyfunction!(api::whatif, m)?)?;
+    m.add_function(wrap_pyfunction!(shards::run_shard, m)?)?;
+    m.add_function(wrap_pyfunction!(shards::merge, m)?)?;
+    m.add_function(wrap_pyfunction!(shards::model_text, m)?)?;
     Ok(())
 }

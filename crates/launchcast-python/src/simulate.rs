@@ -98,7 +98,7 @@ pub(crate) fn simulate(
 
 /// As the command line: a run keeps a few numbers per iteration and scenario; refuse one whose
 /// numbers cannot fit in half of this machine's memory rather than let the process be killed.
-fn check_memory(plan: &Plan, iterations: u64) -> Result<(), Error> {
+pub(crate) fn check_memory(plan: &Plan, iterations: u64) -> Result<(), Error> {
     let total = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|text| {

@@ -1,10 +1,12 @@
 //! The Python package, tested from Python: builds the wheel with maturin into a virtual
-//! environment under `target/python-venv` (maturin, pytest and pandas installed there from the
-//! package registry) and runs `pytest crates/launchcast-python/tests/python`. The pytest
-//! tests compare the package's results with the `launchcast` binary's.
+//! environment under `target/python-venv` (maturin, pytest, pandas and ray installed there
+//! from the package registry) and runs `pytest crates/launchcast-python/tests/python`. The
+//! pytest tests compare the package's results with the `launchcast` binary's, and run it on
+//! a local Ray cluster of two nodes.
 //!
 //! Skipped, with the reason printed, only where there is no `python3`, or where pip cannot
-//! install maturin and pytest (no registry). A failing pytest fails this test.
+//! install maturin and pytest (no registry); the Ray tests alone are skipped, with the reason,
+//! where pip cannot install ray. A failing pytest fails this test.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -89,6 +91,11 @@ fn python_package_passes_its_pytest_suite() {
     if !has("pandas") && !pip(&["pandas"]) {
         say("NOTE: pandas could not be installed: the DataFrame tests are skipped");
     }
+    // Ray for the cluster tests (tests/python/test_ray.py starts a two-node cluster on
+    // 127.0.0.1); without it they are skipped, and pytest's summary says why (`-rs`).
+    if !has("ray") && !pip(&["ray"]) {
+        say("NOTE: ray could not be installed: the Ray cluster tests are skipped");
+    }
     let set_up = started.elapsed();
 
     // The wheel, built in this target directory with the dev profile of the tests: only
@@ -126,11 +133,14 @@ fn python_package_passes_its_pytest_suite() {
             "pytest",
             "crates/launchcast-python/tests/python",
             "-q",
+            "-rs",
             "-p",
             "no:cacheprovider",
         ])
         .current_dir(workspace())
-        .env("LAUNCHCAST_CLI", &cli));
+        .env("LAUNCHCAST_CLI", &cli)
+        // Ray's start-up asks for no usage report from a test.
+        .env("RAY_USAGE_STATS_ENABLED", "0"));
     say(&format!(
         "python package: set-up {:.1} s, wheel {:.1} s, pytest {:.1} s",
         set_up.as_secs_f64(),

@@ -26,6 +26,10 @@
 //! [`format`](mod@format). Every file output goes through [`write_atomic`], so that an
 //! existing file is replaced whole or not at all.
 //!
+//! A run in parts: [`write_partial`] and [`read_partial`] are a part's bytes;
+//! [`PartialHeader::of_run`] its header and [`MergeParts`] the merge of parts into the whole
+//! run's outcomes and summary, shared by the command line and the Python package.
+//!
 //! # From a model file to a report
 //!
 //! ```
@@ -95,6 +99,7 @@ pub mod backtest;
 pub mod format;
 mod partial;
 mod render;
+mod shards;
 
 pub use analysis::comparisons::{BestByPromise, Comparisons, Pair};
 pub use analysis::drivers::{
@@ -118,3 +123,4 @@ pub use render::csv::{CSV_FILES, write_csv};
 pub use render::html::{CHART_IDS, render_html};
 pub use render::json::to_json;
 pub use render::terminal::render_terminal;
+pub use shards::{MergeParts, MergeRefused, Merged};

@@ -16,6 +16,13 @@ text, or a ``dict`` with the model file's tables.
 - ``check(model)`` -> ``dict`` of the validated model's ids and counts.
 - ``import_schedule(path, uncertainty=None)`` -> the model as TOML text, as
   ``launchcast import`` writes it.
+- ``run_shard(model, shard, shards, iterations=None, seed=None, scenarios=None, threads=None)``
+  -> ``bytes``: part ``shard`` (from 1) of ``shards``, the bytes ``launchcast run MODEL --shard
+  K/N --partial PATH`` writes; ``merge(parts)`` -> ``Result``: the whole run from every part
+  (bytes), as ``launchcast merge`` makes it, equal to ``run`` with the same model, seed and
+  iterations.
+- ``launchcast.ray.run(...)`` and ``launchcast.ray.sweep(...)``: the parts, or many what-ifs,
+  as tasks on a Ray cluster (Ray is imported only when they are called).
 
 Bad input raises ``ModelError`` (a ``ValueError``) with ``file``, ``line``, ``column``,
 ``key_path``, ``message``, ``help``, ``problems`` and ``text`` (the message the command line
@@ -33,7 +40,9 @@ __all__ = [
     "Result",
     "check",
     "import_schedule",
+    "merge",
     "run",
+    "run_shard",
     "whatif",
     "__version__",
 ]
@@ -162,5 +171,39 @@ def whatif(model, set=None, disable=None, iterations=None, seed=None, scenarios=
     )
 
 
+def run_shard(model, shard, shards, iterations=None, seed=None, scenarios=None, threads=None):
+    """Simulates part ``shard`` (from 1, as ``--shard K/N``) of ``shards`` of a run of
+    ``model``; returns the partial result as ``bytes``, the bytes ``launchcast run MODEL
+    --shard K/N --partial PATH`` writes for the same model, iterations, seed and scenarios.
+
+    Parts made here and by the command line merge together (``merge`` or ``launchcast
+    merge``); ``threads`` never changes the bytes.
+    """
+    return _native.run_shard(
+        model,
+        shard,
+        shards,
+        iterations=iterations,
+        seed=seed,
+        scenarios=scenarios,
+        threads=threads,
+    )
+
+
+def merge(parts, drivers=True, threads=None):
+    """The whole run from its parts (a list of ``bytes`` from ``run_shard`` or ``--partial``
+    files, every part once, in any order); returns a ``Result`` equal to ``run`` with the same
+    model, seed and iterations (its JSON byte for byte).
+
+    Refused with ``ModelError`` naming the part (``parts[i]``), as ``launchcast merge``
+    refuses: parts of another model, seed, iteration count, scenarios or number of parts, a
+    part given twice or missing, bytes cut short or changed. The drivers in days are run here
+    (``drivers=False``: none, as ``--no-drivers``).
+    """
+    return Result(_native.merge(parts, drivers=drivers, threads=threads))
+
+
 check = _native.check
 import_schedule = _native.import_schedule
+
+from . import ray  # noqa: E402 - imports Ray only when its functions are called

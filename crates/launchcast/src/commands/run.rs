@@ -319,8 +319,8 @@ fn outputs(args: &Run) -> Vec<(String, Target)> {
 }
 
 /// `run --shard K/N --partial PATH`: simulates part K and writes its partial result, with the
-/// model's text for the merge (the file as written when it is a model file on its own; the
-/// model as read, written back, for a schedule or a model with includes).
+/// model's text for the merge (the file as written when it is a model file, its includes read
+/// again beside it by the merge; the model as read, written back, for a schedule).
 fn run_shard(
     args: &Run,
     shard: &crate::args::Shard,
@@ -333,14 +333,11 @@ fn run_shard(
         .ok_or_else(|| CliError::input("no such part", "write --shard K/N with 1 <= K <= N"))?;
     let own_text = match &args.model {
         None => Some(super::EXAMPLE.to_string()),
-        Some(p) if model.includes.is_empty() && !crate::schedule::is_schedule(p) => {
-            std::fs::read(p)
-                .ok()
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-        }
+        Some(p) if !crate::schedule::is_schedule(p) => std::fs::read(p)
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned()),
         Some(_) => None,
     };
-    let model_text = own_text.unwrap_or_else(|| launchcast_model::to_toml(model));
     let model_path = args
         .model
         .as_ref()
@@ -350,30 +347,23 @@ fn run_shard(
         !args.quiet,
     );
     let tick = |n: u64| bar.advance(n);
-    let outcomes = launchcast_engine::run_part(
-        plan,
-        &RunOptions {
-            iterations,
-            seed,
-            threads: args.threads,
-            progress: Some(&tick),
-            statistics: true,
-        },
-        part,
-    )?;
-    bar.finish();
-    let header = launchcast_report::PartialHeader {
-        format: launchcast_report::PARTIAL_FORMAT,
-        launchcast: env!("CARGO_PKG_VERSION").to_string(),
-        model_path,
-        model_hash: format!("{:016x}", launchcast_report::fnv1a(model_text.as_bytes())),
-        model_text,
-        seed,
+    let run = RunOptions {
         iterations,
-        shard: shard.index,
-        shards: shard.count,
-        scenarios: args.scenarios.clone(),
+        seed,
+        threads: args.threads,
+        progress: Some(&tick),
+        statistics: true,
     };
+    let outcomes = launchcast_engine::run_part(plan, &run, part)?;
+    bar.finish();
+    let header = launchcast_report::PartialHeader::of_run(
+        model,
+        model_path,
+        own_text,
+        &run,
+        part,
+        args.scenarios.clone(),
+    );
     write(
         &shard.partial,
         &launchcast_report::write_partial(&header, &outcomes),

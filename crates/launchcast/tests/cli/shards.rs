@@ -131,3 +131,38 @@ fn broken_sets_of_parts_are_refused_by_name() {
         &["--json"],
     );
 }
+
+/// A model that merges a contractor's schedule: its parts carry the model as read, with the
+/// `[[include]]` as a table, and the merge reads the schedule again beside the model's path.
+#[test]
+fn parts_of_a_model_with_an_include_merge_into_its_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(
+        dir.path().join("sub/plant.mpx"),
+        "MPX,Microsoft Project,4.0\n30,Plant build,,,,01/02/2023 08:00,\n\
+         61,1,2,3,40,50,70,81,90,98\n70,Site works,1,1,10d,01/02/2023 08:00,,No,1,1\n\
+         70,Building,2,1,20d,,1,No,2,2\n70,Commissioning,3,1,0d,,2,Yes,3,3\n",
+    )
+    .unwrap();
+    let model = write_model(
+        dir.path(),
+        "model.toml",
+        "[program]\nname = \"With a contractor\"\nstart = 2022-11-01\nhorizon = 2026-12-31\n\n\
+         [[include]]\nfile = \"sub/plant.mpx\"\nprefix = \"plant\"\n\n\
+         [[task]]\nid = \"tooling\"\nduration = \"tri(20d, 30d, 60d)\"\nafter = [\"plant/t3\"]\n\n\
+         [[risk]]\nid = \"permit\"\nchance = 0.4\ntasks = [\"plant/t2\"]\ndelay = \"tri(5d, 20d, 40d)\"\n\n\
+         [[promise]]\nid = \"tooled_by_march\"\nfirst_delivery_by = 2023-03-20\n",
+    );
+    let d = |name: &str| dir.path().join(name);
+    let run = ["run", s(&model), "-n", "2000", "--seed", "3"];
+    let whole = ok(&[&run[..], &["--json", "-", "-q"]].concat()).stdout;
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let part = d(&format!("p{k}"));
+        ok(&[&run[..], &["--shard", &shard, "--partial", s(&part), "-q"]].concat());
+    }
+    let merged = ok(&["merge", s(&d("p2")), s(&d("p1")), "--json", "-", "-q"]).stdout;
+    assert!(whole == merged, "JSON differs:\n{whole}\n{merged}");
+    assert!(whole.contains(r#""id": "tooled_by_march""#), "{whole}");
+}
