@@ -70,15 +70,7 @@ fn prepare(
     let opts = options(iterations, seed, scenarios, threads, false)?;
     let model = source.load()?;
     let (model_path, own_text) = named(source);
-    let selection = model
-        .select(&opts.scenarios)
-        .map_err(|e| Error::Value(format!("{e}; {}", e.help())))?;
-    let iterations = opts.iterations.unwrap_or(model.program.iterations);
-    if let Some((_, message, help)) = launchcast_model::iterations_problem(i128::from(iterations)) {
-        return Err(Error::Value(format!(
-            "iterations={iterations}: {message}; {help}"
-        )));
-    }
+    let (selection, iterations) = crate::simulate::selection_and_iterations(&model, &opts)?;
     let run = RunOptions {
         iterations,
         seed: opts.seed.unwrap_or(model.program.seed),

@@ -33,12 +33,11 @@ pub(crate) struct Finished {
 /// model of thousands of tasks.
 const PART_ITERATIONS: u64 = 65_536;
 
-/// Runs `model` as `launchcast run` does with these options.
-pub(crate) fn simulate(
-    py: Python<'_>,
-    model: ValidModel,
+/// The scenarios and iterations `opts` ask of `model`, checked as `launchcast run` checks them.
+pub(crate) fn selection_and_iterations(
+    model: &ValidModel,
     opts: &Options,
-) -> Result<Finished, Error> {
+) -> Result<(launchcast_model::Selection, u64), Error> {
     let selection = model
         .select(&opts.scenarios)
         .map_err(|e| Error::Value(format!("{e}; {}", e.help())))?;
@@ -48,6 +47,16 @@ pub(crate) fn simulate(
             "iterations={iterations}: {message}; {help}"
         )));
     }
+    Ok((selection, iterations))
+}
+
+/// Runs `model` as `launchcast run` does with these options.
+pub(crate) fn simulate(
+    py: Python<'_>,
+    model: ValidModel,
+    opts: &Options,
+) -> Result<Finished, Error> {
+    let (selection, iterations) = selection_and_iterations(&model, opts)?;
     let seed = opts.seed.unwrap_or(model.program.seed);
     let plan = py.detach(|| Plan::compile_selected(&model, &selection));
     check_memory(&plan, iterations)?;
