@@ -92,5 +92,6 @@ pub(crate) fn network(activities: usize, pert: bool, seed: u64) -> Model {
         includes: vec![],
         calendars: vec![],
         references: vec![],
+        thin_references: vec![],
     }
 }

@@ -413,6 +413,7 @@ pub fn to_model(schedule: &Schedule, calendars: Option<&CalendarSet>) -> Model {
         includes: vec![],
         calendars: model_calendars,
         references: vec![],
+        thin_references: vec![],
     }
 }
 

@@ -30,6 +30,9 @@ pub struct Model {
     /// `[[reference]]` classes (the outside view), each with where the model draws from it.
     /// Their uses' distributions are already in the items: the engine needs nothing here.
     pub references: Vec<crate::Reference>,
+    /// Classes of shared reference files with fewer than two observations dated by
+    /// `program.start`: (id, why), listed by `check`, refused where drawn from.
+    pub thin_references: Vec<(String, String)>,
 }
 
 /// `[[include]] file = "plant.xer", prefix = "plant", uncertainty = "rules.toml"`.

@@ -42,6 +42,7 @@ fn model(tasks: Vec<Task>) -> Model {
         includes: vec![],
         calendars: vec![],
         references: vec![],
+        thin_references: vec![],
     }
 }
 

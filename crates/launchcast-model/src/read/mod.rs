@@ -331,6 +331,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             includes,
             calendars,
             references: std::mem::take(&mut cx.references),
+            thin_references: cx.thin_references.clone(),
         };
         references::label_uses(&mut model);
         model

@@ -72,6 +72,15 @@ fn a_model_keeps_only_what_was_known_by_its_start() {
     // A class left with one observation is fine until the model draws from it.
     assert_eq!(late.references.len(), 2);
     assert_eq!(early.references.len(), 1);
+    assert_eq!(
+        early.thin_references,
+        [(
+            "late".to_string(),
+            "has 1 observation dated on or before program.start 2015-01-01 (1 later left out)"
+                .to_string()
+        )]
+    );
+    assert!(late.thin_references.is_empty());
 }
 
 #[test]

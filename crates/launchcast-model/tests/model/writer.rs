@@ -273,6 +273,7 @@ fn to_toml_round_trips_a_model_built_in_code() {
         includes: vec![],
         calendars: vec![],
         references: vec![],
+        thin_references: vec![],
     };
     round_trip(&m);
     // Applying the scenario before and after writing gives the same model.

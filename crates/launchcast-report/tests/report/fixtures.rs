@@ -92,6 +92,7 @@ pub(crate) fn model() -> Model {
         includes: vec![],
         calendars: vec![],
         references: vec![],
+        thin_references: vec![],
     }
 }
 

@@ -249,6 +249,15 @@ fn describe(m: &Model, file: &str, written: &Written) -> String {
 /// predictive distribution of the next case) and the values drawing from it.
 fn references(o: &mut String, m: &Model) {
     use std::fmt::Write as _;
+    if !m.thin_references.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nshared reference classes too thin to draw from at program.start"
+        );
+        for (id, why) in &m.thin_references {
+            let _ = writeln!(o, "  {id}  {why}");
+        }
+    }
     if m.references.is_empty() {
         return;
     }

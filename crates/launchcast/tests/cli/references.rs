@@ -153,6 +153,25 @@ fn a_shared_class_is_named_by_its_file_with_what_was_left_out_in_every_output() 
         check.stdout
     );
     assert!(!check.stdout.contains("Plant B"), "{}", check.stdout);
+    assert!(!check.stdout.contains("too thin"), "{}", check.stdout);
+    // As of a day when only Plant A was known, the class cannot be drawn from, and check
+    // says so (a model that does not draw from it is valid).
+    let early = write_model(
+        &dir.path().join("m"),
+        "early.toml",
+        &model
+            .replace("start = 2022-07-01", "start = 2020-06-01")
+            .replace("duration = \"ref(plant_build)\"", "duration = \"10mo\"")
+            .replace("inside = { duration = \"tri(12mo, 15mo, 20mo)\" }\n", ""),
+    );
+    let check = ok(&["check", s(&early)]);
+    assert!(
+        check.stdout.contains(
+            "shared reference classes too thin to draw from at program.start\n  plant_build  has 1 observation dated on or before program.start 2020-06-01 (2 later left out)\n"
+        ),
+        "{}",
+        check.stdout
+    );
     let html = dir.path().join("r.html");
     let run = ok(&[
         "run",
