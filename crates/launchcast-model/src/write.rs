@@ -183,6 +183,9 @@ pub fn to_toml(model: &Model) -> String {
         if let Some(c) = &t.calendar {
             let _ = writeln!(o, "calendar = {}", q(c));
         }
+        if t.disabled {
+            let _ = writeln!(o, "disabled = true");
+        }
     }
 
     for r in &model.risks {
@@ -197,6 +200,9 @@ pub fn to_toml(model: &Model) -> String {
             Impact::Scale(d) => writeln!(o, "scale = {}", dist(d, Quantity::Number)),
             Impact::Fail => writeln!(o, "fail = true"),
         };
+        if r.disabled {
+            let _ = writeln!(o, "disabled = true");
+        }
     }
 
     for pl in &model.plants {
@@ -215,6 +221,9 @@ pub fn to_toml(model: &Model) -> String {
         }
         if pl.peak != Dist::Fixed(1.0) {
             let _ = writeln!(o, "peak = {}", dist(&pl.peak, Quantity::Number));
+        }
+        if pl.disabled {
+            let _ = writeln!(o, "disabled = true");
         }
     }
 

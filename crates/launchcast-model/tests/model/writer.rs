@@ -17,6 +17,11 @@ fn to_toml_round_trips() {
     round_trip(&model(&format!(
         "{PROG}[[task]]\nid = \"a\"\nduration = \"normal(1d, 0d)\"\n"
     )));
+    // Switched off, and under way since before the start.
+    round_trip(&model(&format!(
+        "{PROG}[[task]]\nid = \"a\"\nduration = \"90d\"\nstarted = {}\ndisabled = true\n\n[[risk]]\nid = \"r\"\nchance = 0.5\ntasks = [\"a\"]\nfail = true\ndisabled = true\n",
+        model(PROG).program.start.add_days(-30.0).unwrap()
+    )));
     let text = to_toml(&model(BASE));
     assert!(text.starts_with("[program]\nname = \"Xiaomi EV launch as seen in mid-2022\"\nstart = 2022-07-01\nhorizon = 2031-12-31\n"), "{text}");
     assert!(text.contains("\n[[task]]\nid = \"baic_talks\"\nname = \"Negotiate co-branding with BAIC BluePark\"\nduration = \"tri(1mo, 4mo, 12mo)\"\nchance = 0.7\nafter = [\"vehicle_dev:SS+2mo\", \"site_deal\"]\ncost = \"tri(100M, 200M, 500M)\"\nnot_before = 2022-09-01\n"), "{text}");
