@@ -189,3 +189,16 @@ impl Plan {
 pub fn run(plan: &Plan, opts: &RunOptions) -> Result<Outcomes, EngineError> {
     crate::run::run(&plan.compiled, opts)
 }
+
+/// How much memory a run's per-iteration results ([`Plan::iteration_bytes`]) may take: half
+/// of this machine's memory (from `/proc/meminfo`), or 8 GiB where that cannot be read.
+pub fn memory_budget() -> u64 {
+    let total = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib.saturating_mul(1024))
+        });
+    total.map_or(8 << 30, |t| t / 2)
+}

@@ -91,7 +91,7 @@ mod simd;
 #[cfg(test)]
 mod synthetic;
 
-pub use engine::{Change, ChangedRuns, Plan, TaskDates, run};
+pub use engine::{Change, ChangedRuns, Plan, TaskDates, memory_budget, run};
 pub use error::EngineError;
 pub use outcomes::{
     DAY_FIXED_POINT, HeadlineOutcomes, MAX_ROWS, Outcomes, Rows, ScenarioOutcomes,

@@ -117,22 +117,25 @@ impl Merge {
                 format!("there are only {} parts", self.count),
             ));
         };
-        if std::mem::replace(seen, true) {
+        if *seen {
             return Err(MergeError::Duplicate(k, self.count));
         }
-        let n = self.iterations as usize;
-        let at = range.start as usize;
-        let merged = self.merged.get_or_insert_with(|| empty_like(&outcomes, n));
-        if merged.scenarios.len() != outcomes.scenarios.len()
-            || merged.years != outcomes.years
-            || merged.months != outcomes.months
-            || merged.seed != outcomes.seed
+        // Checked before the part counts as seen: a part refused here may be given again.
+        if let Some(merged) = &self.merged
+            && (merged.scenarios.len() != outcomes.scenarios.len()
+                || merged.years != outcomes.years
+                || merged.months != outcomes.months
+                || merged.seed != outcomes.seed)
         {
             return Err(MergeError::Mismatch(
                 k,
                 "other scenarios, years or seed".to_string(),
             ));
         }
+        *seen = true;
+        let n = self.iterations as usize;
+        let at = range.start as usize;
+        let merged = self.merged.get_or_insert_with(|| empty_like(&outcomes, n));
         let (delivers, spends) = (merged.delivers, merged.spends);
         for (m, p) in merged.scenarios.iter_mut().zip(outcomes.scenarios) {
             let put = |to: &mut Vec<f32>, from: &[f32]| {

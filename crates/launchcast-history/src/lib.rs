@@ -27,7 +27,7 @@ pub use diff::{Diff, KeyChange, Moved, diff, model_changes};
 pub use errors::HistoryError;
 pub use headline::{Headline, ScenarioHeadline};
 pub use store::{
-    DEFAULT_DIR, DEFAULT_FILE, History, NewRun, RunEntry, SCHEMA_VERSION, default_path,
+    DEFAULT_DIR, DEFAULT_FILE, History, NewRun, RunEntry, SCHEMA_VERSION, default_path, model_name,
 };
 pub use time::utc_now;
 pub use trend::{TrendPoint, TrendScenario};

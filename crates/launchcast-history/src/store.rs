@@ -3,6 +3,7 @@
 //! distinct text (keyed by hash), so recording the same model a thousand times costs a
 //! thousand small rows.
 
+use launchcast_report::text_hash;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -50,6 +51,19 @@ pub fn default_path(model: Option<&Path>) -> PathBuf {
     dir.join(DEFAULT_DIR).join(DEFAULT_FILE)
 }
 
+/// The model's name in the history: its canonical path (so that `history MODEL` finds its
+/// runs from any directory, and the workspace the runs of the command line), or `example`
+/// for the bundled one.
+pub fn model_name(model: Option<&Path>) -> String {
+    match model {
+        Some(p) => std::fs::canonicalize(p)
+            .unwrap_or_else(|_| p.to_path_buf())
+            .display()
+            .to_string(),
+        None => "example".to_string(),
+    }
+}
+
 /// A run to record.
 #[derive(Clone, Debug)]
 pub struct NewRun<'a> {
@@ -95,12 +109,6 @@ pub struct RunEntry {
     pub changes: Option<serde_json::Value>,
     /// The headline results.
     pub headline: Headline,
-}
-
-/// 64-bit FNV-1a of `text`, as 16 hex digits: a name for a model text, not a secret (the
-/// hash partial results carry too).
-pub(crate) fn text_hash(text: &str) -> String {
-    format!("{:016x}", launchcast_report::fnv1a(text.as_bytes()))
 }
 
 /// An open history database.
@@ -281,15 +289,19 @@ impl History {
                 id,
             })?;
         let entry = self.entry(raw)?;
-        let text: String = self
-            .conn
+        let text = self.model_text(&entry.model_hash)?;
+        Ok((entry, text))
+    }
+
+    /// The model text whose hash is `hash`.
+    pub(crate) fn model_text(&self, hash: &str) -> Result<String, HistoryError> {
+        self.conn
             .query_row(
                 "SELECT text FROM models WHERE hash = ?1",
-                params![entry.model_hash],
+                params![hash],
                 |r| r.get(0),
             )
-            .map_err(|e| self.sql(e))?;
-        Ok((entry, text))
+            .map_err(|e| self.sql(e))
     }
 
     fn entry(&self, raw: RawRow) -> Result<RunEntry, HistoryError> {

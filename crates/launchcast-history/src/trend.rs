@@ -49,15 +49,16 @@ impl History {
         let mut runs = self.list(Some(model_path))?;
         runs.reverse();
         let mut out = Vec::with_capacity(runs.len());
+        // The model text of the run before, read once per change of model.
         let mut previous: Option<(String, String)> = None;
         for r in runs {
-            let changes = match &previous {
-                Some((hash, _)) if *hash == r.model_hash => Vec::new(),
-                Some((_, text)) => model_changes(text, &self.get(r.id)?.1),
-                None => Vec::new(),
-            };
+            let mut changes = Vec::new();
             if previous.as_ref().is_none_or(|(h, _)| *h != r.model_hash) {
-                previous = Some((r.model_hash.clone(), self.get(r.id)?.1));
+                let text = self.model_text(&r.model_hash)?;
+                if let Some((_, before)) = &previous {
+                    changes = model_changes(before, &text);
+                }
+                previous = Some((r.model_hash.clone(), text));
             }
             out.push(TrendPoint {
                 id: r.id,

@@ -167,19 +167,14 @@ pub fn read_model_file(
 }
 
 /// [`read_model_file`] of a model's text already in memory, named `name` in errors, its
-/// `[[include]]` files relative to `base_dir`.
+/// `[[include]]` files (schedules and shared reference files) relative to `base_dir`.
 pub fn parse_model_text(
     text: &str,
     name: &str,
     base_dir: &Path,
     keep_written: bool,
 ) -> Result<(LoadedModel, Vec<Included>, Written), ModelError> {
-    let (model, map, written) = if keep_written {
-        ReadModel::parse_keeping_written(text, name)?
-    } else {
-        let (model, map) = ReadModel::parse_mapping_includes(text, name)?;
-        (model, map, Written::default())
-    };
+    let (model, map, written) = ReadModel::parse_in_dir(text, name, base_dir, keep_written)?;
     let Some(map) = map else {
         return Ok((LoadedModel::Read(model), Vec::new(), written));
     };

@@ -144,6 +144,15 @@ pub struct Task {
     pub calendar: Option<String>,
 }
 
+impl Task {
+    /// The id of the working calendar it runs on: its own `calendar`, else the program's;
+    /// `None` for `"none"` or no calendar at all (24-hour calendar days).
+    pub fn calendar_id<'a>(&'a self, program: &'a Program) -> Option<&'a str> {
+        let id = self.calendar.as_deref().or(program.calendar.as_deref())?;
+        (id != NO_CALENDAR).then_some(id)
+    }
+}
+
 /// A precedence link to another task.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
@@ -326,10 +335,7 @@ impl Model {
     /// Index in `calendars` of the calendar task `t` runs on: its own `calendar`, else the
     /// program's; `None` for `"none"` or no calendar at all (24-hour calendar days).
     pub fn task_calendar(&self, t: &Task) -> Option<usize> {
-        let id = t.calendar.as_deref().or(self.program.calendar.as_deref())?;
-        if id == NO_CALENDAR {
-            return None;
-        }
+        let id = t.calendar_id(&self.program)?;
         self.calendars.iter().position(|c| c.id == id)
     }
 

@@ -11,7 +11,7 @@ use toml::de::{DeTable, DeValue};
 use crate::errors::{DistError, Lines, Problem, line_column};
 use crate::grammar::check_plain;
 use crate::kind::{Fraction, ProblemKind};
-use crate::reference::{Reference, ReferenceUse, scaled};
+use crate::reference::{Reference, ReferenceUse};
 use crate::{Date, Dist, ModelError, Quantity};
 
 /// A byte range in the source.
@@ -650,7 +650,7 @@ fn ref_dist(cx: &mut Cx<'_>, v: &Val<'_>, path: &str, inner: &str, q: Quantity) 
         );
         return None;
     }
-    let dist = scaled(&class.predictive, scale);
+    let dist = class.predictive.scaled(scale);
     let use_ = ReferenceUse {
         path: path.to_string(),
         label: path.to_string(),

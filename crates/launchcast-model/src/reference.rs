@@ -156,21 +156,6 @@ pub fn predictive(fit: Fit, values: &[f64]) -> Result<Dist, FitError> {
     })
 }
 
-/// `d` scaled by `k > 0`: every quantile multiplied by `k`.
-pub(crate) fn scaled(d: &Dist, k: f64) -> Dist {
-    match d {
-        Dist::LogNormal { median, p90 } => Dist::LogNormal {
-            median: median * k,
-            p90: p90 * k,
-        },
-        Dist::Normal { mean, sd } => Dist::Normal {
-            mean: mean * k,
-            sd: sd * k,
-        },
-        other => other.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,7 +208,7 @@ mod tests {
     fn scaling_multiplies_every_quantile() {
         let d = predictive(Fit::LogNormal, &[100.0, 150.0, 300.0]).expect("fits");
         let k = 1.3;
-        let s = scaled(&d, k);
+        let s = d.scaled(k);
         for u in [0.1, 0.5, 0.9] {
             let (a, b) = (d.quantile(u, true), s.quantile(u, true));
             assert!((b - k * a).abs() < 1e-9 * b, "u {u}: {b} against {}", k * a);

@@ -50,10 +50,16 @@ impl Model {
     /// the base ones. Tasks, risks and plants keep their order. An index out of range gives
     /// the base model.
     pub fn scenario_model(&self, scenario: Option<usize>) -> Model {
+        match scenario.and_then(|i| self.scenarios.get(i)) {
+            Some(s) => self.applied(s),
+            None => self.clone(),
+        }
+    }
+
+    /// A copy with scenario `s` applied: its `disable` ids switched off and its `set` values
+    /// in place of the base ones.
+    fn applied(&self, s: &Scenario) -> Model {
         let mut m = self.clone();
-        let Some(s) = scenario.and_then(|i| self.scenarios.get(i)) else {
-            return m;
-        };
         for id in &s.disable {
             if let Some(t) = m.tasks.iter_mut().find(|t| &t.id == id) {
                 t.disabled = true;
@@ -122,9 +128,7 @@ impl Model {
     /// disables too. So "what if the licence comes in March" holds in every scenario, as a
     /// user asking it means. `change` itself is not among the scenarios.
     pub fn with_what_if(&self, change: &Scenario) -> Model {
-        let mut one = self.clone();
-        one.scenarios = vec![change.clone()];
-        let mut changed = one.scenario_model(Some(0));
+        let mut changed = self.applied(change);
         changed.scenarios = self
             .scenarios
             .iter()

@@ -59,6 +59,19 @@ impl ReadModel {
         Ok((ReadModel::of(r.model, path), r.map, r.written))
     }
 
+    /// [`ReadModel::parse_mapping_includes`] (and, with `keep_written`, the distributions as
+    /// written) of a model text whose shared reference files are in `dir`: the directory of
+    /// its file, where `path` does not name it (the workspace's texts, a text given in code).
+    pub fn parse_in_dir(
+        source: &str,
+        path: &str,
+        dir: &std::path::Path,
+        keep_written: bool,
+    ) -> Result<(ReadModel, Option<SourceMap>, Written), ModelError> {
+        let r = read_in(source, path, dir, Map::WithIncludes, keep_written)?;
+        Ok((ReadModel::of(r.model, path), r.map, r.written))
+    }
+
     fn of(model: Model, path: &str) -> ReadModel {
         ReadModel {
             model,

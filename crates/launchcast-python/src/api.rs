@@ -164,31 +164,29 @@ pub(crate) fn check<'py>(
     d.set_item("horizon", p.horizon.to_string())?;
     d.set_item("iterations", p.iterations)?;
     d.set_item("seed", p.seed)?;
-    let ids = |v: Vec<&str>| PyList::new(py, v);
-    d.set_item(
-        "tasks",
-        ids(model.tasks.iter().map(|t| t.id.as_str()).collect())?,
-    )?;
-    d.set_item(
-        "risks",
-        ids(model.risks.iter().map(|r| r.id.as_str()).collect())?,
-    )?;
-    d.set_item(
-        "plants",
-        ids(model.plants.iter().map(|x| x.id.as_str()).collect())?,
-    )?;
-    d.set_item(
-        "promises",
-        ids(model.promises.iter().map(|x| x.id.as_str()).collect())?,
-    )?;
-    d.set_item(
-        "scenarios",
-        ids(model.scenarios.iter().map(|x| x.id.as_str()).collect())?,
-    )?;
-    d.set_item(
-        "calendars",
-        ids(model.calendars.iter().map(|x| x.id.as_str()).collect())?,
-    )?;
+    let lists: [(&str, Vec<&str>); 6] = [
+        ("tasks", model.tasks.iter().map(|x| x.id.as_str()).collect()),
+        ("risks", model.risks.iter().map(|x| x.id.as_str()).collect()),
+        (
+            "plants",
+            model.plants.iter().map(|x| x.id.as_str()).collect(),
+        ),
+        (
+            "promises",
+            model.promises.iter().map(|x| x.id.as_str()).collect(),
+        ),
+        (
+            "scenarios",
+            model.scenarios.iter().map(|x| x.id.as_str()).collect(),
+        ),
+        (
+            "calendars",
+            model.calendars.iter().map(|x| x.id.as_str()).collect(),
+        ),
+    ];
+    for (key, ids) in lists {
+        d.set_item(key, PyList::new(py, ids)?)?;
+    }
     d.set_item("correlations", model.correlations.len())?;
     d.set_item("references", model.references.len())?;
     Ok(d)
@@ -210,15 +208,7 @@ pub(crate) fn import_schedule(
         let (schedule, mut model) = import(&path)?;
         let applied = match &rules {
             Some(r) => launchcast_import::apply_rules(r, Some(&schedule), &mut model)?,
-            None => launchcast_import::Applied {
-                tasks: model.tasks.len(),
-                uncertain: model
-                    .tasks
-                    .iter()
-                    .filter(|t| !t.duration.is_fixed())
-                    .count(),
-                ..launchcast_import::Applied::default()
-            },
+            None => launchcast_import::Applied::without_rules(&model),
         };
         Ok(launchcast_import::imported_model_text(
             &path,

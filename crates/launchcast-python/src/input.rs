@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use launchcast_import::LoadedModel;
-use launchcast_model::{ReadModel, ValidModel};
+use launchcast_model::ValidModel;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
@@ -97,17 +97,7 @@ impl Source {
 
 /// Model text named `name`, with its includes read from `base` and merged.
 pub(crate) fn parse_text(text: &str, name: &str, base: &Path) -> Result<LoadedModel, Error> {
-    let (model, map) = ReadModel::parse_mapping_includes(text, name)?;
-    let Some(map) = map else {
-        return Ok(LoadedModel::Read(model));
-    };
-    let source = launchcast_import::ModelSource {
-        name,
-        text,
-        map: &map,
-    };
-    let r = launchcast_import::resolve_includes_in(model.into_model(), base, Some(source))?;
-    Ok(LoadedModel::Built(r.model))
+    Ok(launchcast_import::parse_model_text(text, name, base, false)?.0)
 }
 
 /// A schedule file imported, refused when it has no task to schedule.

@@ -78,24 +78,14 @@ pub(crate) fn simulate(
         py.check_signals()?;
     }
     let outcomes = merge.finish().map_err(|e| Error::Internal(e.to_string()))?;
-    let summary = py.detach(|| -> Result<Summary, Error> {
-        let (mut summary, ranks) =
-            launchcast_report::summarize_ranked(&model, plan.scenarios(), &outcomes);
-        if opts.drivers {
-            let candidates =
-                launchcast_report::driver_candidates_ranked(&model, &selection, &outcomes, &ranks);
-            launchcast_report::add_drivers(
-                &mut summary,
-                &model,
-                &selection,
-                &candidates,
-                &RunOptions {
-                    statistics: false,
-                    ..run
-                },
-            )?;
-        }
-        Ok(summary)
+    let summary = py.detach(|| {
+        launchcast_report::summarize_with_drivers(
+            &model,
+            &selection,
+            plan.scenarios(),
+            &outcomes,
+            opts.drivers.then_some(&run),
+        )
     })?;
     py.check_signals()?;
     Ok(Finished {
@@ -108,14 +98,7 @@ pub(crate) fn simulate(
 /// As the command line: a run keeps a few numbers per iteration and scenario; refuse one whose
 /// numbers cannot fit in half of this machine's memory rather than let the process be killed.
 pub(crate) fn check_memory(plan: &Plan, iterations: u64) -> Result<(), Error> {
-    let total = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|text| {
-            let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
-            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(kib.saturating_mul(1024))
-        });
-    let budget = total.map_or(8 << 30, |t| t / 2);
+    let budget = launchcast_engine::memory_budget();
     let need = plan.iteration_bytes(iterations);
     if need <= budget {
         return Ok(());

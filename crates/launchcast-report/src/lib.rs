@@ -105,6 +105,7 @@ pub use analysis::comparisons::{BestByPromise, Comparisons, Pair};
 pub use analysis::drivers::{
     Candidate, DRIVER_ITERATIONS, Driver, DriverKind, MAX_TASK_DRIVERS, PromiseChanges,
     add_drivers, driver_candidates, driver_candidates_ranked, drivers, measure_drivers,
+    summarize_with_drivers,
 };
 pub use analysis::quantiles::{ColumnStats, column_stats};
 pub use analysis::references::{
@@ -117,10 +118,11 @@ pub use analysis::summary::{
 };
 pub use atomic::{remove_temp_files, write_atomic};
 pub use partial::{
-    PARTIAL_FORMAT, PartialError, PartialHeader, fnv1a, read_partial, write_partial,
+    PARTIAL_FORMAT, PartialError, PartialHeader, fnv1a, read_partial, text_hash, write_partial,
 };
 pub use render::csv::{CSV_FILES, write_csv};
-pub use render::html::{CHART_IDS, render_html};
+pub use render::html::{CHART_IDS, HTML_CSS, render_html, render_html_main};
 pub use render::json::to_json;
+pub use render::svg::{colour as series_colour, esc as escape_html};
 pub use render::terminal::render_terminal;
 pub use shards::{MergeParts, MergeRefused, Merged};

@@ -68,6 +68,12 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// [`fnv1a`] of a model text as 16 hex digits: how partial results and the history name a
+/// model text (not a secret).
+pub fn text_hash(text: &str) -> String {
+    format!("{:016x}", fnv1a(text.as_bytes()))
+}
+
 /// The partial result of `outcomes` (from `launchcast_engine::run_part`), as bytes.
 pub fn write_partial(header: &PartialHeader, outcomes: &Outcomes) -> Vec<u8> {
     let head = serde_json::to_vec(header).unwrap_or_default();

@@ -8,8 +8,8 @@
 use launchcast_engine::{EngineError, Merge, Outcomes, Part, Plan, RunOptions};
 use launchcast_model::{InvalidModel, Selection, ValidModel};
 
-use crate::partial::{PARTIAL_FORMAT, PartialHeader, fnv1a, read_partial};
-use crate::{Summary, add_drivers, driver_candidates_ranked, summarize_ranked};
+use crate::partial::{PARTIAL_FORMAT, PartialHeader, read_partial, text_hash};
+use crate::{Summary, summarize_with_drivers};
 
 impl PartialHeader {
     /// The header of part `part` of a run of `model` with `run`'s seed and iterations:
@@ -28,7 +28,7 @@ impl PartialHeader {
             format: PARTIAL_FORMAT,
             launchcast: env!("CARGO_PKG_VERSION").to_string(),
             model_path,
-            model_hash: format!("{:016x}", fnv1a(model_text.as_bytes())),
+            model_hash: text_hash(&model_text),
             model_text,
             seed: run.seed,
             iterations: run.iterations,
@@ -190,24 +190,19 @@ impl Merged {
     /// seed and iterations.
     pub fn summary(&self, drivers: bool, threads: usize) -> Result<Summary, EngineError> {
         let plan = Plan::compile_selected(&self.model, &self.selection);
-        let (mut summary, ranks) = summarize_ranked(&self.model, plan.scenarios(), &self.outcomes);
-        if drivers {
-            let candidates =
-                driver_candidates_ranked(&self.model, &self.selection, &self.outcomes, &ranks);
-            add_drivers(
-                &mut summary,
-                &self.model,
-                &self.selection,
-                &candidates,
-                &RunOptions {
-                    iterations: self.header.iterations,
-                    seed: self.header.seed,
-                    threads,
-                    progress: None,
-                    statistics: false,
-                },
-            )?;
-        }
-        Ok(summary)
+        let run = RunOptions {
+            iterations: self.header.iterations,
+            seed: self.header.seed,
+            threads,
+            progress: None,
+            statistics: false,
+        };
+        summarize_with_drivers(
+            &self.model,
+            &self.selection,
+            plan.scenarios(),
+            &self.outcomes,
+            drivers.then_some(&run),
+        )
     }
 }

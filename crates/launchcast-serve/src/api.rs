@@ -12,7 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use launchcast_history::NewRun;
+use launchcast_history::{History, NewRun};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -98,7 +98,7 @@ async fn run_whatif(app: &App, body: &[u8], render: bool) -> Result<(Made, Optio
         return Err(history_missing().key("keep"));
     }
     let current = app.current();
-    let model = changed_model(&current, &w)?;
+    let model = changed_model(&current, &w, &app.source.dir)?;
     let selection = model
         .select(&w.scenarios)
         .map_err(|e| ApiError::bad(e.to_string()).help(e.help()).key("scenarios"))?;
@@ -153,9 +153,6 @@ async fn keep(
     seed: u64,
     iterations: u64,
 ) -> Result<i64, ApiError> {
-    let Some(history) = &app.history else {
-        return Err(history_missing());
-    };
     let text = current
         .text
         .clone()
@@ -171,11 +168,24 @@ async fn keep(
         headline,
     };
     // A short write: the lock is held for one transaction.
+    with_history(app, |db| {
+        db.record(&run)
+            .map_err(|e| ApiError::internal(format!("the what-if ran but was not recorded: {e}")))
+    })
+}
+
+/// `f` of the open history database (501 without one), held for its duration.
+fn with_history<T>(
+    app: &App,
+    f: impl FnOnce(&mut History) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let Some(history) = &app.history else {
+        return Err(history_missing());
+    };
     let mut db = history
         .lock()
         .map_err(|_| ApiError::internal("the history database is unusable after a fault"))?;
-    db.record(&run)
-        .map_err(|e| ApiError::internal(format!("the what-if ran but was not recorded: {e}")))
+    f(&mut db)
 }
 
 async fn whatif(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
@@ -245,6 +255,7 @@ async fn save(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiE
             enable: body.enable.clone(),
             ..WhatIf::default()
         },
+        &app.source.dir,
     )?;
     let disk = launchcast_model::read_model_text(&file)
         .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.plain()))?;
@@ -282,7 +293,7 @@ async fn reread(app: &App) -> Result<crate::state::Current, ApiError> {
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?
         .map_err(|message| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message))?;
-    load(&app.pool, read).await
+    load(&app.pool, read, &app.source.dir).await
 }
 
 async fn reload(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
@@ -303,16 +314,10 @@ fn history_missing() -> ApiError {
 
 /// The model's recorded runs, newest first, with their headline results.
 async fn history(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
-    let Some(history) = &app.history else {
-        return Err(history_missing());
-    };
-    let runs = {
-        let db = history
-            .lock()
-            .map_err(|_| ApiError::internal("the history database is unusable after a fault"))?;
+    let runs = with_history(&app, |db| {
         db.list(Some(&app.source.history_name))
-            .map_err(|e| ApiError::internal(e.to_string()))?
-    };
+            .map_err(|e| ApiError::internal(e.to_string()))
+    })?;
     let text =
         serde_json::to_string_pretty(&runs).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(json(StatusCode::OK, text))
@@ -320,14 +325,10 @@ async fn history(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
 
 /// The model's recorded runs oldest first, with the keys changed between them.
 fn trend_points(app: &App) -> Result<Vec<launchcast_history::TrendPoint>, ApiError> {
-    let Some(history) = &app.history else {
-        return Err(history_missing());
-    };
-    let db = history
-        .lock()
-        .map_err(|_| ApiError::internal("the history database is unusable after a fault"))?;
-    db.trend(&app.source.history_name)
-        .map_err(|e| ApiError::internal(e.to_string()))
+    with_history(app, |db| {
+        db.trend(&app.source.history_name)
+            .map_err(|e| ApiError::internal(e.to_string()))
+    })
 }
 
 async fn trend_json(State(app): State<Arc<App>>) -> Result<Response, ApiError> {

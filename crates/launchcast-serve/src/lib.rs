@@ -9,7 +9,7 @@
 //! - `POST /api/whatif` the result of the model with changes (`set`, `disable`), read and
 //!   applied as a `[[scenario]]` of the model would be ([`whatif`]);
 //! - `POST /api/save` the changes written into the model file, keeping its comments
-//!   ([`save`]); `POST /api/reload`; `GET /api/history` (501 until the run history exists).
+//!   ([`save`]); `POST /api/reload`; `GET /api/history` and `/api/trend` (501 with `--no-history`).
 //!
 //! Security ([`guard`]): bound to 127.0.0.1 unless told otherwise, a random token on every
 //! request, `Host` and `Origin` checked. Robustness ([`pool`]): bodies limited, iterations
@@ -140,7 +140,7 @@ fn serve(
                 .local_addr()
                 .map_err(|e| ServeError::Internal(e.to_string()))?;
             let pool = pool::Pool::new(options.concurrent_runs, options.threads);
-            let current = state::load(&pool, source.first.clone())
+            let current = state::load(&pool, source.first.clone(), &source.dir)
                 .await
                 .map_err(|e| ServeError::Internal(e.message.clone()))?;
             let history = match &options.history {

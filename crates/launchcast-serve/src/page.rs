@@ -11,27 +11,12 @@
 use std::fmt::Write as _;
 
 use launchcast_model::{Date, Dist, Impact, Model, PromiseKind, Quantity, Written};
+use launchcast_report::escape_html as esc;
 
 use crate::state::{App, Current};
 
 const SCRIPT: &str = include_str!("assets/workspace.js");
 const STYLE: &str = include_str!("assets/workspace.css");
-
-/// Escaped for HTML text and attribute values.
-fn esc(text: &str) -> String {
-    let mut o = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
 
 /// Text inside a `<script>` element: no `</` can end it early.
 fn script_text(text: &str) -> String {
@@ -42,16 +27,14 @@ fn script_text(text: &str) -> String {
 pub(crate) fn render(app: &App, current: &Current) -> String {
     let model: &Model = &current.model;
     let report = current.made.html.as_deref().unwrap_or_default();
-    let css = current.made.css.as_deref().unwrap_or_default();
+    let css = launchcast_report::HTML_CSS;
     let mut o = String::with_capacity(report.len() + 64 * 1024);
     let _ = write!(
         o,
         r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>{} · launchcast what-if</title><style>{css}{STYLE}</style></head><body data-token="{}" data-iterations="{}" data-max-iterations="{}" data-savable="{}"><div id="workspace"><aside id="controls"><header><h1>What if…</h1><p class="model">{}</p>"#,
+<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>{} · launchcast what-if</title><style>{css}{STYLE}</style></head><body data-token="{}" data-savable="{}"><div id="workspace"><aside id="controls"><header><h1>What if…</h1><p class="model">{}</p>"#,
         esc(&model.program.name),
         esc(app.door.token()),
-        model.program.iterations.min(app.options.max_iterations),
-        app.options.max_iterations,
         app.source.file.is_some(),
         esc(&app.source.label),
     );

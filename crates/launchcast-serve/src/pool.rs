@@ -39,10 +39,8 @@ pub(crate) struct Job {
 /// What a simulation made: the `run --json` text and, if asked, the report's sections.
 pub(crate) struct Made {
     pub(crate) json: String,
-    /// The report's `<main>`.
+    /// The report's sections (what its page holds in `<main>`).
     pub(crate) html: Option<String>,
-    /// The report's style.
-    pub(crate) css: Option<String>,
     /// The headline and the scenarios run, for the history.
     pub(crate) headline: Option<(Headline, Vec<String>)>,
     /// Milliseconds of each phase, as a `Server-Timing` header value.
@@ -203,18 +201,13 @@ fn make(job: &Job, threads: usize, tick: &(dyn Fn(u64) + Sync)) -> Result<Made, 
         clock.mark("drivers");
     }
     let json = launchcast_report::to_json(&summary);
-    let page = job
+    let html = job
         .render
-        .then(|| launchcast_report::render_html(model, &summary, &outcomes));
+        .then(|| launchcast_report::render_html_main(model, &summary, &outcomes));
     clock.mark("render");
     Ok(Made {
         json,
-        html: page
-            .as_deref()
-            .map(|p| between(p, "<main>", "</main>").to_string()),
-        css: page
-            .as_deref()
-            .map(|p| between(p, "<style>", "</style>").to_string()),
+        html,
         headline: job.keep.then(|| {
             let ids = summary.scenarios.iter().map(|s| s.id.clone()).collect();
             (Headline::of(&summary), ids)
@@ -242,16 +235,5 @@ impl Clock {
         let ms = (now - self.last).as_secs_f64() * 1e3;
         self.marks.push(format!("{phase};dur={ms:.1}"));
         self.last = now;
-    }
-}
-
-/// The text between the first `open` and the last `close`, or nothing.
-pub(crate) fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
-    let Some(start) = text.find(open).map(|i| i + open.len()) else {
-        return "";
-    };
-    match text[start..].rfind(close) {
-        Some(end) => &text[start..start + end],
-        None => "",
     }
 }

@@ -11,9 +11,39 @@ use crate::errors::ApiError;
 
 /// `text` with every `item.field = value` of `set` written into the item's own table.
 pub(crate) fn edit(text: &str, set: &Map<String, Value>) -> Result<String, ApiError> {
+    edit_with_switches(text, set, &[], &[])
+}
+
+/// `text` with each item of `off` switched off (`disabled = true` in its table) and each of
+/// `on` switched back on (its `disabled` key removed), and `set` written as [`edit`] does.
+pub(crate) fn edit_with_switches(
+    text: &str,
+    set: &Map<String, Value>,
+    off: &[String],
+    on: &[String],
+) -> Result<String, ApiError> {
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e| ApiError::internal(format!("the model file cannot be edited: {e}")))?;
+    for (id, switch_off) in off
+        .iter()
+        .map(|i| (i, true))
+        .chain(on.iter().map(|i| (i, false)))
+    {
+        // A promise has no switch.
+        let Some(table) = find_item(&mut doc, id, &["task", "risk", "plant"]) else {
+            return Err(ApiError::bad(format!(
+                "`{id}` is not a task, risk or plant written in the model file"
+            ))
+            .key(id)
+            .help("items of an [[include]] are switched in their own file"));
+        };
+        if switch_off {
+            set_keeping_decor(table, "disabled", true.into());
+        } else {
+            table.remove("disabled");
+        }
+    }
     for (key, v) in set {
         let Some((item, field)) = key.split_once('.') else {
             return Err(ApiError::bad(format!(
@@ -25,7 +55,7 @@ pub(crate) fn edit(text: &str, set: &Map<String, Value>) -> Result<String, ApiEr
         let table = if item == "program" {
             doc.get_mut("program").and_then(Item::as_table_mut)
         } else {
-            find_item(&mut doc, item)
+            find_item(&mut doc, item, &["task", "risk", "plant", "promise"])
         };
         let Some(table) = table else {
             return Err(ApiError::bad(format!(
@@ -41,52 +71,14 @@ pub(crate) fn edit(text: &str, set: &Map<String, Value>) -> Result<String, ApiEr
     Ok(doc.to_string())
 }
 
-/// `text` with each item of `off` switched off (`disabled = true` in its table) and each of
-/// `on` switched back on (its `disabled` key removed), then `set` written as [`edit`] does.
-pub(crate) fn edit_with_switches(
-    text: &str,
-    set: &Map<String, Value>,
-    off: &[String],
-    on: &[String],
-) -> Result<String, ApiError> {
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e| ApiError::internal(format!("the model file cannot be edited: {e}")))?;
-    for (id, switch_off) in off
-        .iter()
-        .map(|i| (i, true))
-        .chain(on.iter().map(|i| (i, false)))
-    {
-        let table = find_item(&mut doc, id).filter(|t| {
-            // A promise has no switch.
-            t.contains_key("duration") || t.contains_key("chance") || t.contains_key("capacity")
-        });
-        let Some(table) = table else {
-            return Err(ApiError::bad(format!(
-                "`{id}` is not a task, risk or plant written in the model file"
-            ))
-            .key(id)
-            .help("items of an [[include]] are switched in their own file"));
-        };
-        if switch_off {
-            set_keeping_decor(table, "disabled", true.into());
-        } else {
-            table.remove("disabled");
-        }
-    }
-    edit(&doc.to_string(), set)
-}
-
-/// The `[[task]]`, `[[risk]]` or `[[plant]]` table whose `id` is `id`.
-fn find_item<'d>(doc: &'d mut DocumentMut, id: &str) -> Option<&'d mut Table> {
+/// The table of one of `kinds` (`task`, `risk`, `plant`, `promise`) whose `id` is `id`.
+fn find_item<'d>(doc: &'d mut DocumentMut, id: &str, kinds: &[&str]) -> Option<&'d mut Table> {
     let has = |t: &Table| t.get("id").and_then(Item::as_str) == Some(id);
-    let kind = ["task", "risk", "plant", "promise"]
-        .into_iter()
-        .find(|kind| {
-            doc.get(kind)
-                .and_then(Item::as_array_of_tables)
-                .is_some_and(|ts| ts.iter().any(has))
-        })?;
+    let kind = kinds.iter().find(|kind| {
+        doc.get(kind)
+            .and_then(Item::as_array_of_tables)
+            .is_some_and(|ts| ts.iter().any(has))
+    })?;
     doc.get_mut(kind)?
         .as_array_of_tables_mut()?
         .iter_mut()

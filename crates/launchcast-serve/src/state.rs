@@ -28,6 +28,8 @@ pub struct Source {
     /// The model's name in the history: its canonical path, or `example`.
     pub(crate) history_name: String,
     pub(crate) file: Option<PathBuf>,
+    /// Where the model's shared reference files are found: its file's directory.
+    pub(crate) dir: PathBuf,
     pub(crate) first: Reloaded,
     pub(crate) reload: Reload,
 }
@@ -39,8 +41,9 @@ impl Source {
         let reload: Reload = Arc::new(move || read_model_file(&owned));
         Ok(Source {
             label: path.display().to_string(),
-            history_name: canonical(path),
+            history_name: launchcast_history::model_name(Some(path)),
             file: Some(path.to_path_buf()),
+            dir: parent(path),
             first: reload()?,
             reload,
         })
@@ -48,6 +51,7 @@ impl Source {
 
     /// A model given as text (the bundled example): served, never saved.
     pub fn text(name: &str, text: &'static str) -> Result<Source, String> {
+        let dir = parent(Path::new(name));
         let name = name.to_string();
         let label = name.clone();
         let reload: Reload = Arc::new(move || {
@@ -56,8 +60,9 @@ impl Source {
         });
         Ok(Source {
             label,
-            history_name: "example".to_string(),
+            history_name: launchcast_history::model_name(None),
             file: None,
+            dir,
             first: reload()?,
             reload,
         })
@@ -67,8 +72,9 @@ impl Source {
     pub fn built(label: &str, first: ValidModel, reload: Reload) -> Source {
         Source {
             label: label.to_string(),
-            history_name: canonical(Path::new(label)),
+            history_name: launchcast_history::model_name(Some(Path::new(label))),
             file: None,
+            dir: parent(Path::new(label)),
             first: (first, None),
             reload,
         }
@@ -80,11 +86,8 @@ impl Source {
     }
 }
 
-fn canonical(path: &Path) -> String {
-    std::fs::canonicalize(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string()
+fn parent(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 fn invalid_text(e: &launchcast_model::InvalidModel) -> String {
@@ -199,13 +202,17 @@ impl App {
 }
 
 /// The model's first result and the text its what-ifs are read against.
-pub(crate) async fn load(pool: &Pool, (model, text): Reloaded) -> Result<Current, ApiError> {
+pub(crate) async fn load(
+    pool: &Pool,
+    (model, text): Reloaded,
+    dir: &Path,
+) -> Result<Current, ApiError> {
     let settings_doc = match &text {
         Some(t) if model.includes.is_empty() => t.clone(),
         _ => launchcast_model::to_toml(&model),
     };
     let written = match &text {
-        Some(t) if model.includes.is_empty() => ReadModel::parse_keeping_written(t, "model")
+        Some(t) if model.includes.is_empty() => ReadModel::parse_in_dir(t, "model", dir, true)
             .map(|(_, _, w)| w)
             .unwrap_or_default(),
         _ => Written::default(),

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use launchcast_history::TrendPoint;
 use launchcast_model::Date;
+use launchcast_report::{escape_html as esc, series_colour};
 
 const W: f64 = 760.0;
 const H: f64 = 240.0;
@@ -14,18 +15,6 @@ const LEFT: f64 = 64.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 42.0;
-
-/// Colour-blind-safe series colours (Okabe–Ito), as the report uses.
-const COLOURS: [&str; 7] = [
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
-];
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// x of run `i` of `n`.
 fn x(i: usize, n: usize) -> f64 {
@@ -91,7 +80,7 @@ fn chart(
         );
     }
     for (k, (name, values)) in series.iter().enumerate() {
-        let colour = COLOURS[k % COLOURS.len()];
+        let colour = series_colour(k);
         let mut path = String::new();
         for (i, v) in values.iter().enumerate() {
             let Some(v) = v else { continue };
@@ -124,7 +113,7 @@ fn chart(
         let _ = write!(
             o,
             r#"<span style="color:{}">■</span> {} "#,
-            COLOURS[k % COLOURS.len()],
+            series_colour(k),
             esc(name)
         );
     }

@@ -63,7 +63,11 @@ fn scenario_text(id: &str, w: &WhatIf) -> Result<String, ApiError> {
 
 /// The model as loaded with the changes applied, valid; or the first problem, by the key of
 /// the request that caused it.
-pub(crate) fn changed_model(current: &Current, w: &WhatIf) -> Result<ValidModel, ApiError> {
+pub(crate) fn changed_model(
+    current: &Current,
+    w: &WhatIf,
+    dir: &std::path::Path,
+) -> Result<ValidModel, ApiError> {
     if w.set.is_empty() && w.disable.is_empty() && w.enable.is_empty() {
         return Ok(current.model.clone());
     }
@@ -87,7 +91,7 @@ pub(crate) fn changed_model(current: &Current, w: &WhatIf) -> Result<ValidModel,
         ..WhatIf::default()
     };
     doc.push_str(&scenario_text(&id, &items)?);
-    let read = ReadModel::parse(&doc, "what-if").map_err(|e| {
+    let read = ReadModel::parse_in(&doc, "what-if", dir).map_err(|e| {
         let position = base.scenarios.len();
         blame(ApiError::from_model(&e), position, base, w)
     })?;

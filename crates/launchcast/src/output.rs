@@ -227,14 +227,3 @@ pub(crate) fn check_distinct(
     }
     Ok(())
 }
-
-/// How much memory a run's per-iteration results may take: half of this machine's memory
-/// (from `/proc/meminfo`), or 8 GiB where that cannot be read.
-pub(crate) fn memory_budget() -> u64 {
-    let total = fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
-        let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
-        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib.saturating_mul(1024))
-    });
-    total.map_or(8 << 30, |t| t / 2)
-}

@@ -225,15 +225,7 @@ fn uncertain(
 ) -> Result<Applied, CliError> {
     match rules {
         Some(r) => Ok(launchcast_import::apply_rules(r, schedule, model)?),
-        None => Ok(Applied {
-            tasks: model.tasks.len(),
-            uncertain: model
-                .tasks
-                .iter()
-                .filter(|t| !t.duration.is_fixed())
-                .count(),
-            ..Applied::default()
-        }),
+        None => Ok(Applied::without_rules(model)),
     }
 }
 

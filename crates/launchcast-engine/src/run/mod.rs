@@ -187,7 +187,7 @@ pub(crate) fn run(plan: &Compiled, opts: &RunOptions) -> Result<Outcomes, Engine
 
 /// Runs iterations `range` of a run of `opts.iterations` (starting on a lane group): the
 /// subsample, rows and statistics are laid out for the whole run, so the parts of a run
-/// merged in order ([`crate::merge_parts`]) are the whole run. The columns hold the range
+/// merged in order ([`crate::Merge`]) are the whole run. The columns hold the range
 /// only; the rows outside it stay zero.
 pub(crate) fn run_range(
     plan: &Compiled,

@@ -28,6 +28,22 @@ pub struct Applied {
     pub notes: Vec<String>,
 }
 
+impl Applied {
+    /// What a model imported without rules holds: its tasks, and those whose duration is
+    /// not fixed.
+    pub fn without_rules(model: &launchcast_model::Model) -> Applied {
+        Applied {
+            tasks: model.tasks.len(),
+            uncertain: model
+                .tasks
+                .iter()
+                .filter(|t| !t.duration.is_fixed())
+                .count(),
+            ..Applied::default()
+        }
+    }
+}
+
 impl fmt::Display for Applied {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} of {} tasks uncertain", self.uncertain, self.tasks)?;

@@ -4,10 +4,10 @@ use crate::kind::{Fraction, ProblemKind};
 use toml::de::DeValue;
 
 use super::promises::curve;
-use super::{Reader, exactly_one, opt_dist, opt_name, req_dist, req_id};
+use super::{Reader, exactly_one, opt_bool, opt_dist, opt_name, req_dist, req_id};
 use crate::cross::{KeyPath, Kind, Ref, Want};
 use crate::grammar::parse_link;
-use crate::raw::{self, Cx, Tab};
+use crate::raw::{self, Cx, Span, Tab};
 use crate::{Curve, Dist, Impact, Link, Plant, Quantity, Risk, Task};
 
 const TASK_KEYS: [&str; 13] = [
@@ -134,11 +134,9 @@ impl<'a, 'i> Reader<'a, 'i> {
             Some(d)
         });
         let calendar = self.calendar_ref(cx, t);
-        let started = t.get("started").and_then(|v| {
-            let d = raw::date(cx, v, &t.sub("started"))?;
-            self.started.push((d, v.span(), t.sub("started")));
-            Some(d)
-        });
+        let started = t
+            .get("started")
+            .and_then(|v| raw::date(cx, v, &t.sub("started")));
         Task {
             id,
             name,
@@ -308,79 +306,66 @@ impl<'a, 'i> Reader<'a, 'i> {
 /// `disabled = true`: the item is switched off in the model itself (as a scenario's
 /// `disable` switches it off), e.g. saved so from the workspace.
 fn switched_off(cx: &mut Cx<'_>, t: &Tab<'_, '_>) -> bool {
-    t.get("disabled")
-        .and_then(|v| {
-            raw::boolean(
-                cx,
-                v,
-                &t.sub("disabled"),
-                "write disabled = true (the item never happens) or remove the key",
-            )
-        })
-        .unwrap_or(false)
+    opt_bool(
+        cx,
+        t,
+        "disabled",
+        "write disabled = true (the item never happens) or remove the key",
+    )
 }
 
-impl Reader<'_, '_> {
-    /// Checks each task's `started` against the program: on or before its start, with no
-    /// predecessor or `not_before` (it is under way), in calendar days (the time elapsed is
-    /// counted so), and able to last beyond the time elapsed (else it would be done).
-    pub(super) fn check_started(
-        &self,
-        cx: &mut Cx<'_>,
-        tasks: &[Task],
-        start: crate::Date,
-        program: &crate::Program,
-    ) {
-        let under_way = tasks.iter().filter(|t| t.started.is_some());
-        for (t, (date, span, path)) in under_way.zip(&self.started) {
-            let mut report = |msg: String, help: &str| {
-                cx.report(span.clone(), path, "here", msg, help);
-            };
-            if *date > start {
-                report(
-                    format!(
-                        "`started` = {date} is after program.start {start}: the task is not under way at the start"
-                    ),
-                    "a task that starts later waits with not_before = YYYY-MM-DD; started names a day on or before program.start",
-                );
-                continue;
-            }
-            if !t.after.is_empty()
-                || !t.after_any.is_empty()
-                || !t.after_failure.is_empty()
-                || t.not_before.is_some()
-            {
-                report(
-                    format!(
-                        "task `{}` is under way since {date}, so it waits for nothing: it has links or not_before",
-                        t.id
-                    ),
-                    "remove its after, after_any, after_failure and not_before (they held before it started), or remove started",
-                );
-                continue;
-            }
-            let calendar = t.calendar.as_deref().or(program.calendar.as_deref());
-            if calendar.is_some_and(|c| c != crate::calendar::NO_CALENDAR) {
-                report(
-                    format!(
-                        "task `{}` is under way since {date} on a working calendar: the time elapsed is counted in calendar days",
-                        t.id
-                    ),
-                    "give the task calendar = \"none\" (its duration in calendar days)",
-                );
-                continue;
-            }
-            let elapsed = f64::from(start.days_since(*date));
-            let longest = t.duration.quantile(1.0, true);
-            if longest <= elapsed {
-                report(
-                    format!(
-                        "task `{}` under way since {date} lasts at most {longest:.1} days, no more than the {elapsed} days to program.start {start}: it would be done",
-                        t.id
-                    ),
-                    "a finished task is left out (its successors start without it), or its duration is longer than written",
-                );
-            }
+/// Checks task `t`'s `started` (written at `span`, key `path`) against the program: on or
+/// before its start, with no predecessor or `not_before` (it is under way), in calendar days
+/// (the time elapsed is counted so), and able to last beyond the time elapsed (else it would
+/// be done).
+pub(super) fn check_started(
+    cx: &mut Cx<'_>,
+    t: &Task,
+    (span, path): (Span, &str),
+    start: crate::Date,
+    program: &crate::Program,
+) {
+    let Some(date) = t.started else { return };
+    let (msg, help) = if date > start {
+        (
+            format!(
+                "`started` = {date} is after program.start {start}: the task is not under way at the start"
+            ),
+            "a task that starts later waits with not_before = YYYY-MM-DD; started names a day on or before program.start",
+        )
+    } else if !t.after.is_empty()
+        || !t.after_any.is_empty()
+        || !t.after_failure.is_empty()
+        || t.not_before.is_some()
+    {
+        (
+            format!(
+                "task `{}` is under way since {date}, so it waits for nothing: it has links or not_before",
+                t.id
+            ),
+            "remove its after, after_any, after_failure and not_before (they held before it started), or remove started",
+        )
+    } else if t.calendar_id(program).is_some() {
+        (
+            format!(
+                "task `{}` is under way since {date} on a working calendar: the time elapsed is counted in calendar days",
+                t.id
+            ),
+            "give the task calendar = \"none\" (its duration in calendar days)",
+        )
+    } else {
+        let elapsed = f64::from(start.days_since(date));
+        let longest = t.duration.quantile(1.0, true);
+        if longest > elapsed {
+            return;
         }
-    }
+        (
+            format!(
+                "task `{}` under way since {date} lasts at most {longest:.1} days, no more than the {elapsed} days to program.start {start}: it would be done",
+                t.id
+            ),
+            "a finished task is left out (its successors start without it), or its duration is longer than written",
+        )
+    };
+    cx.report(span, path, "here", msg, help);
 }

@@ -174,8 +174,6 @@ struct Reader<'a, 'i> {
     /// (`None` if its start is not known): observations must be dated, and later ones are
     /// left out.
     shared_as_of: Option<Option<crate::Date>>,
-    /// `started` dates of tasks, in task order: (date, span, key path).
-    started: Vec<(crate::Date, Span, String)>,
 }
 
 /// Reports a table that gives none, or more than one, of a set of exclusive keys (`given`,
@@ -216,6 +214,13 @@ fn req_id(cx: &mut Cx<'_>, t: &Tab<'_, '_>) -> Option<(String, Span)> {
     Some((s, v.span()))
 }
 
+/// Boolean `key` of `t`, `false` when absent (or reported when not a boolean).
+fn opt_bool(cx: &mut Cx<'_>, t: &Tab<'_, '_>, key: &str, help: &str) -> bool {
+    t.get(key)
+        .and_then(|v| raw::boolean(cx, v, &t.sub(key), help))
+        .unwrap_or(false)
+}
+
 fn opt_dist(cx: &mut Cx<'_>, t: &Tab<'_, '_>, key: &str, q: Quantity, default: Dist) -> Dist {
     match t.get(key) {
         Some(v) => raw::dist_at(cx, v, || t.sub(key), q).unwrap_or(default),
@@ -245,11 +250,12 @@ impl<'a, 'i> Reader<'a, 'i> {
         }
         let mut tasks = Vec::new();
         for t in raw::tables(cx, top, "task") {
-            tasks.push(self.task(cx, &t));
+            let task = self.task(cx, &t);
+            if let (Some(v), Some((start, _))) = (t.get("started"), range) {
+                items::check_started(cx, &task, (v.span(), &t.sub("started")), start, &program);
+            }
+            tasks.push(task);
             self.inside(cx, &t);
-        }
-        if let Some((start, _)) = range {
-            self.check_started(cx, &tasks, start, &program);
         }
         let mut risks = Vec::new();
         for t in raw::tables(cx, top, "risk") {
@@ -331,7 +337,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             includes,
             calendars,
             references: std::mem::take(&mut cx.references),
-            thin_references: cx.thin_references.clone(),
+            thin_references: std::mem::take(&mut cx.thin_references),
         };
         references::label_uses(&mut model);
         model

@@ -4,7 +4,7 @@
 
 use toml::de::DeValue;
 
-use super::{Reader, opt_name, req_id};
+use super::{Reader, opt_bool, opt_name, req_id};
 use crate::cross::check_own_namespace;
 use crate::raw::{self, Cx, Span, Tab, Val};
 use crate::reference::{Fit, FitError, Observation, Reference, predictive};
@@ -71,11 +71,14 @@ impl<'a, 'i> Reader<'a, 'i> {
                 }
             }
             let Some((id, id_span)) = id else { continue };
-            if let Some(first) = cx.references.iter().find(|r| r.id == id) {
-                let msg = format!(
-                    "class `{id}` is also in the shared file `{}`",
-                    first.file.as_deref().unwrap_or("?")
-                );
+            // The model's own duplicates are reported by the namespace check below.
+            if let Some(file) = cx
+                .references
+                .iter()
+                .find(|r| r.id == id)
+                .and_then(|r| r.file.as_deref())
+            {
+                let msg = format!("class `{id}` is also in the shared file `{file}`");
                 let help = "a class id names one class: rename this one, or use the shared one";
                 cx.report(id_span.clone(), &t.sub("id"), "here", msg, help);
             }
@@ -244,17 +247,7 @@ fn observations(cx: &mut Cx<'_>, t: &Tab<'_, '_>) -> Vec<Read> {
                 )
             });
         let date = o.get("date").and_then(|v| raw::date(cx, v, &o.sub("date")));
-        let hindsight = o
-            .get("hindsight")
-            .and_then(|v| {
-                raw::boolean(
-                    cx,
-                    v,
-                    &o.sub("hindsight"),
-                    "write hindsight = true or false",
-                )
-            })
-            .unwrap_or(false);
+        let hindsight = opt_bool(cx, &o, "hindsight", "write hindsight = true or false");
         let Some(value) = o.required(cx, "value", "\"5.5mo\"") else {
             continue;
         };

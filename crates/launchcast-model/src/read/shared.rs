@@ -78,12 +78,18 @@ pub(super) fn shared_classes(
             return Err(fcx.into_error(&name));
         }
         for mut class in std::mem::take(&mut fcx.references) {
-            if let Some(first) = cx.references.iter().find(|r| r.id == class.id) {
+            // Shared files are read before the model's own classes: a class met here is in
+            // another shared file.
+            if let Some(other) = cx
+                .references
+                .iter()
+                .find(|r| r.id == class.id)
+                .and_then(|r| r.file.as_deref())
+            {
                 let msg = format!(
-                    "class `{}` of `{}` is also in `{}`",
+                    "class `{}` of `{}` is also in `{other}`",
                     class.id,
-                    crate::printable(rel),
-                    first.file.as_deref().unwrap_or("the model")
+                    crate::printable(rel)
                 );
                 let help = "a class id names one class: remove one of the two includes, or rename the class in one file";
                 cx.report(rv.span(), &key, "here", msg, help);
@@ -98,14 +104,15 @@ pub(super) fn shared_classes(
     Ok(())
 }
 
-/// `program.start`, if it is written as a date (else it is reported where the program is
-/// read, and no observation is left out).
+/// `program.start`'s day, as the program reads it (a date, or a local date-time whose time is
+/// the start time); `None` if it is not one (reported where the program is read, and no
+/// observation is left out).
 fn program_start(top: &Tab<'_, '_>) -> Option<Date> {
     let DeValue::Table(p) = top.get("program")?.get_ref() else {
         return None;
     };
     match p.get("start")?.get_ref() {
-        DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt
+        DeValue::Datetime(dt) if dt.offset.is_none() => dt
             .date
             .and_then(|d| Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))),
         DeValue::String(s) => Date::parse(s),

@@ -75,11 +75,6 @@ def cli_json(*args):
     return cli("run", *args, "--json", "-", "-q").stdout
 
 
-def same(a, b):
-    """JSON texts equal after normalisation (and, here, byte for byte too)."""
-    assert json.dumps(json.loads(a), sort_keys=True) == json.dumps(json.loads(b), sort_keys=True)
-
-
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     path = tmp_path_factory.mktemp("small") / "small.toml"
@@ -94,7 +89,6 @@ def test_the_model_is_valid_for_the_cli(small):
 def test_run_of_the_example_equals_the_cli_byte_for_byte():
     r = launchcast.run(str(EXAMPLE), iterations=3000, seed=7)
     expected = cli_json(EXAMPLE, "-n", 3000, "--seed", 7)
-    same(r.to_json(), expected)
     assert r.to_json() == expected
     d = r.to_dict()
     assert d["iterations"] == 3000 and d["seed"] == 7

@@ -365,6 +365,29 @@ pub fn add_drivers(
     Ok(())
 }
 
+/// The summary of a run of `model` (its `scenarios` and `outcomes`) and, with `drivers`
+/// (the run's iterations, seed and threads; its statistics are not kept), the drivers in
+/// days: the steps every front end takes, in one call for those that report nothing
+/// between them (a merge of parts, Python).
+pub fn summarize_with_drivers(
+    model: &ValidModel,
+    selection: &Selection,
+    scenarios: &[launchcast_engine::ScenarioInfo],
+    outcomes: &Outcomes,
+    drivers: Option<&RunOptions>,
+) -> Result<Summary, EngineError> {
+    let (mut summary, ranks) = crate::summarize_ranked(model, scenarios, outcomes);
+    if let Some(run) = drivers {
+        let candidates = driver_candidates_ranked(model, selection, outcomes, &ranks);
+        let run = RunOptions {
+            statistics: false,
+            ..*run
+        };
+        add_drivers(&mut summary, model, selection, &candidates, &run)?;
+    }
+    Ok(summary)
+}
+
 /// [`drivers`] for candidates already chosen (by [`driver_candidates`] on the same model,
 /// selection and main run). The model is compiled once and every candidate is run as a change of that
 /// plan ([`Plan::run_changes`]), all in one pass over the iterations; a candidate it leaves

@@ -105,6 +105,17 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+impl ReferenceSummary {
+    /// What [`ReferenceSummary::unit`] measures.
+    pub fn quantity(&self) -> Quantity {
+        match self.unit.as_str() {
+            "days" => Quantity::Duration,
+            "money" => Quantity::Money,
+            _ => Quantity::Number,
+        }
+    }
+}
+
 /// The model's classes, in file order.
 pub fn reference_summaries(model: &Model) -> Vec<ReferenceSummary> {
     model.references.iter().map(summary_of).collect()

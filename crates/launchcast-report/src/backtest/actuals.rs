@@ -69,7 +69,6 @@ impl Actuals {
         }
         match (as_of, scenario) {
             (Some(as_of), Some(scenario)) => Ok(Actuals {
-                file: file.to_string(),
                 as_of,
                 scenario,
                 first_delivery,

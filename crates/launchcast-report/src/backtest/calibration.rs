@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::stats::chi_square_flat;
 use super::{Backtest, Kind};
-use crate::analysis::summary::{round1, round4};
+use crate::analysis::summary::round4;
 
 /// Bins of the PIT histogram.
 pub const PIT_BINS: usize = 10;
@@ -172,21 +172,7 @@ pub fn calibrate(backtests: &[Backtest]) -> Calibration {
             observed: round4(in_bin.iter().filter(|(_, k)| *k).count() as f64 / n),
         });
     }
-    let mut by_kind = std::collections::BTreeMap::new();
-    for kind in [
-        Kind::FirstDelivery,
-        Kind::Task,
-        Kind::DeliveriesInYear,
-        Kind::SpendInYear,
-    ] {
-        let v: Vec<f64> = all()
-            .filter(|s| s.kind == kind)
-            .filter_map(|s| s.crps)
-            .collect();
-        if !v.is_empty() {
-            by_kind.insert(kind.name(), round1(v.iter().sum::<f64>() / v.len() as f64));
-        }
-    }
+    let by_kind = super::score::mean_crps_by_kind(all());
     let (verdict, verdict_text) = verdict(&c80, p_value, pit_outcomes);
     Calibration {
         forecasts: backtests.len(),

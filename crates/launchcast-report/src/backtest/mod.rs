@@ -46,8 +46,6 @@ pub use terminal::{render_backtest_terminal, render_calibration_terminal};
 /// What really happened, as known on `as_of`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Actuals {
-    /// The file it was read from (for messages).
-    pub file: String,
     /// The day the facts below were known (the end of it).
     pub as_of: Date,
     /// The scenario scored (`base` by default).

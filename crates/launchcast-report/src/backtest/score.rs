@@ -365,6 +365,30 @@ fn in_year(column: &[f32], kind: Kind, year: i32, a: f64, unit: &str) -> Scored 
 }
 
 /// The summary of one backtest's outcomes.
+/// The mean CRPS of each kind of outcome (in its own unit), rounded to 0.1; kinds without
+/// a CRPS left out.
+pub(crate) fn mean_crps_by_kind<'a>(
+    outcomes: impl Iterator<Item = &'a Scored> + Clone,
+) -> std::collections::BTreeMap<&'static str, f64> {
+    let mut by_kind = std::collections::BTreeMap::new();
+    for kind in [
+        Kind::FirstDelivery,
+        Kind::Task,
+        Kind::DeliveriesInYear,
+        Kind::SpendInYear,
+    ] {
+        let v: Vec<f64> = outcomes
+            .clone()
+            .filter(|s| s.kind == kind)
+            .filter_map(|s| s.crps)
+            .collect();
+        if !v.is_empty() {
+            by_kind.insert(kind.name(), round1(v.iter().sum::<f64>() / v.len() as f64));
+        }
+    }
+    by_kind
+}
+
 pub(crate) fn summarize(out: &[Scored]) -> BacktestSummary {
     let ranged: Vec<bool> = out.iter().filter_map(|s| s.inside_p10_p90).collect();
     let inside = ranged.iter().filter(|&&b| b).count();
@@ -375,22 +399,7 @@ pub(crate) fn summarize(out: &[Scored]) -> BacktestSummary {
         .filter_map(|s| s.crps)
         .collect();
     let briers: Vec<f64> = out.iter().filter_map(|s| s.brier).collect();
-    let mut by_kind = std::collections::BTreeMap::new();
-    for kind in [
-        Kind::FirstDelivery,
-        Kind::Task,
-        Kind::DeliveriesInYear,
-        Kind::SpendInYear,
-    ] {
-        let v: Vec<f64> = out
-            .iter()
-            .filter(|s| s.kind == kind)
-            .filter_map(|s| s.crps)
-            .collect();
-        if let Some(m) = mean(&v) {
-            by_kind.insert(kind.name(), round1(m));
-        }
-    }
+    let by_kind = mean_crps_by_kind(out.iter());
     BacktestSummary {
         outcomes: out.len(),
         inside_p10_p90: inside,

@@ -13,8 +13,8 @@ pub(crate) const PALETTE: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D00", "#555555",
 ];
 
-/// Colour of scenario `i`.
-pub(crate) fn colour(i: usize) -> &'static str {
+/// Colour of scenario `i` (of a series `i`, wherever launchcast draws one).
+pub fn colour(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
 }
 
@@ -26,8 +26,9 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Escapes text for HTML and SVG content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
+/// Escapes text for HTML and SVG content and attribute values (and blanks control and
+/// bidirectional characters).
+pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

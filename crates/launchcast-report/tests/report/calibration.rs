@@ -98,7 +98,6 @@ fn truth(plan: &Plan, model: &ValidModel, i: u64) -> Actuals {
     let start = model.program.start;
     let on = |days: f64| start.add_days(days).expect("a date");
     let mut a = Actuals {
-        file: format!("truth-{i}"),
         as_of: model.program.horizon,
         scenario: "base".into(),
         first_delivery: None,

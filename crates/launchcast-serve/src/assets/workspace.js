@@ -132,7 +132,6 @@
       report.innerHTML = r.body.html;
       moved(r.body.result, got[1]);
       statusEl.textContent = 'simulated in ' + Math.round(performance.now() - t0) + ' ms';
-      body.dataset.seq = String(my);
       body.dataset.state = 'done';
     }).catch(function (e) {
       if (e.name !== 'AbortError') {
@@ -164,7 +163,6 @@
       if (r.ok) {
         all('[data-key]').forEach(function (el) { el.dataset.original = valueOf(el); });
         all('input[data-disable]').forEach(function (el) { el.dataset.original = String(el.checked); });
-        loaded = r.body.result;
         baselines = {};
         conflict.hidden = true;
         saveStatus.textContent = 'saved to ' + r.body.saved;

@@ -64,6 +64,42 @@ fn a_what_if_equals_run_on_the_file_with_the_changes_written_in() {
 }
 
 #[test]
+fn a_model_drawing_from_a_shared_reference_file_takes_what_ifs_and_saves() {
+    // The vehicle's development from a shared class, in a file beside the model's folder.
+    let classes = "[[reference]]\nid = \"dev\"\nobservations = [\n  { case = \"a\", value = \"7mo\", source = \"s\", date = 2019-01-01 },\n  { case = \"b\", value = \"12mo\", source = \"s\", date = 2020-01-01 },\n]\n";
+    let model = format!(
+        "{}\n[[include]]\nreferences = \"../refs/classes.toml\"\n",
+        MODEL.replace(DEV, "duration = \"ref(dev)\"")
+    );
+    let s = crate::support::serve_files(
+        &[
+            ("refs/classes.toml", classes),
+            ("cases/launch.toml", &model),
+        ],
+        "cases/launch.toml",
+        Options::default(),
+    );
+    let n = 10_000;
+    let r = s.post(
+        "/api/whatif",
+        json!({"set": {"own_licence.chance": 0.9}, "iterations": n}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let changed = model.replace(
+        LICENCE,
+        "chance = 0.9                      # the regulator's mood",
+    );
+    let path = s.file.display().to_string();
+    assert_eq!(
+        r.json(),
+        crate::support::cli_json_at(&changed, &path, n, &[])
+    );
+    let r = s.post("/api/save", json!({"set": {"own_licence.chance": 0.9}}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(std::fs::read_to_string(&s.file).unwrap(), changed);
+}
+
+#[test]
 fn a_what_if_with_items_switched_off_equals_the_same_changes_as_a_scenario() {
     let s = serve();
     let n = 10_000;

@@ -26,9 +26,18 @@ pub(crate) fn serve() -> Served {
 }
 
 pub(crate) fn serve_with(options: Options) -> Served {
+    serve_files(&[("launch.toml", MODEL)], "launch.toml", options)
+}
+
+/// Serves the model `model` of `files` (paths relative to a fresh directory, and texts).
+pub(crate) fn serve_files(files: &[(&str, &str)], model: &str, options: Options) -> Served {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("launch.toml");
-    std::fs::write(&file, MODEL).unwrap();
+    for (path, text) in files {
+        let at = dir.path().join(path);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::fs::write(at, text).unwrap();
+    }
+    let file = dir.path().join(model);
     let source = Source::model_file(&file).unwrap();
     let running = launchcast_serve::spawn(source, Options { port: 0, ..options }).unwrap();
     Served {
@@ -189,7 +198,17 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 /// What `launchcast run MODEL -n N --seed S --no-drivers --json -` prints for `text`
 /// (the library calls of `commands::run`), for the scenarios `only` (empty: all).
 pub(crate) fn cli_json(text: &str, iterations: u64, only: &[&str]) -> serde_json::Value {
-    let model = ValidModel::parse(text, "model.toml").unwrap();
+    cli_json_at(text, "model.toml", iterations, only)
+}
+
+/// [`cli_json`] of `text` as the model file at `path` (its shared reference files beside it).
+pub(crate) fn cli_json_at(
+    text: &str,
+    path: &str,
+    iterations: u64,
+    only: &[&str],
+) -> serde_json::Value {
+    let model = ValidModel::parse(text, path).unwrap();
     let ids: Vec<String> = only.iter().map(|s| s.to_string()).collect();
     let selection = model.select(&ids).unwrap();
     let plan = Plan::compile_selected(&model, &selection);

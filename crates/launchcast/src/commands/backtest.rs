@@ -158,17 +158,7 @@ pub(super) fn backtest_json(
     (iterations, seed): (u64, u64),
 ) -> Result<String, CliError> {
     let actuals = Actuals::parse(actuals_text, name, model)?;
-    json_text(&scores(model, &actuals, iterations, seed, 0)?)
-}
-
-/// Pretty JSON with a final newline, as every `--json` writes it.
-fn json_text<T: Serialize>(value: &T) -> Result<String, CliError> {
-    serde_json::to_string_pretty(value)
-        .map(|mut s| {
-            s.push('\n');
-            s
-        })
-        .map_err(|e| CliError::Internal(e.to_string()))
+    super::json_text(&scores(model, &actuals, iterations, seed, 0)?)
 }
 
 /// `backtest --run ID --actuals A`: the recorded run's model text, rerun with its seed and
@@ -207,7 +197,7 @@ fn emit<T: Serialize>(
     html: impl FnOnce() -> String,
     terminal: impl FnOnce() -> String,
 ) -> Result<(), CliError> {
-    let json = || json_text(value);
+    let json = || super::json_text(value);
     match &args.json {
         Some(JsonTo::Stdout) => out(&json()?)?,
         Some(JsonTo::File(path)) => write(path, json()?.as_bytes())?,

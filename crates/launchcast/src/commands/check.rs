@@ -269,11 +269,7 @@ fn references(o: &mut String, m: &Model) {
         if n == 1 { "class" } else { "classes" }
     );
     for c in &classes {
-        let q = match c.unit.as_str() {
-            "days" => Quantity::Duration,
-            "money" => Quantity::Money,
-            _ => Quantity::Number,
-        };
+        let q = c.quantity();
         let a = |v: f64| launchcast_report::format::approx(v, q);
         let _ = writeln!(o, "  {}  {}", c.id, c.name);
         if let Some(file) = &c.file {

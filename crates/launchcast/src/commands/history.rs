@@ -35,21 +35,9 @@ fn history_error(e: HistoryError) -> CliError {
     CliError::input(e.to_string(), help)
 }
 
-/// The model's name in the history: its canonical path (so that `history MODEL` finds its
-/// runs from any directory), or `example` for the bundled one.
-fn model_name(model: Option<&Path>) -> String {
-    match model {
-        Some(p) => std::fs::canonicalize(p)
-            .unwrap_or_else(|_| p.to_path_buf())
-            .display()
-            .to_string(),
-        None => "example".to_string(),
-    }
-}
-
 /// Opens the database `args` records to, with the model's text: `None` with `--no-history`,
 /// or when the default place cannot be written (said on standard error unless quiet).
-pub(super) fn recorder(args: &Run, max_input: u64) -> Result<Option<Recorder>, CliError> {
+pub(super) fn recorder(args: &Run) -> Result<Option<Recorder>, CliError> {
     let (path, explicit) = match &args.record {
         // A part of a run is not a forecast: its merge is.
         _ if args.shard.is_some() => return Ok(None),
@@ -62,20 +50,18 @@ pub(super) fn recorder(args: &Run, max_input: u64) -> Result<Option<Recorder>, C
             eprintln!("note: this run is not recorded in the history: {why}");
         }
     };
-    // The text simulated: re-read only from a regular file (never a pipe or device, which
-    // would block or give other bytes) within the input limit.
+    // The text simulated, re-read as every input is (a regular file within the input limit:
+    // never a pipe or device, which would block or give other bytes).
     let text = match &args.model {
         None => super::EXAMPLE.to_string(),
-        Some(p) => match std::fs::metadata(p) {
-            Ok(m) if m.is_file() && m.len() <= max_input => match std::fs::read(p) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                Err(e) => {
-                    note(format!("{} could not be read again ({e})", p.display()));
-                    return Ok(None);
-                }
-            },
-            _ => {
-                note(format!("{} is not a regular file", p.display()));
+        Some(p) => match launchcast_model::read_input(p) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => {
+                note(format!(
+                    "{} could not be read again ({})",
+                    p.display(),
+                    e.message
+                ));
                 return Ok(None);
             }
         },
@@ -83,7 +69,7 @@ pub(super) fn recorder(args: &Run, max_input: u64) -> Result<Option<Recorder>, C
     match History::open(&path) {
         Ok(history) => Ok(Some(Recorder {
             history,
-            model_path: model_name(args.model.as_deref()),
+            model_path: launchcast_history::model_name(args.model.as_deref()),
             text,
             explicit,
         })),
@@ -140,12 +126,10 @@ fn database(model: Option<&Path>, db: Option<&Path>) -> Result<PathBuf, CliError
 pub(super) fn list(model: Option<&Path>, db: Option<&Path>, json: bool) -> Result<(), CliError> {
     let path = database(model, db)?;
     let history = History::open(&path).map_err(history_error)?;
-    let name = model.map(|m| model_name(Some(m)));
+    let name = model.map(|m| launchcast_history::model_name(Some(m)));
     let runs = history.list(name.as_deref()).map_err(history_error)?;
     if json {
-        let text =
-            serde_json::to_string_pretty(&runs).map_err(|e| CliError::Internal(e.to_string()))?;
-        return out(&(text + "\n"));
+        return out(&super::json_text(&runs)?);
     }
     out(&table(&path, &runs))
 }
@@ -223,9 +207,7 @@ pub(super) fn diff(a: i64, b: i64, db: Option<&Path>, json: bool) -> Result<(), 
     let (rb, tb) = history.get(b).map_err(history_error)?;
     let d = launchcast_history::diff(&ra, &ta, &rb, &tb);
     if json {
-        let text =
-            serde_json::to_string_pretty(&d).map_err(|e| CliError::Internal(e.to_string()))?;
-        return out(&(text + "\n"));
+        return out(&super::json_text(&d)?);
     }
     use std::fmt::Write as _;
     let mut o = format!("run {b} against run {a}");

@@ -112,10 +112,7 @@ pub(super) fn inspect_text(path: &Path, json: bool) -> Result<String, CliError> 
                 })
                 .collect(),
         };
-        let mut text =
-            serde_json::to_string_pretty(&value).map_err(|e| CliError::Internal(e.to_string()))?;
-        text.push('\n');
-        return Ok(text);
+        return super::json_text(&value);
     }
     let mut o = String::new();
     let _ = writeln!(

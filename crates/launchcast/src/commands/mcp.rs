@@ -310,10 +310,7 @@ fn check_json(model: &Model) -> Result<String, CliError> {
             calendars: model.calendars.len(),
         },
     };
-    let mut text =
-        serde_json::to_string_pretty(&value).map_err(|e| CliError::Internal(e.to_string()))?;
-    text.push('\n');
-    Ok(text)
+    super::json_text(&value)
 }
 
 impl From<CliError> for ToolError {

@@ -59,3 +59,13 @@ fn cars(n: impl Into<f64>) -> String {
         n.to_string()
     }
 }
+
+/// Pretty JSON with a final newline, as every `--json` writes it.
+pub(crate) fn json_text<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| CliError::Internal(e.to_string()))
+}

@@ -42,7 +42,7 @@ pub(super) fn run(args: Run) -> Result<(), CliError> {
     let model = model.valid()?;
     phases.mark("validate");
     // Opened before any work: a `--history` that cannot be written stops the run here.
-    let recorder = super::history::recorder(&args, launchcast_model::max_input_bytes())?;
+    let recorder = super::history::recorder(&args)?;
     // Every `--scenario` names `base` or a scenario of the model; if not, say which exist.
     let selection = model
         .select(&args.scenarios)
@@ -338,10 +338,10 @@ fn run_shard(
             .map(|b| String::from_utf8_lossy(&b).into_owned()),
         Some(_) => None,
     };
-    let model_path = args
-        .model
-        .as_ref()
-        .map_or_else(|| EXAMPLE_PATH.to_string(), |p| p.display().to_string());
+    let model_path = args.model.as_ref().map_or_else(
+        || super::EXAMPLE_NAME.to_string(),
+        |p| p.display().to_string(),
+    );
     let bar = Progress::new(
         (part.range(iterations).end - part.range(iterations).start) * plan.scenarios().len() as u64,
         !args.quiet,
@@ -382,13 +382,10 @@ fn run_shard(
     Ok(())
 }
 
-/// The bundled example's name in a partial result.
-const EXAMPLE_PATH: &str = "examples/xiaomi-2022.toml";
-
 /// A run keeps a few numbers per iteration and scenario (the headline, deliveries and
 /// spend per year); refuse a run whose numbers cannot fit in half of this machine's memory.
 pub(super) fn check_memory(plan: &Plan, iterations: u64) -> Result<(), CliError> {
-    let budget = crate::output::memory_budget();
+    let budget = launchcast_engine::memory_budget();
     let need = plan.iteration_bytes(iterations);
     if need <= budget {
         return Ok(());

@@ -116,7 +116,7 @@ fn broken_sets_of_parts_are_refused_by_name() {
     bad(&["run", "--shard", "1/2"], &["--partial"]);
     bad(
         &["run", "--shard", "3/2", "--partial", s(&d("x"))],
-        &["3/2"],
+        &["3/2 is not a part of a run"],
     );
     bad(
         &[

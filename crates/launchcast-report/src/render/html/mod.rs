@@ -46,7 +46,7 @@ mod spend;
 mod tests;
 mod tornado;
 
-pub use page::render_html;
+pub use page::{HTML_CSS, render_html, render_html_main};
 // The report's style sheet, shared by the other HTML pages (backtests).
 pub(crate) use page::CSS;
 

@@ -318,7 +318,32 @@ impl Report<'_> {
 /// Renders the report. `summary` and `outcomes` come from the same run of `model` (their
 /// scenarios in the same order).
 pub fn render_html(model: &Model, summary: &Summary, outcomes: &Outcomes) -> String {
-    let r = Report {
+    let mut o = String::with_capacity(256 * 1024);
+    let title = format!("{}: launchcast forecast", summary.model);
+    let _ = write!(
+        o,
+        r#"<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>{}</title><style>{CSS}</style></head><body><main>"#,
+        esc(&title)
+    );
+    report(model, summary, outcomes).main(&mut o);
+    o.push_str("</main></body></html>\n");
+    o
+}
+
+/// The report's sections, what [`render_html`] puts inside `<main>`: for a page of another
+/// frame (the workspace), styled by [`HTML_CSS`].
+pub fn render_html_main(model: &Model, summary: &Summary, outcomes: &Outcomes) -> String {
+    let mut o = String::with_capacity(256 * 1024);
+    report(model, summary, outcomes).main(&mut o);
+    o
+}
+
+/// The report's style sheet.
+pub const HTML_CSS: &str = CSS;
+
+fn report<'a>(model: &'a Model, summary: &'a Summary, outcomes: &'a Outcomes) -> Report<'a> {
+    Report {
         model,
         summary,
         outcomes,
@@ -340,58 +365,55 @@ pub fn render_html(model: &Model, summary: &Summary, outcomes: &Outcomes) -> Str
         spends: outcomes.spends,
         spend_fans: OnceCell::new(),
         headline_range: OnceCell::new(),
-    };
-    let w = r.words;
-    let mut o = String::with_capacity(256 * 1024);
-    let title = format!("{}: launchcast forecast", summary.model);
-    let _ = write!(
-        o,
-        r#"<!DOCTYPE html>
-<html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>{}</title><style>{CSS}</style></head><body><main>"#,
-        esc(&title)
-    );
-    r.header(&mut o);
-    r.promises(&mut o);
-    let question = if r.delivers {
-        "When does the first car reach a customer?"
-    } else {
-        "When does the project finish?"
-    };
-    let _ = write!(o, r#"<section id="{}"><h2>{question}</h2>"#, w.section);
-    r.dates(&mut o);
-    r.cdf(&mut o);
-    r.histogram(&mut o);
-    o.push_str("</section>");
-    let volumes = match (r.delivers, r.spends) {
-        (true, true) => Some("How many cars follow, and at what cost?"),
-        (true, false) => Some("How many cars follow?"),
-        (false, true) => Some("What does it cost?"),
-        (false, false) => None,
-    };
-    if let Some(h) = volumes {
-        let _ = write!(o, r#"<section id="volumes"><h2>{h}</h2>"#);
-        if r.delivers {
-            r.deliveries(&mut o);
-        }
-        if r.spends {
-            r.spend(&mut o);
-        }
-        o.push_str("</section>");
     }
-    let _ = write!(o, r#"<section id="drivers"><h2>What drives the date?</h2>"#);
-    r.tornado(&mut o);
-    r.criticality(&mut o);
-    r.sensitivity(&mut o);
-    o.push_str("</section>");
-    r.comparisons(&mut o);
-    r.references(&mut o);
-    r.assumptions(&mut o);
-    let _ = writeln!(
-        o,
-        "<footer>launchcast {} · {}, seed {} · every scenario runs on the same random draws, so differences between scenarios are not noise.</footer></main></body></html>",
-        esc(&summary.launchcast),
-        count(summary.iterations, "iteration"),
-        summary.seed
-    );
-    o
+}
+
+impl Report<'_> {
+    /// Everything inside `<main>`: the sections and the footer.
+    fn main(&self, o: &mut String) {
+        let (r, summary, w) = (self, self.summary, self.words);
+        r.header(o);
+        r.promises(o);
+        let question = if r.delivers {
+            "When does the first car reach a customer?"
+        } else {
+            "When does the project finish?"
+        };
+        let _ = write!(o, r#"<section id="{}"><h2>{question}</h2>"#, w.section);
+        r.dates(o);
+        r.cdf(o);
+        r.histogram(o);
+        o.push_str("</section>");
+        let volumes = match (r.delivers, r.spends) {
+            (true, true) => Some("How many cars follow, and at what cost?"),
+            (true, false) => Some("How many cars follow?"),
+            (false, true) => Some("What does it cost?"),
+            (false, false) => None,
+        };
+        if let Some(h) = volumes {
+            let _ = write!(o, r#"<section id="volumes"><h2>{h}</h2>"#);
+            if r.delivers {
+                r.deliveries(o);
+            }
+            if r.spends {
+                r.spend(o);
+            }
+            o.push_str("</section>");
+        }
+        let _ = write!(o, r#"<section id="drivers"><h2>What drives the date?</h2>"#);
+        r.tornado(o);
+        r.criticality(o);
+        r.sensitivity(o);
+        o.push_str("</section>");
+        r.comparisons(o);
+        r.references(o);
+        r.assumptions(o);
+        let _ = write!(
+            o,
+            "<footer>launchcast {} · {}, seed {} · every scenario runs on the same random draws, so differences between scenarios are not noise.</footer>",
+            esc(&summary.launchcast),
+            count(summary.iterations, "iteration"),
+            summary.seed
+        );
+    }
 }

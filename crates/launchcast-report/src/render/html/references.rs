@@ -4,8 +4,6 @@
 
 use std::fmt::Write as _;
 
-use launchcast_model::Quantity;
-
 use super::Report;
 use crate::analysis::references::{Range80, ReferenceSummary};
 use crate::format::approx;
@@ -25,11 +23,7 @@ impl Report<'_> {
     }
 
     fn reference_class(&self, o: &mut String, c: &ReferenceSummary) {
-        let q = match c.unit.as_str() {
-            "days" => Quantity::Duration,
-            "money" => Quantity::Money,
-            _ => Quantity::Number,
-        };
+        let q = c.quantity();
         let _ = write!(
             o,
             "<h3>{} <small>({}; {} fit of {} cases)</small></h3>",
